@@ -1,0 +1,51 @@
+/** `tessera keys list|create|revoke`: API keys of a workspace. */
+import { Command, Option } from 'commander';
+import type { ApiKeyKind } from '../core/workspaces/workspace.js';
+import { openStore } from '../storage/open-store.js';
+import { addKey } from '../workspaces/api-keys.js';
+import { configFrom, withStoreOptions } from './options.js';
+
+const workspaceOption = () => new Option('--workspace <id>', 'workspace id').default('default');
+
+export function keysCommand(): Command {
+  const keys = new Command('keys').description('list, create and revoke API keys');
+  withStoreOptions(keys.command('list').description('list the keys of a workspace (prefixes only)'))
+    .addOption(workspaceOption())
+    .action(async (flags: Record<string, unknown>) => {
+      const store = await openStore(configFrom(flags));
+      try {
+        for (const k of await store.workspaces.listKeys(String(flags.workspace))) {
+          process.stdout.write(`${k.id}\t${k.kind}\t${k.prefix}…\tcreated ${new Date(k.createdAt).toISOString()}${k.revokedAt ? `\trevoked ${new Date(k.revokedAt).toISOString()}` : ''}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  withStoreOptions(keys.command('create').description('create a key and print it (shown once)'))
+    .addOption(workspaceOption())
+    .addOption(new Option('--kind <kind>', 'write (public, for trackers) or admin (secret)').choices(['write', 'admin']).makeOptionMandatory())
+    .action(async (flags: Record<string, unknown>) => {
+      const store = await openStore(configFrom(flags));
+      try {
+        const workspaceId = String(flags.workspace);
+        if (!(await store.workspaces.get(workspaceId))) { process.stderr.write(`No workspace "${workspaceId}".\n`); process.exitCode = 1; return; }
+        process.stdout.write(`${await addKey(store, workspaceId, flags.kind as ApiKeyKind, Date.now())}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  withStoreOptions(keys.command('revoke').description('revoke a key by its id (see keys list)'))
+    .argument('<key-id>')
+    .addOption(workspaceOption())
+    .action(async (keyId: string, flags: Record<string, unknown>) => {
+      const store = await openStore(configFrom(flags));
+      try {
+        const revoked = await store.workspaces.revokeKey(String(flags.workspace), keyId, Date.now());
+        process.stdout.write(revoked ? `Revoked ${keyId}.\n` : `No active key ${keyId} in workspace ${String(flags.workspace)}.\n`);
+        if (!revoked) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+  return keys;
+}

@@ -1,0 +1,36 @@
+/** `tessera workspace create|list`. */
+import { Command } from 'commander';
+import { openStore } from '../storage/open-store.js';
+import { createWorkspace } from '../workspaces/api-keys.js';
+import { configFrom, withStoreOptions } from './options.js';
+
+export function workspaceCommand(): Command {
+  const workspace = new Command('workspace').description('create and list workspaces');
+  withStoreOptions(workspace.command('create').description('create a workspace and print its keys (shown once)'))
+    .argument('<name>', 'a name people recognise')
+    .option('--id <id>', 'workspace id (default: generated)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, flags: Record<string, unknown>) => {
+      const store = await openStore(configFrom(flags));
+      try {
+        const created = await createWorkspace(store, { name, now: Date.now(), ...(typeof flags.id === 'string' ? { id: flags.id } : {}) });
+        if (flags.json) process.stdout.write(JSON.stringify({ id: created.workspace.id, name, writeKey: created.writeKey, adminKey: created.adminKey }) + '\n');
+        else process.stdout.write(`Created workspace ${created.workspace.id} (${name})\n  write key: ${created.writeKey}\n  admin key: ${created.adminKey}\nThe keys are shown this once.\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  withStoreOptions(workspace.command('list').description('list workspaces'))
+    .option('--json', 'print JSON')
+    .action(async (flags: Record<string, unknown>) => {
+      const store = await openStore(configFrom(flags));
+      try {
+        const list = await store.workspaces.list();
+        if (flags.json) process.stdout.write(JSON.stringify(list) + '\n');
+        else for (const w of list) process.stdout.write(`${w.id}\t${w.name}\tcreated ${new Date(w.createdAt).toISOString()}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  return workspace;
+}

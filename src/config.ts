@@ -1,0 +1,79 @@
+/**
+ * Configuration: the only reader of the environment. Sources, later ones winning: built-in
+ * defaults, a JSON config file (`--config` / TESSERA_CONFIG), environment variables, CLI flags.
+ * Validated once at start; an invalid value stops the process with a message naming it.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_ILLEGAL_VALUES } from './core/identity/identity-key.js';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8780),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  writeKey: z.string().min(8, 'must be at least 8 characters').optional(),
+  adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  sqliteSync: z.enum(['full', 'normal']).default('full'),
+  identity: z.object({
+    illegalValues: z.array(z.string()).default([...DEFAULT_ILLEGAL_VALUES]),
+    maxPerProfile: z.object({
+      user_id: positiveInt.default(3),
+      email: positiveInt.default(5),
+      anonymous_id: positiveInt.default(500),
+    }).default({ user_id: 3, email: 5, anonymous_id: 500 }),
+  }).default({ illegalValues: [...DEFAULT_ILLEGAL_VALUES], maxPerProfile: { user_id: 3, email: 5, anonymous_id: 500 } }),
+  ingest: z.object({
+    maxBatchEvents: positiveInt.default(5000),
+    maxPendingEvents: positiveInt.default(200_000),
+  }).default({ maxBatchEvents: 5000, maxPendingEvents: 200_000 }),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Environment variable → config path. Listed in `tessera serve --help`. */
+export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
+  ['TESSERA_HOST', 'host', 'address to listen on (default 127.0.0.1)'],
+  ['TESSERA_PORT', 'port', 'port to listen on (default 8780)'],
+  ['TESSERA_DATA_DIR', 'dataDir', 'folder of the embedded SQLite store (default ./data)'],
+  ['TESSERA_DATABASE_URL', 'databaseUrl', 'postgres://… to use PostgreSQL instead of SQLite'],
+  ['TESSERA_WRITE_KEY', 'writeKey', 'seed this write key into the default workspace'],
+  ['TESSERA_ADMIN_KEY', 'adminKey', 'seed this admin key into the default workspace'],
+  ['TESSERA_LOG_LEVEL', 'logLevel', 'fatal|error|warn|info|debug|trace|silent (default info)'],
+  ['TESSERA_SQLITE_SYNC', 'sqliteSync', 'full (survives power loss, default) or normal (survives a process crash)'],
+  ['TESSERA_CONFIG', '', 'path of a JSON config file'],
+];
+
+export interface ConfigSources {
+  flags?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  configFile?: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const file = sources.configFile ?? (sources.flags?.config as string | undefined) ?? env.TESSERA_CONFIG;
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    try {
+      fromFile = JSON.parse(readFileSync(resolve(file), 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`Cannot read the config file ${file}: ${(error as Error).message}`);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, path] of ENVIRONMENT) if (path && env[name] !== undefined && env[name] !== '') fromEnv[path] = env[name];
+  const fromFlags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([k, v]) => v !== undefined && k !== 'config'));
+  const parsed = schema.safeParse({ ...fromFile, ...fromEnv, ...fromFlags });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

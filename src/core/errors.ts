@@ -1,0 +1,52 @@
+/**
+ * The catalogue of errors that may reach a caller (HTTP or CLI).
+ *
+ * Expected outcomes (an invalid event, a duplicate, a refused merge) are values, not exceptions.
+ * When such an outcome has to be reported to a caller it becomes a TesseraError from this
+ * catalogue, which carries its stable code, its HTTP status and the details a client needs
+ * (the field and the reason). Anything else that is thrown is a bug and maps to a 500.
+ */
+
+export interface FieldIssue {
+  /** JSON pointer-ish path of the offending field, e.g. `batch[3].userId`. */
+  field: string;
+  reason: string;
+}
+
+const catalogue = {
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_body: { status: 400, message: 'The request body does not match the expected shape.' },
+  invalid_event: { status: 400, message: 'The event is invalid.' },
+  invalid_batch: { status: 400, message: 'The batch is invalid; nothing was stored.' },
+  invalid_query: { status: 400, message: 'The query parameters are invalid.' },
+  unsupported_encoding: { status: 415, message: 'The content encoding is not supported.' },
+  event_too_large: { status: 400, message: 'An event exceeds the 32 KB limit.' },
+  body_too_large: { status: 413, message: 'The request body exceeds the 500 KB limit.' },
+  unauthorized: { status: 401, message: 'A valid key is required.' },
+  not_found: { status: 404, message: 'Not found.' },
+  overloaded: { status: 429, message: 'The server is busy; retry later.' },
+  unavailable: { status: 503, message: 'The server is not ready; retry later.' },
+  conflict: { status: 409, message: 'The request conflicts with the current state.' },
+} as const;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export class TesseraError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly issues: FieldIssue[];
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, options: { message?: string; issues?: FieldIssue[]; retryAfterSeconds?: number } = {}) {
+    super(options.message ?? catalogue[code].message);
+    this.name = 'TesseraError';
+    this.code = code;
+    this.status = catalogue[code].status;
+    this.issues = options.issues ?? [];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export function isTesseraError(error: unknown): error is TesseraError {
+  return error instanceof TesseraError;
+}

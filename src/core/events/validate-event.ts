@@ -1,0 +1,142 @@
+/**
+ * Validation and normalisation of one incoming event.
+ *
+ * Shape errors come from the JSON Schemas; the rest is checked here: size and nesting limits,
+ * parseable times, and that the event carries at least one usable identifier (an event that can be
+ * attributed to nobody is refused at the door rather than accepted and then dropped).
+ *
+ * Time follows Segment's clock-skew correction: when the client sends both `timestamp` and `sentAt`,
+ * `timestamp = receivedAt - (sentAt - originalTimestamp)`; without `sentAt` the client's timestamp is
+ * kept; without either the receive time is used.
+ */
+import type { FieldIssue } from '../errors.js';
+import type { IdentityGuard } from '../identity/identity-key.js';
+import { normaliseIdentity } from '../identity/identity-key.js';
+import { parseTime, type EpochMs } from '../time.js';
+import { EVENT_TYPES, type EventType, type JsonObject, type TrackedEvent } from './event.js';
+import { describeSchemaError, eventValidators } from './event-schema.js';
+import { EVENT_LIMITS } from './limits.js';
+
+export interface EventDefaults {
+  context?: JsonObject;
+  integrations?: JsonObject;
+  sentAt?: unknown;
+}
+
+export interface ValidateOptions {
+  workspaceId: string;
+  receivedAt: EpochMs;
+  guard: IdentityGuard;
+  newMessageId: () => string;
+  /** The type implied by the endpoint (`/v1/track`); undefined for batch items, which name their own. */
+  impliedType?: EventType;
+  /** Batch-level fields merged into the item (the item's own win). */
+  defaults?: EventDefaults;
+  /** Prefix for field names in issues, e.g. `batch[3].` */
+  fieldPrefix?: string;
+}
+
+export type ValidationResult = { ok: true; event: TrackedEvent } | { ok: false; issues: FieldIssue[] };
+
+const TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+export function validateEvent(input: unknown, options: ValidateOptions): ValidationResult {
+  const prefix = options.fieldPrefix ?? '';
+  const fail = (field: string, reason: string): ValidationResult => ({ ok: false, issues: [{ field: prefix + field, reason }] });
+
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(prefix ? '' : 'body', 'must be a JSON object');
+  const item = input as Record<string, unknown>;
+
+  const type = options.impliedType ?? item.type;
+  if (typeof type !== 'string' || !TYPE_SET.has(type)) return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+
+  const size = serialisedBytes(item);
+  if (size > EVENT_LIMITS.maxEventBytes) return fail('', `event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
+  const depth = nestingDepth(item, EVENT_LIMITS.maxDepth + 1);
+  if (depth > EVENT_LIMITS.maxDepth) return fail('', `objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
+
+  const validate = eventValidators[type as EventType];
+  if (!validate(item)) {
+    return { ok: false, issues: (validate.errors ?? []).map((e) => { const d = describeSchemaError(e); return { field: prefix + d.field, reason: d.reason }; }) };
+  }
+
+  const issues: FieldIssue[] = [];
+  const time = (field: 'timestamp' | 'originalTimestamp' | 'sentAt', raw: unknown): EpochMs | null => {
+    if (raw === undefined || raw === null) return null;
+    const ms = parseTime(raw);
+    if (ms === undefined) issues.push({ field: prefix + field, reason: 'must be an ISO-8601 date-time' });
+    return ms ?? null;
+  };
+  const originalTimestamp = time('timestamp', item.timestamp ?? item.originalTimestamp);
+  const sentAt = time('sentAt', item.sentAt ?? options.defaults?.sentAt);
+
+  const anonymousId = normaliseIdentity('anonymous_id', item.anonymousId, options.guard) ?? null;
+  const userId = normaliseIdentity('user_id', item.userId, options.guard) ?? null;
+  const previousId = type === 'alias' ? normaliseIdentity('user_id', item.previousId, options.guard) ?? null : null;
+  if (type === 'alias') {
+    if (userId === null) issues.push({ field: prefix + 'userId', reason: `${JSON.stringify(item.userId)} is not a usable identifier` });
+    if (previousId === null) issues.push({ field: prefix + 'previousId', reason: `${JSON.stringify(item.previousId)} is not a usable identifier` });
+  } else if (anonymousId === null && userId === null) {
+    const sent = item.userId ?? item.anonymousId;
+    issues.push({
+      field: prefix + (item.userId !== undefined ? 'userId' : 'anonymousId'),
+      reason: sent === undefined ? 'either userId or anonymousId is required' : `${JSON.stringify(sent)} is not a usable identifier and no other id was given`,
+    });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  const context = mergeDefaults(options.defaults?.context, item.context as JsonObject | undefined);
+  const integrations = mergeDefaults(options.defaults?.integrations, item.integrations as JsonObject | undefined);
+  const receivedAt = options.receivedAt;
+  const timestamp = originalTimestamp === null ? receivedAt : sentAt === null ? originalTimestamp : receivedAt - (sentAt - originalTimestamp);
+
+  return {
+    ok: true,
+    event: {
+      workspaceId: options.workspaceId,
+      messageId: typeof item.messageId === 'string' ? item.messageId : options.newMessageId(),
+      type: type as EventType,
+      name: type === 'track' ? (item.event as string) : (item.name as string | null | undefined) ?? null,
+      category: (item.category as string | null | undefined) ?? null,
+      anonymousId,
+      userId,
+      previousId,
+      groupId: item.groupId === undefined ? null : String(item.groupId),
+      properties: (item.properties as JsonObject | undefined) ?? {},
+      traits: (item.traits as JsonObject | undefined) ?? {},
+      context,
+      integrations,
+      timestamp,
+      originalTimestamp,
+      sentAt,
+      receivedAt,
+    },
+  };
+}
+
+function mergeDefaults(defaults: JsonObject | undefined, own: JsonObject | undefined): JsonObject {
+  if (!defaults) return own ?? {};
+  return own ? { ...defaults, ...own } : { ...defaults };
+}
+
+/** UTF-8 size of the value as JSON; cheap for the common case where the string is short. */
+function serialisedBytes(value: unknown): number {
+  const json = JSON.stringify(value);
+  return json.length * 3 <= EVENT_LIMITS.maxEventBytes ? json.length : Buffer.byteLength(json, 'utf8');
+}
+
+/** Depth of nested objects/arrays, counting stops once `stopAt` is reached. Iterative: no stack overflow. */
+export function nestingDepth(root: unknown, stopAt: number): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) max = depth;
+    if (max >= stopAt) return max;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return max;
+}

@@ -1,0 +1,62 @@
+/**
+ * Acquisition channel of a visit, from its campaign parameters (UTM, click ids) and its referrer.
+ * Campaign tags win over the referrer, as in the common web-analytics channel groupings.
+ */
+
+export type Channel =
+  | 'paid_search' | 'paid_social' | 'display' | 'email' | 'social' | 'organic_search'
+  | 'affiliate' | 'referral' | 'other_campaign' | 'direct';
+
+export interface Touch {
+  channel: Channel;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  referrer: string | null;
+  landingPage: string | null;
+  at: number;
+}
+
+export interface Campaign {
+  source?: string | undefined;
+  medium?: string | undefined;
+  name?: string | undefined;
+  clickId?: 'gclid' | 'msclkid' | 'fbclid' | undefined;
+}
+
+const SEARCH_ENGINES = ['google.', 'bing.', 'duckduckgo.', 'yahoo.', 'ecosia.', 'baidu.', 'yandex.', 'qwant.', 'startpage.', 'brave.', 'search.'];
+const SOCIAL_SITES = ['facebook.', 'instagram.', 'linkedin.', 'lnkd.in', 't.co', 'twitter.', 'x.com', 'reddit.', 'youtube.', 'pinterest.', 'xing.', 'tiktok.', 'threads.', 'mastodon.', 'bsky.'];
+const PAID = new Set(['cpc', 'ppc', 'paid', 'paidsearch', 'paid_search', 'paid-search', 'sem']);
+const PAID_SOCIAL = new Set(['paid_social', 'paidsocial', 'paid-social', 'social_paid', 'social-paid']);
+const DISPLAY = new Set(['display', 'banner', 'cpm', 'programmatic']);
+const SOCIAL = new Set(['social', 'social-media', 'social_media', 'sm', 'social-network']);
+
+function hostMatches(host: string, list: readonly string[]): boolean {
+  return list.some((p) => host === p.replace(/\.$/, '') || host.startsWith(p) || host.includes(`.${p}`));
+}
+
+export function classifyChannel(campaign: Campaign, referrerHost: string | null): Channel {
+  const medium = campaign.medium?.toLowerCase();
+  const source = campaign.source?.toLowerCase();
+  if (medium) {
+    const socialSource = source !== undefined && hostMatches(source, SOCIAL_SITES.map((s) => s.replace(/\.$/, '')));
+    if (PAID_SOCIAL.has(medium) || (PAID.has(medium) && socialSource)) return 'paid_social';
+    if (PAID.has(medium)) return 'paid_search';
+    if (DISPLAY.has(medium)) return 'display';
+    if (medium === 'email' || medium === 'e-mail' || medium === 'newsletter') return 'email';
+    if (SOCIAL.has(medium)) return 'social';
+    if (medium === 'organic') return 'organic_search';
+    if (medium === 'affiliate') return 'affiliate';
+    if (medium === 'referral') return 'referral';
+    return 'other_campaign';
+  }
+  if (campaign.clickId === 'gclid' || campaign.clickId === 'msclkid') return 'paid_search';
+  if (campaign.clickId === 'fbclid') return 'social';
+  if (source) return source.includes('newsletter') || source.includes('mail') ? 'email' : 'other_campaign';
+  if (referrerHost) {
+    if (hostMatches(referrerHost, SEARCH_ENGINES)) return 'organic_search';
+    if (hostMatches(referrerHost, SOCIAL_SITES)) return 'social';
+    return 'referral';
+  }
+  return 'direct';
+}

@@ -1,0 +1,74 @@
+/**
+ * Trait updates and trait merging.
+ *
+ * Each trait remembers its source and event time. A newer value replaces an older one ("latest
+ * timestamp wins", so late-arriving old events cannot overwrite fresh data). Traits sent under
+ * `$set_once` keep their first value. `$unset` (an array of names) removes traits.
+ */
+import type { JsonObject } from '../events/event.js';
+import type { EpochMs } from '../time.js';
+import type { TraitMeta } from './profile.js';
+
+export interface TraitWrite {
+  source: string;
+  messageId: string;
+  at: EpochMs;
+}
+
+const RESERVED = new Set(['$set_once', '$unset', '$set']);
+
+export interface TraitTarget {
+  traits: JsonObject;
+  traitMeta: Record<string, TraitMeta>;
+}
+
+/** Applies a traits object to a profile; returns whether anything changed. */
+export function applyTraits(target: TraitTarget, incoming: JsonObject, write: TraitWrite): boolean {
+  let changed = false;
+  for (const key of Object.keys(incoming)) {
+    if (RESERVED.has(key)) continue;
+    changed = setTrait(target, key, incoming[key], write, false) || changed;
+  }
+  const set = incoming.$set;
+  if (isObject(set)) for (const key of Object.keys(set)) changed = setTrait(target, key, set[key], write, false) || changed;
+  const once = incoming.$set_once;
+  if (isObject(once)) for (const key of Object.keys(once)) changed = setTrait(target, key, once[key], write, true) || changed;
+  const unset = incoming.$unset;
+  if (Array.isArray(unset)) {
+    for (const key of unset) {
+      if (typeof key !== 'string' || !(key in target.traits)) continue;
+      const meta = target.traitMeta[key];
+      if (meta && meta.at > write.at) continue;
+      delete target.traits[key];
+      delete target.traitMeta[key];
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function setTrait(target: TraitTarget, key: string, value: unknown, write: TraitWrite, once: boolean): boolean {
+  if (value === undefined || key === '__proto__') return false;
+  const meta = target.traitMeta[key];
+  if (meta) {
+    // Set-once: only fills a gap, or (when merging two set-once values) keeps the earlier one.
+    if (once && !(meta.once && write.at < meta.at)) return false;
+    if (!once && meta.at > write.at) return false;
+  }
+  target.traits[key] = value;
+  target.traitMeta[key] = once ? { ...write, once: true } : { ...write };
+  return true;
+}
+
+/** Merges the traits of `other` into `target`, per trait by the same rules as applyTraits. */
+export function mergeTraits(target: TraitTarget, other: TraitTarget): void {
+  for (const key of Object.keys(other.traits)) {
+    const meta = other.traitMeta[key];
+    if (!meta) continue;
+    setTrait(target, key, other.traits[key], { source: meta.source, messageId: meta.messageId, at: meta.at }, meta.once === true);
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

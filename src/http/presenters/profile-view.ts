@@ -1,0 +1,90 @@
+/**
+ * How a profile reads through the API: ISO times, traits with their sources, identities, and the
+ * behaviour summarised for a person-level view ("visited these 7 pages, 12 s on this one …").
+ */
+import type { StoredEvent } from '../../core/events/event.js';
+import type { Behaviour } from '../../core/profiles/behaviour.js';
+import type { MergeRecord, Profile } from '../../core/profiles/profile.js';
+import { toIso } from '../../core/time.js';
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toIso(ms));
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+export function behaviourView(b: Behaviour) {
+  const current = b.sessions.current;
+  const totalMs = b.sessions.closedMs + (current ? current.last - current.start : 0);
+  const pages = Object.entries(b.pages)
+    .map(([key, p]) => ({ key, url: p.url, path: p.path, title: p.title, category: p.category, views: p.views, timeOnPageSeconds: seconds(p.timeMs), firstViewedAt: iso(p.firstAt), lastViewedAt: iso(p.lastAt) }))
+    .sort((x, y) => (y.lastViewedAt ?? '').localeCompare(x.lastViewedAt ?? ''));
+  const eventCounts: Record<string, number> = {};
+  const typeCounts: Record<string, number> = {};
+  for (const [k, v] of Object.entries(b.counts)) {
+    if (k.startsWith('track:')) eventCounts[k.slice(6)] = v;
+    else typeCounts[k] = v;
+  }
+  return {
+    firstSeenAt: iso(b.firstSeenAt),
+    lastSeenAt: iso(b.lastSeenAt),
+    eventCount: b.eventCount,
+    typeCounts,
+    eventCounts,
+    sessions: {
+      count: b.sessions.count,
+      totalDurationSeconds: seconds(totalMs),
+      averageDurationSeconds: b.sessions.count ? seconds(totalMs / b.sessions.count) : 0,
+      bounces: b.sessions.bounces + (current && current.pageViews <= 1 ? 1 : 0),
+      current: current ? { startedAt: iso(current.start), lastEventAt: iso(current.last), pageViews: current.pageViews } : null,
+    },
+    pageViews: b.pageViews,
+    distinctPages: pages.length,
+    timeOnPagesSeconds: seconds(Object.values(b.pages).reduce((sum, p) => sum + p.timeMs, 0)),
+    pages,
+    categories: Object.fromEntries(Object.entries(b.categories).map(([k, c]) => [k, { views: c.views, timeOnPageSeconds: seconds(c.timeMs) }])),
+    acquisition: {
+      firstTouch: b.firstTouch ? { ...b.firstTouch, at: iso(b.firstTouch.at) } : null,
+      lastTouch: b.lastTouch ? { ...b.lastTouch, at: iso(b.lastTouch.at) } : null,
+    },
+    email: { ...b.email, lastOpenedAt: iso(b.email.lastOpenedAt), lastClickedAt: iso(b.email.lastClickedAt) },
+    groups: b.groups,
+  };
+}
+
+export function mergeView(m: MergeRecord) {
+  return { survivorId: m.survivorId, mergedId: m.mergedId, cause: m.cause, messageId: m.messageId, at: iso(m.at), mergedProfile: { ...m.snapshot, createdAt: iso(m.snapshot.createdAt) } };
+}
+
+export function profileView(p: Profile, merges?: MergeRecord[]) {
+  return {
+    id: p.id,
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+    traits: p.traits,
+    traitSources: Object.fromEntries(Object.entries(p.traitMeta).map(([k, m]) => [k, { source: m.source, messageId: m.messageId, updatedAt: iso(m.at), ...(m.once ? { setOnce: true } : {}) }])),
+    identities: p.identities.map((i) => ({ kind: i.kind, value: i.value, firstSeenAt: iso(i.firstSeenAt), messageId: i.messageId })),
+    behaviour: behaviourView(p.behaviour),
+    mergeRefusals: Object.entries(p.mergeRefusals).map(([key, r]) => ({ key, reason: r.reason, count: r.count, firstAt: iso(r.firstAt), lastAt: iso(r.lastAt) })),
+    ...(merges ? { merges: merges.map(mergeView) } : {}),
+  };
+}
+
+export function eventView(e: StoredEvent) {
+  return {
+    messageId: e.messageId,
+    type: e.type,
+    ...(e.type === 'track' || e.type === 'system' ? { event: e.name } : e.name !== null ? { name: e.name } : {}),
+    ...(e.category !== null ? { category: e.category } : {}),
+    userId: e.userId,
+    anonymousId: e.anonymousId,
+    ...(e.previousId !== null ? { previousId: e.previousId } : {}),
+    ...(e.groupId !== null ? { groupId: e.groupId } : {}),
+    properties: e.properties,
+    traits: e.traits,
+    context: e.context,
+    timestamp: iso(e.timestamp),
+    originalTimestamp: iso(e.originalTimestamp),
+    sentAt: iso(e.sentAt),
+    receivedAt: iso(e.receivedAt),
+    profileId: e.profileId,
+    originalProfileId: e.originalProfileId,
+  };
+}

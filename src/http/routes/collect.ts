@@ -1,0 +1,74 @@
+/**
+ * The collection API, compatible with the Segment HTTP tracking API
+ * (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/) and with
+ * analytics.js's short paths. 200 `{ success: true }` means stored; 400 is a permanent error
+ * (clients drop the request); 429 and 503 carry Retry-After (clients retry; dedupe by messageId
+ * makes that harmless).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EventType, JsonObject } from '../../core/events/event.js';
+import { TesseraError } from '../../core/errors.js';
+import type { IngestService } from '../../ingest/ingest-service.js';
+import { basicUser, type KeyResolver } from '../auth.js';
+
+const SINGLE: ReadonlyArray<[EventType, string]> = [
+  ['track', 't'], ['identify', 'i'], ['page', 'p'], ['screen', 's'], ['group', 'g'], ['alias', 'a'],
+];
+
+export interface CollectDeps {
+  ingest: IngestService;
+  keys: KeyResolver;
+}
+
+function bodyObject(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: body === undefined ? 'is required' : 'must be a JSON object' }] });
+  }
+  return body as Record<string, unknown>;
+}
+
+async function workspaceOf(request: FastifyRequest, body: Record<string, unknown>, keys: KeyResolver): Promise<string> {
+  const fromBody = typeof body.writeKey === 'string' ? body.writeKey : undefined;
+  return keys.workspaceFor('write', basicUser(request.headers.authorization) ?? fromBody);
+}
+
+function objectOrUndefined(value: unknown, field: string): JsonObject | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new TesseraError('invalid_batch', { issues: [{ field, reason: 'must be an object' }] });
+  return value as JsonObject;
+}
+
+export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): void {
+  for (const [type, short] of SINGLE) {
+    const handler = async (request: FastifyRequest) => {
+      const receivedAt = Date.now();
+      const body = bodyObject(request);
+      const workspaceId = await workspaceOf(request, body, deps.keys);
+      await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt });
+      return { success: true };
+    };
+    app.post(`/v1/${type}`, handler);
+    app.post(`/v1/${short}`, handler);
+  }
+
+  const batch = async (request: FastifyRequest) => {
+    const receivedAt = Date.now();
+    const body = bodyObject(request);
+    const workspaceId = await workspaceOf(request, body, deps.keys);
+    if (!Array.isArray(body.batch)) throw new TesseraError('invalid_batch', { issues: [{ field: 'batch', reason: body.batch === undefined ? 'is required' : 'must be an array' }] });
+    const context = objectOrUndefined(body.context, 'context');
+    const integrations = objectOrUndefined(body.integrations, 'integrations');
+    await deps.ingest.accept({
+      workspaceId, items: body.batch, receivedAt,
+      defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(body.sentAt !== undefined ? { sentAt: body.sentAt } : {}) },
+    });
+    return { success: true };
+  };
+  app.post('/v1/batch', batch);
+  app.post('/v1/b', batch);
+  app.post('/v1/import', batch);
+
+  // analytics.js reports its own delivery metrics here; accepted and discarded.
+  app.post('/v1/m', async () => ({ success: true }));
+}

@@ -1,0 +1,47 @@
+/**
+ * The unit of work of one ingest batch: the profiles it touched, identity owners as they stand
+ * after each event, merges, and the events with their assigned profiles. The steps read and
+ * change it in memory; `persistBatch` writes it in one `WriteTx.apply`.
+ */
+import type { TrackedEvent } from '../core/events/event.js';
+import type { MergeRecord, Profile, IdentityRecord } from '../core/profiles/profile.js';
+import type { WriteTx } from '../ports/store.js';
+
+export interface AssignedEvent {
+  event: TrackedEvent;
+  profileId: string;
+  originalProfileId: string;
+}
+
+export class IngestBatch {
+  /** identityKeyString → profile id (possibly a merged-away id; use `live`). */
+  readonly owners = new Map<string, string>();
+  readonly profiles = new Map<string, Profile>();
+  /** Merged-away profile id → the profile it went into. */
+  readonly redirects = new Map<string, string>();
+  readonly newProfiles: Profile[] = [];
+  readonly identities: Array<{ profileId: string; identity: IdentityRecord }> = [];
+  readonly merges: MergeRecord[] = [];
+  readonly assigned: AssignedEvent[] = [];
+  /** Survivor id → ids merged into it during this batch (behaviour is replayed for these). */
+  readonly mergedInto = new Map<string, Set<string>>();
+
+  constructor(
+    readonly tx: WriteTx,
+    readonly workspaceId: string,
+    readonly events: TrackedEvent[],
+  ) {}
+
+  /** The live profile id for an id that may have been merged away. */
+  live(id: string): string {
+    let current = id;
+    for (let next = this.redirects.get(current); next !== undefined; next = this.redirects.get(current)) current = next;
+    return current;
+  }
+
+  profile(id: string): Profile {
+    const profile = this.profiles.get(this.live(id));
+    if (!profile) throw new Error(`profile ${id} is not loaded in this batch`);
+    return profile;
+  }
+}

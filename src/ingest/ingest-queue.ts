@@ -1,0 +1,111 @@
+/**
+ * Group commit. Requests submit validated events and wait; the queue writes whatever has
+ * accumulated in one transaction and then answers every waiting request. An event is acknowledged
+ * only after the transaction holding it has committed, so a 2xx answer means it is stored.
+ *
+ * Batching adapts to load: one flush is scheduled per turn of the event loop, and while a flush is
+ * in progress new submissions collect for the next one. When more than `maxPendingEvents` wait,
+ * submissions are refused as `overloaded` (HTTP 429 with Retry-After) instead of queueing without
+ * bound. A failed flush is retried submission by submission, so one bad request cannot fail others.
+ */
+import type { TrackedEvent } from '../core/events/event.js';
+import { TesseraError } from '../core/errors.js';
+import type { Store } from '../ports/store.js';
+import type { ProcessBatch } from './process-batch.js';
+
+export interface IngestQueueOptions {
+  /** Events written in one transaction at most (a single larger submission still goes whole). */
+  maxBatchEvents: number;
+  /** Events allowed to wait; beyond it submissions are refused as overloaded. */
+  maxPendingEvents: number;
+  onFlushError?: (error: unknown, events: number) => void;
+}
+
+interface Submission {
+  workspaceId: string;
+  events: TrackedEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class IngestQueue {
+  private pending: Submission[] = [];
+  private pendingEvents = 0;
+  private draining: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly processBatch: ProcessBatch,
+    private readonly options: IngestQueueOptions,
+  ) {}
+
+  /** Resolves once the events are committed; rejects when they were not stored. */
+  submit(workspaceId: string, events: TrackedEvent[]): Promise<void> {
+    if (this.closed) return Promise.reject(new TesseraError('unavailable', { message: 'The server is shutting down.', retryAfterSeconds: 1 }));
+    if (this.pendingEvents > 0 && this.pendingEvents + events.length > this.options.maxPendingEvents) {
+      return Promise.reject(new TesseraError('overloaded', { retryAfterSeconds: 1 }));
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ workspaceId, events, resolve, reject });
+      this.pendingEvents += events.length;
+      this.draining ??= new Promise((done) => setImmediate(() => void this.drain().finally(done)));
+    });
+  }
+
+  /** Events waiting to be written. */
+  get depth(): number {
+    return this.pendingEvents;
+  }
+
+  /** Refuses new submissions and resolves when everything accepted so far is written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const take: Submission[] = [];
+        let count = 0;
+        while (this.pending.length > 0 && (take.length === 0 || count + this.pending[0]!.events.length <= this.options.maxBatchEvents)) {
+          const next = this.pending.shift()!;
+          take.push(next);
+          count += next.events.length;
+        }
+        await this.flush(take);
+        this.pendingEvents -= count;
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private async flush(submissions: Submission[]): Promise<void> {
+    try {
+      await this.store.write(async (tx) => {
+        for (const [workspaceId, events] of groupByWorkspace(submissions)) await this.processBatch(tx, workspaceId, events);
+      });
+      for (const s of submissions) s.resolve();
+    } catch (error) {
+      if (submissions.length > 1) {
+        for (const s of submissions) await this.flush([s]);
+        return;
+      }
+      const events = submissions[0]?.events.length ?? 0;
+      this.options.onFlushError?.(error, events);
+      submissions[0]?.reject(error instanceof TesseraError ? error : new TesseraError('unavailable', { message: 'The events could not be stored; retry.', retryAfterSeconds: 1 }));
+    }
+  }
+}
+
+function groupByWorkspace(submissions: Submission[]): Map<string, TrackedEvent[]> {
+  const groups = new Map<string, TrackedEvent[]>();
+  for (const s of submissions) {
+    const list = groups.get(s.workspaceId);
+    if (list) for (const e of s.events) list.push(e);
+    else groups.set(s.workspaceId, [...s.events]);
+  }
+  return groups;
+}

@@ -1,0 +1,13 @@
+/** Writes the batch's unit of work through the store, with every event pointing at its live profile. */
+import type { IngestBatch } from '../ingest-batch.js';
+
+export async function persistBatch(batch: IngestBatch): Promise<void> {
+  await batch.tx.apply({
+    workspaceId: batch.workspaceId,
+    newProfiles: batch.newProfiles,
+    merges: batch.merges,
+    identities: batch.identities.map((i) => ({ profileId: batch.live(i.profileId), identity: i.identity })),
+    events: batch.assigned.map((a) => ({ event: a.event, profileId: batch.live(a.profileId), originalProfileId: a.originalProfileId })),
+    profiles: [...batch.profiles.values()].filter((p) => !batch.newProfiles.includes(p)),
+  });
+}

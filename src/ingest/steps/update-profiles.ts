@@ -1,0 +1,38 @@
+/**
+ * Applies the batch's events to their profiles: traits (identify traits and context.traits) and
+ * behaviour. Profiles untouched by a merge are updated incrementally; a survivor of a merge gets its
+ * behaviour replayed from the stored events of every profile it absorbed plus this batch's events.
+ */
+import type { JsonObject, TrackedEvent } from '../../core/events/event.js';
+import { applyEvent, replayBehaviour } from '../../core/profiles/behaviour.js';
+import { applyTraits } from '../../core/profiles/traits.js';
+import type { IngestBatch } from '../ingest-batch.js';
+
+export async function updateProfiles(batch: IngestBatch): Promise<void> {
+  const replay = new Map<string, TrackedEvent[]>();
+  for (const [survivor, absorbed] of batch.mergedInto) {
+    const ids = [survivor, ...absorbed].filter((id) => !batch.newProfiles.some((p) => p.id === id));
+    replay.set(survivor, ids.length > 0 ? await batch.tx.loadEvents(batch.workspaceId, ids) : []);
+  }
+  for (const item of batch.assigned) {
+    const profile = batch.profile(item.profileId);
+    const e = item.event;
+    applyEventTraits(profile, e);
+    if (e.timestamp > profile.updatedAt) profile.updatedAt = e.timestamp;
+    const pending = replay.get(profile.id);
+    if (pending) pending.push(e);
+    else applyEvent(profile.behaviour, e);
+  }
+  for (const [id, events] of replay) batch.profile(id).behaviour = replayBehaviour(events);
+}
+
+function applyEventTraits(profile: Parameters<typeof applyTraits>[0], e: TrackedEvent): void {
+  if (e.type === 'system') return;
+  const source = e.type === 'track' ? `track:${e.name}` : e.type;
+  const write = { source, messageId: e.messageId, at: e.timestamp };
+  if (e.type === 'identify') applyTraits(profile, e.traits, write);
+  const contextTraits = e.context.traits;
+  if (contextTraits && typeof contextTraits === 'object' && !Array.isArray(contextTraits)) {
+    applyTraits(profile, contextTraits as JsonObject, { ...write, source: `${source} (context.traits)` });
+  }
+}

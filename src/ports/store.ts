@@ -1,0 +1,108 @@
+/**
+ * The storage port. The core and the ingest pipeline talk to storage only through these
+ * interfaces; `storage/sqlite` and `storage/postgres` implement them and pass one contract suite
+ * (`storage/contract`).
+ *
+ * Writes happen in `Store.write`, one transaction per call. Reads inside a write transaction see
+ * the transaction's own state and lock what they return against concurrent writers (PostgreSQL
+ * row and advisory locks; SQLite's single writer), so that two servers resolving the same new
+ * person at once end with one profile.
+ */
+import type { StoredEvent, TrackedEvent } from '../core/events/event.js';
+import type { IdentityKey } from '../core/identity/identity-key.js';
+import type { IdentityRecord, MergeRecord, Profile } from '../core/profiles/profile.js';
+import type { EpochMs } from '../core/time.js';
+import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/workspace.js';
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly workspaces: WorkspaceStore;
+  readonly profiles: ProfileQueries;
+  /**
+   * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
+   * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique
+   * violation from a concurrent writer) re-run `work` from the start, so it must be repeatable.
+   */
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /** Resolves when the store answers queries and its schema is current. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WriteTx {
+  /** Which of `messageIds` are already stored in the workspace. */
+  existingMessageIds(workspaceId: string, messageIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Current owner profile of each identity, keyed by `identityKeyString`; absent keys have no
+   * owner. Locks the identities (also the absent ones) until the transaction ends.
+   */
+  findOwners(workspaceId: string, keys: readonly IdentityKey[]): Promise<Map<string, string>>;
+  /**
+   * Loads profiles for update, keyed by the id asked for. A profile merged away is answered with
+   * its survivor (so the value's `id` may differ from the key); an unknown id is absent.
+   */
+  loadProfiles(workspaceId: string, ids: readonly string[]): Promise<Map<string, Profile>>;
+  /** Every event of the given profiles, in timestamp order, for recomputing behaviour after a merge. */
+  loadEvents(workspaceId: string, profileIds: readonly string[]): Promise<TrackedEvent[]>;
+  /** Writes the outcome of an ingest batch; see ChangeSet for the order of effects. */
+  apply(changes: ChangeSet): Promise<void>;
+}
+
+/**
+ * Everything one ingest batch changes, applied in this order: new profiles are inserted as they
+ * are; merges move the merged profiles' identities and events to the survivor and leave the merged
+ * profile as an empty redirect; new identities are inserted; events are inserted; the existing
+ * `profiles` are saved as they are.
+ */
+export interface ChangeSet {
+  workspaceId: string;
+  newProfiles: Profile[];
+  merges: MergeRecord[];
+  identities: Array<{ profileId: string; identity: IdentityRecord }>;
+  events: Array<{ event: TrackedEvent; profileId: string; originalProfileId: string }>;
+  profiles: Profile[];
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  /** Opaque; pass back as `cursor` for the next (older) page. Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ProfileSearch {
+  /** Exact trait matches, e.g. { email: 'k@acme.com' }. */
+  traits?: Record<string, string>;
+  /** Free text, matched case-insensitively against identities and string traits. */
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ProfileQueries {
+  /**
+   * Finds the live profile for any known id: a profile id (also a merged-away one, which resolves
+   * to its survivor), a userId, an email or an anonymousId. Null when nothing matches.
+   */
+  resolve(workspaceId: string, idOrIdentifier: string): Promise<string | null>;
+  get(workspaceId: string, profileId: string): Promise<Profile | null>;
+  /** The profile's timeline, newest first. */
+  events(workspaceId: string, profileId: string, options: { limit: number; cursor?: string }): Promise<EventPage>;
+  /** Merges in which the profile survived or was merged away, oldest first. */
+  merges(workspaceId: string, profileId: string): Promise<MergeRecord[]>;
+  search(workspaceId: string, query: ProfileSearch): Promise<{ profiles: Profile[]; nextCursor: string | null }>;
+  count(workspaceId: string): Promise<number>;
+}
+
+export interface WorkspaceStore {
+  create(workspace: Workspace): Promise<void>;
+  get(id: string): Promise<Workspace | null>;
+  list(): Promise<Workspace[]>;
+  addKey(key: ApiKeyRecord): Promise<void>;
+  /** The unrevoked key with this hash, or null. */
+  findKey(kind: ApiKeyKind, hash: string): Promise<ApiKeyRecord | null>;
+  listKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked; returns false when there was no such unrevoked key. */
+  revokeKey(workspaceId: string, keyId: string, at: EpochMs): Promise<boolean>;
+}
+
+export type { IdentityRecord };

@@ -1,0 +1,21 @@
+/**
+ * Chooses the store from configuration: PostgreSQL when a database URL is set, else the embedded
+ * SQLite file in the data folder. The only module outside storage/ that names a concrete store.
+ */
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { Store } from '../ports/store.js';
+import type { MigrationStatus } from './migration-status.js';
+import { openSqliteStore } from './sqlite/store.js';
+
+export interface OpenedStore extends Store {
+  migrationStatus(): MigrationStatus | Promise<MigrationStatus>;
+}
+
+export async function openStore(config: Config, options: { migrate?: boolean } = {}): Promise<OpenedStore> {
+  if (config.databaseUrl) {
+    const { openPostgresStore } = await import('./postgres/store.js');
+    return openPostgresStore({ url: config.databaseUrl, migrate: options.migrate ?? true });
+  }
+  return openSqliteStore({ file: join(config.dataDir, 'tessera.db'), sync: config.sqliteSync, migrate: options.migrate ?? true });
+}

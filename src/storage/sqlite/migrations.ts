@@ -1,0 +1,84 @@
+/**
+ * Versioned schema of the SQLite store. Append new versions; never edit an applied one.
+ * The PostgreSQL store keeps the same versions in storage/postgres/migrations.ts.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'workspaces, profiles, identities, events, merges',
+    sql: `
+      CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+        kind TEXT NOT NULL CHECK (kind IN ('write', 'admin')),
+        hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX api_keys_workspace ON api_keys(workspace_id);
+      CREATE TABLE profiles (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        merged_into TEXT,
+        traits TEXT NOT NULL,
+        state TEXT NOT NULL,
+        search TEXT NOT NULL
+      );
+      CREATE INDEX profiles_workspace_updated ON profiles(workspace_id, updated_at DESC, id) WHERE merged_into IS NULL;
+      CREATE INDEX profiles_merged_into ON profiles(merged_into) WHERE merged_into IS NOT NULL;
+      CREATE TABLE identities (
+        workspace_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        first_seen_at INTEGER NOT NULL,
+        message_id TEXT,
+        PRIMARY KEY (workspace_id, kind, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX identities_profile ON identities(profile_id);
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        original_profile_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        name TEXT,
+        anonymous_id TEXT,
+        user_id TEXT,
+        ts INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX events_message ON events(workspace_id, message_id);
+      CREATE INDEX events_timeline ON events(profile_id, ts DESC, seq DESC);
+      CREATE TABLE merges (
+        seq INTEGER PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        survivor_id TEXT NOT NULL,
+        merged_id TEXT NOT NULL,
+        cause_kind TEXT NOT NULL,
+        cause_value TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        snapshot TEXT NOT NULL
+      );
+      CREATE INDEX merges_survivor ON merges(survivor_id);
+      CREATE INDEX merges_merged ON merges(merged_id);
+    `,
+  },
+];

@@ -1,0 +1,79 @@
+/** Read side of the SQLite store, on its own read-only connection (WAL: never blocks the writer). */
+import { TesseraError } from '../../core/errors.js';
+import type { IdentityKind } from '../../core/identity/identity-key.js';
+import type { MergeRecord } from '../../core/profiles/profile.js';
+import type { ProfileQueries } from '../../ports/store.js';
+import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor, eventFromColumns, traitJsonPath, type EventColumns } from '../shared/codec.js';
+import type { Database } from './database.js';
+import { loadProfileRow, prepareWriteStatements } from './write-tx.js';
+
+const LOOKUP_ORDER: IdentityKind[] = ['user_id', 'email', 'anonymous_id'];
+
+interface MergeRow { workspace_id: string; survivor_id: string; merged_id: string; cause_kind: IdentityKind; cause_value: string; message_id: string; at: number; snapshot: string }
+
+export function createSqliteProfileQueries(db: Database.Database): ProfileQueries {
+  const reads = prepareWriteStatements(db);
+  const byId = db.prepare('SELECT id FROM profiles WHERE workspace_id = ? AND id = ?').pluck();
+  const timeline = db.prepare(`SELECT * FROM events WHERE profile_id = ? AND workspace_id = ?
+    AND (ts < ? OR (ts = ? AND seq < ?)) ORDER BY ts DESC, seq DESC LIMIT ?`);
+  const merges = db.prepare('SELECT * FROM merges WHERE workspace_id = ? AND (survivor_id = ? OR merged_id = ?) ORDER BY seq');
+  const count = db.prepare('SELECT count(*) FROM profiles WHERE workspace_id = ? AND merged_into IS NULL').pluck();
+
+  const resolve = async (workspaceId: string, key: string) => {
+    const direct = byId.get(workspaceId, key) as string | undefined;
+    if (direct) return loadProfileRow(reads, workspaceId, direct)?.id ?? null;
+    for (const kind of LOOKUP_ORDER) {
+      const value = kind === 'email' ? key.trim().toLowerCase() : key;
+      const owner = reads.owner.get(workspaceId, kind, value) as string | undefined;
+      if (owner) return loadProfileRow(reads, workspaceId, owner)?.id ?? null;
+    }
+    return null;
+  };
+
+  return {
+    resolve,
+    async get(workspaceId, profileId) {
+      return loadProfileRow(reads, workspaceId, profileId);
+    },
+    async events(workspaceId, profileId, { limit, cursor }) {
+      const at = decodeCursor(cursor);
+      if (cursor && !at) throw new TesseraError('invalid_query', { issues: [{ field: 'cursor', reason: 'is not a cursor this API returned' }] });
+      const ts = at?.ts ?? Number.MAX_SAFE_INTEGER;
+      const seq = at?.seq ?? Number.MAX_SAFE_INTEGER;
+      const rows = timeline.all(profileId, workspaceId, ts, ts, seq, limit + 1) as Array<Omit<EventColumns, 'body'> & { body: string }>;
+      const events = rows.slice(0, limit).map((r) => eventFromColumns({ ...r, body: JSON.parse(r.body) }));
+      const last = events[events.length - 1];
+      return { events, nextCursor: rows.length > limit && last ? encodeCursor(last.timestamp, last.seq) : null };
+    },
+    async merges(workspaceId, profileId) {
+      return (merges.all(workspaceId, profileId, profileId) as MergeRow[]).map((r): MergeRecord => ({
+        workspaceId: r.workspace_id, survivorId: r.survivor_id, mergedId: r.merged_id,
+        cause: { kind: r.cause_kind, value: r.cause_value }, messageId: r.message_id, at: r.at, snapshot: JSON.parse(r.snapshot),
+      }));
+    },
+    async search(workspaceId, query) {
+      const where = ['workspace_id = ?', 'merged_into IS NULL'];
+      const params: unknown[] = [workspaceId];
+      for (const [name, value] of Object.entries(query.traits ?? {})) {
+        where.push('(json_extract(traits, ?) = ? OR CAST(json_extract(traits, ?) AS TEXT) = ?)');
+        const path = traitJsonPath(name);
+        params.push(path, name === 'email' ? value.trim().toLowerCase() : value, path, value);
+      }
+      if (query.q) {
+        where.push("search LIKE ? ESCAPE '\\'");
+        params.push(`%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+      const at = decodeSearchCursor(query.cursor);
+      if (query.cursor && !at) throw new TesseraError('invalid_query', { issues: [{ field: 'cursor', reason: 'is not a cursor this API returned' }] });
+      if (at) { where.push('(updated_at < ? OR (updated_at = ? AND id > ?))'); params.push(at.updatedAt, at.updatedAt, at.id); }
+      const ids = db.prepare(`SELECT id, updated_at FROM profiles WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id LIMIT ?`)
+        .all(...params, query.limit + 1) as Array<{ id: string; updated_at: number }>;
+      const profiles = ids.slice(0, query.limit).map((r) => loadProfileRow(reads, workspaceId, r.id)).filter((p) => p !== null);
+      const last = ids[query.limit - 1];
+      return { profiles, nextCursor: ids.length > query.limit && last ? encodeSearchCursor(last.updated_at, last.id) : null };
+    },
+    async count(workspaceId) {
+      return count.get(workspaceId) as number;
+    },
+  };
+}

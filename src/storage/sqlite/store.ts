@@ -1,0 +1,72 @@
+/**
+ * The embedded store: one SQLite file, a writer connection used by one transaction at a time and
+ * a reader connection for queries (WAL: readers see the last commit and never block the writer).
+ * Write transactions are `BEGIN IMMEDIATE`, so even two processes on one file take turns; one
+ * server per file is the supported set-up.
+ */
+import type { Store, WriteTx } from '../../ports/store.js';
+import type { MigrationStatus } from '../migration-status.js';
+import { openDatabase, type SqliteSync } from './database.js';
+import { migrateDatabase, migrationStatus, assertNotNewer } from './migrate.js';
+import { createSqliteProfileQueries } from './profile-queries.js';
+import { createSqliteWriteTx, prepareWriteStatements } from './write-tx.js';
+import { createSqliteWorkspaceStore } from './workspace-store.js';
+
+export interface SqliteStoreOptions {
+  file: string;
+  sync: SqliteSync;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  now?: () => number;
+}
+
+export interface SqliteStore extends Store {
+  migrationStatus(): MigrationStatus;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const writer = openDatabase(options.file, { sync: options.sync });
+  if (options.migrate ?? true) migrateDatabase(writer, options.now ?? Date.now);
+  else assertNotNewer(migrationStatus(writer));
+  const reader = openDatabase(options.file, { sync: options.sync });
+  const statements = prepareWriteStatements(writer);
+  const tx: WriteTx = createSqliteWriteTx(statements);
+  let queue: Promise<unknown> = Promise.resolve();
+  const begin = writer.prepare('BEGIN IMMEDIATE');
+  const commit = writer.prepare('COMMIT');
+  const rollback = writer.prepare('ROLLBACK');
+
+  const write = async <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> => {
+    begin.run();
+    try {
+      const result = await work(tx);
+      commit.run();
+      return result;
+    } catch (error) {
+      if (writer.inTransaction) rollback.run();
+      throw error;
+    }
+  };
+
+  return {
+    kind: 'sqlite',
+    workspaces: createSqliteWorkspaceStore(writer),
+    profiles: createSqliteProfileQueries(reader),
+    write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+      const run = queue.then(() => write(work));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async ping() {
+      reader.prepare('SELECT 1').get();
+      const status = migrationStatus(writer);
+      if (status.pending.length > 0) throw new Error(`${status.pending.length} migrations are pending`);
+    },
+    migrationStatus: () => migrationStatus(writer),
+    async close() {
+      await queue;
+      reader.close();
+      writer.close();
+    },
+  };
+}

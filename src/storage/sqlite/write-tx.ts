@@ -1,0 +1,99 @@
+/**
+ * The SQLite write transaction. better-sqlite3 is synchronous; the methods return promises only to
+ * meet the port. Statements are prepared once per store. Nothing else uses the writer connection
+ * while a transaction is open: the store runs one `write` at a time.
+ */
+import type { TrackedEvent } from '../../core/events/event.js';
+import { identityKeyString, type IdentityKey } from '../../core/identity/identity-key.js';
+import type { IdentityRecord, Profile } from '../../core/profiles/profile.js';
+import type { ChangeSet, WriteTx } from '../../ports/store.js';
+import { eventBody, eventFromColumns, profileFromColumns, profileState, searchText, type EventColumns } from '../shared/codec.js';
+import type { Database } from './database.js';
+
+export function prepareWriteStatements(db: Database.Database) {
+  return {
+    messageExists: db.prepare('SELECT 1 FROM events WHERE workspace_id = ? AND message_id = ?').pluck(),
+    owner: db.prepare('SELECT profile_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?').pluck(),
+    profile: db.prepare('SELECT id, workspace_id, created_at, updated_at, merged_into, traits, state FROM profiles WHERE workspace_id = ? AND id = ?'),
+    identitiesOf: db.prepare('SELECT kind, value, first_seen_at, message_id FROM identities WHERE profile_id = ?'),
+    eventsOf: db.prepare('SELECT * FROM events WHERE profile_id = ? ORDER BY ts, seq'),
+    insertProfile: db.prepare('INSERT INTO profiles (id, workspace_id, created_at, updated_at, merged_into, traits, state, search) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)'),
+    updateProfile: db.prepare('UPDATE profiles SET created_at = ?, updated_at = ?, traits = ?, state = ?, search = ? WHERE id = ?'),
+    moveIdentities: db.prepare('UPDATE identities SET profile_id = ? WHERE profile_id = ?'),
+    moveEvents: db.prepare('UPDATE events SET profile_id = ? WHERE profile_id = ?'),
+    retire: db.prepare("UPDATE profiles SET merged_into = ?, traits = '{}', state = '{}', search = '' WHERE id = ?"),
+    redirect: db.prepare('UPDATE profiles SET merged_into = ? WHERE merged_into = ?'),
+    insertMerge: db.prepare('INSERT INTO merges (workspace_id, survivor_id, merged_id, cause_kind, cause_value, message_id, at, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertIdentity: db.prepare('INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at, message_id) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+  };
+}
+
+export type WriteStatements = ReturnType<typeof prepareWriteStatements>;
+
+interface ProfileRow { id: string; workspace_id: string; created_at: number; updated_at: number; merged_into: string | null; traits: string; state: string }
+
+export function loadProfileRow(s: WriteStatements, workspaceId: string, id: string): Profile | null {
+  let row = s.profile.get(workspaceId, id) as ProfileRow | undefined;
+  for (let hops = 0; row?.merged_into && hops < 100; hops++) row = s.profile.get(workspaceId, row.merged_into) as ProfileRow | undefined;
+  if (!row || row.merged_into) return null;
+  const identities = (s.identitiesOf.all(row.id) as Array<{ kind: IdentityRecord['kind']; value: string; first_seen_at: number; message_id: string | null }>)
+    .map((r) => ({ kind: r.kind, value: r.value, firstSeenAt: r.first_seen_at, messageId: r.message_id }));
+  return profileFromColumns({ ...row, traits: JSON.parse(row.traits), state: JSON.parse(row.state) }, identities);
+}
+
+export function createSqliteWriteTx(s: WriteStatements): WriteTx {
+  return {
+    async existingMessageIds(workspaceId, ids) {
+      const found = new Set<string>();
+      for (const id of ids) if (s.messageExists.get(workspaceId, id)) found.add(id);
+      return found;
+    },
+    async findOwners(workspaceId, keys: readonly IdentityKey[]) {
+      const owners = new Map<string, string>();
+      for (const k of keys) {
+        const owner = s.owner.get(workspaceId, k.kind, k.value) as string | undefined;
+        if (owner) owners.set(identityKeyString(k), owner);
+      }
+      return owners;
+    },
+    async loadProfiles(workspaceId, ids) {
+      const profiles = new Map<string, Profile>();
+      for (const id of ids) {
+        const p = loadProfileRow(s, workspaceId, id);
+        if (p) profiles.set(id, p);
+      }
+      return profiles;
+    },
+    async loadEvents(_workspaceId, profileIds) {
+      const events: TrackedEvent[] = [];
+      for (const id of profileIds) {
+        for (const row of s.eventsOf.all(id) as Array<Omit<EventColumns, 'body'> & { body: string }>) {
+          events.push(eventFromColumns({ ...row, body: JSON.parse(row.body) }));
+        }
+      }
+      return events.sort((a, b) => a.timestamp - b.timestamp);
+    },
+    async apply(c: ChangeSet) {
+      for (const p of c.newProfiles) {
+        s.insertProfile.run(p.id, c.workspaceId, p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p));
+      }
+      for (const m of c.merges) {
+        s.moveIdentities.run(m.survivorId, m.mergedId);
+        s.moveEvents.run(m.survivorId, m.mergedId);
+        s.retire.run(m.survivorId, m.mergedId);
+        s.redirect.run(m.survivorId, m.mergedId);
+        s.insertMerge.run(c.workspaceId, m.survivorId, m.mergedId, m.cause.kind, m.cause.value, m.messageId, m.at, JSON.stringify(m.snapshot));
+      }
+      for (const { profileId, identity: i } of c.identities) {
+        s.insertIdentity.run(c.workspaceId, i.kind, i.value, profileId, i.firstSeenAt, i.messageId);
+      }
+      for (const { event: e, profileId, originalProfileId } of c.events) {
+        s.insertEvent.run(c.workspaceId, e.messageId, profileId, originalProfileId, e.type, e.name, e.anonymousId, e.userId, e.timestamp, e.receivedAt, JSON.stringify(eventBody(e)));
+      }
+      for (const p of c.profiles) {
+        s.updateProfile.run(p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p), p.id);
+      }
+    },
+  };
+}

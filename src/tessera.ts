@@ -1,0 +1,57 @@
+/**
+ * Composition of one Tessera instance: store → ingest queue → ingest service → HTTP app.
+ * `main.ts` adds listening and signals; tests use this directly with a real store.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { Config } from './config.js';
+import { createIdentityGuard } from './core/identity/identity-key.js';
+import { buildApp } from './http/app.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
+import { createIngestService, type IngestService } from './ingest/ingest-service.js';
+import { createProcessBatch } from './ingest/process-batch.js';
+import type { Store } from './ports/store.js';
+
+export interface Tessera {
+  app: FastifyInstance;
+  store: Store;
+  ingest: IngestService;
+  queue: IngestQueue;
+  logger: Logger;
+  /** Stops accepting, writes what was accepted, closes the app and the store. */
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, base: { service: 'tessera' } });
+}
+
+export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now) {
+  const guard = createIdentityGuard(config.identity);
+  const processBatch = createProcessBatch({ guard, newProfileId: () => `prf_${uuidv7()}`, newMessageId: () => `tessera-${randomUUID()}` });
+  const queue = new IngestQueue(store, processBatch, {
+    ...config.ingest,
+    onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
+  });
+  const ingest = createIngestService({ queue, guard, now, newMessageId: () => `srv-${randomUUID()}` });
+  return { queue, ingest };
+}
+
+export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number }): Promise<Tessera> {
+  const logger = options.logger ?? createLogger(options.config);
+  const now = options.now ?? Date.now;
+  const { queue, ingest } = createIngest(options.store, options.config, logger, now);
+  let draining = false;
+  const app = await buildApp({ store: options.store, ingest, logger, now, isDraining: () => draining });
+  return {
+    app, store: options.store, ingest, queue, logger,
+    async close() {
+      draining = true;
+      await app.close();
+      await queue.close();
+      await options.store.close();
+    },
+  };
+}
