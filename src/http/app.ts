@@ -3,7 +3,7 @@
  * authenticates, calls the ingest service or the store, and maps errors.
  */
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { EVENT_LIMITS } from '../core/events/limits.js';
 import type { IngestService } from '../ingest/ingest-service.js';
@@ -27,7 +27,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: EVENT_LIMITS.maxBodyBytes,
     forceCloseConnections: false,
     return503OnClosing: true,

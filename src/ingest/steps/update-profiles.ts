@@ -30,9 +30,15 @@ function applyEventTraits(profile: Parameters<typeof applyTraits>[0], e: Tracked
   if (e.type === 'system') return;
   const source = e.type === 'track' ? `track:${e.name}` : e.type;
   const write = { source, messageId: e.messageId, at: e.timestamp };
-  if (e.type === 'identify') applyTraits(profile, e.traits, write);
+  if (e.type === 'identify') applyTraits(profile, cleanTraits(e.traits), write);
   const contextTraits = e.context.traits;
   if (contextTraits && typeof contextTraits === 'object' && !Array.isArray(contextTraits)) {
-    applyTraits(profile, contextTraits as JsonObject, { ...write, source: `${source} (context.traits)` });
+    applyTraits(profile, cleanTraits(contextTraits as JsonObject), { ...write, source: `${source} (context.traits)` });
   }
+}
+
+/** The email trait is kept as its identity is: trimmed and lower-cased (the event keeps what was sent). */
+function cleanTraits(traits: JsonObject): JsonObject {
+  const email = traits.email;
+  return typeof email === 'string' && email !== email.trim().toLowerCase() ? { ...traits, email: email.trim().toLowerCase() } : traits;
 }
