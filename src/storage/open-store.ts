@@ -4,13 +4,10 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { Store } from '../ports/store.js';
-import type { MigrationStatus } from './migration-status.js';
+import type { OpenedStore } from './opened-store.js';
 import { openSqliteStore } from './sqlite/store.js';
 
-export interface OpenedStore extends Store {
-  migrationStatus(): MigrationStatus | Promise<MigrationStatus>;
-}
+export type { OpenedStore };
 
 export async function openStore(config: Config, options: { migrate?: boolean } = {}): Promise<OpenedStore> {
   if (config.databaseUrl) {
