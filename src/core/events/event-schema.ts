@@ -8,6 +8,8 @@ import type { EventType } from './event.js';
 import { EVENT_LIMITS } from './limits.js';
 
 const id = { type: ['string', 'number'], maxLength: EVENT_LIMITS.maxIdLength };
+/** userId and anonymousId may be null: analytics libraries send `"userId": null` for a visitor not yet identified. */
+const optionalId = { type: ['string', 'number', 'null'], maxLength: EVENT_LIMITS.maxIdLength };
 const time = { type: 'string', maxLength: 64 };
 const object = { type: 'object' };
 const name = { type: ['string', 'null'], maxLength: EVENT_LIMITS.maxNameLength };
@@ -15,8 +17,8 @@ const name = { type: ['string', 'null'], maxLength: EVENT_LIMITS.maxNameLength }
 const common = {
   type: { type: 'string' },
   messageId: { type: 'string', minLength: 1, maxLength: EVENT_LIMITS.maxIdLength },
-  anonymousId: id,
-  userId: id,
+  anonymousId: optionalId,
+  userId: optionalId,
   timestamp: time,
   originalTimestamp: time,
   sentAt: time,
@@ -52,7 +54,7 @@ export function describeSchemaError(error: ErrorObject): { field: string; reason
     return { field: path ? `${path}.${missing}` : missing, reason: 'is required' };
   }
   if (error.keyword === 'type') {
-    return { field: path, reason: `must be ${String((error.params as { type: string | string[] }).type).replace(',', ' or ')}` };
+    return { field: path, reason: `must be ${String((error.params as { type: string | string[] }).type).replace(/,(?=[^,]*$)/, ' or ').replace(/,/g, ', ')}` };
   }
   return { field: path, reason: error.message ?? 'is invalid' };
 }

@@ -19,8 +19,8 @@ export type JsonObject = Record<string, unknown>;
 export interface SegmentEventInput {
   type?: string;
   messageId?: string;
-  anonymousId?: string | number;
-  userId?: string | number;
+  anonymousId?: string | number | null;
+  userId?: string | number | null;
   previousId?: string | number;
   groupId?: string | number;
   event?: string;

@@ -43,17 +43,19 @@ const TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 export function validateEvent(input: unknown, options: ValidateOptions): ValidationResult {
   const prefix = options.fieldPrefix ?? '';
   const fail = (field: string, reason: string): ValidationResult => ({ ok: false, issues: [{ field: prefix + field, reason }] });
+  // An issue with the item as a whole names the item (`batch[3]`, not `batch[3].`), or `body`.
+  const failWhole = (reason: string): ValidationResult => ({ ok: false, issues: [{ field: prefix.replace(/\.$/, '') || 'body', reason }] });
 
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(prefix ? '' : 'body', 'must be a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return failWhole('must be a JSON object');
   const item = input as Record<string, unknown>;
 
   const type = options.impliedType ?? item.type;
   if (typeof type !== 'string' || !TYPE_SET.has(type)) return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
 
   const size = serialisedBytes(item);
-  if (size > EVENT_LIMITS.maxEventBytes) return fail('', `event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
+  if (size > EVENT_LIMITS.maxEventBytes) return failWhole(`event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
   const depth = nestingDepth(item, EVENT_LIMITS.maxDepth + 1);
-  if (depth > EVENT_LIMITS.maxDepth) return fail('', `objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
+  if (depth > EVENT_LIMITS.maxDepth) return failWhole(`objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
 
   const validate = eventValidators[type as EventType];
   if (!validate(item)) {
@@ -61,14 +63,16 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
   }
 
   const issues: FieldIssue[] = [];
-  const time = (field: 'timestamp' | 'originalTimestamp' | 'sentAt', raw: unknown): EpochMs | null => {
+  // `field` is the name the client used, so that the issue points at what it actually sent; a batch's
+  // own sentAt is a batch-level field and is named without the item prefix.
+  const time = (field: string, raw: unknown): EpochMs | null => {
     if (raw === undefined || raw === null) return null;
     const ms = parseTime(raw);
-    if (ms === undefined) issues.push({ field: prefix + field, reason: 'must be an ISO-8601 date-time' });
+    if (ms === undefined) issues.push({ field, reason: 'must be an ISO-8601 date-time' });
     return ms ?? null;
   };
-  const originalTimestamp = time('timestamp', item.timestamp ?? item.originalTimestamp);
-  const sentAt = time('sentAt', item.sentAt ?? options.defaults?.sentAt);
+  const originalTimestamp = item.timestamp != null ? time(prefix + 'timestamp', item.timestamp) : time(prefix + 'originalTimestamp', item.originalTimestamp);
+  const sentAt = item.sentAt != null ? time(prefix + 'sentAt', item.sentAt) : time('sentAt', options.defaults?.sentAt);
 
   const anonymousId = normaliseIdentity('anonymous_id', item.anonymousId, options.guard) ?? null;
   const userId = normaliseIdentity('user_id', item.userId, options.guard) ?? null;
@@ -79,10 +83,12 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
   } else if (anonymousId === null && userId === null) {
     const sent = item.userId ?? item.anonymousId;
     issues.push({
-      field: prefix + (item.userId !== undefined ? 'userId' : 'anonymousId'),
-      reason: sent === undefined ? 'either userId or anonymousId is required' : `${JSON.stringify(sent)} is not a usable identifier and no other id was given`,
+      field: prefix + (item.userId != null ? 'userId' : 'anonymousId'),
+      reason: sent == null ? 'either userId or anonymousId is required' : `${JSON.stringify(sent)} is not a usable identifier and no other id was given`,
     });
   }
+  const groupId = type === 'group' ? String(item.groupId).trim() : null;
+  if (groupId === '') issues.push({ field: prefix + 'groupId', reason: 'must not be empty' });
   if (issues.length > 0) return { ok: false, issues };
 
   const context = mergeDefaults(options.defaults?.context, item.context as JsonObject | undefined);
@@ -101,7 +107,7 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
       anonymousId,
       userId,
       previousId,
-      groupId: item.groupId === undefined ? null : String(item.groupId),
+      groupId,
       properties: (item.properties as JsonObject | undefined) ?? {},
       traits: (item.traits as JsonObject | undefined) ?? {},
       context,

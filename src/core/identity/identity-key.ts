@@ -45,15 +45,29 @@ export interface IdentityGuard {
 }
 
 export function createIdentityGuard(config: IdentityGuardConfig = DEFAULT_IDENTITY_GUARD): IdentityGuard {
-  const illegal = new Set(config.illegalValues.map((v) => v.trim().toLowerCase()));
-  return { config, isLegal: (value) => !illegal.has(value.trim().toLowerCase()) };
+  const illegal = new Set(config.illegalValues.map(comparable));
+  return { config, isLegal: (value) => !illegal.has(comparable(value)) };
+}
+
+/**
+ * How guard values compare: trimmed, lower-cased, and without one pair of surrounding quotes, since
+ * a client that encodes a missing id twice sends `"undefined"` (quotes included) just as often.
+ */
+function comparable(value: string): string {
+  const v = value.trim().toLowerCase();
+  const quoted = v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0];
+  return quoted ? v.slice(1, -1).trim() : v;
 }
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Normalises a raw id; undefined when it cannot be an identity (wrong type, empty, illegal). */
+/**
+ * Normalises a raw id; undefined when it cannot be an identity (wrong type, empty, illegal).
+ * A number is accepted only as a safe integer: beyond 2^53 JSON parsing has already rounded it, so
+ * two different users' ids could arrive as the same number and merge two people.
+ */
 export function normaliseIdentity(kind: IdentityKind, raw: unknown, guard: IdentityGuard): string | undefined {
-  if (typeof raw === 'number' && Number.isFinite(raw)) raw = String(raw);
+  if (typeof raw === 'number') raw = Number.isSafeInteger(raw) ? String(raw) : undefined;
   if (typeof raw !== 'string') return undefined;
   const value = kind === 'email' ? raw.trim().toLowerCase() : raw.trim();
   if (value.length === 0 || !guard.isLegal(value)) return undefined;

@@ -7,7 +7,10 @@ import type { JsonObject, TrackedEvent } from '../events/event.js';
 import type { Campaign } from './channel.js';
 
 export interface PageInfo {
-  /** Stable key of the page: host + path, without query or fragment. */
+  /**
+   * Stable key of the page: host + path, without query or fragment, and without a trailing slash
+   * (`/pricing/` and `/pricing` are one page to a marketer). The path always starts with `/`.
+   */
   key: string;
   url: string | null;
   path: string;
@@ -26,6 +29,9 @@ function parseUrl(url: string | null): URL | null {
   try { return new URL(url); } catch { return null; }
 }
 
+// A base for relative URLs (`/pricing?x=1`), whose host is then ignored.
+const RELATIVE_BASE = 'http://relative.invalid';
+
 export function pageInfo(event: TrackedEvent): PageInfo | null {
   const props = event.properties;
   const ctxPage = (typeof event.context.page === 'object' && event.context.page !== null ? event.context.page : {}) as JsonObject;
@@ -37,10 +43,11 @@ export function pageInfo(event: TrackedEvent): PageInfo | null {
   }
   const url = pick('url');
   const parsed = parseUrl(url);
-  const path = pick('path') ?? parsed?.pathname ?? null;
+  const resolved = parsed ?? relativeUrl(url);
+  const path = pick('path') ?? resolved?.pathname ?? null;
   if (path === null && url === null) return null;
   const host = parsed?.host ?? '';
-  const cleanPath = (path ?? '/').split('?')[0]!.split('#')[0] || '/';
+  const cleanPath = normalisePath(path ?? '/');
   const category = (isView ? event.category ?? str(props.category) : null) ?? firstSegment(cleanPath);
   return {
     key: host + cleanPath,
@@ -49,8 +56,19 @@ export function pageInfo(event: TrackedEvent): PageInfo | null {
     title: pick('title') ?? (isView ? event.name : null),
     referrer: pick('referrer'),
     category,
-    search: pick('search') ?? (parsed?.search || null),
+    search: pick('search') ?? (resolved?.search || null),
   };
+}
+
+function normalisePath(path: string): string {
+  const bare = path.split('?')[0]!.split('#')[0]!;
+  const rooted = bare.startsWith('/') ? bare : `/${bare}`;
+  return rooted.length > 1 ? rooted.replace(/\/+$/, '') || '/' : rooted;
+}
+
+function relativeUrl(url: string | null): URL | null {
+  if (!url) return null;
+  try { return new URL(url, RELATIVE_BASE); } catch { return null; }
 }
 
 function firstSegment(path: string): string {

@@ -4,6 +4,12 @@
  * Each trait remembers its source and event time. A newer value replaces an older one ("latest
  * timestamp wins", so late-arriving old events cannot overwrite fresh data). Traits sent under
  * `$set_once` keep their first value. `$unset` (an array of names) removes traits.
+ *
+ * Trait names come from clients, so every lookup is an own-property lookup: a trait called
+ * `constructor` or `toString` is an ordinary trait, and `__proto__` is never written.
+ *
+ * Known limit: `$unset` leaves no tombstone, so an event older than the unset that arrives after it
+ * sets the trait again.
  */
 import type { JsonObject } from '../events/event.js';
 import type { EpochMs } from '../time.js';
@@ -36,8 +42,8 @@ export function applyTraits(target: TraitTarget, incoming: JsonObject, write: Tr
   const unset = incoming.$unset;
   if (Array.isArray(unset)) {
     for (const key of unset) {
-      if (typeof key !== 'string' || !(key in target.traits)) continue;
-      const meta = target.traitMeta[key];
+      if (typeof key !== 'string' || !Object.hasOwn(target.traits, key)) continue;
+      const meta = ownMeta(target, key);
       if (meta && meta.at > write.at) continue;
       delete target.traits[key];
       delete target.traitMeta[key];
@@ -49,7 +55,7 @@ export function applyTraits(target: TraitTarget, incoming: JsonObject, write: Tr
 
 function setTrait(target: TraitTarget, key: string, value: unknown, write: TraitWrite, once: boolean): boolean {
   if (value === undefined || key === '__proto__') return false;
-  const meta = target.traitMeta[key];
+  const meta = ownMeta(target, key);
   if (meta) {
     // Set-once: only fills a gap, or (when merging two set-once values) keeps the earlier one.
     if (once && !(meta.once && write.at < meta.at)) return false;
@@ -60,13 +66,24 @@ function setTrait(target: TraitTarget, key: string, value: unknown, write: Trait
   return true;
 }
 
-/** Merges the traits of `other` into `target`, per trait by the same rules as applyTraits. */
+/**
+ * Merges the traits of `other` into `target`, per trait by the same rules as applyTraits. A trait of
+ * `other` without provenance (written by something that kept none) only fills a gap: with no time
+ * it cannot claim to be newer, but dropping it would lose data the merged profile had.
+ */
 export function mergeTraits(target: TraitTarget, other: TraitTarget): void {
   for (const key of Object.keys(other.traits)) {
-    const meta = other.traitMeta[key];
-    if (!meta) continue;
+    const meta = ownMeta(other, key);
+    if (!meta) {
+      if (!Object.hasOwn(target.traits, key) && key !== '__proto__' && other.traits[key] !== undefined) target.traits[key] = other.traits[key];
+      continue;
+    }
     setTrait(target, key, other.traits[key], { source: meta.source, messageId: meta.messageId, at: meta.at }, meta.once === true);
   }
+}
+
+function ownMeta(target: TraitTarget, key: string): TraitMeta | undefined {
+  return Object.hasOwn(target.traitMeta, key) ? target.traitMeta[key] : undefined;
 }
 
 function isObject(value: unknown): value is JsonObject {

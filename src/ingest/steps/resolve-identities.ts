@@ -40,7 +40,8 @@ function assign(batch: IngestBatch, event: TrackedEvent, allKeys: IdentityKey[],
     const owner = batch.owners.get(identityKeyString(k));
     return owner === undefined ? undefined : batch.live(owner);
   };
-  const keys = event.type === 'alias' ? aliasKeys(event, allKeys, ownerOf) : allKeys;
+  const alias = event.type === 'alias' ? aliasKeys(event, allKeys, ownerOf) : null;
+  const keys = alias ? alias.keys : allKeys;
   const owners = new Map<string, string>();
   const summaries = new Map<string, ProfileIdentitySummary>();
   for (const k of keys) {
@@ -51,7 +52,7 @@ function assign(batch: IngestBatch, event: TrackedEvent, allKeys: IdentityKey[],
   }
   const decision = resolveIdentity({
     keys, owners, profiles: summaries, explicitAlias: event.type === 'alias',
-    ...(event.type === 'alias' && event.userId ? { aliasTarget: { kind: 'user_id' as const, value: event.userId } } : {}),
+    ...(alias && event.userId ? { aliasTarget: { kind: 'user_id' as const, value: event.userId }, aliasPrevious: alias.previous } : {}),
     caps: deps.guard.config.maxPerProfile,
   });
 
@@ -75,13 +76,13 @@ function assign(batch: IngestBatch, event: TrackedEvent, allKeys: IdentityKey[],
 }
 
 /** previousId may be a userId or an anonymousId: keep the kinds somebody owns, else treat it as anonymous. */
-function aliasKeys(event: TrackedEvent, keys: IdentityKey[], ownerOf: (k: IdentityKey) => string | undefined): IdentityKey[] {
+function aliasKeys(event: TrackedEvent, keys: IdentityKey[], ownerOf: (k: IdentityKey) => string | undefined): { keys: IdentityKey[]; previous: IdentityKey[] } {
   const previous = keys.filter((k) => k.value === event.previousId && (k.kind === 'user_id' || k.kind === 'anonymous_id'));
   const owned = previous.filter((k) => ownerOf(k) !== undefined);
   const keep = owned.length > 0 ? owned : previous.filter((k) => k.kind === 'anonymous_id');
   const rest = keys.filter((k) => !previous.includes(k));
   // Alias keys the userId plus previousId; an anonymousId equal to previousId is already covered.
-  return [...rest.filter((k) => !keep.some((p) => p.kind === k.kind && p.value === k.value)), ...keep];
+  return { keys: [...rest.filter((k) => !keep.some((p) => p.kind === k.kind && p.value === k.value)), ...keep], previous: keep };
 }
 
 function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause: IdentityKey, event: TrackedEvent, deps: ResolveIdentitiesDeps): void {
