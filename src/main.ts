@@ -6,8 +6,9 @@ import { keysCommand } from './cli/keys.js';
 import { migrateCommand } from './cli/migrate.js';
 import { serveCommand } from './cli/serve.js';
 import { workspaceCommand } from './cli/workspace.js';
+import { withUsageExitCode } from './cli/options.js';
 
-const program = new Command('tessera')
+const program = withUsageExitCode(new Command('tessera'))
   .description('Tessera: customer profiles and personalization, self-hosted')
   .showHelpAfterError()
   .addCommand(serveCommand())

@@ -1,19 +1,21 @@
-/** `tessera keys list|create|revoke`: API keys of a workspace. */
+/** `tessera keys list|create|revoke`: API keys of a workspace. Exit codes: 1 no such active key, 2 usage error or no such workspace. */
 import { Command, Option } from 'commander';
 import type { ApiKeyKind } from '../core/workspaces/workspace.js';
+import type { Store } from '../ports/store.js';
 import { openStore } from '../storage/open-store.js';
 import { addKey } from '../workspaces/api-keys.js';
-import { configFrom, withStoreOptions } from './options.js';
+import { EXIT_USAGE, configFrom, withStoreOptions, withUsageExitCode } from './options.js';
 
 const workspaceOption = () => new Option('--workspace <id>', 'workspace id').default('default');
 
 export function keysCommand(): Command {
-  const keys = new Command('keys').description('list, create and revoke API keys');
+  const keys = withUsageExitCode(new Command('keys').description('list, create and revoke API keys'));
   withStoreOptions(keys.command('list').description('list the keys of a workspace (prefixes only)'))
     .addOption(workspaceOption())
     .action(async (flags: Record<string, unknown>) => {
       const store = await openStore(configFrom(flags));
       try {
+        if (!(await workspaceExists(store, String(flags.workspace)))) return;
         for (const k of await store.workspaces.listKeys(String(flags.workspace))) {
           process.stdout.write(`${k.id}\t${k.kind}\t${k.prefix}…\tcreated ${new Date(k.createdAt).toISOString()}${k.revokedAt ? `\trevoked ${new Date(k.revokedAt).toISOString()}` : ''}\n`);
         }
@@ -28,7 +30,7 @@ export function keysCommand(): Command {
       const store = await openStore(configFrom(flags));
       try {
         const workspaceId = String(flags.workspace);
-        if (!(await store.workspaces.get(workspaceId))) { process.stderr.write(`No workspace "${workspaceId}".\n`); process.exitCode = 1; return; }
+        if (!(await workspaceExists(store, workspaceId))) return;
         process.stdout.write(`${await addKey(store, workspaceId, flags.kind as ApiKeyKind, Date.now())}\n`);
       } finally {
         await store.close();
@@ -40,12 +42,21 @@ export function keysCommand(): Command {
     .action(async (keyId: string, flags: Record<string, unknown>) => {
       const store = await openStore(configFrom(flags));
       try {
+        if (!(await workspaceExists(store, String(flags.workspace)))) return;
         const revoked = await store.workspaces.revokeKey(String(flags.workspace), keyId, Date.now());
-        process.stdout.write(revoked ? `Revoked ${keyId}.\n` : `No active key ${keyId} in workspace ${String(flags.workspace)}.\n`);
-        if (!revoked) process.exitCode = 1;
+        if (revoked) process.stdout.write(`Revoked ${keyId}.\n`);
+        else { process.stderr.write(`No active key ${keyId} in workspace ${String(flags.workspace)}.\n`); process.exitCode = 1; }
       } finally {
         await store.close();
       }
     });
   return keys;
+}
+
+/** False, with a message and exit code 2 (a wrong `--workspace` is a usage error), when there is no such workspace. */
+async function workspaceExists(store: Store, workspaceId: string): Promise<boolean> {
+  if (await store.workspaces.get(workspaceId)) return true;
+  process.stderr.write(`No workspace "${workspaceId}" (see \`tessera workspace list\`).\n`);
+  process.exitCode = EXIT_USAGE;
+  return false;
 }

@@ -1,23 +1,36 @@
-/** Options shared by the commands that open the store. */
+/** Options and conventions shared by the commands. */
 import { Option, type Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 
+/** Exit codes of every command: 2 is a usage or configuration error (nothing was done). */
+export const EXIT_USAGE = 2;
+
+/**
+ * Usage errors (unknown option, missing argument, invalid choice) exit with code 2 rather than
+ * commander's 1, which our commands use for "done, with problems" (`tessera import`). Help exits 0.
+ * Sub-commands created with `.command()` afterwards inherit this.
+ */
+export function withUsageExitCode(command: Command): Command {
+  return command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));
+}
+
+/** Adds the options of the commands that open the store, and the usage exit code. */
 export function withStoreOptions(command: Command): Command {
-  return command
+  return withUsageExitCode(command)
     .addOption(new Option('--config <file>', 'JSON config file (env TESSERA_CONFIG)'))
     .addOption(new Option('--data-dir <dir>', 'folder of the embedded SQLite store (env TESSERA_DATA_DIR, default ./data)'))
     .addOption(new Option('--database-url <url>', 'postgres://… to use PostgreSQL (env TESSERA_DATABASE_URL)'))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env TESSERA_LOG_LEVEL)'));
 }
 
-/** Reads configuration from the command's flags, the environment and the config file; exits on errors. */
+/** Reads configuration from the command's flags, the environment and the config file; exits 2 on errors. */
 export function configFrom(flags: Record<string, unknown>): Config {
   try {
     return loadConfig({ flags });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+      process.exit(EXIT_USAGE);
     }
     throw error;
   }

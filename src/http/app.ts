@@ -10,7 +10,7 @@ import type { IngestService } from '../ingest/ingest-service.js';
 import type { Store } from '../ports/store.js';
 import { createKeyResolver } from './auth.js';
 import { registerBodyParsing } from './body.js';
-import { registerErrorHandling } from './errors.js';
+import { answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerCollectRoutes } from './routes/collect.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProfileRoutes } from './routes/profiles.js';
@@ -32,9 +32,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: false,
     return503OnClosing: true,
     trustProxy: false,
+    frameworkErrors: answerFrameworkError,
+    // A profile is looked up by any of its ids (`/v1/profiles/{id}`); ids may be 512 characters,
+    // percent-encoded up to 12 bytes each. Fastify's default of 100 made long ids unreachable.
+    routerOptions: { maxParamLength: 8 * 1024 },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
   });
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Content-Type', 'Content-Encoding', 'Authorization'], maxAge: 86_400 });
+  // Any origin may send events (the write key is public). Request headers are reflected rather than
+  // listed: analytics.js adds X-Retry-Count on retries (a fixed list blocked every browser retry) and
+  // sites may configure their own. Retry-After is exposed so that the browser client can honour it.
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], exposedHeaders: ['Retry-After'], maxAge: 86_400 });
   registerBodyParsing(app);
   registerErrorHandling(app);
   const keys = createKeyResolver(deps.store, deps.now);

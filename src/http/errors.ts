@@ -3,7 +3,7 @@
  * Catalogue errors keep their status; Fastify's own client errors are translated; anything else
  * is logged and answered 500 (a bug, never a reaction to input).
  */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTesseraError, TesseraError } from '../core/errors.js';
 
 function translate(error: FastifyError): TesseraError | null {
@@ -19,7 +19,7 @@ function translate(error: FastifyError): TesseraError | null {
       return new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'is not valid compressed data for its Content-Encoding' }] });
   }
   if (error.validation) {
-    return new TesseraError('invalid_query', { issues: error.validation.map((v) => ({ field: `${error.validationContext ?? ''}${v.instancePath.replace(/\//g, '.')}` || 'request', reason: v.message ?? 'is invalid' })) });
+    return new TesseraError('invalid_query', { issues: error.validation.map((v) => ({ field: validationField(error.validationContext, v), reason: v.message ?? 'is invalid' })) });
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new TesseraError(error.statusCode === 413 ? 'body_too_large' : 'invalid_body', { issues: [{ field: 'request', reason: error.message }] });
@@ -27,9 +27,29 @@ function translate(error: FastifyError): TesseraError | null {
   return null;
 }
 
+/**
+ * The field a schema error is about. Query and path parameters are named as the client wrote them
+ * (`limit`, not `querystring.limit`), like the issues the store and the routes raise themselves.
+ */
+function validationField(context: string | undefined, v: NonNullable<FastifyError['validation']>[number]): string {
+  const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const missing = v.keyword === 'required' ? String((v.params as { missingProperty?: unknown }).missingProperty ?? '') : '';
+  const name = [path, missing].filter(Boolean).join('.');
+  if (context === 'querystring' || context === 'params') return name || context;
+  return [context, name].filter(Boolean).join('.') || 'request';
+}
+
 export function sendError(reply: FastifyReply, error: TesseraError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) } });
+}
+
+/**
+ * Fastify answers a few errors before routing (a URL with malformed percent-encoding) with its own
+ * body; pass this as the `frameworkErrors` option so they get the envelope too.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void sendError(reply, new TesseraError('invalid_query', { message: 'The request URL is invalid.', issues: [{ field: 'url', reason: error.message }] }));
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

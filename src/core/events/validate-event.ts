@@ -52,10 +52,11 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
   const type = options.impliedType ?? item.type;
   if (typeof type !== 'string' || !TYPE_SET.has(type)) return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
 
-  const size = serialisedBytes(item);
-  if (size > EVENT_LIMITS.maxEventBytes) return failWhole(`event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
+  // Depth first: measuring the size serialises recursively, which a deeply nested value would overflow.
   const depth = nestingDepth(item, EVENT_LIMITS.maxDepth + 1);
   if (depth > EVENT_LIMITS.maxDepth) return failWhole(`objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
+  const size = serialisedBytes(item);
+  if (size > EVENT_LIMITS.maxEventBytes) return failWhole(`event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
 
   const validate = eventValidators[type as EventType];
   if (!validate(item)) {

@@ -16,12 +16,10 @@ export function behaviourView(b: Behaviour) {
   const pages = Object.entries(b.pages)
     .map(([key, p]) => ({ key, url: p.url, path: p.path, title: p.title, category: p.category, views: p.views, timeOnPageSeconds: seconds(p.timeMs), firstViewedAt: iso(p.firstAt), lastViewedAt: iso(p.lastAt) }))
     .sort((x, y) => (y.lastViewedAt ?? '').localeCompare(x.lastViewedAt ?? ''));
-  const eventCounts: Record<string, number> = {};
-  const typeCounts: Record<string, number> = {};
-  for (const [k, v] of Object.entries(b.counts)) {
-    if (k.startsWith('track:')) eventCounts[k.slice(6)] = v;
-    else typeCounts[k] = v;
-  }
+  // Built with Object.fromEntries: an event named "__proto__" must stay a key, not set a prototype.
+  const counts = Object.entries(b.counts);
+  const eventCounts: Record<string, number> = Object.fromEntries(counts.filter(([k]) => k.startsWith('track:')).map(([k, v]) => [k.slice(6), v]));
+  const typeCounts: Record<string, number> = Object.fromEntries(counts.filter(([k]) => !k.startsWith('track:')));
   return {
     firstSeenAt: iso(b.firstSeenAt),
     lastSeenAt: iso(b.lastSeenAt),
@@ -80,6 +78,7 @@ export function eventView(e: StoredEvent) {
     properties: e.properties,
     traits: e.traits,
     context: e.context,
+    integrations: e.integrations,
     timestamp: iso(e.timestamp),
     originalTimestamp: iso(e.originalTimestamp),
     sentAt: iso(e.sentAt),

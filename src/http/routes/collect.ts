@@ -59,9 +59,13 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
     if (!Array.isArray(body.batch)) throw new TesseraError('invalid_batch', { issues: [{ field: 'batch', reason: body.batch === undefined ? 'is required' : 'must be an array' }] });
     const context = objectOrUndefined(body.context, 'context');
     const integrations = objectOrUndefined(body.integrations, 'integrations');
+    // As on an item, sentAt is an ISO string; a number would pass as epoch ms and skew every item's time.
+    if (body.sentAt !== undefined && body.sentAt !== null && typeof body.sentAt !== 'string') {
+      throw new TesseraError('invalid_batch', { issues: [{ field: 'sentAt', reason: 'must be string' }] });
+    }
     await deps.ingest.accept({
       workspaceId, items: body.batch, receivedAt,
-      defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(body.sentAt !== undefined ? { sentAt: body.sentAt } : {}) },
+      defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(typeof body.sentAt === 'string' ? { sentAt: body.sentAt } : {}) },
     });
     return { success: true };
   };

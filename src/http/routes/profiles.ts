@@ -39,7 +39,8 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { store: Store
   app.get('/v1/profiles', { schema: { querystring: { ...pageQuery, properties: { ...pageQuery.properties, q: { type: 'string', maxLength: 200 } }, additionalProperties: true } } },
     async (request: FastifyRequest<{ Querystring: Record<string, string> & { limit: number; q?: string; cursor?: string } }>) => {
       const workspaceId = await admin(request);
-      const traits: Record<string, string> = {};
+      // No prototype: `trait.__proto__=x` must be a (never matching) filter, not a prototype assignment.
+      const traits: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [key, value] of Object.entries(request.query)) {
         if (!key.startsWith('trait.')) continue;
         if (typeof value !== 'string' || key.length <= 6) throw new TesseraError('invalid_query', { issues: [{ field: key, reason: 'must be given once, as trait.NAME=VALUE' }] });

@@ -4,7 +4,7 @@
  * Write transactions are `BEGIN IMMEDIATE`, so even two processes on one file take turns; one
  * server per file is the supported set-up.
  */
-import type { Store, WriteTx } from '../../ports/store.js';
+import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
 import type { MigrationStatus } from '../migration-status.js';
 import { openDatabase, type SqliteSync } from './database.js';
 import { migrateDatabase, migrationStatus, assertNotNewer } from './migrate.js';
@@ -29,8 +29,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.migrate ?? true) migrateDatabase(writer, options.now ?? Date.now);
   else assertNotNewer(migrationStatus(writer));
   const reader = openDatabase(options.file, { sync: options.sync });
-  const statements = prepareWriteStatements(writer);
-  const tx: WriteTx = createSqliteWriteTx(statements);
+  // Statements are prepared on first use: `tessera migrate --status` opens a store whose tables
+  // may not exist yet.
+  let tx: WriteTx | undefined;
+  let profiles: ProfileQueries | undefined;
+  let workspaces: WorkspaceStore | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const begin = writer.prepare('BEGIN IMMEDIATE');
   const commit = writer.prepare('COMMIT');
@@ -39,7 +42,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const write = async <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> => {
     begin.run();
     try {
-      const result = await work(tx);
+      const result = await work((tx ??= createSqliteWriteTx(prepareWriteStatements(writer))));
       commit.run();
       return result;
     } catch (error) {
@@ -50,8 +53,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   return {
     kind: 'sqlite',
-    workspaces: createSqliteWorkspaceStore(writer),
-    profiles: createSqliteProfileQueries(reader),
+    get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
+    get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       const run = queue.then(() => write(work));
       queue = run.catch(() => undefined);

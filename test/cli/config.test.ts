@@ -1,0 +1,77 @@
+/** Configuration through the real command: a config file, environment variables, and their errors. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { PROJECT_ROOT, freePort } from '../support/server-process.js';
+import { tempDir } from '../support/tessera-under-test.js';
+import { describeRun, runCli } from './run-cli.js';
+
+/** Starts `tessera serve …args`, waits until /healthz answers on `port`, stops it; the output if it never did. */
+async function serveAnswersOn(port: number, args: string[]): Promise<{ answered: boolean; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', ...args], {
+    cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    for (let attempt = 0; attempt < 300 && child.exitCode === null; attempt++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { answered: true, output };
+      } catch { /* not listening yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { answered: false, output };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+describe('configuration', () => {
+  const dir = tempDir('tessera-cli-config-');
+  after(() => dir.remove());
+
+  it('takes the port and the data folder from the file given with --config', async () => {
+    const port = await freePort();
+    const file = join(dir.path, 'tessera.json');
+    writeFileSync(file, JSON.stringify({ port, host: '127.0.0.1', dataDir: join(dir.path, 'from-file'), logLevel: 'warn' }));
+    const served = await serveAnswersOn(port, ['--config', file]);
+    assert.ok(served.answered, `the server did not answer on port ${port}:\n${served.output}`);
+
+    // The server created the default workspace in the data folder named by the file.
+    const listed = await runCli(['workspace', 'list', '--config', file]);
+    assert.equal(listed.code, 0, describeRun(listed));
+    assert.match(listed.stdout, /^default\tDefault workspace\t/m);
+  });
+
+  it('exits 2 naming the setting when a value is invalid, wherever it comes from', async () => {
+    const file = join(dir.path, 'bad-port.json');
+    writeFileSync(file, JSON.stringify({ port: 'eighty' }));
+    const [fromEnv, fromFlag, fromFile] = await Promise.all([
+      runCli(['serve'], { TESSERA_PORT: 'abc', TESSERA_DATA_DIR: dir.path }),
+      runCli(['serve', '--port', '70000', '--data-dir', dir.path]),
+      runCli(['serve', '--config', file, '--data-dir', dir.path]),
+    ]);
+    for (const result of [fromEnv, fromFlag, fromFile]) {
+      assert.equal(result.code, 2, describeRun(result));
+      assert.match(result.stderr, /^\s*port: /m, result.stderr);
+    }
+  });
+
+  it('exits 2 when the config file cannot be read', async () => {
+    const broken = join(dir.path, 'broken.json');
+    writeFileSync(broken, '{ "port": ');
+    const [missing, invalid] = await Promise.all([
+      runCli(['migrate', '--status', '--config', join(dir.path, 'missing.json')]),
+      runCli(['migrate', '--status'], { TESSERA_CONFIG: broken }),
+    ]);
+    for (const [result, name] of [[missing, 'missing.json'], [invalid, 'broken.json']] as const) {
+      assert.equal(result.code, 2, describeRun(result));
+      assert.match(result.stderr, new RegExp(`Cannot read the config file .*${name.replace('.', '\\.')}`));
+    }
+  });
+});

@@ -1,0 +1,61 @@
+/** `--help` of every command and sub-command: exits 0 and names what the command takes. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Command } from 'commander';
+import { importCommand } from '../../src/cli/import.js';
+import { keysCommand } from '../../src/cli/keys.js';
+import { migrateCommand } from '../../src/cli/migrate.js';
+import { serveCommand } from '../../src/cli/serve.js';
+import { workspaceCommand } from '../../src/cli/workspace.js';
+import { ENVIRONMENT } from '../../src/config.js';
+import { describeRun, runCli } from './run-cli.js';
+
+const STORE_OPTIONS = ['--config', '--data-dir', '--database-url', '--log-level'];
+
+/** What each help page must show. A command missing here fails the coverage test below. */
+const EXPECTED: Record<string, string[]> = {
+  '': ['serve', 'workspace', 'keys', 'import', 'migrate'],
+  serve: ['--host', '--port', '--write-key', '--admin-key', '--sqlite-sync', ...STORE_OPTIONS, ...ENVIRONMENT.map(([name]) => name)],
+  workspace: ['create', 'list'],
+  'workspace create': ['<name>', '--id', '--json', ...STORE_OPTIONS],
+  'workspace list': ['--json', ...STORE_OPTIONS],
+  keys: ['list', 'create', 'revoke'],
+  'keys list': ['--workspace', ...STORE_OPTIONS],
+  'keys create': ['--workspace', '--kind', 'write', 'admin', ...STORE_OPTIONS],
+  'keys revoke': ['<key-id>', '--workspace', ...STORE_OPTIONS],
+  import: ['<file>', '--workspace', '--batch-size', '--rejects', ...STORE_OPTIONS, 'Exit codes'],
+  migrate: ['--status', ...STORE_OPTIONS],
+};
+
+function commandPaths(commands: Command[], prefix = ''): string[] {
+  return commands.flatMap((c) => {
+    const path = `${prefix}${c.name()}`;
+    return [path, ...commandPaths(c.commands as Command[], `${path} `)];
+  });
+}
+
+describe('tessera --help', () => {
+  it('covers every command and sub-command', () => {
+    const paths = commandPaths([serveCommand(), workspaceCommand(), keysCommand(), importCommand(), migrateCommand()]);
+    assert.deepEqual([...paths, ''].sort(), Object.keys(EXPECTED).sort());
+  });
+
+  it('exits 0 and lists the options of each command', async () => {
+    const entries = Object.entries(EXPECTED);
+    const results = await Promise.all(entries.map(([path]) => runCli([...path.split(' ').filter(Boolean), '--help'])));
+    entries.forEach(([path, expected], i) => {
+      const result = results[i]!;
+      assert.equal(result.code, 0, `tessera ${path} --help\n${describeRun(result)}`);
+      assert.ok(result.stdout.startsWith(`Usage: tessera${path ? ` ${path}` : ''} `), result.stdout);
+      for (const text of expected) assert.ok(result.stdout.includes(text), `tessera ${path} --help does not mention ${text}:\n${result.stdout}`);
+    });
+  });
+
+  it('exits 2 on a usage error: an unknown option or a missing argument', async () => {
+    const [unknown, missing] = await Promise.all([runCli(['migrate', '--bogus']), runCli(['workspace', 'create'])]);
+    assert.equal(unknown.code, 2, describeRun(unknown));
+    assert.match(unknown.stderr, /unknown option '--bogus'/);
+    assert.equal(missing.code, 2, describeRun(missing));
+    assert.match(missing.stderr, /missing required argument 'name'/);
+  });
+});

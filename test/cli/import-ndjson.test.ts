@@ -1,0 +1,122 @@
+/**
+ * The import job in-process (ingest/import-ndjson.ts), against a real SQLite store: line splitting
+ * at awkward piece boundaries, time handling of historical events, derived messageIds, and stops.
+ */
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.js';
+import { LineSplitter, importNdjson, type ImportNdjsonOptions, type SplitLine } from '../../src/ingest/import-ndjson.js';
+import { openStore, type OpenedStore } from '../../src/storage/open-store.js';
+import { createIngest, createLogger } from '../../src/tessera.js';
+import { ensureDefaultWorkspace } from '../../src/workspaces/api-keys.js';
+import { tempDir } from '../support/tessera-under-test.js';
+
+const IMPORT_TIME = Date.parse('2026-01-15T12:00:00Z');
+
+function splitAll(pieces: Array<string | Buffer>, max = 32): SplitLine[] {
+  const splitter = new LineSplitter(max);
+  return [...pieces.flatMap((p) => splitter.push(typeof p === 'string' ? Buffer.from(p) : p)), ...splitter.end()];
+}
+
+describe('LineSplitter', () => {
+  it('finds the same lines however the bytes are cut into pieces', () => {
+    const text = '\uFEFF{"a":"é€😀"}\r\n\nlast line without newline';
+    const bytes = Buffer.from(text);
+    const whole = splitAll([bytes]);
+    assert.deepEqual(whole, [{ number: 1, text: '{"a":"é€😀"}' }, { number: 2, text: '' }, { number: 3, text: 'last line without newline' }]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      assert.deepEqual(splitAll([bytes.subarray(0, cut), bytes.subarray(cut)]), whole, `cut at byte ${cut}`);
+    }
+    assert.deepEqual(splitAll([...bytes].map((b) => Buffer.from([b]))), whole, 'one byte at a time');
+  });
+
+  it('reports a line over the limit by its size only, and carries on with the next', () => {
+    const long = 'x'.repeat(50);
+    assert.deepEqual(splitAll([`ok\n${long.slice(0, 20)}`, long.slice(20), '\nnext\n']), [
+      { number: 1, text: 'ok' }, { number: 2, tooLong: 50 }, { number: 3, text: 'next' },
+    ]);
+    assert.deepEqual(splitAll([`${'y'.repeat(32)}\r\n${'z'.repeat(33)}\n`]), [{ number: 1, text: 'y'.repeat(32) }, { number: 2, tooLong: 33 }], 'the limit is inclusive; \\r does not count');
+  });
+
+  it('keeps a byte order mark that is not at the start of the file', () => {
+    assert.deepEqual(splitAll(['a\n\uFEFFb\n']), [{ number: 1, text: 'a' }, { number: 2, text: '\uFEFFb' }]);
+  });
+});
+
+describe('importNdjson', () => {
+  const dirs: Array<{ remove(): void }> = [];
+  after(() => { for (const d of dirs) d.remove(); });
+
+  async function setUp(): Promise<{ store: OpenedStore; run: (lines: string[], extra?: Partial<ImportNdjsonOptions>) => ReturnType<typeof importNdjson> }> {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = loadConfig({ env: {}, flags: { dataDir: dir.path, logLevel: 'silent' } });
+    const store = await openStore(config);
+    await ensureDefaultWorkspace(store, { now: IMPORT_TIME });
+    const { queue, ingest } = createIngest(store, config, createLogger(config));
+    const run = (lines: string[], extra: Partial<ImportNdjsonOptions> = {}) => importNdjson({
+      source: Readable.from([lines.join('\n')]), workspaceId: 'default', ingest, batchSize: 2,
+      submit: (workspaceId, events) => queue.submit(workspaceId, events), now: () => IMPORT_TIME, ...extra,
+    });
+    return { store, run };
+  }
+
+  async function eventsOf(store: OpenedStore, identifier: string) {
+    const profileId = await store.profiles.resolve('default', identifier);
+    assert.ok(profileId, `no profile for ${identifier}`);
+    return (await store.profiles.events('default', profileId, { limit: 100 })).events.filter((e) => e.type !== 'system');
+  }
+
+  it('keeps the timestamps of historical events and takes receivedAt from the line when it has one', async () => {
+    const { store, run } = await setUp();
+    const summary = await run([
+      // A Segment export: sentAt and receivedAt from 2023; no correction against the import time.
+      JSON.stringify({ type: 'track', event: 'Exported', anonymousId: 'v1', messageId: 'm1', timestamp: '2023-05-01T10:00:00Z', sentAt: '2023-05-01T10:00:05Z', receivedAt: '2023-05-01T10:00:06Z' }),
+      JSON.stringify({ type: 'track', event: 'No receive time', anonymousId: 'v1', messageId: 'm2', timestamp: '2023-05-02T10:00:00Z', sentAt: '2023-05-02T10:00:05Z' }),
+      JSON.stringify({ type: 'track', event: 'No time at all', anonymousId: 'v1', messageId: 'm3' }),
+    ]);
+    assert.equal(summary.accepted, 3);
+    const byId = new Map((await eventsOf(store, 'v1')).map((e) => [e.messageId, e]));
+    assert.equal(byId.get('m1')!.timestamp, Date.parse('2023-05-01T10:00:00Z'));
+    assert.equal(byId.get('m1')!.receivedAt, Date.parse('2023-05-01T10:00:06Z'));
+    assert.equal(byId.get('m1')!.sentAt, Date.parse('2023-05-01T10:00:05Z'));
+    assert.equal(byId.get('m2')!.timestamp, Date.parse('2023-05-02T10:00:00Z'));
+    assert.equal(byId.get('m2')!.receivedAt, IMPORT_TIME);
+    assert.equal(byId.get('m3')!.timestamp, IMPORT_TIME);
+    await store.close();
+  });
+
+  it('derives a messageId from the line, so lines without one are stored once however often imported', async () => {
+    const { store, run } = await setUp();
+    const line = JSON.stringify({ type: 'page', name: 'Home', anonymousId: 'v2', timestamp: '2023-01-01T00:00:00Z' });
+    const other = JSON.stringify({ type: 'page', name: 'Docs', anonymousId: 'v2', timestamp: '2023-01-01T00:00:00Z' });
+    assert.equal((await run([line, other, line])).accepted, 3, 'accepted counts lines, duplicates included');
+    assert.equal((await run([line, other])).accepted, 2);
+    const events = await eventsOf(store, 'v2');
+    assert.deepEqual(events.map((e) => e.name).sort(), ['Docs', 'Home']);
+    assert.ok(events.every((e) => e.messageId.startsWith('import-')), events.map((e) => e.messageId).join());
+    await store.close();
+  });
+
+  it('reports a store failure in the summary instead of throwing', async () => {
+    const { store, run } = await setUp();
+    await store.close();
+    const summary = await run([JSON.stringify({ type: 'page', anonymousId: 'v3' }), JSON.stringify({ type: 'page', anonymousId: 'v4' }), JSON.stringify({ type: 'page', anonymousId: 'v5' })]);
+    assert.equal(summary.stopped?.cause, 'failed');
+    assert.equal(summary.accepted, 0);
+  });
+
+  it('stops reading when aborted and says so', async () => {
+    const { store, run } = await setUp();
+    const abort = new AbortController();
+    abort.abort();
+    const pieces = ['{"type":"page","anonymousId":"v6"}\n', '{"type":"page","anonymousId":"v7"}\n'];
+    const summary = await run([], { source: Readable.from(pieces.map((p) => Buffer.from(p))), signal: abort.signal });
+    assert.deepEqual(summary.stopped, { cause: 'aborted' });
+    assert.equal(summary.lines, 1, 'the piece in hand is finished, the next is not read');
+    assert.equal(summary.accepted, 1);
+    assert.equal(await store.profiles.resolve('default', 'v7'), null);
+    await store.close();
+  });
+});
