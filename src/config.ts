@@ -15,6 +15,8 @@ const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8780),
   dataDir: z.string().min(1).default('./data'),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://tessera.example.com' })
+    .refine((u) => !/[?#]/.test(u), 'must not carry a query or a fragment').optional(),
   writeKey: z.string().min(8, 'must be at least 8 characters').optional(),
   adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,6 +43,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_PORT', 'port', 'port to listen on (default 8780)'],
   ['TESSERA_DATA_DIR', 'dataDir', 'folder of the embedded SQLite store (default ./data)'],
   ['TESSERA_DATABASE_URL', 'databaseUrl', 'postgres://… to use PostgreSQL instead of SQLite'],
+  ['TESSERA_PUBLIC_URL', 'publicUrl', 'address browsers reach Tessera at, e.g. https://t.example.com (behind a proxy)'],
   ['TESSERA_WRITE_KEY', 'writeKey', 'seed this write key into the default workspace'],
   ['TESSERA_ADMIN_KEY', 'adminKey', 'seed this admin key into the default workspace'],
   ['TESSERA_LOG_LEVEL', 'logLevel', 'fatal|error|warn|info|debug|trace|silent (default info)'],

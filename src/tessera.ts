@@ -44,7 +44,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const now = options.now ?? Date.now;
   const { queue, ingest } = createIngest(options.store, options.config, logger, now);
   let draining = false;
-  const app = await buildApp({ store: options.store, ingest, logger, now, isDraining: () => draining });
+  const app = await buildApp({ store: options.store, ingest, logger, now, isDraining: () => draining, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
   return {
     app, store: options.store, ingest, queue, logger,
     async close() {

@@ -10,6 +10,7 @@ export function serveCommand(): Command {
   const command = withStoreOptions(new Command('serve').description('start the Tessera server'))
     .addOption(new Option('--host <host>', 'address to listen on (env TESSERA_HOST, default 127.0.0.1)'))
     .addOption(new Option('--port <port>', 'port to listen on (env TESSERA_PORT, default 8780)'))
+    .addOption(new Option('--public-url <url>', 'address browsers reach Tessera at, behind a proxy (env TESSERA_PUBLIC_URL)'))
     .addOption(new Option('--write-key <key>', 'seed this write key into the default workspace (env TESSERA_WRITE_KEY)'))
     .addOption(new Option('--admin-key <key>', 'seed this admin key into the default workspace (env TESSERA_ADMIN_KEY)'))
     .addOption(new Option('--sqlite-sync <level>', 'full|normal (env TESSERA_SQLITE_SYNC, default full)'))

@@ -15,6 +15,7 @@ import { registerCollectRoutes } from './routes/collect.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProfileRoutes } from './routes/profiles.js';
 import { registerSettingsRoutes } from './routes/settings.js';
+import { registerAnalyticsJsRoutes } from './routes/analytics-js.js';
 
 export interface AppDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface AppDeps {
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
+  /** The address browsers reach Tessera at (behind a proxy); default: the request's Host, over http. */
+  publicUrl?: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -47,7 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const keys = createKeyResolver(deps.store, deps.now);
   registerHealthRoutes(app, { store: deps.store, isDraining: deps.isDraining ?? (() => false) });
   registerCollectRoutes(app, { ingest: deps.ingest, keys });
-  registerSettingsRoutes(app, { keys });
+  registerSettingsRoutes(app, { keys, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  registerAnalyticsJsRoutes(app, { keys });
   registerProfileRoutes(app, { store: deps.store, keys });
   return app;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PROJECT_ROOT, freePort } from '../support/server-process.js';
 import { tempDir } from '../support/tessera-under-test.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { describeRun, runCli } from './run-cli.js';
 
 /** Starts `tessera serve …args`, waits until /healthz answers on `port`, stops it; the output if it never did. */
@@ -72,6 +73,16 @@ describe('configuration', () => {
     for (const [result, name] of [[missing, 'missing.json'], [invalid, 'broken.json']] as const) {
       assert.equal(result.code, 2, describeRun(result));
       assert.match(result.stderr, new RegExp(`Cannot read the config file .*${name.replace('.', '\\.')}`));
+    }
+  });
+});
+
+describe('the public URL', () => {
+  it('is read from TESSERA_PUBLIC_URL, --public-url wins, and a non-http URL is refused', () => {
+    assert.equal(loadConfig({ env: { TESSERA_PUBLIC_URL: 'https://t.example.com/x' }, flags: {} }).publicUrl, 'https://t.example.com/x');
+    assert.equal(loadConfig({ env: { TESSERA_PUBLIC_URL: 'https://a.example' }, flags: { publicUrl: 'https://b.example' } }).publicUrl, 'https://b.example');
+    for (const bad of ['t.example.com', 'ftp://t.example.com', 'https://t.example.com/?a=1']) {
+      assert.throws(() => loadConfig({ env: { TESSERA_PUBLIC_URL: bad }, flags: {} }), ConfigError, bad);
     }
   });
 });

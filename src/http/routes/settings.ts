@@ -6,13 +6,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { KeyResolver } from '../auth.js';
 
-export function registerSettingsRoutes(app: FastifyInstance, deps: { keys: KeyResolver }): void {
+export function registerSettingsRoutes(app: FastifyInstance, deps: { keys: KeyResolver; publicUrl?: string }): void {
+  const configured = deps.publicUrl ? new URL(deps.publicUrl) : null;
   app.get('/v1/projects/:writeKey/settings', async (request: FastifyRequest<{ Params: { writeKey: string } }>) => {
     await deps.keys.workspaceFor('write', request.params.writeKey);
-    const host = request.headers.host ?? 'localhost';
+    // Behind a TLS-terminating proxy the request looks like plain http; the configured public URL
+    // tells browsers where (and over which protocol) to send events.
+    const host = configured ? `${configured.host}${configured.pathname.replace(/\/$/, '')}` : request.headers.host ?? 'localhost';
+    const protocol = configured ? configured.protocol.replace(':', '') : request.protocol;
     return {
       integrations: {
-        'Segment.io': { apiKey: request.params.writeKey, apiHost: `${host}/v1`, protocol: request.protocol, addBundledMetadata: false, unbundledIntegrations: [] },
+        'Segment.io': { apiKey: request.params.writeKey, apiHost: `${host}/v1`, protocol, addBundledMetadata: false, unbundledIntegrations: [] },
       },
       plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
       edgeFunction: {},
