@@ -8,7 +8,7 @@ module.exports = {
       comment: 'src/core is the domain: no I/O, no framework, no driver, nothing from the outer layers.',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: ['^src/(?!core/)', 'node_modules/(fastify|@fastify|better-sqlite3|pg|pino|commander|zod|cli-progress)/', '^(fs|net|http|https|child_process|worker_threads)$'] },
+      to: { path: ['^src/(?!core/)', 'node_modules/(fastify|@fastify|better-sqlite3|pg|pino|commander|cli-progress)/', '^(fs|net|http|https|child_process|worker_threads)$'] },
     },
     {
       name: 'ports-are-interfaces',

@@ -12,7 +12,7 @@ export const EVENT_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'ali
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Types Tessera writes itself onto a profile's timeline (merges, refused merges, …). */
-export type TimelineEntryType = EventType | 'system';
+export type TimelineEntryType = EventType | 'system' | 'consent';
 
 export type JsonObject = Record<string, unknown>;
 

@@ -6,6 +6,7 @@ import type { IdentityKey } from '../identity/identity-key.js';
 import type { JsonObject } from '../events/event.js';
 import type { EpochMs } from '../time.js';
 import { emptyBehaviour, type Behaviour } from './behaviour.js';
+import type { ConsentState } from '../privacy/consent.js';
 
 export interface TraitMeta {
   /** What set it: `identify`, `track:Form Submitted`, `context.traits`, later `form:<id>` … */
@@ -33,10 +34,12 @@ export interface Profile {
   identities: IdentityRecord[];
   /** Merges refused for this profile, by `<identity key> <other profile id>`, so each is logged once. */
   mergeRefusals: Record<string, { reason: string; count: number; firstAt: EpochMs; lastAt: EpochMs }>;
+  /** Current consent per purpose; the ledger (ConsentRecord) proves how it came to be. */
+  consent: ConsentState;
 }
 
 export function newProfile(id: string, workspaceId: string, at: EpochMs): Profile {
-  return { id, workspaceId, createdAt: at, updatedAt: at, traits: {}, traitMeta: {}, behaviour: emptyBehaviour(), identities: [], mergeRefusals: {} };
+  return { id, workspaceId, createdAt: at, updatedAt: at, traits: {}, traitMeta: {}, behaviour: emptyBehaviour(), identities: [], mergeRefusals: {}, consent: {} };
 }
 
 /** One entry of a profile's merge log. The snapshot of the merged profile allows undoing it later. */

@@ -10,10 +10,11 @@ export interface ProfileState {
   traitMeta: Profile['traitMeta'];
   behaviour: Profile['behaviour'];
   mergeRefusals: Profile['mergeRefusals'];
+  consent: Profile['consent'];
 }
 
 export function profileState(p: Profile): ProfileState {
-  return { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals };
+  return { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals, consent: p.consent };
 }
 
 export interface ProfileColumns {
@@ -36,6 +37,7 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     behaviour: row.state.behaviour ?? emptyBehaviour(),
     identities,
     mergeRefusals: row.state.mergeRefusals ?? {},
+    consent: row.state.consent ?? {},
   };
 }
 

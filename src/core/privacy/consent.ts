@@ -1,0 +1,71 @@
+/**
+ * Consent (GDPR Art. 7: the controller must be able to demonstrate consent). Every change is an
+ * append-only ledger entry: which purposes were granted or withdrawn, when, through which channel,
+ * the exact wording shown (version and SHA-256 of the text), the evidence (e.g. the double-opt-in
+ * confirmation) and pseudonymised request metadata. A profile's current state per purpose is the
+ * fold of its entries; per purpose the latest decision wins, so a withdrawal on one device after a
+ * grant on another stands after the two profiles merge.
+ */
+import type { JsonObject } from '../events/event.js';
+import type { EpochMs } from '../time.js';
+
+export const CONSENT_CHANNELS = ['banner', 'form', 'email_confirmation', 'api', 'gpc', 'import'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+export interface ConsentWording {
+  version: string;
+  /** SHA-256 (hex) of the exact text shown. */
+  hash: string;
+  /** The text itself, when the client sent it (kept once per hash). */
+  text?: string;
+}
+
+/** One ledger entry. */
+export interface ConsentRecord {
+  workspaceId: string;
+  profileId: string;
+  /** The timeline event that carried it. */
+  messageId: string;
+  purposes: Record<string, boolean>;
+  channel: ConsentChannel;
+  wording: ConsentWording | null;
+  evidence: JsonObject;
+  /** Pseudonymised request metadata (truncated IP, reduced user agent, origin). */
+  request: JsonObject;
+  at: EpochMs;
+  receivedAt: EpochMs;
+}
+
+export interface PurposeConsent {
+  granted: boolean;
+  at: EpochMs;
+  channel: ConsentChannel;
+  messageId: string;
+}
+
+/** Current consent per purpose; a purpose never decided on is absent (not granted). */
+export type ConsentState = Record<string, PurposeConsent>;
+
+/** The state after a change; a decision older than the one held for a purpose does not replace it. */
+export function applyConsent(state: ConsentState, change: Pick<ConsentRecord, 'purposes' | 'channel' | 'messageId' | 'at'>): ConsentState {
+  const next: ConsentState = { ...state };
+  for (const [purpose, granted] of Object.entries(change.purposes)) {
+    const held = Object.hasOwn(state, purpose) ? state[purpose] : undefined;
+    if (held && held.at > change.at) continue;
+    next[purpose] = { granted, at: change.at, channel: change.channel, messageId: change.messageId };
+  }
+  return next;
+}
+
+export function mergeConsent(a: ConsentState, b: ConsentState): ConsentState {
+  const merged: ConsentState = { ...a };
+  for (const [purpose, decision] of Object.entries(b)) {
+    const held = Object.hasOwn(a, purpose) ? a[purpose] : undefined;
+    if (!held || decision.at > held.at) merged[purpose] = decision;
+  }
+  return merged;
+}
+
+export function isGranted(state: ConsentState, purpose: string): boolean {
+  return Object.hasOwn(state, purpose) && state[purpose]!.granted;
+}

@@ -1,0 +1,78 @@
+/**
+ * The data schema of a workspace: which traits and events it collects, of what type, for which
+ * purposes, whether they are personal data, and how long they are kept. Ingest enforces it (data
+ * minimisation at the door, GDPR Art. 5(1)(c)): data without a purpose that has a legal basis for
+ * the person is not stored; undeclared data is refused (`strict`) or stored and flagged for review
+ * (`lenient`).
+ *
+ * Events are declared by track event name, or by type for the other calls (`page`, `screen`,
+ * `identify`, `group`, `alias`). Traits are declared by name; they arrive in identify traits and
+ * in any event's context.traits.
+ */
+
+export const FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'object', 'array', 'any'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export interface FieldDeclaration {
+  /** Purposes this data serves; it is kept while at least one of them has a legal basis. */
+  purposes: string[];
+  type: FieldType;
+  /** Whether it identifies or describes a person (shown in exports and the privacy report). */
+  personal: boolean;
+  /** Overrides the purposes' retention (days). */
+  retentionDays?: number;
+  description?: string;
+}
+
+export type SchemaMode = 'strict' | 'lenient';
+
+export interface DataSchema {
+  mode: SchemaMode;
+  events: Record<string, FieldDeclaration>;
+  traits: Record<string, FieldDeclaration>;
+  /** Purposes of undeclared data in lenient mode. */
+  undeclaredPurposes: string[];
+}
+
+const personal = (purposes: string[], type: FieldType = 'string'): FieldDeclaration => ({ purposes, type, personal: true });
+const usage = (purposes: string[]): FieldDeclaration => ({ purposes, type: 'object', personal: false });
+
+export const DEFAULT_SCHEMA: DataSchema = {
+  mode: 'lenient',
+  undeclaredPurposes: ['analytics'],
+  events: {
+    page: usage(['analytics']),
+    screen: usage(['analytics']),
+    identify: usage(['necessary']),
+    group: usage(['necessary']),
+    alias: usage(['necessary']),
+    'Page Left': usage(['analytics']),
+    'Page Ping': usage(['analytics']),
+    'Email Sent': usage(['email_marketing']),
+    'Email Delivered': usage(['email_marketing']),
+    'Email Opened': usage(['email_marketing']),
+    'Email Link Clicked': usage(['email_marketing']),
+    'Email Bounced': usage(['email_marketing']),
+    'Email Marked as Spam': usage(['email_marketing']),
+    Unsubscribed: usage(['necessary']),
+  },
+  traits: {
+    email: personal(['necessary']),
+    name: personal(['necessary']),
+    firstName: personal(['necessary']),
+    lastName: personal(['necessary']),
+    phone: personal(['necessary']),
+    company: personal(['necessary']),
+    title: personal(['necessary']),
+  },
+};
+
+/** The declaration that governs an event: by track name, else by type. */
+export function eventDeclaration(schema: DataSchema, type: string, name: string | null): FieldDeclaration | undefined {
+  if (type === 'track') return name !== null && Object.hasOwn(schema.events, name) ? schema.events[name] : undefined;
+  return Object.hasOwn(schema.events, type) ? schema.events[type] : undefined;
+}
+
+export function traitDeclaration(schema: DataSchema, name: string): FieldDeclaration | undefined {
+  return Object.hasOwn(schema.traits, name) ? schema.traits[name] : undefined;
+}
