@@ -13,6 +13,7 @@ import { IngestQueue } from './ingest/ingest-queue.js';
 import { createIngestService, type IngestService } from './ingest/ingest-service.js';
 import { createProcessBatch } from './ingest/process-batch.js';
 import type { Store } from './ports/store.js';
+import { createPrivacyContexts } from './privacy/privacy-context.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -35,8 +36,9 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
   });
-  const ingest = createIngestService({ queue, guard, now, newMessageId: () => `srv-${randomUUID()}` });
-  return { queue, ingest };
+  const privacy = createPrivacyContexts(store, now);
+  const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => `srv-${randomUUID()}` });
+  return { queue, ingest, privacy };
 }
 
 export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number }): Promise<Tessera> {

@@ -83,6 +83,7 @@ async function runImport(run: ImportRun): Promise<number> {
   // Logs go to stderr: stdout carries the summary.
   const logger = pino({ level: run.config.logLevel, base: { service: 'tessera' } }, pino.destination(2));
   const { queue, ingest } = createIngest(run.store, run.config, logger);
+  const workspaceIngest = await ingest.forWorkspace(run.workspaceId);
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
@@ -90,8 +91,8 @@ async function runImport(run: ImportRun): Promise<number> {
   const progress = createProgressReporter(run.size, started);
   const summary = await importNdjson({
     source: createReadStream(run.file, { highWaterMark: 1 << 20 }),
-    workspaceId: run.workspaceId, ingest, batchSize: run.batchSize,
-    submit: (workspaceId, events) => queue.submit(workspaceId, events),
+    workspaceId: run.workspaceId, ingest: workspaceIngest, batchSize: run.batchSize,
+    submit: (_workspaceId, events) => workspaceIngest.submit(events),
     onProgress: progress.update,
     ...(run.rejects ? { onReject: run.rejects.write } : {}),
     signal: interrupt.signal,

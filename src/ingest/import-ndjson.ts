@@ -26,7 +26,7 @@ import secureJson from 'secure-json-parse';
 import type { TrackedEvent } from '../core/events/event.js';
 import { EVENT_LIMITS } from '../core/events/limits.js';
 import { parseTime } from '../core/time.js';
-import type { IngestService } from './ingest-service.js';
+import type { WorkspaceIngest } from './ingest-service.js';
 
 export interface LineIssue {
   /** The offending field (`userId`, `context.page`), or '' for the line as a whole. */
@@ -69,7 +69,7 @@ export interface ImportSummary extends ImportProgress {
 export interface ImportNdjsonOptions {
   source: AsyncIterable<Uint8Array | string>;
   workspaceId: string;
-  ingest: Pick<IngestService, 'validate'>;
+  ingest: Pick<WorkspaceIngest, 'validate'>;
   /** Commits events; the ingest queue's `submit`. */
   submit: (workspaceId: string, events: TrackedEvent[]) => Promise<void>;
   /** Valid events per submission (default 1000). */

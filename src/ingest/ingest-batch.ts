@@ -5,7 +5,10 @@
  */
 import type { TrackedEvent } from '../core/events/event.js';
 import type { MergeRecord, Profile, IdentityRecord } from '../core/profiles/profile.js';
+import type { ConsentRecord } from '../core/privacy/consent.js';
+import type { PrivacyCounter } from '../ports/privacy-store.js';
 import type { WriteTx } from '../ports/store.js';
+import type { PrivacyContext } from '../privacy/privacy-context.js';
 
 export interface AssignedEvent {
   event: TrackedEvent;
@@ -20,17 +23,35 @@ export class IngestBatch {
   /** Merged-away profile id → the profile it went into. */
   readonly redirects = new Map<string, string>();
   readonly newProfiles: Profile[] = [];
+  readonly newProfileIds = new Set<string>();
   readonly identities: Array<{ profileId: string; identity: IdentityRecord }> = [];
   readonly merges: MergeRecord[] = [];
   readonly assigned: AssignedEvent[] = [];
   /** Survivor id → ids merged into it during this batch (behaviour is replayed for these). */
   readonly mergedInto = new Map<string, Set<string>>();
+  readonly consents: ConsentRecord[] = [];
+  /** Tombstone hashes of erased people's identifiers met in this batch. */
+  readonly tombstones = new Set<string>();
+  private readonly counters = new Map<string, PrivacyCounter>();
 
   constructor(
     readonly tx: WriteTx,
     readonly workspaceId: string,
     readonly events: TrackedEvent[],
+    readonly privacy: PrivacyContext,
   ) {}
+
+  count(kind: PrivacyCounter['kind'], name: string, at: number): void {
+    const day = new Date(at).toISOString().slice(0, 10);
+    const key = `${day}|${kind}|${name}`;
+    const counter = this.counters.get(key);
+    if (counter) counter.count++;
+    else this.counters.set(key, { day, kind, name, count: 1 });
+  }
+
+  get privacyCounters(): PrivacyCounter[] {
+    return [...this.counters.values()];
+  }
 
   /** The live profile id for an id that may have been merged away. */
   live(id: string): string {

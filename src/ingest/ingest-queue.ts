@@ -12,6 +12,7 @@ import type { TrackedEvent } from '../core/events/event.js';
 import { TesseraError } from '../core/errors.js';
 import type { Store } from '../ports/store.js';
 import type { ProcessBatch } from './process-batch.js';
+import type { PrivacyContext } from '../privacy/privacy-context.js';
 
 export interface IngestQueueOptions {
   /** Events written in one transaction at most (a single larger submission still goes whole). */
@@ -24,6 +25,7 @@ export interface IngestQueueOptions {
 interface Submission {
   workspaceId: string;
   events: TrackedEvent[];
+  privacy: PrivacyContext;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -41,13 +43,13 @@ export class IngestQueue {
   ) {}
 
   /** Resolves once the events are committed; rejects when they were not stored. */
-  submit(workspaceId: string, events: TrackedEvent[]): Promise<void> {
+  submit(workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext): Promise<void> {
     if (this.closed) return Promise.reject(new TesseraError('unavailable', { message: 'The server is shutting down.', retryAfterSeconds: 1 }));
     if (this.pendingEvents > 0 && this.pendingEvents + events.length > this.options.maxPendingEvents) {
       return Promise.reject(new TesseraError('overloaded', { retryAfterSeconds: 1 }));
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ workspaceId, events, resolve, reject });
+      this.pending.push({ workspaceId, events, privacy, resolve, reject });
       this.pendingEvents += events.length;
       this.draining ??= new Promise((done) => setImmediate(() => void this.drain().finally(done)));
     });
@@ -85,7 +87,7 @@ export class IngestQueue {
   private async flush(submissions: Submission[]): Promise<void> {
     try {
       await this.store.write(async (tx) => {
-        for (const [workspaceId, events] of groupByWorkspace(submissions)) await this.processBatch(tx, workspaceId, events);
+        for (const group of groupByWorkspace(submissions)) await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
       });
       for (const s of submissions) s.resolve();
     } catch (error) {
@@ -100,12 +102,12 @@ export class IngestQueue {
   }
 }
 
-function groupByWorkspace(submissions: Submission[]): Map<string, TrackedEvent[]> {
-  const groups = new Map<string, TrackedEvent[]>();
+function groupByWorkspace(submissions: Submission[]): Array<{ workspaceId: string; events: TrackedEvent[]; privacy: PrivacyContext }> {
+  const groups = new Map<string, { workspaceId: string; events: TrackedEvent[]; privacy: PrivacyContext }>();
   for (const s of submissions) {
-    const list = groups.get(s.workspaceId);
-    if (list) for (const e of s.events) list.push(e);
-    else groups.set(s.workspaceId, [...s.events]);
+    const group = groups.get(s.workspaceId);
+    if (group) for (const e of s.events) group.events.push(e);
+    else groups.set(s.workspaceId, { workspaceId: s.workspaceId, events: [...s.events], privacy: s.privacy });
   }
-  return groups;
+  return [...groups.values()];
 }

@@ -1,19 +1,26 @@
 /**
  * The front door of ingestion, shared by the HTTP API and `tessera import`: validates a request's
- * events as a whole (a batch is all or nothing, with every item's problems listed), then waits until
- * the queue has committed them.
+ * events as a whole (a batch is all or nothing, with every item's problems listed), applies the
+ * workspace's privacy settings that need no knowledge of the person (strict-mode schema,
+ * pseudonymisation of IP and user agent, the GPC signal), then waits until the queue has committed
+ * the events. What depends on the person (consent) is decided in the pipeline.
  */
-import type { EventType } from '../core/events/event.js';
+import { createHash } from 'node:crypto';
+import type { EventType, JsonObject, TrackedEvent } from '../core/events/event.js';
 import { EVENT_LIMITS } from '../core/events/limits.js';
 import { validateEvent, type EventDefaults } from '../core/events/validate-event.js';
 import { TesseraError, type FieldIssue } from '../core/errors.js';
 import type { IdentityGuard } from '../core/identity/identity-key.js';
-import type { TrackedEvent } from '../core/events/event.js';
+import { undeclaredFields } from '../core/privacy/admit-event.js';
+import { validateConsentRequest } from '../core/privacy/consent-event.js';
+import { pseudonymiseContext } from '../core/privacy/pseudonymise.js';
+import type { PrivacyContext, PrivacyContexts } from '../privacy/privacy-context.js';
 import type { IngestQueue } from './ingest-queue.js';
 
 export interface IngestServiceDeps {
   queue: IngestQueue;
   guard: IdentityGuard;
+  privacy: PrivacyContexts;
   now: () => number;
   newMessageId: () => string;
 }
@@ -26,44 +33,91 @@ export interface AcceptRequest {
   impliedType?: EventType;
   defaults?: EventDefaults;
   receivedAt?: number;
+  /** The request carried a Global Privacy Control signal (`Sec-GPC: 1`). */
+  gpc?: boolean;
+}
+
+export interface ConsentRequest {
+  workspaceId: string;
+  body: unknown;
+  /** Request metadata to keep as evidence (pseudonymised here). */
+  request: { ip?: string; userAgent?: string; origin?: string };
+  receivedAt?: number;
+}
+
+/** Validation and submission for one workspace under its current privacy settings (bulk imports). */
+export interface WorkspaceIngest {
+  validate(request: AcceptRequest): { events: TrackedEvent[]; issues: FieldIssue[] };
+  submit(events: TrackedEvent[]): Promise<void>;
 }
 
 export interface IngestService {
   /** Validates and stores; resolves with the number of events accepted. Throws TesseraError. */
   accept(request: AcceptRequest): Promise<number>;
-  /** Validates only. */
-  validate(request: AcceptRequest): { events: TrackedEvent[]; issues: FieldIssue[] };
+  /** Records a consent decision (POST /v1/consent). Throws TesseraError. */
+  acceptConsent(request: ConsentRequest): Promise<{ messageId: string }>;
+  forWorkspace(workspaceId: string): Promise<WorkspaceIngest>;
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 export function createIngestService(deps: IngestServiceDeps): IngestService {
-  const validate = (request: AcceptRequest) => {
+  const validate = (request: AcceptRequest, privacy: PrivacyContext) => {
     const receivedAt = request.receivedAt ?? deps.now();
     const isBatch = request.impliedType === undefined;
+    const { settings } = privacy;
+    const pseudonymise = { ip: settings.ip, userAgent: settings.userAgent, hashIp: (ip: string) => privacy.hashIp(ip, receivedAt) };
     const events: TrackedEvent[] = [];
     const issues: FieldIssue[] = [];
     request.items.forEach((item, i) => {
+      const fieldPrefix = isBatch ? `batch[${i}].` : '';
       const result = validateEvent(item, {
         workspaceId: request.workspaceId, receivedAt, guard: deps.guard, newMessageId: deps.newMessageId,
         ...(request.impliedType ? { impliedType: request.impliedType } : {}),
         ...(request.defaults ? { defaults: request.defaults } : {}),
-        ...(isBatch ? { fieldPrefix: `batch[${i}].` } : {}),
+        ...(fieldPrefix ? { fieldPrefix } : {}),
       });
-      if (result.ok) events.push(result.event);
-      else issues.push(...result.issues);
+      if (!result.ok) { issues.push(...result.issues); return; }
+      const undeclared = undeclaredFields(result.event, settings.schema, fieldPrefix);
+      if (undeclared.length > 0) { issues.push(...undeclared); return; }
+      let context = pseudonymiseContext(result.event.context, pseudonymise);
+      if (request.gpc && context.gpc !== true) context = { ...context, gpc: true };
+      events.push(context === result.event.context ? result.event : { ...result.event, context });
     });
     return { events, issues };
   };
 
   return {
-    validate,
     async accept(request) {
       if (request.items.length > EVENT_LIMITS.maxBatchItems) {
         throw new TesseraError('invalid_batch', { issues: [{ field: 'batch', reason: `holds ${request.items.length} events; the limit is ${EVENT_LIMITS.maxBatchItems}` }] });
       }
-      const { events, issues } = validate(request);
+      const privacy = await deps.privacy.get(request.workspaceId);
+      const { events, issues } = validate(request, privacy);
       if (issues.length > 0) throw new TesseraError(request.impliedType ? 'invalid_event' : 'invalid_batch', { issues: issues.slice(0, 100) });
-      if (events.length > 0) await deps.queue.submit(request.workspaceId, events);
+      if (events.length > 0) await deps.queue.submit(request.workspaceId, events, privacy);
       return events.length;
+    },
+    async acceptConsent(request) {
+      const privacy = await deps.privacy.get(request.workspaceId);
+      const receivedAt = request.receivedAt ?? deps.now();
+      const meta: JsonObject = pseudonymiseContext({ ...(request.request.ip ? { ip: request.request.ip } : {}), ...(request.request.userAgent ? { userAgent: request.request.userAgent } : {}) },
+        { ip: privacy.settings.ip, userAgent: privacy.settings.userAgent, hashIp: (ip) => privacy.hashIp(ip, receivedAt) });
+      if (request.request.origin) meta.origin = request.request.origin;
+      const result = validateConsentRequest(request.body, {
+        workspaceId: request.workspaceId, receivedAt, guard: deps.guard, purposes: new Set(privacy.purposes.keys()),
+        newMessageId: deps.newMessageId, hashText: sha256, request: meta,
+      });
+      if (!result.ok) throw new TesseraError('invalid_body', { issues: result.issues });
+      await deps.queue.submit(request.workspaceId, [result.event], privacy);
+      return { messageId: result.event.messageId };
+    },
+    async forWorkspace(workspaceId) {
+      const privacy = await deps.privacy.get(workspaceId);
+      return {
+        validate: (request) => validate(request, privacy),
+        submit: (events) => deps.queue.submit(workspaceId, events, privacy),
+      };
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The privacy part of the storage port (issue 5). Store.privacy, WriteTx.findTombstones and
- * ChangeSet.consents/counters join ports/store.ts once the PostgreSQL adapter has landed.
+ * The privacy part of the storage port (issue 5): settings, consent ledger, counters of withheld
+ * data, audit log, erasure and retention. Store.privacy; see also WriteTx.findTombstones and
+ * ChangeSet.consents/counters in store.ts.
  */
 import type { JsonObject } from '../core/events/event.js';
 import type { PrivacySettings } from '../core/privacy/privacy-settings.js';
@@ -28,6 +29,13 @@ export interface AuditEntry {
   subject: string | null;
   /** Extra facts without personal data (counts, settings changed). */
   details: JsonObject;
+}
+
+export interface PurgeRule {
+  type: string;
+  names: string[] | null;
+  exceptNames?: string[];
+  before: EpochMs;
 }
 
 export interface ErasureReport {
@@ -61,7 +69,8 @@ export interface PrivacyStore {
   /**
    * Retention: deletes up to `limit` events of the workspace older than `before` whose type (and,
    * for track, name) matches; `names` null matches every name of that type, `exceptNames` excludes
-   * some (for "every other track event"). Returns how many were deleted; call again until 0.
+   * some (for "every other track event"). Returns how many were deleted and the profiles they
+   * belonged to (whose behaviour must be recomputed); call again until nothing is deleted.
    */
-  purgeEvents(workspaceId: string, rule: { type: string; names: string[] | null; exceptNames?: string[]; before: EpochMs }, limit: number): Promise<number>;
+  purgeEvents(workspaceId: string, rule: PurgeRule, limit: number): Promise<{ deleted: number; profileIds: string[] }>;
 }

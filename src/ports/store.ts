@@ -13,11 +13,14 @@ import type { IdentityKey } from '../core/identity/identity-key.js';
 import type { IdentityRecord, MergeRecord, Profile } from '../core/profiles/profile.js';
 import type { EpochMs } from '../core/time.js';
 import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/workspace.js';
+import type { ConsentRecord } from '../core/privacy/consent.js';
+import type { PrivacyCounter, PrivacyStore } from './privacy-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly workspaces: WorkspaceStore;
   readonly profiles: ProfileQueries;
+  readonly privacy: PrivacyStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique
@@ -44,15 +47,17 @@ export interface WriteTx {
   loadProfiles(workspaceId: string, ids: readonly string[]): Promise<Map<string, Profile>>;
   /** Every event of the given profiles, in timestamp order, for recomputing behaviour after a merge. */
   loadEvents(workspaceId: string, profileIds: readonly string[]): Promise<TrackedEvent[]>;
+  /** Which of the given tombstone hashes (of erased people's identifiers) exist in the workspace. */
+  findTombstones(workspaceId: string, hashes: readonly string[]): Promise<Set<string>>;
   /** Writes the outcome of an ingest batch; see ChangeSet for the order of effects. */
   apply(changes: ChangeSet): Promise<void>;
 }
 
 /**
  * Everything one ingest batch changes, applied in this order: new profiles are inserted as they
- * are; merges move the merged profiles' identities and events to the survivor and leave the merged
- * profile as an empty redirect; new identities are inserted; events are inserted; the existing
- * `profiles` are saved as they are.
+ * are; merges move the merged profiles' identities, events and consent records to the survivor
+ * and leave the merged profile as an empty redirect; new identities are inserted; events are
+ * inserted; consent records appended; counters added; the existing `profiles` are saved as they are.
  */
 export interface ChangeSet {
   workspaceId: string;
@@ -61,6 +66,10 @@ export interface ChangeSet {
   identities: Array<{ profileId: string; identity: IdentityRecord }>;
   events: Array<{ event: TrackedEvent; profileId: string; originalProfileId: string }>;
   profiles: Profile[];
+  /** Appended to the consent ledger, after the events (profile ids are live ones). */
+  consents: ConsentRecord[];
+  /** Added to the per-day privacy counters. */
+  counters: PrivacyCounter[];
 }
 
 export interface EventPage {

@@ -54,10 +54,11 @@ describe('importNdjson', () => {
     const config = loadConfig({ env: {}, flags: { dataDir: dir.path, logLevel: 'silent' } });
     const store = await openStore(config);
     await ensureDefaultWorkspace(store, { now: IMPORT_TIME });
-    const { queue, ingest } = createIngest(store, config, createLogger(config));
+    const { ingest } = createIngest(store, config, createLogger(config));
+    const workspaceIngest = await ingest.forWorkspace('default');
     const run = (lines: string[], extra: Partial<ImportNdjsonOptions> = {}) => importNdjson({
-      source: Readable.from([lines.join('\n')]), workspaceId: 'default', ingest, batchSize: 2,
-      submit: (workspaceId, events) => queue.submit(workspaceId, events), now: () => IMPORT_TIME, ...extra,
+      source: Readable.from([lines.join('\n')]), workspaceId: 'default', ingest: workspaceIngest, batchSize: 2,
+      submit: (_workspaceId, events) => workspaceIngest.submit(events), now: () => IMPORT_TIME, ...extra,
     });
     return { store, run };
   }

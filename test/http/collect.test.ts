@@ -34,7 +34,8 @@ describe('single-event endpoints', () => {
     assert.equal(identify.userId, 'user-fields');
     assert.equal(identify.anonymousId, 'anon-fields');
     assert.deepEqual(identify.traits, { name: 'Ada', plan: 'pro' });
-    assert.deepEqual(identify.context, common.context);
+    // The IP address is stored truncated to its /24 network (the default privacy setting).
+    assert.deepEqual(identify.context, { ...common.context, ip: '203.0.113.0' });
     assert.deepEqual(identify.integrations, common.integrations);
     assert.equal(identify.originalTimestamp, common.timestamp);
 

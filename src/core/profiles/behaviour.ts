@@ -106,7 +106,7 @@ const TIME_EVENTS = new Set(['page left', 'page ping']);
 
 /** Folds one event into the behaviour (mutates `b`). System timeline entries are ignored. */
 export function applyEvent(b: Behaviour, e: TrackedEvent): void {
-  if (e.type === 'system') return;
+  if (e.type === 'system' || e.type === 'consent') return;
   const t = e.timestamp;
   const lower = e.type === 'track' && e.name ? e.name.toLowerCase() : null;
   const emailField = lower === null ? undefined : EMAIL_EVENTS.get(lower);

@@ -8,6 +8,8 @@ export async function persistBatch(batch: IngestBatch): Promise<void> {
     merges: batch.merges,
     identities: batch.identities.map((i) => ({ profileId: batch.live(i.profileId), identity: i.identity })),
     events: batch.assigned.map((a) => ({ event: a.event, profileId: batch.live(a.profileId), originalProfileId: a.originalProfileId })),
-    profiles: [...batch.profiles.values()].filter((p) => !batch.newProfiles.includes(p)),
+    profiles: [...batch.profiles.values()].filter((p) => !batch.newProfileIds.has(p.id)),
+    consents: batch.consents.map((c) => ({ ...c, profileId: batch.live(c.profileId) })),
+    counters: batch.privacyCounters,
   });
 }

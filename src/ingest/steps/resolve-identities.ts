@@ -9,6 +9,8 @@ import { identityKeyString, type IdentityGuard, type IdentityKey } from '../../c
 import { resolveIdentity, type ProfileIdentitySummary, type RefusedLink } from '../../core/identity/resolve-identity.js';
 import { newProfile, type Profile } from '../../core/profiles/profile.js';
 import { mergeTraits } from '../../core/profiles/traits.js';
+import { mergeConsent } from '../../core/privacy/consent.js';
+import { createHash } from 'node:crypto';
 import type { IngestBatch } from '../ingest-batch.js';
 import { identityKeysOf } from './identity-keys-of.js';
 import { systemEntry } from './system-entry.js';
@@ -19,23 +21,33 @@ export interface ResolveIdentitiesDeps {
   newMessageId: () => string;
 }
 
-export function createResolveIdentitiesStep(deps: ResolveIdentitiesDeps) {
-  return async function resolveIdentities(batch: IngestBatch): Promise<void> {
-    const keysByEvent = batch.events.map((e) => identityKeysOf(e, deps.guard));
-    const unique = new Map<string, IdentityKey>();
-    for (const keys of keysByEvent) for (const k of keys) unique.set(identityKeyString(k), k);
-    const owners = await batch.tx.findOwners(batch.workspaceId, [...unique.values()]);
-    for (const [key, owner] of owners) batch.owners.set(key, owner);
-    const loaded = await batch.tx.loadProfiles(batch.workspaceId, [...new Set(owners.values())]);
-    for (const [asked, profile] of loaded) {
-      batch.profiles.set(profile.id, profile);
-      if (asked !== profile.id) batch.redirects.set(asked, profile.id);
-    }
-    batch.events.forEach((event, i) => assign(batch, event, keysByEvent[i]!, deps));
-  };
+/**
+ * Fetches (and locks) the owners of every identifier in the batch and loads their profiles, in
+ * one round each; afterwards `assignEvent` decides event by event in memory.
+ */
+export async function prefetchIdentities(batch: IngestBatch, guard: IdentityGuard): Promise<void> {
+  const unique = new Map<string, IdentityKey>();
+  for (const event of batch.events) for (const k of identityKeysOf(event, guard)) unique.set(identityKeyString(k), k);
+  const keys = [...unique.values()];
+  const owners = await batch.tx.findOwners(batch.workspaceId, keys);
+  for (const [key, owner] of owners) batch.owners.set(key, owner);
+  const loaded = await batch.tx.loadProfiles(batch.workspaceId, [...new Set(owners.values())]);
+  for (const [asked, profile] of loaded) {
+    batch.profiles.set(profile.id, profile);
+    if (asked !== profile.id) batch.redirects.set(asked, profile.id);
+  }
+  if (batch.privacy.settings.erasedIdentifiers === 'refuse') {
+    const hashes = keys.map((k) => batch.privacy.tombstone(k));
+    for (const h of await batch.tx.findTombstones(batch.workspaceId, hashes)) batch.tombstones.add(h);
+  }
 }
 
-function assign(batch: IngestBatch, event: TrackedEvent, allKeys: IdentityKey[], deps: ResolveIdentitiesDeps): void {
+/** Assigns one event to a profile (creating, linking, merging); returns the profile. */
+export function assignEvent(batch: IngestBatch, event: TrackedEvent, deps: ResolveIdentitiesDeps): Profile {
+  return assign(batch, event, identityKeysOf(event, deps.guard), deps);
+}
+
+function assign(batch: IngestBatch, event: TrackedEvent, allKeys: IdentityKey[], deps: ResolveIdentitiesDeps): Profile {
   const ownerOf = (k: IdentityKey) => {
     const owner = batch.owners.get(identityKeyString(k));
     return owner === undefined ? undefined : batch.live(owner);
@@ -61,6 +73,7 @@ function assign(batch: IngestBatch, event: TrackedEvent, allKeys: IdentityKey[],
     target = newProfile(deps.newProfileId(), batch.workspaceId, event.timestamp);
     batch.profiles.set(target.id, target);
     batch.newProfiles.push(target);
+    batch.newProfileIds.add(target.id);
   } else {
     target = batch.profile(decision.profileId);
   }
@@ -73,6 +86,7 @@ function assign(batch: IngestBatch, event: TrackedEvent, allKeys: IdentityKey[],
   }
   for (const refusal of decision.refused) noteRefusal(batch, target, refusal, event, deps);
   batch.assigned.push({ event, profileId: target.id, originalProfileId: target.id });
+  return target;
 }
 
 /** previousId may be a userId or an anonymousId: keep the kinds somebody owns, else treat it as anonymous. */
@@ -96,6 +110,7 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
   }
   for (const [key, refusal] of Object.entries(merged.mergeRefusals)) survivor.mergeRefusals[key] ??= refusal;
   mergeTraits(survivor, merged);
+  survivor.consent = mergeConsent(survivor.consent, merged.consent);
   survivor.createdAt = Math.min(survivor.createdAt, merged.createdAt);
   batch.redirects.set(merged.id, survivor.id);
   batch.profiles.delete(merged.id);
@@ -112,16 +127,22 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
   });
 }
 
+/**
+ * Logs a refused merge on both profiles' timelines, once per identifier and other profile. The
+ * entries name the identifier's kind and the other profile, never the identifier's value: they
+ * stay on a profile that is not erased when the other person is.
+ */
 function noteRefusal(batch: IngestBatch, target: Profile, refusal: RefusedLink, event: TrackedEvent, deps: ResolveIdentitiesDeps): void {
-  const memoKey = `${identityKeyString(refusal.key)} ${refusal.ownerId ?? ''}`;
+  const fingerprint = `${refusal.key.kind}:${createHash('sha256').update(refusal.key.value).digest('base64url').slice(0, 12)}`;
+  const memoKey = `${fingerprint} ${refusal.ownerId ?? ''}`;
   const seen = target.mergeRefusals[memoKey];
   if (seen) { seen.count++; seen.lastAt = event.timestamp; return; }
   target.mergeRefusals[memoKey] = { reason: refusal.reason, count: 1, firstAt: event.timestamp, lastAt: event.timestamp };
-  const details = { identity: { kind: refusal.key.kind, value: refusal.key.value }, otherProfileId: refusal.ownerId ?? null, reason: refusal.reason, causeMessageId: event.messageId };
+  const details = { identity: { kind: refusal.key.kind }, otherProfileId: refusal.ownerId ?? null, reason: refusal.reason, causeMessageId: event.messageId };
   batch.assigned.push({ event: systemEntry(deps.newMessageId(), event, 'Merge Refused', details), profileId: target.id, originalProfileId: target.id });
   if (refusal.ownerId) {
     const other = batch.profile(refusal.ownerId);
-    other.mergeRefusals[`${identityKeyString(refusal.key)} ${target.id}`] ??= { reason: refusal.reason, count: 1, firstAt: event.timestamp, lastAt: event.timestamp };
+    other.mergeRefusals[`${fingerprint} ${target.id}`] ??= { reason: refusal.reason, count: 1, firstAt: event.timestamp, lastAt: event.timestamp };
     batch.assigned.push({ event: systemEntry(deps.newMessageId(), event, 'Merge Refused', { ...details, otherProfileId: target.id }), profileId: other.id, originalProfileId: other.id });
   }
 }

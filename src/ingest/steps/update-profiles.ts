@@ -11,7 +11,7 @@ import type { IngestBatch } from '../ingest-batch.js';
 export async function updateProfiles(batch: IngestBatch): Promise<void> {
   const replay = new Map<string, TrackedEvent[]>();
   for (const [survivor, absorbed] of batch.mergedInto) {
-    const ids = [survivor, ...absorbed].filter((id) => !batch.newProfiles.some((p) => p.id === id));
+    const ids = [survivor, ...absorbed].filter((id) => !batch.newProfileIds.has(id));
     replay.set(survivor, ids.length > 0 ? await batch.tx.loadEvents(batch.workspaceId, ids) : []);
   }
   for (const item of batch.assigned) {
@@ -27,7 +27,7 @@ export async function updateProfiles(batch: IngestBatch): Promise<void> {
 }
 
 function applyEventTraits(profile: Parameters<typeof applyTraits>[0], e: TrackedEvent): void {
-  if (e.type === 'system') return;
+  if (e.type === 'system' || e.type === 'consent') return;
   const source = e.type === 'track' ? `track:${e.name}` : e.type;
   const write = { source, messageId: e.messageId, at: e.timestamp };
   if (e.type === 'identify') applyTraits(profile, cleanTraits(e.traits), write);

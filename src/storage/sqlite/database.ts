@@ -18,6 +18,8 @@ export function openDatabase(file: string, options: { sync: SqliteSync; readonly
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = OFF');
+  // Erased data is overwritten, not just unlinked: nothing of an erased person stays in free pages.
+  db.pragma('secure_delete = ON');
   return db;
 }
 

@@ -81,4 +81,64 @@ export const migrations: Migration[] = [
       CREATE INDEX merges_merged ON merges(merged_id);
     `,
   },
+  {
+    version: 2,
+    name: 'privacy: settings, consent ledger, counters, tombstones, audit log',
+    sql: `
+      CREATE TABLE privacy_settings (
+        workspace_id TEXT PRIMARY KEY,
+        settings TEXT,
+        secret TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE consents (
+        seq INTEGER PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        purposes TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        wording_version TEXT,
+        wording_hash TEXT,
+        evidence TEXT NOT NULL,
+        request TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+      CREATE INDEX consents_profile ON consents(profile_id, seq);
+      CREATE TABLE consent_wordings (
+        workspace_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        version TEXT NOT NULL,
+        text TEXT,
+        first_seen_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, hash)
+      ) WITHOUT ROWID;
+      CREATE TABLE privacy_counters (
+        workspace_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, day, kind, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE tombstones (
+        workspace_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        erased_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, hash)
+      ) WITHOUT ROWID;
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        details TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_workspace ON audit_log(workspace_id, seq DESC);
+      CREATE INDEX events_workspace_ts ON events(workspace_id, ts);
+    `,
+  },
 ];

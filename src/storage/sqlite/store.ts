@@ -4,7 +4,9 @@
  * Write transactions are `BEGIN IMMEDIATE`, so even two processes on one file take turns; one
  * server per file is the supported set-up.
  */
+import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
+import { createSqlitePrivacyStore } from './privacy-store.js';
 import type { MigrationStatus } from '../migration-status.js';
 import { openDatabase, type SqliteSync } from './database.js';
 import { migrateDatabase, migrationStatus, assertNotNewer } from './migrate.js';
@@ -34,7 +36,15 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let tx: WriteTx | undefined;
   let profiles: ProfileQueries | undefined;
   let workspaces: WorkspaceStore | undefined;
+  let privacy: PrivacyStore | undefined;
+  // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
+  // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => T | Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   const begin = writer.prepare('BEGIN IMMEDIATE');
   const commit = writer.prepare('COMMIT');
   const rollback = writer.prepare('ROLLBACK');
@@ -55,10 +65,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     kind: 'sqlite',
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
+    get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, exclusive)); },
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-      const run = queue.then(() => write(work));
-      queue = run.catch(() => undefined);
-      return run;
+      return exclusive(() => write(work));
     },
     async ping() {
       reader.prepare('SELECT 1').get();

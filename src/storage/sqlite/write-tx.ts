@@ -25,6 +25,12 @@ export function prepareWriteStatements(db: Database.Database) {
     redirect: db.prepare('UPDATE profiles SET merged_into = ? WHERE merged_into = ?'),
     insertMerge: db.prepare('INSERT INTO merges (workspace_id, survivor_id, merged_id, cause_kind, cause_value, message_id, at, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     insertIdentity: db.prepare('INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at, message_id) VALUES (?, ?, ?, ?, ?, ?)'),
+    tombstone: db.prepare('SELECT 1 FROM tombstones WHERE workspace_id = ? AND hash = ?').pluck(),
+    moveConsents: db.prepare('UPDATE consents SET profile_id = ? WHERE profile_id = ?'),
+    insertConsent: db.prepare(`INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, wording_version, wording_hash, evidence, request, at, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertWording: db.prepare('INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = coalesce(consent_wordings.text, excluded.text)'),
+    addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
     insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 }
@@ -74,6 +80,11 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
       }
       return events.sort((a, b) => a.timestamp - b.timestamp);
     },
+    async findTombstones(workspaceId, hashes) {
+      const found = new Set<string>();
+      for (const h of hashes) if (s.tombstone.get(workspaceId, h)) found.add(h);
+      return found;
+    },
     async apply(c: ChangeSet) {
       for (const p of c.newProfiles) {
         s.insertProfile.run(p.id, c.workspaceId, p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p));
@@ -81,6 +92,7 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
       for (const m of c.merges) {
         s.moveIdentities.run(m.survivorId, m.mergedId);
         s.moveEvents.run(m.survivorId, m.mergedId);
+        s.moveConsents.run(m.survivorId, m.mergedId);
         s.retire.run(m.survivorId, m.mergedId);
         s.redirect.run(m.survivorId, m.mergedId);
         s.insertMerge.run(c.workspaceId, m.survivorId, m.mergedId, m.cause.kind, m.cause.value, m.messageId, m.at, JSON.stringify(m.snapshot));
@@ -91,6 +103,12 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
       for (const { event: e, profileId, originalProfileId } of c.events) {
         s.insertEvent.run(c.workspaceId, e.messageId, profileId, originalProfileId, e.type, e.name, e.anonymousId, e.userId, e.timestamp, e.receivedAt, JSON.stringify(eventBody(e)));
       }
+      for (const r of c.consents) {
+        if (r.wording) s.insertWording.run(c.workspaceId, r.wording.hash, r.wording.version, r.wording.text ?? null, r.receivedAt);
+        s.insertConsent.run(c.workspaceId, r.profileId, r.messageId, JSON.stringify(r.purposes), r.channel, r.wording?.version ?? null, r.wording?.hash ?? null,
+          JSON.stringify(r.evidence), JSON.stringify(r.request), r.at, r.receivedAt);
+      }
+      for (const k of c.counters) s.addCounter.run(c.workspaceId, k.day, k.kind, k.name, k.count);
       for (const p of c.profiles) {
         s.updateProfile.run(p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p), p.id);
       }

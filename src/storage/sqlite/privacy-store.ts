@@ -1,0 +1,102 @@
+/**
+ * The privacy part of the SQLite store: settings, consent ledger, counters, audit log, erasure
+ * and retention. Writes go through the store's exclusive writer (`exclusive`), like ingest.
+ */
+import { TesseraError } from '../../core/errors.js';
+import type { ConsentRecord } from '../../core/privacy/consent.js';
+import type { PrivacySettings } from '../../core/privacy/privacy-settings.js';
+import type { AuditEntry, ErasureReport, PrivacyCounter, PrivacyStore } from '../../ports/privacy-store.js';
+import { decodeCursor, encodeCursor } from '../shared/codec.js';
+import type { Database } from './database.js';
+
+interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
+interface AuditRow { seq: number; workspace_id: string; at: number; actor: string; action: string; subject: string | null; details: string }
+
+export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>): PrivacyStore {
+  const r = {
+    settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
+    consents: reader.prepare(`SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
+      WHERE c.workspace_id = ? AND c.profile_id = ? ORDER BY c.seq`),
+    counters: reader.prepare('SELECT day, kind, name, count FROM privacy_counters WHERE workspace_id = ? AND day >= ? AND day <= ? ORDER BY day, kind, name'),
+    audit: reader.prepare('SELECT * FROM audit_log WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+  };
+  const w = {
+    putSettings: writer.prepare(`INSERT INTO privacy_settings (workspace_id, settings, secret, updated_at) VALUES (?, ?, NULL, ?)
+      ON CONFLICT DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at`),
+    secret: writer.prepare('SELECT secret FROM privacy_settings WHERE workspace_id = ?').pluck(),
+    putSecret: writer.prepare(`INSERT INTO privacy_settings (workspace_id, settings, secret, updated_at) VALUES (?, NULL, ?, ?)
+      ON CONFLICT DO UPDATE SET secret = coalesce(privacy_settings.secret, excluded.secret)`),
+    audit: writer.prepare('INSERT INTO audit_log (workspace_id, at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?, ?)'),
+    live: writer.prepare('SELECT id FROM profiles WHERE workspace_id = ? AND id = ? AND merged_into IS NULL').pluck(),
+    chain: writer.prepare(`WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT p.id FROM profiles p JOIN chain c ON p.merged_into = c.id)
+      SELECT id FROM chain`).pluck(),
+    tombstone: writer.prepare('INSERT INTO tombstones (workspace_id, hash, erased_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+  };
+  const erasure = {
+    identities: writer.prepare('DELETE FROM identities WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
+    events: writer.prepare(`DELETE FROM events WHERE workspace_id = ? AND (profile_id IN (SELECT value FROM json_each(?)) OR original_profile_id IN (SELECT value FROM json_each(?))
+      OR (type = 'system' AND json_extract(body, '$.properties.otherProfileId') IN (SELECT value FROM json_each(?))))`),
+    merges: writer.prepare('DELETE FROM merges WHERE workspace_id = ? AND (survivor_id IN (SELECT value FROM json_each(?)) OR merged_id IN (SELECT value FROM json_each(?)))'),
+    consents: writer.prepare('DELETE FROM consents WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
+    profiles: writer.prepare('DELETE FROM profiles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))'),
+  };
+
+  return {
+    async getSettings(workspaceId) {
+      const json = r.settings.get(workspaceId) as string | null | undefined;
+      return json ? (JSON.parse(json) as PrivacySettings) : null;
+    },
+    putSettings: (workspaceId, settings, at) => exclusive(() => { w.putSettings.run(workspaceId, JSON.stringify(settings), at); }),
+    secret: (workspaceId, candidate) => exclusive(() => {
+      w.putSecret.run(workspaceId, candidate, Date.now());
+      return w.secret.get(workspaceId) as string;
+    }),
+    async consents(workspaceId, profileId) {
+      return (r.consents.all(workspaceId, profileId) as ConsentRow[]).map((row) => ({
+        workspaceId: row.workspace_id, profileId: row.profile_id, messageId: row.message_id, purposes: JSON.parse(row.purposes), channel: row.channel,
+        wording: row.wording_hash ? { version: row.wording_version ?? '', hash: row.wording_hash, ...(row.text !== null ? { text: row.text } : {}) } : null,
+        evidence: JSON.parse(row.evidence), request: JSON.parse(row.request), at: row.at, receivedAt: row.received_at,
+      }));
+    },
+    async counters(workspaceId, fromDay, toDay) {
+      return r.counters.all(workspaceId, fromDay, toDay) as PrivacyCounter[];
+    },
+    audit: (entry: AuditEntry) => exclusive(() => { w.audit.run(entry.workspaceId, entry.at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details)); }),
+    async auditLog(workspaceId, { limit, cursor }) {
+      const at = decodeCursor(cursor);
+      if (cursor && !at) throw new TesseraError('invalid_query', { issues: [{ field: 'cursor', reason: 'is not a cursor this API returned' }] });
+      const rows = r.audit.all(workspaceId, at?.seq ?? Number.MAX_SAFE_INTEGER, limit + 1) as AuditRow[];
+      const entries = rows.slice(0, limit).map((row) => ({ workspaceId: row.workspace_id, at: row.at, actor: row.actor, action: row.action, subject: row.subject, details: JSON.parse(row.details) }));
+      const last = rows[limit - 1];
+      return { entries, nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.seq) : null };
+    },
+    erase: (workspaceId, profileId, tombstones, at) => exclusive(() => {
+      const run = writer.transaction((): ErasureReport => {
+        if (!w.live.get(workspaceId, profileId)) throw new TesseraError('not_found', { message: `No live profile ${profileId}.` });
+        const ids = JSON.stringify(w.chain.all(profileId) as string[]);
+        const report: ErasureReport = {
+          identities: erasure.identities.run(workspaceId, ids).changes,
+          events: erasure.events.run(workspaceId, ids, ids, ids).changes,
+          merges: erasure.merges.run(workspaceId, ids, ids).changes,
+          consents: erasure.consents.run(workspaceId, ids).changes,
+          profiles: erasure.profiles.run(workspaceId, ids).changes,
+        };
+        for (const hash of tombstones) w.tombstone.run(workspaceId, hash, at);
+        return report;
+      });
+      const report = run.immediate();
+      // The WAL still holds the erased pages until a checkpoint copies them over; truncate it now.
+      writer.pragma('wal_checkpoint(TRUNCATE)');
+      return report;
+    }),
+    purgeEvents: (workspaceId, rule, limit) => exclusive(() => {
+      const where = ['workspace_id = ?', 'ts < ?', 'type = ?'];
+      const params: unknown[] = [workspaceId, rule.before, rule.type];
+      if (rule.names) { where.push('name IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(rule.names)); }
+      if (rule.exceptNames?.length) { where.push('(name IS NULL OR name NOT IN (SELECT value FROM json_each(?)))'); params.push(JSON.stringify(rule.exceptNames)); }
+      const rows = writer.prepare(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ${where.join(' AND ')} LIMIT ?) RETURNING profile_id`)
+        .pluck().all(...params, limit) as string[];
+      return { deleted: rows.length, profileIds: [...new Set(rows)] };
+    }),
+  };
+}
