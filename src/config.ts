@@ -21,6 +21,7 @@ const schema = z.object({
   adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   sqliteSync: z.enum(['full', 'normal']).default('full'),
+  retentionIntervalMinutes: z.coerce.number().int().min(0).default(60),
   identity: z.object({
     illegalValues: z.array(z.string()).default([...DEFAULT_ILLEGAL_VALUES]),
     maxPerProfile: z.object({
@@ -48,6 +49,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_ADMIN_KEY', 'adminKey', 'seed this admin key into the default workspace'],
   ['TESSERA_LOG_LEVEL', 'logLevel', 'fatal|error|warn|info|debug|trace|silent (default info)'],
   ['TESSERA_SQLITE_SYNC', 'sqliteSync', 'full (survives power loss, default) or normal (survives a process crash)'],
+  ['TESSERA_RETENTION_INTERVAL_MINUTES', 'retentionIntervalMinutes', 'how often the retention job runs (default 60; 0: never)'],
   ['TESSERA_CONFIG', '', 'path of a JSON config file'],
 ];
 

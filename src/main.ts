@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { importCommand } from './cli/import.js';
 import { keysCommand } from './cli/keys.js';
 import { migrateCommand } from './cli/migrate.js';
+import { retentionCommand } from './cli/retention.js';
 import { serveCommand } from './cli/serve.js';
 import { workspaceCommand } from './cli/workspace.js';
 import { withUsageExitCode } from './cli/options.js';
@@ -15,6 +16,7 @@ const program = withUsageExitCode(new Command('tessera'))
   .addCommand(workspaceCommand())
   .addCommand(keysCommand())
   .addCommand(importCommand())
-  .addCommand(migrateCommand());
+  .addCommand(migrateCommand())
+  .addCommand(retentionCommand());
 
 await program.parseAsync(process.argv);

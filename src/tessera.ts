@@ -14,6 +14,7 @@ import { createIngestService, type IngestService } from './ingest/ingest-service
 import { createProcessBatch } from './ingest/process-batch.js';
 import type { Store } from './ports/store.js';
 import { createPrivacyContexts } from './privacy/privacy-context.js';
+import { scheduleRetention } from './privacy/retention-schedule.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -44,13 +45,15 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
 export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
-  const { queue, ingest } = createIngest(options.store, options.config, logger, now);
+  const { queue, ingest, privacy } = createIngest(options.store, options.config, logger, now);
   let draining = false;
-  const app = await buildApp({ store: options.store, ingest, logger, now, isDraining: () => draining, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
+  const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
+  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, isDraining: () => draining, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
   return {
     app, store: options.store, ingest, queue, logger,
     async close() {
       draining = true;
+      await retention.stop();
       await app.close();
       await queue.close();
       await options.store.close();

@@ -14,7 +14,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--write-key <key>', 'seed this write key into the default workspace (env TESSERA_WRITE_KEY)'))
     .addOption(new Option('--admin-key <key>', 'seed this admin key into the default workspace (env TESSERA_ADMIN_KEY)'))
     .addOption(new Option('--sqlite-sync <level>', 'full|normal (env TESSERA_SQLITE_SYNC, default full)'))
-    .addHelpText('after', `\nEnvironment variables:\n${ENVIRONMENT.map(([name, , help]) => `  ${name.padEnd(22)} ${help}`).join('\n')}\n`)
+    .addHelpText('after', `\nEnvironment variables:\n${ENVIRONMENT.map(([name, , help]) => `  ${name.padEnd(36)} ${help}`).join('\n')}\n`)
     .action(async (flags: Record<string, unknown>) => {
       const config = configFrom(flags);
       const logger = createLogger(config);

@@ -14,12 +14,16 @@ import { answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerCollectRoutes } from './routes/collect.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProfileRoutes } from './routes/profiles.js';
+import { registerPrivacyRoutes } from './routes/privacy.js';
+import { registerConsentRoutes } from './routes/consent.js';
+import type { PrivacyContexts } from '../privacy/privacy-context.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerAnalyticsJsRoutes } from './routes/analytics-js.js';
 
 export interface AppDeps {
   store: Store;
   ingest: IngestService;
+  privacy: PrivacyContexts;
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
@@ -44,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Any origin may send events (the write key is public). Request headers are reflected rather than
   // listed: analytics.js adds X-Retry-Count on retries (a fixed list blocked every browser retry) and
   // sites may configure their own. Retry-After is exposed so that the browser client can honour it.
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], exposedHeaders: ['Retry-After'], maxAge: 86_400 });
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], exposedHeaders: ['Retry-After'], maxAge: 86_400 });
   registerBodyParsing(app);
   registerErrorHandling(app);
   const keys = createKeyResolver(deps.store, deps.now);
@@ -52,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCollectRoutes(app, { ingest: deps.ingest, keys });
   registerSettingsRoutes(app, { keys, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   registerAnalyticsJsRoutes(app, { keys });
-  registerProfileRoutes(app, { store: deps.store, keys });
+  registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
+  registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
+  registerConsentRoutes(app, { ingest: deps.ingest, keys });
   return app;
 }

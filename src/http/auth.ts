@@ -14,25 +14,29 @@ const TTL_MS = 5_000;
 export interface KeyResolver {
   /** The workspace id for a key, or throws `unauthorized`. */
   workspaceFor(kind: ApiKeyKind, key: string | undefined): Promise<string>;
+  /** The workspace and the key's id (for the audit log), or throws `unauthorized`. */
+  authenticate(kind: ApiKeyKind, key: string | undefined): Promise<{ workspaceId: string; keyId: string }>;
 }
 
 export function createKeyResolver(store: Store, now: () => number): KeyResolver {
-  const cache = new Map<string, { workspaceId: string | null; until: number }>();
+  const cache = new Map<string, { workspaceId: string | null; keyId: string | null; until: number }>();
+  const authenticate = async (kind: ApiKeyKind, key: string | undefined) => {
+    if (!key) throw new TesseraError('unauthorized', { message: kind === 'write' ? 'A write key is required (HTTP Basic user name or "writeKey" in the body).' : 'An admin key is required (Authorization: Bearer …).' });
+    const cacheKey = `${kind}:${key}`;
+    const t = now();
+    let hit = cache.get(cacheKey);
+    if (!hit || hit.until < t) {
+      const record = await store.workspaces.findKey(kind, hashKey(key));
+      hit = { workspaceId: record?.workspaceId ?? null, keyId: record?.id ?? null, until: t + TTL_MS };
+      if (cache.size > 10_000) cache.clear();
+      cache.set(cacheKey, hit);
+    }
+    if (!hit.workspaceId || !hit.keyId) throw new TesseraError('unauthorized', { message: `The ${kind} key is not valid.` });
+    return { workspaceId: hit.workspaceId, keyId: hit.keyId };
+  };
   return {
-    async workspaceFor(kind, key) {
-      if (!key) throw new TesseraError('unauthorized', { message: kind === 'write' ? 'A write key is required (HTTP Basic user name or "writeKey" in the body).' : 'An admin key is required (Authorization: Bearer …).' });
-      const cacheKey = `${kind}:${key}`;
-      const t = now();
-      let hit = cache.get(cacheKey);
-      if (!hit || hit.until < t) {
-        const record = await store.workspaces.findKey(kind, hashKey(key));
-        hit = { workspaceId: record?.workspaceId ?? null, until: t + TTL_MS };
-        if (cache.size > 10_000) cache.clear();
-        cache.set(cacheKey, hit);
-      }
-      if (!hit.workspaceId) throw new TesseraError('unauthorized', { message: `The ${kind} key is not valid.` });
-      return hit.workspaceId;
-    },
+    authenticate,
+    workspaceFor: async (kind, key) => (await authenticate(kind, key)).workspaceId,
   };
 }
 

@@ -5,6 +5,7 @@
 import type { StoredEvent } from '../../core/events/event.js';
 import type { Behaviour } from '../../core/profiles/behaviour.js';
 import type { MergeRecord, Profile } from '../../core/profiles/profile.js';
+import type { ConsentState } from '../../core/privacy/consent.js';
 import { toIso } from '../../core/time.js';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toIso(ms));
@@ -47,6 +48,10 @@ export function behaviourView(b: Behaviour) {
   };
 }
 
+export function consentView(state: ConsentState) {
+  return Object.fromEntries(Object.entries(state).map(([purpose, c]) => [purpose, { granted: c.granted, at: iso(c.at), channel: c.channel, messageId: c.messageId }]));
+}
+
 export function mergeView(m: MergeRecord) {
   return { survivorId: m.survivorId, mergedId: m.mergedId, cause: m.cause, messageId: m.messageId, at: iso(m.at), mergedProfile: { ...m.snapshot, createdAt: iso(m.snapshot.createdAt) } };
 }
@@ -61,6 +66,7 @@ export function profileView(p: Profile, merges?: MergeRecord[]) {
     identities: p.identities.map((i) => ({ kind: i.kind, value: i.value, firstSeenAt: iso(i.firstSeenAt), messageId: i.messageId })),
     behaviour: behaviourView(p.behaviour),
     mergeRefusals: Object.entries(p.mergeRefusals).map(([key, r]) => ({ key, reason: r.reason, count: r.count, firstAt: iso(r.firstAt), lastAt: iso(r.lastAt) })),
+    consent: consentView(p.consent),
     ...(merges ? { merges: merges.map(mergeView) } : {}),
   };
 }

@@ -39,13 +39,18 @@ function objectOrUndefined(value: unknown, field: string): JsonObject | undefine
   return value as JsonObject;
 }
 
+/** Global Privacy Control (https://privacycg.github.io/gpc-spec/): `Sec-GPC: 1`. */
+function hasGpc(request: FastifyRequest): boolean {
+  return request.headers['sec-gpc'] === '1';
+}
+
 export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): void {
   for (const [type, short] of SINGLE) {
     const handler = async (request: FastifyRequest) => {
       const receivedAt = Date.now();
       const body = bodyObject(request);
       const workspaceId = await workspaceOf(request, body, deps.keys);
-      await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt });
+      await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt, gpc: hasGpc(request) });
       return { success: true };
     };
     app.post(`/v1/${type}`, handler);
@@ -64,7 +69,7 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
       throw new TesseraError('invalid_batch', { issues: [{ field: 'sentAt', reason: 'must be string' }] });
     }
     await deps.ingest.accept({
-      workspaceId, items: body.batch, receivedAt,
+      workspaceId, items: body.batch, receivedAt, gpc: hasGpc(request),
       defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(typeof body.sentAt === 'string' ? { sentAt: body.sentAt } : {}) },
     });
     return { success: true };

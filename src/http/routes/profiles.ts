@@ -1,19 +1,34 @@
 /**
- * The profile API (admin key): one profile by any identifier, its timeline, and search.
+ * The profile API (admin key): one profile by any identifier, its timeline, search, and the
+ * person's rights — export (GDPR Art. 15/20), erasure (Art. 17), consent state and ledger. Every
+ * read of personal data is written to the audit log (who: the admin key's id; which profile).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import type { Store } from '../../ports/store.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 import { eventView, profileView } from '../presenters/profile-view.js';
+import { consentRecordView, consentView, exportView } from '../presenters/privacy-view.js';
+import type { PrivacyContexts } from '../../privacy/privacy-context.js';
+import { eraseProfile } from '../../privacy/erasure.js';
+import { exportProfile } from '../../privacy/export.js';
 
 const pageQuery = {
   type: 'object',
   properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 }, cursor: { type: 'string', maxLength: 512 } },
 } as const;
 
-export function registerProfileRoutes(app: FastifyInstance, deps: { store: Store; keys: KeyResolver }): void {
-  const admin = (request: FastifyRequest) => deps.keys.workspaceFor('admin', bearerToken(request.headers.authorization));
+export interface ProfileRouteDeps {
+  store: Store;
+  keys: KeyResolver;
+  privacy: PrivacyContexts;
+  now: () => number;
+}
+
+export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRouteDeps): void {
+  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const audit = (workspaceId: string, keyId: string, action: string, subject: string | null, details: Record<string, unknown> = {}) =>
+    deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action, subject, details });
 
   const resolve = async (workspaceId: string, id: string) => {
     const profileId = await deps.store.profiles.resolve(workspaceId, id);
@@ -22,23 +37,47 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { store: Store
   };
 
   app.get('/v1/profiles/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    const workspaceId = await admin(request);
+    const { workspaceId, keyId } = await admin(request);
     const profileId = await resolve(workspaceId, request.params.id);
     const [profile, merges] = await Promise.all([deps.store.profiles.get(workspaceId, profileId), deps.store.profiles.merges(workspaceId, profileId)]);
     if (!profile) throw new TesseraError('not_found');
+    await audit(workspaceId, keyId, 'profile.read', profileId);
     return profileView(profile, merges);
   });
 
-  app.get('/v1/profiles/:id/events', { schema: { querystring: pageQuery } }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>) => {
-    const workspaceId = await admin(request);
+  app.get('/v1/profiles/:id/export', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const { workspaceId, keyId } = await admin(request);
+    const exported = await exportProfile(deps.store, { workspaceId, identifier: request.params.id, actor: keyId, now: deps.now() });
+    reply.header('content-disposition', `attachment; filename="tessera-profile-${exported.profile.id}.json"`);
+    return exportView(exported);
+  });
+
+  app.delete('/v1/profiles/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const report = await eraseProfile(deps, { workspaceId, identifier: request.params.id, actor: keyId, now: deps.now() });
+    return { erased: true, ...report };
+  });
+
+  app.get('/v1/profiles/:id/consent', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
     const profileId = await resolve(workspaceId, request.params.id);
+    const [profile, ledger] = await Promise.all([deps.store.profiles.get(workspaceId, profileId), deps.store.privacy.consents(workspaceId, profileId)]);
+    if (!profile) throw new TesseraError('not_found');
+    await audit(workspaceId, keyId, 'profile.consent.read', profileId);
+    return { profileId, consent: consentView(profile.consent), ledger: ledger.map(consentRecordView) };
+  });
+
+  app.get('/v1/profiles/:id/events', { schema: { querystring: pageQuery } }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const profileId = await resolve(workspaceId, request.params.id);
+    await audit(workspaceId, keyId, 'profile.events.read', profileId);
     const page = await deps.store.profiles.events(workspaceId, profileId, { limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
     return { profileId, events: page.events.map(eventView), nextCursor: page.nextCursor };
   });
 
   app.get('/v1/profiles', { schema: { querystring: { ...pageQuery, properties: { ...pageQuery.properties, q: { type: 'string', maxLength: 200 } }, additionalProperties: true } } },
     async (request: FastifyRequest<{ Querystring: Record<string, string> & { limit: number; q?: string; cursor?: string } }>) => {
-      const workspaceId = await admin(request);
+      const { workspaceId, keyId } = await admin(request);
       // No prototype: `trait.__proto__=x` must be a (never matching) filter, not a prototype assignment.
       const traits: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [key, value] of Object.entries(request.query)) {
@@ -51,6 +90,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { store: Store
         ...(request.query.q ? { q: request.query.q } : {}),
         ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
       });
+      await audit(workspaceId, keyId, 'profile.search', null, { returned: result.profiles.length });
       return { profiles: result.profiles.map((p) => profileView(p)), nextCursor: result.nextCursor };
     });
 }

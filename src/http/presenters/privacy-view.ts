@@ -1,0 +1,26 @@
+/** How consent, the ledger, exports and the privacy report read through the API (ISO times). */
+import type { ConsentRecord } from '../../core/privacy/consent.js';
+import { toIso } from '../../core/time.js';
+import type { ProfileExport } from '../../privacy/export.js';
+import { consentView, eventView, mergeView, profileView } from './profile-view.js';
+
+export { consentView };
+
+export function consentRecordView(r: ConsentRecord) {
+  return {
+    messageId: r.messageId, purposes: r.purposes, channel: r.channel, wording: r.wording, evidence: r.evidence, request: r.request,
+    at: toIso(r.at), receivedAt: toIso(r.receivedAt),
+  };
+}
+
+export function exportView(e: ProfileExport) {
+  return {
+    format: 'tessera-profile-export/1',
+    exportedAt: toIso(e.exportedAt),
+    workspaceId: e.workspaceId,
+    profile: profileView(e.profile),
+    events: e.events.map(eventView),
+    consentLedger: e.consents.map(consentRecordView),
+    merges: e.merges.map(mergeView),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * POST /v1/consent (write key): a consent banner or form records the visitor's choices per
+ * purpose, with the wording shown, for the current visitor (anonymousId) or a known person
+ * (userId). The decision takes effect for the events that follow at once; the ledger keeps the
+ * record with pseudonymised request metadata as evidence.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import type { IngestService } from '../../ingest/ingest-service.js';
+import { basicUser, type KeyResolver } from '../auth.js';
+
+export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: IngestService; keys: KeyResolver }): void {
+  app.post('/v1/consent', async (request: FastifyRequest) => {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: body === undefined ? 'is required' : 'must be a JSON object' }] });
+    }
+    const fromBody = typeof (body as { writeKey?: unknown }).writeKey === 'string' ? (body as { writeKey: string }).writeKey : undefined;
+    const workspaceId = await deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? fromBody);
+    const userAgent = request.headers['user-agent'];
+    const origin = request.headers.origin;
+    const { messageId } = await deps.ingest.acceptConsent({
+      workspaceId, body,
+      request: { ip: request.ip, ...(userAgent ? { userAgent } : {}), ...(origin ? { origin } : {}) },
+    });
+    return { success: true, messageId };
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The privacy API (admin key) for a data protection officer: the workspace's purposes and data
+ * schema, the report of what ingest withheld or flagged, the audit log, and running retention now.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import { parsePrivacySettings } from '../../core/privacy/privacy-settings.js';
+import type { Store } from '../../ports/store.js';
+import type { PrivacyContexts } from '../../privacy/privacy-context.js';
+import { runRetention } from '../../privacy/retention.js';
+import { toIso } from '../../core/time.js';
+import { bearerToken, type KeyResolver } from '../auth.js';
+
+export interface PrivacyRouteDeps {
+  store: Store;
+  keys: KeyResolver;
+  privacy: PrivacyContexts;
+  now: () => number;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyRouteDeps): void {
+  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+
+  app.get('/v1/privacy/settings', async (request) => {
+    const { workspaceId } = await admin(request);
+    return (await deps.privacy.get(workspaceId)).settings;
+  });
+
+  app.put('/v1/privacy/settings', async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    const current = (await deps.privacy.get(workspaceId)).settings;
+    const parsed = parsePrivacySettings(request.body, current);
+    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The privacy settings are invalid; nothing was changed.', issues: parsed.issues });
+    const at = deps.now();
+    await deps.store.privacy.putSettings(workspaceId, parsed.settings, at);
+    deps.privacy.invalidate(workspaceId);
+    await deps.store.privacy.audit({ workspaceId, at, actor: keyId, action: 'privacy.settings.update', subject: null, details: { changed: Object.keys(request.body as object ?? {}) } });
+    return parsed.settings;
+  });
+
+  app.get('/v1/privacy/report', async (request: FastifyRequest<{ Querystring: { from?: string; to?: string } }>) => {
+    const { workspaceId } = await admin(request);
+    const today = new Date(deps.now()).toISOString().slice(0, 10);
+    const from = request.query.from ?? new Date(deps.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const to = request.query.to ?? today;
+    for (const [field, value] of [['from', from], ['to', to]] as const) {
+      if (!DAY.test(value)) throw new TesseraError('invalid_query', { issues: [{ field, reason: 'must be a day, YYYY-MM-DD' }] });
+    }
+    const counters = await deps.store.privacy.counters(workspaceId, from, to);
+    const totals: Record<string, Record<string, number>> = {};
+    for (const c of counters) (totals[c.kind] ??= {})[c.name] = ((totals[c.kind] ??= {})[c.name] ?? 0) + c.count;
+    return {
+      from, to,
+      explanation: {
+        withheld_event: 'events not stored: none of their purposes had a legal basis for the person (e.g. no consent)',
+        withheld_trait: 'traits removed from events before storage: none of their purposes had a legal basis',
+        undeclared_event: 'events not declared in the data schema (lenient mode: stored, flagged for review)',
+        undeclared_trait: 'traits not declared in the data schema (lenient mode: stored, flagged for review)',
+        refused_erased: 'events refused because they carried an identifier of an erased person',
+      },
+      totals,
+      days: counters,
+    };
+  });
+
+  app.get('/v1/privacy/audit', { schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 512 } } } } },
+    async (request: FastifyRequest<{ Querystring: { limit: number; cursor?: string } }>) => {
+      const { workspaceId } = await admin(request);
+      const page = await deps.store.privacy.auditLog(workspaceId, { limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+      return { entries: page.entries.map((e) => ({ ...e, at: toIso(e.at) })), nextCursor: page.nextCursor };
+    });
+
+  app.post('/v1/privacy/retention/run', async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    return runRetention({ store: deps.store, privacy: deps.privacy }, { workspaceId, now: deps.now(), actor: keyId });
+  });
+}

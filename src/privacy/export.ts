@@ -1,0 +1,37 @@
+/**
+ * Right of access and to data portability (GDPR Art. 15, 20): everything Tessera holds about a
+ * person, found by any of their identifiers, as one machine-readable JSON document. Every export
+ * is written to the audit log.
+ */
+import { TesseraError } from '../core/errors.js';
+import type { StoredEvent } from '../core/events/event.js';
+import type { ConsentRecord } from '../core/privacy/consent.js';
+import type { MergeRecord, Profile } from '../core/profiles/profile.js';
+import type { Store } from '../ports/store.js';
+
+export interface ProfileExport {
+  exportedAt: number;
+  workspaceId: string;
+  profile: Profile;
+  events: StoredEvent[];
+  consents: ConsentRecord[];
+  merges: MergeRecord[];
+}
+
+const PAGE = 1000;
+
+export async function exportProfile(store: Store, request: { workspaceId: string; identifier: string; actor: string; now: number }): Promise<ProfileExport> {
+  const profileId = await store.profiles.resolve(request.workspaceId, request.identifier);
+  const profile = profileId ? await store.profiles.get(request.workspaceId, profileId) : null;
+  if (!profileId || !profile) throw new TesseraError('not_found', { message: `No profile is known by "${request.identifier}".` });
+  const events: StoredEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.profiles.events(request.workspaceId, profileId, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+    events.push(...page.events);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), store.profiles.merges(request.workspaceId, profileId)]);
+  await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges };
+}
