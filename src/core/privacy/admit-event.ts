@@ -74,14 +74,14 @@ export function admitEvent(event: TrackedEvent, ctx: AdmitContext): Admission {
     const kept: JsonObject = {};
     for (const [key, value] of Object.entries(traits)) {
       if (NESTED.includes(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-        kept[key] = filter(value as JsonObject);
+        setOwn(kept, key, filter(value as JsonObject));
         continue;
       }
-      if (key === '$unset') { kept[key] = value; continue; }
+      if (key === '$unset') { setOwn(kept, key, value); continue; }
       const trait = traitDeclaration(ctx.schema, key);
       if (!trait && !undeclared.includes(`trait:${key}`)) undeclared.push(`trait:${key}`);
       const traitPurposes = trait?.purposes ?? ctx.schema.undeclaredPurposes;
-      if (traitPurposes.some((p) => hasLegalBasis(p, ctx, gpc))) kept[key] = value;
+      if (traitPurposes.some((p) => hasLegalBasis(p, ctx, gpc))) setOwn(kept, key, value);
       else if (!withheld.some((w) => w.kind === 'trait' && w.name === key)) withheld.push({ kind: 'trait', name: key, purposes: traitPurposes });
     }
     return kept;
@@ -119,6 +119,15 @@ export function undeclaredFields(event: TrackedEvent, schema: DataSchema, fieldP
 /** `prefix` is the item prefix of batch validation, e.g. `batch[3].` */
 function prefixed(prefix: string, field: string): string {
   return prefix + field;
+}
+
+/**
+ * Defines `key` as an own property. A plain assignment of a `__proto__` key (an own property after
+ * JSON.parse) would set the prototype of the kept traits instead, and `traits.email` would then
+ * read a withheld email back through it.
+ */
+function setOwn(target: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function isObject(value: unknown): value is JsonObject {

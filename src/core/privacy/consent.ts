@@ -4,7 +4,7 @@
  * the exact wording shown (version and SHA-256 of the text), the evidence (e.g. the double-opt-in
  * confirmation) and pseudonymised request metadata. A profile's current state per purpose is the
  * fold of its entries; per purpose the latest decision wins, so a withdrawal on one device after a
- * grant on another stands after the two profiles merge.
+ * grant on another stands after the two profiles merge. At the same instant a withdrawal wins.
  */
 import type { JsonObject } from '../events/event.js';
 import type { EpochMs } from '../time.js';
@@ -51,8 +51,8 @@ export function applyConsent(state: ConsentState, change: Pick<ConsentRecord, 'p
   const next: ConsentState = { ...state };
   for (const [purpose, granted] of Object.entries(change.purposes)) {
     const held = Object.hasOwn(state, purpose) ? state[purpose] : undefined;
-    if (held && held.at > change.at) continue;
-    next[purpose] = { granted, at: change.at, channel: change.channel, messageId: change.messageId };
+    const decision: PurposeConsent = { granted, at: change.at, channel: change.channel, messageId: change.messageId };
+    if (!held || supersedes(decision, held)) setOwn(next, purpose, decision);
   }
   return next;
 }
@@ -61,9 +61,26 @@ export function mergeConsent(a: ConsentState, b: ConsentState): ConsentState {
   const merged: ConsentState = { ...a };
   for (const [purpose, decision] of Object.entries(b)) {
     const held = Object.hasOwn(a, purpose) ? a[purpose] : undefined;
-    if (!held || decision.at > held.at) merged[purpose] = decision;
+    if (!held || supersedes(decision, held)) setOwn(merged, purpose, decision);
   }
   return merged;
+}
+
+/**
+ * Whether `candidate` replaces `held`: the later decision wins. At the same instant a withdrawal
+ * beats a grant (Art. 7(3); when in doubt, no consent), then the larger messageId wins. This is a
+ * total order, so the state does not depend on the order ledger entries are applied in nor on the
+ * direction of a merge (without it, a tie would go to whichever profile a merge kept).
+ */
+function supersedes(candidate: PurposeConsent, held: PurposeConsent): boolean {
+  if (candidate.at !== held.at) return candidate.at > held.at;
+  if (candidate.granted !== held.granted) return !candidate.granted;
+  return candidate.messageId > held.messageId;
+}
+
+/** A purpose named `__proto__` must stay an entry: plain assignment would set the prototype. */
+function setOwn(state: ConsentState, purpose: string, decision: PurposeConsent): void {
+  Object.defineProperty(state, purpose, { value: decision, writable: true, enumerable: true, configurable: true });
 }
 
 export function isGranted(state: ConsentState, purpose: string): boolean {

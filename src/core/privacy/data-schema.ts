@@ -9,6 +9,7 @@
  * `identify`, `group`, `alias`). Traits are declared by name; they arrive in identify traits and
  * in any event's context.traits.
  */
+import { EVENT_TYPES } from '../events/event.js';
 
 export const FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'object', 'array', 'any'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -67,9 +68,14 @@ export const DEFAULT_SCHEMA: DataSchema = {
   },
 };
 
+// Track names and call types share `events`. A track event named like a call type ("identify") is
+// not that call and must not inherit its purposes (identify is `necessary` by default: it would be
+// kept without consent); it is undeclared.
+const CALL_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES.filter((t) => t !== 'track'));
+
 /** The declaration that governs an event: by track name, else by type. */
 export function eventDeclaration(schema: DataSchema, type: string, name: string | null): FieldDeclaration | undefined {
-  if (type === 'track') return name !== null && Object.hasOwn(schema.events, name) ? schema.events[name] : undefined;
+  if (type === 'track') return name !== null && !CALL_TYPES.has(name) && Object.hasOwn(schema.events, name) ? schema.events[name] : undefined;
   return Object.hasOwn(schema.events, type) ? schema.events[type] : undefined;
 }
 

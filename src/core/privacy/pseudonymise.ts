@@ -17,25 +17,56 @@ export interface ReducedUserAgent {
 }
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const IPV6_GROUP = /^[0-9a-f]{1,4}$/;
 
 /** The network part of an address; null when it is not an IP address. */
 export function truncateIp(ip: string): string | null {
-  const v4 = IPV4.exec(ip.trim());
-  if (v4) return v4.slice(1, 4).every((o) => Number(o) <= 255) ? `${v4[1]}.${v4[2]}.${v4[3]}.0` : null;
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip.trim());
+  const trimmed = ip.trim();
+  const v4 = IPV4.exec(trimmed);
+  if (v4) {
+    // All four octets are checked (1.2.3.999 is not an address) and written without zero padding,
+    // so that one network has one spelling.
+    const octets = v4.slice(1, 5).map(Number);
+    return octets.every((o) => o <= 255) ? `${octets[0]}.${octets[1]}.${octets[2]}.0` : null;
+  }
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(trimmed);
   if (mapped) return truncateIp(mapped[1]!);
-  if (!/^[0-9a-f:]+$/i.test(ip.trim()) || !ip.includes(':')) return null;
-  const [head = ''] = ip.trim().toLowerCase().split('::');
-  const groups = head.split(':').filter((g) => g.length > 0);
-  return `${[...groups, '0', '0', '0'].slice(0, 3).join(':')}::`;
+  const groups = ipv6Groups(trimmed);
+  return groups ? `${groups.slice(0, 3).join(':')}::` : null;
 }
 
-const BOT = /bot|crawl|spider|slurp|preview|scanner|monitor|headless|curl|wget|python-requests|go-http-client/i;
+/**
+ * The eight groups of an IPv6 address (RFC 4291 §2.2), lower case without zero padding; null when
+ * the text is not one. Validated in full, so that a MAC address or `abc:def` is not "truncated"
+ * into something that looks like a network, and `2001:0db8::` and `2001:db8::` are one network.
+ */
+function ipv6Groups(text: string): string[] | null {
+  let ip = text.toLowerCase();
+  const dotted = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip); // an embedded IPv4 tail
+  if (dotted) {
+    const o = dotted.slice(2, 6).map(Number);
+    if (o.some((x) => x > 255)) return null;
+    ip = `${dotted[1]}${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+  }
+  const halves = ip.split('::');
+  if (halves.length > 2) return null;
+  const [head = [], tail = []] = halves.map((h) => (h === '' ? [] : h.split(':')));
+  if (![...head, ...tail].every((g) => IPV6_GROUP.test(g))) return null;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  return [...head, ...new Array<string>(missing).fill('0'), ...tail].map((g) => parseInt(g, 16).toString(16));
+}
+
+// `(?<!cu)`: Cubot is a phone brand, not a crawler.
+const BOT = /(?<!cu)bot|crawl|spider|slurp|preview|scanner|monitor|headless|curl|wget|python-requests|go-http-client/i;
 
 export function reduceUserAgent(ua: string): ReducedUserAgent {
+  // Bowser throws on an empty user agent; a blank one tells nothing.
+  if (ua.trim() === '') return { deviceClass: 'other', browser: null, os: null };
   const parser = Bowser.getParser(ua);
   const platform = parser.getPlatformType(true);
-  const deviceClass: ReducedUserAgent['deviceClass'] = BOT.test(ua) ? 'bot'
+  // Bowser's own `bot` platform counts too: it knows crawlers the pattern misses (facebookexternalhit).
+  const deviceClass: ReducedUserAgent['deviceClass'] = BOT.test(ua) || platform === 'bot' ? 'bot'
     : platform === 'desktop' || platform === 'mobile' || platform === 'tablet' || platform === 'tv' ? platform : 'other';
   return { deviceClass, browser: parser.getBrowserName() || null, os: parser.getOSName() || null };
 }
@@ -55,17 +86,21 @@ export interface PseudonymiseOptions {
 export function pseudonymiseContext(context: JsonObject, options: PseudonymiseOptions): JsonObject {
   const ip = context.ip;
   const ua = context.userAgent;
-  if (typeof ip !== 'string' && typeof ua !== 'string' && !('userAgentData' in context)) return context;
+  const hasIp = Object.hasOwn(context, 'ip');
+  const hasUa = Object.hasOwn(context, 'userAgent');
+  if (!hasIp && !hasUa && !Object.hasOwn(context, 'userAgentData')) return context;
   const next: JsonObject = { ...context };
-  if (typeof ip === 'string') {
-    if (options.ip === 'truncate') next.ip = truncateIp(ip);
-    else if (options.ip === 'hash') next.ip = options.hashIp(ip);
-    else delete next.ip;
-    if (next.ip === null) delete next.ip;
+  // Only a string can be pseudonymised: an ip or userAgent of another type (an array, an object,
+  // a number) is dropped, never kept as sent.
+  if (hasIp) {
+    const value = typeof ip !== 'string' ? null
+      : options.ip === 'truncate' ? truncateIp(ip) : options.ip === 'hash' ? options.hashIp(ip) : null;
+    if (value === null) delete next.ip;
+    else next.ip = value;
   }
-  if (typeof ua === 'string') {
+  if (hasUa) {
     delete next.userAgent;
-    if (options.userAgent === 'reduce') {
+    if (typeof ua === 'string' && options.userAgent === 'reduce') {
       const reduced = reduceUserAgent(ua);
       const device = typeof context.device === 'object' && context.device !== null ? (context.device as JsonObject) : {};
       next.device = { ...device, class: reduced.deviceClass };
