@@ -70,9 +70,11 @@ describe('the defaults', () => {
     for (const p of DEFAULT_PURPOSES) assert.ok(Number.isInteger(p.retentionDays) && p.retentionDays > 0, p.key);
   });
 
-  it('track email engagement only for email marketing, and judge undeclared data as analytics', () => {
+  it('track email engagement for email marketing and analytics, and judge undeclared data as analytics', () => {
+    // Either purpose suffices: by default analytics rests on legitimate interest, so engagement
+    // counters work out of the box; a DPO who puts analytics on consent gets them only with consent.
     for (const name of ['Email Sent', 'Email Delivered', 'Email Opened', 'Email Link Clicked', 'Email Bounced', 'Email Marked as Spam']) {
-      assert.deepEqual(DEFAULT_SCHEMA.events[name]?.purposes, ['email_marketing'], name);
+      assert.deepEqual(DEFAULT_SCHEMA.events[name]?.purposes, ['email_marketing', 'analytics'], name);
     }
     assert.deepEqual(DEFAULT_SCHEMA.events.Unsubscribed?.purposes, ['necessary'], 'an unsubscription must always be recorded');
     assert.deepEqual(DEFAULT_SCHEMA.undeclaredPurposes, ['analytics']);

@@ -161,11 +161,12 @@ describe('parsePrivacySettings: every purpose named must be declared', () => {
     const purposes = DEFAULT_PRIVACY_SETTINGS.purposes.filter((p) => p.key !== 'advertising');
     assert.deepEqual(fieldsOf({ purposes }), ['gpcPurposes']);
     assert.ok(settingsOf({ purposes, gpcPurposes: [] }));
-    // Removing analytics leaves page, screen, the page pings and the undeclared data without purpose.
+    // Removing analytics leaves page, screen, the page pings, the email events and the undeclared data naming an undeclared purpose.
     const noAnalytics = DEFAULT_PRIVACY_SETTINGS.purposes.filter((p) => p.key !== 'analytics');
+    const emailEvents = ['Email Bounced', 'Email Delivered', 'Email Link Clicked', 'Email Marked as Spam', 'Email Opened', 'Email Sent'].map((n) => `schema.events.${n}.purposes`);
     assert.deepEqual(fieldsOf({ purposes: noAnalytics }).sort(), [
-      'schema.events.Page Left.purposes', 'schema.events.Page Ping.purposes', 'schema.events.page.purposes', 'schema.events.screen.purposes', 'schema.undeclaredPurposes',
-    ]);
+      ...emailEvents, 'schema.events.Page Left.purposes', 'schema.events.Page Ping.purposes', 'schema.events.page.purposes', 'schema.events.screen.purposes', 'schema.undeclaredPurposes',
+    ].sort());
   });
 
   it('refuses duplicate purpose keys', () => {
