@@ -31,7 +31,28 @@ export async function exportProfile(store: Store, request: { workspaceId: string
     events.push(...page.events);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), store.profiles.merges(request.workspaceId, profileId)]);
+  const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
   return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges };
+}
+
+/**
+ * The whole merge history behind a profile: its own merges and, recursively, those of every
+ * profile merged into it (a profile merged into one that was merged later). `profiles.merges`
+ * returns only the merges one profile took part in. Oldest first.
+ */
+async function mergeHistory(store: Store, workspaceId: string, profileId: string): Promise<MergeRecord[]> {
+  const found = new Map<string, MergeRecord>();
+  const visited = new Set<string>();
+  const pending = [profileId];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (visited.has(id)) continue;
+    visited.add(id);
+    for (const merge of await store.profiles.merges(workspaceId, id)) {
+      found.set(`${merge.survivorId} ${merge.mergedId} ${merge.messageId}`, merge);
+      if (merge.survivorId === id) pending.push(merge.mergedId);
+    }
+  }
+  // Within one millisecond, a merge into a profile came before that profile's own merge.
+  return [...found.values()].sort((a, b) => a.at - b.at || (a.survivorId === b.mergedId ? -1 : b.survivorId === a.mergedId ? 1 : 0));
 }

@@ -6,7 +6,8 @@
  *   Tessera's own timeline entries stay with the profile (they prove consent and merges).
  * - Behaviour derived from deleted events is recomputed from the events that remain.
  * - Traits whose value is older than their retention are removed from the profile.
- * - A profile left with no events and no traits is deleted entirely.
+ * - A profile left with no events, no traits and no consent decision is deleted entirely (a consent
+ *   decision is kept with its ledger while the profile lives).
  */
 import { eventDeclaration, type FieldDeclaration } from '../core/privacy/data-schema.js';
 import type { PrivacySettings } from '../core/privacy/privacy-settings.js';
@@ -115,7 +116,9 @@ export async function runRetention(
           dirty = true;
         }
         if (dirty) changed.push(profile);
-        if (profile.behaviour.eventCount === 0 && Object.keys(profile.traits).length === 0 && (touched.has(profile.id) || dirty)) empty.push(profile.id);
+        // A consent decision is not nothing: it is the person's will and its proof (the ledger).
+        const nothingLeft = profile.behaviour.eventCount === 0 && Object.keys(profile.traits).length === 0 && Object.keys(profile.consent).length === 0;
+        if (nothingLeft && (touched.has(profile.id) || dirty)) empty.push(profile.id);
       }
       if (changed.length > 0) await tx.apply({ workspaceId, newProfiles: [], merges: [], identities: [], events: [], profiles: changed, consents: [], counters: [] });
     });

@@ -49,17 +49,7 @@ export function searchText(p: Profile): string {
 }
 
 /** The event fields that are not columns of their own. */
-export interface EventBody {
-  category: string | null;
-  previousId: string | null;
-  groupId: string | null;
-  properties: JsonObject;
-  traits: JsonObject;
-  context: JsonObject;
-  integrations: JsonObject;
-  originalTimestamp: number | null;
-  sentAt: number | null;
-}
+export type EventBody = Pick<TrackedEvent, 'category' | 'previousId' | 'groupId' | 'properties' | 'traits' | 'context' | 'integrations' | 'originalTimestamp' | 'sentAt'>;
 
 export function eventBody(e: TrackedEvent): EventBody {
   return {
