@@ -22,6 +22,9 @@ const schema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   sqliteSync: z.enum(['full', 'normal']).default('full'),
   retentionIntervalMinutes: z.coerce.number().int().min(0).default(60),
+  /** Which proxies to believe about the client address (X-Forwarded-For): false, true, a hop count, or addresses/CIDRs. */
+  trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false)
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)),
   identity: z.object({
     illegalValues: z.array(z.string()).default([...DEFAULT_ILLEGAL_VALUES]),
     maxPerProfile: z.object({
@@ -49,6 +52,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_ADMIN_KEY', 'adminKey', 'seed this admin key into the default workspace'],
   ['TESSERA_LOG_LEVEL', 'logLevel', 'fatal|error|warn|info|debug|trace|silent (default info)'],
   ['TESSERA_SQLITE_SYNC', 'sqliteSync', 'full (survives power loss, default) or normal (survives a process crash)'],
+  ['TESSERA_TRUST_PROXY', 'trustProxy', 'believe X-Forwarded-For from: true, a hop count, or addresses/CIDRs (default false)'],
   ['TESSERA_RETENTION_INTERVAL_MINUTES', 'retentionIntervalMinutes', 'how often the retention job runs (default 60; 0: never)'],
   ['TESSERA_CONFIG', '', 'path of a JSON config file'],
 ];

@@ -48,7 +48,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const { queue, ingest, privacy } = createIngest(options.store, options.config, logger, now);
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
-  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, isDraining: () => draining, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
+  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
   return {
     app, store: options.store, ingest, queue, logger,
     async close() {

@@ -29,6 +29,7 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** The address browsers reach Tessera at (behind a proxy); default: the request's Host, over http. */
   publicUrl?: string;
+  trustProxy?: boolean | number | string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -38,7 +39,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: EVENT_LIMITS.maxBodyBytes,
     forceCloseConnections: false,
     return503OnClosing: true,
-    trustProxy: false,
+    // The client address (kept truncated in consent evidence) comes through configured proxies only.
+    // (A hop count is documented and supported by Fastify; its typings only lack it.)
+    trustProxy: (deps.trustProxy ?? false) as boolean | string,
     frameworkErrors: answerFrameworkError,
     // A profile is looked up by any of its ids (`/v1/profiles/{id}`); ids may be 512 characters,
     // percent-encoded up to 12 bytes each. Fastify's default of 100 made long ids unreachable.

@@ -66,7 +66,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
     const receivedAt = request.receivedAt ?? deps.now();
     const isBatch = request.impliedType === undefined;
     const { settings } = privacy;
-    const pseudonymise = { ip: settings.ip, userAgent: settings.userAgent, hashIp: (ip: string) => privacy.hashIp(ip, receivedAt) };
+    const pseudonymise = { ip: settings.ip, userAgent: settings.userAgent, hashIp: (ip: string) => privacy.hashIp(ip, receivedAt), hashDeviceId: privacy.hashDeviceId };
     const events: TrackedEvent[] = [];
     const issues: FieldIssue[] = [];
     request.items.forEach((item, i) => {

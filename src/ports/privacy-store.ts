@@ -73,4 +73,9 @@ export interface PrivacyStore {
    * belonged to (whose behaviour must be recomputed); call again until nothing is deleted.
    */
   purgeEvents(workspaceId: string, rule: PurgeRule, limit: number): Promise<{ deleted: number; profileIds: string[] }>;
+  /**
+   * Retention of the copies of traits kept in merge snapshots: removes every snapshot trait for
+   * which `expired(name, at)` holds; returns how many snapshots changed.
+   */
+  redactMergeSnapshots(workspaceId: string, expired: (trait: string, at: EpochMs) => boolean): Promise<number>;
 }

@@ -41,7 +41,7 @@ export async function exportProfile(store: Store, request: { workspaceId: string
  * profile merged into it (a profile merged into one that was merged later). `profiles.merges`
  * returns only the merges one profile took part in. Oldest first.
  */
-async function mergeHistory(store: Store, workspaceId: string, profileId: string): Promise<MergeRecord[]> {
+export async function mergeHistory(store: Store, workspaceId: string, profileId: string): Promise<MergeRecord[]> {
   const found = new Map<string, MergeRecord>();
   const visited = new Set<string>();
   const pending = [profileId];

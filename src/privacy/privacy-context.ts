@@ -17,6 +17,10 @@ export interface PrivacyContext {
   hashIp(ip: string, at: number): string;
   /** Keyed hash of an identifier, kept after erasure to recognise it (never reversible without the secret). */
   tombstone(key: IdentityKey): string;
+  /** Keyed, stable hash of a device id (pseudonymous: the same device keeps the same value). */
+  hashDeviceId(id: string): string;
+  /** Keyed, non-reversible fingerprint of a text, for notes that must not carry identifiers. */
+  fingerprint(text: string): string;
 }
 
 export interface PrivacyContexts {
@@ -50,6 +54,8 @@ export function createPrivacyContexts(store: Store, now: () => number): PrivacyC
         return `h:${createHmac('sha256', key).update(ip).digest('base64url').slice(0, 22)}`;
       },
       tombstone: (key) => createHmac('sha256', secret).update(`tombstone:${key.kind}:${key.value}`).digest('hex'),
+      hashDeviceId: (id) => `h:${createHmac('sha256', secret).update(`device:${id}`).digest('base64url').slice(0, 22)}`,
+      fingerprint: (text) => createHmac('sha256', secret).update(`fingerprint:${text}`).digest('base64url').slice(0, 16),
     };
   };
   return {

@@ -26,6 +26,8 @@ export interface RetentionReport {
   traits: Array<{ trait: string; keptDays: number; profiles: number }>;
   profilesRecomputed: number;
   profilesDeleted: number;
+  /** Merge snapshots from which traits past their retention were removed. */
+  mergeSnapshotsRedacted: number;
 }
 
 export interface RetentionProgress {
@@ -70,7 +72,8 @@ export async function runRetention(
   const { store } = deps;
   const { workspaceId, now } = request;
   const { settings } = await deps.privacy.get(workspaceId);
-  const report: RetentionReport = { workspaceId, startedAt: new Date(now).toISOString(), finishedAt: '', events: [], traits: [], profilesRecomputed: 0, profilesDeleted: 0 };
+  const report: RetentionReport = { workspaceId, startedAt: new Date(now).toISOString(), finishedAt: '', events: [], traits: [], profilesRecomputed: 0, profilesDeleted: 0, mergeSnapshotsRedacted: 0 };
+  const traitDays = (trait: string) => retentionDays(settings, Object.hasOwn(settings.schema.traits, trait) ? settings.schema.traits[trait] : undefined);
   const touched = new Set<string>();
   let purged = 0;
   for (const rule of eventRules(settings, now)) {
@@ -106,7 +109,7 @@ export async function runRetention(
           dirty = true;
         }
         for (const [trait, meta] of Object.entries(profile.traitMeta)) {
-          const days = retentionDays(settings, Object.hasOwn(settings.schema.traits, trait) ? settings.schema.traits[trait] : undefined);
+          const days = traitDays(trait);
           if (meta.at >= now - days * DAY_MS) continue;
           delete profile.traits[trait];
           delete profile.traitMeta[trait];
@@ -126,6 +129,7 @@ export async function runRetention(
     deps.onProgress?.({ phase: 'profiles', done, total });
   } while (cursor);
 
+  report.mergeSnapshotsRedacted = await store.privacy.redactMergeSnapshots(workspaceId, (trait, at) => at < now - traitDays(trait) * DAY_MS);
   for (const id of empty) {
     await store.privacy.erase(workspaceId, id, [], now);
     report.profilesDeleted++;
@@ -134,7 +138,7 @@ export async function runRetention(
   report.finishedAt = new Date().toISOString();
   await store.privacy.audit({
     workspaceId, at: now, actor: request.actor, action: 'retention.purge', subject: null,
-    details: { eventsDeleted: purged, traitsRemoved: report.traits.reduce((s, t) => s + t.profiles, 0), profilesRecomputed: report.profilesRecomputed, profilesDeleted: report.profilesDeleted },
+    details: { eventsDeleted: purged, traitsRemoved: report.traits.reduce((s, t) => s + t.profiles, 0), profilesRecomputed: report.profilesRecomputed, profilesDeleted: report.profilesDeleted, mergeSnapshotsRedacted: report.mergeSnapshotsRedacted },
   });
   return report;
 }

@@ -76,6 +76,12 @@ export interface PseudonymiseOptions {
   userAgent: UserAgentPolicy;
   /** Keyed hash of an IP with today's key (provided by the caller: keys are secrets). */
   hashIp: (ip: string) => string;
+  /**
+   * Keyed, stable hash of a device id (mobile SDKs send `context.device.id`). When given, the id
+   * is replaced by its hash; the advertising id is always dropped (a cross-company tracking id
+   * a first-party profile does not need).
+   */
+  hashDeviceId?: (id: string) => string;
 }
 
 /**
@@ -88,8 +94,18 @@ export function pseudonymiseContext(context: JsonObject, options: PseudonymiseOp
   const ua = context.userAgent;
   const hasIp = Object.hasOwn(context, 'ip');
   const hasUa = Object.hasOwn(context, 'userAgent');
-  if (!hasIp && !hasUa && !Object.hasOwn(context, 'userAgentData')) return context;
+  const device = typeof context.device === 'object' && context.device !== null && !Array.isArray(context.device) ? (context.device as JsonObject) : null;
+  const deviceIds = device !== null && (Object.hasOwn(device, 'advertisingId') || (options.hashDeviceId !== undefined && Object.hasOwn(device, 'id')));
+  if (!hasIp && !hasUa && !deviceIds && !Object.hasOwn(context, 'userAgentData')) return context;
   const next: JsonObject = { ...context };
+  if (device && deviceIds) {
+    const { advertisingId: _dropped, ...rest } = device;
+    if (options.hashDeviceId && Object.hasOwn(rest, 'id')) {
+      if (typeof rest.id === 'string' && rest.id.length > 0) rest.id = options.hashDeviceId(rest.id);
+      else delete rest.id;
+    }
+    next.device = rest;
+  }
   // Only a string can be pseudonymised: an ip or userAgent of another type (an array, an object,
   // a number) is dropped, never kept as sent.
   if (hasIp) {
@@ -102,8 +118,8 @@ export function pseudonymiseContext(context: JsonObject, options: PseudonymiseOp
     delete next.userAgent;
     if (typeof ua === 'string' && options.userAgent === 'reduce') {
       const reduced = reduceUserAgent(ua);
-      const device = typeof context.device === 'object' && context.device !== null ? (context.device as JsonObject) : {};
-      next.device = { ...device, class: reduced.deviceClass };
+      const current = typeof next.device === 'object' && next.device !== null ? (next.device as JsonObject) : {};
+      next.device = { ...current, class: reduced.deviceClass };
       next.browser = { name: reduced.browser };
       next.os = { ...(typeof context.os === 'object' && context.os !== null ? (context.os as JsonObject) : {}), name: reduced.os };
     }

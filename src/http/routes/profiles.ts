@@ -11,7 +11,7 @@ import { eventView, profileView } from '../presenters/profile-view.js';
 import { consentRecordView, consentView, exportView } from '../presenters/privacy-view.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { eraseProfile } from '../../privacy/erasure.js';
-import { exportProfile } from '../../privacy/export.js';
+import { exportProfile, mergeHistory } from '../../privacy/export.js';
 
 const pageQuery = {
   type: 'object',
@@ -39,7 +39,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRouteDe
   app.get('/v1/profiles/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const profileId = await resolve(workspaceId, request.params.id);
-    const [profile, merges] = await Promise.all([deps.store.profiles.get(workspaceId, profileId), deps.store.profiles.merges(workspaceId, profileId)]);
+    const [profile, merges] = await Promise.all([deps.store.profiles.get(workspaceId, profileId), mergeHistory(deps.store, workspaceId, profileId)]);
     if (!profile) throw new TesseraError('not_found');
     await audit(workspaceId, keyId, 'profile.read', profileId);
     return profileView(profile, merges);

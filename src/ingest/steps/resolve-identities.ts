@@ -10,7 +10,6 @@ import { resolveIdentity, type ProfileIdentitySummary, type RefusedLink } from '
 import { newProfile, type Profile } from '../../core/profiles/profile.js';
 import { mergeTraits } from '../../core/profiles/traits.js';
 import { mergeConsent } from '../../core/privacy/consent.js';
-import { createHash } from 'node:crypto';
 import type { IngestBatch } from '../ingest-batch.js';
 import { identityKeysOf } from './identity-keys-of.js';
 import { systemEntry } from './system-entry.js';
@@ -130,11 +129,12 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
 /**
  * Logs a refused merge on both profiles' timelines, once per identifier and other profile. The
  * entries name the identifier's kind and the other profile, never the identifier's value: they
- * stay on a profile that is not erased when the other person is.
+ * stay on a profile that is not erased when the other person is. The memo of what was logged
+ * (profile state) keeps only a keyed fingerprint of the pair, so it names nobody either.
  */
 function noteRefusal(batch: IngestBatch, target: Profile, refusal: RefusedLink, event: TrackedEvent, deps: ResolveIdentitiesDeps): void {
-  const fingerprint = `${refusal.key.kind}:${createHash('sha256').update(refusal.key.value).digest('base64url').slice(0, 12)}`;
-  const memoKey = `${fingerprint} ${refusal.ownerId ?? ''}`;
+  const memo = (otherId: string) => `${refusal.key.kind}:${batch.privacy.fingerprint(`${refusal.key.value} ${otherId}`)}`;
+  const memoKey = memo(refusal.ownerId ?? '');
   const seen = target.mergeRefusals[memoKey];
   if (seen) { seen.count++; seen.lastAt = event.timestamp; return; }
   target.mergeRefusals[memoKey] = { reason: refusal.reason, count: 1, firstAt: event.timestamp, lastAt: event.timestamp };
@@ -142,7 +142,7 @@ function noteRefusal(batch: IngestBatch, target: Profile, refusal: RefusedLink, 
   batch.assigned.push({ event: systemEntry(deps.newMessageId(), event, 'Merge Refused', details), profileId: target.id, originalProfileId: target.id });
   if (refusal.ownerId) {
     const other = batch.profile(refusal.ownerId);
-    other.mergeRefusals[`${fingerprint} ${target.id}`] ??= { reason: refusal.reason, count: 1, firstAt: event.timestamp, lastAt: event.timestamp };
+    other.mergeRefusals[memo(target.id)] ??= { reason: refusal.reason, count: 1, firstAt: event.timestamp, lastAt: event.timestamp };
     batch.assigned.push({ event: systemEntry(deps.newMessageId(), event, 'Merge Refused', { ...details, otherProfileId: target.id }), profileId: other.id, originalProfileId: other.id });
   }
 }

@@ -89,6 +89,22 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       writer.pragma('wal_checkpoint(TRUNCATE)');
       return report;
     }),
+    redactMergeSnapshots: (workspaceId, expired) => exclusive(() => {
+      const rows = writer.prepare('SELECT seq, snapshot FROM merges WHERE workspace_id = ?').all(workspaceId) as Array<{ seq: number; snapshot: string }>;
+      const update = writer.prepare('UPDATE merges SET snapshot = ? WHERE seq = ?');
+      let changed = 0;
+      writer.transaction(() => {
+        for (const row of rows) {
+          const snapshot = JSON.parse(row.snapshot) as { traits: Record<string, unknown>; traitMeta: Record<string, { at: number }> };
+          const drop = Object.entries(snapshot.traitMeta).filter(([name, meta]) => expired(name, meta.at)).map(([name]) => name);
+          if (drop.length === 0) continue;
+          for (const name of drop) { delete snapshot.traits[name]; delete snapshot.traitMeta[name]; }
+          update.run(JSON.stringify(snapshot), row.seq);
+          changed++;
+        }
+      }).immediate();
+      return changed;
+    }),
     purgeEvents: (workspaceId, rule, limit) => exclusive(() => {
       const where = ['workspace_id = ?', 'ts < ?', 'type = ?'];
       const params: unknown[] = [workspaceId, rule.before, rule.type];

@@ -238,3 +238,24 @@ describe('pseudonymiseContext', () => {
     assert.notEqual(next, context);
   });
 });
+
+describe('pseudonymiseContext: device ids from mobile SDKs', () => {
+  const options: PseudonymiseOptions = { ip: 'truncate', userAgent: 'reduce', hashIp: (ip) => `h(${ip})`, hashDeviceId: (id) => `d(${id})` };
+
+  it('replaces the device id by its keyed hash and drops the advertising id, keeping the rest', () => {
+    const context = { device: { id: 'B5372DB0-C21E-11E4', advertisingId: '7A3CBEA0-BDF5-11E4', manufacturer: 'Apple', model: 'iPhone7,2', type: 'ios' } };
+    assert.deepEqual(pseudonymiseContext(context, options), { device: { id: 'd(B5372DB0-C21E-11E4)', manufacturer: 'Apple', model: 'iPhone7,2', type: 'ios' } });
+    assert.deepEqual(context.device.advertisingId, '7A3CBEA0-BDF5-11E4', 'the input is not mutated');
+  });
+
+  it('drops a device id that is not a non-empty string, and drops the advertising id even without a hasher', () => {
+    assert.deepEqual(pseudonymiseContext({ device: { id: 42, type: 'android' } }, options), { device: { type: 'android' } });
+    const { hashDeviceId: _none, ...withoutHasher } = options;
+    assert.deepEqual(pseudonymiseContext({ device: { id: 'keep', advertisingId: 'x' } }, withoutHasher), { device: { id: 'keep' } });
+  });
+
+  it('combines with the user agent reduction', () => {
+    const out = pseudonymiseContext({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1', device: { id: 'dev-1', advertisingId: 'ad-1' } }, options);
+    assert.deepEqual(out.device, { id: 'd(dev-1)', class: 'mobile' });
+  });
+});

@@ -1,0 +1,21 @@
+/** The `tessera` command and its sub-commands, one per file in cli/. */
+import { Command } from 'commander';
+import { importCommand } from './import.js';
+import { keysCommand } from './keys.js';
+import { migrateCommand } from './migrate.js';
+import { withUsageExitCode } from './options.js';
+import { retentionCommand } from './retention.js';
+import { serveCommand } from './serve.js';
+import { workspaceCommand } from './workspace.js';
+
+export function createProgram(): Command {
+  return withUsageExitCode(new Command('tessera'))
+    .description('Tessera: customer profiles and personalization, self-hosted')
+    .showHelpAfterError()
+    .addCommand(serveCommand())
+    .addCommand(workspaceCommand())
+    .addCommand(keysCommand())
+    .addCommand(importCommand())
+    .addCommand(migrateCommand())
+    .addCommand(retentionCommand());
+}
