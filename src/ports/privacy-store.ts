@@ -7,6 +7,7 @@ import type { JsonObject } from '../core/events/event.js';
 import type { PrivacySettings } from '../core/privacy/privacy-settings.js';
 import type { EpochMs } from '../core/time.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
+import type { IdentityKey } from '../core/identity/identity-key.js';
 
 /** What ingest withheld or flagged, counted per day (aggregates: no personal data). */
 export interface PrivacyCounter {
@@ -39,6 +40,8 @@ export interface PurgeRule {
 }
 
 export interface ErasureReport {
+  /** Tombstones stored (0 when erasing without them, e.g. retention). */
+  tombstones: number;
   profiles: number;
   identities: number;
   events: number;
@@ -64,8 +67,12 @@ export interface PrivacyStore {
   audit(entry: AuditEntry): Promise<void>;
   /** Audit entries, newest first. */
   auditLog(workspaceId: string, options: { limit: number; cursor?: string }): Promise<{ entries: AuditEntry[]; nextCursor: string | null }>;
-  /** Deletes the live profile `profileId` and everything about the person; stores the tombstone hashes. */
-  erase(workspaceId: string, profileId: string, tombstones: readonly string[], at: EpochMs): Promise<ErasureReport>;
+  /**
+   * Deletes the live profile `profileId` and everything about the person. With `tombstone`, stores
+   * the tombstone of every identity deleted, computed inside the same transaction (an identity
+   * added just before cannot escape it). Throws `not_found` when the profile is not live.
+   */
+  erase(workspaceId: string, profileId: string, options: { tombstone: ((key: IdentityKey) => string) | null; at: EpochMs }): Promise<ErasureReport>;
   /**
    * Retention: deletes up to `limit` events of the workspace older than `before` whose type (and,
    * for track, name) matches; `names` null matches every name of that type, `exceptNames` excludes

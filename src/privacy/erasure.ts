@@ -22,14 +22,11 @@ export async function eraseProfile(deps: { store: Store; privacy: PrivacyContext
   const { store } = deps;
   const profileId = await store.profiles.resolve(request.workspaceId, request.identifier);
   if (!profileId) throw new TesseraError('not_found', { message: `No profile is known by "${request.identifier}".` });
-  const profile = await store.profiles.get(request.workspaceId, profileId);
-  if (!profile) throw new TesseraError('not_found');
   const context = await deps.privacy.get(request.workspaceId);
-  const tombstones = profile.identities.map((i) => context.tombstone(i));
-  const report = await store.privacy.erase(request.workspaceId, profileId, tombstones, request.now);
+  const report = await store.privacy.erase(request.workspaceId, profileId, { tombstone: context.tombstone, at: request.now });
   await store.privacy.audit({
     workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.erase', subject: profileId,
-    details: { ...report, tombstones: tombstones.length, erasedIdentifiers: context.settings.erasedIdentifiers },
+    details: { ...report, erasedIdentifiers: context.settings.erasedIdentifiers },
   });
   return { profileId, ...report };
 }

@@ -131,7 +131,7 @@ export async function runRetention(
 
   report.mergeSnapshotsRedacted = await store.privacy.redactMergeSnapshots(workspaceId, (trait, at) => at < now - traitDays(trait) * DAY_MS);
   for (const id of empty) {
-    await store.privacy.erase(workspaceId, id, [], now);
+    await store.privacy.erase(workspaceId, id, { tombstone: null, at: now });
     report.profilesDeleted++;
   }
   report.traits = [...traitCounts].map(([trait, c]) => ({ trait, keptDays: c.days, profiles: c.profiles }));

@@ -5,6 +5,7 @@
 import { TesseraError } from '../../core/errors.js';
 import type { ConsentRecord } from '../../core/privacy/consent.js';
 import type { PrivacySettings } from '../../core/privacy/privacy-settings.js';
+import type { IdentityKey } from '../../core/identity/identity-key.js';
 import type { AuditEntry, ErasureReport, PrivacyCounter, PrivacyStore } from '../../ports/privacy-store.js';
 import { decodeCursor, encodeCursor } from '../shared/codec.js';
 import type { Database } from './database.js';
@@ -30,6 +31,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     live: writer.prepare('SELECT id FROM profiles WHERE workspace_id = ? AND id = ? AND merged_into IS NULL').pluck(),
     chain: writer.prepare(`WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT p.id FROM profiles p JOIN chain c ON p.merged_into = c.id)
       SELECT id FROM chain`).pluck(),
+    identitiesOf: writer.prepare('SELECT kind, value FROM identities WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
     tombstone: writer.prepare('INSERT INTO tombstones (workspace_id, hash, erased_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
   };
   const erasure = {
@@ -70,18 +72,20 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       const last = rows[limit - 1];
       return { entries, nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.seq) : null };
     },
-    erase: (workspaceId, profileId, tombstones, at) => exclusive(() => {
+    erase: (workspaceId, profileId, { tombstone, at }) => exclusive(() => {
       const run = writer.transaction((): ErasureReport => {
         if (!w.live.get(workspaceId, profileId)) throw new TesseraError('not_found', { message: `No live profile ${profileId}.` });
         const ids = JSON.stringify(w.chain.all(profileId) as string[]);
+        const identities = tombstone ? (w.identitiesOf.all(workspaceId, ids) as IdentityKey[]) : [];
+        for (const key of identities) w.tombstone.run(workspaceId, tombstone!(key), at);
         const report: ErasureReport = {
+          tombstones: identities.length,
           identities: erasure.identities.run(workspaceId, ids).changes,
           events: erasure.events.run(workspaceId, ids, ids, ids).changes,
           merges: erasure.merges.run(workspaceId, ids, ids).changes,
           consents: erasure.consents.run(workspaceId, ids).changes,
           profiles: erasure.profiles.run(workspaceId, ids).changes,
         };
-        for (const hash of tombstones) w.tombstone.run(workspaceId, hash, at);
         return report;
       });
       const report = run.immediate();
