@@ -13,7 +13,7 @@ import type { Database } from './database.js';
 interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
 interface AuditRow { seq: number; workspace_id: string; at: number; actor: string; action: string; subject: string | null; details: string }
 
-export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>): PrivacyStore {
+export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>, onErase: () => void): PrivacyStore {
   const r = {
     settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
     consents: reader.prepare(`SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
@@ -89,6 +89,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         return report;
       });
       const report = run.immediate();
+      onErase();
       // The WAL still holds the erased pages until a checkpoint copies them over; truncate it now.
       writer.pragma('wal_checkpoint(TRUNCATE)');
       return report;

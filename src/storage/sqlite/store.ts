@@ -7,6 +7,7 @@
 import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
 import { createSqlitePrivacyStore } from './privacy-store.js';
+import { WriteCache } from './write-cache.js';
 import type { MigrationStatus } from '../migration-status.js';
 import { openDatabase, type SqliteSync } from './database.js';
 import { migrateDatabase, migrationStatus, assertNotNewer } from './migrate.js';
@@ -17,6 +18,8 @@ import { createSqliteWorkspaceStore } from './workspace-store.js';
 export interface SqliteStoreOptions {
   file: string;
   sync: SqliteSync;
+  /** Live profiles kept parsed in memory for ingest (default 50,000). */
+  cacheProfiles?: number;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
   now?: () => number;
@@ -49,14 +52,22 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const commit = writer.prepare('COMMIT');
   const rollback = writer.prepare('ROLLBACK');
 
+  const cache = new WriteCache(options.cacheProfiles ?? 50_000);
+  const dataVersion = () => writer.pragma('data_version', { simple: true }) as number;
+  let seenVersion = -1;
   const write = async <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> => {
     begin.run();
+    // Another process committed since our last transaction: what we cached may be stale.
+    const version = dataVersion();
+    if (version !== seenVersion) { cache.clear(); seenVersion = version; }
     try {
-      const result = await work((tx ??= createSqliteWriteTx(prepareWriteStatements(writer))));
+      const result = await work((tx ??= createSqliteWriteTx(prepareWriteStatements(writer), cache)));
       commit.run();
+      cache.commit();
       return result;
     } catch (error) {
       if (writer.inTransaction) rollback.run();
+      cache.rollback();
       throw error;
     }
   };
@@ -65,7 +76,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     kind: 'sqlite',
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
-    get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, exclusive)); },
+    get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, exclusive, () => cache.clear())); },
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return exclusive(() => write(work));
     },

@@ -9,6 +9,7 @@ import type { IdentityRecord, Profile } from '../../core/profiles/profile.js';
 import type { ChangeSet, WriteTx } from '../../ports/store.js';
 import { eventBody, eventFromColumns, profileFromColumns, profileState, searchText, type EventColumns } from '../shared/codec.js';
 import type { Database } from './database.js';
+import type { WriteCache } from './write-cache.js';
 
 export function prepareWriteStatements(db: Database.Database) {
   return {
@@ -48,7 +49,7 @@ export function loadProfileRow(s: WriteStatements, workspaceId: string, id: stri
   return profileFromColumns({ ...row, traits: JSON.parse(row.traits), state: JSON.parse(row.state) }, identities);
 }
 
-export function createSqliteWriteTx(s: WriteStatements): WriteTx {
+export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): WriteTx {
   return {
     async existingMessageIds(workspaceId, ids) {
       const found = new Set<string>();
@@ -58,7 +59,7 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
     async findOwners(workspaceId, keys: readonly IdentityKey[]) {
       const owners = new Map<string, string>();
       for (const k of keys) {
-        const owner = s.owner.get(workspaceId, k.kind, k.value) as string | undefined;
+        const owner = cache.owner(workspaceId, k) ?? (s.owner.get(workspaceId, k.kind, k.value) as string | undefined);
         if (owner) owners.set(identityKeyString(k), owner);
       }
       return owners;
@@ -66,8 +67,12 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
     async loadProfiles(workspaceId, ids) {
       const profiles = new Map<string, Profile>();
       for (const id of ids) {
+        const cached = cache.profile(id);
+        if (cached && cached.workspaceId === workspaceId) { profiles.set(id, cached); continue; }
         const p = loadProfileRow(s, workspaceId, id);
-        if (p) profiles.set(id, p);
+        if (!p) continue;
+        cache.loaded(p);
+        profiles.set(id, p);
       }
       return profiles;
     },
@@ -88,6 +93,7 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
     async apply(c: ChangeSet) {
       for (const p of c.newProfiles) {
         s.insertProfile.run(p.id, c.workspaceId, p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p));
+        cache.saved(p);
       }
       for (const m of c.merges) {
         s.moveIdentities.run(m.survivorId, m.mergedId);
@@ -96,9 +102,12 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
         s.retire.run(m.survivorId, m.mergedId);
         s.redirect.run(m.survivorId, m.mergedId);
         s.insertMerge.run(c.workspaceId, m.survivorId, m.mergedId, m.cause.kind, m.cause.value, m.messageId, m.at, JSON.stringify(m.snapshot));
+        cache.retired(m.mergedId);
+        for (const i of m.snapshot.identities) cache.setOwner(c.workspaceId, i, m.survivorId);
       }
       for (const { profileId, identity: i } of c.identities) {
         s.insertIdentity.run(c.workspaceId, i.kind, i.value, profileId, i.firstSeenAt, i.messageId);
+        cache.setOwner(c.workspaceId, i, profileId);
       }
       for (const { event: e, profileId, originalProfileId } of c.events) {
         s.insertEvent.run(c.workspaceId, e.messageId, profileId, originalProfileId, e.type, e.name, e.anonymousId, e.userId, e.timestamp, e.receivedAt, JSON.stringify(eventBody(e)));
@@ -111,6 +120,7 @@ export function createSqliteWriteTx(s: WriteStatements): WriteTx {
       for (const k of c.counters) s.addCounter.run(c.workspaceId, k.day, k.kind, k.name, k.count);
       for (const p of c.profiles) {
         s.updateProfile.run(p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p), p.id);
+        cache.saved(p);
       }
     },
   };
