@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
+import { newProfileId } from './ids.js';
 import type { Config } from './config.js';
 import { createIdentityGuard } from './core/identity/identity-key.js';
 import { buildApp } from './http/app.js';
@@ -32,7 +32,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 
 export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now) {
   const guard = createIdentityGuard(config.identity);
-  const processBatch = createProcessBatch({ guard, newProfileId: () => `prf_${uuidv7()}`, newMessageId: () => `tessera-${randomUUID()}` });
+  const processBatch = createProcessBatch({ guard, newProfileId, newMessageId: () => `tessera-${randomUUID()}` });
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),

@@ -60,7 +60,24 @@ function ipv6Groups(text: string): string[] | null {
 // `(?<!cu)`: Cubot is a phone brand, not a crawler.
 const BOT = /(?<!cu)bot|crawl|spider|slurp|preview|scanner|monitor|headless|curl|wget|python-requests|go-http-client/i;
 
+/**
+ * Parsing a user agent is costly and real traffic repeats a few hundred of them, so results are
+ * remembered (bounded; a result never changes for the same string). Callers get a copy.
+ */
+const reduced = new Map<string, ReducedUserAgent>();
+const REMEMBERED = 2_000;
+
 export function reduceUserAgent(ua: string): ReducedUserAgent {
+  let result = reduced.get(ua);
+  if (!result) {
+    result = parseUserAgent(ua);
+    if (reduced.size >= REMEMBERED) reduced.clear();
+    reduced.set(ua, result);
+  }
+  return { ...result };
+}
+
+function parseUserAgent(ua: string): ReducedUserAgent {
   // Bowser throws on an empty user agent; a blank one tells nothing.
   if (ua.trim() === '') return { deviceClass: 'other', browser: null, os: null };
   const parser = Bowser.getParser(ua);
