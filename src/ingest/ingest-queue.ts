@@ -19,6 +19,8 @@ export interface IngestQueueOptions {
   maxBatchEvents: number;
   /** Events allowed to wait; beyond it submissions are refused as overloaded. */
   maxPendingEvents: number;
+  /** Flushes under way at once (one holds the writer, the others wait for their commit to reach the disk). */
+  maxInFlight: number;
   onFlushError?: (error: unknown, events: number) => void;
 }
 
@@ -33,8 +35,10 @@ interface Submission {
 export class IngestQueue {
   private pending: Submission[] = [];
   private pendingEvents = 0;
-  private draining: Promise<void> | null = null;
+  private inFlight = 0;
+  private scheduled = false;
   private closed = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly store: Store,
@@ -51,36 +55,45 @@ export class IngestQueue {
     return new Promise((resolve, reject) => {
       this.pending.push({ workspaceId, events, privacy, resolve, reject });
       this.pendingEvents += events.length;
-      this.draining ??= new Promise((done) => setImmediate(() => void this.drain().finally(done)));
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => { this.scheduled = false; this.pump(); });
+      }
     });
   }
 
-  /** Events waiting to be written. */
+  /** Events waiting to be written or being written. */
   get depth(): number {
     return this.pendingEvents;
   }
 
   /** Refuses new submissions and resolves when everything accepted so far is written. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
-    while (this.draining) await this.draining;
+    if (this.pendingEvents === 0 && this.inFlight === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const take: Submission[] = [];
-        let count = 0;
-        while (this.pending.length > 0 && (take.length === 0 || count + this.pending[0]!.events.length <= this.options.maxBatchEvents)) {
-          const next = this.pending.shift()!;
-          take.push(next);
-          count += next.events.length;
-        }
-        await this.flush(take);
-        this.pendingEvents -= count;
+  /**
+   * Starts flushes while fewer than `maxInFlight` run. A flush holds the store's writer only for
+   * its transaction; waiting for the commit to reach the disk overlaps with the next flush.
+   */
+  private pump(): void {
+    while (this.pending.length > 0 && this.inFlight < this.options.maxInFlight) {
+      const take: Submission[] = [];
+      let count = 0;
+      while (this.pending.length > 0 && (take.length === 0 || count + this.pending[0]!.events.length <= this.options.maxBatchEvents)) {
+        const next = this.pending.shift()!;
+        take.push(next);
+        count += next.events.length;
       }
-    } finally {
-      this.draining = null;
+      this.inFlight++;
+      void this.flush(take).finally(() => {
+        this.inFlight--;
+        this.pendingEvents -= count;
+        this.pump();
+        if (this.pendingEvents === 0 && this.inFlight === 0) for (const done of this.idleWaiters.splice(0)) done();
+      });
     }
   }
 

@@ -9,7 +9,7 @@ import { startTessera, type TesseraUnderTest } from '../support/tessera-under-te
 import { assertError, timelineOf } from './api-helpers.js';
 
 let t: TesseraUnderTest;
-before(async () => { t = await startTessera({ ingest: { maxBatchEvents: 10, maxPendingEvents: 1 } }); });
+before(async () => { t = await startTessera({ ingest: { maxBatchEvents: 10, maxPendingEvents: 1, maxInFlight: 1 } }); });
 after(async () => { await t.close(); });
 
 it('answers 429 with Retry-After when the queue is full, and stores exactly the accepted requests', async () => {

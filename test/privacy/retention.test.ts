@@ -224,8 +224,9 @@ describe('the server runs retention every interval', () => {
   // test waits for it by turns of the event loop, never by time.
   const purgesOf = async (store: TesseraUnderTest['tessera']['store']) =>
     (await store.privacy.auditLog('default', { limit: 100 })).entries.filter((e) => e.action === 'retention.purge');
+  // Bounded in turns, not time; generous because commits wait for an fsync on the thread pool.
   const settle = async (until: () => Promise<boolean>) => {
-    for (let turn = 0; turn < 1_000 && !(await until()); turn++) await new Promise((resolve) => setImmediate(resolve));
+    for (let turn = 0; turn < 100_000 && !(await until()); turn++) await new Promise((resolve) => setImmediate(resolve));
   };
 
   it('a server with the default configuration runs it one minute after start, as `system`', async () => {

@@ -1,7 +1,8 @@
 /**
  * Opening the SQLite database: WAL journal (readers never block the writer), a busy timeout, and
- * the configured sync level. `full` syncs the WAL on every commit (survives power loss);
- * `normal` survives a crash of the process but not of the machine.
+ * `synchronous=NORMAL`. Durability of commits is the store's job (wal-sync.ts): with `sync: full`
+ * every commit is fdatasync'ed before it is acknowledged (survives power loss); with `normal` a
+ * commit survives a crash of the process but not of the machine.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -9,12 +10,12 @@ import { dirname } from 'node:path';
 
 export type SqliteSync = 'full' | 'normal';
 
-export function openDatabase(file: string, options: { sync: SqliteSync; readonly?: boolean }): Database.Database {
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { readonly: options.readonly ?? false });
   db.pragma('busy_timeout = 10000');
   if (!options.readonly) db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = OFF');

@@ -8,6 +8,7 @@ import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
 import { createSqlitePrivacyStore } from './privacy-store.js';
 import { WriteCache } from './write-cache.js';
+import { createWalSync } from './wal-sync.js';
 import type { MigrationStatus } from '../migration-status.js';
 import { openDatabase, type SqliteSync } from './database.js';
 import { migrateDatabase, migrationStatus, assertNotNewer } from './migrate.js';
@@ -30,10 +31,11 @@ export interface SqliteStore extends Store {
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const writer = openDatabase(options.file, { sync: options.sync });
+  const writer = openDatabase(options.file);
   if (options.migrate ?? true) migrateDatabase(writer, options.now ?? Date.now);
   else assertNotNewer(migrationStatus(writer));
-  const reader = openDatabase(options.file, { sync: options.sync });
+  const reader = openDatabase(options.file);
+  const walSync = options.sync === 'full' && options.file !== ':memory:' ? createWalSync(`${options.file}-wal`) : null;
   // Statements are prepared on first use: `tessera migrate --status` opens a store whose tables
   // may not exist yet.
   let tx: WriteTx | undefined;
@@ -47,6 +49,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const run = queue.then(fn);
     queue = run.catch(() => undefined);
     return run;
+  };
+  /** An exclusive write that resolves once it is on disk (privacy writes: erasure, audit, settings). */
+  const durably = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+    const result = await exclusive(fn);
+    if (walSync) await walSync.durable();
+    return result;
   };
   const begin = writer.prepare('BEGIN IMMEDIATE');
   const commit = writer.prepare('COMMIT');
@@ -76,9 +84,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     kind: 'sqlite',
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
-    get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, exclusive, () => cache.clear())); },
-    write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-      return exclusive(() => write(work));
+    get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear())); },
+    async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+      // The writer is free again as soon as the transaction committed; the caller waits for the
+      // commit to be on disk.
+      const result = await exclusive(() => write(work));
+      if (walSync) await walSync.durable();
+      return result;
     },
     async ping() {
       reader.prepare('SELECT 1').get();
@@ -88,6 +100,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     migrationStatus: () => migrationStatus(writer),
     async close() {
       await queue;
+      if (walSync) { await walSync.durable(); walSync.close(); }
       reader.close();
       writer.close();
     },
