@@ -36,8 +36,8 @@ const schema = z.object({
   ingest: z.object({
     maxBatchEvents: positiveInt.default(5000),
     maxPendingEvents: positiveInt.default(200_000),
-    maxInFlight: positiveInt.default(2),
-  }).default({ maxBatchEvents: 5000, maxPendingEvents: 200_000, maxInFlight: 2 }),
+    maxInFlight: positiveInt.default(1),
+  }).default({ maxBatchEvents: 5000, maxPendingEvents: 200_000, maxInFlight: 1 }),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -61,7 +61,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const rollback = writer.prepare('ROLLBACK');
 
   const cache = new WriteCache(options.cacheProfiles ?? 50_000);
-  const dataVersion = () => writer.pragma('data_version', { simple: true }) as number;
+  const dataVersionStatement = writer.prepare('PRAGMA data_version').pluck();
+  const dataVersion = () => dataVersionStatement.get() as number;
   let seenVersion = -1;
   const write = async <T>(work: (tx: WriteTx) => Promise<T>): Promise<T> => {
     begin.run();
