@@ -1,0 +1,78 @@
+/**
+ * What the store contract tests work with: the store under test, a fresh workspace per test (tests
+ * share one database and stay apart by workspace, which also checks that every query is scoped to
+ * its workspace), and events that go through the real validation and the real ingest pipeline.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StoredEvent, TrackedEvent } from '../../core/events/event.js';
+import { validateEvent } from '../../core/events/validate-event.js';
+import { createIdentityGuard } from '../../core/identity/identity-key.js';
+import { createProcessBatch, type BatchOutcome } from '../../ingest/process-batch.js';
+import type { Store } from '../../ports/store.js';
+
+export interface StoreSubject {
+  store: Store;
+  /** Opens a second store on the same data (used while `store` is idle); the caller closes it. */
+  openAgain(): Promise<Store>;
+  /** Closes `store` and removes the data. */
+  destroy(): Promise<void>;
+}
+
+export type OpenFreshStore = () => Promise<StoreSubject>;
+
+/** 2024-01-01T00:00:00Z; event times in the tests are offsets from it. */
+export const T0 = Date.UTC(2024, 0, 1);
+
+const guard = createIdentityGuard();
+const processBatch = createProcessBatch({
+  guard,
+  newProfileId: () => `prf_${randomUUID()}`,
+  newMessageId: () => `tessera-${randomUUID()}`,
+});
+
+export async function newWorkspace(store: Store): Promise<string> {
+  const id = `ws_${randomUUID()}`;
+  await store.workspaces.create({ id, name: `contract ${id}`, createdAt: T0 });
+  return id;
+}
+
+/** Segment-shaped input (`at` is the event time in ms) → validated events, as the API makes them. */
+export function events(workspaceId: string, inputs: ReadonlyArray<Record<string, unknown> & { at?: number }>): TrackedEvent[] {
+  return inputs.map(({ at, ...input }) => {
+    const time = at ?? T0;
+    const result = validateEvent({ messageId: randomUUID(), ...input, timestamp: new Date(time).toISOString() }, {
+      workspaceId, receivedAt: time, guard, newMessageId: randomUUID,
+    });
+    if (!result.ok) throw new Error(`fixture event is invalid: ${JSON.stringify(result.issues)}`);
+    return result.event;
+  });
+}
+
+/** Ingests events in one write transaction, as the ingest queue does. */
+export function ingest(store: Store, workspaceId: string, batch: TrackedEvent[]): Promise<BatchOutcome> {
+  return store.write((tx) => processBatch(tx, workspaceId, batch));
+}
+
+/** Shorthand: validate and ingest in one transaction. */
+export function send(store: Store, workspaceId: string, inputs: ReadonlyArray<Record<string, unknown> & { at?: number }>): Promise<BatchOutcome> {
+  return ingest(store, workspaceId, events(workspaceId, inputs));
+}
+
+/** Every event of a profile's timeline, reading page by page. */
+export async function timeline(store: Store, workspaceId: string, profileId: string, pageSize = 100): Promise<StoredEvent[]> {
+  const all: StoredEvent[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await store.profiles.events(workspaceId, profileId, { limit: pageSize, ...(cursor ? { cursor } : {}) });
+    all.push(...page.events);
+    if (!page.nextCursor) return all;
+    cursor = page.nextCursor;
+  }
+}
+
+/** The live profile id of an identifier, failing the test when there is none. */
+export async function profileOf(store: Store, workspaceId: string, id: string): Promise<string> {
+  const profileId = await store.profiles.resolve(workspaceId, id);
+  if (!profileId) throw new Error(`no profile is known by ${id}`);
+  return profileId;
+}

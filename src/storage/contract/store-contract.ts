@@ -1,0 +1,44 @@
+/**
+ * The storage contract: one suite of node:test tests that every Store must pass, run unchanged
+ * against each store (test/storage/<store>.contract.test.ts). It uses real stores only; the store
+ * under test is opened once per run and every test works in a workspace of its own.
+ *
+ * Test-only code: it imports node:test, so it is not part of the build.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { concurrencyContract } from './concurrency-contract.js';
+import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
+import { identityContract } from './identity-contract.js';
+import { searchContract } from './search-contract.js';
+import { timelineContract } from './timeline-contract.js';
+import { workspaceContract } from './workspace-contract.js';
+
+export type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
+
+export interface ContractOptions {
+  /** node:test's skip: false to run, or the reason the suite cannot run here. */
+  skip?: false | string;
+}
+
+export function runStoreContract(name: string, openFreshStore: OpenFreshStore, options: ContractOptions = {}): void {
+  describe(`store contract: ${name}`, { skip: options.skip ?? false }, () => {
+    let current: StoreSubject | undefined;
+    const subject = () => {
+      if (!current) throw new Error('the store under test is not open');
+      return current;
+    };
+    before(async () => { current = await openFreshStore(); });
+    after(async () => { await current?.destroy(); });
+
+    test('answers ping', async () => {
+      await subject().store.ping();
+      assert.ok(['sqlite', 'postgres'].includes(subject().store.kind));
+    });
+    describe('workspaces and keys', () => workspaceContract(subject));
+    describe('identity resolution and traits', () => identityContract(subject));
+    describe('events and timeline', () => timelineContract(subject));
+    describe('search', () => searchContract(subject));
+    describe('concurrency', () => concurrencyContract(subject));
+  });
+}

@@ -1,0 +1,48 @@
+/** Contract: workspaces and API keys. */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import type { ApiKeyRecord } from '../../core/workspaces/workspace.js';
+import { T0, newWorkspace, type StoreSubject } from './contract-fixtures.js';
+
+const key = (workspaceId: string, kind: ApiKeyRecord['kind'], at: number): ApiKeyRecord => ({
+  id: `key_${randomUUID()}`, workspaceId, kind, hash: randomUUID().replace(/-/g, ''), prefix: kind === 'write' ? 'wk_abcd' : 'ak_abcd', createdAt: at, revokedAt: null,
+});
+
+export function workspaceContract(subject: () => StoreSubject): void {
+  test('workspaces are created, found and listed', async () => {
+    const { store } = subject();
+    const id = await newWorkspace(store);
+    assert.deepEqual(await store.workspaces.get(id), { id, name: `contract ${id}`, createdAt: T0 });
+    assert.equal(await store.workspaces.get(`ws_${randomUUID()}`), null);
+    assert.ok((await store.workspaces.list()).some((w) => w.id === id));
+  });
+
+  test('keys are found by kind and hash until revoked', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const write = key(ws, 'write', T0 + 1);
+    const admin = key(ws, 'admin', T0 + 2);
+    await store.workspaces.addKey(write);
+    await store.workspaces.addKey(admin);
+
+    assert.deepEqual(await store.workspaces.findKey('write', write.hash), write);
+    assert.equal(await store.workspaces.findKey('admin', write.hash), null, 'a write key is not an admin key');
+    assert.deepEqual(await store.workspaces.listKeys(ws), [write, admin]);
+
+    assert.equal(await store.workspaces.revokeKey(ws, admin.id, T0 + 10), true);
+    assert.equal(await store.workspaces.revokeKey(ws, admin.id, T0 + 11), false, 'revoking twice reports nothing to revoke');
+    assert.equal(await store.workspaces.findKey('admin', admin.hash), null);
+    assert.deepEqual((await store.workspaces.listKeys(ws)).map((k) => k.revokedAt), [null, T0 + 10]);
+  });
+
+  test('a key is revoked only in its own workspace', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const other = await newWorkspace(store);
+    const write = key(ws, 'write', T0);
+    await store.workspaces.addKey(write);
+    assert.equal(await store.workspaces.revokeKey(other, write.id, T0 + 1), false);
+    assert.deepEqual(await store.workspaces.findKey('write', write.hash), write);
+  });
+}

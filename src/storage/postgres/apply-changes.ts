@@ -1,0 +1,185 @@
+/**
+ * Writes an ingest batch's ChangeSet (order of effects: see ports/store.ts) with one statement per
+ * kind of row, never one per event. Each column travels as one parameter holding a JSON array
+ * (json_array_elements_text for values, json_array_elements for documents) and ROWS FROM zips the
+ * columns back into rows. Measured against PostgreSQL arrays (text[] with unnest): the JSON is
+ * built natively by JSON.stringify instead of element by element, and PostgreSQL reads documents
+ * inside one json value several times faster than quoted in an array literal. Large batches are
+ * cut into chunks so that no statement carries more than a few MB.
+ *
+ * `profile_search` is written only for profiles whose traits or search text changed (see
+ * migrations.ts for why it is a table of its own).
+ */
+import type { Profile } from '../../core/profiles/profile.js';
+import type { ChangeSet } from '../../ports/store.js';
+import { eventBody, profileState, searchText } from '../shared/codec.js';
+import type { Queryable } from './database.js';
+import { chunks, jsonArray, jsonb, text } from './values.js';
+
+/** What profile_search holds for a profile: jsonb-safe traits and the search text. */
+export interface SearchEntry {
+  traits: string;
+  search: string;
+}
+
+export function searchEntry(p: Profile): SearchEntry {
+  return { traits: jsonb(p.traits), search: text(searchText(p)) };
+}
+
+/** `searchBefore`: the entries of the loaded profiles as they were loaded (unchanged ones are skipped). */
+export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: ReadonlyMap<string, SearchEntry>): Promise<void> {
+  // Every statement is sent at once (the pool's connections pipeline); PostgreSQL runs them in this
+  // order. When one fails, the ones after it fail too (the transaction is aborted) and the first
+  // error is the one reported.
+  const sent: Array<Promise<unknown>> = [];
+  try {
+    for (const part of chunks(c.newProfiles)) {
+      sent.push(db.query({ name: 'tessera_insert_profiles', text: INSERT_PROFILES, values: [c.workspaceId, ...profileColumns(part)] }));
+      sent.push(writeSearch(db, c.workspaceId, part.map((p) => [p.id, searchEntry(p)]), 'insert'));
+    }
+    if (c.merges.length > 0) sent.push(...applyMerges(db, c));
+    for (const part of chunks(c.identities)) sent.push(insertIdentities(db, c.workspaceId, part));
+    for (const part of chunks(c.events)) sent.push(insertEvents(db, c.workspaceId, part));
+    for (const part of chunks(c.profiles)) {
+      // Unnamed, so planned for each batch with the table's current size: a plan cached while the
+      // table was small would scan it whole on every batch.
+      sent.push(db.query({ text: UPDATE_PROFILES, values: [c.workspaceId, ...profileColumns(part)] }));
+      const changed = part.map((p): [string, SearchEntry] => [p.id, searchEntry(p)]).filter(([id, entry]) => {
+        const before = searchBefore.get(id);
+        return !before || before.traits !== entry.traits || before.search !== entry.search;
+      });
+      if (changed.length > 0) sent.push(writeSearch(db, c.workspaceId, changed, 'upsert'));
+    }
+  } catch (error) {
+    // Serialising a row failed after some statements went out: let them finish before the rollback.
+    await Promise.allSettled(sent);
+    throw error;
+  }
+  await Promise.all(sent);
+}
+
+type ColumnType = 'text' | 'bigint' | 'json';
+
+/** `ROWS FROM (…) AS alias(…)` over JSON-array parameters $first, $first+1, …, and the typed select list. */
+function rowsFrom(alias: string, first: number, columns: ReadonlyArray<[string, ColumnType]>): { from: string; select: string } {
+  const fns = columns.map(([, type], i) => `${type === 'json' ? 'json_array_elements' : 'json_array_elements_text'}($${first + i}::json)`);
+  return {
+    from: `ROWS FROM (${fns.join(', ')}) AS ${alias}(${columns.map(([name]) => name).join(', ')})`,
+    select: columns.map(([name, type]) => (type === 'bigint' ? `${alias}.${name}::bigint` : `${alias}.${name}`)).join(', '),
+  };
+}
+
+const json = (values: unknown[]) => JSON.stringify(values);
+
+const PROFILE = rowsFrom('p', 2, [['id', 'text'], ['created_at', 'bigint'], ['updated_at', 'bigint'], ['traits', 'json'], ['state', 'json']]);
+const INSERT_PROFILES = `INSERT INTO profiles (id, workspace_id, created_at, updated_at, traits, state)
+  SELECT p.id, $1::text, p.created_at::bigint, p.updated_at::bigint, p.traits, p.state FROM ${PROFILE.from}`;
+const UPDATE_PROFILES = `UPDATE profiles SET created_at = p.created_at::bigint, updated_at = p.updated_at::bigint, traits = p.traits, state = p.state
+  FROM ${PROFILE.from} WHERE profiles.id = p.id AND profiles.workspace_id = $1::text`;
+
+function profileColumns(profiles: Profile[]): string[] {
+  return [
+    json(profiles.map((p) => p.id)),
+    json(profiles.map((p) => p.createdAt)),
+    json(profiles.map((p) => p.updatedAt)),
+    json(profiles.map((p) => p.traits)),
+    json(profiles.map(profileState)),
+  ];
+}
+
+const SEARCH = rowsFrom('s', 2, [['id', 'text'], ['traits', 'json'], ['search', 'text']]);
+
+/** New profiles get their row inserted; changed ones upsert it (a plain insert skips the conflict check). */
+function writeSearch(db: Queryable, workspaceId: string, entries: Array<[string, SearchEntry]>, mode: 'insert' | 'upsert'): Promise<unknown> {
+  return db.query({
+    name: `tessera_${mode}_search`,
+    text: `INSERT INTO profile_search (profile_id, workspace_id, traits, search)
+      SELECT s.id, $1::text, s.traits::jsonb, s.search FROM ${SEARCH.from}
+      ${mode === 'upsert' ? 'ON CONFLICT (profile_id) DO UPDATE SET traits = excluded.traits, search = excluded.search' : ''}`,
+    values: [workspaceId, json(entries.map(([id]) => id)), jsonArray(entries.map(([, e]) => e.traits)), json(entries.map(([, e]) => e.search))],
+  });
+}
+
+/**
+ * merged id → final survivor, as PostgreSQL arrays: unnest of a text[] parameter tells the planner
+ * how many rows it yields, and `= ANY($1)` keeps the lookup on the profile_id indexes (a merged
+ * profile may own thousands of events; a hash join would read the whole events table).
+ */
+const MAPPING = 'unnest($1::text[], $2::text[]) AS m(merged, final)';
+const MERGE = rowsFrom('m', 2, [['survivor_id', 'text'], ['merged_id', 'text'], ['cause_kind', 'text'], ['cause_value', 'text'], ['message_id', 'text'], ['at', 'bigint'], ['snapshot', 'json']]);
+
+/**
+ * Merges in batch order may chain (A into B, then B into C); everything of a merged profile goes
+ * to the end of its chain, and every redirect points there directly, as if applied one by one.
+ */
+function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
+  const next = new Map(c.merges.map((m) => [m.mergedId, m.survivorId]));
+  const finalOf = (id: string) => {
+    let current = id;
+    for (let hop = next.get(current); hop !== undefined && hop !== id; hop = next.get(current)) current = hop;
+    return current;
+  };
+  const merged = [...next.keys()];
+  const mapping = [merged, merged.map(finalOf)];
+  return [
+    db.query(`UPDATE identities SET profile_id = m.final FROM ${MAPPING} WHERE identities.profile_id = m.merged AND identities.profile_id = ANY($1)`, mapping),
+    db.query(`UPDATE events SET profile_id = m.final FROM ${MAPPING} WHERE events.profile_id = m.merged AND events.profile_id = ANY($1)`, mapping),
+    db.query(`UPDATE profiles SET merged_into = m.final FROM ${MAPPING} WHERE profiles.merged_into = m.merged AND profiles.merged_into = ANY($1)`, mapping),
+    db.query(`UPDATE profiles SET merged_into = m.final, traits = '{}', state = '{}' FROM ${MAPPING} WHERE profiles.id = m.merged AND profiles.id = ANY($1)`, mapping),
+    db.query('DELETE FROM profile_search WHERE profile_id = ANY($1::text[])', [merged]),
+    db.query(`INSERT INTO merges (workspace_id, survivor_id, merged_id, cause_kind, cause_value, message_id, at, snapshot)
+      SELECT $1::text, ${MERGE.select} FROM ${MERGE.from}`, [
+      c.workspaceId,
+      json(c.merges.map((m) => m.survivorId)),
+      json(c.merges.map((m) => m.mergedId)),
+      json(c.merges.map((m) => m.cause.kind)),
+      json(c.merges.map((m) => text(m.cause.value))),
+      json(c.merges.map((m) => text(m.messageId))),
+      json(c.merges.map((m) => m.at)),
+      json(c.merges.map((m) => m.snapshot)),
+    ]),
+  ];
+}
+
+const IDENTITY = rowsFrom('i', 2, [['kind', 'text'], ['value', 'text'], ['profile_id', 'text'], ['first_seen_at', 'bigint'], ['message_id', 'text']]);
+
+function insertIdentities(db: Queryable, workspaceId: string, rows: ChangeSet['identities']): Promise<unknown> {
+  return db.query({
+    name: 'tessera_insert_identities',
+    text: `INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at, message_id) SELECT $1::text, ${IDENTITY.select} FROM ${IDENTITY.from}`,
+    values: [
+      workspaceId,
+      json(rows.map((r) => r.identity.kind)),
+      json(rows.map((r) => text(r.identity.value))),
+      json(rows.map((r) => r.profileId)),
+      json(rows.map((r) => r.identity.firstSeenAt)),
+      json(rows.map((r) => text(r.identity.messageId))),
+    ],
+  });
+}
+
+const EVENT = rowsFrom('e', 2, [
+  ['message_id', 'text'], ['profile_id', 'text'], ['original_profile_id', 'text'], ['type', 'text'], ['name', 'text'],
+  ['anonymous_id', 'text'], ['user_id', 'text'], ['ts', 'bigint'], ['received_at', 'bigint'], ['body', 'json'],
+]);
+
+function insertEvents(db: Queryable, workspaceId: string, rows: ChangeSet['events']): Promise<unknown> {
+  return db.query({
+    name: 'tessera_insert_events',
+    text: `INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body)
+      SELECT $1::text, ${EVENT.select} FROM ${EVENT.from}`,
+    values: [
+      workspaceId,
+      json(rows.map((r) => text(r.event.messageId))),
+      json(rows.map((r) => r.profileId)),
+      json(rows.map((r) => r.originalProfileId)),
+      json(rows.map((r) => r.event.type)),
+      json(rows.map((r) => text(r.event.name))),
+      json(rows.map((r) => text(r.event.anonymousId))),
+      json(rows.map((r) => text(r.event.userId))),
+      json(rows.map((r) => r.event.timestamp)),
+      json(rows.map((r) => r.event.receivedAt)),
+      json(rows.map((r) => eventBody(r.event))),
+    ],
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * Versioned schema of the PostgreSQL store: the same versions as storage/sqlite/migrations.ts.
+ * Append new versions; never edit an applied one. Each version runs in one transaction.
+ *
+ * Differences from SQLite, each for a reason:
+ * - Ids are `text COLLATE "C"`: byte order, the same order SQLite uses for cursors, and cheaper
+ *   comparisons than a linguistic collation.
+ * - Documents that are only written and read back whole (event bodies, profile traits and state,
+ *   merge snapshots) are `json`: stored as sent. Converting them to jsonb parses every document
+ *   into a tree and measured as the largest single cost of ingest. They stay queryable with ->.
+ * - What search looks at lives in `profile_search` (one row per live profile: its traits as jsonb
+ *   and its lower-cased search text), with the GIN indexes: jsonb_path_ops for exact trait
+ *   matches (`traits @> '{"plan":"pro"}'`), and trigrams for `search LIKE '%…%'` when the pg_trgm
+ *   extension can be installed (trusted since PostgreSQL 13: a database owner may create it;
+ *   without it free text scans the workspace). Every event rewrites its profile row (state,
+ *   updated_at), and a GIN index on that row would be rewritten with it; `profile_search` changes
+ *   only when traits or identities do. SQLite keeps the same values in `profiles.search`.
+ * - Advisory locks (see write-tx.ts) stand in for SQLite's single writer; no table is needed.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'workspaces, profiles, identities, events, merges',
+    sql: `
+      CREATE TABLE workspaces (
+        id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id text COLLATE "C" PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL REFERENCES workspaces(id),
+        kind text NOT NULL CHECK (kind IN ('write', 'admin')),
+        hash text COLLATE "C" NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        created_at bigint NOT NULL,
+        revoked_at bigint
+      );
+      CREATE INDEX api_keys_workspace ON api_keys(workspace_id);
+      CREATE TABLE profiles (
+        id text COLLATE "C" PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        merged_into text COLLATE "C",
+        traits json NOT NULL,
+        state json NOT NULL
+      );
+      CREATE INDEX profiles_workspace_updated ON profiles(workspace_id, updated_at DESC, id) WHERE merged_into IS NULL;
+      CREATE INDEX profiles_merged_into ON profiles(merged_into) WHERE merged_into IS NOT NULL;
+      CREATE TABLE profile_search (
+        profile_id text COLLATE "C" PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL,
+        traits jsonb NOT NULL,
+        search text NOT NULL
+      );
+      CREATE INDEX profile_search_traits ON profile_search USING gin (traits jsonb_path_ops);
+      CREATE TABLE identities (
+        workspace_id text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        value text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        first_seen_at bigint NOT NULL,
+        message_id text,
+        PRIMARY KEY (workspace_id, kind, value)
+      );
+      CREATE INDEX identities_profile ON identities(profile_id);
+      CREATE TABLE events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL,
+        message_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        original_profile_id text COLLATE "C" NOT NULL,
+        type text NOT NULL,
+        name text,
+        anonymous_id text,
+        user_id text,
+        ts bigint NOT NULL,
+        received_at bigint NOT NULL,
+        body json NOT NULL
+      );
+      CREATE UNIQUE INDEX events_message ON events(workspace_id, message_id);
+      CREATE INDEX events_timeline ON events(profile_id, ts DESC, seq DESC);
+      CREATE TABLE merges (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL,
+        survivor_id text COLLATE "C" NOT NULL,
+        merged_id text COLLATE "C" NOT NULL,
+        cause_kind text NOT NULL,
+        cause_value text NOT NULL,
+        message_id text NOT NULL,
+        at bigint NOT NULL,
+        snapshot json NOT NULL
+      );
+      CREATE INDEX merges_survivor ON merges(survivor_id);
+      CREATE INDEX merges_merged ON merges(merged_id);
+      DO $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')
+           AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+          BEGIN
+            CREATE EXTENSION pg_trgm;
+          EXCEPTION WHEN insufficient_privilege THEN
+            RAISE NOTICE 'pg_trgm could not be installed (%); free-text search will scan', SQLERRM;
+          END;
+        END IF;
+        IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+          EXECUTE 'CREATE INDEX profile_search_text ON profile_search USING gin (search gin_trgm_ops)';
+        END IF;
+      END $$;
+    `,
+  },
+];

@@ -1,0 +1,90 @@
+/** Read side of the PostgreSQL store, on the pool (each query its own snapshot, never locking). */
+import { TesseraError } from '../../core/errors.js';
+import type { IdentityKind } from '../../core/identity/identity-key.js';
+import type { MergeRecord } from '../../core/profiles/profile.js';
+import type { ProfileQueries } from '../../ports/store.js';
+import { decodeCursor, encodeCursor, encodeSearchCursor, eventFromColumns, type EventColumns } from '../shared/codec.js';
+import type { Queryable } from './database.js';
+import { loadLiveProfiles } from './profile-rows.js';
+import { searchQuery } from './search-query.js';
+import { text } from './values.js';
+
+const LOOKUP_ORDER: IdentityKind[] = ['user_id', 'email', 'anonymous_id'];
+
+interface MergeRow { workspace_id: string; survivor_id: string; merged_id: string; cause_kind: IdentityKind; cause_value: string; message_id: string; at: string; snapshot: MergeRecord['snapshot'] }
+
+/** The hot read queries, exported for the EXPLAIN test (test/storage/postgres-explain.test.ts). */
+export const RESOLVE_IDENTITY_SQL = `SELECT kind, profile_id FROM identities WHERE workspace_id = $1
+  AND ((kind = 'user_id' AND value = $2) OR (kind = 'email' AND value = $3) OR (kind = 'anonymous_id' AND value = $2))`;
+export const TIMELINE_SQL = `SELECT * FROM events WHERE profile_id = $1 AND workspace_id = $2 AND (ts, seq) < ($3, $4)
+  ORDER BY ts DESC, seq DESC LIMIT $5`;
+
+const invalidCursor = () => new TesseraError('invalid_query', { issues: [{ field: 'cursor', reason: 'is not a cursor this API returned' }] });
+
+export function createPostgresProfileQueries(db: Queryable): ProfileQueries {
+  const liveId = async (workspaceId: string, id: string) => (await loadLiveProfiles(db, workspaceId, [id], { forUpdate: false })).get(id)?.id ?? null;
+
+  return {
+    async resolve(workspaceId, key) {
+      const direct = await db.query({ name: 'tessera_profile_exists', text: 'SELECT 1 FROM profiles WHERE workspace_id = $1 AND id = $2', values: [workspaceId, key] });
+      if (direct.rows.length > 0) return liveId(workspaceId, key);
+      const { rows } = await db.query<{ kind: IdentityKind; profile_id: string }>({
+        name: 'tessera_resolve_identity',
+        text: RESOLVE_IDENTITY_SQL,
+        values: [workspaceId, text(key), text(key.trim().toLowerCase())],
+      });
+      for (const kind of LOOKUP_ORDER) {
+        const owner = rows.find((r) => r.kind === kind);
+        if (owner) return liveId(workspaceId, owner.profile_id);
+      }
+      return null;
+    },
+
+    async get(workspaceId, profileId) {
+      return (await loadLiveProfiles(db, workspaceId, [profileId], { forUpdate: false })).get(profileId) ?? null;
+    },
+
+    async events(workspaceId, profileId, { limit, cursor }) {
+      const at = decodeCursor(cursor);
+      if (cursor && !at) throw invalidCursor();
+      const { rows } = await db.query<EventColumns>({
+        name: 'tessera_timeline',
+        text: TIMELINE_SQL,
+        values: [profileId, workspaceId, at?.ts ?? Number.MAX_SAFE_INTEGER, at?.seq ?? Number.MAX_SAFE_INTEGER, limit + 1],
+      });
+      const events = rows.slice(0, limit).map(eventFromColumns);
+      const last = events[events.length - 1];
+      return { events, nextCursor: rows.length > limit && last ? encodeCursor(last.timestamp, last.seq) : null };
+    },
+
+    async merges(workspaceId, profileId) {
+      const { rows } = await db.query<MergeRow>({
+        name: 'tessera_merges_of',
+        text: 'SELECT * FROM merges WHERE workspace_id = $1 AND (survivor_id = $2 OR merged_id = $2) ORDER BY seq',
+        values: [workspaceId, profileId],
+      });
+      return rows.map((r): MergeRecord => ({
+        workspaceId: r.workspace_id, survivorId: r.survivor_id, mergedId: r.merged_id,
+        cause: { kind: r.cause_kind, value: r.cause_value }, messageId: r.message_id, at: Number(r.at), snapshot: r.snapshot,
+      }));
+    },
+
+    async search(workspaceId, query) {
+      const { rows } = await db.query<{ id: string; updated_at: string }>(searchQuery(workspaceId, query));
+      const page = rows.slice(0, query.limit);
+      const loaded = await loadLiveProfiles(db, workspaceId, page.map((r) => r.id), { forUpdate: false });
+      const profiles = page.map((r) => loaded.get(r.id)).filter((p) => p !== undefined);
+      const last = page[page.length - 1];
+      return { profiles, nextCursor: rows.length > query.limit && last ? encodeSearchCursor(Number(last.updated_at), last.id) : null };
+    },
+
+    async count(workspaceId) {
+      const { rows } = await db.query<{ n: string }>({
+        name: 'tessera_count_profiles',
+        text: 'SELECT count(*) AS n FROM profiles WHERE workspace_id = $1 AND merged_into IS NULL',
+        values: [workspaceId],
+      });
+      return Number(rows[0]?.n ?? 0);
+    },
+  };
+}
