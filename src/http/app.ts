@@ -52,6 +52,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // listed: analytics.js adds X-Retry-Count on retries (a fixed list blocked every browser retry) and
   // sites may configure their own. Retry-After is exposed so that the browser client can honour it.
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], exposedHeaders: ['Retry-After'], maxAge: 86_400 });
+  // While draining for shutdown, tell keep-alive clients to reconnect (to another instance)
+  // instead of holding the connection open until the keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (deps.isDraining?.()) reply.header('connection', 'close');
+  });
   registerBodyParsing(app);
   registerErrorHandling(app);
   const keys = createKeyResolver(deps.store, deps.now);
