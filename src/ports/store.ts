@@ -103,10 +103,19 @@ export interface ProfileQueries {
 }
 
 export interface WorkspaceStore {
-  create(workspace: Workspace): Promise<void>;
+  /**
+   * Stores a new workspace. Idempotent under races: returns false, writing nothing, when a
+   * workspace with this id exists already (another server may have created it a moment ago).
+   */
+  create(workspace: Workspace): Promise<boolean>;
   get(id: string): Promise<Workspace | null>;
   list(): Promise<Workspace[]>;
-  addKey(key: ApiKeyRecord): Promise<void>;
+  /**
+   * Stores a key. Returns false, writing nothing, when a key with this id or hash is stored
+   * already (in any workspace, revoked or not), so that two servers seeding the same configured
+   * key do not fail; the caller decides whether the stored one will do.
+   */
+  addKey(key: ApiKeyRecord): Promise<boolean>;
   /** The unrevoked key with this hash, or null. */
   findKey(kind: ApiKeyKind, hash: string): Promise<ApiKeyRecord | null>;
   listKeys(workspaceId: string): Promise<ApiKeyRecord[]>;

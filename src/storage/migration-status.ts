@@ -5,3 +5,11 @@ export interface MigrationStatus {
   /** The newest version this code knows. */
   codeVersion: number;
 }
+
+/** Refuses a database migrated by a newer Tessera (whatever the store). */
+export function assertNotNewer(status: MigrationStatus): void {
+  const newest = Math.max(0, ...status.applied.map((a) => a.version));
+  if (newest > status.codeVersion) {
+    throw new Error(`The database has schema version ${newest}, newer than this Tessera knows (${status.codeVersion}). Upgrade Tessera before starting it on this database.`);
+  }
+}

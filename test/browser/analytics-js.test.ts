@@ -90,7 +90,11 @@ test('analytics.js in Chromium: settings from Tessera, page/track/identify deliv
   for (const event of events) {
     assert.equal(event.anonymousId, anonymousId, `${event.type} carries the browser's anonymous id`);
     assert.equal(event.context.library?.name, 'analytics.js', 'sent by analytics.js');
-    assert.match(event.context.userAgent ?? '', /Chrome\//, 'with the browser user agent');
+    // The user agent arrives, and is kept only reduced (privacy default): device class, browser, OS.
+    assert.equal(event.context.userAgent, undefined, 'the raw user agent is not stored');
+    assert.equal(event.context.browser?.name, 'Chrome', 'the browser family is kept');
+    // Headless Chromium announces itself (HeadlessChrome), and is classed as a bot.
+    assert.equal(event.context.device?.class, 'bot', 'the device class is kept');
   }
   const pages = events.filter((e) => e.type === 'page');
   const homeView = pages.find((e) => e.properties.path === '/');

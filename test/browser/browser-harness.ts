@@ -107,7 +107,7 @@ export interface EventView {
   anonymousId: string | null;
   properties: Record<string, unknown>;
   traits: Record<string, unknown>;
-  context: { page?: Record<string, unknown>; library?: { name?: string; version?: string }; userAgent?: string };
+  context: { page?: Record<string, unknown>; library?: { name?: string; version?: string }; userAgent?: string; browser?: { name?: string | null }; device?: { class?: string } };
 }
 
 export interface ProfileView {

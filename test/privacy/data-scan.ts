@@ -3,14 +3,16 @@
  * the raw bytes of the database files. Used to prove erasure ("nothing may remain") and
  * pseudonymisation ("IP addresses are never stored in full").
  *
- * The scan works on a `DatabaseDump` (list the tables, dump a table's rows), so the same check can
- * run against any store: `sqliteDump` reads a SQLite file; a PostgreSQL dump would list
- * `information_schema.tables` of the Tessera schema and `SELECT *` (with jsonb and bytea cast to
- * text) from each.
+ * The scan works on a `DatabaseDump` (list the tables, dump a table's rows), so the same check
+ * runs against every store: `sqliteDump` reads a SQLite file; `postgresDump` lists every base table
+ * of the database outside PostgreSQL's own schemas (information_schema) and reads each with every
+ * column cast to text. The raw-byte scan is for SQLite files only: PostgreSQL keeps the bytes of
+ * deleted rows in free page space until it reuses it (docs/postgres.md).
  */
 import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { TesseraUnderTest } from '../support/tessera-under-test.js';
 
 export interface DatabaseDump {
@@ -52,12 +54,44 @@ export function sqliteDump(file: string): DatabaseDump {
 }
 
 /**
- * The dump of the store a Tessera under test runs on. Only SQLite for now; a PostgreSQL store
- * needs a `postgresDump` (see the file comment) before the erasure scan can run against it.
+ * A read-only view of every table of a PostgreSQL database. Table names are bare for the `public`
+ * schema (where Tessera's tables are) and `schema.table` otherwise. Columns are cast to text in the
+ * query (json and jsonb as their JSON text, bytea with printable bytes as they are), so that the
+ * scan sees what is stored, not what the driver makes of it.
  */
+export function postgresDump(url: string): DatabaseDump {
+  const client = new pg.Client({ connectionString: url });
+  const connected = client.connect();
+  void connected.catch(() => undefined); // reported by the first query that awaits it
+  const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  return {
+    async tables() {
+      await connected;
+      const { rows } = await client.query<{ table_schema: string; table_name: string }>(`SELECT table_schema, table_name FROM information_schema.tables
+        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY table_schema, table_name`);
+      return rows.map((r) => (r.table_schema === 'public' ? r.table_name : `${r.table_schema}.${r.table_name}`));
+    },
+    async rows(table) {
+      await connected;
+      const [schema, name] = table.includes('.') ? [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)] : ['public', table];
+      const { rows: columns } = await client.query<{ column_name: string; data_type: string }>(
+        'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [schema, name]);
+      if (columns.length === 0) throw new Error(`no table ${table}`);
+      const select = columns.map((c) => `${c.data_type === 'bytea' ? `encode(${ident(c.column_name)}, 'escape')` : `${ident(c.column_name)}::text`} AS ${ident(c.column_name)}`);
+      return (await client.query(`SELECT ${select.join(', ')} FROM ${ident(schema)}.${ident(name)}`)).rows as Array<Record<string, unknown>>;
+    },
+    async close() {
+      await connected.catch(() => undefined);
+      await client.end();
+    },
+  };
+}
+
+/** The dump of the store a Tessera under test runs on. */
 export function storeDump(t: TesseraUnderTest): DatabaseDump {
   if (t.tessera.store.kind === 'sqlite') return sqliteDump(join(t.dataDir, 'tessera.db'));
-  throw new Error(`no database dump for a ${t.tessera.store.kind} store yet`);
+  if (!t.config.databaseUrl) throw new Error('a postgres store without a database URL');
+  return postgresDump(t.config.databaseUrl);
 }
 
 export function cellText(value: unknown): string {

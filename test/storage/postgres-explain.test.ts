@@ -1,8 +1,10 @@
 /**
  * The hot queries of the PostgreSQL store use their indexes on a populated database (20,000
- * profiles, 40,000 identities, 100,000 events, half of them on ten busy profiles): identity
- * lookup, message-id dedupe, a timeline page, exact trait search and free-text search. The plans are printed as test diagnostics
- * (`--test-reporter=spec`); docs/postgres.md shows them.
+ * profiles, 40,000 identities, 100,000 events, half of them on ten busy profiles, 10,000 merges,
+ * 20,000 consent records, 20,000 tombstones): identity lookup, message-id dedupe, tombstone
+ * lookup, a timeline page, exact trait search, free-text search, and every statement of an
+ * erasure (none may read a whole table while it holds the workspace lock). The plans are printed
+ * as test diagnostics (`--test-reporter=spec`); docs/postgres.md shows them.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -10,11 +12,14 @@ import pg from 'pg';
 import { RESOLVE_IDENTITY_SQL, TIMELINE_SQL } from '../../src/storage/postgres/profile-queries.js';
 import { searchQuery } from '../../src/storage/postgres/search-query.js';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
-import { EXISTING_MESSAGES_SQL, OWNERS_SQL } from '../../src/storage/postgres/write-tx.js';
+import { EXISTING_MESSAGES_SQL, OWNERS_SQL, TOMBSTONES_SQL } from '../../src/storage/postgres/write-tx.js';
+import { ERASURE_CHAIN_SQL, ERASURE_DELETES } from '../../src/storage/postgres/erase-profile.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
 
 const PROFILES = 20_000;
 const EVENTS = 100_000;
+const MERGES = 10_000;
+const TOMBSTONES = 20_000;
 
 const POPULATE = `
   INSERT INTO workspaces VALUES ('ws', 'explain', 0), ('other', 'other', 0);
@@ -32,6 +37,12 @@ const POPULATE = `
     FROM generate_series(1, ${EVENTS}) g
     -- Half the events belong to ten busy profiles (thousands each), the rest spread over everyone.
     JOIN profiles p ON p.id = 'prf_' || lpad((CASE WHEN g % 2 = 0 THEN g % 10 + 1 ELSE g % ${PROFILES} + 1 END)::text, 6, '0');
+  INSERT INTO merges (workspace_id, survivor_id, merged_id, cause_kind, cause_value, message_id, at, snapshot)
+    SELECT 'ws', 'prf_' || lpad((g % ${PROFILES} + 1)::text, 6, '0'), 'prf_gone_' || g, 'anonymous_id', 'anon-gone-' || g, 'merge-' || g, 0, '{}'
+    FROM generate_series(1, ${MERGES}) g;
+  INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, evidence, request, at, received_at)
+    SELECT workspace_id, id, 'consent-' || id, '{"analytics":true}', 'banner', '{}', '{}', 0, 0 FROM profiles;
+  INSERT INTO tombstones (workspace_id, hash, erased_at) SELECT 'ws', md5(g::text) || md5((-g)::text), 0 FROM generate_series(1, ${TOMBSTONES}) g;
 `;
 
 describe('postgres store: the hot queries use their indexes', { skip: await postgresSkip() }, () => {
@@ -113,6 +124,26 @@ describe('postgres store: the hot queries use their indexes', { skip: await post
     const plan = await explain(t, 'profiles.search: q=person 1234', text, values);
     if (rows.length === 0) t.skip('pg_trgm is not installed on this server: free text scans the workspace');
     else assert.match(plan, /Bitmap Index Scan on profile_search_text/);
+  });
+
+  test('tombstone lookup probes the tombstones primary key', async (t) => {
+    const plan = await explain(t, 'findTombstones', TOMBSTONES_SQL, ['ws', ['a'.repeat(64), 'b'.repeat(64)]]);
+    assert.match(plan, /Index Only Scan using tombstones_pkey on tombstones/);
+  });
+
+  test('every statement of an erasure uses an index (none reads a whole table while the workspace is locked)', async (t) => {
+    // prf_000003 holds 10,000 events. Run inside a transaction that is rolled back.
+    await client.query('BEGIN');
+    try {
+      const chain = await explain(t, 'erasure: the profile and those merged into it, locked', ERASURE_CHAIN_SQL, ['ws', 'prf_000003']);
+      assert.doesNotMatch(chain, /Seq Scan/);
+      for (const [name, sql] of Object.entries(ERASURE_DELETES)) {
+        const plan = await explain(t, `erasure: delete ${name}`, sql, ['ws', ['prf_000003']]);
+        assert.doesNotMatch(plan, /Seq Scan/, name);
+      }
+    } finally {
+      await client.query('ROLLBACK');
+    }
   });
 
   test('listing profiles by last update reads the partial index in order', async (t) => {

@@ -1,7 +1,8 @@
 /**
  * What only the PostgreSQL store has: migrations shared by several servers, refusing a newer
  * schema, readiness, retries on transient conflicts, the workspace-wide lock of large batches, and
- * values that PostgreSQL text cannot hold. The behaviour every store shares is in the contract suite.
+ * values that PostgreSQL text cannot hold, VACUUM after erasure. The behaviour every store shares is
+ * in the contract suite.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +11,10 @@ import { T0, newWorkspace, profileOf, send, timeline } from '../../src/storage/c
 import { migrations } from '../../src/storage/postgres/migrations.js';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
 import { FINE_LOCK_LIMIT } from '../../src/storage/postgres/write-tx.js';
+import { createPool } from '../../src/storage/postgres/database.js';
+import { ERASED_TABLES } from '../../src/storage/postgres/erase-profile.js';
+import { createVacuumScheduler } from '../../src/storage/postgres/vacuum.js';
+import { ensureDefaultWorkspace, hashKey } from '../../src/workspaces/api-keys.js';
 import type { OpenedStore } from '../../src/storage/opened-store.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
 
@@ -46,8 +51,8 @@ describe('postgres store: migrations and readiness', { skip }, () => {
     const db = await fresh();
     const unmigrated = await openPostgresStore({ url: db.url, migrate: false });
     try {
-      await assert.rejects(unmigrated.ping(), /1 migrations are pending/);
-      assert.deepEqual((await unmigrated.migrationStatus()).pending.map((m) => m.version), [1]);
+      await assert.rejects(unmigrated.ping(), new RegExp(`${migrations.length} migrations are pending`));
+      assert.deepEqual((await unmigrated.migrationStatus()).pending.map((m) => m.version), migrations.map((m) => m.version));
       const migrated = await openPostgresStore({ url: db.url, migrate: true });
       await migrated.close();
       await unmigrated.ping();
@@ -64,6 +69,21 @@ describe('postgres store: migrations and readiness', { skip }, () => {
     const newer = /The database has schema version 999, newer than this Tessera knows \(\d+\)\. Upgrade Tessera/;
     await assert.rejects(openPostgresStore({ url: db.url, migrate: true }), newer);
     await assert.rejects(openPostgresStore({ url: db.url, migrate: false }), newer);
+  });
+
+  test('servers creating the default workspace together: one creates it, every one seeds the configured keys once', async () => {
+    const db = await fresh();
+    const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore({ url: db.url, migrate: true })));
+    try {
+      const keys = { writeKey: 'wk_race_write_key_0001', adminKey: 'ak_race_admin_key_0001' };
+      const created = await Promise.all(stores.map((s) => ensureDefaultWorkspace(s, { now: T0, ...keys })));
+      assert.equal(created.filter((c) => c !== null).length, 1, 'one server created it');
+      assert.deepEqual((await stores[0]!.workspaces.list()).map((w) => w.id), ['default']);
+      const stored = await stores[0]!.workspaces.listKeys('default');
+      assert.deepEqual(stored.map((k) => k.hash).sort(), [hashKey(keys.writeKey), hashKey(keys.adminKey)].sort());
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
   });
 
   test('an unreachable server is reported with its address and without the password', async () => {
@@ -129,5 +149,51 @@ describe('postgres store: writes', { skip }, () => {
     assert.equal(profile?.traits.note, 'nul\u0000here');
     const found = await store.profiles.search(ws, { traits: { note: 'nul\uFFFDhere' }, limit: 5 });
     assert.deepEqual(found.profiles.map((p) => p.id), [id], 'search sees the cleaned value');
+  });
+});
+
+describe('postgres store: VACUUM after erasure', { skip }, () => {
+  let db: TestDatabase;
+  before(async () => { db = await createTestDatabase(); });
+  after(async () => { await db?.drop(); });
+
+  const vacuumCounts = async () => Object.fromEntries((await sql<{ relname: string; vacuum_count: string }>(db.url,
+    'SELECT relname, vacuum_count FROM pg_stat_user_tables')).map((r) => [r.relname, Number(r.vacuum_count)]));
+
+  test('an erasure VACUUMs every table it deleted from, and only those; close waits for it', async () => {
+    const errors: Error[] = [];
+    const store = await openPostgresStore({ url: db.url, migrate: true, onBackgroundError: (e) => errors.push(e) });
+    const before = await vacuumCounts();
+    try {
+      const ws = await newWorkspace(store);
+      await send(store, ws, [{ type: 'identify', anonymousId: 'vac-anon', userId: 'vac-user', traits: { email: 'vac@example.com' }, at: T0 }]);
+      await store.privacy.erase(ws, await profileOf(store, ws, 'vac-user'), { tombstone: (k) => `${k.kind}:${k.value}`, at: T0 });
+    } finally {
+      await store.close();
+    }
+    const counts = await vacuumCounts();
+    assert.deepEqual(errors, []);
+    for (const table of ERASED_TABLES) assert.ok(counts[table]! > (before[table] ?? 0), `${table} was vacuumed`);
+    for (const table of ['tombstones', 'audit_log', 'workspaces', 'privacy_counters']) assert.equal(counts[table], before[table] ?? 0, `${table} was not`);
+  });
+
+  test('requests made while a VACUUM runs are gathered into one more run; a failing table is reported and the others still run', async () => {
+    const pool = createPool({ url: db.url });
+    const errors: Error[] = [];
+    try {
+      const vacuum = createVacuumScheduler(pool, (e) => errors.push(e));
+      const before = await vacuumCounts();
+      vacuum.request(['consents']);
+      vacuum.request(['no_such_table', 'events']);
+      vacuum.request(['events']);
+      vacuum.request(['events', 'merges']);
+      await vacuum.idle();
+      const counts = await vacuumCounts();
+      assert.deepEqual(['consents', 'events', 'merges'].map((t) => counts[t]! - (before[t] ?? 0)), [1, 1, 1], 'events three times asked, once vacuumed');
+      assert.equal(errors.length, 1);
+      assert.match(errors[0]!.message, /no_such_table/);
+    } finally {
+      await pool.end();
+    }
   });
 });

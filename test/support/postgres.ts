@@ -8,6 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Config } from '../../src/config.js';
+import { startTessera, type TesseraUnderTest } from './tessera-under-test.js';
 
 const ADMIN_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -81,4 +83,26 @@ function redact(url: string): string {
   const u = new URL(url);
   if (u.password) u.password = '***';
   return u.toString();
+}
+
+/** A Tessera under test (tessera-under-test.ts) on a fresh PostgreSQL database, dropped when it closes. */
+export async function startTesseraOnPostgres(overrides: Partial<Config> = {}): Promise<TesseraUnderTest> {
+  const db = await createTestDatabase();
+  let t: TesseraUnderTest;
+  try {
+    t = await startTessera({ ...overrides, databaseUrl: db.url });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  return {
+    ...t,
+    async close() {
+      try {
+        await t.close();
+      } finally {
+        await db.drop();
+      }
+    },
+  };
 }

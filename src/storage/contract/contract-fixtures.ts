@@ -9,6 +9,7 @@ import { validateEvent } from '../../core/events/validate-event.js';
 import { createIdentityGuard } from '../../core/identity/identity-key.js';
 import { createProcessBatch, type BatchOutcome } from '../../ingest/process-batch.js';
 import type { Store } from '../../ports/store.js';
+import { createPrivacyContexts, type PrivacyContexts } from '../../privacy/privacy-context.js';
 
 export interface StoreSubject {
   store: Store;
@@ -48,9 +49,19 @@ export function events(workspaceId: string, inputs: ReadonlyArray<Record<string,
   });
 }
 
-/** Ingests events in one write transaction, as the ingest queue does. */
-export function ingest(store: Store, workspaceId: string, batch: TrackedEvent[]): Promise<BatchOutcome> {
-  return store.write((tx) => processBatch(tx, workspaceId, batch));
+const contexts = new WeakMap<Store, PrivacyContexts>();
+
+/** The privacy contexts (settings, keyed hashes) ingest uses with this store, as the app makes them. */
+export function privacyContexts(store: Store): PrivacyContexts {
+  let found = contexts.get(store);
+  if (!found) contexts.set(store, (found = createPrivacyContexts(store, Date.now)));
+  return found;
+}
+
+/** Ingests events in one write transaction, as the ingest queue does, under the workspace's privacy settings. */
+export async function ingest(store: Store, workspaceId: string, batch: TrackedEvent[]): Promise<BatchOutcome> {
+  const privacy = await privacyContexts(store).get(workspaceId);
+  return store.write((tx) => processBatch(tx, workspaceId, batch, privacy));
 }
 
 /** Shorthand: validate and ingest in one transaction. */

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { concurrencyContract } from './concurrency-contract.js';
 import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
+import { erasureContract } from './erasure-contract.js';
 import { identityContract } from './identity-contract.js';
+import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
 import { timelineContract } from './timeline-contract.js';
 import { workspaceContract } from './workspace-contract.js';
@@ -40,5 +42,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('events and timeline', () => timelineContract(subject));
     describe('search', () => searchContract(subject));
     describe('concurrency', () => concurrencyContract(subject));
+    describe('privacy: settings, consent ledger, counters, audit log', () => privacyContract(subject));
+    describe('privacy: erasure and retention', () => erasureContract(subject));
   });
 }

@@ -68,8 +68,8 @@ export function timelineContract(subject: () => StoreSubject): void {
       { type: 'track', event: 'C', messageId: 'm3', anonymousId: 'd' },
       { type: 'track', event: 'C again', messageId: 'm3', anonymousId: 'd' },
     ]);
-    assert.deepEqual(first, { stored: 2, duplicates: 0 });
-    assert.deepEqual(second, { stored: 1, duplicates: 2 });
+    assert.deepEqual(first, { stored: 2, duplicates: 0, withheld: 0 });
+    assert.deepEqual(second, { stored: 1, duplicates: 2, withheld: 0 });
     const profileId = await profileOf(store, ws, 'd');
     assert.deepEqual((await timeline(store, ws, profileId)).map((e) => e.name).sort(), ['A', 'B', 'C']);
     assert.equal((await store.profiles.get(ws, profileId))?.behaviour.eventCount, 3);
@@ -81,7 +81,7 @@ export function timelineContract(subject: () => StoreSubject): void {
     const { store } = subject();
     const ws = await newWorkspace(store);
     await assert.rejects(store.write(async (tx) => {
-      await tx.apply({ workspaceId: ws, newProfiles: [], merges: [], identities: [{ profileId: 'prf_x', identity: { kind: 'user_id', value: 'ghost', firstSeenAt: T0, messageId: null } }], events: [], profiles: [] });
+      await tx.apply({ workspaceId: ws, newProfiles: [], merges: [], identities: [{ profileId: 'prf_x', identity: { kind: 'user_id', value: 'ghost', firstSeenAt: T0, messageId: null } }], events: [], profiles: [], consents: [], counters: [] });
       throw new Error('work failed');
     }), /work failed/);
     assert.equal(await store.profiles.resolve(ws, 'ghost'), null);

@@ -36,6 +36,27 @@ export function workspaceContract(subject: () => StoreSubject): void {
     assert.deepEqual((await store.workspaces.listKeys(ws)).map((k) => k.revokedAt), [null, T0 + 10]);
   });
 
+  test('creating a workspace or adding a key a second time writes nothing and answers false', async () => {
+    const { store } = subject();
+    const id = await newWorkspace(store);
+    assert.equal(await store.workspaces.create({ id, name: 'again', createdAt: T0 + 5 }), false);
+    assert.deepEqual(await store.workspaces.get(id), { id, name: `contract ${id}`, createdAt: T0 }, 'the first one stays');
+    const fresh = `ws_${randomUUID()}`;
+    assert.equal(await store.workspaces.create({ id: fresh, name: 'fresh', createdAt: T0 }), true);
+
+    const write = key(id, 'write', T0);
+    assert.equal(await store.workspaces.addKey(write), true);
+    assert.equal(await store.workspaces.addKey({ ...write, prefix: 'wk_zzzz' }), false, 'the same id');
+    assert.equal(await store.workspaces.addKey({ ...key(fresh, 'admin', T0), hash: write.hash }), false, 'the same hash, even in another workspace and kind');
+    assert.deepEqual(await store.workspaces.listKeys(id), [write]);
+    assert.deepEqual(await store.workspaces.listKeys(fresh), []);
+    const concurrent = await Promise.all(Array.from({ length: 4 }, () => store.workspaces.addKey(key(fresh, 'admin', T0))));
+    assert.equal(concurrent.filter(Boolean).length, 4, 'different keys are all added');
+    const racing = key(fresh, 'write', T0);
+    const raced = await Promise.all(Array.from({ length: 4 }, () => store.workspaces.addKey({ ...racing, id: `key_${randomUUID()}` })));
+    assert.deepEqual(raced.filter(Boolean).length, 1, 'one key per hash, whoever comes first');
+  });
+
   test('a key is revoked only in its own workspace', async () => {
     const { store } = subject();
     const ws = await newWorkspace(store);

@@ -11,6 +11,7 @@
  * migrations.ts for why it is a table of its own).
  */
 import type { Profile } from '../../core/profiles/profile.js';
+import type { ConsentWording } from '../../core/privacy/consent.js';
 import type { ChangeSet } from '../../ports/store.js';
 import { eventBody, profileState, searchText } from '../shared/codec.js';
 import type { Queryable } from './database.js';
@@ -40,6 +41,10 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
     if (c.merges.length > 0) sent.push(...applyMerges(db, c));
     for (const part of chunks(c.identities)) sent.push(insertIdentities(db, c.workspaceId, part));
     for (const part of chunks(c.events)) sent.push(insertEvents(db, c.workspaceId, part));
+    const wordings = insertWordings(db, c.workspaceId, c.consents);
+    if (wordings) sent.push(wordings);
+    for (const part of chunks(c.consents)) sent.push(insertConsents(db, c.workspaceId, part));
+    if (c.counters.length > 0) sent.push(addCounters(db, c.workspaceId, c.counters));
     for (const part of chunks(c.profiles)) {
       // Unnamed, so planned for each batch with the table's current size: a plan cached while the
       // table was small would scan it whole on every batch.
@@ -124,6 +129,7 @@ function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
   return [
     db.query(`UPDATE identities SET profile_id = m.final FROM ${MAPPING} WHERE identities.profile_id = m.merged AND identities.profile_id = ANY($1)`, mapping),
     db.query(`UPDATE events SET profile_id = m.final FROM ${MAPPING} WHERE events.profile_id = m.merged AND events.profile_id = ANY($1)`, mapping),
+    db.query(`UPDATE consents SET profile_id = m.final FROM ${MAPPING} WHERE consents.profile_id = m.merged AND consents.profile_id = ANY($1)`, mapping),
     db.query(`UPDATE profiles SET merged_into = m.final FROM ${MAPPING} WHERE profiles.merged_into = m.merged AND profiles.merged_into = ANY($1)`, mapping),
     db.query(`UPDATE profiles SET merged_into = m.final, traits = '{}', state = '{}' FROM ${MAPPING} WHERE profiles.id = m.merged AND profiles.id = ANY($1)`, mapping),
     db.query('DELETE FROM profile_search WHERE profile_id = ANY($1::text[])', [merged]),
@@ -183,3 +189,90 @@ function insertEvents(db: Queryable, workspaceId: string, rows: ChangeSet['event
     ],
   });
 }
+
+/**
+ * Consent wordings are kept once per hash, with the text when some client sent it. Several
+ * records of a batch may share a wording, and one statement may not upsert a row twice: one row
+ * per hash, in hash order (two batches lock shared rows in one order, so they cannot deadlock).
+ * An existing row is left alone unless it lacks the text this batch has.
+ */
+function insertWordings(db: Queryable, workspaceId: string, records: ChangeSet['consents']): Promise<unknown> | null {
+  const byHash = new Map<string, { wording: ConsentWording; at: number }>();
+  for (const r of records) {
+    if (!r.wording) continue;
+    const hash = text(r.wording.hash);
+    const held = byHash.get(hash);
+    if (!held) byHash.set(hash, { wording: r.wording, at: r.receivedAt });
+    else if (held.wording.text === undefined && r.wording.text !== undefined) held.wording = { ...held.wording, text: r.wording.text };
+  }
+  if (byHash.size === 0) return null;
+  const rows = [...byHash].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return db.query({
+    name: 'tessera_insert_wordings',
+    text: `INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) SELECT $1::text, ${WORDING.select} FROM ${WORDING.from}
+      ON CONFLICT (workspace_id, hash) DO UPDATE SET text = excluded.text WHERE consent_wordings.text IS NULL AND excluded.text IS NOT NULL`,
+    values: [
+      workspaceId,
+      json(rows.map(([hash]) => hash)),
+      json(rows.map(([, w]) => text(w.wording.version))),
+      json(rows.map(([, w]) => (w.wording.text === undefined ? null : text(w.wording.text)))),
+      json(rows.map(([, w]) => w.at)),
+    ],
+  });
+}
+
+const WORDING = rowsFrom('w', 2, [['hash', 'text'], ['version', 'text'], ['text', 'text'], ['first_seen_at', 'bigint']]);
+
+const CONSENT = rowsFrom('c', 2, [
+  ['profile_id', 'text'], ['message_id', 'text'], ['purposes', 'json'], ['channel', 'text'], ['wording_version', 'text'], ['wording_hash', 'text'],
+  ['evidence', 'json'], ['request', 'json'], ['at', 'bigint'], ['received_at', 'bigint'],
+]);
+
+function insertConsents(db: Queryable, workspaceId: string, rows: ChangeSet['consents']): Promise<unknown> {
+  return db.query({
+    name: 'tessera_insert_consents',
+    text: `INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, wording_version, wording_hash, evidence, request, at, received_at)
+      SELECT $1::text, ${CONSENT.select} FROM ${CONSENT.from}`,
+    values: [
+      workspaceId,
+      json(rows.map((r) => r.profileId)),
+      json(rows.map((r) => text(r.messageId))),
+      json(rows.map((r) => r.purposes)),
+      json(rows.map((r) => r.channel)),
+      json(rows.map((r) => (r.wording ? text(r.wording.version) : null))),
+      json(rows.map((r) => (r.wording ? text(r.wording.hash) : null))),
+      json(rows.map((r) => r.evidence)),
+      json(rows.map((r) => r.request)),
+      json(rows.map((r) => r.at)),
+      json(rows.map((r) => r.receivedAt)),
+    ],
+  });
+}
+
+const COUNTER = rowsFrom('k', 2, [['day', 'text'], ['kind', 'text'], ['name', 'text'], ['count', 'bigint']]);
+
+/**
+ * Adds to the per-day counters. Names are cleaned for text first, so two names may become one row:
+ * they are added up here (one statement may not upsert a row twice), and sent in key order so that
+ * two batches bumping the same counters lock them in the same order.
+ */
+function addCounters(db: Queryable, workspaceId: string, counters: ChangeSet['counters']): Promise<unknown> {
+  const sums = new Map<string, { day: string; kind: string; name: string; count: number }>();
+  for (const k of counters) {
+    const name = text(k.name);
+    const key = JSON.stringify([k.day, k.kind, name]);
+    const held = sums.get(key);
+    if (held) held.count += k.count;
+    else sums.set(key, { day: k.day, kind: k.kind, name, count: k.count });
+  }
+  const rows = [...sums.values()].sort((a, b) => compare(a.day, b.day) || compare(a.kind, b.kind) || compare(a.name, b.name));
+  return db.query({
+    name: 'tessera_add_counters',
+    text: `INSERT INTO privacy_counters (workspace_id, day, kind, name, count) SELECT $1::text, k.day::date, k.kind, k.name, k.count::bigint FROM ${COUNTER.from}
+      ON CONFLICT (workspace_id, day, kind, name) DO UPDATE SET count = privacy_counters.count + excluded.count`,
+    values: [workspaceId, json(rows.map((r) => r.day)), json(rows.map((r) => r.kind)), json(rows.map((r) => r.name)), json(rows.map((r) => r.count))],
+  });
+}
+
+/** Any fixed order keeps two batches from locking shared rows in opposite orders; this is UTF-16 order. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

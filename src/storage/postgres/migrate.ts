@@ -3,7 +3,7 @@
  * lock so that two servers starting at once take turns (the second finds nothing left to do).
  * Refuses a database written by a newer Tessera.
  */
-import type { MigrationStatus } from '../migration-status.js';
+import { assertNotNewer, type MigrationStatus } from '../migration-status.js';
 import type { Pool, Queryable } from './database.js';
 import { migrations } from './migrations.js';
 
@@ -53,13 +53,6 @@ export async function migrateDatabase(pool: Pool, now: () => number): Promise<Mi
     throw error;
   } finally {
     client.release(failure);
-  }
-}
-
-export function assertNotNewer(status: MigrationStatus): void {
-  const newest = Math.max(0, ...status.applied.map((a) => a.version));
-  if (newest > status.codeVersion) {
-    throw new Error(`The database has schema version ${newest}, newer than this Tessera knows (${status.codeVersion}). Upgrade Tessera before starting it on this database.`);
   }
 }
 

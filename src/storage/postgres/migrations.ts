@@ -16,6 +16,12 @@
  *   updated_at), and a GIN index on that row would be rewritten with it; `profile_search` changes
  *   only when traits or identities do. SQLite keeps the same values in `profiles.search`.
  * - Advisory locks (see write-tx.ts) stand in for SQLite's single writer; no table is needed.
+ * - Version 2 (privacy): consent purposes, evidence and request metadata, audit details and
+ *   privacy settings are `json` (nothing queries inside them). Counter days are `date`. Two
+ *   partial indexes that SQLite lacks let an erasure find the person's events without reading the
+ *   whole table: events that a merge moved away from their original profile
+ *   (`original_profile_id <> profile_id`), and `system` events naming another profile
+ *   (`Merge Refused`, by `body->'properties'->>'otherProfileId'`). Both hold few rows.
  */
 export interface Migration {
   version: number;
@@ -114,6 +120,68 @@ export const migrations: Migration[] = [
           EXECUTE 'CREATE INDEX profile_search_text ON profile_search USING gin (search gin_trgm_ops)';
         END IF;
       END $$;
+    `,
+  },
+  {
+    version: 2,
+    name: 'privacy: settings, consent ledger, counters, tombstones, audit log',
+    sql: `
+      CREATE TABLE privacy_settings (
+        workspace_id text COLLATE "C" PRIMARY KEY,
+        settings json,
+        secret text,
+        updated_at bigint NOT NULL
+      );
+      CREATE TABLE consents (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        message_id text COLLATE "C" NOT NULL,
+        purposes json NOT NULL,
+        channel text NOT NULL,
+        wording_version text,
+        wording_hash text COLLATE "C",
+        evidence json NOT NULL,
+        request json NOT NULL,
+        at bigint NOT NULL,
+        received_at bigint NOT NULL
+      );
+      CREATE INDEX consents_profile ON consents(profile_id, seq);
+      CREATE TABLE consent_wordings (
+        workspace_id text COLLATE "C" NOT NULL,
+        hash text COLLATE "C" NOT NULL,
+        version text NOT NULL,
+        text text,
+        first_seen_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, hash)
+      );
+      CREATE TABLE privacy_counters (
+        workspace_id text COLLATE "C" NOT NULL,
+        day date NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        name text COLLATE "C" NOT NULL,
+        count bigint NOT NULL,
+        PRIMARY KEY (workspace_id, day, kind, name)
+      );
+      CREATE TABLE tombstones (
+        workspace_id text COLLATE "C" NOT NULL,
+        hash text COLLATE "C" NOT NULL,
+        erased_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, hash)
+      );
+      CREATE TABLE audit_log (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL,
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        subject text,
+        details json NOT NULL
+      );
+      CREATE INDEX audit_log_workspace ON audit_log(workspace_id, seq DESC);
+      CREATE INDEX events_workspace_ts ON events(workspace_id, ts);
+      CREATE INDEX events_moved ON events(original_profile_id) WHERE original_profile_id <> profile_id;
+      CREATE INDEX events_other_profile ON events((body->'properties'->>'otherProfileId')) WHERE type = 'system';
     `,
   },
 ];

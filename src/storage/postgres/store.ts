@@ -5,19 +5,22 @@
  *
  * `write` runs the work between BEGIN and COMMIT on one pooled connection and re-runs it from the
  * start on a transient conflict (deadlock, serialization failure, unique violation from a
- * concurrent writer), up to MAX_ATTEMPTS times with a short jittered pause. Writes of one process
- * are not serialised here: each gets its own connection, so the database's locks are what keep
- * them apart, the same as between servers.
+ * concurrent writer; transaction.ts). Writes of one process are not serialised here: each gets its
+ * own connection, so the database's locks are what keep them apart, the same as between servers.
+ * `close` waits for the writes, privacy operations and VACUUM runs (vacuum.ts) under way.
  */
+import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { Store, WriteTx } from '../../ports/store.js';
+import { assertNotNewer } from '../migration-status.js';
 import type { OpenedStore } from '../opened-store.js';
-import { createPool, describeUrl, isTransientConflict, type Pool } from './database.js';
-import { assertCurrent, assertNotNewer, migrateDatabase, migrationStatus } from './migrate.js';
+import { createPool, describeUrl } from './database.js';
+import { assertCurrent, migrateDatabase, migrationStatus } from './migrate.js';
+import { createPostgresPrivacyStore } from './privacy-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
+import { inTransaction } from './transaction.js';
+import { createVacuumScheduler } from './vacuum.js';
 import { createPostgresWorkspaceStore } from './workspace-store.js';
 import { createPostgresWriteTx } from './write-tx.js';
-
-const MAX_ATTEMPTS = 8;
 
 export interface PostgresStoreOptions {
   url: string;
@@ -26,6 +29,8 @@ export interface PostgresStoreOptions {
   /** Connections at most (default 10). */
   poolSize?: number;
   now?: () => number;
+  /** A background task failed (a VACUUM after erasure); default: a process warning. */
+  onBackgroundError?: (error: Error) => void;
 }
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<OpenedStore> {
@@ -43,56 +48,49 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end();
     throw error;
   }
-  const writes = new Set<Promise<unknown>>();
+  const now = options.now ?? Date.now;
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(run: Promise<T>): Promise<T> => {
+    pending.add(run);
+    void run.catch(() => undefined).finally(() => pending.delete(run));
+    return run;
+  };
+  const onBackgroundError = options.onBackgroundError
+    ?? ((error: Error) => process.emitWarning(`VACUUM after erasure failed: ${error.message}`, { code: 'TESSERA_VACUUM' }));
+  const vacuum = createVacuumScheduler(pool, onBackgroundError);
   const store: OpenedStore = {
     kind: 'postgres',
     workspaces: createPostgresWorkspaceStore(pool),
     profiles: createPostgresProfileQueries(pool),
+    privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum }), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-      const run = writeWithRetry(pool, work);
-      writes.add(run);
-      void run.catch(() => undefined).finally(() => writes.delete(run));
-      return run;
+      return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },
     async ping() {
       await assertCurrent(pool);
     },
     migrationStatus: () => migrationStatus(pool),
     async close() {
-      await Promise.allSettled([...writes]);
+      await Promise.allSettled([...pending]);
+      await vacuum.idle();
       await pool.end();
     },
   };
   return store satisfies Store;
 }
 
-async function writeWithRetry<T>(pool: Pool, work: (tx: WriteTx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await transaction(pool, work);
-    } catch (error) {
-      if (!isTransientConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
-    }
-  }
-}
-
-async function transaction<T>(pool: Pool, work: (tx: WriteTx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(createPostgresWriteTx(client));
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      broken = rollbackError as Error;
-    }
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+/** The privacy store with every operation tracked, so that close waits for it. */
+function tracked(privacy: PrivacyStore, track: <T>(run: Promise<T>) => Promise<T>): PrivacyStore {
+  return {
+    getSettings: (...args) => track(privacy.getSettings(...args)),
+    putSettings: (...args) => track(privacy.putSettings(...args)),
+    secret: (...args) => track(privacy.secret(...args)),
+    consents: (...args) => track(privacy.consents(...args)),
+    counters: (...args) => track(privacy.counters(...args)),
+    audit: (...args) => track(privacy.audit(...args)),
+    auditLog: (...args) => track(privacy.auditLog(...args)),
+    erase: (...args) => track(privacy.erase(...args)),
+    purgeEvents: (...args) => track(privacy.purgeEvents(...args)),
+    redactMergeSnapshots: (...args) => track(privacy.redactMergeSnapshots(...args)),
+  };
 }

@@ -1,4 +1,8 @@
-/** Workspaces and their API keys in PostgreSQL. */
+/**
+ * Workspaces and their API keys in PostgreSQL. `create` and `addKey` are `ON CONFLICT DO NOTHING`:
+ * a concurrent insert of the same row waits for the other transaction and then writes nothing, so
+ * two servers seeding one database both succeed.
+ */
 import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../../core/workspaces/workspace.js';
 import type { WorkspaceStore } from '../../ports/store.js';
 import type { Queryable } from './database.js';
@@ -15,7 +19,8 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({ id: r.id, name: r.name, c
 export function createPostgresWorkspaceStore(db: Queryable): WorkspaceStore {
   return {
     async create(w) {
-      await db.query('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)', [w.id, w.name, w.createdAt]);
+      const result = await db.query('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [w.id, w.name, w.createdAt]);
+      return result.rowCount === 1;
     },
     async get(id) {
       const { rows } = await db.query<WorkspaceRow>('SELECT * FROM workspaces WHERE id = $1', [id]);
@@ -25,8 +30,9 @@ export function createPostgresWorkspaceStore(db: Queryable): WorkspaceStore {
       return (await db.query<WorkspaceRow>('SELECT * FROM workspaces ORDER BY created_at, id')).rows.map(toWorkspace);
     },
     async addKey(k) {
-      await db.query('INSERT INTO api_keys (id, workspace_id, kind, hash, prefix, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      const result = await db.query('INSERT INTO api_keys (id, workspace_id, kind, hash, prefix, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
         [k.id, k.workspaceId, k.kind, k.hash, k.prefix, k.createdAt, k.revokedAt]);
+      return result.rowCount === 1;
     },
     async findKey(kind, hash) {
       const { rows } = await db.query<KeyRow>({ name: 'tessera_find_key', text: 'SELECT * FROM api_keys WHERE kind = $1 AND hash = $2 AND revoked_at IS NULL', values: [kind, hash] });

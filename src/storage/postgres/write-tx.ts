@@ -13,6 +13,8 @@
  *   (multi-granularity locking), so both kinds exclude each other correctly.
  * - `loadProfiles` locks the profile rows (FOR UPDATE), so two transactions updating one profile
  *   take turns and the second reads the first's result.
+ * - An erasure (erase-profile.ts) takes the workspace lock in exclusive mode: it waits for the
+ *   batches of the workspace under way, and the batches after it wait for it.
  * - What is left (another server inserting the same message id, rare lock-order deadlocks) ends in
  *   a unique violation or deadlock error, and the store re-runs the whole work (store.ts).
  */
@@ -47,6 +49,10 @@ export const EXISTING_MESSAGES_SQL = `SELECT m.id AS message_id FROM unnest($2::
 
 export const OWNERS_SQL = `SELECT k.kind, k.value, o.profile_id FROM unnest($2::text[], $3::text[]) AS k(kind, value)
   CROSS JOIN LATERAL (SELECT i.profile_id FROM identities i WHERE i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value LIMIT 1) AS o`;
+
+/** Which tombstone hashes exist: one probe of the primary key per hash (see above). */
+export const TOMBSTONES_SQL = `SELECT t.hash FROM unnest($2::text[]) AS t(hash)
+  CROSS JOIN LATERAL (SELECT 1 FROM tombstones s WHERE s.workspace_id = $1 AND s.hash = t.hash LIMIT 1) AS stored`;
 
 export function createPostgresWriteTx(db: Queryable): WriteTx {
   /** Search entries of the profiles as loaded, so that apply rewrites only the changed ones. */
@@ -104,6 +110,13 @@ export function createPostgresWriteTx(db: Queryable): WriteTx {
         values: [workspaceId, profileIds],
       });
       return rows.map((r): TrackedEvent => eventFromColumns(r));
+    },
+
+    async findTombstones(workspaceId, hashes) {
+      if (hashes.length === 0) return new Set();
+      const asked = new Map(hashes.map((h) => [text(h), h]));
+      const { rows } = await db.query<{ hash: string }>({ name: 'tessera_find_tombstones', text: TOMBSTONES_SQL, values: [workspaceId, [...asked.keys()]] });
+      return new Set(rows.map((r) => asked.get(r.hash) ?? r.hash));
     },
 
     apply(c: ChangeSet) {

@@ -4,7 +4,9 @@
  */
 import type { Database } from './database.js';
 import { migrations } from './migrations.js';
-import type { MigrationStatus } from '../migration-status.js';
+import { assertNotNewer, type MigrationStatus } from '../migration-status.js';
+
+// Shared by both stores; re-exported for store.ts, which imports it from here.
 
 export function migrationStatus(db: Database.Database): MigrationStatus {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -30,11 +32,4 @@ export function migrateDatabase(db: Database.Database, now: () => number): Migra
   });
   run.immediate();
   return migrationStatus(db);
-}
-
-export function assertNotNewer(status: MigrationStatus): void {
-  const newest = Math.max(0, ...status.applied.map((a) => a.version));
-  if (newest > status.codeVersion) {
-    throw new Error(`The database has schema version ${newest}, newer than this Tessera knows (${status.codeVersion}). Upgrade Tessera before starting it on this database.`);
-  }
 }

@@ -1,4 +1,7 @@
-/** Workspaces and their API keys in SQLite. */
+/**
+ * Workspaces and their API keys in SQLite. `create` and `addKey` are `ON CONFLICT DO NOTHING`
+ * (uniqueness only: unlike INSERT OR IGNORE, a NOT NULL or CHECK violation still fails).
+ */
 import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../../core/workspaces/workspace.js';
 import type { WorkspaceStore } from '../../ports/store.js';
 import type { Database } from './database.js';
@@ -10,19 +13,19 @@ const toWorkspace = (r: { id: string; name: string; created_at: number }): Works
 
 export function createSqliteWorkspaceStore(db: Database.Database): WorkspaceStore {
   const s = {
-    create: db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)'),
+    create: db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     get: db.prepare('SELECT * FROM workspaces WHERE id = ?'),
     list: db.prepare('SELECT * FROM workspaces ORDER BY created_at, id'),
-    addKey: db.prepare('INSERT INTO api_keys (id, workspace_id, kind, hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    addKey: db.prepare('INSERT INTO api_keys (id, workspace_id, kind, hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     findKey: db.prepare('SELECT * FROM api_keys WHERE kind = ? AND hash = ? AND revoked_at IS NULL'),
     listKeys: db.prepare('SELECT * FROM api_keys WHERE workspace_id = ? ORDER BY created_at, id'),
     revoke: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL'),
   };
   return {
-    async create(w) { s.create.run(w.id, w.name, w.createdAt); },
+    async create(w) { return s.create.run(w.id, w.name, w.createdAt).changes > 0; },
     async get(id) { const r = s.get.get(id) as Parameters<typeof toWorkspace>[0] | undefined; return r ? toWorkspace(r) : null; },
     async list() { return (s.list.all() as Array<Parameters<typeof toWorkspace>[0]>).map(toWorkspace); },
-    async addKey(k) { s.addKey.run(k.id, k.workspaceId, k.kind, k.hash, k.prefix, k.createdAt, k.revokedAt); },
+    async addKey(k) { return s.addKey.run(k.id, k.workspaceId, k.kind, k.hash, k.prefix, k.createdAt, k.revokedAt).changes > 0; },
     async findKey(kind, hash) { const r = s.findKey.get(kind, hash) as KeyRow | undefined; return r ? toKey(r) : null; },
     async listKeys(workspaceId) { return (s.listKeys.all(workspaceId) as KeyRow[]).map(toKey); },
     async revokeKey(workspaceId, keyId, at) { return s.revoke.run(at, workspaceId, keyId).changes > 0; },
