@@ -43,7 +43,7 @@ function printKeys(workspaceId: string, writeKey: string, adminKey: string, writ
     `Created workspace "${workspaceId}". Its keys are shown this once; they are stored only as hashes.`,
     `  write key (public, for trackers and SDKs): ${writeGiven ? '(the configured TESSERA_WRITE_KEY)' : writeKey}`,
     `  admin key (secret, for the profile API):   ${adminGiven ? '(the configured TESSERA_ADMIN_KEY)' : adminKey}`,
-    'Lost them? `tessera keys create --kind admin` adds a new key.',
+    'Lost them? `npm run tessera -- keys create --kind admin` adds a new key.',
     '',
   ].join('\n') + '\n');
 }
