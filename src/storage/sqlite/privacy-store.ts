@@ -13,6 +13,9 @@ import type { Database } from './database.js';
 interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
 interface AuditRow { seq: number; workspace_id: string; at: number; actor: string; action: string; subject: string | null; details: string }
 
+/** For a short synchronous pause (Atomics.wait needs a shared buffer). */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>, onErase: () => void): PrivacyStore {
   const r = {
     settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
@@ -91,7 +94,12 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       const report = run.immediate();
       onErase();
       // The WAL still holds the erased pages until a checkpoint copies them over; truncate it now.
-      writer.pragma('wal_checkpoint(TRUNCATE)');
+      // The background checkpointer may hold the checkpoint lock for a moment: try again briefly.
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const [result] = writer.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        if (!result || result.busy === 0) break;
+        Atomics.wait(PAUSE, 0, 0, 10);
+      }
       return report;
     }),
     redactMergeSnapshots: (workspaceId, expired) => exclusive(() => {

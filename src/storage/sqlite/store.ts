@@ -9,6 +9,7 @@ import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports
 import { createSqlitePrivacyStore } from './privacy-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
+import { startCheckpointer } from './checkpointer.js';
 import type { MigrationStatus } from '../migration-status.js';
 import { openDatabase, type SqliteSync } from './database.js';
 import { assertNotNewer } from '../migration-status.js';
@@ -37,6 +38,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   else assertNotNewer(migrationStatus(writer));
   const reader = openDatabase(options.file);
   const walSync = options.sync === 'full' && options.file !== ':memory:' ? createWalSync(`${options.file}-wal`) : null;
+  // Checkpoints run in a worker thread, not inside the COMMIT of an ingest transaction.
+  writer.pragma('wal_autocheckpoint = 0');
+  const checkpointer = options.file !== ':memory:' ? startCheckpointer(options.file) : null;
   // Statements are prepared on first use: `tessera migrate --status` opens a store whose tables
   // may not exist yet.
   let tx: WriteTx | undefined;
@@ -103,6 +107,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async close() {
       await queue;
       if (walSync) { await walSync.durable(); walSync.close(); }
+      await checkpointer?.close();
       reader.close();
       writer.close();
     },
