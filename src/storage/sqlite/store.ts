@@ -18,6 +18,9 @@ import { createSqliteProfileQueries } from './profile-queries.js';
 import { createSqliteWriteTx, prepareWriteStatements } from './write-tx.js';
 import { createSqliteWorkspaceStore } from './workspace-store.js';
 
+/** Commits between the writer's own catch-up checkpoints (see `write`). */
+const CATCH_UP_EVERY = 4;
+
 export interface SqliteStoreOptions {
   file: string;
   sync: SqliteSync;
@@ -40,6 +43,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const walSync = options.sync === 'full' && options.file !== ':memory:' ? createWalSync(`${options.file}-wal`) : null;
   // Checkpoints run in a worker thread, not inside the COMMIT of an ingest transaction.
   writer.pragma('wal_autocheckpoint = 0');
+  // When the WAL restarts, its file shrinks back to this size (else it keeps its largest size).
+  writer.pragma('journal_size_limit = 67108864');
   const checkpointer = options.file !== ':memory:' ? startCheckpointer(options.file) : null;
   // Statements are prepared on first use: `tessera migrate --status` opens a store whose tables
   // may not exist yet.
@@ -61,6 +66,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (walSync) await walSync.durable();
     return result;
   };
+  const catchUp = writer.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  let commits = 0;
   const begin = writer.prepare('BEGIN IMMEDIATE');
   const commit = writer.prepare('COMMIT');
   const rollback = writer.prepare('ROLLBACK');
@@ -78,6 +85,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const result = await work((tx ??= createSqliteWriteTx(prepareWriteStatements(writer), cache)));
       commit.run();
       cache.commit();
+      // Under continuous writes the background checkpoint never catches up with the end of the
+      // WAL, and SQLite restarts the WAL only once it has: so now and then the writer checkpoints
+      // the few frames written since the worker's last pass, between transactions.
+      if (++commits % CATCH_UP_EVERY === 0) catchUp.get();
       return result;
     } catch (error) {
       if (writer.inTransaction) rollback.run();
