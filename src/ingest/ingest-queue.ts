@@ -1,10 +1,12 @@
 /**
  * Group commit. Requests submit validated events and wait; the queue writes whatever has
  * accumulated in one transaction and then answers every waiting request. An event is acknowledged
- * only after the transaction holding it has committed, so a 2xx answer means it is stored.
+ * only after the transaction holding it has committed and the commit is on disk (the store's
+ * `write` resolves then), so a 2xx answer means it is stored.
  *
- * Batching adapts to load: one flush is scheduled per turn of the event loop, and while a flush is
- * in progress new submissions collect for the next one. When more than `maxPendingEvents` wait,
+ * Batching adapts to load: a flush starts in the turn of the event loop after a submission, and
+ * while `maxInFlight` flushes are under way (committing, or waiting for their commit to reach the
+ * disk) new submissions collect for the next one. When more than `maxPendingEvents` wait,
  * submissions are refused as `overloaded` (HTTP 429 with Retry-After) instead of queueing without
  * bound. A failed flush is retried submission by submission, so one bad request cannot fail others.
  */

@@ -49,8 +49,12 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyRouteDe
       if (!DAY.test(value)) throw new TesseraError('invalid_query', { issues: [{ field, reason: 'must be a day, YYYY-MM-DD' }] });
     }
     const counters = await deps.store.privacy.counters(workspaceId, from, to);
-    const totals: Record<string, Record<string, number>> = {};
-    for (const c of counters) (totals[c.kind] ??= {})[c.name] = ((totals[c.kind] ??= {})[c.name] ?? 0) + c.count;
+    // Null prototypes: names come from clients' events and traits.
+    const totals: Record<string, Record<string, number>> = Object.create(null) as Record<string, Record<string, number>>;
+    for (const c of counters) {
+      const byName = (totals[c.kind] ??= Object.create(null) as Record<string, number>);
+      byName[c.name] = (byName[c.name] ?? 0) + c.count;
+    }
     return {
       from, to,
       explanation: {
