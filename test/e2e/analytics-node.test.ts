@@ -4,19 +4,13 @@
  * with every identity merged.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { Analytics } from '@segment/analytics-node';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { serverForTests } from '../support/server-process.js';
 import type { Json } from '../http/api-helpers.js';
-import { ADMIN_KEY, tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
+import { ADMIN_KEY, WRITE_KEY } from '../support/tessera-under-test.js';
 
-let server: ServerProcess;
-const dir = tempDir('tessera-e2e-node-');
-before(async () => { server = await startServerProcess({ dataDir: dir.path }); });
-after(async () => {
-  await server.stop();
-  dir.remove();
-});
+const server = serverForTests('tessera-e2e-node-');
 
 async function admin(path: string): Promise<Json> {
   const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });

@@ -4,18 +4,12 @@
  * profile — however the server interleaves the requests.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { it } from 'node:test';
+import { serverForTests } from '../support/server-process.js';
 import type { Json } from '../http/api-helpers.js';
-import { ADMIN_KEY, basicAuth, tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
+import { ADMIN_KEY, basicAuth, WRITE_KEY } from '../support/tessera-under-test.js';
 
-let server: ServerProcess;
-const dir = tempDir('tessera-e2e-race-');
-before(async () => { server = await startServerProcess({ dataDir: dir.path }); });
-after(async () => {
-  await server.stop();
-  dir.remove();
-});
+const server = serverForTests('tessera-e2e-race-');
 
 async function collect(path: string, body: object): Promise<number> {
   const res = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: basicAuth(WRITE_KEY) } });

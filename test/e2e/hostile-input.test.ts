@@ -6,17 +6,11 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { after, before, it } from 'node:test';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { basicAuth, tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
+import { it } from 'node:test';
+import { serverForTests } from '../support/server-process.js';
+import { basicAuth, WRITE_KEY } from '../support/tessera-under-test.js';
 
-let server: ServerProcess;
-const dir = tempDir('tessera-e2e-hostile-');
-before(async () => { server = await startServerProcess({ dataDir: dir.path }); });
-after(async () => {
-  await server.stop();
-  dir.remove();
-});
+const server = serverForTests('tessera-e2e-hostile-');
 
 const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
   fetch(`${server.url}/v1/track`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', authorization: basicAuth(WRITE_KEY), ...headers } });

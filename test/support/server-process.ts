@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ADMIN_KEY, WRITE_KEY } from './tessera-under-test.js';
+import { after, before } from 'node:test';
+import { ADMIN_KEY, tempDir, WRITE_KEY } from './tessera-under-test.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -63,5 +64,31 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
+  };
+}
+
+/**
+ * One real server for a test file: started before its tests on a fresh data folder, stopped (and
+ * the folder removed) after them. The returned view reads the running process, so it can be
+ * declared at the top of the file.
+ */
+export function serverForTests(prefix: string): ServerProcess {
+  const dir = tempDir(prefix);
+  let running: ServerProcess | undefined;
+  const current = (): ServerProcess => {
+    if (!running) throw new Error('the server is not started yet: use it inside a test');
+    return running;
+  };
+  before(async () => { running = await startServerProcess({ dataDir: dir.path }); });
+  after(async () => {
+    await running?.stop();
+    dir.remove();
+  });
+  return {
+    get url() { return current().url; },
+    get port() { return current().port; },
+    get child() { return current().child; },
+    output: () => current().output(),
+    stop: (signal) => current().stop(signal),
   };
 }
