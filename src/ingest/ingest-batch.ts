@@ -9,6 +9,7 @@ import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { PrivacyCounter } from '../ports/privacy-store.js';
 import type { WriteTx } from '../ports/store.js';
 import type { PrivacyContext } from '../privacy/privacy-context.js';
+import type { ProfileChange } from '../core/profiles/profile-change.js';
 
 export interface AssignedEvent {
   event: TrackedEvent;
@@ -32,6 +33,8 @@ export class IngestBatch {
   readonly consents: ConsentRecord[] = [];
   /** Tombstone hashes of erased people's identifiers met in this batch. */
   readonly tombstones = new Set<string>();
+  /** Segment entries/exits and lifecycle moves caused by this batch (timeline entries and webhooks). */
+  readonly changes: ProfileChange[] = [];
   private readonly counters = new Map<string, PrivacyCounter>();
 
   constructor(
