@@ -7,6 +7,8 @@ import type { JsonObject } from '../events/event.js';
 import type { EpochMs } from '../time.js';
 import { emptyBehaviour, type Behaviour } from './behaviour.js';
 import type { ConsentState } from '../privacy/consent.js';
+import type { ProfileScores } from '../scoring/scores.js';
+import type { ProfileLifecycle } from '../lifecycle/lifecycle.js';
 
 export interface TraitMeta {
   /** What set it: `identify`, `track:Form Submitted`, `context.traits`, later `form:<id>` … */
@@ -36,6 +38,10 @@ export interface Profile {
   mergeRefusals: Record<string, { reason: string; count: number; firstAt: EpochMs; lastAt: EpochMs }>;
   /** Current consent per purpose; the ledger (ConsentRecord) proves how it came to be. */
   consent: ConsentState;
+  /** Engagement and fit scores with their breakdown; absent until the profile is first scored. */
+  scores?: ProfileScores;
+  /** Current lifecycle stage and its history; absent until the profile enters a stage. */
+  lifecycle?: ProfileLifecycle;
 }
 
 export function newProfile(id: string, workspaceId: string, at: EpochMs): Profile {

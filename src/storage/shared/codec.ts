@@ -11,10 +11,15 @@ export interface ProfileState {
   behaviour: Profile['behaviour'];
   mergeRefusals: Profile['mergeRefusals'];
   consent: Profile['consent'];
+  scores?: Profile['scores'];
+  lifecycle?: Profile['lifecycle'];
 }
 
 export function profileState(p: Profile): ProfileState {
-  return { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals, consent: p.consent };
+  const state: ProfileState = { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals, consent: p.consent };
+  if (p.scores) state.scores = p.scores;
+  if (p.lifecycle) state.lifecycle = p.lifecycle;
+  return state;
 }
 
 export interface ProfileColumns {
@@ -38,6 +43,8 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     identities,
     mergeRefusals: row.state.mergeRefusals ?? {},
     consent: row.state.consent ?? {},
+    ...(row.state.scores ? { scores: row.state.scores } : {}),
+    ...(row.state.lifecycle ? { lifecycle: row.state.lifecycle } : {}),
   };
 }
 
