@@ -9,6 +9,8 @@ import { emptyBehaviour, type Behaviour } from './behaviour.js';
 import type { ConsentState } from '../privacy/consent.js';
 import type { ProfileScores } from '../scoring/scores.js';
 import type { ProfileLifecycle } from '../lifecycle/lifecycle.js';
+import type { ProfileSegments } from '../segments/segment.js';
+import type { ComputedTraitValue } from '../computed-traits/aggregate.js';
 
 export interface TraitMeta {
   /** What set it: `identify`, `track:Form Submitted`, `context.traits`, later `form:<id>` … */
@@ -42,6 +44,10 @@ export interface Profile {
   scores?: ProfileScores;
   /** Current lifecycle stage and its history; absent until the profile enters a stage. */
   lifecycle?: ProfileLifecycle;
+  /** Computed trait key → current value and the state it is derived from; absent until one is defined. */
+  computed?: Record<string, ComputedTraitValue>;
+  /** Current segment memberships (since, reason) and the event trackers segment conditions read. */
+  segments?: ProfileSegments;
 }
 
 export function newProfile(id: string, workspaceId: string, at: EpochMs): Profile {

@@ -13,12 +13,16 @@ export interface ProfileState {
   consent: Profile['consent'];
   scores?: Profile['scores'];
   lifecycle?: Profile['lifecycle'];
+  computed?: Profile['computed'];
+  segments?: Profile['segments'];
 }
 
 export function profileState(p: Profile): ProfileState {
   const state: ProfileState = { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals, consent: p.consent };
   if (p.scores) state.scores = p.scores;
   if (p.lifecycle) state.lifecycle = p.lifecycle;
+  if (p.computed) state.computed = p.computed;
+  if (p.segments) state.segments = p.segments;
   return state;
 }
 
@@ -45,6 +49,8 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     consent: row.state.consent ?? {},
     ...(row.state.scores ? { scores: row.state.scores } : {}),
     ...(row.state.lifecycle ? { lifecycle: row.state.lifecycle } : {}),
+    ...(row.state.computed ? { computed: row.state.computed } : {}),
+    ...(row.state.segments ? { segments: row.state.segments } : {}),
   };
 }
 

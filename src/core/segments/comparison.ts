@@ -1,0 +1,119 @@
+/**
+ * Comparisons of one value, shared by trait, property and computed-trait conditions.
+ *
+ * - equals / not_equals: strings compare case-insensitively (a marketer's "CTO" is "cto"); other
+ *   values strictly. A list value equals when one of its items does.
+ * - in: equals one of `values`. contains: a string containing `value` (case-insensitive), or a list
+ *   holding it. exists / not_exists: present and not null.
+ * - gt, gte, lt, lte, between (inclusive): numbers; a numeric string counts as its number.
+ * - before / after (an ISO date or time): dates, from ISO strings or epoch ms.
+ * - within_last / not_within_last (a duration such as "30d"): a date relative to now; these are the
+ *   only comparisons whose answer changes with time alone (see `comparisonChangesAt`).
+ */
+import { parseTime, type EpochMs } from '../time.js';
+import { describeDuration, parseDuration } from './duration.js';
+
+export const COMPARISON_OPS = [
+  'equals', 'not_equals', 'in', 'contains', 'exists', 'not_exists',
+  'gt', 'gte', 'lt', 'lte', 'between', 'before', 'after', 'within_last', 'not_within_last',
+] as const;
+export type ComparisonOp = (typeof COMPARISON_OPS)[number];
+
+export interface Comparison {
+  op: ComparisonOp;
+  /** equals, not_equals, contains, gt…lte, before, after (an ISO time), within_last (a duration). */
+  value?: unknown;
+  /** in. */
+  values?: unknown[];
+  /** between. */
+  min?: number;
+  max?: number;
+}
+
+const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
+const same = (a: unknown, b: unknown) => lower(a) === lower(b);
+
+function num(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+const time = (v: unknown): EpochMs | undefined => parseTime(v);
+
+/** Whether `actual` satisfies the comparison at time `now`. */
+export function compare(actual: unknown, c: Comparison, now: EpochMs): boolean {
+  const present = actual !== undefined && actual !== null;
+  switch (c.op) {
+    case 'exists': return present;
+    case 'not_exists': return !present;
+    case 'equals': return Array.isArray(actual) ? actual.some((a) => same(a, c.value)) : same(actual, c.value);
+    case 'not_equals': return !compare(actual, { op: 'equals', value: c.value }, now);
+    case 'in': return (c.values ?? []).some((v) => compare(actual, { op: 'equals', value: v }, now));
+    case 'contains':
+      if (typeof actual === 'string' && typeof c.value === 'string') return actual.toLowerCase().includes(c.value.toLowerCase());
+      return Array.isArray(actual) && actual.some((a) => same(a, c.value));
+    case 'gt': case 'gte': case 'lt': case 'lte': {
+      const a = num(actual);
+      const b = num(c.value);
+      if (a === undefined || b === undefined) return false;
+      return c.op === 'gt' ? a > b : c.op === 'gte' ? a >= b : c.op === 'lt' ? a < b : a <= b;
+    }
+    case 'between': {
+      const a = num(actual);
+      return a !== undefined && a >= (c.min ?? -Infinity) && a <= (c.max ?? Infinity);
+    }
+    case 'before': case 'after': {
+      const a = time(actual);
+      const b = time(c.value);
+      if (a === undefined || b === undefined) return false;
+      return c.op === 'before' ? a < b : a > b;
+    }
+    case 'within_last': case 'not_within_last': {
+      const a = time(actual);
+      const w = parseDuration(c.value);
+      if (a === undefined || w === undefined) return false;
+      const within = a >= now - w && a <= now;
+      return c.op === 'within_last' ? within : !within;
+    }
+  }
+}
+
+/**
+ * The next moment after `now` when the comparison's answer for `actual` can change by time alone,
+ * or null. Only the relative date comparisons move: a date leaves "within the last 30 days" 30 days
+ * after it, and a future date enters it when it is reached.
+ */
+export function comparisonChangesAt(actual: unknown, c: Comparison, now: EpochMs): EpochMs | null {
+  if (c.op !== 'within_last' && c.op !== 'not_within_last') return null;
+  const a = time(actual);
+  const w = parseDuration(c.value);
+  if (a === undefined || w === undefined) return null;
+  if (a > now) return a;
+  return a + w >= now ? a + w + 1 : null;
+}
+
+/** Readable form: `= "CTO"`, `in ("a", "b")`, `between 10 and 20`, `within the last 30 days`. */
+export function describeComparison(c: Comparison): string {
+  const show = (v: unknown) => JSON.stringify(v);
+  switch (c.op) {
+    case 'exists': return 'is set';
+    case 'not_exists': return 'is not set';
+    case 'equals': return `= ${show(c.value)}`;
+    case 'not_equals': return `≠ ${show(c.value)}`;
+    case 'in': return `in (${(c.values ?? []).map(show).join(', ')})`;
+    case 'contains': return `contains ${show(c.value)}`;
+    case 'gt': return `> ${show(c.value)}`;
+    case 'gte': return `≥ ${show(c.value)}`;
+    case 'lt': return `< ${show(c.value)}`;
+    case 'lte': return `≤ ${show(c.value)}`;
+    case 'between': return `between ${c.min ?? '-∞'} and ${c.max ?? '∞'}`;
+    case 'before': return `before ${String(c.value)}`;
+    case 'after': return `after ${String(c.value)}`;
+    case 'within_last': return `within the last ${describeDuration(String(c.value))}`;
+    case 'not_within_last': return `not within the last ${describeDuration(String(c.value))}`;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Which events an event condition or a computed trait looks at, and the small per-profile state
+ * kept for each distinct event spec (a "tracker"), updated incrementally on every event.
+ *
+ * A tracker keeps the total count and two bounded lists of timestamps: the most recent ones and the
+ * oldest ones. That is exact for the counted conditions:
+ * - "at least N within W" holds iff the N-th most recent timestamp lies in the window; "at most N
+ *   within W" iff the (N+1)-th does not: the N+1 most recent timestamps suffice.
+ * - "before W" conditions count events older than now − W: the N+1 oldest timestamps suffice.
+ * - Without a window the total count answers.
+ * The lengths kept are the largest any condition of the workspace needs (`TrackerNeeds`). Sequences
+ * (A then B) look at up to SEQUENCE_KEEP timestamps per step: exact unless a person repeats a step
+ * more often than that inside the window.
+ */
+import type { TrackedEvent } from '../events/event.js';
+export { isMachineEvent } from '../events/machine-event.js';
+import { pageInfo } from '../profiles/page-info.js';
+import type { EpochMs } from '../time.js';
+import { compare } from './comparison.js';
+import type { EventSpec, PropertyFilter } from './condition.js';
+
+export const SEQUENCE_KEEP = 20;
+/** No condition may ask for more than this many events (bounds the state per profile). */
+export const MAX_COUNT = 1000;
+
+export interface TrackerState {
+  /** Matching events ever (since tracking began, or since the last replay). */
+  n: number;
+  /** The most recent timestamps, ascending. */
+  recent: EpochMs[];
+  /** The oldest timestamps, ascending. */
+  oldest: EpochMs[];
+}
+
+export interface TrackerNeeds {
+  spec: EventSpec;
+  keepRecent: number;
+  keepOldest: number;
+}
+
+export function emptyTracker(): TrackerState {
+  return { n: 0, recent: [], oldest: [] };
+}
+
+/** Canonical key of an event spec: equal specs share one tracker. */
+export function trackerKey(spec: EventSpec): string {
+  const where = (spec.where ?? []).map((f) => canonical(f)).sort();
+  return JSON.stringify([spec.type ?? 'track', spec.name ?? null, where]);
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** Whether the event matches the spec (names compare case-insensitively; system entries never match). */
+export function matchesSpec(e: TrackedEvent, spec: EventSpec, now: EpochMs): boolean {
+  const type = spec.type ?? 'track';
+  if (e.type !== type) return false;
+  if (spec.name !== undefined && (e.name ?? '').toLowerCase() !== spec.name.toLowerCase()) return false;
+  if (!spec.where || spec.where.length === 0) return true;
+  const page = type === 'page' || type === 'screen' ? pageInfo(e) : null;
+  return spec.where.every((f) => compare(propertyOf(e, f, page), f, now));
+}
+
+function propertyOf(e: TrackedEvent, f: PropertyFilter, page: ReturnType<typeof pageInfo>): unknown {
+  if (page && (f.property === 'url' || f.property === 'path' || f.property === 'category' || f.property === 'title')) {
+    const fromPage = page[f.property];
+    if (fromPage !== null) return fromPage;
+  }
+  return propertyAt(e.properties, f.property);
+}
+
+/** A value by dotted path; own properties only. */
+export function propertyAt(object: Record<string, unknown>, path: string): unknown {
+  let current: unknown = object;
+  for (const part of path.split('.')) {
+    if (!current || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** Folds one matching event's time into the tracker (mutates it). Late events land in order. */
+export function recordMatch(state: TrackerState, at: EpochMs, needs: Pick<TrackerNeeds, 'keepRecent' | 'keepOldest'>): void {
+  state.n++;
+  insertSorted(state.recent, at);
+  if (state.recent.length > needs.keepRecent) state.recent.splice(0, state.recent.length - needs.keepRecent);
+  insertSorted(state.oldest, at);
+  if (state.oldest.length > needs.keepOldest) state.oldest.length = needs.keepOldest;
+}
+
+function insertSorted(list: EpochMs[], at: EpochMs): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > at) i--;
+  list.splice(i, 0, at);
+}
+
+/** Matching events at or after `from` (exact while fewer than keepRecent of them are needed). */
+export function countSince(state: TrackerState, from: EpochMs): number {
+  let n = 0;
+  for (let i = state.recent.length - 1; i >= 0 && state.recent[i]! >= from; i--) n++;
+  return n;
+}
+
+/** Matching events before `until` (exact while fewer than keepOldest of them are needed). */
+export function countBefore(state: TrackerState, until: EpochMs): number {
+  let n = 0;
+  for (const t of state.oldest) if (t < until) n++; else break;
+  return n;
+}

@@ -1,0 +1,123 @@
+/**
+ * A segment: a named condition whose members are kept up to date as events arrive and as time
+ * passes. `SegmentDefinitions` is what ingest works with for one workspace: the segments in an
+ * order where every segment comes after the segments it refers to, the computed traits, and the
+ * event trackers every condition and computed trait needs (event-match.ts).
+ */
+import type { ComputedTraitDefinition } from '../computed-traits/computed-trait.js';
+import type { EpochMs } from '../time.js';
+import { emailAsEvent, pageAsEvent, specOf, type Condition, type EventCondition } from './condition.js';
+import { SEQUENCE_KEEP, trackerKey, type TrackerNeeds } from './event-match.js';
+
+export interface Segment {
+  id: string;
+  workspaceId: string;
+  name: string;
+  description: string;
+  condition: Condition;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+/** A membership held by a profile: since when, and why it entered. */
+export interface Membership {
+  since: EpochMs;
+  reason: string;
+}
+
+/** The segment part of a profile's state. */
+export interface ProfileSegments {
+  /** Segment id → current membership. */
+  member: Record<string, Membership>;
+  /** Tracker key → state (event-match.ts). */
+  events: Record<string, import('./event-match.js').TrackerState>;
+}
+
+export interface SegmentDefinitions {
+  segments: Segment[];
+  computed: ComputedTraitDefinition[];
+  /** Tracker key → what to keep. */
+  trackers: ReadonlyMap<string, TrackerNeeds>;
+}
+
+/** Leaves that look at events, each as an event condition. */
+export function eventLeaves(c: Condition, out: Array<{ spec: EventCondition; sequence: boolean }> = []): Array<{ spec: EventCondition; sequence: boolean }> {
+  if ('and' in c) for (const child of c.and) eventLeaves(child, out);
+  else if ('or' in c) for (const child of c.or) eventLeaves(child, out);
+  else if ('not' in c) eventLeaves(c.not, out);
+  else if ('event' in c) out.push({ spec: c.event, sequence: false });
+  else if ('page' in c) out.push({ spec: pageAsEvent(c.page), sequence: false });
+  else if ('email' in c) out.push({ spec: emailAsEvent(c.email), sequence: false });
+  else if ('sequence' in c) for (const step of c.sequence.steps) out.push({ spec: step, sequence: true });
+  return out;
+}
+
+/** Segment ids a condition refers to. */
+export function segmentRefs(c: Condition, out = new Set<string>()): Set<string> {
+  if ('and' in c) for (const child of c.and) segmentRefs(child, out);
+  else if ('or' in c) for (const child of c.or) segmentRefs(child, out);
+  else if ('not' in c) segmentRefs(c.not, out);
+  else if ('segment' in c) out.add(c.segment.id);
+  return out;
+}
+
+/** Tracker keys a condition reads. */
+export function trackerKeysOf(c: Condition): Set<string> {
+  return new Set(eventLeaves(c).map((l) => trackerKey(specOf(l.spec))));
+}
+
+/**
+ * Orders segments so that each follows those it refers to; segments in a reference cycle (which
+ * validation refuses) and their dependants are left out rather than looping.
+ */
+export function orderSegments(segments: readonly Segment[]): Segment[] {
+  const byId = new Map(segments.map((s) => [s.id, s]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const ordered: Segment[] = [];
+  const visit = (s: Segment): boolean => {
+    if (done.has(s.id)) return true;
+    if (visiting.has(s.id)) return false;
+    visiting.add(s.id);
+    for (const ref of segmentRefs(s.condition)) {
+      const target = byId.get(ref);
+      if (target && !visit(target)) return false;
+    }
+    visiting.delete(s.id);
+    done.add(s.id);
+    ordered.push(s);
+    return true;
+  };
+  for (const s of [...segments].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))) visit(s);
+  return ordered;
+}
+
+/** Whether adding `candidate` (new or changed) would close a cycle of segment references. */
+export function closesCycle(candidate: Pick<Segment, 'id' | 'condition'>, others: readonly Segment[]): boolean {
+  const refs = new Map(others.filter((s) => s.id !== candidate.id).map((s) => [s.id, segmentRefs(s.condition)]));
+  refs.set(candidate.id, segmentRefs(candidate.condition));
+  const seen = new Set<string>();
+  const pending = [...(refs.get(candidate.id) ?? [])];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (id === candidate.id) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    pending.push(...(refs.get(id) ?? []));
+  }
+  return false;
+}
+
+export function compileDefinitions(segments: readonly Segment[], computed: readonly ComputedTraitDefinition[]): SegmentDefinitions {
+  const trackers = new Map<string, TrackerNeeds>();
+  const need = (spec: EventCondition, sequence: boolean) => {
+    const key = trackerKey(specOf(spec));
+    const current = trackers.get(key) ?? { spec: specOf(spec), keepRecent: 1, keepOldest: 1 };
+    const count = Math.max(spec.atLeast ?? 1, (spec.atMost ?? -1) + 1, 1);
+    if (sequence) { current.keepRecent = Math.max(current.keepRecent, SEQUENCE_KEEP); current.keepOldest = Math.max(current.keepOldest, SEQUENCE_KEEP); }
+    else if (spec.before) current.keepOldest = Math.max(current.keepOldest, count);
+    else current.keepRecent = Math.max(current.keepRecent, count);
+    trackers.set(key, current);
+  };
+  for (const s of segments) for (const leaf of eventLeaves(s.condition)) need(leaf.spec, leaf.sequence);
+  return { segments: orderSegments(segments), computed: [...computed], trackers };
+}
