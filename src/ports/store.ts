@@ -15,12 +15,14 @@ import type { EpochMs } from '../core/time.js';
 import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/workspace.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { PrivacyCounter, PrivacyStore } from './privacy-store.js';
+import type { SegmentChanges, SegmentStore, SegmentTx } from './segment-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly workspaces: WorkspaceStore;
   readonly profiles: ProfileQueries;
   readonly privacy: PrivacyStore;
+  readonly segments: SegmentStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique
@@ -51,6 +53,8 @@ export interface WriteTx {
   findTombstones(workspaceId: string, hashes: readonly string[]): Promise<Set<string>>;
   /** Writes the outcome of an ingest batch; see ChangeSet for the order of effects. */
   apply(changes: ChangeSet): Promise<void>;
+  /** Segment scheduler claims and history reads (ports/segment-store.ts). */
+  readonly segments: SegmentTx;
 }
 
 /**
@@ -70,6 +74,8 @@ export interface ChangeSet {
   consents: ConsentRecord[];
   /** Added to the per-day privacy counters. */
   counters: PrivacyCounter[];
+  /** Segment memberships and due times, written after the profiles (ports/segment-store.ts). */
+  segments?: SegmentChanges;
 }
 
 export interface EventPage {

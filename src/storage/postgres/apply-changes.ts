@@ -16,6 +16,7 @@ import type { ChangeSet } from '../../ports/store.js';
 import { eventBody, profileState, searchText } from '../shared/codec.js';
 import type { Queryable } from './database.js';
 import { chunks, jsonArray, jsonb, text } from './values.js';
+import { applySegmentChanges } from './segment-store.js';
 
 /** What profile_search holds for a profile: jsonb-safe traits and the search text. */
 export interface SearchEntry {
@@ -55,6 +56,7 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
       });
       if (changed.length > 0) sent.push(writeSearch(db, c.workspaceId, changed, 'upsert'));
     }
+    if (c.segments) sent.push(...applySegmentChanges(db, c.workspaceId, c.segments));
   } catch (error) {
     // Serialising a row failed after some statements went out: let them finish before the rollback.
     await Promise.allSettled(sent);

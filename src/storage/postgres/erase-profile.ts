@@ -20,7 +20,7 @@ import type { Queryable } from './database.js';
 import { WORKSPACE_LOCK_CLASS } from './write-tx.js';
 
 /** Every table an erasure deletes from. */
-export const ERASED_TABLES = ['profiles', 'profile_search', 'identities', 'events', 'merges', 'consents'] as const;
+export const ERASED_TABLES = ['profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due'] as const;
 
 /** The live profile and the profiles merged into it, locked; empty when the profile is not live. */
 export const ERASURE_CHAIN_SQL = `WITH RECURSIVE chain(id) AS (
@@ -40,6 +40,8 @@ export const ERASURE_DELETES = {
   consents: 'DELETE FROM consents WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   search: 'DELETE FROM profile_search WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   profiles: 'DELETE FROM profiles WHERE id = ANY($2::text[]) AND workspace_id = $1',
+  segmentMembers: 'DELETE FROM segment_members WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
+  segmentDue: 'DELETE FROM segment_due WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
 } as const;
 
 type EraseOptions = Parameters<PrivacyStore['erase']>[2];
@@ -63,6 +65,7 @@ export async function eraseProfile(db: Queryable, workspaceId: string, profileId
   const [identities, events, movedEvents, systemEvents, merges, consents, , profiles] = await Promise.all([
     run(ERASURE_DELETES.identities), run(ERASURE_DELETES.events), run(ERASURE_DELETES.movedEvents), run(ERASURE_DELETES.systemEvents),
     run(ERASURE_DELETES.merges), run(ERASURE_DELETES.consents), run(ERASURE_DELETES.search), run(ERASURE_DELETES.profiles),
+    run(ERASURE_DELETES.segmentMembers), run(ERASURE_DELETES.segmentDue),
   ]);
   return { tombstones, identities, events: events + movedEvents + systemEvents, merges, consents, profiles };
 }

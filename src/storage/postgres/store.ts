@@ -16,6 +16,7 @@ import type { OpenedStore } from '../opened-store.js';
 import { createPool, describeUrl } from './database.js';
 import { assertCurrent, migrateDatabase, migrationStatus } from './migrate.js';
 import { createPostgresPrivacyStore } from './privacy-store.js';
+import { createPostgresSegmentStore } from './segment-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -63,6 +64,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     workspaces: createPostgresWorkspaceStore(pool),
     profiles: createPostgresProfileQueries(pool),
     privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum }), track),
+    segments: createPostgresSegmentStore(pool),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

@@ -26,6 +26,7 @@ import { applyChanges, searchEntry, type SearchEntry } from './apply-changes.js'
 import type { Queryable } from './database.js';
 import { loadLiveProfiles } from './profile-rows.js';
 import { text } from './values.js';
+import { createPostgresSegmentTx } from './segment-store.js';
 
 /** Above this many identifiers in one call, the whole workspace is locked instead. */
 export const FINE_LOCK_LIMIT = 200;
@@ -59,6 +60,7 @@ export function createPostgresWriteTx(db: Queryable): WriteTx {
   const searchBefore = new Map<string, SearchEntry>();
 
   return {
+    segments: createPostgresSegmentTx(db),
     async existingMessageIds(workspaceId, messageIds) {
       if (messageIds.length === 0) return new Set();
       const asked = new Map(messageIds.map((id) => [text(id), id]));

@@ -10,6 +10,7 @@ import type { ChangeSet, WriteTx } from '../../ports/store.js';
 import { eventBody, eventFromColumns, profileFromColumns, profileState, searchText, type EventColumns } from '../shared/codec.js';
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
+import { applySegmentChanges, createSqliteSegmentTx, prepareSegmentWrites } from './segment-store.js';
 
 export function prepareWriteStatements(db: Database.Database) {
   return {
@@ -32,6 +33,7 @@ export function prepareWriteStatements(db: Database.Database) {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertWording: db.prepare('INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = coalesce(consent_wordings.text, excluded.text)'),
     addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
+    segments: prepareSegmentWrites(db),
     insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 }
@@ -51,6 +53,7 @@ export function loadProfileRow(s: WriteStatements, workspaceId: string, id: stri
 
 export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): WriteTx {
   return {
+    segments: createSqliteSegmentTx(s.segments),
     async existingMessageIds(workspaceId, ids) {
       const found = new Set<string>();
       for (const id of ids) if (s.messageExists.get(workspaceId, id)) found.add(id);
@@ -122,6 +125,7 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
         s.updateProfile.run(p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p), p.id);
         cache.saved(p);
       }
+      if (c.segments) applySegmentChanges(s.segments, c.workspaceId, c.segments);
     },
   };
 }
