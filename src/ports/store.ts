@@ -15,6 +15,8 @@ import type { EpochMs } from '../core/time.js';
 import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/workspace.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { PrivacyCounter, PrivacyStore } from './privacy-store.js';
+import type { ConfigStore } from './config-store.js';
+import type { WebhookDelivery, WebhookStore } from './webhook-store.js';
 import type { SegmentChanges, SegmentStore, SegmentTx } from './segment-store.js';
 
 export interface Store {
@@ -22,6 +24,9 @@ export interface Store {
   readonly workspaces: WorkspaceStore;
   readonly profiles: ProfileQueries;
   readonly privacy: PrivacyStore;
+  /** Scoring and lifecycle configuration per workspace. */
+  readonly configs: ConfigStore;
+  readonly webhooks: WebhookStore;
   readonly segments: SegmentStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
@@ -74,6 +79,11 @@ export interface ChangeSet {
   consents: ConsentRecord[];
   /** Added to the per-day privacy counters. */
   counters: PrivacyCounter[];
+  /**
+   * Webhook deliveries (the outbox) announcing this batch's profile changes, inserted in the same
+   * transaction as the changes: committed together or not at all.
+   */
+  deliveries?: WebhookDelivery[];
   /** Segment memberships and due times, written after the profiles (ports/segment-store.ts). */
   segments?: SegmentChanges;
 }

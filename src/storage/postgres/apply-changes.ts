@@ -57,6 +57,7 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
       if (changed.length > 0) sent.push(writeSearch(db, c.workspaceId, changed, 'upsert'));
     }
     if (c.segments) sent.push(...applySegmentChanges(db, c.workspaceId, c.segments));
+    for (const part of chunks(c.deliveries ?? [])) sent.push(insertDeliveries(db, c.workspaceId, part));
   } catch (error) {
     // Serialising a row failed after some statements went out: let them finish before the rollback.
     await Promise.allSettled(sent);
@@ -278,3 +279,16 @@ function addCounters(db: Queryable, workspaceId: string, counters: ChangeSet['co
 
 /** Any fixed order keeps two batches from locking shared rows in opposite orders; this is UTF-16 order. */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The outbox rows of the batch's profile changes (ports/webhook-store.ts), pending from the start. */
+function insertDeliveries(db: Queryable, workspaceId: string, rows: NonNullable<ChangeSet['deliveries']>): Promise<unknown> {
+  return db.query({
+    name: 'tessera_insert_deliveries',
+    text: `INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
+      SELECT d.id, $1::text, d.webhook_id, d.profile_id, d.event, d.payload, 'pending', 0, d.next_attempt_at, d.created_at, '[]'::json
+      FROM json_to_recordset($2::json) AS d(id text, webhook_id text, profile_id text, event text, payload text, next_attempt_at bigint, created_at bigint)`,
+    values: [workspaceId, JSON.stringify(rows.map((d) => ({
+      id: d.id, webhook_id: d.webhookId, profile_id: d.profileId, event: d.event, payload: d.payload, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
+    })))],
+  });
+}

@@ -20,7 +20,7 @@ import type { Queryable } from './database.js';
 import { WORKSPACE_LOCK_CLASS } from './write-tx.js';
 
 /** Every table an erasure deletes from. */
-export const ERASED_TABLES = ['profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due'] as const;
+export const ERASED_TABLES = ['profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due', 'webhook_deliveries'] as const;
 
 /** The live profile and the profiles merged into it, locked; empty when the profile is not live. */
 export const ERASURE_CHAIN_SQL = `WITH RECURSIVE chain(id) AS (
@@ -42,6 +42,8 @@ export const ERASURE_DELETES = {
   profiles: 'DELETE FROM profiles WHERE id = ANY($2::text[]) AND workspace_id = $1',
   segmentMembers: 'DELETE FROM segment_members WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   segmentDue: 'DELETE FROM segment_due WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
+  /** Deliveries name the person (payload: profile id, userId, email). */
+  webhookDeliveries: 'DELETE FROM webhook_deliveries WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
 } as const;
 
 type EraseOptions = Parameters<PrivacyStore['erase']>[2];
@@ -65,7 +67,7 @@ export async function eraseProfile(db: Queryable, workspaceId: string, profileId
   const [identities, events, movedEvents, systemEvents, merges, consents, , profiles] = await Promise.all([
     run(ERASURE_DELETES.identities), run(ERASURE_DELETES.events), run(ERASURE_DELETES.movedEvents), run(ERASURE_DELETES.systemEvents),
     run(ERASURE_DELETES.merges), run(ERASURE_DELETES.consents), run(ERASURE_DELETES.search), run(ERASURE_DELETES.profiles),
-    run(ERASURE_DELETES.segmentMembers), run(ERASURE_DELETES.segmentDue),
+    run(ERASURE_DELETES.segmentMembers), run(ERASURE_DELETES.segmentDue), run(ERASURE_DELETES.webhookDeliveries),
   ]);
   return { tombstones, identities, events: events + movedEvents + systemEvents, merges, consents, profiles };
 }

@@ -185,6 +185,53 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'scoring and lifecycle configuration, webhooks, webhook deliveries (outbox)',
+    sql: `
+      CREATE TABLE workspace_configs (
+        workspace_id text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        value json NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, kind)
+      );
+      CREATE TABLE webhooks (
+        id text COLLATE "C" PRIMARY KEY,
+        workspace_id text COLLATE "C" NOT NULL,
+        url text NOT NULL,
+        secret text NOT NULL,
+        description text NOT NULL,
+        events json NOT NULL,
+        segment_ids json,
+        stages json,
+        active boolean NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE INDEX webhooks_workspace ON webhooks(workspace_id, created_at);
+      CREATE TABLE webhook_deliveries (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text COLLATE "C" NOT NULL UNIQUE,
+        workspace_id text COLLATE "C" NOT NULL,
+        webhook_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        event text NOT NULL,
+        payload text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+        attempts integer NOT NULL,
+        next_attempt_at bigint,
+        lease text,
+        lease_until bigint,
+        created_at bigint NOT NULL,
+        delivered_at bigint,
+        log json NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, seq DESC);
+      CREATE INDEX webhook_deliveries_profile ON webhook_deliveries(profile_id);
+    `,
+  },
+  {
     version: 3,
     name: 'segments and computed traits: definitions, memberships, scheduler due times',
     sql: `

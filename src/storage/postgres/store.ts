@@ -16,6 +16,8 @@ import type { OpenedStore } from '../opened-store.js';
 import { createPool, describeUrl } from './database.js';
 import { assertCurrent, migrateDatabase, migrationStatus } from './migrate.js';
 import { createPostgresPrivacyStore } from './privacy-store.js';
+import { createPostgresConfigStore } from './config-store.js';
+import { createPostgresWebhookStore } from './webhook-store.js';
 import { createPostgresSegmentStore } from './segment-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
@@ -64,6 +66,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     workspaces: createPostgresWorkspaceStore(pool),
     profiles: createPostgresProfileQueries(pool),
     privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum }), track),
+    configs: createPostgresConfigStore(pool),
+    webhooks: createPostgresWebhookStore(pool),
     segments: createPostgresSegmentStore(pool),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));

@@ -142,6 +142,53 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'scoring and lifecycle configuration, webhooks, webhook deliveries (outbox)',
+    sql: `
+      CREATE TABLE workspace_configs (
+        workspace_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        description TEXT NOT NULL,
+        events TEXT NOT NULL,
+        segment_ids TEXT,
+        stages TEXT,
+        active INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhooks_workspace ON webhooks(workspace_id, created_at);
+      CREATE TABLE webhook_deliveries (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        workspace_id TEXT NOT NULL,
+        webhook_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        lease TEXT,
+        lease_until INTEGER,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        log TEXT NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, seq DESC);
+      CREATE INDEX webhook_deliveries_profile ON webhook_deliveries(profile_id);
+    `,
+  },
+  {
     version: 3,
     name: 'segments and computed traits: definitions, memberships, scheduler due times',
     sql: `

@@ -46,6 +46,8 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     profiles: writer.prepare('DELETE FROM profiles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))'),
     segmentMembers: writer.prepare('DELETE FROM segment_members WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
     segmentDue: writer.prepare('DELETE FROM segment_due WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
+    // Webhook deliveries name the person (payload: profile id, userId, email).
+    webhookDeliveries: writer.prepare('DELETE FROM webhook_deliveries WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
   };
 
   return {
@@ -93,6 +95,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         };
         erasure.segmentMembers.run(workspaceId, ids);
         erasure.segmentDue.run(workspaceId, ids);
+        erasure.webhookDeliveries.run(workspaceId, ids);
         return report;
       });
       const report = run.immediate();

@@ -7,6 +7,10 @@
 import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
 import { createSqlitePrivacyStore } from './privacy-store.js';
+import { createSqliteConfigStore } from './config-store.js';
+import { createSqliteWebhookStore } from './webhook-store.js';
+import type { ConfigStore } from '../../ports/config-store.js';
+import type { WebhookStore } from '../../ports/webhook-store.js';
 import { createSqliteSegmentStore } from './segment-store.js';
 import type { SegmentStore } from '../../ports/segment-store.js';
 import { WriteCache } from './write-cache.js';
@@ -54,6 +58,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let profiles: ProfileQueries | undefined;
   let workspaces: WorkspaceStore | undefined;
   let privacy: PrivacyStore | undefined;
+  let configs: ConfigStore | undefined;
+  let webhooks: WebhookStore | undefined;
   let segments: SegmentStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
@@ -105,6 +111,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
     get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear())); },
+    get configs() { return (configs ??= createSqliteConfigStore(writer, reader, durably)); },
+    get webhooks() { return (webhooks ??= createSqliteWebhookStore(writer, reader, durably)); },
     get segments() { return (segments ??= createSqliteSegmentStore(writer, reader, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the

@@ -34,6 +34,8 @@ export function prepareWriteStatements(db: Database.Database) {
     insertWording: db.prepare('INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = coalesce(consent_wordings.text, excluded.text)'),
     addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
     segments: prepareSegmentWrites(db),
+    insertDelivery: db.prepare(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
+      VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, '[]')`),
     insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 }
@@ -125,6 +127,7 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
         s.updateProfile.run(p.createdAt, p.updatedAt, JSON.stringify(p.traits), JSON.stringify(profileState(p)), searchText(p), p.id);
         cache.saved(p);
       }
+      for (const d of c.deliveries ?? []) s.insertDelivery.run(d.id, c.workspaceId, d.webhookId, d.profileId, d.event, d.payload, d.nextAttemptAt, d.createdAt);
       if (c.segments) applySegmentChanges(s.segments, c.workspaceId, c.segments);
     },
   };

@@ -1,0 +1,25 @@
+/**
+ * The JSON body of a webhook delivery for one profile change. It names the person by profile id
+ * and, when known, userId and email, so that a CRM can find them: deliveries therefore hold
+ * personal data and are erased with the person.
+ *
+ *   { "id": "dlv_…", "type": "lifecycle.changed", "occurredAt": "…", "workspaceId": "…",
+ *     "profile": { "id": "prf_…", "userId": "u1", "email": "k@acme.com" },
+ *     "data": { "from": "lead", "to": "marketing_qualified", "reason": "…", "cause": "…" } }
+ */
+import type { JsonObject } from '../events/event.js';
+import type { Profile } from '../profiles/profile.js';
+import type { ProfileChange } from '../profiles/profile-change.js';
+import { toIso } from '../time.js';
+
+export function webhookPayload(deliveryId: string, change: ProfileChange, profile: Pick<Profile, 'id' | 'identities' | 'traits'> | undefined): JsonObject {
+  const person: JsonObject = { id: change.profileId };
+  const userId = profile?.identities.find((i) => i.kind === 'user_id')?.value;
+  const email = typeof profile?.traits.email === 'string' ? profile.traits.email : profile?.identities.find((i) => i.kind === 'email')?.value;
+  if (userId) person.userId = userId;
+  if (email) person.email = email;
+  const data: JsonObject = change.kind === 'lifecycle.changed'
+    ? { from: change.from, to: change.to, reason: change.reason, cause: change.cause }
+    : { segmentId: change.segmentId, segmentName: change.segmentName, reason: change.reason, cause: change.cause };
+  return { id: deliveryId, type: change.kind, occurredAt: toIso(change.at), workspaceId: change.workspaceId, profile: person, data };
+}

@@ -1,0 +1,66 @@
+/**
+ * Webhooks: a URL that receives signed POSTs when profiles enter or leave segments or move to
+ * another lifecycle stage. The event filter names change kinds (`segment.entered`,
+ * `segment.exited`, `lifecycle.changed`), optionally narrowed to some segments or stages.
+ */
+import { z } from 'zod';
+import type { FieldIssue } from '../errors.js';
+import type { ProfileChange } from '../profiles/profile-change.js';
+import { issuePath } from '../scoring/filters.js';
+import type { EpochMs } from '../time.js';
+
+export const WEBHOOK_EVENTS = ['segment.entered', 'segment.exited', 'lifecycle.changed'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface Webhook {
+  id: string;
+  workspaceId: string;
+  url: string;
+  /** Signs payloads; shown once, when the webhook is created. */
+  secret: string;
+  description: string;
+  events: WebhookEvent[];
+  /** Only these segment ids (segment events); absent: all. */
+  segmentIds?: string[];
+  /** Only moves to these stages (lifecycle events); absent: all. */
+  stages?: string[];
+  active: boolean;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+export type WebhookInput = Pick<Webhook, 'url' | 'description' | 'events' | 'active'> & Pick<Partial<Webhook>, 'segmentIds' | 'stages'>;
+
+const inputSchema = z.object({
+  url: z.string().max(2048).refine((u) => {
+    try {
+      const url = new URL(u);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+    } catch { return false; }
+  }, 'must be an http(s) URL without credentials'),
+  description: z.string().max(500).default(''),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
+  segmentIds: z.array(z.string().min(1).max(200)).min(1).max(1000).optional(),
+  stages: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
+  active: z.boolean().default(true),
+}).strict();
+
+export type ParsedWebhook = { ok: true; input: WebhookInput } | { ok: false; issues: FieldIssue[] };
+
+/** Validates a new webhook, or an update merged over `current`. */
+export function parseWebhookInput(body: unknown, current?: WebhookInput): ParsedWebhook {
+  const merged = current && typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...current, ...(body as object) } : body;
+  const parsed = inputSchema.safeParse(merged);
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ field: issuePath(i.path), reason: i.message })) };
+  const d = parsed.data;
+  return {
+    ok: true,
+    input: { url: d.url, description: d.description, events: [...new Set(d.events)], active: d.active, ...(d.segmentIds ? { segmentIds: d.segmentIds } : {}), ...(d.stages ? { stages: d.stages } : {}) },
+  };
+}
+
+export function wantsChange(webhook: Webhook, change: ProfileChange): boolean {
+  if (!webhook.active || !webhook.events.includes(change.kind)) return false;
+  if (change.kind === 'lifecycle.changed') return !webhook.stages || webhook.stages.includes(change.to);
+  return !webhook.segmentIds || webhook.segmentIds.includes(change.segmentId);
+}

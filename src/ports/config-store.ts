@@ -1,0 +1,14 @@
+/**
+ * Per-workspace configuration documents kept by the store (scoring rules, lifecycle stages and
+ * rules), validated by their owners in the core before they are saved.
+ */
+import type { EpochMs } from '../core/time.js';
+
+export type ConfigKind = 'scoring' | 'lifecycle';
+
+export interface ConfigStore {
+  /** The saved document, or null when the workspace never saved one (defaults apply). */
+  get(workspaceId: string, kind: ConfigKind): Promise<unknown>;
+  /** Saves (replaces) the document. */
+  put(workspaceId: string, kind: ConfigKind, value: unknown, at: EpochMs): Promise<void>;
+}
