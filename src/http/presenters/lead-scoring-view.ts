@@ -1,0 +1,36 @@
+/** How scores, lifecycle stages, webhooks and deliveries read through the API: ISO times, labels, no secrets. */
+import type { LifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
+import type { ProfileLifecycle } from '../../core/lifecycle/lifecycle.js';
+import { toIso } from '../../core/time.js';
+import type { Webhook } from '../../core/webhooks/webhook.js';
+import type { WebhookDelivery } from '../../ports/webhook-store.js';
+
+export function lifecycleView(lifecycle: ProfileLifecycle | undefined, config: LifecycleConfig) {
+  const label = (key: string | null) => (key === null ? null : config.stages.find((s) => s.key === key)?.label ?? key);
+  if (!lifecycle) return { stage: null, label: null, since: null, history: [] };
+  return {
+    stage: lifecycle.stage,
+    label: label(lifecycle.stage),
+    since: toIso(lifecycle.since),
+    history: lifecycle.history.map((m) => ({ ...m, at: toIso(m.at), fromLabel: label(m.from), toLabel: label(m.to) })),
+  };
+}
+
+export function webhookView(w: Webhook, options: { withSecret?: boolean } = {}) {
+  return {
+    id: w.id, url: w.url, description: w.description, events: w.events,
+    ...(w.segmentIds ? { segmentIds: w.segmentIds } : {}), ...(w.stages ? { stages: w.stages } : {}),
+    active: w.active, createdAt: toIso(w.createdAt), updatedAt: toIso(w.updatedAt),
+    ...(options.withSecret ? { secret: w.secret } : {}),
+  };
+}
+
+export function deliveryView(d: WebhookDelivery) {
+  const iso = (ms: number | null) => (ms === null ? null : toIso(ms));
+  return {
+    id: d.id, webhookId: d.webhookId, profileId: d.profileId, event: d.event, status: d.status, attempts: d.attempts,
+    nextAttemptAt: iso(d.nextAttemptAt), createdAt: toIso(d.createdAt), deliveredAt: iso(d.deliveredAt),
+    payload: JSON.parse(d.payload) as unknown,
+    log: d.log.map((a) => ({ ...a, at: toIso(a.at) })),
+  };
+}

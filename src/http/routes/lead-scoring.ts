@@ -1,0 +1,104 @@
+/**
+ * Lead scoring and lifecycle API (admin key): the workspace's scoring and lifecycle configuration,
+ * a profile's scores with their explanation ("why 57 points"), its lifecycle stage with history,
+ * and manual moves. Configuration changes apply to each profile from its next event or move.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import { parseLifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
+import { explainScores } from '../../core/scoring/explain.js';
+import { parseScoringConfig } from '../../core/scoring/scoring-config.js';
+import type { LeadScoringSettingsSource } from '../../lead-scoring/lead-scoring-settings.js';
+import { moveStage, type MoveStageDeps } from '../../lead-scoring/move-stage.js';
+import type { Store } from '../../ports/store.js';
+import { bearerToken, type KeyResolver } from '../auth.js';
+import { lifecycleView } from '../presenters/lead-scoring-view.js';
+
+export interface LeadScoringRouteDeps {
+  store: Store;
+  keys: KeyResolver;
+  settings: LeadScoringSettingsSource;
+  move: Omit<MoveStageDeps, 'store' | 'settings' | 'now'>;
+  now: () => number;
+}
+
+const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
+
+export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScoringRouteDeps): void {
+  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const audit = (workspaceId: string, actor: string, action: string, subject: string | null, details: Record<string, unknown> = {}) =>
+    deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject, details });
+  const resolve = async (workspaceId: string, id: string) => {
+    const profileId = await deps.store.profiles.resolve(workspaceId, id);
+    const profile = profileId ? await deps.store.profiles.get(workspaceId, profileId) : null;
+    if (!profile) throw new TesseraError('not_found', { message: `No profile is known by "${id}".` });
+    return profile;
+  };
+
+  app.get('/v1/scoring', async (request) => {
+    const { workspaceId } = await admin(request);
+    return (await deps.settings.get(workspaceId)).scoring;
+  });
+
+  app.put('/v1/scoring', async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    const parsed = parseScoringConfig(request.body);
+    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The scoring configuration is invalid; nothing was changed.', issues: parsed.issues });
+    await deps.store.configs.put(workspaceId, 'scoring', parsed.config, deps.now());
+    deps.settings.invalidate(workspaceId);
+    await audit(workspaceId, keyId, 'scoring.settings.update', null, { engagementRules: parsed.config.engagement.rules.length, fitRules: parsed.config.fit.rules.length });
+    return parsed.config;
+  });
+
+  app.get('/v1/lifecycle', async (request) => {
+    const { workspaceId } = await admin(request);
+    return (await deps.settings.get(workspaceId)).lifecycle;
+  });
+
+  app.put('/v1/lifecycle', async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    const parsed = parseLifecycleConfig(request.body);
+    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The lifecycle configuration is invalid; nothing was changed.', issues: parsed.issues });
+    await deps.store.configs.put(workspaceId, 'lifecycle', parsed.config, deps.now());
+    deps.settings.invalidate(workspaceId);
+    await audit(workspaceId, keyId, 'lifecycle.settings.update', null, { stages: parsed.config.stages.length, rules: parsed.config.rules.length });
+    return parsed.config;
+  });
+
+  app.get('/v1/profiles/:id/score', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const profile = await resolve(workspaceId, request.params.id);
+    const { lifecycle } = await deps.settings.get(workspaceId);
+    await audit(workspaceId, keyId, 'profile.score.read', profile.id);
+    return { profileId: profile.id, ...explainScores(profile, deps.now()), lifecycle: lifecycleView(profile.lifecycle, lifecycle) };
+  });
+
+  app.get('/v1/profiles/:id/lifecycle', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const profile = await resolve(workspaceId, request.params.id);
+    await audit(workspaceId, keyId, 'profile.lifecycle.read', profile.id);
+    return { profileId: profile.id, ...lifecycleView(profile.lifecycle, (await deps.settings.get(workspaceId)).lifecycle) };
+  });
+
+  app.post('/v1/profiles/:id/lifecycle', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const body = parseMoveBody(request.body);
+    const found = await resolve(workspaceId, request.params.id);
+    const { moved, profile } = await moveStage({ ...deps.move, store: deps.store, settings: deps.settings, now: deps.now }, {
+      workspaceId, profileId: found.id, to: body.stage, actor: keyId, ...(body.note ? { note: body.note } : {}),
+    });
+    await audit(workspaceId, keyId, 'profile.lifecycle.move', profile.id, { to: body.stage, moved });
+    return { profileId: profile.id, moved, ...lifecycleView(profile.lifecycle, (await deps.settings.get(workspaceId)).lifecycle) };
+  });
+}
+
+function parseMoveBody(body: unknown): { stage: string; note?: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be an object such as {"stage": "sales_accepted", "note": "…"}' }] });
+  const { stage, note, ...rest } = body as Record<string, unknown>;
+  const issues = [];
+  if (typeof stage !== 'string' || stage.length === 0 || stage.length > 64) issues.push({ field: 'stage', reason: 'is required: the key of a stage' });
+  if (note !== undefined && (typeof note !== 'string' || note.length > 1000)) issues.push({ field: 'note', reason: 'must be a text of at most 1000 characters' });
+  for (const key of Object.keys(rest)) issues.push({ field: key, reason: 'is not a field of a move (stage, note)' });
+  if (issues.length > 0) throw new TesseraError('invalid_body', { issues });
+  return { stage: stage as string, ...(typeof note === 'string' && note.trim() ? { note: note.trim() } : {}) };
+}

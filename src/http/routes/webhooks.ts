@@ -1,0 +1,125 @@
+/**
+ * Webhooks API (admin key): create (the signing secret is shown once, in the answer), list, read,
+ * update, delete; the delivery log of a webhook, one delivery with every attempt, and redelivery
+ * (a delivered or dead delivery is sent again, with the same id, as soon as the worker sees it).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import { parseWebhookInput, type Webhook } from '../../core/webhooks/webhook.js';
+import type { Store } from '../../ports/store.js';
+import type { DeliveryStatus } from '../../ports/webhook-store.js';
+import type { WebhookListSource } from '../../webhooks/webhook-list.js';
+import { bearerToken, type KeyResolver } from '../auth.js';
+import { deliveryView, webhookView } from '../presenters/lead-scoring-view.js';
+
+export interface WebhookRouteDeps {
+  store: Store;
+  keys: KeyResolver;
+  webhooks: WebhookListSource;
+  /** Tell the delivery worker to look at the outbox now. */
+  poke: () => void;
+  now: () => number;
+}
+
+const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;
+const deliveryParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, deliveryId: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id', 'deliveryId'] } as const;
+const logQuery = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+    cursor: { type: 'string', maxLength: 512 },
+    status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+  },
+  additionalProperties: false,
+} as const;
+
+export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
+  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const audit = (workspaceId: string, actor: string, action: string, details: Record<string, unknown>) =>
+    deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject: null, details });
+  const find = async (workspaceId: string, id: string): Promise<Webhook> => {
+    const webhook = await deps.store.webhooks.get(workspaceId, id);
+    if (!webhook) throw new TesseraError('not_found', { message: `No webhook ${id}.` });
+    return webhook;
+  };
+
+  app.get('/v1/webhooks', async (request) => {
+    const { workspaceId } = await admin(request);
+    return { webhooks: (await deps.store.webhooks.list(workspaceId)).map((w) => webhookView(w)) };
+  });
+
+  app.post('/v1/webhooks', async (request, reply) => {
+    const { workspaceId, keyId } = await admin(request);
+    const parsed = parseWebhookInput(request.body);
+    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was created.', issues: parsed.issues });
+    const at = deps.now();
+    const webhook: Webhook = { ...parsed.input, id: `wh_${randomUUID()}`, workspaceId, secret: `whsec_${randomBytes(24).toString('base64url')}`, createdAt: at, updatedAt: at };
+    await deps.store.webhooks.create(webhook);
+    deps.webhooks.invalidate(workspaceId);
+    await audit(workspaceId, keyId, 'webhook.create', { webhookId: webhook.id, events: webhook.events });
+    reply.code(201);
+    return webhookView(webhook, { withSecret: true });
+  });
+
+  app.get('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId } = await admin(request);
+    return webhookView(await find(workspaceId, request.params.id));
+  });
+
+  app.put('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const current = await find(workspaceId, request.params.id);
+    const { segmentIds, stages, ...kept } = current;
+    // A field sent as null clears the narrowing (all segments / all stages).
+    const body = request.body && typeof request.body === 'object' && !Array.isArray(request.body)
+      ? Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== null)) : request.body;
+    const cleared = (field: string) => typeof request.body === 'object' && request.body !== null && (request.body as Record<string, unknown>)[field] === null;
+    const base = { ...kept, ...(segmentIds && !cleared('segmentIds') ? { segmentIds } : {}), ...(stages && !cleared('stages') ? { stages } : {}) };
+    const parsed = parseWebhookInput(body, { url: base.url, description: base.description, events: base.events, active: base.active, ...(base.segmentIds ? { segmentIds: base.segmentIds } : {}), ...(base.stages ? { stages: base.stages } : {}) });
+    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was changed.', issues: parsed.issues });
+    const updated: Webhook = { id: current.id, workspaceId, secret: current.secret, createdAt: current.createdAt, ...parsed.input, updatedAt: deps.now() };
+    await deps.store.webhooks.update(updated);
+    deps.webhooks.invalidate(workspaceId);
+    await audit(workspaceId, keyId, 'webhook.update', { webhookId: updated.id });
+    deps.poke();
+    return webhookView(updated);
+  });
+
+  app.delete('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    if (!(await deps.store.webhooks.delete(workspaceId, request.params.id))) throw new TesseraError('not_found', { message: `No webhook ${request.params.id}.` });
+    deps.webhooks.invalidate(workspaceId);
+    await audit(workspaceId, keyId, 'webhook.delete', { webhookId: request.params.id });
+    return { deleted: true };
+  });
+
+  app.get('/v1/webhooks/:id/deliveries', { schema: { params: idParams, querystring: logQuery } },
+    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: DeliveryStatus } }>) => {
+      const { workspaceId } = await admin(request);
+      const webhook = await find(workspaceId, request.params.id);
+      const { limit, cursor, status } = request.query;
+      const page = await deps.store.webhooks.deliveries(workspaceId, webhook.id, { limit, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
+      return { webhookId: webhook.id, deliveries: page.deliveries.map(deliveryView), nextCursor: page.nextCursor };
+    });
+
+  app.get('/v1/webhooks/:id/deliveries/:deliveryId', { schema: { params: deliveryParams } },
+    async (request: FastifyRequest<{ Params: { id: string; deliveryId: string } }>) => {
+      const { workspaceId } = await admin(request);
+      const delivery = await deps.store.webhooks.delivery(workspaceId, request.params.deliveryId);
+      if (!delivery || delivery.webhookId !== request.params.id) throw new TesseraError('not_found', { message: `No delivery ${request.params.deliveryId} of webhook ${request.params.id}.` });
+      return deliveryView(delivery);
+    });
+
+  app.post('/v1/webhooks/:id/deliveries/:deliveryId/redeliver', { schema: { params: deliveryParams } },
+    async (request: FastifyRequest<{ Params: { id: string; deliveryId: string } }>, reply) => {
+      const { workspaceId, keyId } = await admin(request);
+      const delivery = await deps.store.webhooks.delivery(workspaceId, request.params.deliveryId);
+      if (!delivery || delivery.webhookId !== request.params.id) throw new TesseraError('not_found', { message: `No delivery ${request.params.deliveryId} of webhook ${request.params.id}.` });
+      await deps.store.webhooks.redeliver(workspaceId, delivery.id, deps.now());
+      await audit(workspaceId, keyId, 'webhook.redeliver', { webhookId: delivery.webhookId, deliveryId: delivery.id });
+      deps.poke();
+      reply.code(202);
+      return deliveryView((await deps.store.webhooks.delivery(workspaceId, delivery.id)) ?? delivery);
+    });
+}

@@ -1,0 +1,47 @@
+/**
+ * Automatic lifecycle moves of the batch's profiles (core/lifecycle/transitions.ts), evaluated
+ * once per profile after its scores: at the time of its latest event in the batch (that event is
+ * the cause), or at the re-evaluation's moment. Each move is kept in the profile's history, written
+ * on its timeline as a system entry `Lifecycle Stage Changed`, and pushed to `batch.changes` for
+ * the segments that look at stages and for the webhooks.
+ */
+import type { TrackedEvent } from '../../core/events/event.js';
+import type { LifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
+import type { LifecycleMove } from '../../core/lifecycle/lifecycle.js';
+import { applyMove, automaticMoves } from '../../core/lifecycle/transitions.js';
+import type { Profile } from '../../core/profiles/profile.js';
+import type { IngestBatch } from '../ingest-batch.js';
+
+export const LIFECYCLE_ENTRY = 'Lifecycle Stage Changed';
+
+export function updateLifecycle(batch: IngestBatch, config: LifecycleConfig, newMessageId: () => string, now: number): void {
+  if (config.rules.length === 0) return;
+  const latest = new Map<string, TrackedEvent>();
+  for (const item of batch.assigned) {
+    const e = item.event;
+    if (e.type === 'system' || e.type === 'consent') continue;
+    const id = batch.live(item.profileId);
+    const seen = latest.get(id);
+    if (!seen || e.timestamp >= seen.timestamp) latest.set(id, e);
+  }
+  for (const profile of batch.profiles.values()) {
+    const event = latest.get(profile.id);
+    if (!event && !batch.reevaluation) continue;
+    const at = batch.reevaluation?.now ?? event!.timestamp;
+    const cause = batch.reevaluation?.cause ?? event!.messageId;
+    for (const move of automaticMoves(profile, config, at, cause)) recordMove(batch, profile, move, newMessageId(), now);
+  }
+}
+
+/** Applies a move to the profile and records it: history, timeline entry, profile change. */
+export function recordMove(batch: IngestBatch, profile: Profile, move: LifecycleMove, messageId: string, receivedAt: number): void {
+  profile.lifecycle = applyMove(profile.lifecycle, move);
+  batch.changes.push({ kind: 'lifecycle.changed', workspaceId: batch.workspaceId, profileId: profile.id, from: move.from, to: move.to, at: move.at, reason: move.reason, cause: move.cause });
+  const entry: TrackedEvent = {
+    workspaceId: batch.workspaceId, messageId, type: 'system', name: LIFECYCLE_ENTRY, category: null,
+    anonymousId: null, userId: null, previousId: null, groupId: null,
+    properties: { from: move.from, to: move.to, reason: move.reason, cause: move.cause, ...(move.actor ? { actor: move.actor } : {}), ...(move.note ? { note: move.note } : {}) },
+    traits: {}, context: {}, integrations: {}, timestamp: move.at, originalTimestamp: null, sentAt: null, receivedAt,
+  };
+  batch.assigned.push({ event: entry, profileId: profile.id, originalProfileId: profile.id });
+}

@@ -1,0 +1,96 @@
+/**
+ * The webhook delivery worker, started with the server. It sleeps until the earliest due delivery
+ * (at most `pollMs`, so that deliveries written by another server are found too), claims due rows
+ * with a lease, sends them concurrently, and records each attempt: delivered, due again after an
+ * exponential, jittered delay (core/webhooks/backoff.ts), or dead after the last attempt.
+ *
+ * At-least-once: a delivery is marked delivered only after the receiver answered 2xx; a server
+ * that stops or dies mid-attempt leaves the row leased, and it becomes due again when the lease
+ * runs out (the receiver may then see it twice and dedupes by Tessera-Delivery-Id). `stop` waits
+ * for the attempts under way.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { retryDelay, type BackoffPolicy } from '../core/webhooks/backoff.js';
+import type { Store } from '../ports/store.js';
+import type { ClaimedDelivery } from '../ports/webhook-store.js';
+import { sendDelivery } from './send-delivery.js';
+
+export interface DeliveryWorkerOptions {
+  store: Store;
+  logger: Logger;
+  now: () => number;
+  policy: BackoffPolicy;
+  timeoutMs: number;
+  /** Longest sleep between two looks at the outbox (default 1 s). */
+  pollMs?: number;
+  /** Deliveries claimed (and sent concurrently) at once (default 16). */
+  batchSize?: number;
+  random?: () => number;
+}
+
+export interface DeliveryWorker {
+  /** Look at the outbox now (e.g. after a redeliver). */
+  poke(): void;
+  stop(): Promise<void>;
+}
+
+export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { store, logger, now, policy } = options;
+  const pollMs = options.pollMs ?? 1_000;
+  const batchSize = options.batchSize ?? 16;
+  const random = options.random ?? Math.random;
+  // The lease outlives the longest attempt, so a live worker never loses a row it is sending.
+  const leaseMs = options.timeoutMs + 30_000;
+  const worker = `w_${randomUUID()}`;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    wake = resolve;
+    timer = setTimeout(resolve, Math.max(0, ms));
+  }).finally(() => { wake = null; if (timer) clearTimeout(timer); });
+
+  const attempt = async (delivery: ClaimedDelivery) => {
+    const result = await sendDelivery(delivery, { now, timeoutMs: options.timeoutMs });
+    const attempts = delivery.attempts + 1;
+    const delay = result.error === null ? null : retryDelay(attempts, policy, random());
+    const status = result.error === null ? 'delivered' : delay === null ? 'dead' : 'pending';
+    const nextAttemptAt = status === 'pending' ? now() + delay! : null;
+    const kept = await store.webhooks.finish(delivery.id, delivery.lease, { attempt: result, status, nextAttemptAt });
+    const log = { deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: attempts, status: result.status, error: result.error };
+    if (!kept) logger.warn(log, 'webhook delivery lease lost; another worker will retry it');
+    else if (status === 'dead') logger.warn(log, 'webhook delivery failed for the last time; marked dead');
+    else if (status === 'pending') logger.info({ ...log, retryAt: new Date(nextAttemptAt!).toISOString() }, 'webhook delivery failed; will retry');
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const due = await store.webhooks.nextDueAt();
+        const t = now();
+        if (due !== null && due <= t) {
+          const claimed = await store.webhooks.claim({ now: t, limit: batchSize, leaseMs, lease: `${worker}:${randomUUID()}` });
+          await Promise.all(claimed.map((d) => attempt(d).catch((error) => logger.error({ err: error, deliveryId: d.id }, 'webhook delivery attempt failed to record'))));
+          if (claimed.length > 0) continue;
+        }
+        await sleep(due === null ? pollMs : Math.min(pollMs, Math.max(10, due - now())));
+      } catch (error) {
+        if (stopped) return;
+        logger.error({ err: error }, 'webhook delivery worker failed; retrying');
+        await sleep(pollMs);
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    poke: () => wake?.(),
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+    },
+  };
+}
