@@ -22,6 +22,8 @@ const schema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   sqliteSync: z.enum(['full', 'normal']).default('full'),
   retentionIntervalMinutes: z.coerce.number().int().min(0).default(60),
+  /** Re-evaluate segments when time windows pass (off only for tests that drive the scheduler themselves). */
+  segmentScheduler: z.union([z.boolean(), z.enum(['true', 'false'])]).default(true).transform((v) => v === true || v === 'true'),
   /** Which proxies to believe about the client address (X-Forwarded-For): false, true, a hop count, or addresses/CIDRs. */
   trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false)
     .transform((v) => (v === 'true' ? true : v === 'false' ? false : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)),
@@ -38,6 +40,14 @@ const schema = z.object({
     maxPendingEvents: positiveInt.default(200_000),
     maxInFlight: positiveInt.default(1),
   }).default({ maxBatchEvents: 5000, maxPendingEvents: 200_000, maxInFlight: 1 }),
+  /** Webhook delivery (config file only): attempts in all, retry delays (exponential, jittered), request timeout. */
+  webhooks: z.object({
+    deliver: z.boolean().default(true),
+    maxAttempts: positiveInt.max(50).default(10),
+    retryBaseSeconds: z.coerce.number().positive().default(30),
+    retryMaxSeconds: z.coerce.number().positive().default(43_200),
+    timeoutSeconds: z.coerce.number().positive().max(120).default(10),
+  }).default({ deliver: true, maxAttempts: 10, retryBaseSeconds: 30, retryMaxSeconds: 43_200, timeoutSeconds: 10 }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -55,6 +65,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_SQLITE_SYNC', 'sqliteSync', 'full (survives power loss, default) or normal (survives a process crash)'],
   ['TESSERA_TRUST_PROXY', 'trustProxy', 'believe X-Forwarded-For from: true, a hop count, or addresses/CIDRs (default false)'],
   ['TESSERA_RETENTION_INTERVAL_MINUTES', 'retentionIntervalMinutes', 'how often the retention job runs (default 60; 0: never)'],
+  ['TESSERA_SEGMENT_SCHEDULER', 'segmentScheduler', 'true (default) or false: re-evaluate segments when time windows pass'],
   ['TESSERA_CONFIG', '', 'path of a JSON config file'],
 ];
 

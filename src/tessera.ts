@@ -11,10 +11,17 @@ import { createIdentityGuard } from './core/identity/identity-key.js';
 import { buildApp } from './http/app.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { createIngestService, type IngestService } from './ingest/ingest-service.js';
-import { createProcessBatch } from './ingest/process-batch.js';
+import { createDerivedSteps, createProcessBatch } from './ingest/process-batch.js';
 import type { Store } from './ports/store.js';
 import { createPrivacyContexts } from './privacy/privacy-context.js';
 import { scheduleRetention } from './privacy/retention-schedule.js';
+import { createSegmentDefinitions } from './segments/segment-definitions.js';
+import { startSegmentScheduler } from './segments/segment-scheduler.js';
+import { BackfillRunner } from './segments/backfill.js';
+import { createSegmentService, type SegmentServices } from './segments/segment-service.js';
+import { createLeadScoringSettings } from './lead-scoring/lead-scoring-settings.js';
+import { createWebhookList } from './webhooks/webhook-list.js';
+import { startDeliveryWorker } from './webhooks/delivery-worker.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -22,6 +29,8 @@ export interface Tessera {
   ingest: IngestService;
   queue: IngestQueue;
   logger: Logger;
+  /** Segments and computed traits: service, definitions cache, backfills, time-window scheduler. */
+  segments: SegmentServices;
   /** Stops accepting, writes what was accepted, closes the app and the store. */
   close(): Promise<void>;
 }
@@ -32,28 +41,46 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 
 export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now) {
   const guard = createIdentityGuard(config.identity);
-  const processBatch = createProcessBatch({ guard, newProfileId, newMessageId: () => `tessera-${randomUUID()}` });
+  const newMessageId = () => `tessera-${randomUUID()}`;
+  const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => `dlv_${randomUUID()}`, now };
+  const definitions = createSegmentDefinitions(store, now);
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions };
+  const processBatch = createProcessBatch(batchDeps);
+  const derive = createDerivedSteps(batchDeps);
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
   });
   const privacy = createPrivacyContexts(store, now);
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => `srv-${randomUUID()}` });
-  return { queue, ingest, privacy };
+  return { queue, ingest, privacy, leadScoring, definitions, derive };
 }
 
 export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
-  const { queue, ingest, privacy } = createIngest(options.store, options.config, logger, now);
+  const { queue, ingest, privacy, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now);
+  const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };
+  const segmentScheduler = startSegmentScheduler(segmentDeps, { enabled: options.config.segmentScheduler });
+  const backfills = new BackfillRunner(segmentDeps);
+  if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => backfills.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming backfills failed'));
+  const segments: SegmentServices = { service: createSegmentService({ store: options.store, privacy, definitions, backfills, now }), definitions, backfills, scheduler: segmentScheduler };
+  const hooks = options.config.webhooks;
+  const deliveries = hooks.deliver
+    ? startDeliveryWorker({ store: options.store, logger, now, timeoutMs: hooks.timeoutSeconds * 1000, policy: { baseMs: hooks.retryBaseSeconds * 1000, maxMs: hooks.retryMaxSeconds * 1000, maxAttempts: hooks.maxAttempts } })
+    : null;
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
-  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
+  const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, poke: () => deliveries?.poke() };
+  const app = await buildApp({ store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
   return {
-    app, store: options.store, ingest, queue, logger,
+    app, store: options.store, ingest, queue, logger, segments,
     async close() {
       draining = true;
       await retention.stop();
+      await segmentScheduler.stop();
+      await backfills.stop();
+      await deliveries?.stop();
       await app.close();
       await queue.close();
       await options.store.close();

@@ -19,11 +19,20 @@ import { registerConsentRoutes } from './routes/consent.js';
 import type { PrivacyContexts } from '../privacy/privacy-context.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerAnalyticsJsRoutes } from './routes/analytics-js.js';
+import { registerSegmentRoutes } from './routes/segments.js';
+import { registerComputedTraitRoutes } from './routes/computed-traits.js';
+import { registerLeadScoringRoutes, type LeadScoringRouteDeps } from './routes/lead-scoring.js';
+import { registerWebhookRoutes, type WebhookRouteDeps } from './routes/webhooks.js';
+import type { SegmentServices } from '../segments/segment-service.js';
 
 export interface AppDeps {
   store: Store;
   ingest: IngestService;
   privacy: PrivacyContexts;
+  /** Segments and computed traits (absent: their routes are not registered). */
+  segments?: SegmentServices;
+  /** Scoring, lifecycle and webhooks (absent: their routes are not registered). */
+  leadScoring?: Pick<LeadScoringRouteDeps, 'settings' | 'move'> & Pick<WebhookRouteDeps, 'webhooks' | 'poke'>;
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
@@ -64,7 +73,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCollectRoutes(app, { ingest: deps.ingest, keys });
   registerSettingsRoutes(app, { keys, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   registerAnalyticsJsRoutes(app, { keys });
-  registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
+  registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) });
+  if (deps.leadScoring) {
+    registerLeadScoringRoutes(app, { store: deps.store, keys, now: deps.now, settings: deps.leadScoring.settings, move: deps.leadScoring.move });
+    registerWebhookRoutes(app, { store: deps.store, keys, now: deps.now, webhooks: deps.leadScoring.webhooks, poke: deps.leadScoring.poke });
+  }
+  if (deps.segments) {
+    registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });
+    registerComputedTraitRoutes(app, { keys, service: deps.segments.service, now: deps.now });
+  }
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerConsentRoutes(app, { ingest: deps.ingest, keys });
   return app;

@@ -10,6 +10,9 @@ import type { PrivacyCounter } from '../ports/privacy-store.js';
 import type { WriteTx } from '../ports/store.js';
 import type { PrivacyContext } from '../privacy/privacy-context.js';
 import type { ProfileChange } from '../core/profiles/profile-change.js';
+import type { WebhookDelivery } from '../ports/webhook-store.js';
+import type { SegmentChanges } from '../ports/segment-store.js';
+import type { EpochMs } from '../core/time.js';
 
 export interface AssignedEvent {
   event: TrackedEvent;
@@ -35,6 +38,15 @@ export class IngestBatch {
   readonly tombstones = new Set<string>();
   /** Segment entries/exits and lifecycle moves caused by this batch (timeline entries and webhooks). */
   readonly changes: ProfileChange[] = [];
+  /** Webhook deliveries announcing `changes` (the outbox), written with the batch. */
+  readonly deliveries: WebhookDelivery[] = [];
+  /** Segment memberships and due times to write with the batch (segment steps). */
+  readonly segmentChanges: SegmentChanges = { members: [], due: [], retired: [] };
+  /**
+   * Set when the batch re-evaluates profiles without events (ingest/reevaluate.ts): the moment
+   * evaluated and the cause recorded with the changes (`time`, `backfill`, `definition`, `manual:…`).
+   */
+  reevaluation: { now: EpochMs; cause: string } | null = null;
   private readonly counters = new Map<string, PrivacyCounter>();
 
   constructor(

@@ -1,7 +1,9 @@
 /**
  * Wires the ingest steps for one batch of one workspace, inside one write transaction. No logic here.
  *   drop duplicates → prefetch identities → per event: admit (privacy) → assign to a profile →
- *   record consent → update profiles → persist
+ *   record consent → update profiles → derived steps (computed traits → scores → lifecycle →
+ *   segments → webhook outbox) → persist
+ * The derived steps are also what a re-evaluation without events runs (reevaluate.ts).
  */
 import type { TrackedEvent } from '../core/events/event.js';
 import type { WriteTx } from '../ports/store.js';
@@ -13,6 +15,11 @@ import { persistBatch } from './steps/persist-batch.js';
 import { recordConsent } from './steps/record-consent.js';
 import { assignEvent, prefetchIdentities, type ResolveIdentitiesDeps } from './steps/resolve-identities.js';
 import { updateProfiles } from './steps/update-profiles.js';
+import { updateComputedTraits } from './steps/update-computed-traits.js';
+import { updateSegments } from './steps/update-segments.js';
+import { scoreAndMoveProfiles, writeWebhookOutbox, type LeadScoringDeps } from './steps/lead-scoring-steps.js';
+import { compileDefinitions } from '../core/segments/segment.js';
+import type { SegmentDefinitionsSource } from '../segments/segment-definitions.js';
 
 export interface BatchOutcome {
   stored: number;
@@ -22,7 +29,30 @@ export interface BatchOutcome {
 
 export type ProcessBatch = (tx: WriteTx, workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext) => Promise<BatchOutcome>;
 
-export function createProcessBatch(deps: ResolveIdentitiesDeps): ProcessBatch {
+export interface ProcessBatchDeps extends ResolveIdentitiesDeps {
+  /** Segments and computed traits per workspace; without it there are none (tests of other steps). */
+  definitions?: SegmentDefinitionsSource;
+  /** Scores, lifecycle and the webhook outbox; without it there are none (tests of other steps). */
+  leadScoring?: LeadScoringDeps;
+}
+
+/** What runs on the batch's profiles after their events are applied; see the order above. */
+export type DerivedSteps = (batch: IngestBatch) => Promise<void>;
+
+const NO_DEFINITIONS = compileDefinitions([], []);
+
+export function createDerivedSteps(deps: ProcessBatchDeps): DerivedSteps {
+  return async (batch) => {
+    const definitions = deps.definitions ? await deps.definitions.get(batch.workspaceId) : NO_DEFINITIONS;
+    await updateComputedTraits(batch, definitions);
+    await scoreAndMoveProfiles(batch, deps.leadScoring);
+    updateSegments(batch, definitions, deps.newMessageId);
+    await writeWebhookOutbox(batch, deps.leadScoring);
+  };
+}
+
+export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
+  const derive = createDerivedSteps(deps);
   return async (tx, workspaceId, events, privacy) => {
     const { fresh, duplicates } = await dropDuplicates(tx, workspaceId, events);
     if (fresh.length === 0) return { stored: 0, duplicates, withheld: 0 };
@@ -35,6 +65,7 @@ export function createProcessBatch(deps: ResolveIdentitiesDeps): ProcessBatch {
       recordConsent(batch, admitted, assignEvent(batch, admitted, deps));
     }
     await updateProfiles(batch);
+    await derive(batch);
     await persistBatch(batch);
     return { stored: fresh.length - withheld, duplicates, withheld };
   };

@@ -7,7 +7,7 @@
 import type { ComputedTraitDefinition } from '../computed-traits/computed-trait.js';
 import type { EpochMs } from '../time.js';
 import { emailAsEvent, pageAsEvent, specOf, type Condition, type EventCondition } from './condition.js';
-import { SEQUENCE_KEEP, trackerKey, type TrackerNeeds } from './event-match.js';
+import { SEQUENCE_KEEP, trackerKey, type TrackerNeeds, type TrackerState } from './event-match.js';
 
 export interface Segment {
   id: string;
@@ -30,7 +30,9 @@ export interface ProfileSegments {
   /** Segment id → current membership. */
   member: Record<string, Membership>;
   /** Tracker key → state (event-match.ts). */
-  events: Record<string, import('./event-match.js').TrackerState>;
+  events: Record<string, TrackerState>;
+  /** The due time last written to the scheduler's table (written again only when it changes). */
+  dueAt?: EpochMs | null;
 }
 
 export interface SegmentDefinitions {
@@ -58,6 +60,15 @@ export function segmentRefs(c: Condition, out = new Set<string>()): Set<string> 
   else if ('or' in c) for (const child of c.or) segmentRefs(child, out);
   else if ('not' in c) segmentRefs(c.not, out);
   else if ('segment' in c) out.add(c.segment.id);
+  return out;
+}
+
+/** Computed trait keys a condition reads. */
+export function computedRefs(c: Condition, out = new Set<string>()): Set<string> {
+  if ('and' in c) for (const child of c.and) computedRefs(child, out);
+  else if ('or' in c) for (const child of c.or) computedRefs(child, out);
+  else if ('not' in c) computedRefs(c.not, out);
+  else if ('computed' in c) out.add(c.computed.key);
   return out;
 }
 

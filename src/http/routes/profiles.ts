@@ -12,6 +12,8 @@ import { consentRecordView, consentView, exportView } from '../presenters/privac
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { eraseProfile } from '../../privacy/erasure.js';
 import { exportProfile, mergeHistory } from '../../privacy/export.js';
+import type { SegmentDefinitionsSource } from '../../segments/segment-definitions.js';
+import { profileSegmentsView } from '../presenters/segment-view.js';
 
 const pageQuery = {
   type: 'object',
@@ -23,6 +25,8 @@ export interface ProfileRouteDeps {
   keys: KeyResolver;
   privacy: PrivacyContexts;
   now: () => number;
+  /** Segment names, to show the profile's current segments. */
+  definitions?: SegmentDefinitionsSource;
 }
 
 export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRouteDeps): void {
@@ -42,7 +46,8 @@ export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRouteDe
     const [profile, merges] = await Promise.all([deps.store.profiles.get(workspaceId, profileId), mergeHistory(deps.store, workspaceId, profileId)]);
     if (!profile) throw new TesseraError('not_found');
     await audit(workspaceId, keyId, 'profile.read', profileId);
-    return profileView(profile, merges);
+    const segments = deps.definitions ? (await deps.definitions.get(workspaceId)).segments : [];
+    return { ...profileView(profile, merges), ...profileSegmentsView(profile, new Map(segments.map((s) => [s.id, s.name]))) };
   });
 
   app.get('/v1/profiles/:id/export', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {

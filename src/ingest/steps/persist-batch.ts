@@ -11,5 +11,7 @@ export async function persistBatch(batch: IngestBatch): Promise<void> {
     profiles: [...batch.profiles.values()].filter((p) => !batch.newProfileIds.has(p.id)),
     consents: batch.consents.map((c) => ({ ...c, profileId: batch.live(c.profileId) })),
     counters: batch.privacyCounters,
+    deliveries: batch.deliveries,
+    segments: { ...batch.segmentChanges, retired: [...batch.segmentChanges.retired, ...batch.merges.map((m) => m.mergedId)] },
   });
 }

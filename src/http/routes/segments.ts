@@ -1,0 +1,129 @@
+/**
+ * The segment API (admin key): create / update / delete (validation issues name the bad node of
+ * the condition), preview of a condition before saving it, members (a JSON page, or the whole
+ * segment streamed as CSV or NDJSON), backfill progress and restart. Exports of members are
+ * written to the audit log.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import { describeCondition } from '../../core/segments/describe-condition.js';
+import { toIso } from '../../core/time.js';
+import type { Store } from '../../ports/store.js';
+import type { BackfillRunner } from '../../segments/backfill.js';
+import { previewCondition } from '../../segments/preview.js';
+import type { SegmentDefinitionsSource } from '../../segments/segment-definitions.js';
+import type { SegmentService } from '../../segments/segment-service.js';
+import { bearerToken, type KeyResolver } from '../auth.js';
+import { segmentView } from '../presenters/segment-view.js';
+import { memberLines } from './segment-members.js';
+
+export interface SegmentRouteDeps {
+  store: Store;
+  keys: KeyResolver;
+  service: SegmentService;
+  definitions: SegmentDefinitionsSource;
+  backfills: BackfillRunner;
+  now: () => number;
+}
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+const FORMATS = ['json', 'ndjson', 'csv'];
+
+export function registerSegmentRoutes(app: FastifyInstance, deps: SegmentRouteDeps): void {
+  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const names = async (workspaceId: string) => {
+    const defs = await deps.definitions.get(workspaceId);
+    return (id: string) => defs.segments.find((s) => s.id === id)?.name;
+  };
+
+  app.get('/v1/segments', async (request) => {
+    const { workspaceId } = await admin(request);
+    const [all, name] = await Promise.all([deps.service.listSegments(workspaceId), names(workspaceId)]);
+    return { segments: all.map((r) => segmentView(r.segment, { members: r.members, backfill: r.backfill, now: deps.now(), names: name })) };
+  });
+
+  app.post('/v1/segments', async (request, reply) => {
+    const { workspaceId } = await admin(request);
+    const r = await deps.service.createSegment(workspaceId, request.body);
+    return reply.code(201).send(segmentView(r.segment, { members: 0, backfill: r.backfill, now: deps.now(), names: await names(workspaceId) }));
+  });
+
+  app.post('/v1/segments/preview', async (request: FastifyRequest<{ Body: unknown }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const body = request.body as { condition?: unknown; id?: unknown } | null;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be a JSON object {condition}' }] });
+    if (body.condition === undefined) throw new TesseraError('invalid_body', { issues: [{ field: 'condition', reason: 'is required' }] });
+    const result = await previewCondition({ store: deps.store, definitions: deps.definitions, service: deps.service }, {
+      workspaceId, condition: body.condition, now: deps.now(), ...(typeof body.id === 'string' ? { selfId: body.id } : {}),
+    });
+    await deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action: 'segment.preview', subject: null, details: { count: result.count, examples: result.examples.length } });
+    return {
+      count: result.count, exact: result.exact, scanned: result.scanned, total: result.total,
+      readable: describeCondition(body.condition as Parameters<typeof describeCondition>[0], await names(workspaceId)),
+      examples: result.examples.map((e) => ({ profileId: e.profile.id, traits: e.profile.traits, reason: e.reason, updatedAt: toIso(e.profile.updatedAt) })),
+    };
+  });
+
+  app.get('/v1/segments/:id', async (request: IdRequest) => {
+    const { workspaceId } = await admin(request);
+    const r = await deps.service.getSegment(workspaceId, request.params.id);
+    return segmentView(r.segment, { members: r.members, backfill: r.backfill, now: deps.now(), names: await names(workspaceId) });
+  });
+
+  app.put('/v1/segments/:id', async (request: IdRequest) => {
+    const { workspaceId } = await admin(request);
+    const r = await deps.service.updateSegment(workspaceId, request.params.id, request.body);
+    return segmentView(r.segment, { members: await deps.store.segments.memberCount(workspaceId, r.segment.id), backfill: r.backfill, now: deps.now(), names: await names(workspaceId) });
+  });
+
+  app.delete('/v1/segments/:id', async (request: IdRequest) => {
+    const { workspaceId } = await admin(request);
+    await deps.service.deleteSegment(workspaceId, request.params.id);
+    return { deleted: true, id: request.params.id };
+  });
+
+  app.post('/v1/segments/:id/backfill', async (request: IdRequest, reply) => {
+    const { workspaceId } = await admin(request);
+    await deps.service.getSegment(workspaceId, request.params.id);
+    deps.backfills.start({ workspaceId, kind: 'segment', id: request.params.id });
+    return reply.code(202).send({ started: true, id: request.params.id });
+  });
+
+  app.get('/v1/segments/:id/members', {
+    schema: {
+      querystring: {
+        type: 'object',
+        properties: {
+          format: { type: 'string', enum: FORMATS, default: 'json' },
+          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          cursor: { type: 'string', maxLength: 512 },
+          traits: { type: 'string', maxLength: 2000 },
+        },
+        additionalProperties: false,
+      },
+    },
+  }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { format: string; limit: number; cursor?: string; traits?: string } }>, reply) => {
+    const { workspaceId, keyId } = await admin(request);
+    const segment = await deps.service.getSegment(workspaceId, request.params.id);
+    const traits = (request.query.traits ?? '').split(',').map((t) => t.trim()).filter(Boolean).slice(0, 50);
+    const format = request.query.format;
+    await deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action: format === 'json' ? 'segment.members.read' : 'segment.members.export', subject: null, details: { segmentId: segment.segment.id, format } });
+    if (format === 'json') {
+      const after = request.query.cursor ? Buffer.from(request.query.cursor, 'base64url').toString() : undefined;
+      const rows = await deps.store.segments.members(workspaceId, segment.segment.id, { limit: request.query.limit + 1, ...(after ? { after } : {}) });
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return {
+        segmentId: segment.segment.id, total: segment.members,
+        members: page.map((m) => ({ profileId: m.profileId, since: toIso(m.since), reason: m.reason })),
+        nextCursor: rows.length > request.query.limit && last ? Buffer.from(last.profileId).toString('base64url') : null,
+      };
+    }
+    const filename = `segment-${segment.segment.id}-members.${format}`;
+    reply.header('content-disposition', `attachment; filename="${filename}"`);
+    reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    const lines = memberLines({ store: deps.store, workspaceId, segmentId: segment.segment.id, format: format as 'csv' | 'ndjson', traits, onError: (error) => request.log.error({ err: error }, 'segment export failed mid-stream') });
+    return reply.send(Readable.from(lines));
+  });
+}

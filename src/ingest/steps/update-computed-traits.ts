@@ -1,0 +1,37 @@
+/**
+ * Computed traits and the event trackers of segment conditions, folded in per event (core/segments/
+ * record-event.ts). A survivor of a merge gets them rebuilt from the stored events of every profile
+ * it absorbed plus this batch's events, as its behaviour is (update-profiles.ts), so that the
+ * merged person's counts are neither lost nor counted twice.
+ */
+import type { TrackedEvent } from '../../core/events/event.js';
+import { rebuildDerived, recordEvent } from '../../core/segments/record-event.js';
+import type { SegmentDefinitions } from '../../core/segments/segment.js';
+import type { EpochMs } from '../../core/time.js';
+import type { IngestBatch } from '../ingest-batch.js';
+
+/** The moment a batch evaluates windows at: the re-evaluation's time, else the latest receipt. */
+export function evaluationTime(batch: IngestBatch): EpochMs {
+  if (batch.reevaluation) return batch.reevaluation.now;
+  let now = 0;
+  for (const e of batch.events) if (e.receivedAt > now) now = e.receivedAt;
+  return now;
+}
+
+export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefinitions): Promise<void> {
+  if (defs.trackers.size === 0 && defs.computed.length === 0) return;
+  const now = evaluationTime(batch);
+  const rebuild = new Map<string, TrackedEvent[]>();
+  for (const [survivor, absorbed] of batch.mergedInto) {
+    const ids = [survivor, ...absorbed].filter((id) => !batch.newProfileIds.has(id));
+    const stored = await batch.tx.segments.eventsByProfile(batch.workspaceId, ids);
+    rebuild.set(batch.live(survivor), [...stored.values()].flat());
+  }
+  for (const item of batch.assigned) {
+    const profile = batch.profile(item.profileId);
+    const pending = rebuild.get(profile.id);
+    if (pending) pending.push(item.event);
+    else recordEvent(profile, item.event, defs, now);
+  }
+  for (const [id, events] of rebuild) rebuildDerived(batch.profile(id), events, defs, now);
+}

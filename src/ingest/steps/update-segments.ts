@@ -1,0 +1,54 @@
+/**
+ * Segment membership of every profile the batch touched, evaluated once per profile per batch
+ * (core/segments/membership.ts) after all its events are folded in. Each entry and exit becomes:
+ * a system entry on the profile's timeline (`Segment Entered` / `Segment Exited`, with the
+ * reason and the cause), a ProfileChange for the webhook outbox, and a row change of the
+ * membership table. The profile's next due time goes to the scheduler's table when it changed.
+ */
+import type { TrackedEvent } from '../../core/events/event.js';
+import { evaluateProfile } from '../../core/segments/membership.js';
+import type { SegmentDefinitions } from '../../core/segments/segment.js';
+import type { EpochMs } from '../../core/time.js';
+import type { IngestBatch } from '../ingest-batch.js';
+import { evaluationTime } from './update-computed-traits.js';
+
+export const SEGMENT_ENTERED = 'Segment Entered';
+export const SEGMENT_EXITED = 'Segment Exited';
+
+export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, newMessageId: () => string): void {
+  const now = evaluationTime(batch);
+  const causes = new Map<string, string>();
+  if (!batch.reevaluation) for (const a of batch.assigned) if (a.event.type !== 'system') causes.set(batch.live(a.profileId), a.event.messageId);
+  const nothingDefined = defs.segments.length === 0 && defs.computed.length === 0;
+  for (const profile of [...batch.profiles.values()]) {
+    if (nothingDefined && !profile.segments && !profile.computed) continue;
+    const cause = batch.reevaluation?.cause ?? causes.get(profile.id) ?? 'event';
+    const { changes, dueAt } = evaluateProfile(profile, defs, now);
+    for (const change of changes) {
+      const entered = change.kind === 'entered';
+      batch.changes.push({
+        kind: entered ? 'segment.entered' : 'segment.exited', workspaceId: batch.workspaceId, profileId: profile.id,
+        segmentId: change.segmentId, segmentName: change.segmentName, at: now, reason: change.reason, cause,
+      });
+      batch.segmentChanges.members.push({ segmentId: change.segmentId, profileId: profile.id, since: entered ? now : null, reason: change.reason });
+      batch.assigned.push({
+        event: segmentEntry(batch.workspaceId, newMessageId(), entered ? SEGMENT_ENTERED : SEGMENT_EXITED, now, {
+          segmentId: change.segmentId, segmentName: change.segmentName, reason: change.reason, cause,
+        }),
+        profileId: profile.id, originalProfileId: profile.id,
+      });
+    }
+    const state = profile.segments!;
+    if ((state.dueAt ?? null) !== dueAt) {
+      state.dueAt = dueAt;
+      batch.segmentChanges.due.push({ profileId: profile.id, dueAt });
+    }
+  }
+}
+
+function segmentEntry(workspaceId: string, messageId: string, name: string, at: EpochMs, properties: Record<string, unknown>): TrackedEvent {
+  return {
+    workspaceId, messageId, type: 'system', name, category: null, anonymousId: null, userId: null, previousId: null, groupId: null,
+    properties, traits: {}, context: {}, integrations: {}, timestamp: at, originalTimestamp: null, sentAt: null, receivedAt: at,
+  };
+}
