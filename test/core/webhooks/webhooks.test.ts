@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { DEFAULT_BACKOFF, retryDelay } from '../../../src/core/webhooks/backoff.js';
+import { signPayload, verifySignature } from '../../../src/core/webhooks/signature.js';
+import { parseWebhookInput, wantsChange, type Webhook } from '../../../src/core/webhooks/webhook.js';
+import { T0 } from '../fixtures.js';
+
+describe('webhook signatures', () => {
+  test('t=<unix>,v1=<hex hmac-sha256 of "t.body"> verifies, and nothing else does', () => {
+    const header = signPayload('whsec_x', '{"a":1}', T0);
+    const t = Math.floor(T0 / 1000);
+    assert.equal(header, `t=${t},v1=${createHmac('sha256', 'whsec_x').update(`${t}.{"a":1}`).digest('hex')}`);
+    assert.equal(verifySignature('whsec_x', '{"a":1}', header, T0 + 1000), true);
+    assert.equal(verifySignature('whsec_x', '{"a":2}', header, T0), false, 'another body');
+    assert.equal(verifySignature('whsec_y', '{"a":1}', header, T0), false, 'another secret');
+    assert.equal(verifySignature('whsec_x', '{"a":1}', header, T0 + 600_000), false, 'too old: a replay');
+  });
+});
+
+describe('retry schedule', () => {
+  test('delays grow exponentially with jitter, are capped, and stop after the last attempt', () => {
+    const policy = { baseMs: 1000, maxMs: 10_000, maxAttempts: 6 };
+    assert.equal(retryDelay(1, policy, 0), 500);
+    assert.equal(retryDelay(1, policy, 0.999999), 1000);
+    assert.equal(retryDelay(3, policy, 0.999999), 4000);
+    assert.equal(retryDelay(5, policy, 0.999999), 10_000, 'capped');
+    assert.equal(retryDelay(6, policy, 0.5), null, 'dead after the sixth attempt');
+    const total = Array.from({ length: DEFAULT_BACKOFF.maxAttempts - 1 }, (_, i) => retryDelay(i + 1, DEFAULT_BACKOFF, 0.999999)!).reduce((a, b) => a + b, 0);
+    assert.ok(total > 24 * 3_600_000 && total < 30 * 3_600_000, `the default schedule spans about a day, got ${total / 3_600_000} h`);
+  });
+});
+
+describe('webhook definitions', () => {
+  const hook: Webhook = { id: 'wh_1', workspaceId: 'ws', url: 'https://crm.test/hook', secret: 's', description: '', events: ['lifecycle.changed', 'segment.entered'], stages: ['sales_qualified'], active: true, createdAt: T0, updatedAt: T0 };
+  const move = { kind: 'lifecycle.changed' as const, workspaceId: 'ws', profileId: 'p', from: 'lead', to: 'sales_qualified', at: T0, reason: 'r', cause: 'c' };
+
+  test('the event filter and the stage and segment narrowing decide what is sent', () => {
+    assert.equal(wantsChange(hook, move), true);
+    assert.equal(wantsChange(hook, { ...move, to: 'lead' }), false);
+    assert.equal(wantsChange({ ...hook, active: false }, move), false);
+    const entered = { kind: 'segment.entered' as const, workspaceId: 'ws', profileId: 'p', segmentId: 'seg_1', segmentName: 'S', at: T0, reason: 'r', cause: 'c' };
+    assert.equal(wantsChange(hook, entered), true);
+    assert.equal(wantsChange(hook, { ...entered, kind: 'segment.exited' }), false);
+    assert.equal(wantsChange({ ...hook, segmentIds: ['seg_2'] }, entered), false);
+  });
+
+  test('input is validated field by field', () => {
+    const bad = parseWebhookInput({ url: 'ftp://x', events: ['segment.entered', 'nope'] });
+    assert.deepEqual(bad.ok ? [] : bad.issues.map((i) => i.field).sort(), ['events[1]', 'url']);
+    assert.equal(parseWebhookInput({ url: 'https://u:p@x.test/', events: ['lifecycle.changed'] }).ok, false, 'no credentials in the URL');
+    const ok = parseWebhookInput({ url: 'http://127.0.0.1:9/x', events: ['lifecycle.changed'] });
+    assert.deepEqual(ok.ok && ok.input, { url: 'http://127.0.0.1:9/x', description: '', events: ['lifecycle.changed'], active: true });
+  });
+});
