@@ -9,7 +9,8 @@
  * MAX_VALUES distinct values per bucket (the rest are counted under "(other)" and not as distinct).
  */
 import { DAY_MS, parseDuration } from '../segments/duration.js';
-import { propertyAt } from '../segments/event-match.js';
+import { eventProperty } from '../segments/event-match.js';
+import type { TrackedEvent } from '../events/event.js';
 import type { EpochMs } from '../time.js';
 import type { ComputedTraitDefinition } from './computed-trait.js';
 
@@ -58,8 +59,8 @@ function num(v: unknown): number | undefined {
 }
 
 /** Folds one matching event into the state (mutates it). */
-export function addToAggregate(def: ComputedTraitDefinition, state: AggregateState, at: EpochMs, properties: Record<string, unknown>): void {
-  const raw = def.property ? propertyAt(properties, def.property) : undefined;
+export function addToAggregate(def: ComputedTraitDefinition, state: AggregateState, at: EpochMs, e: TrackedEvent): void {
+  const raw = def.property ? eventProperty(e, def.property) : undefined;
   if (def.property && (raw === undefined || raw === null) && def.aggregate !== 'count' && def.aggregate !== 'days_since_last') return;
   if (!state.first || at < state.first.at) state.first = { at, value: raw ?? null };
   if (!state.last || at >= state.last.at) state.last = { at, value: raw ?? null };

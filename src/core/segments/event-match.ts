@@ -63,15 +63,20 @@ export function matchesSpec(e: TrackedEvent, spec: EventSpec, now: EpochMs): boo
   if (spec.name !== undefined && (e.name ?? '').toLowerCase() !== spec.name.toLowerCase()) return false;
   if (!spec.where || spec.where.length === 0) return true;
   const page = type === 'page' || type === 'screen' ? pageInfo(e) : null;
-  return spec.where.every((f) => compare(propertyOf(e, f, page), f, now));
+  return spec.where.every((f) => compare(eventProperty(e, f.property, page), f, now));
 }
 
-function propertyOf(e: TrackedEvent, f: PropertyFilter, page: ReturnType<typeof pageInfo>): unknown {
-  if (page && (f.property === 'url' || f.property === 'path' || f.property === 'category' || f.property === 'title')) {
-    const fromPage = page[f.property];
+/**
+ * An event's property by dotted path; page views (and screens) also answer url, path, category and
+ * title from the page (core/profiles/page-info.ts: the first path segment is the default category).
+ */
+export function eventProperty(e: TrackedEvent, property: string, page: ReturnType<typeof pageInfo> | undefined = undefined): unknown {
+  if ((e.type === 'page' || e.type === 'screen') && (property === 'url' || property === 'path' || property === 'category' || property === 'title')) {
+    const info = page === undefined ? pageInfo(e) : page;
+    const fromPage = info ? info[property] : null;
     if (fromPage !== null) return fromPage;
   }
-  return propertyAt(e.properties, f.property);
+  return propertyAt(e.properties, property);
 }
 
 /** A value by dotted path; own properties only. */

@@ -34,7 +34,7 @@ export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefi
     if (!matchesSpec(e, def.event, now)) continue;
     const computed = (profile.computed ??= {});
     const entry = (computed[def.key] ??= { value: null, state: emptyAggregate() });
-    addToAggregate(def, entry.state, e.timestamp, e.properties);
+    addToAggregate(def, entry.state, e.timestamp, e);
   }
 }
 
