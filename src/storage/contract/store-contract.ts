@@ -15,6 +15,7 @@ import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
 import { timelineContract } from './timeline-contract.js';
 import { workspaceContract } from './workspace-contract.js';
+import { webhookContract } from './webhook-contract.js';
 
 export type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 
@@ -44,5 +45,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('concurrency', () => concurrencyContract(subject));
     describe('privacy: settings, consent ledger, counters, audit log', () => privacyContract(subject));
     describe('privacy: erasure and retention', () => erasureContract(subject));
+    describe('scoring configuration, webhooks and the delivery outbox', () => webhookContract(subject));
   });
 }
