@@ -43,11 +43,11 @@ const schema = z.object({
   /** Webhook delivery (config file only): attempts in all, retry delays (exponential, jittered), request timeout. */
   webhooks: z.object({
     deliver: z.boolean().default(true),
-    maxAttempts: positiveInt.max(50).default(10),
-    retryBaseSeconds: z.coerce.number().positive().default(30),
+    maxAttempts: positiveInt.max(50).default(12),
+    retryBaseSeconds: z.coerce.number().positive().default(60),
     retryMaxSeconds: z.coerce.number().positive().default(43_200),
     timeoutSeconds: z.coerce.number().positive().max(120).default(10),
-  }).default({ deliver: true, maxAttempts: 10, retryBaseSeconds: 30, retryMaxSeconds: 43_200, timeoutSeconds: 10 }),
+  }).default({ deliver: true, maxAttempts: 12, retryBaseSeconds: 60, retryMaxSeconds: 43_200, timeoutSeconds: 10 }),
 });
 
 export type Config = z.infer<typeof schema>;
