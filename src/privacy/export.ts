@@ -8,6 +8,7 @@ import type { StoredEvent } from '../core/events/event.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { MergeRecord, Profile } from '../core/profiles/profile.js';
 import type { Store } from '../ports/store.js';
+import type { WebhookDelivery } from '../ports/webhook-store.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -16,6 +17,8 @@ export interface ProfileExport {
   events: StoredEvent[];
   consents: ConsentRecord[];
   merges: MergeRecord[];
+  /** Webhook deliveries announcing changes of the person (their payloads name them). */
+  webhookDeliveries: WebhookDelivery[];
 }
 
 const PAGE = 1000;
@@ -32,8 +35,9 @@ export async function exportProfile(store: Store, request: { workspaceId: string
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
+  const webhookDeliveries = await store.webhooks.deliveriesOf(request.workspaceId, [profileId, ...merges.map((m) => m.mergedId)]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges, webhookDeliveries };
 }
 
 /**

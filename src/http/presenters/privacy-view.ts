@@ -1,4 +1,5 @@
 /** How consent, the ledger, exports and the privacy report read through the API (ISO times). */
+import { deliveryView } from './lead-scoring-view.js';
 import type { ConsentRecord } from '../../core/privacy/consent.js';
 import { toIso } from '../../core/time.js';
 import type { ProfileExport } from '../../privacy/export.js';
@@ -22,5 +23,6 @@ export function exportView(e: ProfileExport) {
     events: e.events.map(eventView),
     consentLedger: e.consents.map(consentRecordView),
     merges: e.merges.map(mergeView),
+    webhookDeliveries: e.webhookDeliveries.map(deliveryView),
   };
 }

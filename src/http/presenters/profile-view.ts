@@ -7,6 +7,7 @@ import type { Behaviour } from '../../core/profiles/behaviour.js';
 import type { MergeRecord, Profile } from '../../core/profiles/profile.js';
 import type { ConsentState } from '../../core/privacy/consent.js';
 import { toIso } from '../../core/time.js';
+import { scoresAt } from '../../core/scoring/scores.js';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toIso(ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
@@ -56,7 +57,8 @@ export function mergeView(m: MergeRecord) {
   return { survivorId: m.survivorId, mergedId: m.mergedId, cause: m.cause, messageId: m.messageId, at: iso(m.at), mergedProfile: { ...m.snapshot, createdAt: iso(m.snapshot.createdAt) } };
 }
 
-export function profileView(p: Profile, merges?: MergeRecord[]) {
+/** `now`: the moment the decayed engagement score is given for (GET /v1/profiles/{id}/score explains it). */
+export function profileView(p: Profile, merges?: MergeRecord[], now = Date.now()) {
   return {
     id: p.id,
     createdAt: iso(p.createdAt),
@@ -67,6 +69,8 @@ export function profileView(p: Profile, merges?: MergeRecord[]) {
     behaviour: behaviourView(p.behaviour),
     mergeRefusals: Object.entries(p.mergeRefusals).map(([key, r]) => ({ key, reason: r.reason, count: r.count, firstAt: iso(r.firstAt), lastAt: iso(r.lastAt) })),
     consent: consentView(p.consent),
+    ...(p.scores ? { scores: scoresAt(p, now) } : {}),
+    ...(p.lifecycle ? { lifecycle: { stage: p.lifecycle.stage, since: iso(p.lifecycle.since), history: p.lifecycle.history.map((m) => ({ ...m, at: iso(m.at) })) } } : {}),
     ...(merges ? { merges: merges.map(mergeView) } : {}),
   };
 }
