@@ -38,7 +38,10 @@ export function startSegmentScheduler(deps: ReevaluateDeps & { logger: Logger; n
             workspaceId, profileIds, now, cause: 'time',
             prepare: (batch) => {
               // The claimed rows are rewritten whatever the outcome, and those of profiles gone since (merged, erased) removed.
-              for (const p of batch.profiles.values()) if (p.segments) delete p.segments.dueAt;
+              for (const p of batch.profiles.values()) {
+                if (p.segments) p.segments.dueAt = -1;
+                else batch.segmentChanges.due.push({ profileId: p.id, dueAt: null });
+              }
               for (const id of profileIds) if (!batch.profiles.has(id)) batch.segmentChanges.due.push({ profileId: id, dueAt: null });
             },
           });
