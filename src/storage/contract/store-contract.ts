@@ -13,6 +13,7 @@ import { erasureContract } from './erasure-contract.js';
 import { identityContract } from './identity-contract.js';
 import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
+import { segmentContract } from './segment-contract.js';
 import { timelineContract } from './timeline-contract.js';
 import { workspaceContract } from './workspace-contract.js';
 import { webhookContract } from './webhook-contract.js';
@@ -45,6 +46,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('concurrency', () => concurrencyContract(subject));
     describe('privacy: settings, consent ledger, counters, audit log', () => privacyContract(subject));
     describe('privacy: erasure and retention', () => erasureContract(subject));
+    describe('segments: definitions, memberships, scheduler', () => segmentContract(subject));
     describe('scoring configuration, webhooks and the delivery outbox', () => webhookContract(subject));
   });
 }
