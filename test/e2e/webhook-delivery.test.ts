@@ -1,0 +1,150 @@
+/**
+ * Webhook delivery end to end, with real servers and a real receiver on 127.0.0.1: a lifecycle move
+ * is delivered signed; the receiver fails the first attempts; Tessera is stopped and started again
+ * between attempts and the retries go on from the outbox until the receiver accepts; the delivery
+ * log shows every attempt; a redelivery sends the same delivery again. On PostgreSQL, two servers
+ * share the outbox and each delivery is sent successfully exactly once.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { verifySignature } from '../../src/core/webhooks/signature.js';
+import type { Json } from '../http/api-helpers.js';
+import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { ADMIN_KEY, basicAuth, tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+
+// Short retry delays (0.2–0.4 s) so that retries happen within the test.
+const CONFIG = { webhooks: { maxAttempts: 8, retryBaseSeconds: 0.4, retryMaxSeconds: 0.4, timeoutSeconds: 5 } };
+
+const cleanups: Array<() => Promise<unknown> | void> = [];
+after(async () => { for (const cleanup of cleanups.reverse()) await cleanup(); });
+
+async function call(url: string, method: string, path: string, body?: unknown, auth = `Bearer ${ADMIN_KEY}`): Promise<Json> {
+  const res = await fetch(`${url}${path}`, { method, headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await res.text();
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+async function configure(url: string, receiver: WebhookReceiver): Promise<{ id: string; secret: string }> {
+  await call(url, 'PUT', '/v1/lifecycle', { rules: [{ id: 'subscriber', to: 'subscriber', when: { trait: 'email', op: 'exists' } }] });
+  return call(url, 'POST', '/v1/webhooks', { url: receiver.url, events: ['lifecycle.changed'], description: 'test receiver' });
+}
+
+const identify = (url: string, userId: string) => call(url, 'POST', '/v1/identify', { userId, traits: { email: `${userId}@acme.test` } }, basicAuth(WRITE_KEY));
+
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const configFile = join(dataDir, 'webhooks.json');
+  writeFileSync(configFile, JSON.stringify(CONFIG));
+  const server = await startServerProcess({ dataDir, env: { TESSERA_CONFIG: configFile, ...env } });
+  cleanups.push(() => server.stop('SIGKILL'));
+  return server;
+}
+
+describe('webhook delivery across a restart', () => {
+  test('retries from the outbox after a restart until the receiver accepts; signed, one delivery id, every attempt logged', async () => {
+    const dir = tempDir('tessera-e2e-webhooks-');
+    cleanups.push(() => dir.remove());
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.answer = 503;
+
+    let server = await start(dir.path);
+    const hook = await configure(server.url, receiver);
+    await identify(server.url, 'mira');
+    await receiver.until((r) => r.length >= 1);
+    await server.stop('SIGTERM');
+    const beforeRestart = receiver.received.length;
+    assert.ok(receiver.received.every((r) => r.answered === 503));
+
+    // Down for a while: nothing is sent. Then a new process on the same data goes on retrying.
+    const restartedAt = Date.now();
+    server = await start(dir.path);
+    await receiver.until((r) => r.length >= beforeRestart + 1);
+    receiver.answer = 200;
+    await receiver.until((r) => r.some((x) => x.answered === 200)).catch((error: Error) => {
+      throw new Error(`${error.message}\n${JSON.stringify(receiver.received.map((r) => [r.at - restartedAt, r.headers['tessera-attempt'], r.answered]))}\n${server.output()}`);
+    });
+
+    const attempts = [...receiver.received];
+    const ids = new Set(attempts.map((r) => r.headers['tessera-delivery-id']));
+    assert.equal(ids.size, 1, 'every attempt carries the same delivery id');
+    assert.deepEqual(attempts.map((r) => Number(r.headers['tessera-attempt'])), attempts.map((_, i) => i + 1));
+    assert.ok(attempts.filter((r) => r.at >= restartedAt).length >= 2, 'the restarted server made attempts');
+    for (const r of attempts) assert.ok(verifySignature(hook.secret, r.body, String(r.headers['tessera-signature']), Date.now()), 'signed with the webhook secret');
+    const payload = JSON.parse(attempts.at(-1)!.body) as Json;
+    assert.deepEqual([payload.type, payload.data.from, payload.data.to, payload.profile.userId, payload.profile.email], ['lifecycle.changed', null, 'subscriber', 'mira', 'mira@acme.test']);
+    assert.equal(payload.id, [...ids][0]);
+
+    const waitDelivered = async () => {
+      for (let i = 0; i < 200; i++) {
+        const log = await call(server.url, 'GET', `/v1/webhooks/${hook.id}/deliveries`);
+        if (log.deliveries[0]?.status === 'delivered') return log.deliveries[0];
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('the delivery was not marked delivered');
+    };
+    const delivered = await waitDelivered();
+    assert.equal(delivered.attempts, attempts.length);
+    assert.deepEqual(delivered.log.map((a: Json) => a.status), attempts.map((r) => r.answered));
+    assert.equal(delivered.log.at(-1).error, null);
+    assert.equal(delivered.log[0].error, 'HTTP 503');
+
+    const redelivered = await fetch(`${server.url}/v1/webhooks/${hook.id}/deliveries/${delivered.id}/redeliver`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    assert.equal(redelivered.status, 202);
+    await receiver.until((r) => r.length === attempts.length + 1);
+    assert.equal(receiver.received.at(-1)!.headers['tessera-delivery-id'], delivered.id);
+    await server.stop('SIGTERM');
+  });
+
+  test('a receiver that never accepts gets the configured number of attempts, then the delivery is dead', async () => {
+    const dir = tempDir('tessera-e2e-webhooks-dead-');
+    cleanups.push(() => dir.remove());
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.answer = 500;
+    const server = await start(dir.path);
+    const hook = await configure(server.url, receiver);
+    await identify(server.url, 'otto');
+    await receiver.until((r) => r.length >= CONFIG.webhooks.maxAttempts);
+    let log: Json;
+    for (let i = 0; ; i++) {
+      log = await call(server.url, 'GET', `/v1/webhooks/${hook.id}/deliveries?status=dead`);
+      if (log.deliveries.length === 1 || i > 200) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(log.deliveries.length, 1);
+    assert.equal(log.deliveries[0].attempts, CONFIG.webhooks.maxAttempts);
+    assert.equal(receiver.received.length, CONFIG.webhooks.maxAttempts, 'no attempt after the last');
+    await server.stop('SIGTERM');
+  });
+});
+
+describe('two servers on one PostgreSQL database', async () => {
+  const skip = await postgresSkip();
+  test('share the outbox: every delivery is accepted exactly once', { skip }, async () => {
+    const db: TestDatabase = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    const dirs = [tempDir('tessera-e2e-wh-a-'), tempDir('tessera-e2e-wh-b-')];
+    for (const d of dirs) cleanups.push(() => d.remove());
+    const a = await start(dirs[0]!.path, { TESSERA_DATABASE_URL: db.url });
+    const b = await start(dirs[1]!.path, { TESSERA_DATABASE_URL: db.url });
+    await configure(a.url, receiver);
+    const PEOPLE = 40;
+    await Promise.all(Array.from({ length: PEOPLE }, (_, i) => identify(i % 2 ? a.url : b.url, `p${i}`)));
+    await receiver.until((r) => new Set(r.map((x) => x.headers['tessera-delivery-id'])).size === PEOPLE);
+    // Let both workers look at the outbox a few more times: nothing is sent again.
+    await new Promise((r) => setTimeout(r, 2500));
+    const perDelivery = new Map<string, number>();
+    for (const r of receiver.received) perDelivery.set(String(r.headers['tessera-delivery-id']), (perDelivery.get(String(r.headers['tessera-delivery-id'])) ?? 0) + 1);
+    assert.equal(perDelivery.size, PEOPLE);
+    assert.deepEqual([...new Set(perDelivery.values())], [1]);
+    await a.stop('SIGTERM');
+    await b.stop('SIGTERM');
+  });
+});
