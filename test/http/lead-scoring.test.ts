@@ -144,6 +144,24 @@ describe('scores and lifecycle from events', () => {
   });
 });
 
+describe('merges', () => {
+  it('a merged profile keeps both lifecycle histories and the engagement of both sides', async () => {
+    await send('/v1/identify', { anonymousId: 'merge-a', userId: 'merge-user', traits: { email: 'merge@acme.test' } });
+    await send('/v1/track', { anonymousId: 'merge-b', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' } });
+    await send('/v1/page', { anonymousId: 'merge-b', name: 'Pricing', category: 'pricing' });
+    const before = JSON.parse((await t.admin('/v1/profiles/merge-b/score')).body) as Json;
+    assert.equal(before.engagement.score, 12);
+    assert.equal(before.lifecycle.stage, null);
+    assert.equal((await adminJson('POST', '/v1/profiles/merge-b/lifecycle', { stage: 'lead', note: 'called us' })).statusCode, 200);
+    await send('/v1/identify', { anonymousId: 'merge-b', userId: 'merge-user' });
+    const after = JSON.parse((await t.admin('/v1/profiles/merge-user/score')).body) as Json;
+    assert.equal(after.engagement.score, 12, 'engagement replayed from both profiles’ events');
+    assert.equal(after.lifecycle.stage, 'lead', 'the stage of the latest move');
+    assert.deepEqual(after.lifecycle.history.map((m: Json) => m.to), ['subscriber', 'lead'], 'both histories');
+    assert.equal((JSON.parse((await t.admin('/v1/profiles/merge-b/score')).body) as Json).profileId, after.profileId);
+  });
+});
+
 describe('webhook API', () => {
   it('validates, hides the secret after creation, updates, redelivers and deletes', async () => {
     const bad = assertError(await adminJson('POST', '/v1/webhooks', { url: 'not a url', events: [] }), 400, 'invalid_body');
