@@ -43,6 +43,8 @@ const POPULATE = `
   INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, evidence, request, at, received_at)
     SELECT workspace_id, id, 'consent-' || id, '{"analytics":true}', 'banner', '{}', '{}', 0, 0 FROM profiles;
   INSERT INTO tombstones (workspace_id, hash, erased_at) SELECT 'ws', md5(g::text) || md5((-g)::text), 0 FROM generate_series(1, ${TOMBSTONES}) g;
+  INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
+    SELECT 'dlv-' || id, workspace_id, 'wh_1', id, 'lifecycle.changed', '{}', 'delivered', 1, NULL, 0, '[]' FROM profiles;
 `;
 
 describe('postgres store: the hot queries use their indexes', { skip: await postgresSkip() }, () => {
