@@ -5,6 +5,7 @@ import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { withUsageExitCode } from './options.js';
 import { retentionCommand } from './retention.js';
+import { segmentsCommand } from './segments.js';
 import { serveCommand } from './serve.js';
 import { workspaceCommand } from './workspace.js';
 
@@ -17,5 +18,6 @@ export function createProgram(): Command {
     .addCommand(keysCommand())
     .addCommand(importCommand())
     .addCommand(migrateCommand())
-    .addCommand(retentionCommand());
+    .addCommand(retentionCommand())
+    .addCommand(segmentsCommand());
 }

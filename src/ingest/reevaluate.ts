@@ -9,7 +9,7 @@
 import type { ProfileChange } from '../core/profiles/profile-change.js';
 import type { EpochMs } from '../core/time.js';
 import type { Store, WriteTx } from '../ports/store.js';
-import type { PrivacyContexts } from '../privacy/privacy-context.js';
+import type { PrivacyContext, PrivacyContexts } from '../privacy/privacy-context.js';
 import { IngestBatch } from './ingest-batch.js';
 import type { DerivedSteps } from './process-batch.js';
 import { persistBatch } from './steps/persist-batch.js';
@@ -32,13 +32,17 @@ export interface ReevaluateRequest {
 }
 
 /** Re-evaluates in a transaction of its own; returns the changes made. */
-export function reevaluate(deps: ReevaluateDeps, request: ReevaluateRequest): Promise<ProfileChange[]> {
-  return deps.store.write((tx) => reevaluateInTx(tx, deps, request));
+export async function reevaluate(deps: ReevaluateDeps, request: ReevaluateRequest): Promise<ProfileChange[]> {
+  const privacy = await deps.privacy.get(request.workspaceId);
+  return deps.store.write((tx) => reevaluateInTx(tx, deps, request, privacy));
 }
 
-/** Re-evaluates inside the caller's write transaction (the scheduler claims due rows in it first). */
-export async function reevaluateInTx(tx: WriteTx, deps: Omit<ReevaluateDeps, 'store'>, request: ReevaluateRequest): Promise<ProfileChange[]> {
-  const privacy = await deps.privacy.get(request.workspaceId);
+/**
+ * Re-evaluates inside the caller's write transaction (the scheduler claims due rows in it first).
+ * The workspace's privacy context is fetched before the transaction: loading it may write (the
+ * workspace secret), and on SQLite a write inside a write transaction waits for itself.
+ */
+export async function reevaluateInTx(tx: WriteTx, deps: Omit<ReevaluateDeps, 'store' | 'privacy'>, request: ReevaluateRequest, privacy: PrivacyContext): Promise<ProfileChange[]> {
   const batch = new IngestBatch(tx, request.workspaceId, [], privacy);
   batch.reevaluation = { now: request.now, cause: request.cause };
   const loaded = await tx.loadProfiles(request.workspaceId, [...new Set(request.profileIds)]);

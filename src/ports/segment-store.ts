@@ -23,6 +23,9 @@ export interface BackfillProgress {
   finishedAt: EpochMs | null;
   /** The last profile id processed (profiles are processed in id order); resumes after it. */
   after: string | null;
+  /** When the current run began and how many were processed before it (a resumed backfill's rate is this run's). */
+  runStartedAt?: EpochMs;
+  runStartProcessed?: number;
   error?: string;
 }
 

@@ -46,6 +46,8 @@ export async function runBackfill(deps: BackfillDeps, target: BackfillTarget, op
     ? { ...stored.backfill }
     : newProgress(await deps.store.profiles.count(target.workspaceId), startedAt);
   if (progress.total === 0 || progress.processed === 0) progress.total = await deps.store.profiles.count(target.workspaceId);
+  progress.runStartedAt = startedAt;
+  progress.runStartProcessed = progress.processed;
   const only: Only = target.kind === 'segment'
     ? { trackers: trackerKeysOf(segmentOf(stored).condition), computed: new Set() }
     : { trackers: new Set(), computed: new Set([computedOf(stored).key]) };
@@ -86,8 +88,9 @@ export async function runBackfill(deps: BackfillDeps, target: BackfillTarget, op
 
 /** Rate (profiles/s) and ETA (seconds) of a progress, for display. */
 export function progressFigures(p: BackfillProgress, now: number): { rate: number | null; etaSeconds: number | null; percent: number } {
-  const seconds = ((p.finishedAt ?? now) - p.startedAt) / 1000;
-  const rate = seconds > 0 && p.processed > 0 ? p.processed / seconds : null;
+  const seconds = ((p.finishedAt ?? now) - (p.runStartedAt ?? p.startedAt)) / 1000;
+  const done = p.processed - (p.runStartProcessed ?? 0);
+  const rate = seconds > 0 && done > 0 ? done / seconds : null;
   const left = Math.max(0, p.total - p.processed);
   return {
     rate: rate === null ? null : Math.round(rate),

@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import type { EpochMs } from '../core/time.js';
 import { reevaluateInTx, type ReevaluateDeps } from '../ingest/reevaluate.js';
+import type { PrivacyContext } from '../privacy/privacy-context.js';
 
 export const MAX_SLEEP_MS = 5_000;
 export const CLAIM_LIMIT = 500;
@@ -28,12 +29,17 @@ export function startSegmentScheduler(deps: ReevaluateDeps & { logger: Logger; n
 
   const runDue = async (now: EpochMs): Promise<number> => {
     let total = 0;
+    // Privacy contexts are fetched before the transaction (see reevaluateInTx).
+    const contexts = new Map<string, PrivacyContext>();
+    for (const w of await deps.store.workspaces.list()) contexts.set(w.id, await deps.privacy.get(w.id));
     for (;;) {
       const claimed = await deps.store.write(async (tx) => {
         const due = await tx.segments.claimDue(now, CLAIM_LIMIT);
         const byWorkspace = new Map<string, string[]>();
         for (const d of due) byWorkspace.set(d.workspaceId, [...(byWorkspace.get(d.workspaceId) ?? []), d.profileId]);
         for (const [workspaceId, profileIds] of byWorkspace) {
+          const privacy = contexts.get(workspaceId);
+          if (!privacy) continue;
           await reevaluateInTx(tx, deps, {
             workspaceId, profileIds, now, cause: 'time',
             prepare: (batch) => {
@@ -44,7 +50,7 @@ export function startSegmentScheduler(deps: ReevaluateDeps & { logger: Logger; n
               }
               for (const id of profileIds) if (!batch.profiles.has(id)) batch.segmentChanges.due.push({ profileId: id, dueAt: null });
             },
-          });
+          }, privacy);
         }
         return due.length;
       });

@@ -10,7 +10,7 @@ const STORE_OPTIONS = ['--config', '--data-dir', '--database-url', '--log-level'
 
 /** What each help page must show. A command missing here fails the coverage test below. */
 const EXPECTED: Record<string, string[]> = {
-  '': ['serve', 'workspace', 'keys', 'import', 'migrate', 'retention'],
+  '': ['serve', 'workspace', 'keys', 'import', 'migrate', 'retention', 'segments'],
   serve: ['--host', '--port', '--public-url', '--write-key', '--admin-key', '--sqlite-sync', ...STORE_OPTIONS, ...ENVIRONMENT.map(([name]) => name)],
   workspace: ['create', 'list'],
   'workspace create': ['<name>', '--id', '--json', ...STORE_OPTIONS],
@@ -23,6 +23,9 @@ const EXPECTED: Record<string, string[]> = {
   migrate: ['--status', ...STORE_OPTIONS],
   retention: ['run'],
   'retention run': ['--workspace', '--json', ...STORE_OPTIONS],
+  segments: ['list', 'backfill'],
+  'segments list': ['--workspace', '--json', ...STORE_OPTIONS],
+  'segments backfill': ['<id>', '--workspace', '--computed', '--restart', '--chunk', ...STORE_OPTIONS, 'Exit codes'],
 };
 
 function commandPaths(commands: Command[], prefix = ''): string[] {
