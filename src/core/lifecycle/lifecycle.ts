@@ -24,4 +24,9 @@ export interface ProfileLifecycle {
   since: EpochMs;
   /** Oldest first. */
   history: LifecycleMove[];
+  /**
+   * The next moment automatic rules may apply by time alone (engagement decaying across a
+   * threshold of a rule, a manual hold ending); the segment scheduler re-evaluates the profile then.
+   */
+  checkAt?: EpochMs;
 }

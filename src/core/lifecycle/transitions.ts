@@ -11,7 +11,7 @@
  */
 import type { JsonObject } from '../events/event.js';
 import { describeFilter, isKnown, matchesFilter } from '../scoring/filters.js';
-import { scoresAt, type ProfileScores } from '../scoring/scores.js';
+import { engagementBelowAt, scoresAt, type ProfileScores } from '../scoring/scores.js';
 import type { EpochMs } from '../time.js';
 import type { LifecycleCondition, LifecycleConfig, LifecycleRule, ScoreRange } from './lifecycle-config.js';
 import type { LifecycleMove, ProfileLifecycle } from './lifecycle.js';
@@ -109,6 +109,36 @@ export function automaticMoves(subject: LifecycleSubject, config: LifecycleConfi
   return moves;
 }
 
+/**
+ * The next moment after `at` when automatic rules may apply to the subject by time alone, or null:
+ * the end of a manual hold, or the engagement score decaying below a threshold named by a rule
+ * that could move the profile from its current stage. (Only engagement changes by time; fit and
+ * traits change with events, which evaluate the rules anyway.)
+ */
+export function nextCheckAt(subject: LifecycleSubject, config: LifecycleConfig, at: EpochMs): EpochMs | null {
+  if (!subject.lifecycle || config.rules.length === 0) return null;
+  const held = heldUntil(subject.lifecycle, config);
+  if (held !== null && held > at) return held;
+  const current = subject.lifecycle.stage;
+  const thresholds = new Set<number>();
+  const collect = (c: LifecycleCondition): void => {
+    if ('all' in c) c.all.forEach(collect);
+    else if ('any' in c) c.any.forEach(collect);
+    else if ('not' in c) collect(c.not);
+    else if ('engagement' in c) {
+      if (c.engagement.gte !== undefined) thresholds.add(c.engagement.gte);
+      if (c.engagement.lt !== undefined) thresholds.add(c.engagement.lt);
+    }
+  };
+  for (const rule of config.rules) if (applies(rule, current, config)) collect(rule.when);
+  let next: EpochMs | null = null;
+  for (const threshold of thresholds) {
+    const below = engagementBelowAt(subject, threshold, at);
+    if (below !== null && (next === null || below < next)) next = below;
+  }
+  return next;
+}
+
 /** A manual move by an API key; null when the profile is in that stage already. */
 export function manualMove(lifecycle: ProfileLifecycle | undefined, options: { to: string; actor: string; note?: string; at: EpochMs }): LifecycleMove | null {
   const from = lifecycle?.stage ?? null;
@@ -121,7 +151,7 @@ export function manualMove(lifecycle: ProfileLifecycle | undefined, options: { t
 }
 
 export function applyMove(lifecycle: ProfileLifecycle | undefined, move: LifecycleMove): ProfileLifecycle {
-  return { stage: move.to, since: move.at, history: [...(lifecycle?.history ?? []), move] };
+  return { stage: move.to, since: move.at, history: [...(lifecycle?.history ?? []), move], ...(lifecycle?.checkAt !== undefined ? { checkAt: lifecycle.checkAt } : {}) };
 }
 
 /** Lifecycle of two profiles merged into one: both histories, and the stage of the latest move. */

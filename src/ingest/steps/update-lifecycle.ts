@@ -1,14 +1,15 @@
 /**
  * Automatic lifecycle moves of the batch's profiles (core/lifecycle/transitions.ts), evaluated
  * once per profile after its scores: at the time of its latest event in the batch (that event is
- * the cause), or at the re-evaluation's moment. Each move is kept in the profile's history, written
+ * the cause), or at the re-evaluation's moment. The next moment the rules may apply by time alone
+ * (`lifecycle.checkAt`) goes to the segment scheduler's due table with the profile's segment due time. Each move is kept in the profile's history, written
  * on its timeline as a system entry `Lifecycle Stage Changed`, and pushed to `batch.changes` for
  * the segments that look at stages and for the webhooks.
  */
 import type { TrackedEvent } from '../../core/events/event.js';
 import type { LifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
 import type { LifecycleMove } from '../../core/lifecycle/lifecycle.js';
-import { applyMove, automaticMoves } from '../../core/lifecycle/transitions.js';
+import { applyMove, automaticMoves, nextCheckAt } from '../../core/lifecycle/transitions.js';
 import type { Profile } from '../../core/profiles/profile.js';
 import type { IngestBatch } from '../ingest-batch.js';
 
@@ -30,6 +31,11 @@ export function updateLifecycle(batch: IngestBatch, config: LifecycleConfig, new
     const at = batch.reevaluation?.now ?? event!.timestamp;
     const cause = batch.reevaluation?.cause ?? event!.messageId;
     for (const move of automaticMoves(profile, config, at, cause)) recordMove(batch, profile, move, newMessageId(), now);
+    if (profile.lifecycle) {
+      const checkAt = nextCheckAt(profile, config, at);
+      if (checkAt === null) delete profile.lifecycle.checkAt;
+      else profile.lifecycle.checkAt = checkAt;
+    }
   }
 }
 

@@ -21,9 +21,13 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
   if (!batch.reevaluation) for (const a of batch.assigned) if (a.event.type !== 'system') causes.set(batch.live(a.profileId), a.event.messageId);
   const nothingDefined = defs.segments.length === 0 && defs.computed.length === 0;
   for (const profile of [...batch.profiles.values()]) {
-    if (nothingDefined && !profile.segments && !profile.computed) continue;
+    // Lifecycle rules may apply by time alone too (lifecycle.checkAt): the scheduler wakes for both.
+    const lifecycleDue = profile.lifecycle?.checkAt ?? null;
+    if (nothingDefined && !profile.segments && !profile.computed && lifecycleDue === null) continue;
     const cause = batch.reevaluation?.cause ?? causes.get(profile.id) ?? 'event';
-    const { changes, dueAt } = evaluateProfile(profile, defs, now);
+    const evaluated = evaluateProfile(profile, defs, now);
+    const changes = evaluated.changes;
+    const dueAt = evaluated.dueAt === null ? lifecycleDue : lifecycleDue === null ? evaluated.dueAt : Math.min(evaluated.dueAt, lifecycleDue);
     for (const change of changes) {
       const entered = change.kind === 'entered';
       batch.changes.push({

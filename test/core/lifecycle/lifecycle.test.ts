@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseLifecycleConfig, type LifecycleConfig } from '../../../src/core/lifecycle/lifecycle-config.js';
-import { applyMove, automaticMoves, manualMove, mergeLifecycle, type LifecycleSubject } from '../../../src/core/lifecycle/transitions.js';
+import { applyMove, automaticMoves, manualMove, mergeLifecycle, nextCheckAt, type LifecycleSubject } from '../../../src/core/lifecycle/transitions.js';
 import { emptyScores, type ProfileScores } from '../../../src/core/scoring/scores.js';
 import { T0 } from '../fixtures.js';
 
@@ -74,6 +74,21 @@ describe('automatic moves', () => {
     const merged = mergeLifecycle(a, b)!;
     assert.equal(merged.stage, 'customer');
     assert.equal(merged.history.length, 2);
+  });
+});
+
+describe('when to look again without events', () => {
+  test('the end of a manual hold, or engagement decaying below a threshold of a rule that can apply', () => {
+    const decaying = scored(40, 0);
+    decaying.engagement.r!.halfLifeDays = 10;
+    const mql = { traits: {}, scores: decaying, lifecycle: { stage: 'marketing_qualified', since: T0, history: [] } };
+    const at = nextCheckAt(mql, CONFIG, T0)!;
+    assert.ok(at > T0 + 10 * DAY && at < T0 + 11 * DAY, 'recycle (lt 20): 40 points fall below 20 just after one half-life');
+    const customer = { ...mql, lifecycle: { stage: 'customer', since: T0, history: [] } };
+    assert.equal(nextCheckAt(customer, CONFIG, T0), null, 'no rule applies from customer');
+    const held = { ...mql, lifecycle: applyMove(mql.lifecycle, manualMove(mql.lifecycle, { to: 'lead', actor: 'k', at: T0 })!) };
+    assert.equal(nextCheckAt(held, CONFIG, T0), T0 + 30 * DAY);
+    assert.equal(nextCheckAt({ traits: {}, scores: decaying }, CONFIG, T0), null, 'no stage yet');
   });
 });
 
