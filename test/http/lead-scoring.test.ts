@@ -162,6 +162,20 @@ describe('merges', () => {
   });
 });
 
+describe('segments that look at lifecycle stages', () => {
+  it('enter in the same batch as the move, and both changes go to the outbox', async () => {
+    const segment = await adminJson('POST', '/v1/segments', { id: 'mqls', name: 'MQLs', condition: { lifecycle: { in: ['marketing_qualified'] } } });
+    assert.equal(segment.statusCode, 201, segment.body);
+    const hook = JSON.parse((await adminJson('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/seg', events: ['segment.entered', 'lifecycle.changed'], segmentIds: ['mqls'] })).body) as Json;
+    await send('/v1/identify', { userId: 'sven', traits: { email: 'sven@acme.test', role: 'CEO' } });
+    await send('/v1/track', { userId: 'sven', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' } });
+    await send('/v1/track', { userId: 'sven', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' } });
+    const log = JSON.parse((await t.admin(`/v1/webhooks/${hook.id}/deliveries`)).body) as Json;
+    const kinds = log.deliveries.filter((d: Json) => d.payload.profile.userId === 'sven').map((d: Json) => `${d.payload.type}:${d.payload.data.to ?? d.payload.data.segmentId}`);
+    assert.deepEqual(kinds.sort(), ['lifecycle.changed:marketing_qualified', 'lifecycle.changed:subscriber', 'segment.entered:mqls']);
+  });
+});
+
 describe('webhook API', () => {
   it('validates, hides the secret after creation, updates, redelivers and deletes', async () => {
     const bad = assertError(await adminJson('POST', '/v1/webhooks', { url: 'not a url', events: [] }), 400, 'invalid_body');
