@@ -22,6 +22,7 @@ import { createSegmentService, type SegmentServices } from './segments/segment-s
 import { createLeadScoringSettings } from './lead-scoring/lead-scoring-settings.js';
 import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
+import { RescoreRunner } from './lead-scoring/rescore.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -71,7 +72,8 @@ export async function createTessera(options: { config: Config; store: Store; log
     : null;
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
-  const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, poke: () => deliveries?.poke() };
+  const rescore = new RescoreRunner({ store: options.store, privacy, derive, settings: leadScoring.settings, logger, now });
+  const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({ store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
   return {
     app, store: options.store, ingest, queue, logger, segments,
@@ -80,6 +82,7 @@ export async function createTessera(options: { config: Config; store: Store; log
       await retention.stop();
       await segmentScheduler.stop();
       await backfills.stop();
+      await rescore.stop();
       await deliveries?.stop();
       await app.close();
       await queue.close();

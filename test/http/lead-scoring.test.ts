@@ -176,6 +176,29 @@ describe('segments that look at lifecycle stages', () => {
   });
 });
 
+describe('configuration changes', () => {
+  it('re-score existing profiles from their stored events, and move those a rule now applies to', async () => {
+    await send('/v1/identify', { userId: 'rita', traits: { email: 'rita@acme.test', role: 'CTO' } });
+    for (let i = 0; i < 3; i++) await send('/v1/track', { userId: 'rita', event: 'Webinar Attended', properties: { minutes: 50 } });
+    assert.equal((JSON.parse((await t.admin('/v1/profiles/rita/score')).body) as Json).engagement.score, 0);
+    const withWebinars = { ...SCORING, engagement: { ...SCORING.engagement, rules: [...SCORING.engagement.rules, { id: 'webinar', label: 'Webinar Attended', event: 'Webinar Attended', points: 8 }] } };
+    assert.equal((await adminJson('PUT', '/v1/scoring', withWebinars)).statusCode, 200);
+    let progress: Json;
+    for (let i = 0; i < 400; i++) {
+      progress = (JSON.parse((await t.admin('/v1/scoring/rescore')).body) as Json).rescore;
+      if (progress.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(progress.state, 'done', JSON.stringify(progress));
+    assert.equal(progress.processed, progress.total);
+    const score = JSON.parse((await t.admin('/v1/profiles/rita/score')).body) as Json;
+    assert.equal(score.engagement.score, 24, 'past webinars count under the new rule');
+    assert.equal(score.lifecycle.stage, 'marketing_qualified');
+    assert.equal(score.lifecycle.history.at(-1).cause, 'config');
+    assertError(await t.inject({ method: 'POST', url: '/v1/scoring/rescore' }), 401);
+  });
+});
+
 describe('webhook API', () => {
   it('validates, hides the secret after creation, updates, redelivers and deletes', async () => {
     const bad = assertError(await adminJson('POST', '/v1/webhooks', { url: 'not a url', events: [] }), 400, 'invalid_body');

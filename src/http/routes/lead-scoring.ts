@@ -1,7 +1,8 @@
 /**
  * Lead scoring and lifecycle API (admin key): the workspace's scoring and lifecycle configuration,
  * a profile's scores with their explanation ("why 57 points"), its lifecycle stage with history,
- * and manual moves. Configuration changes apply to each profile from its next event or move.
+ * and manual moves. A configuration change re-scores the existing profiles in the background
+ * (lead-scoring/rescore.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
@@ -10,6 +11,7 @@ import { explainScores } from '../../core/scoring/explain.js';
 import { parseScoringConfig } from '../../core/scoring/scoring-config.js';
 import type { LeadScoringSettingsSource } from '../../lead-scoring/lead-scoring-settings.js';
 import { moveStage, type MoveStageDeps } from '../../lead-scoring/move-stage.js';
+import type { RescoreRunner } from '../../lead-scoring/rescore.js';
 import type { Store } from '../../ports/store.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 import { lifecycleView } from '../presenters/lead-scoring-view.js';
@@ -19,6 +21,8 @@ export interface LeadScoringRouteDeps {
   keys: KeyResolver;
   settings: LeadScoringSettingsSource;
   move: Omit<MoveStageDeps, 'store' | 'settings' | 'now'>;
+  /** Re-scores existing profiles after a configuration change. */
+  rescore: Pick<RescoreRunner, 'start' | 'progress'>;
   now: () => number;
 }
 
@@ -47,6 +51,7 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
     await deps.store.configs.put(workspaceId, 'scoring', parsed.config, deps.now());
     deps.settings.invalidate(workspaceId);
     await audit(workspaceId, keyId, 'scoring.settings.update', null, { engagementRules: parsed.config.engagement.rules.length, fitRules: parsed.config.fit.rules.length });
+    deps.rescore.start(workspaceId, { replay: true });
     return parsed.config;
   });
 
@@ -62,7 +67,22 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
     await deps.store.configs.put(workspaceId, 'lifecycle', parsed.config, deps.now());
     deps.settings.invalidate(workspaceId);
     await audit(workspaceId, keyId, 'lifecycle.settings.update', null, { stages: parsed.config.stages.length, rules: parsed.config.rules.length });
+    deps.rescore.start(workspaceId, { replay: false });
     return parsed.config;
+  });
+
+  // Progress of the re-scoring a configuration change starts (null: none since the server started).
+  app.get('/v1/scoring/rescore', async (request) => {
+    const { workspaceId } = await admin(request);
+    return { rescore: deps.rescore.progress(workspaceId) };
+  });
+
+  app.post('/v1/scoring/rescore', async (request, reply) => {
+    const { workspaceId, keyId } = await admin(request);
+    const progress = deps.rescore.start(workspaceId, { replay: true });
+    await audit(workspaceId, keyId, 'scoring.rescore', null, {});
+    reply.code(202);
+    return { rescore: progress };
   });
 
   app.get('/v1/profiles/:id/score', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
