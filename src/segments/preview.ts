@@ -8,7 +8,7 @@
 import { aggregateValue } from '../core/computed-traits/aggregate.js';
 import { TesseraError } from '../core/errors.js';
 import type { Condition } from '../core/segments/condition.js';
-import { evaluateCondition } from '../core/segments/evaluate-condition.js';
+import { describeReasons, evaluateCondition } from '../core/segments/evaluate-condition.js';
 import { newKeys, rebuildDerived } from '../core/segments/record-event.js';
 import { compileDefinitions } from '../core/segments/segment.js';
 import { validateCondition } from '../core/segments/validate-condition.js';
@@ -63,7 +63,7 @@ export async function previewCondition(
       });
       if (!outcome.match) continue;
       result.count++;
-      if (result.examples.length < PREVIEW_EXAMPLES) result.examples.push({ profile, reason: outcome.reasons.join(' AND ') });
+      if (result.examples.length < PREVIEW_EXAMPLES) result.examples.push({ profile, reason: describeReasons(outcome, (id) => names.get(id)).join(' AND ') });
     }
     result.scanned += profiles.length;
     after = profiles[profiles.length - 1]!.id;

@@ -27,9 +27,34 @@ export interface EvaluationContext {
 
 export interface Evaluation {
   match: boolean;
-  /** The clauses that decided the answer, readable. */
-  reasons: string[];
+  /**
+   * The clauses that decided the answer (leaves, or a NOT node), with the count seen for counted
+   * event leaves. Described only when needed (`describeReasons`): most evaluations change nothing.
+   */
+  deciding: Array<{ node: Condition; count?: number }>;
   changesAt: EpochMs | null;
+}
+
+/** The readable reasons of an evaluation, e.g. for a timeline entry. */
+export function describeReasons(e: Evaluation, names: (segmentId: string) => string | undefined): string[] {
+  return e.deciding.map(({ node, count }) => {
+    const text = describeCondition(node, names);
+    return count === undefined ? text : `${text} (${count === 0 ? 'none' : count === 1 ? 'once' : `${count} times`})`;
+  });
+}
+
+/** Tracker keys per event leaf, computed once per leaf object (definitions are immutable once compiled). */
+const keys = new WeakMap<object, string>();
+function keyOf(spec: EventCondition): string {
+  let key = keys.get(spec);
+  if (key === undefined) keys.set(spec, (key = trackerKey(specOf(spec))));
+  return key;
+}
+const desugared = new WeakMap<object, EventCondition>();
+function asEvent<T extends object>(leaf: T, convert: (l: T) => EventCondition): EventCondition {
+  let e = desugared.get(leaf);
+  if (e === undefined) desugared.set(leaf, (e = convert(leaf)));
+  return e;
 }
 
 const earliest = (a: EpochMs | null, b: EpochMs | null) => (a === null ? b : b === null ? a : Math.min(a, b));
@@ -41,23 +66,24 @@ export function evaluateCondition(c: Condition, ctx: EvaluationContext): Evaluat
     const match = all ? children.every((r) => r.match) : children.some((r) => r.match);
     // AND holds because of all its parts and fails because of the first failing one; OR the reverse.
     const deciding = match === all ? children : [children.find((r) => r.match === match)!];
-    return { match, reasons: deciding.flatMap((r) => r.reasons), changesAt: children.reduce<EpochMs | null>((t, r) => earliest(t, r.changesAt), null) };
+    let changesAt: EpochMs | null = null;
+    for (const r of children) changesAt = earliest(changesAt, r.changesAt);
+    return { match, deciding: deciding.length === 1 ? deciding[0]!.deciding : deciding.flatMap((r) => r.deciding), changesAt };
   }
   if ('not' in c) {
     const inner = evaluateCondition(c.not, ctx);
-    return { match: !inner.match, reasons: [describeCondition(c, ctx.segmentName)], changesAt: inner.changesAt };
+    return { match: !inner.match, deciding: [{ node: c }], changesAt: inner.changesAt };
   }
-  const reason = [describeCondition(c, ctx.segmentName)];
-  const leaf = (match: boolean, changesAt: EpochMs | null = null): Evaluation => ({ match, reasons: reason, changesAt });
+  const leaf = (match: boolean, changesAt: EpochMs | null = null): Evaluation => ({ match, deciding: [{ node: c }], changesAt });
   if ('trait' in c) return leaf(compare(ctx.profile.traits[c.trait.key], c.trait, ctx.now), comparisonChangesAt(ctx.profile.traits[c.trait.key], c.trait, ctx.now));
   if ('computed' in c) {
     const value = ctx.computed(c.computed.key);
     return leaf(compare(value, c.computed, ctx.now), comparisonChangesAt(value, c.computed, ctx.now));
   }
-  if ('event' in c) return countedLeaf(c.event, ctx, reason);
-  if ('page' in c) return countedLeaf(pageAsEvent(c.page), ctx, reason);
-  if ('email' in c) return countedLeaf(emailAsEvent(c.email), ctx, reason);
-  if ('sequence' in c) return sequenceLeaf(c.sequence, ctx, reason);
+  if ('event' in c) return countedLeaf(c, c.event, ctx);
+  if ('page' in c) return countedLeaf(c, asEvent(c.page, pageAsEvent), ctx);
+  if ('email' in c) return countedLeaf(c, asEvent(c.email, emailAsEvent), ctx);
+  if ('sequence' in c) return sequenceLeaf(c, c.sequence, ctx);
   if ('segment' in c) return leaf(ctx.member(c.segment.id));
   if ('lifecycle' in c) {
     const stage = ctx.profile.lifecycle?.stage;
@@ -79,11 +105,13 @@ export function evaluateCondition(c: Condition, ctx: EvaluationContext): Evaluat
   return leaf(c.consent.granted === isGranted(ctx.profile.consent, c.consent.purpose));
 }
 
+const EMPTY = emptyTracker();
+
 function trackerOf(spec: EventCondition, ctx: EvaluationContext): TrackerState {
-  return ctx.trackers[trackerKey(specOf(spec))] ?? emptyTracker();
+  return ctx.trackers[keyOf(spec)] ?? EMPTY;
 }
 
-function countedLeaf(e: EventCondition, ctx: EvaluationContext, reasons: string[]): Evaluation {
+function countedLeaf(node: Condition, e: EventCondition, ctx: EvaluationContext): Evaluation {
   const t = trackerOf(e, ctx);
   const within = e.within ? parseDuration(e.within) : undefined;
   const before = e.before ? parseDuration(e.before) : undefined;
@@ -100,10 +128,10 @@ function countedLeaf(e: EventCondition, ctx: EvaluationContext, reasons: string[
   }
   const atLeast = e.atLeast ?? (e.atMost === undefined ? 1 : 0);
   const match = count >= atLeast && (e.atMost === undefined || count <= e.atMost);
-  return { match, reasons: match ? reasons : [`${reasons[0]} (${count === 0 ? 'none' : count === 1 ? 'once' : `${count} times`})`], changesAt };
+  return { match, deciding: [match ? { node } : { node, count }], changesAt };
 }
 
-function sequenceLeaf(s: SequenceCondition, ctx: EvaluationContext, reasons: string[]): Evaluation {
+function sequenceLeaf(node: Condition, s: SequenceCondition, ctx: EvaluationContext): Evaluation {
   const within = s.within ? parseDuration(s.within) : undefined;
   const from = within === undefined ? -Infinity : ctx.now - within;
   let after = from - 1;
@@ -123,5 +151,5 @@ function sequenceLeaf(s: SequenceCondition, ctx: EvaluationContext, reasons: str
     // The match ends when its first step leaves the window; a new match can only start by an event.
     if (match && first !== null) changesAt = first + within + 1;
   }
-  return { match, reasons, changesAt };
+  return { match, deciding: [{ node }], changesAt };
 }

@@ -10,7 +10,7 @@
 import { aggregateChangesAt, aggregateValue, pruneAggregate } from '../computed-traits/aggregate.js';
 import type { Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
-import { evaluateCondition } from './evaluate-condition.js';
+import { describeReasons, evaluateCondition } from './evaluate-condition.js';
 import type { Membership, SegmentDefinitions } from './segment.js';
 
 export interface MembershipChange {
@@ -24,6 +24,13 @@ export interface ProfileEvaluation {
   changes: MembershipChange[];
   /** The next moment a membership or computed value can change without an event; null: never. */
   dueAt: EpochMs | null;
+}
+
+const segmentNames = new WeakMap<SegmentDefinitions, Map<string, string>>();
+function namesOf(defs: SegmentDefinitions): Map<string, string> {
+  let names = segmentNames.get(defs);
+  if (!names) segmentNames.set(defs, (names = new Map(defs.segments.map((s) => [s.id, s.name]))));
+  return names;
 }
 
 const earliest = (a: EpochMs | null, b: EpochMs | null) => (a === null ? b : b === null ? a : Math.min(a, b));
@@ -40,7 +47,7 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
     dueAt = earliest(dueAt, aggregateChangesAt(def, entry.state, now));
   }
   const state = (profile.segments ??= { member: {}, events: {} });
-  const names = new Map(defs.segments.map((s) => [s.id, s.name]));
+  const names = namesOf(defs);
   const decided = new Map<string, boolean>();
   const before = state.member;
   const after: Record<string, Membership> = {};
@@ -55,12 +62,16 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
     decided.set(segment.id, result.match);
     dueAt = earliest(dueAt, result.changesAt);
     const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
-    const reason = result.reasons.join(' AND ');
+    const reason = () => describeReasons(result, (id) => names.get(id)).join(' AND ');
     if (result.match) {
-      after[segment.id] = was ?? { since: now, reason };
-      if (!was) changes.push({ kind: 'entered', segmentId: segment.id, segmentName: segment.name, reason });
+      if (was) after[segment.id] = was;
+      else {
+        const text = reason();
+        after[segment.id] = { since: now, reason: text };
+        changes.push({ kind: 'entered', segmentId: segment.id, segmentName: segment.name, reason: text });
+      }
     } else if (was) {
-      changes.push({ kind: 'exited', segmentId: segment.id, segmentName: segment.name, reason: `no longer: ${reason}` });
+      changes.push({ kind: 'exited', segmentId: segment.id, segmentName: segment.name, reason: `no longer: ${reason()}` });
     }
   }
   state.member = after;

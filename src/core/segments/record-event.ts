@@ -10,7 +10,7 @@ import type { TrackedEvent } from '../events/event.js';
 import { isMachineEvent } from '../events/machine-event.js';
 import type { Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
-import { emptyTracker, matchesSpec, recordMatch } from './event-match.js';
+import { emptyTracker, matchesSpec, recordMatch, type TrackerNeeds } from './event-match.js';
 import type { SegmentDefinitions } from './segment.js';
 
 /** Whether an event can touch derived state at all (system entries, consent and machine events never do). */
@@ -18,24 +18,54 @@ export function countsForSegments(e: TrackedEvent): boolean {
   return e.type !== 'system' && e.type !== 'consent' && !isMachineEvent(e);
 }
 
+interface EventIndex {
+  trackers: Map<string, Array<[string, TrackerNeeds]>>;
+  computed: Map<string, ComputedTraitDefinition[]>;
+}
+
+/** Trackers and computed traits by `type:lower-case name` (and `type:*` for specs without a name), per compiled definitions. */
+const indexes = new WeakMap<SegmentDefinitions, EventIndex>();
+const specKey = (type: string, name: string | null | undefined) => `${type}:${name === undefined || name === null ? '*' : name.toLowerCase()}`;
+function indexOf(defs: SegmentDefinitions): EventIndex {
+  let index = indexes.get(defs);
+  if (index) return index;
+  index = { trackers: new Map(), computed: new Map() };
+  for (const [key, needs] of defs.trackers) {
+    const k = specKey(needs.spec.type ?? 'track', needs.spec.name);
+    index.trackers.set(k, [...(index.trackers.get(k) ?? []), [key, needs]]);
+  }
+  for (const def of defs.computed) {
+    const k = specKey(def.event.type ?? 'track', def.event.name);
+    index.computed.set(k, [...(index.computed.get(k) ?? []), def]);
+  }
+  indexes.set(defs, index);
+  return index;
+}
+
 /** Folds one event into the profile's trackers and computed traits (mutates the profile). */
 export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefinitions, now: EpochMs, only?: Only): void {
   if (!countsForSegments(e)) return;
-  if (defs.trackers.size > 0) {
-    const state = (profile.segments ??= { member: {}, events: {} });
-    for (const [key, needs] of defs.trackers) {
+  if (defs.trackers.size === 0 && defs.computed.length === 0) return;
+  const index = indexOf(defs);
+  const named = specKey(e.type, e.name);
+  const any = specKey(e.type, null);
+  for (const k of named === any ? [any] : [named, any]) {
+    for (const [key, needs] of index.trackers.get(k) ?? []) {
       if (only && !only.trackers.has(key)) continue;
       if (!matchesSpec(e, needs.spec, now)) continue;
+      const state = (profile.segments ??= { member: {}, events: {} });
       recordMatch((state.events[key] ??= emptyTracker()), e.timestamp, needs);
     }
+    for (const def of index.computed.get(k) ?? []) computedOne(profile, e, def, now, only);
   }
-  for (const def of defs.computed) {
-    if (only && !only.computed.has(def.key)) continue;
-    if (!matchesSpec(e, def.event, now)) continue;
-    const computed = (profile.computed ??= {});
-    const entry = (computed[def.key] ??= { value: null, state: emptyAggregate() });
-    addToAggregate(def, entry.state, e.timestamp, e);
-  }
+}
+
+function computedOne(profile: Profile, e: TrackedEvent, def: ComputedTraitDefinition, now: EpochMs, only?: Only): void {
+  if (only && !only.computed.has(def.key)) return;
+  if (!matchesSpec(e, def.event, now)) return;
+  const computed = (profile.computed ??= {});
+  const entry = (computed[def.key] ??= { value: null, state: emptyAggregate() });
+  addToAggregate(def, entry.state, e.timestamp, e);
 }
 
 /** Which trackers and computed traits a rebuild covers (all when omitted). */
