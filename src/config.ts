@@ -40,14 +40,15 @@ const schema = z.object({
     maxPendingEvents: positiveInt.default(200_000),
     maxInFlight: positiveInt.default(1),
   }).default({ maxBatchEvents: 5000, maxPendingEvents: 200_000, maxInFlight: 1 }),
-  /** Webhook delivery (config file only): attempts in all, retry delays (exponential, jittered), request timeout. */
+  /** Webhook delivery (config file only): attempts in all, retry delays (exponential, jittered), request timeout, days the delivery log is kept. */
   webhooks: z.object({
     deliver: z.boolean().default(true),
     maxAttempts: positiveInt.max(50).default(12),
     retryBaseSeconds: z.coerce.number().positive().default(60),
     retryMaxSeconds: z.coerce.number().positive().default(43_200),
     timeoutSeconds: z.coerce.number().positive().max(120).default(10),
-  }).default({ deliver: true, maxAttempts: 12, retryBaseSeconds: 60, retryMaxSeconds: 43_200, timeoutSeconds: 10 }),
+    logRetentionDays: z.coerce.number().positive().max(3650).default(30),
+  }).default({ deliver: true, maxAttempts: 12, retryBaseSeconds: 60, retryMaxSeconds: 43_200, timeoutSeconds: 10, logRetentionDays: 30 }),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -79,6 +79,11 @@ export interface WebhookStore {
   delivery(workspaceId: string, id: string): Promise<WebhookDelivery | null>;
   /** Makes a delivery pending again, due at `at`, with a fresh count of attempts; false when unknown. */
   redeliver(workspaceId: string, id: string, at: EpochMs): Promise<boolean>;
+  /**
+   * Retention of the delivery log: deletes up to `limit` delivered or dead deliveries created, and
+   * delivered, before `before`, in any workspace; returns how many. Pending ones stay.
+   */
+  purgeFinished(before: EpochMs, limit: number): Promise<number>;
   /** The deliveries about these profiles (export). */
   deliveriesOf(workspaceId: string, profileIds: readonly string[]): Promise<WebhookDelivery[]>;
 }

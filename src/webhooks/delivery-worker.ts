@@ -7,7 +7,7 @@
  * At-least-once: a delivery is marked delivered only after the receiver answered 2xx; a server
  * that stops or dies mid-attempt leaves the row leased, and it becomes due again when the lease
  * runs out (the receiver may then see it twice and dedupes by Tessera-Delivery-Id). `stop` waits
- * for the attempts under way.
+ * for the attempts under way. Once an hour it deletes finished deliveries past `logRetentionMs`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -15,6 +15,8 @@ import { retryDelay, type BackoffPolicy } from '../core/webhooks/backoff.js';
 import type { Store } from '../ports/store.js';
 import type { ClaimedDelivery } from '../ports/webhook-store.js';
 import { sendDelivery } from './send-delivery.js';
+
+const PURGE_CHUNK = 1000;
 
 export interface DeliveryWorkerOptions {
   store: Store;
@@ -27,6 +29,8 @@ export interface DeliveryWorkerOptions {
   /** Deliveries claimed (and sent concurrently) at once (default 16). */
   batchSize?: number;
   random?: () => number;
+  /** Delivered and dead deliveries are deleted this long after they were created (default 30 days). */
+  logRetentionMs?: number;
 }
 
 export interface DeliveryWorker {
@@ -43,6 +47,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   // The lease outlives the longest attempt, so a live worker never loses a row it is sending.
   const leaseMs = options.timeoutMs + 30_000;
   const worker = `w_${randomUUID()}`;
+  const logRetentionMs = options.logRetentionMs ?? 30 * 86_400_000;
+  let purgedAt = 0;
+  // The delivery log is kept for a while, then deleted: it names people (payloads).
+  const purge = async () => {
+    if (now() - purgedAt < 3_600_000) return;
+    purgedAt = now();
+    let deleted = 0;
+    for (let n = PURGE_CHUNK; n === PURGE_CHUNK && !stopped;) deleted += (n = await store.webhooks.purgeFinished(now() - logRetentionMs, PURGE_CHUNK));
+    if (deleted > 0) logger.info({ deleted }, 'old webhook deliveries deleted');
+  };
   let stopped = false;
   let wake: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -68,6 +82,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const loop = async () => {
     while (!stopped) {
       try {
+        await purge();
         const due = await store.webhooks.nextDueAt();
         const t = now();
         if (due !== null && due <= t) {

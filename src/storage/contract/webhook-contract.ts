@@ -151,6 +151,29 @@ export function webhookContract(subject: () => StoreSubject): void {
     await store.webhooks.delete(ws, hook.id);
   });
 
+  test('retention deletes finished deliveries created before the cut-off, never pending ones', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const hook = webhook(ws, { active: false });
+    await store.webhooks.create(hook);
+    const old = [delivery(hook, { createdAt: T0 }), delivery(hook, { createdAt: T0 }), delivery(hook, { createdAt: T0 })];
+    const recent = delivery(hook, { createdAt: T0 + 10_000 });
+    await outbox(store, ws, [...old, recent]);
+    await store.webhooks.update({ ...hook, active: true });
+    const claimed = (await store.webhooks.claim({ now: T0 + 20_000, limit: 100, leaseMs: 1000, lease: 'R' })).filter((c) => c.workspaceId === ws);
+    assert.equal(claimed.length, 4);
+    for (const [i, d] of [old[0]!, old[1]!, recent].entries()) {
+      await store.webhooks.finish(d.id, 'R', { attempt: attempt(T0 + 20_000, 500, 'HTTP 500'), status: i === 1 ? 'dead' : 'delivered', nextAttemptAt: null });
+    }
+    await store.webhooks.finish(old[2]!.id, 'R', { attempt: attempt(T0 + 20_000, 500, 'HTTP 500'), status: 'pending', nextAttemptAt: T0 + 99_000 });
+    // old[0] delivered at T0 + 20 s: kept until the cut-off passes its delivery too.
+    assert.equal(await store.webhooks.purgeFinished(T0 + 5_000, 100), 1, 'only the dead one: the delivered one was delivered after the cut-off');
+    assert.equal(await store.webhooks.purgeFinished(T0 + 30_000, 100), 2);
+    const left = (await store.webhooks.deliveries(ws, hook.id, { limit: 10 })).deliveries.map((d) => d.id);
+    assert.deepEqual(left, [old[2]!.id], 'the pending one stays');
+    await store.webhooks.delete(ws, hook.id);
+  });
+
   test('erasure deletes the deliveries about the person; export finds them first', async () => {
     const { store } = subject();
     const ws = await newWorkspace(store);

@@ -85,6 +85,11 @@ export function createPostgresWebhookStore(pool: Pool): WebhookStore {
         WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, at]);
       return (rowCount ?? 0) > 0;
     },
+    async purgeFinished(before, limit) {
+      const { rowCount } = await pool.query(`DELETE FROM webhook_deliveries WHERE seq IN (SELECT seq FROM webhook_deliveries
+        WHERE status <> 'pending' AND created_at < $1 AND coalesce(delivered_at, 0) < $1 LIMIT $2)`, [before, limit]);
+      return rowCount ?? 0;
+    },
     async deliveriesOf(workspaceId, profileIds) {
       const { rows } = await pool.query<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE profile_id = ANY($2::text[]) AND workspace_id = $1 ORDER BY seq', [workspaceId, profileIds]);
       return rows.map(deliveryFromRow);

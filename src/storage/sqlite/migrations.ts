@@ -186,6 +186,7 @@ export const migrations: Migration[] = [
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
       CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, seq DESC);
       CREATE INDEX webhook_deliveries_profile ON webhook_deliveries(profile_id);
+      CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(created_at) WHERE status <> 'pending';
     `,
   },
   {

@@ -33,6 +33,8 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
     delivery: reader.prepare('SELECT * FROM webhook_deliveries WHERE workspace_id = ? AND id = ?'),
     redeliver: writer.prepare(`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, lease = NULL, lease_until = NULL, delivered_at = NULL
       WHERE workspace_id = ? AND id = ?`),
+    purge: writer.prepare(`DELETE FROM webhook_deliveries WHERE seq IN (SELECT seq FROM webhook_deliveries
+      WHERE status <> 'pending' AND created_at < @before AND coalesce(delivered_at, 0) < @before LIMIT @limit)`),
     of: reader.prepare('SELECT * FROM webhook_deliveries WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?)) ORDER BY seq'),
   };
   const write = (w: Webhook) => [w.url, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0];
@@ -72,6 +74,7 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
       return row ? deliveryFromRow(row) : null;
     },
     redeliver: (workspaceId, id, at) => exclusive(() => s.redeliver.run(at, workspaceId, id).changes > 0),
+    purgeFinished: (before, limit) => exclusive(() => s.purge.run({ before, limit }).changes),
     async deliveriesOf(workspaceId, profileIds) {
       return (s.of.all(workspaceId, JSON.stringify(profileIds)) as DeliveryRow[]).map(deliveryFromRow);
     },
