@@ -11,7 +11,7 @@ import { aggregateChangesAt, aggregateValue, pruneAggregate } from '../computed-
 import type { Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
 import { describeReasons, evaluateCondition } from './evaluate-condition.js';
-import type { Membership, SegmentDefinitions } from './segment.js';
+import { conditionInputs, type Membership, type SegmentDefinitions } from './segment.js';
 
 export interface MembershipChange {
   kind: 'entered' | 'exited';
@@ -33,10 +33,31 @@ function namesOf(defs: SegmentDefinitions): Map<string, string> {
   return names;
 }
 
+function mayHaveChanged(c: SegmentDefinitions['segments'][number]['condition'], touched: Touched, changed: ReadonlySet<string>): boolean {
+  const inputs = conditionInputs(c);
+  if (inputs.volatile || (inputs.traits && touched.traits) || (inputs.computed && touched.computed) || (inputs.consent && touched.consent)) return true;
+  for (const key of inputs.trackers) if (touched.trackers.has(key)) return true;
+  for (const id of inputs.segments) if (changed.has(id)) return true;
+  return false;
+}
+
 const earliest = (a: EpochMs | null, b: EpochMs | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 
+/**
+ * What an ingest batch changed on a profile. Segments whose condition reads none of it keep their
+ * answer unevaluated (their next change by time is still covered: the profile's previous due time
+ * stays in force). Without it (re-evaluations), or when the profile is due or was never evaluated,
+ * every segment is evaluated.
+ */
+export interface Touched {
+  trackers: ReadonlySet<string>;
+  traits: boolean;
+  computed: boolean;
+  consent: boolean;
+}
+
 /** Mutates `profile.computed` and `profile.segments.member`. */
-export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now: EpochMs): ProfileEvaluation {
+export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now: EpochMs, touched?: Touched): ProfileEvaluation {
   let dueAt: EpochMs | null = null;
   const computed = profile.computed ?? {};
   for (const def of defs.computed) {
@@ -52,16 +73,28 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   const before = state.member;
   const after: Record<string, Membership> = {};
   const changes: MembershipChange[] = [];
+  const previousDue = state.dueAt;
+  const all = !touched || previousDue === undefined || (previousDue !== null && previousDue <= now);
+  const changed = new Set<string>();
+  let skipped = false;
+  const context = {
+    profile, now, trackers: state.events,
+    computed: (key: string) => computed[key]?.value,
+    member: (id: string) => decided.get(id) ?? false,
+    segmentName: (id: string) => names.get(id),
+  };
   for (const segment of defs.segments) {
-    const result = evaluateCondition(segment.condition, {
-      profile, now, trackers: state.events,
-      computed: (key) => computed[key]?.value,
-      member: (id) => decided.get(id) ?? false,
-      segmentName: (id) => names.get(id),
-    });
+    const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
+    if (!all && !mayHaveChanged(segment.condition, touched!, changed)) {
+      skipped = true;
+      decided.set(segment.id, was !== undefined);
+      if (was) after[segment.id] = was;
+      continue;
+    }
+    const result = evaluateCondition(segment.condition, context);
     decided.set(segment.id, result.match);
     dueAt = earliest(dueAt, result.changesAt);
-    const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
+    if (result.match !== (was !== undefined)) changed.add(segment.id);
     const reason = () => describeReasons(result, (id) => names.get(id)).join(' AND ');
     if (result.match) {
       if (was) after[segment.id] = was;
@@ -75,5 +108,6 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
     }
   }
   state.member = after;
+  if (skipped && previousDue !== undefined && previousDue !== null) dueAt = earliest(dueAt, previousDue);
   return { changes, dueAt: dueAt !== null && dueAt <= now ? now + 1 : dueAt };
 }

@@ -43,7 +43,7 @@ function indexOf(defs: SegmentDefinitions): EventIndex {
 }
 
 /** Folds one event into the profile's trackers and computed traits (mutates the profile). */
-export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefinitions, now: EpochMs, only?: Only): void {
+export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefinitions, now: EpochMs, only?: Only, touched?: { trackers: Set<string>; computed: boolean }): void {
   if (!countsForSegments(e)) return;
   if (defs.trackers.size === 0 && defs.computed.length === 0) return;
   const index = indexOf(defs);
@@ -55,17 +55,19 @@ export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefi
       if (!matchesSpec(e, needs.spec, now)) continue;
       const state = (profile.segments ??= { member: {}, events: {} });
       recordMatch((state.events[key] ??= emptyTracker()), e.timestamp, needs);
+      touched?.trackers.add(key);
     }
-    for (const def of index.computed.get(k) ?? []) computedOne(profile, e, def, now, only);
+    for (const def of index.computed.get(k) ?? []) if (computedOne(profile, e, def, now, only) && touched) touched.computed = true;
   }
 }
 
-function computedOne(profile: Profile, e: TrackedEvent, def: ComputedTraitDefinition, now: EpochMs, only?: Only): void {
-  if (only && !only.computed.has(def.key)) return;
-  if (!matchesSpec(e, def.event, now)) return;
+function computedOne(profile: Profile, e: TrackedEvent, def: ComputedTraitDefinition, now: EpochMs, only?: Only): boolean {
+  if (only && !only.computed.has(def.key)) return false;
+  if (!matchesSpec(e, def.event, now)) return false;
   const computed = (profile.computed ??= {});
   const entry = (computed[def.key] ??= { value: null, state: emptyAggregate() });
   addToAggregate(def, entry.state, e.timestamp, e);
+  return true;
 }
 
 /** Which trackers and computed traits a rebuild covers (all when omitted). */

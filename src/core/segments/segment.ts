@@ -72,6 +72,37 @@ export function computedRefs(c: Condition, out = new Set<string>()): Set<string>
   return out;
 }
 
+/** What a condition reads, to skip segments an event batch cannot have changed. */
+export interface ConditionInputs {
+  trackers: Set<string>;
+  traits: boolean;
+  computed: boolean;
+  consent: boolean;
+  /** Scores and lifecycle: changed by other steps, always re-evaluated. */
+  volatile: boolean;
+  segments: Set<string>;
+}
+
+const inputsCache = new WeakMap<object, ConditionInputs>();
+
+export function conditionInputs(c: Condition): ConditionInputs {
+  const cached = inputsCache.get(c);
+  if (cached) return cached;
+  const inputs: ConditionInputs = { trackers: trackerKeysOf(c), traits: false, computed: false, consent: false, volatile: false, segments: segmentRefs(c) };
+  const walk = (n: Condition): void => {
+    if ('and' in n) n.and.forEach(walk);
+    else if ('or' in n) n.or.forEach(walk);
+    else if ('not' in n) walk(n.not);
+    else if ('trait' in n) inputs.traits = true;
+    else if ('computed' in n) inputs.computed = true;
+    else if ('consent' in n) inputs.consent = true;
+    else if ('score' in n || 'lifecycle' in n) inputs.volatile = true;
+  };
+  walk(c);
+  inputsCache.set(c, inputs);
+  return inputs;
+}
+
 /** Tracker keys a condition reads. */
 export function trackerKeysOf(c: Condition): Set<string> {
   return new Set(eventLeaves(c).map((l) => trackerKey(specOf(l.spec))));

@@ -9,6 +9,7 @@ import { rebuildDerived, recordEvent } from '../../core/segments/record-event.js
 import type { SegmentDefinitions } from '../../core/segments/segment.js';
 import type { EpochMs } from '../../core/time.js';
 import type { IngestBatch } from '../ingest-batch.js';
+import type { Touched } from '../../core/segments/membership.js';
 
 /** The moment a batch evaluates windows at: the re-evaluation's time, else the latest receipt. */
 export function evaluationTime(batch: IngestBatch): EpochMs {
@@ -18,9 +19,18 @@ export function evaluationTime(batch: IngestBatch): EpochMs {
   return now;
 }
 
+/** What each profile's events touched in this batch (for updateSegments; absent: evaluate everything). */
+const touchedByBatch = new WeakMap<IngestBatch, Map<string, Touched & { trackers: Set<string> }>>();
+
+export function touchedIn(batch: IngestBatch, profileId: string): Touched | undefined {
+  return touchedByBatch.get(batch)?.get(profileId);
+}
+
 export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefinitions): Promise<void> {
-  if (defs.trackers.size === 0 && defs.computed.length === 0) return;
+  if (defs.trackers.size === 0 && defs.computed.length === 0 && defs.segments.length === 0) return;
   const now = evaluationTime(batch);
+  const touched = new Map<string, Touched & { trackers: Set<string> }>();
+  touchedByBatch.set(batch, touched);
   const rebuild = new Map<string, TrackedEvent[]>();
   for (const [survivor, absorbed] of batch.mergedInto) {
     const ids = [survivor, ...absorbed].filter((id) => !batch.newProfileIds.has(id));
@@ -30,8 +40,13 @@ export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefi
   for (const item of batch.assigned) {
     const profile = batch.profile(item.profileId);
     const pending = rebuild.get(profile.id);
-    if (pending) pending.push(item.event);
-    else recordEvent(profile, item.event, defs, now);
+    if (pending) { pending.push(item.event); continue; }
+    let t = touched.get(profile.id);
+    if (!t) touched.set(profile.id, (t = { trackers: new Set(), traits: false, computed: false, consent: false }));
+    const e = item.event;
+    if (e.type === 'identify' || (e.context.traits !== undefined && e.type !== 'system')) t.traits = true;
+    if (e.type === 'consent' || e.context.gpc === true) t.consent = true;
+    recordEvent(profile, e, defs, now, undefined, t);
   }
   for (const [id, events] of rebuild) rebuildDerived(batch.profile(id), events, defs, now);
 }

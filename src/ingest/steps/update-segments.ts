@@ -10,7 +10,7 @@ import { evaluateProfile } from '../../core/segments/membership.js';
 import type { SegmentDefinitions } from '../../core/segments/segment.js';
 import type { EpochMs } from '../../core/time.js';
 import type { IngestBatch } from '../ingest-batch.js';
-import { evaluationTime } from './update-computed-traits.js';
+import { evaluationTime, touchedIn } from './update-computed-traits.js';
 
 export const SEGMENT_ENTERED = 'Segment Entered';
 export const SEGMENT_EXITED = 'Segment Exited';
@@ -25,7 +25,7 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
     const lifecycleDue = profile.lifecycle?.checkAt ?? null;
     if (nothingDefined && !profile.segments && !profile.computed && lifecycleDue === null) continue;
     const cause = batch.reevaluation?.cause ?? causes.get(profile.id) ?? 'event';
-    const evaluated = evaluateProfile(profile, defs, now);
+    const evaluated = evaluateProfile(profile, defs, now, batch.reevaluation ? undefined : touchedIn(batch, profile.id));
     const changes = evaluated.changes;
     const dueAt = evaluated.dueAt === null ? lifecycleDue : lifecycleDue === null ? evaluated.dueAt : Math.min(evaluated.dueAt, lifecycleDue);
     for (const change of changes) {
