@@ -15,12 +15,15 @@ import type { EpochMs } from '../core/time.js';
 import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/workspace.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { PrivacyCounter, PrivacyStore } from './privacy-store.js';
+import type { KeyringStore } from './keyring-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly workspaces: WorkspaceStore;
   readonly profiles: ProfileQueries;
   readonly privacy: PrivacyStore;
+  /** Signing keys of email-link tokens (issue 6). */
+  readonly keyring: KeyringStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique

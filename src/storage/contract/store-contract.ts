@@ -11,6 +11,7 @@ import { concurrencyContract } from './concurrency-contract.js';
 import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 import { erasureContract } from './erasure-contract.js';
 import { identityContract } from './identity-contract.js';
+import { keyringContract } from './keyring-contract.js';
 import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
 import { timelineContract } from './timeline-contract.js';
@@ -44,5 +45,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('concurrency', () => concurrencyContract(subject));
     describe('privacy: settings, consent ledger, counters, audit log', () => privacyContract(subject));
     describe('privacy: erasure and retention', () => erasureContract(subject));
+    describe('email links: signing keyring', () => keyringContract(subject));
   });
 }

@@ -184,4 +184,65 @@ export const migrations: Migration[] = [
       CREATE INDEX events_other_profile ON events((body->'properties'->>'otherProfileId')) WHERE type = 'system';
     `,
   },
+  {
+    version: 6,
+    name: 'email links: signing keyring, link settings, lists and subscriptions, surveys and answers',
+    sql: `
+      CREATE TABLE signing_keys (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        secret text NOT NULL,
+        created_at bigint NOT NULL,
+        retired_at bigint,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE link_settings (
+        workspace_id text COLLATE "C" PRIMARY KEY,
+        settings json NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE TABLE email_lists (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        definition json NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE list_subscriptions (
+        workspace_id text COLLATE "C" NOT NULL,
+        list_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'subscribed', 'unsubscribed')),
+        request_id text COLLATE "C",
+        requested_at bigint,
+        confirmed_at bigint,
+        unsubscribed_at bigint,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, list_id, profile_id)
+      );
+      CREATE INDEX list_subscriptions_profile ON list_subscriptions(workspace_id, profile_id);
+      CREATE TABLE surveys (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        definition json NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE survey_answers (
+        workspace_id text COLLATE "C" NOT NULL,
+        token_id text COLLATE "C" NOT NULL,
+        survey_id text COLLATE "C" NOT NULL,
+        question_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        answer text NOT NULL,
+        message_id text,
+        answered_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, token_id)
+      );
+      CREATE INDEX survey_answers_profile ON survey_answers(workspace_id, profile_id);
+      CREATE INDEX survey_answers_survey ON survey_answers(workspace_id, survey_id, question_id);
+    `,
+  },
 ];

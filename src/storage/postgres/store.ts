@@ -16,6 +16,7 @@ import type { OpenedStore } from '../opened-store.js';
 import { createPool, describeUrl } from './database.js';
 import { assertCurrent, migrateDatabase, migrationStatus } from './migrate.js';
 import { createPostgresPrivacyStore } from './privacy-store.js';
+import { createPostgresKeyringStore } from './keyring-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -63,6 +64,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     workspaces: createPostgresWorkspaceStore(pool),
     profiles: createPostgresProfileQueries(pool),
     privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum }), track),
+    keyring: trackedMethods(createPostgresKeyringStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },
@@ -93,4 +95,13 @@ function tracked(privacy: PrivacyStore, track: <T>(run: Promise<T>) => Promise<T
     purgeEvents: (...args) => track(privacy.purgeEvents(...args)),
     redactMergeSnapshots: (...args) => track(privacy.redactMergeSnapshots(...args)),
   };
+}
+
+/** Every method of a store part tracked, so that close waits for it. */
+function trackedMethods<T extends object>(part: T, track: <R>(run: Promise<R>) => Promise<R>): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(part)) {
+    wrapped[name] = typeof method === 'function' ? (...args: unknown[]) => track(Promise.resolve((method as (...a: unknown[]) => unknown).apply(part, args))) : method;
+  }
+  return wrapped as T;
 }

@@ -7,6 +7,8 @@
 import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
 import { createSqlitePrivacyStore } from './privacy-store.js';
+import { createSqliteKeyringStore } from './keyring-store.js';
+import type { KeyringStore } from '../../ports/keyring-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -52,6 +54,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let profiles: ProfileQueries | undefined;
   let workspaces: WorkspaceStore | undefined;
   let privacy: PrivacyStore | undefined;
+  let keyring: KeyringStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -102,6 +105,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
     get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear())); },
+    get keyring() { return (keyring ??= createSqliteKeyringStore(writer, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.
