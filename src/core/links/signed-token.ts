@@ -70,8 +70,10 @@ export function verifyToken(token: unknown, options: VerifyOptions): VerifiedTok
   if (!KEY_ID.test(keyId) || !/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return { ok: false, reason: 'malformed' };
   const secret = options.keys.get(keyId);
   if (!secret) return { ok: false, reason: 'unknown_key' };
-  const expected = Buffer.from(mac(secret, keyId, payload), 'base64url');
-  const given = Buffer.from(signature, 'base64url');
+  // The MAC's text is compared, not its decoded bytes: the last of 43 base64url characters carries
+  // two unused bits, so decoding would accept four spellings of one signature (one token, four strings).
+  const expected = Buffer.from(mac(secret, keyId, payload), 'ascii');
+  const given = Buffer.from(signature, 'ascii');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
   const claims = parseClaims(payload);
   if (!claims) return { ok: false, reason: 'malformed' };
