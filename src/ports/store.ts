@@ -16,6 +16,7 @@ import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/wor
 import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { PrivacyCounter, PrivacyStore } from './privacy-store.js';
 import type { KeyringStore } from './keyring-store.js';
+import type { FormStore } from './form-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -24,6 +25,8 @@ export interface Store {
   readonly privacy: PrivacyStore;
   /** Signing keys of email-link tokens (issue 6). */
   readonly keyring: KeyringStore;
+  /** Form definitions and their view/start/submit/abandon counters (issue 6). */
+  readonly forms: FormStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique

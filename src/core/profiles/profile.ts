@@ -7,6 +7,7 @@ import type { JsonObject } from '../events/event.js';
 import type { EpochMs } from '../time.js';
 import { emptyBehaviour, type Behaviour } from './behaviour.js';
 import type { ConsentState } from '../privacy/consent.js';
+import type { DeclinedFields } from '../forms/declined.js';
 
 export interface TraitMeta {
   /** What set it: `identify`, `track:Form Submitted`, `context.traits`, later `form:<id>` … */
@@ -36,6 +37,8 @@ export interface Profile {
   mergeRefusals: Record<string, { reason: string; count: number; firstAt: EpochMs; lastAt: EpochMs }>;
   /** Current consent per purpose; the ledger (ConsentRecord) proves how it came to be. */
   consent: ConsentState;
+  /** Form fields the person declined to answer, with when (forms: not asked again for a while). */
+  declined?: DeclinedFields;
 }
 
 export function newProfile(id: string, workspaceId: string, at: EpochMs): Profile {

@@ -10,6 +10,7 @@ import { resolveIdentity, type ProfileIdentitySummary, type RefusedLink } from '
 import { newProfile, type Profile } from '../../core/profiles/profile.js';
 import { mergeTraits } from '../../core/profiles/traits.js';
 import { mergeConsent } from '../../core/privacy/consent.js';
+import { mergeDeclined } from '../../core/forms/declined.js';
 import type { IngestBatch } from '../ingest-batch.js';
 import { identityKeysOf } from './identity-keys-of.js';
 import { systemEntry } from './system-entry.js';
@@ -110,6 +111,8 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
   for (const [key, refusal] of Object.entries(merged.mergeRefusals)) survivor.mergeRefusals[key] ??= refusal;
   mergeTraits(survivor, merged);
   survivor.consent = mergeConsent(survivor.consent, merged.consent);
+  const declined = mergeDeclined(survivor.declined, merged.declined);
+  if (declined) survivor.declined = declined;
   survivor.createdAt = Math.min(survivor.createdAt, merged.createdAt);
   batch.redirects.set(merged.id, survivor.id);
   batch.profiles.delete(merged.id);

@@ -185,6 +185,29 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'forms: definitions and per-day counters of views, starts, submits and abandons',
+    sql: `
+      CREATE TABLE forms (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        definition json NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE form_counters (
+        workspace_id text COLLATE "C" NOT NULL,
+        form_id text COLLATE "C" NOT NULL,
+        day date NOT NULL,
+        scope text COLLATE "C" NOT NULL,
+        metric text COLLATE "C" NOT NULL,
+        count bigint NOT NULL,
+        PRIMARY KEY (workspace_id, form_id, day, scope, metric)
+      );
+    `,
+  },
+  {
     version: 6,
     name: 'email links: signing keyring, link settings, lists and subscriptions, surveys and answers',
     sql: `

@@ -11,10 +11,11 @@ export interface ProfileState {
   behaviour: Profile['behaviour'];
   mergeRefusals: Profile['mergeRefusals'];
   consent: Profile['consent'];
+  declined?: Profile['declined'];
 }
 
 export function profileState(p: Profile): ProfileState {
-  return { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals, consent: p.consent };
+  return { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals, consent: p.consent, ...(p.declined ? { declined: p.declined } : {}) };
 }
 
 export interface ProfileColumns {
@@ -38,6 +39,7 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     identities,
     mergeRefusals: row.state.mergeRefusals ?? {},
     consent: row.state.consent ?? {},
+    ...(row.state.declined ? { declined: row.state.declined } : {}),
   };
 }
 

@@ -142,6 +142,29 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'forms: definitions and per-day counters of views, starts, submits and abandons',
+    sql: `
+      CREATE TABLE forms (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE form_counters (
+        workspace_id TEXT NOT NULL,
+        form_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, form_id, day, scope, metric)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 6,
     name: 'email links: signing keyring, link settings, lists and subscriptions, surveys and answers',
     sql: `

@@ -9,6 +9,8 @@ import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports
 import { createSqlitePrivacyStore } from './privacy-store.js';
 import { createSqliteKeyringStore } from './keyring-store.js';
 import type { KeyringStore } from '../../ports/keyring-store.js';
+import { createSqliteFormStore } from './form-store.js';
+import type { FormStore } from '../../ports/form-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -55,6 +57,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let workspaces: WorkspaceStore | undefined;
   let privacy: PrivacyStore | undefined;
   let keyring: KeyringStore | undefined;
+  let forms: FormStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -106,6 +109,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
     get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear())); },
     get keyring() { return (keyring ??= createSqliteKeyringStore(writer, durably)); },
+    get forms() { return (forms ??= createSqliteFormStore(writer, exclusive, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.
