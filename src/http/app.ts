@@ -19,6 +19,7 @@ import { registerConsentRoutes } from './routes/consent.js';
 import type { PrivacyContexts } from '../privacy/privacy-context.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerAnalyticsJsRoutes } from './routes/analytics-js.js';
+import { registerTrackerRoutes } from './routes/tracker.js';
 
 export interface AppDeps {
   store: Store;
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCollectRoutes(app, { ingest: deps.ingest, keys });
   registerSettingsRoutes(app, { keys, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   registerAnalyticsJsRoutes(app, { keys });
+  registerTrackerRoutes(app);
   registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerConsentRoutes(app, { ingest: deps.ingest, keys });
