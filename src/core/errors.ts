@@ -27,6 +27,7 @@ const catalogue = {
   overloaded: { status: 429, message: 'The server is busy; retry later.' },
   unavailable: { status: 503, message: 'The server is not ready; retry later.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  invalid_token: { status: 401, message: 'The link token is not valid: tampered, expired, for another purpose or retired.' },
 } as const;
 
 export type ErrorCode = keyof typeof catalogue;
