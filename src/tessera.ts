@@ -15,6 +15,7 @@ import { createProcessBatch } from './ingest/process-batch.js';
 import type { Store } from './ports/store.js';
 import { createPrivacyContexts } from './privacy/privacy-context.js';
 import { scheduleRetention } from './privacy/retention-schedule.js';
+import { createLinkSigner } from './links/link-signer.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -39,16 +40,17 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   });
   const privacy = createPrivacyContexts(store, now);
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => `srv-${randomUUID()}` });
-  return { queue, ingest, privacy };
+  return { queue, ingest, privacy, guard };
 }
 
 export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
-  const { queue, ingest, privacy } = createIngest(options.store, options.config, logger, now);
+  const { queue, ingest, privacy, guard } = createIngest(options.store, options.config, logger, now);
+  const signer = createLinkSigner({ keyring: options.store.keyring, now });
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
-  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
+  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, signer, guard, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
   return {
     app, store: options.store, ingest, queue, logger,
     async close() {

@@ -19,6 +19,12 @@ import { registerConsentRoutes } from './routes/consent.js';
 import type { PrivacyContexts } from '../privacy/privacy-context.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerAnalyticsJsRoutes } from './routes/analytics-js.js';
+import type { LinkSigner } from '../links/link-signer.js';
+import type { IdentityGuard } from '../core/identity/identity-key.js';
+import { registerFormsAdminRoutes } from './routes/forms-admin.js';
+import { registerFormRoutes } from './routes/forms.js';
+import { registerRecognitionRoutes } from './routes/recognition.js';
+import { createRecognitionService } from '../forms/recognition.js';
 import { registerTrackerRoutes } from './routes/tracker.js';
 
 export interface AppDeps {
@@ -31,6 +37,9 @@ export interface AppDeps {
   /** The address browsers reach Tessera at (behind a proxy); default: the request's Host, over http. */
   publicUrl?: string;
   trustProxy?: boolean | number | string;
+  /** Signs and verifies email-link and recognition tokens (issue 6). */
+  signer: LinkSigner;
+  guard: IdentityGuard;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -69,5 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerConsentRoutes(app, { ingest: deps.ingest, keys });
+  registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
+  registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
+  registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });
   return app;
 }

@@ -1,0 +1,54 @@
+/**
+ * The form report: conversion of a form as a whole, per number of fields shown (does asking a third
+ * question cost submissions?), and per field with its learned drop-off. Computed from the summed
+ * counters (ports/form-store.ts); pure.
+ */
+import { estimateDropOff, type DropOffEstimate } from './drop-off.js';
+
+export interface CounterTotal {
+  scope: string;
+  metric: 'views' | 'starts' | 'submits' | 'abandons';
+  count: number;
+}
+
+export interface Funnel {
+  views: number;
+  starts: number;
+  submits: number;
+  abandons: number;
+  /** submits / views (null without views). */
+  conversion: number | null;
+  /** submits / starts (null without starts). */
+  completion: number | null;
+}
+
+export interface FormReport {
+  totals: Funnel;
+  byFieldsShown: Array<Funnel & { fields: number }>;
+  fields: Array<Funnel & { key: string; dropOff: DropOffEstimate }>;
+}
+
+export function buildFormReport(totals: readonly CounterTotal[], fieldOrder: readonly string[]): FormReport {
+  const scopes = new Map<string, Record<CounterTotal['metric'], number>>();
+  for (const t of totals) {
+    const held = scopes.get(t.scope) ?? { views: 0, starts: 0, submits: 0, abandons: 0 };
+    held[t.metric] += t.count;
+    scopes.set(t.scope, held);
+  }
+  const funnel = (scope: string): Funnel => {
+    const c = scopes.get(scope) ?? { views: 0, starts: 0, submits: 0, abandons: 0 };
+    return { ...c, conversion: ratio(c.submits, c.views), completion: ratio(c.submits, c.starts) };
+  };
+  const shownCounts = [...scopes.keys()].filter((s) => s.startsWith('shown:')).map((s) => Number(s.slice(6))).filter(Number.isInteger).sort((a, b) => a - b);
+  const keys = [...fieldOrder, ...[...scopes.keys()].filter((s) => s.startsWith('field:')).map((s) => s.slice(6)).filter((k) => !fieldOrder.includes(k)).sort()];
+  return {
+    totals: funnel('form'),
+    byFieldsShown: shownCounts.map((n) => ({ fields: n, ...funnel(`shown:${n}`) })),
+    fields: keys.map((key) => {
+      const f = funnel(`field:${key}`);
+      return { key, ...f, dropOff: estimateDropOff(f) };
+    }),
+  };
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);

@@ -1,0 +1,51 @@
+/**
+ * Form interactions the browser reports (POST /v1/forms/{id}/events): `started` (the first input)
+ * and `abandoned` (the visitor left with the form unsent; `fields` names the fields left
+ * unanswered, which the drop-off model blames). Views are counted by render, submits by submit.
+ *
+ * Each view counts each interaction once per server process (a page that reports `started` twice
+ * does not inflate the counters); the view ticket proves which fields were shown.
+ */
+import { TesseraError } from '../core/errors.js';
+import type { FormDefinition } from '../core/forms/form-definition.js';
+import { decodeTicket } from '../core/forms/view-ticket.js';
+import { countersFor } from './form-counters.js';
+import { eventContext, recordInteraction, ticketMac, type FormDeps, type RequestMeta } from './form-deps.js';
+
+export const FORM_INTERACTIONS = ['started', 'abandoned'] as const;
+export type FormInteraction = (typeof FORM_INTERACTIONS)[number];
+
+export interface InteractionRequest {
+  workspaceId: string;
+  form: FormDefinition;
+  anonymousId: string;
+  viewId: unknown;
+  event: FormInteraction;
+  fields?: string[];
+  kiosk?: boolean;
+  meta: RequestMeta;
+}
+
+const REMEMBERED = 20_000;
+
+export function createInteractionRecorder(deps: FormDeps): (request: InteractionRequest) => Promise<void> {
+  const seen = new Set<string>();
+  return async (request) => {
+    const now = deps.now();
+    const checked = decodeTicket(request.viewId, { formId: request.form.id, anonymousId: request.anonymousId, now }, await ticketMac(deps, request.workspaceId));
+    if (!checked.ok) throw new TesseraError('invalid_body', { issues: [{ field: 'viewId', reason: checked.reason }] });
+    const { ticket } = checked;
+    const once = `${request.workspaceId} ${ticket.id} ${request.event}`;
+    if (seen.has(once)) return;
+    if (seen.size >= REMEMBERED) seen.clear();
+    seen.add(once);
+    const blamed = request.event === 'abandoned' && request.fields ? ticket.shown.filter((k) => request.fields!.includes(k)) : ticket.shown;
+    await deps.store.forms.count(request.workspaceId, countersFor(request.form.id, request.event === 'started' ? 'starts' : 'abandons', now, ticket.shown, blamed));
+    if (!(request.form.kiosk || request.kiosk === true)) {
+      await recordInteraction(deps, request.workspaceId, {
+        anonymousId: request.anonymousId, name: request.event === 'started' ? 'Form Started' : 'Form Abandoned',
+        properties: { formId: request.form.id, viewId: ticket.id, fields: blamed }, context: eventContext(request.meta, undefined),
+      });
+    }
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Submitting a form: validate against the fields of the signed view, then, through ingest:
+ *   1. each consent checkbox ticked → the consent ledger (channel `form`, the exact wording shown),
+ *      first, so that answers collected for that purpose are admitted;
+ *   2. one identify with the answers as traits (source `form:<id>`; the email field identifies the
+ *      visitor) and one `Form Submitted` track event (answered and declined keys; the declines are
+ *      remembered on the profile);
+ * then count the submit and render what to ask next.
+ *
+ * Kiosk mode: the events carry a fresh one-off anonymous id instead of the device's, so the shared
+ * device is never linked to the person (their email links the answers), and nothing is offered next.
+ */
+import { randomUUID } from 'node:crypto';
+import { TesseraError, isTesseraError, type FieldIssue } from '../core/errors.js';
+import { localise, type FormDefinition } from '../core/forms/form-definition.js';
+import { FORM_SUBMITTED } from '../core/forms/declined.js';
+import { validateAnswers, type ShownField } from '../core/forms/validate-answers.js';
+import { decodeTicket } from '../core/forms/view-ticket.js';
+import { countersFor } from './form-counters.js';
+import { eventContext, ticketMac, type FormDeps, type RequestMeta } from './form-deps.js';
+import { thankYouView, type FormView } from './form-view.js';
+import { asksSomething, planFor, showPlan } from './render-form.js';
+
+export interface SubmitRequest {
+  workspaceId: string;
+  form: FormDefinition;
+  anonymousId: string;
+  viewId: unknown;
+  answers: unknown;
+  declined?: unknown;
+  recognition?: unknown;
+  locale?: string;
+  kiosk?: boolean;
+  meta: RequestMeta;
+}
+
+export interface SubmitResult {
+  ok: true;
+  next: FormView | null;
+  thankYou: FormView['form']['thankYou'];
+}
+
+export async function submitForm(deps: FormDeps, request: SubmitRequest): Promise<SubmitResult> {
+  const { form } = request;
+  const now = deps.now();
+  const checked = decodeTicket(request.viewId, { formId: form.id, anonymousId: request.anonymousId, now }, await ticketMac(deps, request.workspaceId));
+  if (!checked.ok) throw new TesseraError('invalid_body', { issues: [{ field: 'viewId', reason: checked.reason }] });
+  const ticket = checked.ticket;
+  const byKey = new Map(form.fields.map((f) => [f.key, f]));
+  // A field removed from the form since the view is ignored; the rest is validated as shown.
+  const shown: ShownField[] = ticket.shown.filter((k) => byKey.has(k)).map((k) => ({ field: byKey.get(k)!, prefilled: ticket.recognised && ticket.prefilled.includes(k) }));
+  const result = validateAnswers(shown, request.answers, request.declined);
+  if (!result.ok) throw new TesseraError('invalid_body', { message: 'Some answers are not valid.', issues: result.issues });
+  const answers = result.value;
+
+  const kiosk = form.kiosk || request.kiosk === true;
+  const emailField = form.fields.find((f) => f.type === 'email' && Object.hasOwn(answers.traits, f.key));
+  if (kiosk && !emailField) throw new TesseraError('invalid_body', { issues: [{ field: 'answers.email', reason: 'is required on a shared device (kiosk mode)' }] });
+  const anonymousId = kiosk ? `kiosk-${randomUUID()}` : request.anonymousId;
+  const context = eventContext(request.meta, request.locale);
+  const source = `form:${form.id}`;
+
+  for (const field of answers.consents) {
+    await deps.ingest.acceptConsent({
+      workspaceId: request.workspaceId,
+      body: {
+        anonymousId, purposes: { [field.purpose]: true }, channel: 'form',
+        wording: { version: field.consent!.version, text: localise(field.consent!.text, request.locale, form.defaultLocale) },
+        evidence: { formId: form.id, field: field.key, viewId: ticket.id },
+      },
+      request: { ...(request.meta.ip ? { ip: request.meta.ip } : {}), ...(request.meta.userAgent ? { userAgent: request.meta.userAgent } : {}), ...(request.meta.origin ? { origin: request.meta.origin } : {}) },
+    });
+  }
+  // The email trait is also the identity (trimmed, lower-cased by validation), so that an answer
+  // of a known person's email joins their profile.
+  const traits = { ...answers.traits, ...(emailField && emailField.key !== 'email' ? { email: answers.traits[emailField.key] } : {}) };
+  const items: unknown[] = [];
+  if (Object.keys(traits).length > 0) items.push({ type: 'identify', messageId: `form-${randomUUID()}`, anonymousId, traits, context });
+  items.push({
+    type: 'track', messageId: `form-${randomUUID()}`, anonymousId, event: FORM_SUBMITTED, context,
+    properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered, declined: answers.declined },
+  });
+  try {
+    await deps.ingest.accept({ workspaceId: request.workspaceId, items, traitSource: source });
+  } catch (error) {
+    throw isTesseraError(error) && error.status === 400 ? asAnswerIssues(error) : error;
+  }
+  await deps.store.forms.count(request.workspaceId, countersFor(form.id, 'submits', now, ticket.shown));
+
+  const thankYou = thankYouView(form, request.locale);
+  if (kiosk) return { ok: true, next: null, thankYou };
+  const again = { workspaceId: request.workspaceId, form, anonymousId, ...(request.locale ? { locale: request.locale } : {}), recognition: request.recognition, meta: request.meta };
+  const { plan, recognised } = await planFor(deps, again);
+  return { ok: true, next: asksSomething(plan) ? await showPlan(deps, again, plan, recognised) : null, thankYou };
+}
+
+/** Ingest names event fields (`batch[0].traits.company`); the visitor needs `answers.company`. */
+function asAnswerIssues(error: TesseraError): TesseraError {
+  const issues: FieldIssue[] = error.issues.map((i) => {
+    const trait = /^batch\[\d+\]\.traits\.(.+)$/.exec(i.field);
+    return trait ? { field: `answers.${trait[1]}`, reason: i.reason } : i;
+  });
+  return new TesseraError('invalid_body', { message: error.message, issues });
+}
