@@ -16,6 +16,7 @@ import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/wor
 import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { PrivacyCounter, PrivacyStore } from './privacy-store.js';
 import type { KeyringStore } from './keyring-store.js';
+import type { EmailStore } from './email-store.js';
 import type { FormStore } from './form-store.js';
 
 export interface Store {
@@ -25,6 +26,8 @@ export interface Store {
   readonly privacy: PrivacyStore;
   /** Signing keys of email-link tokens (issue 6). */
   readonly keyring: KeyringStore;
+  /** Link settings, email lists and subscriptions, micro-surveys and their answers (issue 6). */
+  readonly emails: EmailStore;
   /** Form definitions and their view/start/submit/abandon counters (issue 6). */
   readonly forms: FormStore;
   /**

@@ -17,6 +17,7 @@ import { createPool, describeUrl } from './database.js';
 import { assertCurrent, migrateDatabase, migrationStatus } from './migrate.js';
 import { createPostgresPrivacyStore } from './privacy-store.js';
 import { createPostgresKeyringStore } from './keyring-store.js';
+import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
@@ -66,6 +67,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     profiles: createPostgresProfileQueries(pool),
     privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum }), track),
     keyring: trackedMethods(createPostgresKeyringStore(pool), track),
+    emails: trackedMethods(createPostgresEmailStore(pool), track),
     forms: trackedMethods(createPostgresFormStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));

@@ -44,6 +44,8 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     merges: writer.prepare('DELETE FROM merges WHERE workspace_id = ? AND (survivor_id IN (SELECT value FROM json_each(?)) OR merged_id IN (SELECT value FROM json_each(?)))'),
     consents: writer.prepare('DELETE FROM consents WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
     profiles: writer.prepare('DELETE FROM profiles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))'),
+    subscriptions: writer.prepare('DELETE FROM list_subscriptions WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
+    surveyAnswers: writer.prepare('DELETE FROM survey_answers WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
   };
 
   return {
@@ -89,6 +91,9 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
           consents: erasure.consents.run(workspaceId, ids).changes,
           profiles: erasure.profiles.run(workspaceId, ids).changes,
         };
+        // Email-link data (issue 6): list subscriptions and survey answers.
+        erasure.subscriptions.run(workspaceId, ids);
+        erasure.surveyAnswers.run(workspaceId, ids);
         return report;
       });
       const report = run.immediate();

@@ -8,6 +8,8 @@ import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
 import { createSqlitePrivacyStore } from './privacy-store.js';
 import { createSqliteKeyringStore } from './keyring-store.js';
+import { createSqliteEmailStore } from './email-store.js';
+import type { EmailStore } from '../../ports/email-store.js';
 import type { KeyringStore } from '../../ports/keyring-store.js';
 import { createSqliteFormStore } from './form-store.js';
 import type { FormStore } from '../../ports/form-store.js';
@@ -57,6 +59,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let workspaces: WorkspaceStore | undefined;
   let privacy: PrivacyStore | undefined;
   let keyring: KeyringStore | undefined;
+  let emails: EmailStore | undefined;
   let forms: FormStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
@@ -109,6 +112,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
     get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear())); },
     get keyring() { return (keyring ??= createSqliteKeyringStore(writer, durably)); },
+    get emails() { return (emails ??= createSqliteEmailStore(writer, reader, durably)); },
     get forms() { return (forms ??= createSqliteFormStore(writer, exclusive, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
