@@ -137,8 +137,8 @@ export function chooseQuestions(input: ChooseQuestionsInput): QuestionPlan {
   ranked.sort((a, b) => b.score! - a.score!);
   let asked = 0;
   for (const candidate of ranked) {
-    if (asked >= form.maxNewQuestions) { skipped.push({ key: candidate.field.key, reason: `ranked below the ${form.maxNewQuestions} questions of this view (${candidate.why})` }); continue; }
     if (candidate.score! <= 0) { skipped.push({ key: candidate.field.key, reason: `not worth the drop-off risk (${candidate.why})` }); continue; }
+    if (asked >= form.maxNewQuestions) { skipped.push({ key: candidate.field.key, reason: `ranked below the ${form.maxNewQuestions} questions of this view (${candidate.why})` }); continue; }
     fields.push(candidate);
     asked++;
   }
@@ -163,7 +163,7 @@ function rank(field: FormField, ctx: RankContext): ChosenField {
   let gapWhy = field.role === 'other' ? '' : `${field.role} is unknown`;
   if (BANT_ROLES.includes(field.role)) {
     if (ctx.bantKnown.has(field.role)) { gap = 0.25; gapWhy = `BANT ${field.role} is already answered by another field`; }
-    else if (BANT_ROLES.filter((r) => r !== field.role).every((r) => ctx.bantKnown.has(r))) { gap = 1.5; gapWhy = `BANT ${field.role} is the last gap before qualification`; }
+    else if (BANT_ROLES.filter((r) => r !== field.role).every((r) => ctx.bantKnown.has(r))) { gap = 2; gapWhy = `BANT ${field.role} is the last gap before qualification`; }
     else gapWhy = `BANT ${field.role} is a qualification gap`;
   }
   const dropOff = estimateDropOff(ctx.counters.get(field.key));
