@@ -67,6 +67,8 @@ export function profileView(p: Profile, merges?: MergeRecord[]) {
     behaviour: behaviourView(p.behaviour),
     mergeRefusals: Object.entries(p.mergeRefusals).map(([key, r]) => ({ key, reason: r.reason, count: r.count, firstAt: iso(r.firstAt), lastAt: iso(r.lastAt) })),
     consent: consentView(p.consent),
+    // Form fields the person declined, not asked again during the form's cool-down.
+    declined: Object.fromEntries(Object.entries(p.declined ?? {}).map(([k, d]) => [k, { at: iso(d.at), source: d.source }])),
     ...(merges ? { merges: merges.map(mergeView) } : {}),
   };
 }
