@@ -12,6 +12,7 @@ import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 import { erasureContract } from './erasure-contract.js';
 import { identityContract } from './identity-contract.js';
 import { keyringContract } from './keyring-contract.js';
+import { formContract } from './form-contract.js';
 import { emailContract } from './email-contract.js';
 import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
@@ -47,6 +48,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('privacy: settings, consent ledger, counters, audit log', () => privacyContract(subject));
     describe('privacy: erasure and retention', () => erasureContract(subject));
     describe('email links: signing keyring', () => keyringContract(subject));
+    describe('forms: definitions, counters, declined fields', () => formContract(subject));
     describe('email links: settings, lists, subscriptions, surveys, answers', () => emailContract(subject));
   });
 }
