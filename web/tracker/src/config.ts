@@ -19,6 +19,9 @@
  * - data-auto-page       `false` turns off the automatic page view (single-page apps call tessera.page()).
  * - data-styles          `false` turns off the small default stylesheet of forms.
  * - data-locale          the language of forms; default: <html lang>, then the browser's language.
+ * - data-recognition     a pre-fill token the site's own server obtained for this visitor
+ *                        (POST /v1/recognitions with the admin key and the visitor's `tsr_aid` cookie):
+ *                        the "signed server-side identify". Ignored in kiosk mode.
  */
 export type ConsentMode = 'basic' | 'strict' | 'off';
 
@@ -32,6 +35,7 @@ export interface TrackerConfig {
   autoPage: boolean;
   styles: boolean;
   locale: string | null;
+  recognition: string | null;
 }
 
 /** A boolean attribute: present (empty) or any value but `false`/`0`/`off`/`no` means true. */
@@ -63,5 +67,6 @@ export function readConfig(attr: (name: string) => string | null, scriptSrc: str
     autoPage: flag(attr('auto-page'), true),
     styles: flag(attr('styles'), true),
     locale: (attr('locale') ?? '').trim() || null,
+    recognition: (attr('recognition') ?? '').trim() || null,
   };
 }

@@ -16,6 +16,8 @@ import type { Transport } from './transport.js';
 export interface FormHost {
   transport: Transport;
   locale: string;
+  /** A shared device: the server neither recognises nor links the device (sent with every request). */
+  kiosk: boolean;
   anonymousId(): string;
   /** The pre-fill token of a recognised visitor, or null. */
   recognition(): string | null;
@@ -34,12 +36,13 @@ export interface MountedForm {
 export function mountForm(host: FormHost, formId: string, container: HTMLElement, texts: Partial<FormTexts> = {}): MountedForm {
   const t = { ...DEFAULT_TEXTS, ...texts };
   const path = `/v1/forms/${encodeURIComponent(formId)}`;
+  const kiosk = host.kiosk ? { kiosk: true } : {};
   let view: FormView | null = null;
   let dom: FormDom | null = null;
   let started: string[] | null = null;
 
   const report = (event: 'started' | 'abandoned', beacon: boolean) => {
-    if (view) void host.transport.post(`${path}/events`, { anonymousId: host.anonymousId(), viewId: view.viewId, event, ...(started ? { fields: started } : {}) }, beacon);
+    if (view) void host.transport.post(`${path}/events`, { anonymousId: host.anonymousId(), viewId: view.viewId, event, ...kiosk, ...(started ? { fields: started } : {}) }, beacon);
   };
 
   const draw = (next: FormView, focus: boolean) => {
@@ -94,7 +97,7 @@ export function mountForm(host: FormHost, formId: string, container: HTMLElement
     d.submit.disabled = true;
     const recognition = host.recognition();
     const sent = await host.transport.post<SubmitAnswer & ErrorAnswer>(`${path}/submit`, {
-      anonymousId: host.anonymousId(), viewId: view.viewId, answers, locale: host.locale,
+      anonymousId: host.anonymousId(), viewId: view.viewId, answers, locale: host.locale, ...kiosk,
       ...(declined.length ? { declined } : {}), ...(recognition ? { recognition } : {}),
     });
     d.submit.disabled = false;
@@ -120,7 +123,7 @@ export function mountForm(host: FormHost, formId: string, container: HTMLElement
   return {
     async reload() {
       const recognition = host.recognition();
-      const answer = await host.transport.get<FormView>(`${path}/render`, { anonymousId: host.anonymousId(), locale: host.locale },
+      const answer = await host.transport.get<FormView>(`${path}/render`, { anonymousId: host.anonymousId(), locale: host.locale, ...(host.kiosk ? { kiosk: 'true' } : {}) },
         recognition ? { 'x-tessera-recognition': recognition } : undefined);
       // A view with nothing left to ask still renders (the submit button alone, e.g. a one-click
       // download for a known visitor); a failed render leaves the container's fallback as it is.

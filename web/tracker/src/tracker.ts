@@ -113,12 +113,14 @@ export function startTracker(cfg: TrackerConfig): TesseraApi {
   };
   const currentRecognition = () => (recognition && recognition.id === id && Date.parse(recognition.expiresAt) > Date.now() ? recognition.token : null);
 
-  // Recognition from an email link; a kiosk never recognises anyone (and never keeps a token).
+  // Recognition from an email link, else from the site's server (data-recognition; its expiry is
+  // the server's business: a stale token just shows no pre-fill); a kiosk never recognises anyone.
+  const fromServer = cfg.recognition ? { token: cfg.recognition, expiresAt: new Date(Date.now() + 1_800_000).toISOString(), id } : null;
   const ready: Promise<void> = cfg.kiosk ? Promise.resolve(saveRecognition(null))
     : token ? net.post<{ recognition: string; expiresAt: string }>('/v1/recognize', { token, anonymousId: id }).then((a) => {
-      saveRecognition(a.status === 200 && a.body?.recognition ? { token: a.body.recognition, expiresAt: a.body.expiresAt, id } : loadRecognition());
+      saveRecognition(a.status === 200 && a.body?.recognition ? { token: a.body.recognition, expiresAt: a.body.expiresAt, id } : fromServer ?? loadRecognition());
     })
-    : Promise.resolve(saveRecognition(loadRecognition()));
+    : Promise.resolve(saveRecognition(fromServer ?? loadRecognition()));
 
   const newVisitor = () => {
     saveRecognition(null);
@@ -155,7 +157,7 @@ export function startTracker(cfg: TrackerConfig): TesseraApi {
     async form(formId, container, options = {}) {
       if (cfg.styles) injectStyles();
       const mounted = mountForm({
-        transport: net, locale, anonymousId: () => id, recognition: currentRecognition, forget,
+        transport: net, locale, kiosk: cfg.kiosk, anonymousId: () => id, recognition: currentRecognition, forget,
         submitted: () => { if (cfg.kiosk) newVisitor(); },
       }, formId, container, options.texts);
       forms.push(mounted);
