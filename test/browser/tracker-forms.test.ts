@@ -154,6 +154,30 @@ describe('forms rendered by the tracker', { skip, timeout: 180_000 }, () => {
     assert.notEqual(newId, id);
     assert.equal((await context.cookies()).find((c) => c.name === 'tsr_aid')?.value, newId);
     await page.screenshot({ path: join(ARTIFACTS, '5-assessment-not-you.png'), fullPage: true });
+
+    // The new visitor declines the first question ("Prefer not to say") and answers the rest.
+    const questions = (await page.locator('.tsr-field').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).filter((k) => k !== 'email');
+    assert.equal(questions.length, 2, questions.join(', '));
+    const [declinedKey, answeredKey] = questions as [string, string];
+    await page.locator(`.tsr-field[data-key="${declinedKey}"] .tsr-decline`).check();
+    assert.equal(await page.locator(`.tsr-field[data-key="${declinedKey}"] :is(input:not(.tsr-decline), select)`).first().isDisabled(), true, 'a declined question is disabled');
+    await box(page, 'Work email').fill('mia.kurz@acme-industries.com');
+    const answered = page.locator(`.tsr-field[data-key="${answeredKey}"]`);
+    if (await answered.locator('select').count()) await answered.locator('select').selectOption({ index: 1 });
+    else if (await answered.locator('input[type=radio]').count()) await answered.locator('input[type=radio]').first().check();
+    else await answered.locator('input').first().fill('12');
+    await page.getByRole('button', { name: 'Get my assessment' }).click();
+    await page.waitForSelector('.tsr-thanks, .tsr-form[data-form] .tsr-field', { timeout: 30_000 });
+    const mia = await eventually('the declined question on the profile', () => adminGet<Profile & { declined: Record<string, unknown> }>(tessera.url, '/v1/profiles/mia.kurz@acme-industries.com'),
+      (p) => p.status === 200 && Object.hasOwn(p.body.declined ?? {}, declinedKey), () => tessera.output());
+    assert.ok(mia.body.traits[answeredKey] !== undefined, `${answeredKey} answered`);
+    assert.equal(mia.body.traits[declinedKey], undefined, `${declinedKey} declined, not answered`);
+
+    // The other browser started the form and left: counted as abandoned (sent by beacon).
+    await box(otherPage, 'Work email').fill('someone@example.com');
+    const otherId = await trackerReady(otherPage);
+    await otherPage.goto(site.url('www.acme.test', '/pricing'));
+    await eventually('Form Abandoned', () => timelineOf(tessera.url, otherId), (ev) => ev.some((e) => e.event === 'Form Abandoned'), () => tessera.output());
     assert.deepEqual(errors, []);
   });
 });
