@@ -8,6 +8,7 @@ import type { FormDefinition } from '../core/forms/form-definition.js';
 import { chooseQuestions, type QuestionPlan, type VisitorKnowledge } from '../core/forms/next-questions.js';
 import { encodeTicket } from '../core/forms/view-ticket.js';
 import type { Profile } from '../core/profiles/profile.js';
+import { isGranted, type ConsentState } from '../core/privacy/consent.js';
 import { countersFor, fieldCounters } from './form-counters.js';
 import { eventContext, recordInteraction, ticketMac, type FormDeps, type RequestMeta } from './form-deps.js';
 import { formView, type FormView } from './form-view.js';
@@ -36,8 +37,21 @@ export async function planFor(deps: FormDeps, request: Omit<RenderRequest, 'meta
   const kiosk = request.form.kiosk || request.kiosk === true;
   const visitor = await findVisitor(deps, { workspaceId: request.workspaceId, anonymousId: request.anonymousId, recognition: request.recognition, kiosk });
   const counters = await fieldCounters(deps.store.forms, request.workspaceId, request.form.id, deps.now());
-  const plan = chooseQuestions({ form: request.form, visitor: knowledgeOf(visitor.profile), recognised: visitor.recognised, counters, now: deps.now() });
+  const purposeAllowed = await purposeCheck(deps, request.workspaceId, visitor.profile?.consent ?? {});
+  const plan = chooseQuestions({ form: request.form, visitor: knowledgeOf(visitor.profile), recognised: visitor.recognised, counters, now: deps.now(), purposeAllowed });
   return { plan, recognised: visitor.recognised ? visitor.profile : null };
+}
+
+/**
+ * Whether the workspace may keep data of a purpose for a person with this consent: a declared
+ * purpose whose legal basis is not consent, or one the person granted.
+ */
+export async function purposeCheck(deps: FormDeps, workspaceId: string, consent: ConsentState): Promise<(purpose: string) => boolean> {
+  const { purposes } = await deps.privacy.get(workspaceId);
+  return (key) => {
+    const purpose = purposes.get(key);
+    return purpose !== undefined && (purpose.legalBasis !== 'consent' || isGranted(consent, key));
+  };
 }
 
 export async function renderForm(deps: FormDeps, request: RenderRequest): Promise<FormView> {

@@ -19,7 +19,8 @@ import { decodeTicket } from '../core/forms/view-ticket.js';
 import { countersFor } from './form-counters.js';
 import { eventContext, ticketMac, type FormDeps, type RequestMeta } from './form-deps.js';
 import { thankYouView, type FormView } from './form-view.js';
-import { asksSomething, planFor, showPlan } from './render-form.js';
+import { asksSomething, planFor, purposeCheck, showPlan } from './render-form.js';
+import { profileOfAnonymousId } from './visitor.js';
 
 export interface SubmitRequest {
   workspaceId: string;
@@ -57,6 +58,13 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   const emailField = form.fields.find((f) => f.type === 'email' && Object.hasOwn(answers.traits, f.key));
   if (kiosk && !emailField) throw new TesseraError('invalid_body', { issues: [{ field: 'answers.email', reason: 'is required on a shared device (kiosk mode)' }] });
   const anonymousId = kiosk ? `kiosk-${randomUUID()}` : request.anonymousId;
+  // Answers collected for a consent-based purpose are kept only with that consent: held already
+  // (not on a kiosk, where the device's profile is nobody's) or ticked in this very submission.
+  const held = kiosk ? null : await profileOfAnonymousId(deps.store, request.workspaceId, request.anonymousId);
+  const grantedNow = Object.fromEntries(answers.consents.map((f) => [f.purpose, { granted: true, at: now, channel: 'form' as const, messageId: 'form' }]));
+  const allowed = await purposeCheck(deps, request.workspaceId, { ...held?.consent, ...grantedNow });
+  const withheld = Object.keys(answers.traits).filter((k) => !allowed(byKey.get(k)!.purpose));
+  for (const key of withheld) delete answers.traits[key];
   const context = eventContext(request.meta, request.locale);
   const source = `form:${form.id}`;
 
@@ -73,12 +81,12 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   }
   // The email trait is also the identity (trimmed, lower-cased by validation), so that an answer
   // of a known person's email joins their profile.
-  const traits = { ...answers.traits, ...(emailField && emailField.key !== 'email' ? { email: answers.traits[emailField.key] } : {}) };
+  const traits = { ...answers.traits, ...(emailField && emailField.key !== 'email' && Object.hasOwn(answers.traits, emailField.key) ? { email: answers.traits[emailField.key] } : {}) };
   const items: unknown[] = [];
   if (Object.keys(traits).length > 0) items.push({ type: 'identify', messageId: `form-${randomUUID()}`, anonymousId, traits, context });
   items.push({
     type: 'track', messageId: `form-${randomUUID()}`, anonymousId, event: FORM_SUBMITTED, context,
-    properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered, declined: answers.declined },
+    properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered.filter((k) => !withheld.includes(k)), declined: answers.declined, ...(withheld.length > 0 ? { withheld } : {}) },
   });
   try {
     await deps.ingest.accept({ workspaceId: request.workspaceId, items, traitSource: source });

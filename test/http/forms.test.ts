@@ -134,6 +134,28 @@ describe('forms API', () => {
     assert.equal(again.complete, true);
   });
 
+  it('answers for a consent-based purpose are kept only when the consent is ticked', async () => {
+    const fields = [
+      WHITEPAPER_FORM_INPUT.fields[0],
+      { key: 'interests', type: 'text', label: { en: 'Your interests' }, purpose: 'profiling', role: 'need', weight: 3 },
+      { key: 'profilingConsent', type: 'consent', label: { en: 'Tailoring' }, purpose: 'profiling', consent: { version: '1', text: { en: 'Tailor the content I see to my interests.' } } },
+    ];
+    assert.equal((await adminSend(t, 'POST', '/v1/forms', { ...WHITEPAPER_FORM_INPUT, id: 'interests', fields, alwaysShow: ['email', 'profilingConsent'] })).statusCode, 201);
+    assert.equal((await adminSend(t, 'POST', '/v1/forms', { ...WHITEPAPER_FORM_INPUT, id: 'no-consent', fields: fields.slice(0, 2), alwaysShow: ['email'] })).statusCode, 201);
+    assert.deepEqual(keysOf(await renderOk(t, 'no-consent', { anonymousId: 'anon-p0' })), ['email'], 'not asked without a way to consent');
+
+    const view = await renderOk(t, 'interests', { anonymousId: 'anon-p1' });
+    assert.deepEqual(keysOf(view), ['email', 'profilingConsent', 'interests']);
+    await submitOk(t, 'interests', { anonymousId: 'anon-p1', viewId: view.viewId, answers: { email: 'p1@acme.com', interests: 'PLM' } });
+    assert.equal((await profileOf(t, 'p1@acme.com')).traits.interests, undefined, 'no consent ticked: not kept');
+
+    const ticked = await renderOk(t, 'interests', { anonymousId: 'anon-p2' });
+    await submitOk(t, 'interests', { anonymousId: 'anon-p2', viewId: ticked.viewId, answers: { email: 'p2@acme.com', interests: 'PLM', profilingConsent: true } });
+    const profile = await profileOf(t, 'p2@acme.com');
+    assert.equal(profile.traits.interests, 'PLM');
+    assert.equal(profile.consent.profiling.granted, true);
+  });
+
   it('without a recognition, a visitor never sees known values, even with someone\'s email as its anonymous id', async () => {
     for (const anonymousId of ['karoline@acme.com', 'anon-k']) {
       const view = await renderOk(t, 'whitepaper', { anonymousId });

@@ -19,6 +19,9 @@
  *    criterion another field already answered, and raises the one BANT criterion still missing
  *    when the other three are known (the gap that blocks qualification).
  * Ties keep the definition order, so the choice is deterministic.
+ * 5. Never ask for data the workspace may not keep: a field whose purpose has no legal basis for
+ *    this visitor (consent-based and not granted) is skipped, unless the form always shows a
+ *    consent checkbox for that purpose (the answer is then kept only if it is ticked: submit).
  */
 import type { JsonObject } from '../events/event.js';
 import type { ConsentState } from '../privacy/consent.js';
@@ -46,6 +49,8 @@ export interface ChooseQuestionsInput {
   recognised: boolean;
   counters: ReadonlyMap<string, FieldCounters>;
   now: EpochMs;
+  /** Whether the workspace has a legal basis to keep data of this purpose for this visitor (default: yes). */
+  purposeAllowed?: (purpose: string) => boolean;
 }
 
 export interface ChosenField {
@@ -126,6 +131,10 @@ export function chooseQuestions(input: ChooseQuestionsInput): QuestionPlan {
       else skipped.push({ key: field.key, reason: 'already known' });
       continue;
     }
+    if (field.type !== 'consent' && input.purposeAllowed && !input.purposeAllowed(field.purpose) && !consentAsked(form, field.purpose)) {
+      skipped.push({ key: field.key, reason: `collected for ${field.purpose}, which needs the person's consent` });
+      continue;
+    }
     const declined = declinedAt(field);
     if (declined !== null) {
       skipped.push({ key: field.key, reason: `declined on ${new Date(declined).toISOString().slice(0, 10)}; not asked again for ${form.declineCooldownDays} days` });
@@ -147,6 +156,11 @@ export function chooseQuestions(input: ChooseQuestionsInput): QuestionPlan {
   fields.sort((a, b) => (a.kind === b.kind ? (a.kind === 'always' ? order.get(a.field.key)! - order.get(b.field.key)! : b.score! - a.score!) : a.kind === 'always' ? -1 : 1));
   const complete = !fields.some((f) => f.known === undefined);
   return { fields, skipped, stage, qualified, complete };
+}
+
+/** The form always shows a consent checkbox for this purpose. */
+function consentAsked(form: FormDefinition, purpose: string): boolean {
+  return form.fields.some((f) => f.type === 'consent' && f.purpose === purpose && form.alwaysShow.includes(f.key));
 }
 
 interface RankContext {

@@ -109,6 +109,18 @@ describe('next-question choice', () => {
     assert.deepEqual(keys(choose(null, new Map(), false, whitepaperForm({ maxNewQuestions: 0 }))), ['email']);
   });
 
+  it('skips a field whose purpose needs a consent the visitor has not given, unless the form asks for it', () => {
+    const profiling = whitepaperForm({ fields: whitepaperForm().fields.map((f) => (f.key === 'company' ? { ...f, purpose: 'profiling' } : f)) });
+    const plan = chooseQuestions({ form: profiling, visitor: null, recognised: false, counters: new Map(), now: NOW, purposeAllowed: (p) => p !== 'profiling' });
+    assert.ok(!keys(plan).includes('company'));
+    assert.equal(plan.skipped.find((s) => s.key === 'company')!.reason, 'collected for profiling, which needs the person\'s consent');
+    const asking = whitepaperForm({
+      alwaysShow: ['email', 'profilingConsent'],
+      fields: [...profiling.fields.map((f) => ({ ...f, label: f.label })), { key: 'profilingConsent', type: 'consent', label: { en: 'Profiling' }, purpose: 'profiling', consent: { version: '1', text: { en: 'You may tailor content to me.' } } }],
+    });
+    assert.ok(keys(chooseQuestions({ form: asking, visitor: null, recognised: false, counters: new Map(), now: NOW, purposeAllowed: (p) => p !== 'profiling' })).includes('company'));
+  });
+
   it('reads an unknown stage value defensively', () => {
     assert.equal(readStage('Marketing Qualified Lead'), 'mql');
     assert.equal(readStage({ key: 'sql' }), 'sql');
