@@ -17,7 +17,7 @@ import { browserSkipReason, launchChromium } from '../support/browser.js';
 import { PROJECT_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
 import { buildTracker } from '../../web/tracker/build.js';
-import { adminGet, eventually, timelineOf, watchPageErrors } from './browser-harness.js';
+import { adminGet, eventually, timelineOf, watchPageErrors, watchTessera } from './browser-harness.js';
 import { adminPost, ASSESSMENT_FORM, createForm, WHITEPAPER_FORM } from './lead-forms.js';
 import { trackerReady } from './tracker-helpers.js';
 import { startTrackerSite, TRACKER_SITE_BROWSER_ARGS, type TrackerSite } from './tracker-site.js';
@@ -178,6 +178,31 @@ describe('forms rendered by the tracker', { skip, timeout: 180_000 }, () => {
     const otherId = await trackerReady(otherPage);
     await otherPage.goto(site.url('www.acme.test', '/pricing'));
     await eventually('Form Abandoned', () => timelineOf(tessera.url, otherId), (ev) => ev.some((e) => e.event === 'Form Abandoned'), () => tessera.output());
+    assert.deepEqual(errors, []);
+  });
+
+  it('on a kiosk: no recognition even with a token, the device never linked to the person, a fresh visitor after each submission', async (t) => {
+    site.attrs = { 'cookie-domain': 'acme.test', consent: 'off', kiosk: '' };
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    const network = watchTessera(context, tessera.url);
+    const page = await context.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(site.url('www.acme.test', '/whitepaper?tsr=a-token-from-someones-email'));
+    const before = await trackerReady(page);
+    await formReady(page);
+    assert.ok(!network.requests.some((r) => r.path === '/v1/recognize'), network.describe());
+    await box(page, 'First name').fill('Lena');
+    await box(page, 'Work email').fill('lena.vogt@acme-industries.com');
+    await box(page, 'Company').fill('Acme Industries');
+    await page.getByRole('button', { name: 'Send me the guide' }).click();
+    await page.getByText('Thank you! The guide is on its way to your inbox.').waitFor();
+    const afterId = await page.evaluate(() => (globalThis as unknown as { tessera: { anonymousId(): string } }).tessera.anonymousId());
+    assert.notEqual(afterId, before, 'the next person at the kiosk is a new visitor');
+    assert.equal((await context.cookies()).find((c) => c.name === 'tsr_aid')?.value, afterId);
+    const lena = await eventually('the kiosk answers on the profile', () => adminGet<Profile & { identities: Array<{ kind: string; value: string }> }>(tessera.url, '/v1/profiles/lena.vogt@acme-industries.com'),
+      (p) => p.status === 200 && p.body.traits.company === 'Acme Industries', () => tessera.output());
+    assert.ok(!lena.body.identities.some((i) => i.value === before), 'the kiosk device id is not linked to the person');
     assert.deepEqual(errors, []);
   });
 });
