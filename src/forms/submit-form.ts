@@ -9,6 +9,9 @@
  *
  * Kiosk mode: the events carry a fresh one-off anonymous id instead of the device's, so the shared
  * device is never linked to the person (their email links the answers), and nothing is offered next.
+ * The same happens when an unrecognised visitor on a device known to belong to one person submits
+ * another person's email (a colleague at the same computer): their answers join that email's
+ * profile, and the two people are not merged through the device.
  */
 import { randomUUID } from 'node:crypto';
 import { TesseraError, isTesseraError, type FieldIssue } from '../core/errors.js';
@@ -57,10 +60,17 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   const kiosk = form.kiosk || request.kiosk === true;
   const emailField = form.fields.find((f) => f.type === 'email' && Object.hasOwn(answers.traits, f.key));
   if (kiosk && !emailField) throw new TesseraError('invalid_body', { issues: [{ field: 'answers.email', reason: 'is required on a shared device (kiosk mode)' }] });
-  const anonymousId = kiosk ? `kiosk-${randomUUID()}` : request.anonymousId;
+  const device = kiosk ? null : await profileOfAnonymousId(deps.store, request.workspaceId, request.anonymousId);
+  // Someone else on a known device: an unrecognised visitor gives an email the device's person
+  // does not have. Linking it to the device would merge two people, so it is kept apart, as on a kiosk.
+  const email = emailField ? answers.traits[emailField.key] : undefined;
+  const deviceEmails = device?.identities.filter((i) => i.kind === 'email').map((i) => i.value) ?? [];
+  const someoneElse = !ticket.recognised && typeof email === 'string' && deviceEmails.length > 0 && !deviceEmails.includes(email);
+  const separate = kiosk || someoneElse;
+  const anonymousId = separate ? `form-${randomUUID()}` : request.anonymousId;
   // Answers collected for a consent-based purpose are kept only with that consent: held already
-  // (not on a kiosk, where the device's profile is nobody's) or ticked in this very submission.
-  const held = kiosk ? null : await profileOfAnonymousId(deps.store, request.workspaceId, request.anonymousId);
+  // (by the device's person, when it is them) or ticked in this very submission.
+  const held = separate ? null : device;
   const grantedNow = Object.fromEntries(answers.consents.map((f) => [f.purpose, { granted: true, at: now, channel: 'form' as const, messageId: 'form' }]));
   const allowed = await purposeCheck(deps, request.workspaceId, { ...held?.consent, ...grantedNow });
   const withheld = Object.keys(answers.traits).filter((k) => !allowed(byKey.get(k)!.purpose));
@@ -96,7 +106,7 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   await deps.store.forms.count(request.workspaceId, countersFor(form.id, 'submits', now, ticket.shown));
 
   const thankYou = thankYouView(form, request.locale);
-  if (kiosk) return { ok: true, next: null, thankYou };
+  if (separate) return { ok: true, next: null, thankYou };
   const again = { workspaceId: request.workspaceId, form, anonymousId, ...(request.locale ? { locale: request.locale } : {}), recognition: request.recognition, meta: request.meta };
   const { plan, recognised } = await planFor(deps, again);
   return { ok: true, next: asksSomething(plan) ? await showPlan(deps, again, plan, recognised) : null, thankYou };

@@ -102,6 +102,27 @@ describe('forms API', () => {
     assert.deepEqual(keysOf(second.next), ['budget', 'firstName']);
   });
 
+  it('a colleague at a known person\'s computer is not merged with them', async () => {
+    // A form whose email field is not the `email` trait, so that it shows on a known device too.
+    const fields = [{ ...WHITEPAPER_FORM_INPUT.fields[0], key: 'workEmail' }, { key: 'department', type: 'text', label: { en: 'Department' }, purpose: 'necessary', weight: 2 }];
+    assert.equal((await adminSend(t, 'POST', '/v1/forms', { ...WHITEPAPER_FORM_INPUT, id: 'contact', fields, alwaysShow: ['workEmail'] })).statusCode, 201);
+    const view = await renderOk(t, 'contact', { anonymousId: 'anon-k' });
+    assert.equal(keysOf(view)[0], 'workEmail');
+    const done = await submitOk(t, 'contact', { anonymousId: 'anon-k', viewId: view.viewId, answers: { workEmail: 'colleague@acme.com', department: 'Sales' } });
+    assert.equal(done.next, null);
+    const colleague = await profileOf(t, 'colleague@acme.com');
+    const karoline = await profileOf(t, 'karoline@acme.com');
+    assert.notEqual(colleague.id, karoline.id);
+    assert.equal(colleague.traits.department, 'Sales');
+    assert.equal(karoline.traits.department, undefined, 'the device\'s person does not get the colleague\'s answers');
+    assert.ok(!colleague.identities.some((i: Json) => i.value === 'anon-k'));
+    assert.ok(!karoline.identities.some((i: Json) => i.value === 'colleague@acme.com'));
+    // The device's own person giving their own address is linked as usual.
+    const own = await renderOk(t, 'contact', { anonymousId: 'anon-k' });
+    await submitOk(t, 'contact', { anonymousId: 'anon-k', viewId: own.viewId, answers: { workEmail: 'Karoline@acme.com' } });
+    assert.equal((await profileOf(t, 'anon-k')).traits.workEmail, 'karoline@acme.com');
+  });
+
   it('a client cannot forge a form source or declines', async () => {
     const forged = await t.collect('/v1/batch', { batch: [
       { type: 'identify', anonymousId: 'anon-forger', traitSource: 'form:whitepaper', traits: { email: 'forger@evil.test', company: 'Evil' } },
