@@ -92,6 +92,11 @@ describe('the tracker in Chromium', { skip, timeout: 180_000 }, () => {
       (p) => p.status === 200 && p.body.behaviour.pageViews === 2, diagnose);
     assert.deepEqual(profile.body.behaviour.pages.map((p) => p.url).sort(), [site.url('shop.acme.test', '/'), site.url('www.acme.test', '/pricing')]);
     assert.deepEqual(network.problems().filter((r) => r.path !== '/favicon.ico'), [], diagnose());
+
+    // Cookies cleared (or blocked): localStorage keeps the visitor on the origin where they decided.
+    await context.clearCookies();
+    await page.goto(site.url('www.acme.test', '/pricing'));
+    assert.equal(await trackerReady(page), second, 'the localStorage fallback');
     assert.deepEqual(errors, []);
   });
 

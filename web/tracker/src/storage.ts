@@ -35,8 +35,8 @@ export function deviceStore(cookieDomain: string | null): DeviceStore {
     set(name, value, days) {
       cookie(name, value, days * 86_400);
       try {
-        // Written to both so that a cookie cleared by the browser's limits (7 days for script-set
-        // cookies in Safari) does not lose the visitor.
+        // Written to both, so that a visitor whose cookies are blocked or cleared (browser settings,
+        // cookie limits) stays the same visitor on this origin.
         local()?.setItem(name, value);
       } catch { /* storage blocked */ }
     },
