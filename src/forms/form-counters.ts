@@ -27,7 +27,7 @@ export async function fieldCounters(forms: FormStore, workspaceId: string, formI
   for (const t of totals) {
     if (!t.scope.startsWith('field:')) continue;
     const key = t.scope.slice('field:'.length);
-    const held = byField.get(key) ?? { views: 0, starts: 0, submits: 0, abandons: 0 };
+    const held: Required<FieldCounters> = (byField.get(key) as Required<FieldCounters> | undefined) ?? { views: 0, starts: 0, submits: 0, abandons: 0, exits: 0 };
     held[t.metric] += t.count;
     byField.set(key, held);
   }

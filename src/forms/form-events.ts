@@ -40,7 +40,9 @@ export function createInteractionRecorder(deps: FormDeps): (request: Interaction
     if (seen.size >= REMEMBERED) seen.clear();
     seen.add(once);
     const blamed = request.event === 'abandoned' && request.fields ? ticket.shown.filter((k) => request.fields!.includes(k)) : ticket.shown;
-    await deps.store.forms.count(request.workspaceId, countersFor(request.form.id, request.event === 'started' ? 'starts' : 'abandons', now, ticket.shown, blamed));
+    const counters = countersFor(request.form.id, request.event === 'started' ? 'starts' : 'abandons', now, ticket.shown, blamed);
+    if (request.event === 'abandoned') counters.push(...ticket.shown.map((key) => ({ formId: request.form.id, day: counters[0]!.day, scope: `field:${key}`, metric: 'exits' as const, count: 1 })));
+    await deps.store.forms.count(request.workspaceId, counters);
     if (!(request.form.kiosk || request.kiosk === true)) {
       await recordInteraction(deps, request.workspaceId, {
         anonymousId: request.anonymousId, name: request.event === 'started' ? 'Form Started' : 'Form Abandoned',

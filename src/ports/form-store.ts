@@ -8,12 +8,13 @@
  */
 import type { FormDefinition } from '../core/forms/form-definition.js';
 
-export const FORM_METRICS = ['views', 'starts', 'submits', 'abandons'] as const;
+export const FORM_METRICS = ['views', 'starts', 'submits', 'abandons', 'exits'] as const;
 export type FormMetric = (typeof FORM_METRICS)[number];
 
 /**
  * One counter: `scope` is `form` (the form as a whole), `field:<key>` (views in which the field
- * was shown, …) or `shown:<n>` (views that showed n fields).
+ * was shown, …) or `shown:<n>` (views that showed n fields). `exits` exists per field only: the
+ * reported abandons of views that showed the field (`abandons` of a field: those naming it).
  */
 export interface FormCounter {
   formId: string;

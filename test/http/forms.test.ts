@@ -216,6 +216,26 @@ describe('forms API', () => {
     assert.ok(preview.skipped.length > 0);
   });
 
+  it('the choice adapts to drop-off measured from real views, starts and abandons', async () => {
+    assert.equal((await adminSend(t, 'POST', '/v1/forms', { ...WHITEPAPER_FORM_INPUT, id: 'adaptive' })).statusCode, 201);
+    assert.deepEqual(keysOf(await renderOk(t, 'adaptive', { anonymousId: 'anon-ad-first' })), ['email', 'company', 'plm']);
+    // Twenty visitors start the form and leave at the company question.
+    for (let i = 0; i < 20; i++) {
+      const anonymousId = `anon-ad-${i}`;
+      const view = await renderOk(t, 'adaptive', { anonymousId });
+      assert.equal((await t.collect('/v1/forms/adaptive/events', { anonymousId, viewId: view.viewId, event: 'started' })).statusCode, 204);
+      assert.equal((await t.collect('/v1/forms/adaptive/events', { anonymousId, viewId: view.viewId, event: 'abandoned', fields: ['company'] })).statusCode, 204);
+    }
+    const after = await renderOk(t, 'adaptive', { anonymousId: 'anon-ad-last' });
+    assert.deepEqual(keysOf(after), ['email', 'plm', 'jobRole'], 'the company question now costs more than it is worth');
+    assert.match(after.fields[1].why, /expected drop-off 5% \(0 of 20 left\)/, 'the other field shown is not blamed');
+    const preview = JSON.parse((await adminSend(t, 'GET', '/v1/forms/adaptive/preview')).body);
+    // Once its cost outweighed its value the question was no longer shown, so it stopped losing people.
+    const company = preview.skipped.find((s: Json) => s.key === 'company').reason;
+    assert.match(company, /company is unknown; .*expected drop-off (\d+)% \((\d+) of \2 left\)/);
+    assert.ok(Number(/drop-off (\d+)%/.exec(company)![1]) >= 25, company);
+  });
+
   it('a kiosk form never links the shared device to the people who use it', async () => {
     const created = await adminSend(t, 'POST', '/v1/forms', { ...WHITEPAPER_FORM_INPUT, id: 'booth', kiosk: true });
     assert.equal(created.statusCode, 201, created.body);

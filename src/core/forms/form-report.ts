@@ -7,7 +7,7 @@ import { estimateDropOff, type DropOffEstimate } from './drop-off.js';
 
 export interface CounterTotal {
   scope: string;
-  metric: 'views' | 'starts' | 'submits' | 'abandons';
+  metric: 'views' | 'starts' | 'submits' | 'abandons' | 'exits';
   count: number;
 }
 
@@ -25,19 +25,20 @@ export interface Funnel {
 export interface FormReport {
   totals: Funnel;
   byFieldsShown: Array<Funnel & { fields: number }>;
-  fields: Array<Funnel & { key: string; dropOff: DropOffEstimate }>;
+  /** Per field; `exits`: reported abandons of views that showed the field, whichever fields they named. */
+  fields: Array<Funnel & { key: string; exits: number; dropOff: DropOffEstimate }>;
 }
 
 export function buildFormReport(totals: readonly CounterTotal[], fieldOrder: readonly string[]): FormReport {
   const scopes = new Map<string, Record<CounterTotal['metric'], number>>();
   for (const t of totals) {
-    const held = scopes.get(t.scope) ?? { views: 0, starts: 0, submits: 0, abandons: 0 };
+    const held = scopes.get(t.scope) ?? { views: 0, starts: 0, submits: 0, abandons: 0, exits: 0 };
     held[t.metric] += t.count;
     scopes.set(t.scope, held);
   }
   const funnel = (scope: string): Funnel => {
-    const c = scopes.get(scope) ?? { views: 0, starts: 0, submits: 0, abandons: 0 };
-    return { ...c, conversion: ratio(c.submits, c.views), completion: ratio(c.submits, c.starts) };
+    const c = scopes.get(scope) ?? { views: 0, starts: 0, submits: 0, abandons: 0, exits: 0 };
+    return { views: c.views, starts: c.starts, submits: c.submits, abandons: c.abandons, conversion: ratio(c.submits, c.views), completion: ratio(c.submits, c.starts) };
   };
   const shownCounts = [...scopes.keys()].filter((s) => s.startsWith('shown:')).map((s) => Number(s.slice(6))).filter(Number.isInteger).sort((a, b) => a - b);
   const keys = [...fieldOrder, ...[...scopes.keys()].filter((s) => s.startsWith('field:')).map((s) => s.slice(6)).filter((k) => !fieldOrder.includes(k)).sort()];
@@ -46,7 +47,8 @@ export function buildFormReport(totals: readonly CounterTotal[], fieldOrder: rea
     byFieldsShown: shownCounts.map((n) => ({ fields: n, ...funnel(`shown:${n}`) })),
     fields: keys.map((key) => {
       const f = funnel(`field:${key}`);
-      return { key, ...f, dropOff: estimateDropOff(f) };
+      const exits = scopes.get(`field:${key}`)?.exits ?? 0;
+      return { key, ...f, exits, dropOff: estimateDropOff({ ...f, exits }) };
     }),
   };
 }
