@@ -16,6 +16,7 @@ import type { Store } from './ports/store.js';
 import { createPrivacyContexts } from './privacy/privacy-context.js';
 import { scheduleRetention } from './privacy/retention-schedule.js';
 import { createLinkSigner } from './links/link-signer.js';
+import { createSmtpMailer } from './mail/smtp-mailer.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -50,7 +51,8 @@ export async function createTessera(options: { config: Config; store: Store; log
   const signer = createLinkSigner({ keyring: options.store.keyring, now });
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
-  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, signer, guard, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
+  const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
+  const app = await buildApp({ store: options.store, ingest, privacy, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
   return {
     app, store: options.store, ingest, queue, logger,
     async close() {
@@ -58,6 +60,7 @@ export async function createTessera(options: { config: Config; store: Store; log
       await retention.stop();
       await app.close();
       await queue.close();
+      await mailer.close();
       await options.store.close();
     },
   };

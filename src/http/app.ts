@@ -26,6 +26,8 @@ import { registerFormRoutes } from './routes/forms.js';
 import { registerRecognitionRoutes } from './routes/recognition.js';
 import { createRecognitionService } from '../forms/recognition.js';
 import { registerTrackerRoutes } from './routes/tracker.js';
+import type { Mailer } from '../ports/mailer.js';
+import { registerEmailLinks } from './routes/email-links-plugin.js';
 
 export interface AppDeps {
   store: Store;
@@ -40,6 +42,10 @@ export interface AppDeps {
   /** Signs and verifies email-link and recognition tokens (issue 6). */
   signer: LinkSigner;
   guard: IdentityGuard;
+  /** Sends Tessera's own emails (double opt-in, POST /v1/emails/send); default: none configured. */
+  mailer?: Mailer;
+  /** Domains email-link clicks may redirect to, for every workspace (config `links.allowedDomains`). */
+  linkDomains?: readonly string[];
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -81,5 +87,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
   registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });
+  await registerEmailLinks(app, { ...deps, keys });
   return app;
 }
