@@ -69,7 +69,7 @@ const SCANNER_AGENTS: ReadonlyArray<[RegExp, string]> = [
   [/trend ?micro/i, 'Trend Micro'], [/fortiguard|fortinet/i, 'Fortinet'], [/ironport|cisco secure email/i, 'Cisco'], [/zscaler/i, 'Zscaler'],
   [/sophos/i, 'Sophos'], [/forcepoint|websense/i, 'Forcepoint'], [/check ?point/i, 'Check Point'], [/safelinks|microsoft office protection|bingpreview/i, 'Microsoft Defender'],
   [/googlebot|google-inspectiontool/i, 'Google crawler'], [/yahoo! slurp/i, 'Yahoo crawler'], [/phantomjs/i, 'headless browser'],
-  [/\b(bot|crawler|spider|scanner|preview|linkcheck|validator)\b/i, 'crawler'],
+  [/\b(bot|crawler|spider|scanner|preview|linkcheck|validator)\b|[a-z](bot|crawler|spider)\//i, 'crawler'],
   [/^(curl|wget|python-requests|python-urllib|go-http-client|java\/|okhttp|libwww-perl|apache-httpclient|node-fetch|axios|undici|ruby|php)/i, 'HTTP library'],
 ];
 /** Apple Mail Privacy Protection's proxy sends exactly this. */
