@@ -54,3 +54,9 @@ export function linkIn(mail: ParsedMail, pattern: RegExp): string {
   if (!found) throw new Error(`no link matching ${pattern} in the email:\n${mail.text}`);
   return found[0].replace(/&amp;/g, '&');
 }
+
+/** A header's raw value as sent (mailparser folds List-* headers into an object). */
+export function headerLine(mail: ParsedMail, name: string): string | undefined {
+  const line = mail.headerLines.find((l) => l.key === name.toLowerCase())?.line;
+  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+}
