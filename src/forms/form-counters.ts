@@ -3,7 +3,7 @@
  * drop-off model reads: the last MODEL_WINDOW_DAYS, so that the model follows a form as it
  * changes instead of averaging over its whole life.
  */
-import type { FieldCounters } from '../core/forms/drop-off.js';
+import { fieldCountersFrom, type FieldCounters } from '../core/forms/drop-off.js';
 import type { FormCounter, FormMetric, FormStore } from '../ports/form-store.js';
 
 export const MODEL_WINDOW_DAYS = 90;
@@ -22,14 +22,5 @@ export function countersFor(formId: string, metric: FormMetric, at: number, show
 }
 
 export async function fieldCounters(forms: FormStore, workspaceId: string, formId: string, now: number): Promise<Map<string, FieldCounters>> {
-  const totals = await forms.totals(workspaceId, formId, utcDay(now - MODEL_WINDOW_DAYS * DAY_MS), utcDay(now));
-  const byField = new Map<string, FieldCounters>();
-  for (const t of totals) {
-    if (!t.scope.startsWith('field:')) continue;
-    const key = t.scope.slice('field:'.length);
-    const held: Required<FieldCounters> = (byField.get(key) as Required<FieldCounters> | undefined) ?? { views: 0, starts: 0, submits: 0, abandons: 0, exits: 0 };
-    held[t.metric] += t.count;
-    byField.set(key, held);
-  }
-  return byField;
+  return fieldCountersFrom(await forms.totals(workspaceId, formId, utcDay(now - MODEL_WINDOW_DAYS * DAY_MS), utcDay(now)));
 }

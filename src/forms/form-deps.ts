@@ -45,16 +45,17 @@ export function eventContext(meta: RequestMeta, locale: string | undefined): Jso
 }
 
 /**
- * Puts a form interaction (Form Viewed / Started / Abandoned) on the visitor's timeline. These are
+ * Puts a form interaction (Form Viewed / Started / Submitted / Abandoned) on the visitor's timeline. These are
  * ordinary track events under the workspace's privacy rules; when the rules refuse them (a strict
  * schema that does not declare them) the interaction is still counted, so the refusal is logged
  * and not answered to the browser.
  */
-export async function recordInteraction(deps: FormDeps, workspaceId: string, event: { anonymousId: string; name: string; properties: JsonObject; context: JsonObject }): Promise<void> {
+export async function recordInteraction(deps: FormDeps, workspaceId: string, event: { anonymousId: string; name: string; properties: JsonObject; context: JsonObject; traitSource?: string }): Promise<void> {
   try {
     await deps.ingest.accept({
       workspaceId, impliedType: 'track',
       items: [{ messageId: `form-${randomUUID()}`, anonymousId: event.anonymousId, event: event.name, properties: event.properties, context: event.context }],
+      ...(event.traitSource ? { traitSource: event.traitSource } : {}),
     });
   } catch (error) {
     if (!isTesseraError(error) || error.status !== 400) throw error;

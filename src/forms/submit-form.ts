@@ -20,7 +20,7 @@ import { FORM_SUBMITTED } from '../core/forms/declined.js';
 import { validateAnswers, type ShownField } from '../core/forms/validate-answers.js';
 import { decodeTicket } from '../core/forms/view-ticket.js';
 import { countersFor } from './form-counters.js';
-import { eventContext, ticketMac, type FormDeps, type RequestMeta } from './form-deps.js';
+import { eventContext, recordInteraction, ticketMac, type FormDeps, type RequestMeta } from './form-deps.js';
 import { thankYouView, type FormView } from './form-view.js';
 import { asksSomething, planFor, purposeCheck, showPlan } from './render-form.js';
 import { profileOfAnonymousId } from './visitor.js';
@@ -92,17 +92,18 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   // The email trait is also the identity (trimmed, lower-cased by validation), so that an answer
   // of a known person's email joins their profile.
   const traits = { ...answers.traits, ...(emailField && emailField.key !== 'email' && Object.hasOwn(answers.traits, emailField.key) ? { email: answers.traits[emailField.key] } : {}) };
-  const items: unknown[] = [];
-  if (Object.keys(traits).length > 0) items.push({ type: 'identify', messageId: `form-${randomUUID()}`, anonymousId, traits, context });
-  items.push({
-    type: 'track', messageId: `form-${randomUUID()}`, anonymousId, event: FORM_SUBMITTED, context,
+  if (Object.keys(traits).length > 0) {
+    try {
+      await deps.ingest.accept({ workspaceId: request.workspaceId, impliedType: 'identify', items: [{ messageId: `form-${randomUUID()}`, anonymousId, traits, context }], traitSource: source });
+    } catch (error) {
+      throw isTesseraError(error) && error.status === 400 ? asAnswerIssues(error) : error;
+    }
+  }
+  // After the identify, so that it lands on the person's profile (and its declines with it).
+  await recordInteraction(deps, request.workspaceId, {
+    anonymousId, name: FORM_SUBMITTED, context, traitSource: source,
     properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered.filter((k) => !withheld.includes(k)), declined: answers.declined, ...(withheld.length > 0 ? { withheld } : {}) },
   });
-  try {
-    await deps.ingest.accept({ workspaceId: request.workspaceId, items, traitSource: source });
-  } catch (error) {
-    throw isTesseraError(error) && error.status === 400 ? asAnswerIssues(error) : error;
-  }
   await deps.store.forms.count(request.workspaceId, countersFor(form.id, 'submits', now, ticket.shown));
 
   const thankYou = thankYouView(form, request.locale);
@@ -112,10 +113,10 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   return { ok: true, next: asksSomething(plan) ? await showPlan(deps, again, plan, recognised) : null, thankYou };
 }
 
-/** Ingest names event fields (`batch[0].traits.company`); the visitor needs `answers.company`. */
+/** Ingest names event fields (`traits.company`); the visitor needs `answers.company`. */
 function asAnswerIssues(error: TesseraError): TesseraError {
   const issues: FieldIssue[] = error.issues.map((i) => {
-    const trait = /^batch\[\d+\]\.traits\.(.+)$/.exec(i.field);
+    const trait = /^traits\.(.+)$/.exec(i.field);
     return trait ? { field: `answers.${trait[1]}`, reason: i.reason } : i;
   });
   return new TesseraError('invalid_body', { message: error.message, issues });

@@ -61,6 +61,27 @@ describe('forms API: bad input', () => {
     assert.ok(refused > 250, `most junk is refused (${refused})`);
   });
 
+  it('a strict data schema refuses an undeclared answer, named as the answer; the form events are declared', async () => {
+    const settings = JSON.parse((await adminSend(t, 'GET', '/v1/privacy/settings')).body);
+    const strict = { ...(settings.settings ?? settings), schema: { ...(settings.settings ?? settings).schema, mode: 'strict' } };
+    const put = await adminSend(t, 'PUT', '/v1/privacy/settings', strict);
+    assert.equal(put.statusCode, 200, put.body);
+    try {
+      // A form of its own: the junk views above taught the drop-off model of `whitepaper`.
+      assert.equal((await adminSend(t, 'POST', '/v1/forms', { id: 'strict', ...WHITEPAPER_FORM_INPUT })).statusCode, 201);
+      const view = await renderOk(t, 'strict', { anonymousId: 'anon-strict' });
+      assert.deepEqual(view.fields.map((f: { key: string }) => f.key), ['email', 'company', 'plm']);
+      const refused = assertError(await t.collect('/v1/forms/strict/submit', { anonymousId: 'anon-strict', viewId: view.viewId, answers: { email: 's@acme.com', plm: 'x' } }), 400, 'invalid_body');
+      assert.deepEqual(refused.issues?.map((i) => i.field), ['answers.plm']);
+      const ok = await t.collect('/v1/forms/strict/submit', { anonymousId: 'anon-strict', viewId: view.viewId, answers: { email: 's@acme.com', company: 'Acme' } });
+      assert.equal(ok.statusCode, 200, ok.body);
+      const timeline = JSON.parse((await adminSend(t, 'GET', '/v1/profiles/s%40acme.com/events')).body).events.map((e: { event?: string; type: string }) => e.event ?? e.type);
+      assert.ok(timeline.includes('Form Submitted') && timeline.includes('Form Viewed'), JSON.stringify(timeline));
+    } finally {
+      assert.equal((await adminSend(t, 'PUT', '/v1/privacy/settings', settings.settings ?? settings)).statusCode, 200);
+    }
+  });
+
   it('admin definitions and reports', async () => {
     for (const junk of JUNK) {
       for (const key of ['id', 'name', 'fields', 'alwaysShow', 'maxNewQuestions', 'thankYou', 'kiosk', 'defaultLocale', 'submitLabel', 'declineCooldownDays', 'dropOffCost']) {

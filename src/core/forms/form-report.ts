@@ -3,13 +3,7 @@
  * question cost submissions?), and per field with its learned drop-off. Computed from the summed
  * counters (ports/form-store.ts); pure.
  */
-import { estimateDropOff, type DropOffEstimate } from './drop-off.js';
-
-export interface CounterTotal {
-  scope: string;
-  metric: 'views' | 'starts' | 'submits' | 'abandons' | 'exits';
-  count: number;
-}
+import { estimateDropOff, fieldCountersFrom, type CounterTotal, type DropOffEstimate } from './drop-off.js';
 
 export interface Funnel {
   views: number;
@@ -41,6 +35,7 @@ export function buildFormReport(totals: readonly CounterTotal[], fieldOrder: rea
     return { views: c.views, starts: c.starts, submits: c.submits, abandons: c.abandons, conversion: ratio(c.submits, c.views), completion: ratio(c.submits, c.starts) };
   };
   const shownCounts = [...scopes.keys()].filter((s) => s.startsWith('shown:')).map((s) => Number(s.slice(6))).filter(Number.isInteger).sort((a, b) => a - b);
+  const model = fieldCountersFrom(totals);
   const keys = [...fieldOrder, ...[...scopes.keys()].filter((s) => s.startsWith('field:')).map((s) => s.slice(6)).filter((k) => !fieldOrder.includes(k)).sort()];
   return {
     totals: funnel('form'),
@@ -48,7 +43,7 @@ export function buildFormReport(totals: readonly CounterTotal[], fieldOrder: rea
     fields: keys.map((key) => {
       const f = funnel(`field:${key}`);
       const exits = scopes.get(`field:${key}`)?.exits ?? 0;
-      return { key, ...f, exits, dropOff: estimateDropOff({ ...f, exits }) };
+      return { key, ...f, exits, dropOff: estimateDropOff(model.get(key)) };
     }),
   };
 }

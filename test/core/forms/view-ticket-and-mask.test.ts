@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { maskEmail, maskText, maskValue } from '../../../src/core/forms/mask.js';
 import { TICKET_TTL_MS, decodeTicket, encodeTicket } from '../../../src/core/forms/view-ticket.js';
-import { estimateDropOff } from '../../../src/core/forms/drop-off.js';
+import { estimateDropOff, fieldCountersFrom } from '../../../src/core/forms/drop-off.js';
 import { buildFormReport } from '../../../src/core/forms/form-report.js';
 import { whitepaperForm } from './form-fixtures.js';
 
@@ -60,6 +60,24 @@ describe('drop-off estimate and report', () => {
     assert.equal(estimateDropOff({ views: 1000, starts: 1000, submits: 500, abandons: 100 }).rate, 502 / 1020);
     assert.equal(estimateDropOff({ views: 1000, starts: 0, submits: 990, abandons: 0 }).rate, 12 / 1020, 'views are the trials without starts');
     assert.equal(estimateDropOff({ views: 5, starts: 2, submits: 2, abandons: 9 }).failures, 9, 'abandons never exceed trials');
+    // An abandon naming other fields is not this field's: 30 abandons of views that showed it, 5 name it.
+    assert.equal(estimateDropOff({ views: 100, starts: 100, submits: 65, abandons: 5, exits: 30 }).failures, 5 + 5);
+    // Views never started are nobody's fault when the client reports starts.
+    assert.equal(estimateDropOff({ views: 1000, starts: 0, submits: 0, abandons: 0, startsReported: true }).trials, 0);
+    // Unexplained losses are shared by the fields shown.
+    assert.equal(estimateDropOff({ views: 90, starts: 0, submits: 30, abandons: 0, share: 1 / 3 }).failures, 20);
+  });
+
+  it('reads the form-level facts from the counters: whether starts are reported, the fields a view shows', () => {
+    const views = fieldCountersFrom([
+      { scope: 'shown:2', metric: 'views', count: 10 }, { scope: 'shown:4', metric: 'views', count: 10 },
+      { scope: 'field:a', metric: 'views', count: 20 }, { scope: 'field:a', metric: 'submits', count: 5 }, { scope: 'field:b', metric: 'exits', count: 2 },
+    ]);
+    assert.deepEqual(views.get('a'), { views: 20, starts: 0, submits: 5, abandons: 0, exits: 0, startsReported: false, share: 1 / 3 });
+    assert.equal(estimateDropOff(views.get('a')).failures, 5, '15 unexplained losses shared by 3 fields on average');
+    const started = fieldCountersFrom([{ scope: 'form', metric: 'starts', count: 1 }, { scope: 'field:a', metric: 'views', count: 50 }]);
+    assert.equal(started.get('a')!.startsReported, true);
+    assert.equal(estimateDropOff(started.get('a')).prior, true, 'views never started teach nothing when starts are reported');
   });
 
   it('reports conversion per form, per number of fields shown and per field', () => {
