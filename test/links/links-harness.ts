@@ -16,6 +16,7 @@ export const BASE = 'https://t.example.com';
 
 export interface LinksHarness {
   tessera: Tessera;
+  dataDir: string;
   smtp: SmtpSink | null;
   clock: { now: number };
   /** Moves the clock forward. */
@@ -45,7 +46,7 @@ export async function startLinksHarness(options: { smtp?: boolean; config?: Part
   const tessera = await createTessera({ config, store, logger: createLogger(config), now: () => clock.now });
   const inject = tessera.app.inject.bind(tessera.app);
   const h: LinksHarness = {
-    tessera, smtp, clock,
+    tessera, smtp, clock, dataDir: dir.path,
     later: (ms) => { clock.now += ms; },
     admin: (method, url, body) => inject({ method, url, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) }),
     write: (url, body) => inject({ method: 'POST', url, headers: { authorization: basicAuth(WRITE_KEY), 'content-type': 'application/json' }, payload: JSON.stringify(body) }),
