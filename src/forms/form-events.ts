@@ -1,7 +1,9 @@
 /**
  * Form interactions the browser reports (POST /v1/forms/{id}/events): `started` (the first input)
- * and `abandoned` (the visitor left with the form unsent; `fields` names the fields left
- * unanswered, which the drop-off model blames). Views are counted by render, submits by submit.
+ * and `abandoned` (the visitor left with the form unsent). With an abandon, `fields` names the
+ * fields the visitor filled in or touched, in that order; the drop-off model blames the fields shown
+ * that were left untouched (where the visitor stopped), or the last one touched when every field was.
+ * Without `fields`, every field shown shares the blame. Views are counted by render, submits by submit.
  *
  * Each view counts each interaction once per server process (a page that reports `started` twice
  * does not inflate the counters); the view ticket proves which fields were shown.
@@ -9,6 +11,7 @@
 import { TesseraError } from '../core/errors.js';
 import type { FormDefinition } from '../core/forms/form-definition.js';
 import { decodeTicket } from '../core/forms/view-ticket.js';
+import { blamedFields } from '../core/forms/drop-off.js';
 import { countersFor } from './form-counters.js';
 import { eventContext, recordInteraction, ticketMac, type FormDeps, type RequestMeta } from './form-deps.js';
 
@@ -39,7 +42,7 @@ export function createInteractionRecorder(deps: FormDeps): (request: Interaction
     if (seen.has(once)) return;
     if (seen.size >= REMEMBERED) seen.clear();
     seen.add(once);
-    const blamed = request.event === 'abandoned' && request.fields ? ticket.shown.filter((k) => request.fields!.includes(k)) : ticket.shown;
+    const blamed = request.event === 'abandoned' ? blamedFields(ticket.shown, request.fields) : ticket.shown;
     const counters = countersFor(request.form.id, request.event === 'started' ? 'starts' : 'abandons', now, ticket.shown, blamed);
     if (request.event === 'abandoned') counters.push(...ticket.shown.map((key) => ({ formId: request.form.id, day: counters[0]!.day, scope: `field:${key}`, metric: 'exits' as const, count: 1 })));
     await deps.store.forms.count(request.workspaceId, counters);

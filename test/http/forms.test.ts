@@ -198,7 +198,8 @@ describe('forms API', () => {
       // A page reporting `started` twice counts once.
       await t.collect('/v1/forms/report/events', { anonymousId, viewId: view.viewId, event: 'started' });
       if (i === 0) await submitOk(t, 'report', { anonymousId, viewId: view.viewId, answers: { email: `r${i}@acme.com` } });
-      else assert.equal((await t.collect('/v1/forms/report/events', { anonymousId, viewId: view.viewId, event: 'abandoned', fields: ['company'] })).statusCode, 204);
+      // The visitor filled in the email and the PLM question, and left at the company.
+      else assert.equal((await t.collect('/v1/forms/report/events', { anonymousId, viewId: view.viewId, event: 'abandoned', fields: ['email', 'plm'] })).statusCode, 204);
     }
     const report = JSON.parse((await adminSend(t, 'GET', '/v1/forms/report/report')).body);
     // The submit of the first visitor rendered the next questions: one more view (with 2 fields).
@@ -208,7 +209,8 @@ describe('forms API', () => {
     assert.deepEqual([company.views, company.starts, company.submits, company.abandons], [5, 4, 1, 3], 'the next view asked the company again');
     assert.equal(company.dropOff.failures, 3);
     const plm = report.fields.find((f: Json) => f.key === 'plm');
-    assert.equal(plm.abandons, 0, 'an abandon blames only the fields the tracker names');
+    assert.equal(plm.abandons, 0, 'an abandon blames only the fields the visitor left untouched');
+    assert.equal(plm.exits, 3);
     assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=yesterday'), 400, 'invalid_query'), 'from', /YYYY-MM-DD/);
 
     const preview = JSON.parse((await adminSend(t, 'GET', '/v1/forms/report/preview')).body);
@@ -224,7 +226,7 @@ describe('forms API', () => {
       const anonymousId = `anon-ad-${i}`;
       const view = await renderOk(t, 'adaptive', { anonymousId });
       assert.equal((await t.collect('/v1/forms/adaptive/events', { anonymousId, viewId: view.viewId, event: 'started' })).statusCode, 204);
-      assert.equal((await t.collect('/v1/forms/adaptive/events', { anonymousId, viewId: view.viewId, event: 'abandoned', fields: ['company'] })).statusCode, 204);
+      assert.equal((await t.collect('/v1/forms/adaptive/events', { anonymousId, viewId: view.viewId, event: 'abandoned', fields: ['email', 'plm'] })).statusCode, 204);
     }
     const after = await renderOk(t, 'adaptive', { anonymousId: 'anon-ad-last' });
     assert.deepEqual(keysOf(after), ['email', 'plm', 'jobRole'], 'the company question now costs more than it is worth');

@@ -78,3 +78,15 @@ export function fieldCountersFrom(totals: readonly CounterTotal[]): Map<string, 
   const share = views > 0 && shownFields > 0 ? Math.min(1, views / shownFields) : 1;
   return new Map([...byField].map(([key, c]) => [key, { ...c, startsReported: formStarts > 0, share }]));
 }
+
+/**
+ * The fields an abandon is blamed on, given the fields the visitor touched (in order): those left
+ * untouched (where the visitor stopped), else the last one touched; all shown when unknown.
+ */
+export function blamedFields(shown: readonly string[], touched: readonly string[] | undefined): string[] {
+  if (!touched) return [...shown];
+  const untouched = shown.filter((k) => !touched.includes(k));
+  if (untouched.length > 0) return untouched;
+  const last = [...touched].reverse().find((k) => shown.includes(k));
+  return last ? [last] : [...shown];
+}

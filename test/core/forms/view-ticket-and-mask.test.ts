@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { maskEmail, maskText, maskValue } from '../../../src/core/forms/mask.js';
 import { TICKET_TTL_MS, decodeTicket, encodeTicket } from '../../../src/core/forms/view-ticket.js';
-import { estimateDropOff, fieldCountersFrom } from '../../../src/core/forms/drop-off.js';
+import { blamedFields, estimateDropOff, fieldCountersFrom } from '../../../src/core/forms/drop-off.js';
 import { buildFormReport } from '../../../src/core/forms/form-report.js';
 import { whitepaperForm } from './form-fixtures.js';
 
@@ -91,5 +91,14 @@ describe('drop-off estimate and report', () => {
     assert.deepEqual(report.byFieldsShown.map((b) => [b.fields, b.conversion]), [[2, 0.5], [3, 0.25]]);
     assert.deepEqual(report.fields.map((f) => f.key), ['email', 'company', 'gone']);
     assert.equal(report.fields[0]!.conversion, null);
+  });
+});
+
+describe('abandon attribution', () => {
+  it('blames the fields left untouched, else the last one touched, else all shown', () => {
+    assert.deepEqual(blamedFields(['email', 'company', 'plm'], ['email']), ['company', 'plm']);
+    assert.deepEqual(blamedFields(['email', 'company'], ['company', 'email']), ['email']);
+    assert.deepEqual(blamedFields(['email', 'company'], undefined), ['email', 'company']);
+    assert.deepEqual(blamedFields(['email'], ['other']), ['email']);
   });
 });
