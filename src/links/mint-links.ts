@@ -9,7 +9,7 @@
  */
 import { TesseraError, type FieldIssue } from '../core/errors.js';
 import { isAllowedTarget } from '../core/links/allowed-domains.js';
-
+import { firstUnanswered } from '../core/links/survey.js';
 import type { Store } from '../ports/store.js';
 import type { LinkSigner } from './link-signer.js';
 import { LINK_TTL_MS, linkUrl } from './link-lifetimes.js';
@@ -77,8 +77,7 @@ export async function mintEmailLinks(deps: MintDeps, workspaceId: string, base: 
 
   let surveyLinks: MintedLinks['survey'] = null;
   if (survey) {
-    const known = new Set(Object.keys(person.profile.traits));
-    const question = survey.questions.find((q) => !known.has(q.trait)) ?? null;
+    const question = firstUnanswered(survey, new Set(Object.keys(person.profile.traits)));
     if (question) {
       surveyLinks = {
         id: survey.id, question: { id: question.id, prompt: question.prompt },

@@ -77,3 +77,8 @@ export function nextQuestion(survey: Survey, answeredId: string, knownTraits: Re
   const index = survey.questions.findIndex((q) => q.id === answeredId);
   return survey.questions.slice(index + 1).find((q) => !knownTraits.has(q.trait)) ?? null;
 }
+
+/** The question an email asks: the first whose trait the profile does not hold; null when none is left. */
+export function firstUnanswered(survey: Survey, knownTraits: ReadonlySet<string>): SurveyQuestion | null {
+  return survey.questions.find((q) => !knownTraits.has(q.trait)) ?? null;
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { confirmOutcome, parseEmailList, type ListSubscription } from '../../../src/core/links/email-list.js';
-import { nextQuestion, parseSurvey } from '../../../src/core/links/survey.js';
+import { firstUnanswered, nextQuestion, parseSurvey } from '../../../src/core/links/survey.js';
 
 const options = [{ value: 'tc', label: 'Teamcenter' }, { value: 'wc', label: 'Windchill' }];
 const SURVEY = {
@@ -43,6 +43,9 @@ describe('survey definitions', () => {
     assert.equal(nextQuestion(parsed.survey, 'plm', new Set(['plm_system', 'team_size']))?.id, 'role');
     assert.equal(nextQuestion(parsed.survey, 'plm', new Set(['team_size', 'role'])), null);
     assert.equal(nextQuestion(parsed.survey, 'role', new Set()), null, 'after the last');
+    assert.equal(firstUnanswered(parsed.survey, new Set())?.id, 'plm');
+    assert.equal(firstUnanswered(parsed.survey, new Set(['plm_system']))?.id, 'size');
+    assert.equal(firstUnanswered(parsed.survey, new Set(['plm_system', 'team_size', 'role'])), null);
   });
 });
 
