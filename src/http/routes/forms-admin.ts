@@ -36,8 +36,9 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
   };
   /** The definition, validated, with every purpose declared by the workspace. */
   const validDefinition = async (workspaceId: string, body: unknown): Promise<FormInput> => {
-    const { id: _id, ...rest } = isObject(body) ? body : {};
     if (!isObject(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be a JSON object' }] });
+    // The id is the URL's (PUT) or checked by the caller (POST); the rest is the definition.
+    const rest = Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'id'));
     const parsed = parseFormInput(rest);
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The form definition is invalid.', issues: parsed.issues });
     const { purposes } = await deps.privacy.get(workspaceId);
