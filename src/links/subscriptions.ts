@@ -4,7 +4,8 @@
  * - subscribe: identifies the person by the email given (through ingest; a device's anonymousId
  *   is linked when given), marks the subscription pending with a new request id and sends the
  *   confirmation email over SMTP. The answer is the same whether or not the address is known or
- *   subscribed (nobody learns who is on a list); a subscribed person gets no second email.
+ *   subscribed (nobody learns who is on a list); a subscribed person gets no second email, nor
+ *   does a pending one within RESEND_AFTER_MS of the last email.
  * - confirm (a POST on the confirmation page): grants the list's purpose in the consent ledger,
  *   channel `email_confirmation`, with the page's exact wording and the request and confirmation
  *   as evidence. Only the latest request's link confirms; confirming twice changes nothing.
@@ -24,6 +25,12 @@ import { LINK_TTL_MS, linkUrl } from './link-lifetimes.js';
 import { confirmationMail } from './mail-templates.js';
 import { findPerson, type Person } from './person.js';
 import { problemOf } from './survey-answers.js';
+
+/**
+ * A pending request asked again within this time sends no new email (the first one's link still
+ * works): a form submitted twice, or someone flooding an address with confirmation emails.
+ */
+export const RESEND_AFTER_MS = 5 * 60_000;
 
 export interface SubscribeRequest {
   email: unknown;
@@ -110,9 +117,10 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
       const person = profileId ? await findPerson(deps.store, workspaceId, profileId) : null;
       if (!person) return; // An erased person's address is refused by ingest: nothing to confirm.
       const current = await deps.store.emails.subscription(workspaceId, list.id, person.ids);
-      if (current?.status === 'subscribed') return;
-      const requestId = randomUUID();
       const now = deps.now();
+      if (current?.status === 'subscribed') return;
+      if (current?.status === 'pending' && current.requestedAt !== null && now - current.requestedAt < RESEND_AFTER_MS) return;
+      const requestId = randomUUID();
       const next: ListSubscription = {
         workspaceId, listId: list.id, profileId: person.profile.id, status: 'pending', requestId, requestedAt: now,
         confirmedAt: current?.confirmedAt ?? null, unsubscribedAt: current?.unsubscribedAt ?? null, updatedAt: now,

@@ -88,10 +88,14 @@ describe('double opt-in and unsubscribe', () => {
     assert.equal((await subscription('late@acme.example'))?.status, 'pending');
   });
 
-  test('asking twice: only the newest email\'s link confirms', async () => {
+  test('asking twice: no second email within minutes; later, only the newest email\'s link confirms', async () => {
     await subscribe('twice@acme.example');
     const first = await confirmLink();
     h.later(60_000);
+    const count = h.smtp!.messages.length;
+    assert.equal((await subscribe('twice@acme.example')).statusCode, 202);
+    assert.equal(h.smtp!.messages.length, count, 'asked again within minutes: no second email (no flooding)');
+    h.later(5 * 60_000);
     await subscribe('twice@acme.example');
     const second = await confirmLink();
     assert.notEqual(first, second);
