@@ -30,14 +30,16 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
     const fromBody = typeof body?.writeKey === 'string' ? body.writeKey : undefined;
     return deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? fromBody ?? query.writeKey);
   };
-  const anonymousIdOf = (value: unknown, field = 'anonymousId') => {
+  const anonymousIdOf = (value: unknown) => {
     const id = normaliseIdentity('anonymous_id', value, deps.guard);
-    if (!id) throw new TesseraError(field === 'anonymousId' ? 'invalid_body' : 'invalid_query', { issues: [{ field: 'anonymousId', reason: 'is required: the visitor\'s anonymous id' }] });
+    if (!id) throw new TesseraError('invalid_body', { issues: [{ field: 'anonymousId', reason: 'is required: the visitor\'s anonymous id' }] });
     return id;
   };
-  const localeOf = (value: unknown, field: string): string | undefined => {
+  const localeOf = (value: unknown, where: 'query' | 'body'): string | undefined => {
     if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string' || value.length > 35 || !LOCALE.test(value)) throw new TesseraError('invalid_body', { issues: [{ field, reason: 'must be a language tag such as en or de-AT' }] });
+    if (typeof value !== 'string' || value.length > 35 || !LOCALE.test(value)) {
+      throw new TesseraError(where === 'query' ? 'invalid_query' : 'invalid_body', { issues: [{ field: 'locale', reason: 'must be a language tag such as en or de-AT' }] });
+    }
     return value;
   };
   const metaOf = (request: FastifyRequest): RequestMeta => ({
@@ -51,7 +53,7 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
     const workspaceId = await workspaceOf(request);
     const anonymousId = normaliseIdentity('anonymous_id', query.anonymousId, deps.guard);
     if (!anonymousId) throw new TesseraError('invalid_query', { issues: [{ field: 'anonymousId', reason: 'is required: the visitor\'s anonymous id' }] });
-    const locale = localeOf(query.locale, 'locale');
+    const locale = localeOf(query.locale, 'query');
     const form = await liveForm(deps.store, workspaceId, request.params.id);
     const header = request.headers['x-tessera-recognition'];
     const recognition = (typeof header === 'string' && header !== '' ? header : undefined) ?? query.recognition;
@@ -64,7 +66,7 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): v
     const body = objectBody(request.body);
     const workspaceId = await workspaceOf(request, body);
     const anonymousId = anonymousIdOf(body.anonymousId);
-    const locale = localeOf(body.locale, 'locale');
+    const locale = localeOf(body.locale, 'body');
     const form = await liveForm(deps.store, workspaceId, request.params.id);
     return submitForm(deps, {
       workspaceId, form, anonymousId, viewId: body.viewId, answers: body.answers ?? {}, declined: body.declined, recognition: body.recognition,
