@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { createLogger, createTessera, type Tessera } from '../../src/tessera.js';
 import { ensureDefaultWorkspace } from '../../src/workspaces/api-keys.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { ADMIN_KEY, WRITE_KEY, basicAuth, tempDir } from '../support/tessera-under-test.js';
 
@@ -30,14 +31,16 @@ export interface LinksHarness {
   close(): Promise<void>;
 }
 
-export async function startLinksHarness(options: { smtp?: boolean; config?: Partial<Config> } = {}): Promise<LinksHarness> {
+export async function startLinksHarness(options: { smtp?: boolean; postgres?: boolean; config?: Partial<Config> } = {}): Promise<LinksHarness> {
   const dir = tempDir('tessera-links-');
   const smtp = options.smtp ? await startSmtpSink() : null;
+  const database: TestDatabase | null = options.postgres ? await createTestDatabase() : null;
   const config: Config = {
     ...loadConfig({ env: {}, flags: { dataDir: dir.path, logLevel: 'silent', sqliteSync: 'normal' } }),
     publicUrl: BASE,
     links: { allowedDomains: ['acme.example'] },
     ...(smtp ? { smtpUrl: smtp.url, mailFrom: 'Acme <news@acme.example>' } : {}),
+    ...(database ? { databaseUrl: database.url } : {}),
     ...options.config,
   };
   const clock = { now: Date.UTC(2026, 2, 1, 9) };
@@ -67,6 +70,7 @@ export async function startLinksHarness(options: { smtp?: boolean; config?: Part
     async close() {
       await tessera.close();
       await smtp?.close();
+      await database?.drop();
       dir.remove();
     },
   };
