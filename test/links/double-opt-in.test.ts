@@ -152,6 +152,15 @@ describe('double opt-in and unsubscribe', () => {
     const [event] = await eventsNamed(h, await h.profileId('ada@acme.example'), 'Unsubscribed');
     assert.deepEqual([event!.properties.list_id, event!.properties.one_click, event!.properties.machine], ['news', true, false]);
 
+    // The multipart spelling RFC 8058 also allows is understood.
+    const other = (await h.admin('POST', '/v1/emails/links', { recipient: 'scanned@acme.example', messageId: 'issue-12', list: 'news' })).json().unsubscribe;
+    const multipart = await h.visit('POST', other, {
+      body: '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=b' }, userAgent: null,
+    });
+    assert.equal(multipart.statusCode, 200);
+    assert.equal(multipart.body, 'Unsubscribed.\n');
+    assert.equal((await subscription('scanned@acme.example'))?.status, 'unsubscribed');
+
     // Unsubscribing again changes nothing.
     const again = await h.visit('POST', unsubscribeUrl, { body: 'confirm=1' });
     assert.match(again.body, /already unsubscribed/);

@@ -87,7 +87,7 @@ export function registerSubscriptionPages(pages: FastifyInstance, deps: Subscrip
   });
 
   pages.post('/e/u/:token', async (request: TokenRequest, reply: FastifyReply) => {
-    const oneClick = typeof request.body === 'string' && /(^|&)List-Unsubscribe=One-Click(&|$)/.test(request.body.trim());
+    const oneClick = isOneClick(request.body);
     const found = await deps.subscriptions.lookUpUnsubscribe(request.params.token);
     if (!found.ok) {
       // A mail provider's one-click POST gets a plain status (no page to show anyone).
@@ -99,4 +99,13 @@ export function registerSubscriptionPages(pages: FastifyInstance, deps: Subscrip
     if (outcome === 'machine') return sendPage(reply, { title: 'Please unsubscribe in your browser', body: '<h1>Please unsubscribe in your browser</h1><p>We could not unsubscribe from this device. Please open the link from the email in your browser.</p>' });
     return sendPage(reply, { title: 'Unsubscribed', body: `<h1>You are unsubscribed</h1><p>You will get no more <strong>${name}</strong> emails.${outcome === 'already' ? ' (You had already unsubscribed.)' : ''}</p>` });
   });
+}
+
+/**
+ * RFC 8058 §3.1: the provider POSTs `List-Unsubscribe=One-Click` as
+ * application/x-www-form-urlencoded or as multipart/form-data.
+ */
+export function isOneClick(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  return /(^|&)List-Unsubscribe=One-Click(&|$)/.test(body.trim()) || /name="?List-Unsubscribe"?\s*\r?\n\r?\nOne-Click\r?\n/.test(body);
 }
