@@ -62,6 +62,11 @@ ${o.body}
   }
   document.getElementById('accept').onclick = function () { decide(true); };
   document.getElementById('reject').onclick = function () { decide(false); };
+  // Deferred scripts (the tracker) have run by now: a visitor who decided already sees no banner.
+  document.addEventListener('DOMContentLoaded', function () {
+    var t = window.tessera;
+    if (t && !Array.isArray(t) && t.consent()) document.getElementById('banner').hidden = true;
+  });
 </script>
 </body>
 </html>`;

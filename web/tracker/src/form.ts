@@ -58,7 +58,8 @@ export function mountForm(host: FormHost, formId: string, container: HTMLElement
     });
     d.form.onsubmit = (e) => { e.preventDefault(); void submit(d); };
     if (d.notYou) d.notYou.onclick = () => { void host.forget(); };
-    if (focus) d.fields[0]?.controls[0]?.focus();
+    // The next questions take the focus (not a pre-filled field): a keyboard user goes on typing.
+    if (focus) (d.fields.find((f) => !f.prefilled) ?? d.fields[0])?.controls[0]?.focus();
   };
 
   const thank = (message: string, redirectUrl?: string) => {

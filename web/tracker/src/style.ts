@@ -8,7 +8,7 @@
 export const FORM_CSS = '.tsr-form{display:grid;gap:var(--tsr-gap,.75rem);font:var(--tsr-font,inherit);color:var(--tsr-color,inherit)}'
   + '.tsr-field label,.tsr-field legend{display:block;font-weight:var(--tsr-label-weight,600)}'
   + '.tsr-option label,.tsr-checkbox label,.tsr-consent label{display:inline;font-weight:inherit;margin-left:.4em}'
-  + '.tsr-field fieldset{border:0;padding:0;margin:0}'
+  + '.tsr-field fieldset,.tsr-field legend{border:0;padding:0;margin:0}'
   + '.tsr-form input:not([type=checkbox]):not([type=radio]),.tsr-form select,.tsr-form textarea{font:inherit;box-sizing:border-box;width:100%;max-width:var(--tsr-input-width,28rem);padding:var(--tsr-input-padding,.45em .6em);border:var(--tsr-border,1px solid ButtonBorder);border-radius:var(--tsr-radius,4px);background:var(--tsr-input-bg,Field);color:inherit}'
   + '.tsr-form [aria-invalid=true]{border-color:var(--tsr-error,#b3261e)}'
   + '.tsr-form :focus-visible{outline:var(--tsr-focus,2px solid Highlight);outline-offset:2px}'
