@@ -17,6 +17,8 @@ import { signToken, unverifiedWorkspaceId, verifyToken, type SigningKey, type To
 import type { KeyringStore, SigningKeyRecord } from '../ports/keyring-store.js';
 
 const CACHE_MS = 30_000;
+/** Workspace ids come from unverified tokens: the cache must not grow with what attackers invent. */
+const MAX_CACHED_WORKSPACES = 10_000;
 const RELOAD_UNKNOWN_AFTER_MS = 1_000;
 /** Tokens live one year at most (an opt-in or unsubscribe link in an old email). */
 export const MAX_TOKEN_TTL_MS = 366 * 24 * 3600_000;
@@ -71,7 +73,9 @@ export function createLinkSigner(deps: { keyring: KeyringStore; now: () => numbe
       verifying: new Map(live.map((k) => [k.id, k.secret])),
       active: newest ? { id: newest.id, secret: newest.secret } : null,
     };
-    cache.set(workspaceId, entry);
+    if (cache.size >= MAX_CACHED_WORKSPACES) cache.clear();
+    // A workspace without keys (or one an attacker made up) is not cached: nothing to keep.
+    if (records.length > 0) cache.set(workspaceId, entry);
     return entry;
   };
   const keysOf = async (workspaceId: string): Promise<CachedKeys> => {
