@@ -44,6 +44,11 @@ export interface FormField {
   personal: boolean;
   /** Consent fields only: the exact text shown next to the checkbox, and its version. */
   consent?: { text: LocalisedText; version: string };
+  /**
+   * Other trait names that hold the same fact (a CRM import's `company_name`, an identify's
+   * `title`): a value under any of them makes the field known, so it is not asked.
+   */
+  knownAs?: string[];
 }
 
 export interface FormDefinition {
@@ -95,6 +100,7 @@ const fieldSchema = z.object({
   weight: z.number().min(0).max(10).default(1),
   personal: z.boolean().optional(),
   consent: z.object({ text: text(20_000), version: z.string().min(1).max(100) }).strict().optional(),
+  knownAs: z.array(z.string().min(1).max(512)).max(20).optional(),
 }).strict();
 
 const formSchema = z.object({
@@ -130,6 +136,7 @@ export function parseFormInput(input: unknown): ParsedForm {
     if (raw.options && new Set(raw.options.map((o) => o.value)).size !== raw.options.length) issues.push({ field: `${at}.options`, reason: 'holds the same value twice' });
     if (raw.type === 'consent' && !raw.consent) issues.push({ field: `${at}.consent`, reason: 'is required for a consent field: the exact text and its version' });
     if (raw.type !== 'consent' && raw.consent) issues.push({ field: `${at}.consent`, reason: 'is only for consent fields' });
+    if (raw.type === 'consent' && raw.knownAs) issues.push({ field: `${at}.knownAs`, reason: 'is not for consent fields (a consent is known from the consent state)' });
     const v = raw.validation;
     if (v?.min !== undefined && v.max !== undefined && v.min > v.max) issues.push({ field: `${at}.validation.min`, reason: 'is greater than max' });
     if (v?.pattern !== undefined) {
@@ -146,6 +153,7 @@ export function parseFormInput(input: unknown): ParsedForm {
       ...(raw.options ? { options: raw.options } : {}),
       ...(raw.validation ? { validation: raw.validation } : {}),
       ...(raw.consent ? { consent: raw.consent } : {}),
+      ...(raw.knownAs?.length ? { knownAs: raw.knownAs } : {}),
     };
   });
   f.alwaysShow.forEach((key, i) => { if (!keys.has(key)) issues.push({ field: `alwaysShow.${i}`, reason: `"${key}" is not a field of this form` }); });

@@ -5,7 +5,8 @@
  *
  * Strategy:
  * 1. Never ask what the profile already knows, from any source (another form, an identify call, an
- *    email survey, a CRM import): a trait with a value, or a consent purpose already granted.
+ *    email survey, a CRM import): a trait with a value (under the field's key or one of its
+ *    `knownAs` names), or a consent purpose already granted.
  * 2. Never ask what the person declined within the form's cool-down (a withdrawn consent counts as
  *    declined at the time of the withdrawal).
  * 3. Fields in `alwaysShow` show when unknown; when known they show pre-filled only to a recognised
@@ -91,10 +92,17 @@ const STAGE_ALIASES: Record<string, string> = {
   sql: 'sql', sales_qualified: 'sql', sales_qualified_lead: 'sql', opportunity: 'opportunity', customer: 'customer', evangelist: 'customer',
 };
 
-/** A stage name from unknown data (`profile.lifecycle?.stage` of another module), or null. */
+/**
+ * A stage name from unknown data (`profile.lifecycle?.stage` of another module): a string, or an
+ * object naming it as `key`, `id` or `name`; null when it is none of the stages known here.
+ */
 export function readStage(value: unknown): string | null {
-  const raw = typeof value === 'string' ? value : typeof value === 'object' && value !== null && typeof (value as { key?: unknown }).key === 'string' ? (value as { key: string }).key : null;
-  if (raw === null) return null;
+  let raw: unknown = value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    raw = [o.key, o.id, o.name].find((v) => typeof v === 'string');
+  }
+  if (typeof raw !== 'string' || raw.length > 100) return null;
   const normalised = raw.trim().toLowerCase().replace(/[\s-]+/g, '_');
   return Object.hasOwn(STAGE_ALIASES, normalised) ? STAGE_ALIASES[normalised]! : null;
 }
@@ -106,9 +114,13 @@ export function isKnownValue(value: unknown): boolean {
 export function chooseQuestions(input: ChooseQuestionsInput): QuestionPlan {
   const { form, visitor, now } = input;
   const traits = visitor?.traits ?? {};
+  const knownValue = (f: FormField): unknown => {
+    for (const name of [f.key, ...(f.knownAs ?? [])]) if (Object.hasOwn(traits, name) && isKnownValue(traits[name])) return traits[name];
+    return undefined;
+  };
   const known = (f: FormField) => f.type === 'consent'
     ? visitor !== null && Object.hasOwn(visitor.consent, f.purpose) && visitor.consent[f.purpose]!.granted
-    : Object.hasOwn(traits, f.key) && isKnownValue(traits[f.key]);
+    : knownValue(f) !== undefined;
   const declinedAt = (f: FormField): EpochMs | null => {
     const d = visitor && Object.hasOwn(visitor.declined, f.key) ? visitor.declined[f.key]!.at : null;
     const withdrawn = f.type === 'consent' && visitor && Object.hasOwn(visitor.consent, f.purpose) && !visitor.consent[f.purpose]!.granted ? visitor.consent[f.purpose]!.at : null;
@@ -127,7 +139,7 @@ export function chooseQuestions(input: ChooseQuestionsInput): QuestionPlan {
   for (const field of form.fields) {
     const always = form.alwaysShow.includes(field.key);
     if (known(field)) {
-      if (always && input.recognised) fields.push({ field, kind: 'always', known: field.type === 'consent' ? true : traits[field.key], why: 'always shown; pre-filled for the recognised visitor' });
+      if (always && input.recognised) fields.push({ field, kind: 'always', known: field.type === 'consent' ? true : knownValue(field), why: 'always shown; pre-filled for the recognised visitor' });
       else skipped.push({ key: field.key, reason: 'already known' });
       continue;
     }

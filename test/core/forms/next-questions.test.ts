@@ -41,6 +41,15 @@ describe('next-question choice', () => {
     assert.equal(plan.fields[0]!.known, 'k@acme.com');
   });
 
+  it('knows a field from another source\'s trait name (knownAs)', () => {
+    const crm = whitepaperForm({ fields: whitepaperForm().fields.map((f) => (f.key === 'company' ? { ...f, knownAs: ['company_name', 'organization'] } : f)) });
+    const plan = chooseQuestions({ form: crm, visitor: visitor({ traits: { organization: 'Acme (from the CRM)' } }), recognised: false, counters: new Map(), now: NOW });
+    assert.ok(!keys(plan).includes('company'));
+    assert.equal(plan.skipped.find((s) => s.key === 'company')!.reason, 'already known');
+    const always = whitepaperForm({ alwaysShow: ['email', 'company'], fields: crm.fields });
+    assert.equal(chooseQuestions({ form: always, visitor: visitor({ traits: { company_name: 'Acme' } }), recognised: true, counters: new Map(), now: NOW }).fields[1]!.known, 'Acme');
+  });
+
   it('an empty string or null is not knowledge', () => {
     const plan = choose(visitor({ traits: { company: '  ', email: null } }));
     assert.ok(keys(plan).includes('email') && keys(plan).includes('company'));
@@ -124,6 +133,8 @@ describe('next-question choice', () => {
   it('reads an unknown stage value defensively', () => {
     assert.equal(readStage('Marketing Qualified Lead'), 'mql');
     assert.equal(readStage({ key: 'sql' }), 'sql');
+    assert.equal(readStage({ name: 'Opportunity' }), 'opportunity');
+    assert.equal(readStage('marketing-qualified'), 'mql');
     for (const junk of [undefined, null, 42, {}, [], 'galactic overlord', { key: 7 }]) assert.equal(readStage(junk), null);
     assert.doesNotThrow(() => choose(visitor({ stage: { nested: { deep: true } } })));
   });
