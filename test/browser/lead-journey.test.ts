@@ -206,7 +206,23 @@ test('the lead journey: campaign visit, whitepaper form, email with survey and f
   for (const step of ['page', 'Form Viewed', 'Form Started', 'Form Submitted', 'Email Link Clicked']) assert.ok(seen.includes(step), `${step} on the timeline:\n${seen.join(', ')}`);
   const submitted = timeline.filter((e) => e.event === 'Form Submitted');
   assert.equal(submitted.length, 1 + assessmentSubmits, 'every submission of both forms');
-  assert.ok(timeline.some((e) => /survey/i.test(`${e.event ?? ''}`)), `the survey answer on the timeline:\n${seen.join(', ')}`);
+  // The steps in the order they happened.
+  const chronological = [...timeline].reverse();
+  const at = (what: string, match: (e: EventView) => boolean) => {
+    const i = chronological.findIndex(match);
+    assert.ok(i >= 0, `${what} on the timeline:\n${names(chronological).join(', ')}`);
+    return i;
+  };
+  const steps = [
+    at('the campaign landing', (e) => e.type === 'page' && e.properties.path === '/'),
+    at('the banner consent', (e) => e.type === 'consent'),
+    at('the whitepaper submission', (e) => e.event === 'Form Submitted' && e.properties.formId === WHITEPAPER_FORM.id),
+    at('the survey answer', (e) => e.event === 'Survey Answered' && e.properties.answer === 'windchill'),
+    at('the form link click', (e) => e.event === 'Email Link Clicked' && e.properties.link_url === site.url('www.acme.test', '/next-step')),
+    at('the landing on the second form', (e) => e.type === 'page' && e.properties.path === '/next-step'),
+    at('the assessment submission', (e) => e.event === 'Form Submitted' && e.properties.formId === ASSESSMENT_FORM.id),
+  ];
+  assert.deepEqual(steps, [...steps].sort((x, y) => x - y), `the steps in order:\n${names(chronological).join(', ')}`);
   const pages = timeline.filter((e) => e.type === 'page').map((e) => e.properties.path);
   for (const path of ['/', '/pricing', '/whitepaper', '/next-step']) assert.ok(pages.includes(path), `${path} viewed: ${pages.join(', ')}`);
   assert.doesNotMatch(JSON.stringify(timeline), /tsr=/, 'no link token in any event');
