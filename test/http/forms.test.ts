@@ -212,6 +212,8 @@ describe('forms API', () => {
     assert.equal(plm.abandons, 0, 'an abandon blames only the fields the visitor left untouched');
     assert.equal(plm.exits, 3);
     assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=yesterday'), 400, 'invalid_query'), 'from', /YYYY-MM-DD/);
+    assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=2026-02-30'), 400, 'invalid_query'), 'from', /YYYY-MM-DD/);
+    assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=2026-12-01&to=2026-11-01'), 400, 'invalid_query'), 'from', /after to/);
 
     const preview = JSON.parse((await adminSend(t, 'GET', '/v1/forms/report/preview')).body);
     assert.ok(preview.fields.every((f: Json) => typeof f.why === 'string'));

@@ -156,7 +156,10 @@ export function parseFormInput(input: unknown): ParsedForm {
       ...(raw.knownAs?.length ? { knownAs: raw.knownAs } : {}),
     };
   });
-  f.alwaysShow.forEach((key, i) => { if (!keys.has(key)) issues.push({ field: `alwaysShow.${i}`, reason: `"${key}" is not a field of this form` }); });
+  f.alwaysShow.forEach((key, i) => {
+    if (!keys.has(key)) issues.push({ field: `alwaysShow.${i}`, reason: `"${key}" is not a field of this form` });
+    else if (f.alwaysShow.indexOf(key) !== i) issues.push({ field: `alwaysShow.${i}`, reason: `"${key}" is listed twice` });
+  });
   if (f.kiosk && !fields.some((x) => x.type === 'email' && f.alwaysShow.includes(x.key) && x.required)) {
     issues.push({ field: 'kiosk', reason: 'a kiosk form needs a required email field in alwaysShow: on a shared device the answers are linked by the email alone' });
   }

@@ -13,6 +13,7 @@ import { fieldCounters, utcDay } from '../../forms/form-counters.js';
 import { knowledgeOf } from '../../forms/render-form.js';
 import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
+import { parseTime } from '../../core/time.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 
 export interface FormsAdminDeps {
@@ -94,7 +95,7 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
     const form = await find(workspaceId, request.params.id);
     const to = request.query.to ?? utcDay(deps.now());
     const from = request.query.from ?? utcDay(deps.now() - 29 * 86_400_000);
-    const issues = [['from', from], ['to', to]].filter(([, v]) => !DAY.test(v!) || Number.isNaN(Date.parse(v!))).map(([f]) => ({ field: f!, reason: 'must be a date YYYY-MM-DD' }));
+    const issues = [['from', from], ['to', to]].filter(([, v]) => !DAY.test(v!) || parseTime(v) === undefined).map(([f]) => ({ field: f!, reason: 'must be a date YYYY-MM-DD' }));
     if (issues.length === 0 && from > to) issues.push({ field: 'from', reason: 'is after to' });
     if (issues.length > 0) throw new TesseraError('invalid_query', { issues });
     const totals = await deps.store.forms.totals(workspaceId, form.id, from, to);

@@ -38,6 +38,8 @@ describe('form definitions', () => {
       [withField(1, { weight: 11 }), 'fields.1.weight', /./],
       [withField(1, { surprise: true }), 'fields.1', /surprise/],
       [{ ...WHITEPAPER_FORM_INPUT, alwaysShow: ['nope'] }, 'alwaysShow.0', /not a field of this form/],
+      [{ ...WHITEPAPER_FORM_INPUT, alwaysShow: ['email', 'email'] }, 'alwaysShow.1', /listed twice/],
+      [withField(7, { knownAs: ['x'] }), 'fields.7.knownAs', /not for consent fields/],
       [{ ...WHITEPAPER_FORM_INPUT, alwaysShow: [], kiosk: true }, 'kiosk', /required email field in alwaysShow/],
       [{ ...WHITEPAPER_FORM_INPUT, thankYou: { message: { en: 'x' }, redirectUrl: 'javascript:alert(1)' } }, 'thankYou.redirectUrl', /./],
       [{ ...WHITEPAPER_FORM_INPUT, maxNewQuestions: -1 }, 'maxNewQuestions', /./],
