@@ -53,7 +53,7 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   const byKey = new Map(form.fields.map((f) => [f.key, f]));
   // A field removed from the form since the view is ignored; the rest is validated as shown.
   const shown: ShownField[] = ticket.shown.filter((k) => byKey.has(k)).map((k) => ({ field: byKey.get(k)!, prefilled: ticket.recognised && ticket.prefilled.includes(k) }));
-  const result = validateAnswers(shown, request.answers, request.declined);
+  const result = validateAnswers(shown, request.answers, request.declined, { ...(request.locale ? { locale: request.locale } : {}), defaultLocale: form.defaultLocale });
   if (!result.ok) throw new TesseraError('invalid_body', { message: 'Some answers are not valid.', issues: result.issues });
   const answers = result.value;
 

@@ -35,6 +35,8 @@ export interface FormField {
   required: boolean;
   options?: FieldOption[];
   validation?: { pattern?: string; min?: number; max?: number; maxLength?: number };
+  /** What a visitor reads when the answer does not pass validation ("Please enter a 5-digit ZIP code"). */
+  errorMessage?: LocalisedText;
   /** The purpose the answer is collected for (a consent field: the purpose it grants). */
   purpose: string;
   role: FieldRole;
@@ -101,6 +103,7 @@ const fieldSchema = z.object({
   personal: z.boolean().optional(),
   consent: z.object({ text: text(20_000), version: z.string().min(1).max(100) }).strict().optional(),
   knownAs: z.array(z.string().min(1).max(512)).max(20).optional(),
+  errorMessage: text(500).optional(),
 }).strict();
 
 const formSchema = z.object({
@@ -142,7 +145,7 @@ export function parseFormInput(input: unknown): ParsedForm {
     if (v?.pattern !== undefined) {
       try { new RegExp(v.pattern, 'u'); } catch { issues.push({ field: `${at}.validation.pattern`, reason: 'is not a valid regular expression' }); }
     }
-    const texts: Array<[string, LocalisedText | undefined]> = [['label', raw.label], ['placeholder', raw.placeholder], ['help', raw.help], ['consent.text', raw.consent?.text]];
+    const texts: Array<[string, LocalisedText | undefined]> = [['label', raw.label], ['placeholder', raw.placeholder], ['help', raw.help], ['consent.text', raw.consent?.text], ['errorMessage', raw.errorMessage]];
     for (const [name, t] of texts) if (t && !Object.hasOwn(t, f.defaultLocale)) issues.push({ field: `${at}.${name}`, reason: `needs a text in the default locale "${f.defaultLocale}"` });
     raw.options?.forEach((o, j) => { if (!Object.hasOwn(o.label, f.defaultLocale)) issues.push({ field: `${at}.options.${j}.label`, reason: `needs a text in the default locale "${f.defaultLocale}"` }); });
     return {
@@ -154,6 +157,7 @@ export function parseFormInput(input: unknown): ParsedForm {
       ...(raw.validation ? { validation: raw.validation } : {}),
       ...(raw.consent ? { consent: raw.consent } : {}),
       ...(raw.knownAs?.length ? { knownAs: raw.knownAs } : {}),
+      ...(raw.errorMessage ? { errorMessage: raw.errorMessage } : {}),
     };
   });
   f.alwaysShow.forEach((key, i) => {

@@ -9,10 +9,12 @@
  *   re-send an unchanged pre-filled value). A required field cannot be declined.
  * - Values are normalised: strings trimmed (an email also lower-cased), numbers from numeric
  *   strings, checkboxes from booleans. An empty optional answer counts as not answered.
+ * - A field's own `errorMessage`, in the visitor's locale, replaces the reason of a value that does
+ *   not pass validation (not of a missing required answer, nor of a field that was not shown).
  */
 import type { FieldIssue } from '../errors.js';
 import type { JsonObject } from '../events/event.js';
-import type { FormField } from './form-definition.js';
+import { localise, type FormField } from './form-definition.js';
 
 export interface ShownField {
   field: FormField;
@@ -34,7 +36,7 @@ const TEL = /^\+?[0-9 ()./-]{4,30}$/;
 const MAX_TEXT = 2_000;
 const MAX_TEXTAREA = 10_000;
 
-export function validateAnswers(shown: ShownField[], answers: unknown, declined: unknown): { ok: true; value: ValidAnswers } | { ok: false; issues: FieldIssue[] } {
+export function validateAnswers(shown: ShownField[], answers: unknown, declined: unknown, locale: { locale?: string; defaultLocale: string } = { defaultLocale: 'en' }): { ok: true; value: ValidAnswers } | { ok: false; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) return { ok: false, issues: [{ field: 'answers', reason: 'must be an object of field keys and values' }] };
   const byKey = new Map(shown.map((s) => [s.field.key, s]));
@@ -60,7 +62,7 @@ export function validateAnswers(shown: ShownField[], answers: unknown, declined:
       continue;
     }
     const result = normalise(field, raw);
-    if (typeof result === 'string') { issues.push({ field: name, reason: result }); continue; }
+    if (typeof result === 'string') { issues.push({ field: name, reason: field.errorMessage ? localise(field.errorMessage, locale.locale, locale.defaultLocale) : result }); continue; }
     value.answered.push(field.key);
     if (field.type === 'consent') value.consents.push(field);
     else value.traits[field.key] = result.value;

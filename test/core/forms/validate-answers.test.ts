@@ -42,6 +42,13 @@ describe('answer validation', () => {
     });
   });
 
+  it('a field\'s own error message, in the visitor\'s locale, replaces the reason of a wrong value', () => {
+    const zip = { ...form.fields.find((f) => f.key === 'zip')!, errorMessage: { en: 'Please enter a 5-digit ZIP code.', de: 'Bitte eine fünfstellige PLZ.' } };
+    const wrong = validateAnswers([{ field: zip, prefilled: false }], { zip: '12' }, undefined, { locale: 'de-AT', defaultLocale: 'en' });
+    assert.deepEqual(reasons(wrong), { 'answers.zip': 'Bitte eine fünfstellige PLZ.' });
+    assert.deepEqual(reasons(validateAnswers([{ field: { ...zip, required: true }, prefilled: false }], {}, undefined)), { 'answers.zip': 'is required' });
+  });
+
   it('a required field may be left out when it was shown pre-filled, not otherwise', () => {
     assert.deepEqual(reasons(validateAnswers(shown(['email']), {}, undefined)), { 'answers.email': 'is required' });
     assert.ok(validateAnswers(shown(['email'], ['email']), {}, undefined).ok);
