@@ -167,6 +167,33 @@ describe('the tracker in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(timeline.find((e) => e.type === 'page')?.properties.path, '/pricing');
   });
 
+  it('replays calls the page queued before the script arrived (consent, identify, track)', async (t) => {
+    site.attrs = { 'cookie-domain': 'acme.test' };
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    // Hold /t.js back until the visitor has answered the banner.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await context.route('**/t.js', async (route) => { await held; await route.continue(); });
+    const page = await context.newPage();
+    // A deferred script holds DOMContentLoaded back; the page itself is parsed and usable.
+    await page.goto(site.url('www.acme.test', '/'), { waitUntil: 'commit' });
+    await page.waitForFunction(() => typeof document.getElementById('accept')?.onclick === 'function');
+    await page.click('#accept');
+    await page.evaluate(() => {
+      const queue = (globalThis as unknown as TrackerWindow).tessera as unknown[];
+      queue.push(['identify', 'user-queued', { plan: 'pro' }], ['track', 'Queued Event', { n: 1 }]);
+    });
+    assert.equal(await page.evaluate(() => Array.isArray((globalThis as unknown as TrackerWindow).tessera)), true, 'the script has not run yet');
+    release();
+    const id = await trackerReady(page);
+    assert.equal((await tsrCookies(context)).find((c) => c.name === 'tsr_aid')?.value, id, 'the queued consent let the id be stored');
+    const timeline = await eventually('the queued calls', () => timelineOf(tessera.url, 'user-queued'),
+      (ev) => ev.some((e) => e.event === 'Queued Event') && ev.some((e) => e.type === 'identify') && ev.some((e) => e.type === 'consent'), () => tessera.output());
+    assert.deepEqual(timeline.find((e) => e.event === 'Queued Event')?.properties, { n: 1 });
+    assert.equal(timeline.find((e) => e.type === 'identify')?.anonymousId, id);
+  });
+
   it('removes the email-link token from the address bar and from every event, even when the token is not valid; a kiosk never tries', async (t) => {
     site.attrs = { 'cookie-domain': 'acme.test', consent: 'off' };
     const context = await browser.newContext();
