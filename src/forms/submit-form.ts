@@ -77,6 +77,14 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   for (const key of withheld) delete answers.traits[key];
   const context = eventContext(request.meta, request.locale);
   const source = `form:${form.id}`;
+  // The email trait is also the identity (trimmed, lower-cased by validation), so that an answer
+  // of a known person's email joins their profile.
+  const traits = { ...answers.traits, ...(emailField && emailField.key !== 'email' && Object.hasOwn(answers.traits, emailField.key) ? { email: answers.traits[emailField.key] } : {}) };
+  const identify = { workspaceId: request.workspaceId, impliedType: 'identify' as const, items: [{ messageId: `form-${randomUUID()}`, anonymousId, traits, context }], traitSource: source };
+  // Checked before anything is written (a strict data schema may refuse an answer): a refused
+  // submission records no consent either.
+  const refused = (await deps.ingest.forWorkspace(request.workspaceId)).validate(identify).issues;
+  if (Object.keys(traits).length > 0 && refused.length > 0) throw asAnswerIssues(new TesseraError('invalid_event', { issues: refused }));
 
   for (const field of answers.consents) {
     await deps.ingest.acceptConsent({
@@ -89,12 +97,9 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
       request: { ...(request.meta.ip ? { ip: request.meta.ip } : {}), ...(request.meta.userAgent ? { userAgent: request.meta.userAgent } : {}), ...(request.meta.origin ? { origin: request.meta.origin } : {}) },
     });
   }
-  // The email trait is also the identity (trimmed, lower-cased by validation), so that an answer
-  // of a known person's email joins their profile.
-  const traits = { ...answers.traits, ...(emailField && emailField.key !== 'email' && Object.hasOwn(answers.traits, emailField.key) ? { email: answers.traits[emailField.key] } : {}) };
   if (Object.keys(traits).length > 0) {
     try {
-      await deps.ingest.accept({ workspaceId: request.workspaceId, impliedType: 'identify', items: [{ messageId: `form-${randomUUID()}`, anonymousId, traits, context }], traitSource: source });
+      await deps.ingest.accept(identify);
     } catch (error) {
       throw isTesseraError(error) && error.status === 400 ? asAnswerIssues(error) : error;
     }

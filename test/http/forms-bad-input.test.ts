@@ -68,11 +68,13 @@ describe('forms API: bad input', () => {
     assert.equal(put.statusCode, 200, put.body);
     try {
       // A form of its own: the junk views above taught the drop-off model of `whitepaper`.
-      assert.equal((await adminSend(t, 'POST', '/v1/forms', { id: 'strict', ...WHITEPAPER_FORM_INPUT })).statusCode, 201);
+      assert.equal((await adminSend(t, 'POST', '/v1/forms', { id: 'strict', ...WHITEPAPER_FORM_INPUT, alwaysShow: ['email', 'newsletter'] })).statusCode, 201);
       const view = await renderOk(t, 'strict', { anonymousId: 'anon-strict' });
-      assert.deepEqual(view.fields.map((f: { key: string }) => f.key), ['email', 'company', 'plm']);
-      const refused = assertError(await t.collect('/v1/forms/strict/submit', { anonymousId: 'anon-strict', viewId: view.viewId, answers: { email: 's@acme.com', plm: 'x' } }), 400, 'invalid_body');
+      assert.deepEqual(view.fields.map((f: { key: string }) => f.key), ['email', 'newsletter', 'company', 'plm']);
+      const refused = assertError(await t.collect('/v1/forms/strict/submit', { anonymousId: 'anon-strict', viewId: view.viewId, answers: { email: 's@acme.com', plm: 'x', newsletter: true } }), 400, 'invalid_body');
       assert.deepEqual(refused.issues?.map((i) => i.field), ['answers.plm']);
+      assert.equal((await adminSend(t, 'GET', '/v1/profiles/anon-strict/consent')).statusCode === 200
+        ? JSON.parse((await adminSend(t, 'GET', '/v1/profiles/anon-strict/consent')).body).ledger.length : 0, 0, 'a refused submission records no consent');
       const ok = await t.collect('/v1/forms/strict/submit', { anonymousId: 'anon-strict', viewId: view.viewId, answers: { email: 's@acme.com', company: 'Acme' } });
       assert.equal(ok.statusCode, 200, ok.body);
       const timeline = JSON.parse((await adminSend(t, 'GET', '/v1/profiles/s%40acme.com/events')).body).events.map((e: { event?: string; type: string }) => e.event ?? e.type);
