@@ -167,6 +167,26 @@ describe('the tracker in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(timeline.find((e) => e.type === 'page')?.properties.path, '/pricing');
   });
 
+  it('a withdrawal removes the id from the device and is recorded; the next page has a new page-only id', async (t) => {
+    site.attrs = { 'cookie-domain': 'acme.test' };
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto(site.url('www.acme.test', '/'));
+    const id = await trackerReady(page);
+    await page.click('#accept');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as TrackerWindow).consentRecorded), true);
+    assert.ok((await tsrCookies(context)).some((c) => c.name === 'tsr_aid'));
+    const withdrawn = await page.evaluate(() => ((globalThis as unknown as TrackerWindow).tessera as unknown as { consent(p: object): Promise<boolean> }).consent({ analytics: false }));
+    assert.equal(withdrawn, true);
+    assert.deepEqual((await tsrCookies(context)).map((c) => c.name), ['tsr_consent'], 'the id is gone, the decision stays');
+    assert.deepEqual((await deviceStorage(page)).local, ['tsr_consent']);
+    const ledger = await adminGet<{ ledger: Array<{ purposes: Record<string, boolean> }> }>(tessera.url, `/v1/profiles/${id}/consent`);
+    assert.deepEqual(ledger.body.ledger.map((l) => l.purposes.analytics).sort(), [false, true], `the grant and the withdrawal: ${JSON.stringify(ledger.body)}`);
+    await page.click('#to-pricing');
+    assert.notEqual(await trackerReady(page), id);
+  });
+
   it('replays calls the page queued before the script arrived (consent, identify, track)', async (t) => {
     site.attrs = { 'cookie-domain': 'acme.test' };
     const context = await browser.newContext();
