@@ -46,7 +46,7 @@ export async function planFor(deps: FormDeps, request: Omit<RenderRequest, 'meta
  * Whether the workspace may keep data of a purpose for a person with this consent: a declared
  * purpose whose legal basis is not consent, or one the person granted.
  */
-export async function purposeCheck(deps: FormDeps, workspaceId: string, consent: ConsentState): Promise<(purpose: string) => boolean> {
+export async function purposeCheck(deps: Pick<FormDeps, 'privacy'>, workspaceId: string, consent: ConsentState): Promise<(purpose: string) => boolean> {
   const { purposes } = await deps.privacy.get(workspaceId);
   return (key) => {
     const purpose = purposes.get(key);

@@ -10,7 +10,7 @@ import { parseFormInput, type FormDefinition, type FormInput } from '../../core/
 import { buildFormReport } from '../../core/forms/form-report.js';
 import { chooseQuestions } from '../../core/forms/next-questions.js';
 import { fieldCounters, utcDay } from '../../forms/form-counters.js';
-import { knowledgeOf } from '../../forms/render-form.js';
+import { knowledgeOf, purposeCheck } from '../../forms/render-form.js';
 import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { parseTime } from '../../core/time.js';
@@ -110,7 +110,8 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
     if (ref && !profileId) throw new TesseraError('not_found', { message: `No profile is known by "${ref}".` });
     const profile = profileId ? await deps.store.profiles.get(workspaceId, profileId) : null;
     if (profileId) await audit(workspaceId, keyId, 'profile.read', profileId, { via: 'form.preview', formId: form.id });
-    const plan = chooseQuestions({ form, visitor: knowledgeOf(profile), recognised: true, counters: await fieldCounters(deps.store.forms, workspaceId, form.id, deps.now()), now: deps.now() });
+    const purposeAllowed = await purposeCheck(deps, workspaceId, profile?.consent ?? {});
+    const plan = chooseQuestions({ form, visitor: knowledgeOf(profile), recognised: true, counters: await fieldCounters(deps.store.forms, workspaceId, form.id, deps.now()), now: deps.now(), purposeAllowed });
     return {
       formId: form.id, profileId, stage: plan.stage, qualified: plan.qualified, complete: plan.complete,
       fields: plan.fields.map((f) => ({ key: f.field.key, kind: f.kind, known: f.known !== undefined, why: f.why, ...(f.score !== undefined ? { score: f.score } : {}), ...(f.dropOff ? { dropOff: f.dropOff } : {}) })),
