@@ -161,6 +161,11 @@ describe('double opt-in and unsubscribe', () => {
     assert.equal(multipart.body, 'Unsubscribed.\n');
     assert.equal((await subscription('scanned@acme.example'))?.status, 'unsubscribed');
 
+    const listed = await h.admin('GET', '/v1/profiles/ada@acme.example/subscriptions');
+    assert.equal(listed.statusCode, 200);
+    assert.deepEqual(listed.json().subscriptions.map((s: { list: string; status: string }) => [s.list, s.status]), [['news', 'unsubscribed']]);
+    assert.equal((await h.admin('GET', '/v1/profiles/nobody@acme.example/subscriptions')).statusCode, 404);
+
     // Unsubscribing again changes nothing.
     const again = await h.visit('POST', unsubscribeUrl, { body: 'confirm=1' });
     assert.match(again.body, /already unsubscribed/);

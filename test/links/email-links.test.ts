@@ -175,3 +175,20 @@ describe('email links', () => {
     await h.admin('PUT', '/v1/links/settings', { allowedDomains: [], scannerNetworks: [] });
   });
 });
+
+describe('email link paths', () => {
+  test('a link cut short or mangled gets the friendly page, not JSON', async () => {
+    const h = await startLinksHarness();
+    try {
+      for (const [method, url] of [['GET', '/e/c'], ['GET', '/e/c/'], ['GET', '/e/zz/abc'], ['POST', '/e/s'], ['GET', '/e/']] as const) {
+        const response = await h.visit(method, url, method === 'POST' ? { body: '' } : {});
+        assert.equal(response.statusCode, 400, `${method} ${url}`);
+        assert.match(response.headers['content-type'] as string, /^text\/html/, `${method} ${url}`);
+        assert.match(response.body, /This link does not work/);
+      }
+      assert.equal((await h.tessera.app.inject({ method: 'GET', url: '/v1/nope' })).headers['content-type']?.toString().startsWith('application/json'), true, 'the API keeps its JSON 404');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@
  *        verifying); POST /v1/links/keys/{id}/retire (its links stop working)
  *   GET  /v1/lists, GET/PUT /v1/lists/{id}   email lists `{ name, description?, purpose, wording? }`
  *   GET  /v1/surveys, GET/PUT /v1/surveys/{id}, GET /v1/surveys/{id}/report (answer counts)
+ *   GET  /v1/profiles/{id}/subscriptions  a person's lists and their state (audited: it reads a profile)
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { inRange } from '../../core/links/ip-range.js';
 import { parseSurvey } from '../../core/links/survey.js';
 import { toIso } from '../../core/time.js';
 import type { LinkDeps } from '../../links/link-context.js';
+import { findPerson } from '../../links/person.js';
 import type { SigningKeyInfo } from '../../links/link-signer.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
@@ -79,6 +81,21 @@ export function registerEmailAdminRoutes(app: FastifyInstance, deps: LinkDeps & 
     await deps.store.emails.putList(workspaceId, parsed.list, deps.now());
     await audit(workspaceId, keyId, 'list.put', { list: parsed.list.id });
     return parsed.list;
+  });
+
+  app.get('/v1/profiles/:id/subscriptions', async (request: IdRequest) => {
+    const { workspaceId, keyId } = await admin(request);
+    const profileId = await deps.store.profiles.resolve(workspaceId, request.params.id);
+    const person = profileId ? await findPerson(deps.store, workspaceId, profileId) : null;
+    if (!person) throw new TesseraError('not_found', { message: `No profile is known by "${request.params.id}".` });
+    await deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action: 'profile.subscriptions.read', subject: person.profile.id, details: {} });
+    const iso = (at: number | null) => (at === null ? null : toIso(at));
+    // One row per list: the latest of the person's (merged) profiles.
+    const latest = new Map((await deps.store.emails.subscriptionsOf(workspaceId, person.ids)).map((s) => [s.listId, s]));
+    return {
+      profileId: person.profile.id,
+      subscriptions: [...latest.values()].map((s) => ({ list: s.listId, status: s.status, requestedAt: iso(s.requestedAt), confirmedAt: iso(s.confirmedAt), unsubscribedAt: iso(s.unsubscribedAt), updatedAt: toIso(s.updatedAt) })),
+    };
   });
 
   app.get('/v1/surveys', async (request) => ({ surveys: await deps.store.emails.surveys((await admin(request)).workspaceId) }));

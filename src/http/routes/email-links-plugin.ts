@@ -6,7 +6,7 @@
  * the API untouched.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { sendPage } from '../pages/link-page.js';
+import { sendLinkProblem, sendPage } from '../pages/link-page.js';
 import type { IdentityGuard } from '../../core/identity/identity-key.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
 import type { LinkDeps } from '../../links/link-context.js';
@@ -62,5 +62,8 @@ export async function registerEmailLinks(app: FastifyInstance, deps: EmailLinksD
     registerEmailLinkRoutes(pages, links);
     registerSurveyPages(pages, links);
     registerSubscriptionPages(pages, { subscriptions, keys: deps.keys, ...publicUrl });
+    // A link cut short or mangled by a mail client (`/e/c`, `/e/s/`, `/e/zz/…`) is a person's
+    // mistake too: the friendly page, not the API's JSON 404.
+    pages.all('/e/*', async (_request, reply) => sendLinkProblem(reply, 'invalid'));
   });
 }
