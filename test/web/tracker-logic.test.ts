@@ -9,7 +9,7 @@ import { clickText, isOutbound } from '../../web/tracker/src/clicks.js';
 import { flag, readConfig } from '../../web/tracker/src/config.js';
 import { decodeDecision, encodeDecision, mayStoreId, sendPolicy } from '../../web/tracker/src/consent.js';
 import { answerOf, autocompleteOf, declinable, issuesByField, safeRedirect } from '../../web/tracker/src/form-logic.js';
-import type { FieldView } from '../../web/tracker/src/form-types.js';
+import { DEFAULT_TEXTS, textsFor, type FieldView } from '../../web/tracker/src/form-types.js';
 import { cookieDomainFits, cookieString, readCookie, uuid } from '../../web/tracker/src/ids.js';
 import { campaignOf, pageOf, withoutParam } from '../../web/tracker/src/page.js';
 import { setVisible, startClock, visibleMs } from '../../web/tracker/src/visible-time.js';
@@ -230,5 +230,12 @@ describe('form answers', () => {
     assert.equal(safeRedirect('javascript:alert(1)', 'https://acme.com/'), null);
     assert.equal(safeRedirect('data:text/html,x', 'https://acme.com/'), null);
     assert.equal(safeRedirect(undefined, 'https://acme.com/'), null);
+  });
+
+  it('renderer texts follow the locale: German for de, de-AT; English otherwise', () => {
+    assert.equal(textsFor('de').notYou, 'Nicht Sie?');
+    assert.equal(textsFor('de-AT').decline, 'Keine Angabe');
+    assert.equal(textsFor('en-GB'), DEFAULT_TEXTS);
+    assert.equal(textsFor('dex'), DEFAULT_TEXTS);
   });
 });

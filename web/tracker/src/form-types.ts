@@ -36,7 +36,10 @@ export interface ErrorAnswer {
   error: { code: string; message: string; issues?: Array<{ field: string; reason: string }> };
 }
 
-/** The visible texts of the renderer; pages override them per form (tessera.form(id, el, { texts })). */
+/**
+ * The renderer's own texts (the form's labels and messages come from Tessera, per locale). English,
+ * and German for `de…` locales; pages override any of them per form (tessera.form(id, el, { texts })).
+ */
 export interface FormTexts {
   notYou: string;
   welcome: string;
@@ -56,3 +59,18 @@ export const DEFAULT_TEXTS: FormTexts = {
   errors: 'Please correct the marked fields:',
   failed: 'Sending failed. Please try again.',
 };
+
+const GERMAN: FormTexts = {
+  notYou: 'Nicht Sie?',
+  welcome: 'Willkommen zurück,',
+  change: 'Ändern',
+  decline: 'Keine Angabe',
+  choose: 'Bitte wählen…',
+  errors: 'Bitte korrigieren Sie die markierten Felder:',
+  failed: 'Senden fehlgeschlagen. Bitte versuchen Sie es erneut.',
+};
+
+/** The default texts for a locale (a language tag such as `de-AT`). */
+export function textsFor(locale: string): FormTexts {
+  return /^de\b/i.test(locale) ? GERMAN : DEFAULT_TEXTS;
+}

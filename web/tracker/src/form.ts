@@ -10,7 +10,7 @@
  */
 import { buildForm, el, showError, type FormDom } from './form-dom.js';
 import { answerOf, issuesByField, safeRedirect } from './form-logic.js';
-import { DEFAULT_TEXTS, type ErrorAnswer, type FormTexts, type FormView, type SubmitAnswer } from './form-types.js';
+import { textsFor, type ErrorAnswer, type FormTexts, type FormView, type SubmitAnswer } from './form-types.js';
 import type { Transport } from './transport.js';
 
 export interface FormHost {
@@ -34,7 +34,7 @@ export interface MountedForm {
 }
 
 export function mountForm(host: FormHost, formId: string, container: HTMLElement, texts: Partial<FormTexts> = {}): MountedForm {
-  const t = { ...DEFAULT_TEXTS, ...texts };
+  const t = { ...textsFor(host.locale), ...texts };
   const path = `/v1/forms/${encodeURIComponent(formId)}`;
   const kiosk = host.kiosk ? { kiosk: true } : {};
   let view: FormView | null = null;
