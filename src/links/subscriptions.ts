@@ -148,6 +148,7 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
       if (outcome !== 'confirm' || !current) return outcome === 'confirm' ? 'not_requested' : outcome;
       const now = deps.now();
       await deps.store.emails.putSubscription({ ...current, profileId: current.profileId, status: 'subscribed', confirmedAt: now, updatedAt: now });
+      await recordEmailEvent(deps.ingest, { workspaceId: action.workspaceId, profile: action.person.profile, name: 'Subscription Confirmed', properties: { list_id: action.list.id }, request, verdict });
       await recordConsent(action, true, {
         kind: 'double_opt_in', request: action.requestId, requestedAt: current.requestedAt === null ? null : new Date(current.requestedAt).toISOString(),
         confirmedAt: new Date(now).toISOString(), ...(action.signupWording ? { signupWording: action.signupWording } : {}),

@@ -63,6 +63,8 @@ describe('double opt-in and unsubscribe', () => {
     assert.ok(typeof record!.evidence.requestedAt === 'string' && typeof record!.evidence.confirmedAt === 'string');
     assert.equal((await subscription('ada@acme.example'))?.status, 'subscribed');
     assert.equal(await h.profileId('anon-ada'), await h.profileId('ada@acme.example'), 'the device was linked to the person');
+    const [confirmedEvent] = await eventsNamed(h, await h.profileId('ada@acme.example'), 'Subscription Confirmed');
+    assert.deepEqual([confirmedEvent!.properties.list_id, confirmedEvent!.properties.machine], ['news', false], 'a step on the timeline');
 
     // Confirming twice changes nothing.
     const again = await h.visit('POST', link, { body: '' });
