@@ -42,7 +42,8 @@ export function mountForm(host: FormHost, formId: string, container: HTMLElement
   let started: string[] | null = null;
 
   const report = (event: 'started' | 'abandoned', beacon: boolean) => {
-    if (view) void host.transport.post(`${path}/events`, { anonymousId: host.anonymousId(), viewId: view.viewId, event, ...kiosk, ...(started ? { fields: started } : {}) }, beacon);
+    // An abandonment names the fields the visitor had touched (the drop-off model's evidence).
+    if (view) void host.transport.post(`${path}/events`, { anonymousId: host.anonymousId(), viewId: view.viewId, event, ...kiosk, ...(event === 'abandoned' && started ? { fields: started } : {}) }, beacon);
   };
 
   const draw = (next: FormView, focus: boolean) => {
@@ -129,6 +130,7 @@ export function mountForm(host: FormHost, formId: string, container: HTMLElement
       // A view with nothing left to ask still renders (the submit button alone, e.g. a one-click
       // download for a known visitor); a failed render leaves the container's fallback as it is.
       if (answer.status === 200 && answer.body?.form) draw(answer.body, false);
+      else console.warn(`tessera: form "${formId}" not shown (${answer.status || 'network error'}${(answer.body as ErrorAnswer | null)?.error ? `: ${(answer.body as unknown as ErrorAnswer).error.message}` : ''})`);
     },
     leave() {
       if (started !== null && view) { report('abandoned', true); started = null; }
