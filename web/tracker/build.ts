@@ -5,7 +5,7 @@
  *
  * The size budget (≤ 8 KB gzipped, issue 6) is checked by test/web/tracker-size.test.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -35,7 +35,10 @@ export async function buildTracker(): Promise<TrackerBuild> {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.contents;
-  writeFileSync(TRACKER_OUTPUT, code);
+  // Written aside and renamed: test files build concurrently while servers read the file.
+  const aside = `${TRACKER_OUTPUT}.${process.pid}.tmp`;
+  writeFileSync(aside, code);
+  renameSync(aside, TRACKER_OUTPUT);
   return { path: TRACKER_OUTPUT, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
 }
 
