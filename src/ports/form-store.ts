@@ -46,4 +46,6 @@ export interface FormStore {
    * metric), ordered by scope, then metric. `day` of each row is `toDay`.
    */
   totals(workspaceId: string, formId: string, fromDay: string, toDay: string): Promise<FormCounter[]>;
+  /** The counters of one scope of one form per day, fromDay..toDay (inclusive), ordered by day, then metric. */
+  daily(workspaceId: string, formId: string, scope: string, fromDay: string, toDay: string): Promise<FormCounter[]>;
 }

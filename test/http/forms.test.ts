@@ -205,6 +205,9 @@ describe('forms API', () => {
     // The submit of the first visitor rendered the next questions: one more view (with 2 fields).
     assert.deepEqual({ ...report.totals }, { views: 5, starts: 4, submits: 1, abandons: 3, conversion: 0.2, completion: 0.25 });
     assert.deepEqual(report.byFieldsShown.map((b: Json) => [b.fields, b.views, b.submits]), [[2, 1, 0], [3, 4, 1]]);
+    assert.equal(report.byDay.length, 30, 'the last 30 days, days without data included');
+    assert.deepEqual({ ...report.byDay.at(-1) }, { day: report.to, views: 5, starts: 4, submits: 1, abandons: 3, conversion: 0.2, completion: 0.25 });
+    assert.equal(report.byDay[0].views, 0);
     const company = report.fields.find((f: Json) => f.key === 'company');
     assert.deepEqual([company.views, company.starts, company.submits, company.abandons], [5, 4, 1, 3], 'the next view asked the company again');
     assert.equal(company.dropOff.failures, 3);
@@ -214,6 +217,7 @@ describe('forms API', () => {
     assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=yesterday'), 400, 'invalid_query'), 'from', /YYYY-MM-DD/);
     assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=2026-02-30'), 400, 'invalid_query'), 'from', /YYYY-MM-DD/);
     assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=2026-12-01&to=2026-11-01'), 400, 'invalid_query'), 'from', /after to/);
+    assertIssue(assertError(await adminSend(t, 'GET', '/v1/forms/report/report?from=2020-01-01&to=2026-11-01'), 400, 'invalid_query'), 'from', /more than 366 days/);
 
     const preview = JSON.parse((await adminSend(t, 'GET', '/v1/forms/report/preview')).body);
     assert.ok(preview.fields.every((f: Json) => typeof f.why === 'string'));

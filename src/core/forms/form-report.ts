@@ -49,3 +49,20 @@ export function buildFormReport(totals: readonly CounterTotal[], fieldOrder: rea
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
+
+/** The form's funnel per UTC day from..to (YYYY-MM-DD, inclusive), days without data at zero. */
+export function dailyFunnels(rows: ReadonlyArray<{ day: string; metric: CounterTotal['metric']; count: number }>, fromDay: string, toDay: string): Array<Funnel & { day: string }> {
+  const byDay = new Map<string, Record<CounterTotal['metric'], number>>();
+  for (const r of rows) {
+    const held = byDay.get(r.day) ?? { views: 0, starts: 0, submits: 0, abandons: 0, exits: 0 };
+    held[r.metric] += r.count;
+    byDay.set(r.day, held);
+  }
+  const days: Array<Funnel & { day: string }> = [];
+  for (let at = Date.parse(`${fromDay}T00:00:00Z`), end = Date.parse(`${toDay}T00:00:00Z`); at <= end; at += 86_400_000) {
+    const day = new Date(at).toISOString().slice(0, 10);
+    const c = byDay.get(day) ?? { views: 0, starts: 0, submits: 0, abandons: 0, exits: 0 };
+    days.push({ day, views: c.views, starts: c.starts, submits: c.submits, abandons: c.abandons, conversion: ratio(c.submits, c.views), completion: ratio(c.submits, c.starts) });
+  }
+  return days;
+}

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError, type FieldIssue } from '../../core/errors.js';
 import { parseFormInput, type FormDefinition, type FormInput } from '../../core/forms/form-definition.js';
-import { buildFormReport } from '../../core/forms/form-report.js';
+import { buildFormReport, dailyFunnels } from '../../core/forms/form-report.js';
 import { chooseQuestions } from '../../core/forms/next-questions.js';
 import { fieldCounters, utcDay } from '../../forms/form-counters.js';
 import { knowledgeOf, purposeCheck } from '../../forms/render-form.js';
@@ -25,6 +25,7 @@ export interface FormsAdminDeps {
 
 const FORM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_REPORT_DAYS = 366;
 
 export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
@@ -97,9 +98,10 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
     const from = request.query.from ?? utcDay(deps.now() - 29 * 86_400_000);
     const issues = [['from', from], ['to', to]].filter(([, v]) => !DAY.test(v!) || parseTime(v) === undefined).map(([f]) => ({ field: f!, reason: 'must be a date YYYY-MM-DD' }));
     if (issues.length === 0 && from > to) issues.push({ field: 'from', reason: 'is after to' });
+    if (issues.length === 0 && Date.parse(to) - Date.parse(from) > MAX_REPORT_DAYS * 86_400_000) issues.push({ field: 'from', reason: `is more than ${MAX_REPORT_DAYS} days before to` });
     if (issues.length > 0) throw new TesseraError('invalid_query', { issues });
-    const totals = await deps.store.forms.totals(workspaceId, form.id, from, to);
-    return { formId: form.id, from, to, ...buildFormReport(totals, form.fields.map((f) => f.key)) };
+    const [totals, daily] = await Promise.all([deps.store.forms.totals(workspaceId, form.id, from, to), deps.store.forms.daily(workspaceId, form.id, 'form', from, to)]);
+    return { formId: form.id, from, to, ...buildFormReport(totals, form.fields.map((f) => f.key)), byDay: dailyFunnels(daily, from, to) };
   });
 
   app.get('/v1/forms/:id/preview', async (request: FastifyRequest<{ Params: { id: string }; Querystring: { profile?: string } }>) => {

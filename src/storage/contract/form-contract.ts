@@ -63,6 +63,10 @@ export function formContract(subject: () => StoreSubject): void {
     ]);
     assert.deepEqual((await store.forms.totals(ws, 'f', '2026-11-01', '2026-11-30')).map((c) => [c.scope, c.metric, c.count]), [['field:budget', 'abandons', 1], ['form', 'submits', 1], ['form', 'views', 6]]);
     assert.deepEqual(await store.forms.totals(ws, 'f', '2026-12-01', '2026-12-31'), []);
+    assert.deepEqual(await store.forms.daily(ws, 'f', 'form', '2026-11-01', '2026-11-30'), [
+      counter('f', '2026-11-01', 'form', 'views', 5), counter('f', '2026-11-02', 'form', 'views'), counter('f', '2026-11-03', 'form', 'submits'),
+    ]);
+    assert.deepEqual(await store.forms.daily(ws, 'f', 'form', '2026-11-02', '2026-11-02'), [counter('f', '2026-11-02', 'form', 'views')]);
     assert.deepEqual(await store.forms.totals(await newWorkspace(store), 'f', '2026-11-01', '2026-11-30'), []);
     await store.forms.delete(ws, 'f');
     assert.deepEqual(await store.forms.totals(ws, 'f', '2026-11-01', '2026-11-30'), [], 'a deleted form\'s counters are gone');

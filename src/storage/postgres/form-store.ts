@@ -64,5 +64,14 @@ export function createPostgresFormStore(pool: Pool): FormStore {
       });
       return rows.map((r) => ({ formId, day: toDay, scope: r.scope, metric: r.metric, count: Number(r.count) }));
     },
+    async daily(workspaceId, formId, scope, fromDay, toDay) {
+      const { rows } = await pool.query<{ day: string; metric: FormCounter['metric']; count: string }>({
+        name: 'tessera_form_daily',
+        text: `SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, count FROM form_counters
+          WHERE workspace_id = $1 AND form_id = $2 AND scope = $3 AND day >= $4::date AND day <= $5::date ORDER BY day, metric`,
+        values: [workspaceId, formId, scope, fromDay, toDay],
+      });
+      return rows.map((r) => ({ formId, day: r.day, scope, metric: r.metric, count: Number(r.count) }));
+    },
   };
 }

@@ -17,6 +17,7 @@ export function createSqliteFormStore(writer: Database.Database, exclusive: <T>(
     deleteCounters: writer.prepare('DELETE FROM form_counters WHERE workspace_id = ? AND form_id = ?'),
     count: writer.prepare(`INSERT INTO form_counters (workspace_id, form_id, day, scope, metric, count) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET count = form_counters.count + excluded.count`),
+    daily: writer.prepare('SELECT day, metric, count FROM form_counters WHERE workspace_id = ? AND form_id = ? AND scope = ? AND day >= ? AND day <= ? ORDER BY day, metric'),
     totals: writer.prepare(`SELECT scope, metric, sum(count) AS count FROM form_counters WHERE workspace_id = ? AND form_id = ? AND day >= ? AND day <= ?
       GROUP BY scope, metric ORDER BY scope, metric`),
   };
@@ -45,5 +46,7 @@ export function createSqliteFormStore(writer: Database.Database, exclusive: <T>(
     }).immediate()),
     totals: (workspaceId, formId, fromDay, toDay) => exclusive(() => (s.totals.all(workspaceId, formId, fromDay, toDay) as Array<Pick<FormCounter, 'scope' | 'metric' | 'count'>>)
       .map((r) => ({ formId, day: toDay, scope: r.scope, metric: r.metric, count: Number(r.count) }))),
+    daily: (workspaceId, formId, scope, fromDay, toDay) => exclusive(() => (s.daily.all(workspaceId, formId, scope, fromDay, toDay) as Array<Pick<FormCounter, 'day' | 'metric' | 'count'>>)
+      .map((r) => ({ formId, day: r.day, scope, metric: r.metric, count: Number(r.count) }))),
   };
 }
