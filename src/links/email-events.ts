@@ -31,6 +31,11 @@ export interface EmailEvent {
   /** Traits to write with `traitSource` (an identify before the track event). */
   traits?: JsonObject;
   traitSource?: string;
+  /**
+   * A stable id for what happened (e.g. `survey-<token id>`): the events' message ids derive from
+   * it, so recording the same thing twice stores it once (ingest drops duplicate message ids).
+   */
+  dedupeKey?: string;
 }
 
 export function verdictProperties(verdict: MachineVerdict): JsonObject {
@@ -44,8 +49,9 @@ export async function recordEmailEvent(ingest: IngestService, e: EmailEvent): Pr
   const context: JsonObject = { ...((ids.context as JsonObject | undefined) ?? {}), ip: e.request.ip, ...(e.request.userAgent ? { userAgent: e.request.userAgent } : {}) };
   const base = { ...ids, context };
   const items: unknown[] = [];
-  if (e.traits) items.push({ type: 'identify', messageId: `email-${randomUUID()}`, ...base, traits: e.traits });
-  items.push({ type: 'track', messageId: `email-${randomUUID()}`, event: e.name, ...base, properties: { ...e.properties, ...verdictProperties(e.verdict) } });
+  const id = (part: string) => (e.dedupeKey ? `${e.dedupeKey}-${part}` : `email-${randomUUID()}`);
+  if (e.traits) items.push({ type: 'identify', messageId: id('traits'), ...base, traits: e.traits });
+  items.push({ type: 'track', messageId: id('event'), event: e.name, ...base, properties: { ...e.properties, ...verdictProperties(e.verdict) } });
   await ingest.accept({ workspaceId: e.workspaceId, items, ...(e.traitSource ? { traitSource: e.traitSource } : {}) });
   return true;
 }

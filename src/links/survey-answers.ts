@@ -3,7 +3,9 @@
  * core/links/survey.ts). A POST judged a machine's records the event with its verdict and
  * nothing else: no answer row, no trait. An answer token answers once (a second POST of the same
  * token, e.g. a reload, changes nothing and shows the same outcome); another answer link of the
- * same question replaces the trait (the person changed their mind).
+ * same question replaces the trait (the person changed their mind). The trait and the event are
+ * written first, under message ids derived from the token (a repeat is a duplicate ingest drops),
+ * and the answer row last: if ingest fails, nothing is recorded and the person can try again.
  */
 import { isAllowedTarget } from '../core/links/allowed-domains.js';
 import { judgeInteraction, DEFAULT_MACHINE_RULES } from '../core/links/machine-verdict.js';
@@ -56,16 +58,15 @@ export async function answerSurvey(deps: LinkDeps, choice: SurveyChoice, request
     { ...DEFAULT_MACHINE_RULES, scannerNetworks: settings.scannerNetworks });
   const properties = { survey_id: choice.survey.id, question_id: choice.question.id, answer: choice.option.value, trait: choice.question.trait, ...(choice.email ? { email_id: choice.email } : {}) };
   const base = { workspaceId: choice.workspaceId, profile: person.profile, name: 'Survey Answered', request, verdict };
+  const dedupeKey = `survey-${choice.tokenId}`;
   if (verdict.machine) {
-    await recordEmailEvent(deps.ingest, { ...base, properties });
+    await recordEmailEvent(deps.ingest, { ...base, properties, dedupeKey: `${dedupeKey}-machine` });
   } else {
-    const fresh = await deps.store.emails.recordAnswer({
+    await recordEmailEvent(deps.ingest, { ...base, properties, traits: { [choice.question.trait]: choice.option.value }, traitSource: `survey:${choice.survey.id}`, dedupeKey });
+    await deps.store.emails.recordAnswer({
       workspaceId: choice.workspaceId, tokenId: choice.tokenId, surveyId: choice.survey.id, questionId: choice.question.id, profileId: person.profile.id,
       answer: choice.option.value, messageId: choice.email, answeredAt: deps.now(),
     });
-    if (fresh) {
-      await recordEmailEvent(deps.ingest, { ...base, properties, traits: { [choice.question.trait]: choice.option.value }, traitSource: `survey:${choice.survey.id}` });
-    }
   }
   const known = new Set(Object.keys(person.profile.traits));
   if (!verdict.machine) known.add(choice.question.trait);
