@@ -83,14 +83,15 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
     const anonymousId = [...person.profile.identities].filter((i) => i.kind === 'anonymous_id').sort((a, b) => b.firstSeenAt - a.firstSeenAt)[0]?.value;
     return userId ? { userId } : anonymousId ? { anonymousId } : null;
   };
-  const recordConsent = async (action: LinkAction, granted: boolean, evidence: Record<string, unknown>, request: LinkRequest) => {
+  /** `messageId`, when given, makes a repeat a duplicate that ingest drops. */
+  const recordConsent = async (action: LinkAction, granted: boolean, evidence: Record<string, unknown>, request: LinkRequest, messageId?: string) => {
     const ids = identifiers(action.person);
     if (!ids) return;
     const wording = confirmationWording(action.list);
     await deps.ingest.acceptConsent({
       workspaceId: action.workspaceId,
       body: {
-        ...ids, purposes: { [action.list.purpose]: granted }, channel: granted ? 'email_confirmation' : 'email_link',
+        ...ids, ...(messageId ? { messageId } : {}), purposes: { [action.list.purpose]: granted }, channel: granted ? 'email_confirmation' : 'email_link',
         ...(granted ? { wording: { version: `list:${action.list.id}`, text: wording } } : {}),
         evidence: { list: action.list.id, ...evidence },
       },
@@ -147,12 +148,15 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
       const outcome = confirmOutcome(current, action.requestId ?? '');
       if (outcome !== 'confirm' || !current) return outcome === 'confirm' ? 'not_requested' : outcome;
       const now = deps.now();
-      await deps.store.emails.putSubscription({ ...current, profileId: current.profileId, status: 'subscribed', confirmedAt: now, updatedAt: now });
-      await recordEmailEvent(deps.ingest, { workspaceId: action.workspaceId, profile: action.person.profile, name: 'Subscription Confirmed', properties: { list_id: action.list.id }, request, verdict });
+      // Consent and event first, under ids derived from the request (a retry after a failure is a
+      // duplicate ingest drops); the subscription last, so a failure leaves the link usable.
+      const key = `optin-${current.requestId}`;
       await recordConsent(action, true, {
         kind: 'double_opt_in', request: action.requestId, requestedAt: current.requestedAt === null ? null : new Date(current.requestedAt).toISOString(),
         confirmedAt: new Date(now).toISOString(), ...(action.signupWording ? { signupWording: action.signupWording } : {}),
-      }, request);
+      }, request, key);
+      await recordEmailEvent(deps.ingest, { workspaceId: action.workspaceId, profile: action.person.profile, name: 'Subscription Confirmed', properties: { list_id: action.list.id }, request, verdict, dedupeKey: key });
+      await deps.store.emails.putSubscription({ ...current, status: 'subscribed', confirmedAt: now, updatedAt: now });
       return 'confirmed';
     },
 
@@ -168,15 +172,16 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
       const current = await deps.store.emails.subscription(action.workspaceId, action.list.id, action.person.ids);
       if (current?.status === 'unsubscribed') return 'already';
       const now = deps.now();
-      await deps.store.emails.putSubscription({
-        workspaceId: action.workspaceId, listId: action.list.id, profileId: current?.profileId ?? action.person.profile.id, status: 'unsubscribed',
-        requestId: current?.requestId ?? null, requestedAt: current?.requestedAt ?? null, confirmedAt: current?.confirmedAt ?? null, unsubscribedAt: now, updatedAt: now,
-      });
-      await recordEmailEvent(deps.ingest, event);
+      // The withdrawal and the event first, the subscription last: a failure leaves the link usable.
       const lists = await deps.store.emails.lists(action.workspaceId);
       const samePurpose = new Set(lists.filter((l) => l.purpose === action.list.purpose && l.id !== action.list.id).map((l) => l.id));
       const stillSubscribed = all.some((s) => s.status === 'subscribed' && samePurpose.has(s.listId));
       if (!stillSubscribed) await recordConsent(action, false, { kind: oneClick ? 'rfc8058_one_click' : 'unsubscribe_link', ...(action.email ? { email: action.email } : {}), at: new Date(now).toISOString() }, request);
+      await recordEmailEvent(deps.ingest, event);
+      await deps.store.emails.putSubscription({
+        workspaceId: action.workspaceId, listId: action.list.id, profileId: current?.profileId ?? action.person.profile.id, status: 'unsubscribed',
+        requestId: current?.requestId ?? null, requestedAt: current?.requestedAt ?? null, confirmedAt: current?.confirmedAt ?? null, unsubscribedAt: now, updatedAt: now,
+      });
       return 'unsubscribed';
     },
   };
