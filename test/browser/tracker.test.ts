@@ -187,6 +187,29 @@ describe('the tracker in Chromium', { skip, timeout: 180_000 }, () => {
     assert.notEqual(await trackerReady(page), id);
   });
 
+  it('in a single-page app (data-spa), each change of the address is a page view; a #fragment alone is not', async (t) => {
+    site.attrs = { 'cookie-domain': 'acme.test', consent: 'off', spa: '' };
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto(site.url('www.acme.test', '/'));
+    const id = await trackerReady(page);
+    await page.evaluate(() => { history.pushState({}, '', '/app/projects?tab=open'); document.title = 'Projects'; });
+    await page.evaluate(() => { history.replaceState({}, '', '/app/projects?tab=open#row-4'); });
+    await page.evaluate(() => { history.pushState({}, '', '/app/settings'); });
+    await page.goBack();
+    const timeline = await eventually('four page views', () => timelineOf(tessera.url, id), (ev) => ev.filter((e) => e.type === 'page').length >= 4, () => tessera.output());
+    const views = timeline.filter((e) => e.type === 'page').reverse().map((e) => [e.properties.path, e.properties.referrer]);
+    assert.deepEqual(views, [
+      ['/', ''],
+      ['/app/projects', site.url('www.acme.test', '/')],
+      ['/app/settings', site.url('www.acme.test', '/app/projects?tab=open')],
+      ['/app/projects', site.url('www.acme.test', '/app/settings')],
+    ]);
+    assert.equal(timeline.filter((e) => e.type === 'page')[2]?.properties.title, 'Projects', 'the title the app set');
+    assert.ok(timeline.filter((e) => e.event === 'Page Left').length >= 3, 'each view ends with its visible time');
+  });
+
   it('replays calls the page queued before the script arrived (consent, identify, track)', async (t) => {
     site.attrs = { 'cookie-domain': 'acme.test' };
     const context = await browser.newContext();

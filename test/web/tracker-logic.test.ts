@@ -25,18 +25,18 @@ describe('readConfig', () => {
   it('defaults: host from the script address, basic consent, analytics id purpose, page view on, styles on', () => {
     assert.deepEqual(readConfig(attrs({ 'write-key': 'wk_1' }), 'https://t.example:8443/t.js?v=2', 'https://acme.com'), {
       writeKey: 'wk_1', host: 'https://t.example:8443', cookieDomain: null, consent: 'basic', idPurpose: 'analytics',
-      kiosk: false, autoPage: true, styles: true, locale: null, recognition: null,
+      kiosk: false, autoPage: true, spa: false, styles: true, locale: null, recognition: null,
     });
   });
 
   it('reads every attribute; the cookie domain loses a leading dot and case; the host its trailing slash', () => {
     const cfg = readConfig(attrs({
       'write-key': 'wk_1', host: 'https://collect.acme.com/', 'cookie-domain': '.ACME.com', consent: 'STRICT',
-      'id-purpose': 'necessary', kiosk: '', 'auto-page': 'false', styles: 'off', locale: 'de', recognition: 'tok',
+      'id-purpose': 'necessary', kiosk: '', 'auto-page': 'false', spa: 'true', styles: 'off', locale: 'de', recognition: 'tok',
     }), '', 'https://acme.com');
     assert.deepEqual(cfg, {
       writeKey: 'wk_1', host: 'https://collect.acme.com', cookieDomain: 'acme.com', consent: 'strict', idPurpose: 'necessary',
-      kiosk: true, autoPage: false, styles: false, locale: 'de', recognition: 'tok',
+      kiosk: true, autoPage: false, spa: true, styles: false, locale: 'de', recognition: 'tok',
     });
   });
 

@@ -16,7 +16,9 @@
  * - data-id-purpose      the purpose whose consent allows storing the anonymous id; default `analytics`.
  * - data-kiosk           a shared device: no recognition from email links, no pre-fill, a fresh visitor after
  *                        every form submission.
- * - data-auto-page       `false` turns off the automatic page view (single-page apps call tessera.page()).
+ * - data-auto-page       `false` turns off the automatic page view (the page calls tessera.page() itself).
+ * - data-spa             a single-page app: every change of the address (history.pushState/replaceState,
+ *                        back/forward; not a change of the #fragment alone) is a page view.
  * - data-styles          `false` turns off the small default stylesheet of forms.
  * - data-locale          the language of forms; default: <html lang>, then the browser's language.
  * - data-recognition     a pre-fill token the site's own server obtained for this visitor
@@ -33,6 +35,7 @@ export interface TrackerConfig {
   idPurpose: string;
   kiosk: boolean;
   autoPage: boolean;
+  spa: boolean;
   styles: boolean;
   locale: string | null;
   recognition: string | null;
@@ -65,6 +68,7 @@ export function readConfig(attr: (name: string) => string | null, scriptSrc: str
     idPurpose: (attr('id-purpose') ?? '').trim() || 'analytics',
     kiosk: flag(attr('kiosk'), false),
     autoPage: flag(attr('auto-page'), true),
+    spa: flag(attr('spa'), false),
     styles: flag(attr('styles'), true),
     locale: (attr('locale') ?? '').trim() || null,
     recognition: (attr('recognition') ?? '').trim() || null,

@@ -190,6 +190,18 @@ export function startTracker(cfg: TrackerConfig): TesseraApi {
     else if (link && isOutbound(link.href, location.href, cfg.cookieDomain)) track('Outbound Link Clicked', { url: link.href, text }, true);
   }, true);
 
+  if (cfg.spa) {
+    // After the app's own handler (a macrotask later), so that the new view's title is set.
+    const changed = () => setTimeout(() => { if (location.href.split('#')[0] !== page.url.split('#')[0]) viewPage(); }, 0);
+    for (const name of ['pushState', 'replaceState'] as const) {
+      const original = history[name];
+      history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
+        original.apply(this, args);
+        changed();
+      };
+    }
+    addEventListener('popstate', changed);
+  }
   if (cfg.autoPage) viewPage();
   return api;
 }
