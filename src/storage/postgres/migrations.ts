@@ -22,6 +22,8 @@
  *   whole table: events that a merge moved away from their original profile
  *   (`original_profile_id <> profile_id`), and `system` events naming another profile
  *   (`Merge Refused`, by `body->'properties'->>'otherProfileId'`). Both hold few rows.
+ * - Version 6 (email links): list and survey definitions and link settings are `json` (read and
+ *   written whole); signing-key secrets are base64url text, as in SQLite.
  */
 export interface Migration {
   version: number;
