@@ -159,7 +159,8 @@ describe('forms rendered by the tracker', { skip, timeout: 180_000 }, () => {
     const questions = (await page.locator('.tsr-field').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).filter((k) => k !== 'email');
     assert.equal(questions.length, 2, questions.join(', '));
     const [declinedKey, answeredKey] = questions as [string, string];
-    await page.locator(`.tsr-field[data-key="${declinedKey}"] .tsr-decline`).check();
+    const declinedLabel = await page.locator(`.tsr-field[data-key="${declinedKey}"] :is(label, legend)`).first().innerText();
+    await page.getByRole('checkbox', { name: `Prefer not to say: ${declinedLabel}` }).check();
     assert.equal(await page.locator(`.tsr-field[data-key="${declinedKey}"] :is(input:not(.tsr-decline), select)`).first().isDisabled(), true, 'a declined question is disabled');
     await box(page, 'Work email').fill('mia.kurz@acme-industries.com');
     const answered = page.locator(`.tsr-field[data-key="${answeredKey}"]`);

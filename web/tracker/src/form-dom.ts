@@ -110,7 +110,8 @@ export function buildField(field: FieldView, id: string, texts: FormTexts): Fiel
   }
   if (help) wrap.append(help);
   if (declinable(field)) {
-    const decline = el('input', { type: 'checkbox', id: `${id}-d`, className: 'tsr-decline' });
+    // Its name says which question it declines (several "Prefer not to say" boxes sound alike).
+    const decline = el('input', { type: 'checkbox', id: `${id}-d`, className: 'tsr-decline', attrs: { 'aria-label': `${texts.decline}: ${field.label}` } });
     decline.onchange = () => fc.controls.forEach((c) => { c.disabled = decline.checked; });
     wrap.append(el('div', { className: 'tsr-option' }, decline, el('label', { htmlFor: decline.id }, texts.decline)));
     fc.decline = decline;
