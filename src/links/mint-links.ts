@@ -38,6 +38,11 @@ export interface MintedLinks {
   survey: { id: string; question: { id: string; prompt: string }; answers: Array<{ value: string; label: string; imageUrl?: string; href: string }> } | null;
   unsubscribe: string | null;
   headers: Record<string, string>;
+  /**
+   * With a list: the person's subscription to it and whether their consent for the list's purpose
+   * stands now (send a list email only when it does; `POST /v1/emails/send` refuses otherwise).
+   */
+  subscription: { list: string; status: 'pending' | 'subscribed' | 'unsubscribed' | null; consented: boolean } | null;
 }
 
 export interface MintDeps {
@@ -91,12 +96,15 @@ export async function mintEmailLinks(deps: MintDeps, workspaceId: string, base: 
 
   let unsubscribe: string | null = null;
   const headers: Record<string, string> = {};
+  let subscription: MintedLinks['subscription'] = null;
   if (list) {
+    const current = await deps.store.emails.subscription(workspaceId, list.id, person.ids);
+    subscription = { list: list.id, status: current?.status ?? null, consented: person.profile.consent[list.purpose]?.granted === true };
     unsubscribe = linkUrl(base, 'unsubscribe', await sign('unsubscribe', { list: list.id }));
     // RFC 2369 List-Unsubscribe with RFC 8058 one-click: the mailbox provider POSTs
     // `List-Unsubscribe=One-Click` to this URL.
     headers['List-Unsubscribe'] = `<${unsubscribe}>`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }
-  return { person, recipient, messageId: email, links, openPixel, honeypot, formUrl, survey: surveyLinks, unsubscribe, headers };
+  return { person, recipient, messageId: email, links, openPixel, honeypot, formUrl, survey: surveyLinks, unsubscribe, headers, subscription };
 }

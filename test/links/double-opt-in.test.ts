@@ -168,6 +168,13 @@ describe('double opt-in and unsubscribe', () => {
     assert.deepEqual(listed.json().subscriptions.map((s: { list: string; status: string }) => [s.list, s.status]), [['news', 'unsubscribed']]);
     assert.equal((await h.admin('GET', '/v1/profiles/nobody@acme.example/subscriptions')).statusCode, 404);
 
+    // After unsubscribing: the links say so, and a list email is refused.
+    const state = (await h.admin('POST', '/v1/emails/links', { recipient: 'ada@acme.example', messageId: 'issue-13', list: 'news' })).json();
+    assert.deepEqual(state.subscription, { list: 'news', status: 'unsubscribed', consented: false });
+    const refused = await h.admin('POST', '/v1/emails/send', { recipient: 'ada@acme.example', messageId: 'issue-13', list: 'news', subject: 'Acme News #13' });
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json().error.issues[0].field, 'list');
+
     // Unsubscribing again changes nothing.
     const again = await h.visit('POST', unsubscribeUrl, { body: 'confirm=1' });
     assert.match(again.body, /already unsubscribed/);

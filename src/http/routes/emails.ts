@@ -4,7 +4,7 @@
  *        → the signed URLs (links/mint-links.ts)
  *   POST /v1/emails/send  the same body plus `{ subject, intro?, labels? }` → sends a simple HTML
  *        email with those links to the recipient's address over SMTP; answers the links and the
- *        SMTP message id.
+ *        SMTP message id. A list email to someone without consent for the list is refused (409).
  * Minting reads a profile, so both are written to the audit log.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -33,7 +33,7 @@ const sendBody = mintBody.extend({
 
 const view = (m: MintedLinks) => ({
   recipient: m.recipient, messageId: m.messageId, links: m.links, openPixel: m.openPixel, honeypot: m.honeypot, formUrl: m.formUrl,
-  survey: m.survey, unsubscribe: m.unsubscribe, headers: m.headers,
+  survey: m.survey, unsubscribe: m.unsubscribe, headers: m.headers, subscription: m.subscription,
 });
 
 export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { keys: KeyResolver; publicUrl?: string }): void {
@@ -58,6 +58,10 @@ export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { key
     const body = parse(sendBody, request.body);
     if (!deps.mailer.configured) throw new TesseraError('mail_unavailable', { message: 'Email is not configured on this server (set TESSERA_SMTP_URL).' });
     const minted = await mintEmailLinks(deps, workspaceId, publicBase(request, deps.publicUrl), body);
+    // A list email goes only to someone whose consent for the list's purpose stands.
+    if (minted.subscription && !minted.subscription.consented) {
+      throw new TesseraError('conflict', { message: `The recipient has not consented to the "${minted.subscription.list}" emails (subscription: ${minted.subscription.status ?? 'none'}).`, issues: [{ field: 'list', reason: 'the recipient has no consent for this list\'s purpose' }] });
+    }
     const to = emailOf(minted.person.profile);
     if (!to) throw new TesseraError('invalid_body', { issues: [{ field: 'recipient', reason: 'has no email address' }] });
     const mail = linksMail({ subject: body.subject, intro: body.intro, labels: body.labels }, minted);
