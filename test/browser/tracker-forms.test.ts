@@ -92,9 +92,19 @@ describe('forms rendered by the tracker', { skip, timeout: 180_000 }, () => {
     // The keyboard alone: type, Tab, type, Tab, type, Enter.
     await page.keyboard.type('Karoline');
     await page.keyboard.press('Tab');
-    await page.keyboard.type('karoline.weber@acme-industries.com');
+    await page.keyboard.type('karoline.weber@acme-industries'); // the browser accepts it; Tessera does not
     await page.keyboard.press('Tab');
     await page.keyboard.type('Acme Industries');
+    await page.keyboard.press('Enter');
+    // The server's per-field error lands on its field, announced and focused.
+    await page.waitForFunction(() => /Work email/.test(document.querySelector('.tsr-status')?.textContent ?? ''));
+    assert.match(await live.innerText(), /Work email: Must be an email address/);
+    assert.equal(await box(page, 'Work email').getAttribute('aria-invalid'), 'true');
+    assert.equal(await box(page, 'First name').getAttribute('aria-invalid'), null, 'fixed fields are no longer marked');
+    assert.equal(await focusedId(page), await box(page, 'Work email').getAttribute('id'));
+    await page.screenshot({ path: join(ARTIFACTS, '2b-whitepaper-server-error.png'), fullPage: true });
+    await page.keyboard.press('End');
+    await page.keyboard.type('.com');
     await page.keyboard.press('Enter');
     await page.getByText('Thank you! The guide is on its way to your inbox.').waitFor();
     assert.equal(await page.locator('.tsr-thanks').evaluate((e) => e === document.activeElement), true, 'the thank-you takes the focus');
@@ -108,7 +118,8 @@ describe('forms rendered by the tracker', { skip, timeout: 180_000 }, () => {
     for (const key of ['firstName', 'email', 'company']) assert.equal(profile.body.traitSources[key]?.source, `form:${WHITEPAPER_FORM.id}`, key);
     const names = (await timelineOf(tessera.url, id)).map((e) => e.event).filter(Boolean);
     for (const name of ['Form Viewed', 'Form Started', 'Form Submitted']) assert.ok(names.includes(name), `${name} on the timeline: ${names.join(', ')}`);
-    assert.deepEqual(errors, []);
+    // Chromium logs the expected 400 of the refused email; nothing else went wrong.
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
   });
 
   it('pre-fills, masked, only for the visitor the site recognised; "Not you?" starts over; another browser with the token sees nothing personal', async (t) => {

@@ -204,8 +204,8 @@ describe('form answers', () => {
       { field: 'viewId', reason: 'is unknown' },
       { field: 'answers.nothere', reason: 'is not asked' },
     ], ['email', 'interests']);
-    assert.equal(byField.get('email'), 'must be an email address');
-    assert.equal(byField.get('interests'), 'is not an option');
+    assert.equal(byField.get('email'), 'Must be an email address');
+    assert.equal(byField.get('interests'), 'Is not an option');
     assert.equal(byField.get(''), 'viewId is unknown answers.nothere is not asked');
   });
 

@@ -40,7 +40,8 @@ export function issuesByField(issues: ReadonlyArray<{ field: string; reason: str
     const m = /^answers\.(.+)$/.exec(issue.field);
     const key = m ? keys.find((k) => m[1] === k || m[1]!.startsWith(`${k}.`)) : undefined;
     const slot = key ?? '';
-    const text = key ? issue.reason : `${issue.field} ${issue.reason}`;
+    // Shown as sentences: the server's reasons start in lower case ("must be an email address").
+    const text = key ? issue.reason.charAt(0).toUpperCase() + issue.reason.slice(1) : `${issue.field} ${issue.reason}`;
     byField.set(slot, byField.has(slot) ? `${byField.get(slot)} ${text}` : text);
   }
   return byField;
