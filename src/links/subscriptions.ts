@@ -24,7 +24,7 @@ import type { LinkDeps } from './link-context.js';
 import { LINK_TTL_MS, linkUrl } from './link-lifetimes.js';
 import { confirmationMail } from './mail-templates.js';
 import { findPerson, type Person } from './person.js';
-import { problemOf } from './survey-answers.js';
+import { problemOf } from './token-problem.js';
 
 /**
  * A pending request asked again within this time sends no new email (the first one's link still

@@ -10,7 +10,7 @@
 import { isAllowedTarget } from '../core/links/allowed-domains.js';
 import { judgeInteraction, DEFAULT_MACHINE_RULES } from '../core/links/machine-verdict.js';
 import { nextQuestion, type Survey, type SurveyQuestion } from '../core/links/survey.js';
-import type { TokenRejection } from '../core/links/signed-token.js';
+import { problemOf } from './token-problem.js';
 import { recordEmailEvent, type LinkRequest } from './email-events.js';
 import type { LinkDeps } from './link-context.js';
 import { LINK_TTL_MS } from './link-lifetimes.js';
@@ -32,8 +32,6 @@ export type SurveyLookup = { ok: true; choice: SurveyChoice } | { ok: false; pro
 export type AnswerOutcome =
   | { kind: 'next'; survey: Survey; question: SurveyQuestion; answerTokens: Array<{ label: string; imageUrl?: string; token: string }> }
   | { kind: 'thanks'; message: string; redirectUrl: string | null };
-
-export const problemOf = (reason: TokenRejection): 'invalid' | 'expired' => (reason === 'expired' ? 'expired' : 'invalid');
 
 export async function lookUpSurveyChoice(deps: LinkDeps, token: string): Promise<SurveyLookup> {
   const verified = await deps.signer.verify(null, token, 'survey');

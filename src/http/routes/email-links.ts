@@ -15,7 +15,7 @@ import { linkRequestOf, recordEmailEvent, type LinkRequest } from '../../links/e
 import type { LinkDeps } from '../../links/link-context.js';
 import { LINK_TTL_MS, withTsr } from '../../links/link-lifetimes.js';
 import { findPerson } from '../../links/person.js';
-import { problemOf } from '../../links/survey-answers.js';
+import { problemOf } from '../../links/token-problem.js';
 import { sendLinkProblem } from '../pages/link-page.js';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
