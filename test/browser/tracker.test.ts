@@ -68,6 +68,8 @@ describe('the tracker in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(view.properties.referrer, 'https://search.example/?q=plm');
     assert.equal(view.properties.path, '/');
     assert.deepEqual(campaignOf(view), { source: 'newsletter', medium: 'email', name: 'plm-guide' });
+    const ctx = view.context as Record<string, unknown>;
+    assert.ok(!('screen' in ctx) && !('timezone' in ctx), 'no fingerprinting hints before consent');
     assert.deepEqual(await tsrCookies(context), [], 'no cookie before consent');
     assert.deepEqual(await deviceStorage(page), { local: [], session: [] }, 'no storage before consent');
 

@@ -66,10 +66,12 @@ export function startTracker(cfg: TrackerConfig): TesseraApi {
   let clock: VisibleClock | null = null;
   let viewed = false;
 
+  // Screen size and time zone help analysis but also fingerprinting: sent only once the visitor
+  // has consented to be recognised (the user agent is reduced to device class, browser and OS by
+  // Tessera before storage).
   const context = () => ({
-    page, ...(campaign ? { campaign } : {}), library: { name: 'tessera.js', version: VERSION }, locale,
-    userAgent: navigator.userAgent, screen: { width: screen.width, height: screen.height },
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    page, ...(campaign ? { campaign } : {}), library: { name: 'tessera.js', version: VERSION }, locale, userAgent: navigator.userAgent,
+    ...(storable() ? { screen: { width: screen.width, height: screen.height }, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone } : {}),
   });
   const send = (events: Props[], beacon = false) => {
     const policy = sendPolicy(cfg.consent, decision, cfg.idPurpose);
