@@ -11,6 +11,7 @@ import type { IngestService } from '../ingest/ingest-service.js';
 import type { LinkSigner } from '../links/link-signer.js';
 import type { Store } from '../ports/store.js';
 import type { PrivacyContexts } from '../privacy/privacy-context.js';
+import type { FirstTime } from './once-per-view.js';
 
 export interface FormDeps {
   store: Store;
@@ -19,6 +20,8 @@ export interface FormDeps {
   signer: LinkSigner;
   now: () => number;
   logger?: Logger;
+  /** Counts each interaction of a view once (once-per-view.ts); absent: every report counts. */
+  firstTime?: FirstTime;
 }
 
 /** Request metadata kept (pseudonymised by ingest) on the events a form interaction makes. */

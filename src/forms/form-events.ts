@@ -29,19 +29,14 @@ export interface InteractionRequest {
   meta: RequestMeta;
 }
 
-const REMEMBERED = 20_000;
-
 export function createInteractionRecorder(deps: FormDeps): (request: InteractionRequest) => Promise<void> {
-  const seen = new Set<string>();
   return async (request) => {
     const now = deps.now();
     const checked = decodeTicket(request.viewId, { formId: request.form.id, anonymousId: request.anonymousId, now }, await ticketMac(deps, request.workspaceId));
     if (!checked.ok) throw new TesseraError('invalid_body', { issues: [{ field: 'viewId', reason: checked.reason }] });
     const { ticket } = checked;
     const once = `${request.workspaceId} ${ticket.id} ${request.event}`;
-    if (seen.has(once)) return;
-    if (seen.size >= REMEMBERED) seen.clear();
-    seen.add(once);
+    if (!(deps.firstTime?.(once) ?? true)) return;
     const blamed = request.event === 'abandoned' ? blamedFields(ticket.shown, request.fields) : ticket.shown;
     const counters = countersFor(request.form.id, request.event === 'started' ? 'starts' : 'abandons', now, ticket.shown, blamed);
     if (request.event === 'abandoned') counters.push(...ticket.shown.map((key) => ({ formId: request.form.id, day: counters[0]!.day, scope: `field:${key}`, metric: 'exits' as const, count: 1 })));

@@ -109,7 +109,8 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
     anonymousId, name: FORM_SUBMITTED, context, traitSource: source,
     properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered.filter((k) => !withheld.includes(k)), declined: answers.declined, ...(withheld.length > 0 ? { withheld } : {}) },
   });
-  await deps.store.forms.count(request.workspaceId, countersFor(form.id, 'submits', now, ticket.shown));
+  // A view is submitted once as far as the counters go (a double click, a retry).
+  if (deps.firstTime?.(`${request.workspaceId} ${ticket.id} submit`) ?? true) await deps.store.forms.count(request.workspaceId, countersFor(form.id, 'submits', now, ticket.shown));
 
   const thankYou = thankYouView(form, request.locale);
   if (separate) return { ok: true, next: null, thankYou };

@@ -13,6 +13,7 @@ import { FORM_INTERACTIONS, createInteractionRecorder, type FormInteraction } fr
 import { liveForm, type FormDeps, type RequestMeta } from '../../forms/form-deps.js';
 import { renderForm } from '../../forms/render-form.js';
 import { submitForm } from '../../forms/submit-form.js';
+import { createOncePerView } from '../../forms/once-per-view.js';
 import { basicUser, type KeyResolver } from '../auth.js';
 
 export interface FormRouteDeps extends FormDeps {
@@ -23,7 +24,8 @@ export interface FormRouteDeps extends FormDeps {
 type Query = Record<string, string | undefined>;
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
-export function registerFormRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
+export function registerFormRoutes(app: FastifyInstance, routeDeps: FormRouteDeps): void {
+  const deps: FormRouteDeps = { ...routeDeps, firstTime: routeDeps.firstTime ?? createOncePerView() };
   const recordInteraction = createInteractionRecorder(deps);
   const workspaceOf = (request: FastifyRequest, body?: Record<string, unknown>) => {
     const query = request.query as Query;
