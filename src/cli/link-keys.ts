@@ -21,8 +21,10 @@ Rotation keeps old links working: \`rotate\` adds a key that signs from now on, 
 that is not retired still verifies. \`retire <key-id>\` stops the links signed with that key
 (use it for a leaked key, or for an old key once its links have expired). Secrets are never shown.
 `);
+  let json = false;
   const run = (action: (store: Store, workspaceId: string, ...args: string[]) => Promise<void>) => async (...args: unknown[]) => {
     const flags = args.find((a) => typeof a === 'object' && a !== null && !(a instanceof Command)) as Record<string, unknown>;
+    json = flags.json === true;
     const store = await openStore(configFrom(flags));
     try {
       const workspaceId = String(flags.workspace);
@@ -38,8 +40,11 @@ that is not retired still verifies. \`retire <key-id>\` stops the links signed w
   };
   withStoreOptions(command.command('list').description('list the signing keys of a workspace (ids and dates, never secrets)'))
     .addOption(workspaceOption())
+    .addOption(new Option('--json', 'print JSON'))
     .action(run(async (store, workspaceId) => {
-      for (const k of await createLinkSigner({ keyring: store.keyring, now: Date.now }).keys(workspaceId)) process.stdout.write(line(k));
+      const keys = await createLinkSigner({ keyring: store.keyring, now: Date.now }).keys(workspaceId);
+      if (json) process.stdout.write(`${JSON.stringify(keys.map((k) => ({ ...k, createdAt: new Date(k.createdAt).toISOString(), retiredAt: k.retiredAt === null ? null : new Date(k.retiredAt).toISOString() })))}\n`);
+      else for (const k of keys) process.stdout.write(line(k));
     }));
   withStoreOptions(command.command('rotate').description('add a new signing key; links already sent keep working'))
     .addOption(workspaceOption())

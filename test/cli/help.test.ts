@@ -20,7 +20,7 @@ const EXPECTED: Record<string, string[]> = {
   'keys create': ['--workspace', '--kind', 'write', 'admin', ...STORE_OPTIONS],
   'keys revoke': ['<key-id>', '--workspace', ...STORE_OPTIONS],
   'link-keys': ['list', 'rotate', 'retire', 'Rotation keeps old links working'],
-  'link-keys list': ['--workspace', ...STORE_OPTIONS],
+  'link-keys list': ['--workspace', '--json', ...STORE_OPTIONS],
   'link-keys rotate': ['--workspace', ...STORE_OPTIONS],
   'link-keys retire': ['<key-id>', '--workspace', ...STORE_OPTIONS],
   import: ['<file>', '--workspace', '--batch-size', '--rejects', ...STORE_OPTIONS, 'Exit codes'],

@@ -60,6 +60,10 @@ describe('signing key rotation', () => {
     assert.match(listed.stdout, new RegExp(`^${newKey}\\tactive\\t`, 'm'));
     assert.match(listed.stdout, new RegExp(`^${beforeKey}\\tverifies\\t`, 'm'));
     assert.match(listed.stdout, /\tretired\t/, 'the key retired through the API is listed');
+    const asJson = await runCli(['link-keys', 'list', '--json'], env);
+    const parsed = JSON.parse(asJson.stdout) as Array<{ id: string; active: boolean; retiredAt: string | null }>;
+    assert.deepEqual(parsed.filter((k) => k.active).map((k) => k.id), [newKey]);
+    assert.doesNotMatch(asJson.stdout, /secret/);
 
     h.later(31_000); // the server's key cache
     const after = await link();
