@@ -9,11 +9,13 @@
  *   re-send an unchanged pre-filled value). A required field cannot be declined.
  * - Values are normalised: strings trimmed (an email also lower-cased), numbers from numeric
  *   strings, checkboxes from booleans. An empty optional answer counts as not answered.
- * - A field's own `errorMessage`, in the visitor's locale, replaces the reason of a value that does
- *   not pass validation (not of a missing required answer, nor of a field that was not shown).
+ * - Reasons about answers are in the visitor's language (answer-messages.ts); a field's own
+ *   `errorMessage` replaces the reason of a value that does not pass validation. Reasons about the
+ *   request itself (a field not shown, a bad `declined`) are for developers, in English.
  */
 import type { FieldIssue } from '../errors.js';
 import type { JsonObject } from '../events/event.js';
+import { answerMessage, type AnswerProblem } from './answer-messages.js';
 import { localise, type FormField } from './form-definition.js';
 
 export interface ShownField {
@@ -58,11 +60,11 @@ export function validateAnswers(shown: ShownField[], answers: unknown, declined:
     const raw = Object.hasOwn(given, field.key) ? given[field.key] : undefined;
     const name = `answers.${field.key}`;
     if (isEmpty(raw) || (field.type === 'consent' && raw === false)) {
-      if (field.required && !prefilled && !declinedKeys.includes(field.key)) issues.push({ field: name, reason: field.type === 'consent' || field.type === 'checkbox' ? 'must be ticked' : 'is required' });
+      if (field.required && !prefilled && !declinedKeys.includes(field.key)) issues.push({ field: name, reason: answerMessage({ code: field.type === 'consent' || field.type === 'checkbox' ? 'tick' : 'required' }, locale.locale) });
       continue;
     }
     const result = normalise(field, raw);
-    if (typeof result === 'string') { issues.push({ field: name, reason: field.errorMessage ? localise(field.errorMessage, locale.locale, locale.defaultLocale) : result }); continue; }
+    if ('code' in result) { issues.push({ field: name, reason: field.errorMessage ? localise(field.errorMessage, locale.locale, locale.defaultLocale) : answerMessage(result, locale.locale) }); continue; }
     value.answered.push(field.key);
     if (field.type === 'consent') value.consents.push(field);
     else value.traits[field.key] = result.value;
@@ -74,39 +76,39 @@ function isEmpty(raw: unknown): boolean {
   return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 }
 
-/** The stored value, or the reason it is refused. */
-function normalise(field: FormField, raw: unknown): { value: unknown } | string {
+/** The stored value, or the problem with it. */
+function normalise(field: FormField, raw: unknown): { value: unknown } | AnswerProblem {
   const v = field.validation ?? {};
   switch (field.type) {
     case 'checkbox':
     case 'consent':
       if (raw === true || raw === 'true' || raw === 'on') return { value: true };
       if (field.type === 'checkbox' && (raw === false || raw === 'false')) return { value: false };
-      return 'must be true or false';
+      return { code: 'boolean' };
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) return 'must be a number';
-      if (v.min !== undefined && n < v.min) return `must be at least ${v.min}`;
-      if (v.max !== undefined && n > v.max) return `must be at most ${v.max}`;
+      if (!Number.isFinite(n)) return { code: 'number' };
+      if (v.min !== undefined && n < v.min) return { code: 'min', min: v.min };
+      if (v.max !== undefined && n > v.max) return { code: 'max', max: v.max };
       return { value: n };
     }
     case 'select':
     case 'radio': {
-      if (typeof raw !== 'string') return 'must be one of the options';
+      if (typeof raw !== 'string') return { code: 'option' };
       const option = field.options?.find((o) => o.value === raw);
-      return option ? { value: option.value } : `must be one of ${field.options?.map((o) => o.value).join(', ')}`;
+      return option ? { value: option.value } : { code: 'oneOf', options: field.options?.map((o) => o.value).join(', ') ?? '' };
     }
     default: {
-      if (typeof raw !== 'string' && typeof raw !== 'number') return 'must be text';
+      if (typeof raw !== 'string' && typeof raw !== 'number') return { code: 'text' };
       let text = String(raw).trim();
       const limit = v.maxLength ?? (field.type === 'textarea' ? MAX_TEXTAREA : MAX_TEXT);
-      if (text.length > limit) return `must be at most ${limit} characters`;
+      if (text.length > limit) return { code: 'maxLength', limit };
       if (field.type === 'email') {
         text = text.toLowerCase();
-        if (!EMAIL.test(text)) return 'must be an email address such as name@example.com';
+        if (!EMAIL.test(text)) return { code: 'email' };
       }
-      if (field.type === 'tel' && !TEL.test(text)) return 'must be a phone number (digits, spaces, + - ( ) . /)';
-      if (v.pattern !== undefined && !new RegExp(`^(?:${v.pattern})$`, 'u').test(text)) return 'does not have the expected format';
+      if (field.type === 'tel' && !TEL.test(text)) return { code: 'tel' };
+      if (v.pattern !== undefined && !new RegExp(`^(?:${v.pattern})$`, 'u').test(text)) return { code: 'format' };
       return { value: text };
     }
   }

@@ -49,6 +49,17 @@ describe('answer validation', () => {
     assert.deepEqual(reasons(validateAnswers([{ field: { ...zip, required: true }, prefilled: false }], {}, undefined)), { 'answers.zip': 'is required' });
   });
 
+  it('speaks the visitor\'s language: German built in, English otherwise', () => {
+    const wrong = (locale: string) => reasons(validateAnswers(shown(['email', 'employees', 'agree']), { email: 'nope', employees: 0 }, undefined, { locale, defaultLocale: 'en' }));
+    assert.deepEqual(wrong('de-AT'), {
+      'answers.email': 'muss eine E-Mail-Adresse sein, z. B. name@beispiel.de',
+      'answers.employees': 'muss mindestens 1 sein',
+      'answers.agree': 'muss angekreuzt sein',
+    });
+    assert.equal(wrong('fr')['answers.email'], 'must be an email address such as name@example.com');
+    assert.equal(wrong('__proto__')['answers.agree'], 'must be ticked');
+  });
+
   it('a required field may be left out when it was shown pre-filled, not otherwise', () => {
     assert.deepEqual(reasons(validateAnswers(shown(['email']), {}, undefined)), { 'answers.email': 'is required' });
     assert.ok(validateAnswers(shown(['email'], ['email']), {}, undefined).ok);
