@@ -13,9 +13,15 @@ export interface Person {
   ids: string[];
 }
 
-export async function findPerson(store: Store, workspaceId: string, profileId: string): Promise<Person | null> {
+/** The live profile of a (possibly merged-away) profile id; null when erased. */
+export async function findProfile(store: Store, workspaceId: string, profileId: string): Promise<Profile | null> {
   const live = await store.profiles.resolve(workspaceId, profileId);
-  const profile = live ? await store.profiles.get(workspaceId, live) : null;
+  return live ? store.profiles.get(workspaceId, live) : null;
+}
+
+/** The profile with every id of the person (for the email-store rows); reads the merge history. */
+export async function findPerson(store: Store, workspaceId: string, profileId: string): Promise<Person | null> {
+  const profile = await findProfile(store, workspaceId, profileId);
   if (!profile) return null;
   return { profile, ids: personIds(profile.id, await mergeHistory(store, workspaceId, profile.id)) };
 }

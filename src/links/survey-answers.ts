@@ -14,7 +14,7 @@ import { problemOf } from './token-problem.js';
 import { recordEmailEvent, type LinkRequest } from './email-events.js';
 import type { LinkDeps } from './link-context.js';
 import { LINK_TTL_MS } from './link-lifetimes.js';
-import { findPerson } from './person.js';
+import { findProfile } from './person.js';
 
 export interface SurveyChoice {
   workspaceId: string;
@@ -49,31 +49,31 @@ export async function lookUpSurveyChoice(deps: LinkDeps, token: string): Promise
 }
 
 export async function answerSurvey(deps: LinkDeps, choice: SurveyChoice, request: LinkRequest): Promise<AnswerOutcome | { kind: 'gone' }> {
-  const person = await findPerson(deps.store, choice.workspaceId, choice.profileId);
-  if (!person) return { kind: 'gone' };
+  const profile = await findProfile(deps.store, choice.workspaceId, choice.profileId);
+  if (!profile) return { kind: 'gone' };
   const settings = await deps.settings.get(choice.workspaceId);
   const verdict = judgeInteraction({ kind: 'survey', userAgent: request.userAgent, ip: request.ip, at: deps.now(), sentAt: choice.issuedAt, prefetch: request.prefetch },
     { ...DEFAULT_MACHINE_RULES, scannerNetworks: settings.scannerNetworks });
   const properties = { survey_id: choice.survey.id, question_id: choice.question.id, answer: choice.option.value, trait: choice.question.trait, ...(choice.email ? { email_id: choice.email } : {}) };
-  const base = { workspaceId: choice.workspaceId, profile: person.profile, name: 'Survey Answered', request, verdict };
+  const base = { workspaceId: choice.workspaceId, profile, name: 'Survey Answered', request, verdict };
   const dedupeKey = `survey-${choice.tokenId}`;
   if (verdict.machine) {
     await recordEmailEvent(deps.ingest, { ...base, properties, dedupeKey: `${dedupeKey}-machine` });
   } else {
     await recordEmailEvent(deps.ingest, { ...base, properties, traits: { [choice.question.trait]: choice.option.value }, traitSource: `survey:${choice.survey.id}`, dedupeKey });
     await deps.store.emails.recordAnswer({
-      workspaceId: choice.workspaceId, tokenId: choice.tokenId, surveyId: choice.survey.id, questionId: choice.question.id, profileId: person.profile.id,
+      workspaceId: choice.workspaceId, tokenId: choice.tokenId, surveyId: choice.survey.id, questionId: choice.question.id, profileId: profile.id,
       answer: choice.option.value, messageId: choice.email, answeredAt: deps.now(),
     });
   }
-  const known = new Set(Object.keys(person.profile.traits));
+  const known = new Set(Object.keys(profile.traits));
   if (!verdict.machine) known.add(choice.question.trait);
   const next = nextQuestion(choice.survey, choice.question.id, known);
   if (next) {
     const answerTokens = await Promise.all(next.options.map(async (o) => ({
       label: o.label, ...(o.imageUrl ? { imageUrl: o.imageUrl } : {}),
       token: await deps.signer.sign(choice.workspaceId, {
-        purpose: 'survey', recipient: person.profile.id, ttlMs: LINK_TTL_MS.survey,
+        purpose: 'survey', recipient: profile.id, ttlMs: LINK_TTL_MS.survey,
         data: { survey: choice.survey.id, question: next.id, answer: o.value, ...(choice.email ? { email: choice.email } : {}) },
       }),
     })));

@@ -14,7 +14,7 @@ import type { Profile } from '../../core/profiles/profile.js';
 import { linkRequestOf, recordEmailEvent, type LinkRequest } from '../../links/email-events.js';
 import type { LinkDeps } from '../../links/link-context.js';
 import { LINK_TTL_MS, withTsr } from '../../links/link-lifetimes.js';
-import { findPerson } from '../../links/person.js';
+import { findProfile } from '../../links/person.js';
 import { problemOf } from '../../links/token-problem.js';
 import { sendLinkProblem } from '../pages/link-page.js';
 
@@ -39,20 +39,20 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
     if (!isAllowedTarget(data.url, settings.allowedDomains)) return sendLinkProblem(reply, 'not_allowed');
     const url = data.url as string;
     if (request.method === 'HEAD') return reply.redirect(url, 302);
-    const person = await findPerson(deps.store, claims.workspaceId, claims.recipient);
-    if (!person) return reply.redirect(url, 302);
+    const profile = await findProfile(deps.store, claims.workspaceId, claims.recipient);
+    if (!profile) return reply.redirect(url, 302);
     const link = linkRequestOf(request);
     const email = typeof data.email === 'string' ? data.email : null;
     const verdict = judgeInteraction({
       kind: 'click', userAgent: link.userAgent, ip: link.ip, at: deps.now(), sentAt: claims.issuedAt, prefetch: link.prefetch,
-      honeypot: data.honeypot === true, otherClicksAt: await otherClicks(deps, person.profile, email, url),
+      honeypot: data.honeypot === true, otherClicksAt: await otherClicks(deps, profile, email, url),
     }, { ...DEFAULT_MACHINE_RULES, scannerNetworks: settings.scannerNetworks });
     await record(request, () => recordEmailEvent(deps.ingest, {
-      workspaceId: claims.workspaceId, profile: person.profile, name: 'Email Link Clicked', request: link, verdict,
+      workspaceId: claims.workspaceId, profile, name: 'Email Link Clicked', request: link, verdict,
       properties: { link_url: url, ...(email ? { email_id: email } : {}), ...(data.honeypot === true ? { honeypot: true } : {}) },
     }));
     if (verdict.machine || data.identify === false) return reply.redirect(url, 302);
-    const identify = await deps.signer.sign(claims.workspaceId, { purpose: 'identify', recipient: person.profile.id, ttlMs: LINK_TTL_MS.identify, ...(email ? { data: { email } } : {}) });
+    const identify = await deps.signer.sign(claims.workspaceId, { purpose: 'identify', recipient: profile.id, ttlMs: LINK_TTL_MS.identify, ...(email ? { data: { email } } : {}) });
     return reply.redirect(withTsr(url, identify), 302);
   });
 
@@ -61,15 +61,15 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
     const verified = await deps.signer.verify(null, request.params.token, 'open');
     if (!verified.ok || request.method === 'HEAD') return pixel();
     const { claims } = verified;
-    const person = await findPerson(deps.store, claims.workspaceId, claims.recipient);
-    if (person) {
+    const profile = await findProfile(deps.store, claims.workspaceId, claims.recipient);
+    if (profile) {
       const link: LinkRequest = linkRequestOf(request);
       const settings = await deps.settings.get(claims.workspaceId);
       const verdict = judgeInteraction({ kind: 'open', userAgent: link.userAgent, ip: link.ip, at: deps.now(), sentAt: claims.issuedAt, prefetch: link.prefetch },
         { ...DEFAULT_MACHINE_RULES, scannerNetworks: settings.scannerNetworks });
       const email = claims.data?.email;
       await record(request, () => recordEmailEvent(deps.ingest, {
-        workspaceId: claims.workspaceId, profile: person.profile, name: 'Email Opened', request: link, verdict, properties: typeof email === 'string' ? { email_id: email } : {},
+        workspaceId: claims.workspaceId, profile, name: 'Email Opened', request: link, verdict, properties: typeof email === 'string' ? { email_id: email } : {},
       }));
     }
     return pixel();
