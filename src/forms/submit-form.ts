@@ -3,8 +3,8 @@
  *   1. each consent checkbox ticked → the consent ledger (channel `form`, the exact wording shown),
  *      first, so that answers collected for that purpose are admitted;
  *   2. one identify with the answers as traits (source `form:<id>`; the email field identifies the
- *      visitor) and one `Form Submitted` track event (answered and declined keys; the declines are
- *      remembered on the profile);
+ *      visitor) and one `Form Submitted` track event (answered and declined keys; the declines,
+ *      explicit or by leaving an optional question empty, are remembered on the profile);
  * then count the submit and render what to ask next.
  *
  * Kiosk mode: the events carry a fresh one-off anonymous id instead of the device's, so the shared
@@ -56,6 +56,10 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   const result = validateAnswers(shown, request.answers, request.declined, { ...(request.locale ? { locale: request.locale } : {}), defaultLocale: form.defaultLocale });
   if (!result.ok) throw new TesseraError('invalid_body', { message: 'Some answers are not valid.', issues: result.issues });
   const answers = result.value;
+  // A question shown and left empty is skipped: like "prefer not to say", it is not asked again
+  // during the cool-down (else the next view would ask it again at once). Required and pre-filled
+  // fields are never skipped.
+  const skipped = shown.filter(({ field, prefilled }) => !field.required && !prefilled && !answers.answered.includes(field.key) && !answers.declined.includes(field.key)).map(({ field }) => field.key);
 
   const kiosk = form.kiosk || request.kiosk === true;
   const emailField = form.fields.find((f) => f.type === 'email' && Object.hasOwn(answers.traits, f.key));
@@ -107,7 +111,7 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   // After the identify, so that it lands on the person's profile (and its declines with it).
   await recordInteraction(deps, request.workspaceId, {
     anonymousId, name: FORM_SUBMITTED, context, traitSource: source,
-    properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered.filter((k) => !withheld.includes(k)), declined: answers.declined, ...(withheld.length > 0 ? { withheld } : {}) },
+    properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered.filter((k) => !withheld.includes(k)), declined: [...answers.declined, ...skipped], skipped, ...(withheld.length > 0 ? { withheld } : {}) },
   });
   // A view is submitted once as far as the counters go (a double click, a retry).
   if (deps.firstTime?.(`${request.workspaceId} ${ticket.id} submit`) ?? true) await deps.store.forms.count(request.workspaceId, countersFor(form.id, 'submits', now, ticket.shown));
