@@ -135,6 +135,8 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
     },
 
     lookUpOptin: (token: string) => lookUp(token, 'optin'),
+    /** The person's current state on the action's list (for what the pages show). */
+    status: async (action: LinkAction) => (await deps.store.emails.subscription(action.workspaceId, action.list.id, action.person.ids))?.status ?? null,
     lookUpUnsubscribe: (token: string) => lookUp(token, 'unsubscribe'),
 
     /** The confirmation page's POST. */

@@ -175,6 +175,10 @@ describe('double opt-in and unsubscribe', () => {
     assert.equal(refused.statusCode, 409);
     assert.equal(refused.json().error.issues[0].field, 'list');
 
+    const after = await h.visit('GET', unsubscribeUrl);
+    assert.match(after.body, /You are unsubscribed/);
+    assert.doesNotMatch(after.body, /<button/, 'nothing left to press');
+
     // Unsubscribing again changes nothing.
     const again = await h.visit('POST', unsubscribeUrl, { body: 'confirm=1' });
     assert.match(again.body, /already unsubscribed/);

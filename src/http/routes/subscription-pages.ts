@@ -75,6 +75,9 @@ export function registerSubscriptionPages(pages: FastifyInstance, deps: Subscrip
   pages.get('/e/u/:token', async (request: TokenRequest, reply: FastifyReply) => {
     const found = await deps.subscriptions.lookUpUnsubscribe(request.params.token);
     if (!found.ok) return sendLinkProblem(reply, found.problem);
+    if ((await deps.subscriptions.status(found.action)) === 'unsubscribed') {
+      return sendPage(reply, { title: 'Already unsubscribed', body: `<h1>You are unsubscribed</h1><p>You get no <strong>${esc(found.action.list.name)}</strong> emails.</p>` });
+    }
     return sendPage(reply, {
       title: `Unsubscribe: ${found.action.list.name}`,
       body: `<h1>Unsubscribe</h1>
