@@ -29,6 +29,8 @@ export interface RequestMeta {
   ip?: string;
   userAgent?: string;
   origin?: string;
+  /** Global Privacy Control (`Sec-GPC: 1`): honoured for the form's events as for any event. */
+  gpc?: boolean;
 }
 
 /** A form a visitor may see: archived forms are gone for visitors (the admin API still has them). */
@@ -53,12 +55,13 @@ export function eventContext(meta: RequestMeta, locale: string | undefined): Jso
  * schema that does not declare them) the interaction is still counted, so the refusal is logged
  * and not answered to the browser.
  */
-export async function recordInteraction(deps: FormDeps, workspaceId: string, event: { anonymousId: string; name: string; properties: JsonObject; context: JsonObject; traitSource?: string }): Promise<void> {
+export async function recordInteraction(deps: FormDeps, workspaceId: string, event: { anonymousId: string; name: string; properties: JsonObject; context: JsonObject; traitSource?: string; gpc?: boolean }): Promise<void> {
   try {
     await deps.ingest.accept({
       workspaceId, impliedType: 'track',
       items: [{ messageId: `form-${randomUUID()}`, anonymousId: event.anonymousId, event: event.name, properties: event.properties, context: event.context }],
       ...(event.traitSource ? { traitSource: event.traitSource } : {}),
+      ...(event.gpc ? { gpc: true } : {}),
     });
   } catch (error) {
     if (!isTesseraError(error) || error.status !== 400) throw error;

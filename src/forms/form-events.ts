@@ -44,7 +44,7 @@ export function createInteractionRecorder(deps: FormDeps): (request: Interaction
     if (!(request.form.kiosk || request.kiosk === true)) {
       await recordInteraction(deps, request.workspaceId, {
         anonymousId: request.anonymousId, name: request.event === 'started' ? 'Form Started' : 'Form Abandoned',
-        properties: { formId: request.form.id, viewId: ticket.id, fields: blamed }, context: eventContext(request.meta, undefined),
+        properties: { formId: request.form.id, viewId: ticket.id, fields: blamed }, context: eventContext(request.meta, undefined), ...(request.meta.gpc ? { gpc: true } : {}),
       });
     }
   };

@@ -75,7 +75,7 @@ export async function showPlan(deps: FormDeps, request: RenderRequest, plan: Que
   if (!(request.form.kiosk || request.kiosk === true)) {
     await recordInteraction(deps, request.workspaceId, {
       anonymousId: request.anonymousId, name: 'Form Viewed',
-      properties: { formId: request.form.id, viewId: ticket.id, fields: shown, stage: plan.stage }, context: eventContext(request.meta, request.locale),
+      properties: { formId: request.form.id, viewId: ticket.id, fields: shown, stage: plan.stage }, context: eventContext(request.meta, request.locale), ...(request.meta.gpc ? { gpc: true } : {}),
     });
   }
   return formView(request.form, plan, { viewId, locale: request.locale, recognised });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WHITEPAPER_FORM_INPUT } from '../core/forms/form-fixtures.js';
-import { startTessera, type TesseraUnderTest } from '../support/tessera-under-test.js';
+import { WRITE_KEY, basicAuth, startTessera, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { assertError, assertIssue, profileOf, timelineOf, type Json } from './api-helpers.js';
 import { adminSend, keysOf, render, renderOk, submit, submitOk } from './forms-helpers.js';
 
@@ -250,6 +250,20 @@ describe('forms API', () => {
     const company = preview.skipped.find((s: Json) => s.key === 'company').reason;
     assert.match(company, /company is unknown; .*expected drop-off (\d+)% \((\d+) of \2 left\)/);
     assert.ok(Number(/drop-off (\d+)%/.exec(company)![1]) >= 25, company);
+  });
+
+  it('Global Privacy Control applies to the form\'s events as to any event', async () => {
+    const settings = JSON.parse((await adminSend(t, 'GET', '/v1/privacy/settings')).body);
+    assert.equal((await adminSend(t, 'PUT', '/v1/privacy/settings', { ...settings, gpcPurposes: ['analytics'] })).statusCode, 200);
+    try {
+      const gpc = await t.inject({ method: 'GET', url: '/v1/forms/whitepaper/render?anonymousId=anon-gpc', headers: { authorization: basicAuth(WRITE_KEY), 'sec-gpc': '1' } });
+      assert.equal(gpc.statusCode, 200, gpc.body);
+      await renderOk(t, 'whitepaper', { anonymousId: 'anon-no-gpc' });
+      await profileOf(t, 'anon-no-gpc'); // without the signal, the view is on a profile
+      assert.equal((await t.admin('/v1/profiles/anon-gpc')).statusCode, 404, 'the Form Viewed of a GPC visitor was not stored (analytics is opted out)');
+    } finally {
+      assert.equal((await adminSend(t, 'PUT', '/v1/privacy/settings', settings)).statusCode, 200);
+    }
   });
 
   it('a kiosk form never links the shared device to the people who use it', async () => {

@@ -48,6 +48,7 @@ export function registerFormRoutes(app: FastifyInstance, routeDeps: FormRouteDep
     ip: request.ip,
     ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
     ...(request.headers.origin ? { origin: request.headers.origin } : {}),
+    ...(request.headers['sec-gpc'] === '1' ? { gpc: true } : {}),
   });
 
   app.get('/v1/forms/:id/render', async (request: FastifyRequest<{ Params: { id: string } }>) => {
