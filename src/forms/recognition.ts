@@ -11,6 +11,11 @@
  *
  * "Not you?" (POST /v1/recognize/forget) needs nothing stored: the tracker drops the token and
  * starts a new anonymous id, and a prefill token is useless with any other anonymous id.
+ *
+ * A shared device: when the anonymous id already belongs to another known person (a profile with
+ * an email or userId that is not this person's), linking it would merge two people. Instead a
+ * fresh anonymous id is linked, the token is bound to it, and the answer carries it as
+ * `anonymousId` for the tracker to adopt. A client that ignores it only loses the pre-fill.
  */
 import { randomUUID } from 'node:crypto';
 import { TesseraError } from '../core/errors.js';
@@ -33,6 +38,8 @@ export interface RecognitionDeps {
 export interface Recognition {
   recognition: string;
   expiresAt: string;
+  /** Present when the device belonged to someone else: the new anonymous id the token is bound to. */
+  anonymousId?: string;
 }
 
 export interface RecognitionService {
@@ -55,6 +62,14 @@ export function createRecognitionService(deps: RecognitionDeps): RecognitionServ
   const link = async (workspaceId: string, event: Record<string, unknown>, traitSource: string) => {
     await deps.ingest.accept({ workspaceId, impliedType: 'identify', items: [{ messageId: `recognize-${randomUUID()}`, ...event }], traitSource });
   };
+  /** The device's anonymous id, or a fresh one when the device belongs to another known person. */
+  const deviceId = async (workspaceId: string, anonymousId: string, person: { profileId: string | null; identifiers: string[] }): Promise<string> => {
+    const device = await profileOfAnonymousId(deps.store, workspaceId, anonymousId);
+    const known = device?.identities.filter((i) => i.kind === 'email' || i.kind === 'user_id') ?? [];
+    const someoneElse = device !== null && device.id !== person.profileId && known.length > 0 && !known.some((i) => person.identifiers.includes(i.value));
+    return someoneElse ? `aid-${randomUUID()}` : anonymousId;
+  };
+  const answer = (recognition: Recognition, requested: string, used: string): Recognition => (used === requested ? recognition : { ...recognition, anonymousId: used });
 
   return {
     async recognize(workspaceId, token, rawAnonymousId) {
@@ -66,11 +81,12 @@ export function createRecognitionService(deps: RecognitionDeps): RecognitionServ
       // The strongest identifier of the person links the device through ordinary ingest.
       const identity = profile?.identities.find((i) => i.kind === 'user_id') ?? profile?.identities.find((i) => i.kind === 'email');
       if (!profile || !identity) throw new TesseraError('invalid_token', { message: 'The link token names nobody Tessera knows (the person may have been erased).' });
-      await link(workspaceId, identity.kind === 'user_id' ? { anonymousId, userId: identity.value } : { anonymousId, traits: { email: identity.value } }, 'email-link');
-      const linked = await profileOfAnonymousId(deps.store, workspaceId, anonymousId);
+      const device = await deviceId(workspaceId, anonymousId, { profileId: profile.id, identifiers: profile.identities.map((i) => i.value) });
+      await link(workspaceId, identity.kind === 'user_id' ? { anonymousId: device, userId: identity.value } : { anonymousId: device, traits: { email: identity.value } }, 'email-link');
+      const linked = await profileOfAnonymousId(deps.store, workspaceId, device);
       // A refused merge (two different userIds) leaves the device with someone else: no pre-fill.
       if (!linked || linked.id !== (await deps.store.profiles.resolve(workspaceId, profile.id))) throw new TesseraError('conflict', { message: 'This device could not be linked to the person of the link.' });
-      return sign(workspaceId, linked.id, anonymousId);
+      return answer(await sign(workspaceId, linked.id, device), anonymousId, device);
     },
 
     async recognizeFromServer(workspaceId, body) {
@@ -83,11 +99,13 @@ export function createRecognitionService(deps: RecognitionDeps): RecognitionServ
         ...(body.userId === undefined && body.email === undefined ? [{ field: 'userId', reason: 'userId or email is required' }] : []),
       ];
       if (issues.length > 0) throw new TesseraError('invalid_body', { issues });
-      await link(workspaceId, { anonymousId, ...(userId ? { userId } : {}), ...(email ? { traits: { email } } : {}) }, 'server-identify');
-      const linked = await profileOfAnonymousId(deps.store, workspaceId, anonymousId);
+      const person = await deps.store.profiles.resolve(workspaceId, userId ?? email!);
+      const device = await deviceId(workspaceId, anonymousId, { profileId: person, identifiers: [userId, email].filter((v): v is string => v !== undefined) });
+      await link(workspaceId, { anonymousId: device, ...(userId ? { userId } : {}), ...(email ? { traits: { email } } : {}) }, 'server-identify');
+      const linked = await profileOfAnonymousId(deps.store, workspaceId, device);
       const expected = await deps.store.profiles.resolve(workspaceId, userId ?? email!);
       if (!linked || linked.id !== expected) throw new TesseraError('conflict', { message: 'The anonymous id could not be linked to this person (a merge was refused, or the privacy settings withheld the identify).' });
-      return sign(workspaceId, linked.id, anonymousId);
+      return answer(await sign(workspaceId, linked.id, device), anonymousId, device);
     },
   };
 }

@@ -104,6 +104,24 @@ describe('recognition and safe pre-fill', () => {
     assertIssue(assertError(await adminSend(t, 'POST', '/v1/recognitions', { anonymousId: 'x', email: 'not an email' }), 400), 'email', /usable email/);
   });
 
+  it('on a device that belongs to someone else, a link recognises its person on a fresh anonymous id, never merging the two', async () => {
+    const own = JSON.parse((await recognize({ token: await identifyToken(), anonymousId: 'k-laptop' })).body);
+    assert.equal(own.anonymousId, undefined, 'Karoline on her own laptop keeps its id');
+    assert.equal((await t.collect('/v1/identify', { anonymousId: 'max-phone', traits: { email: 'max@acme.com' } })).statusCode, 200);
+    const max = (await profileOf(t, 'max@acme.com')).id;
+    const answer = await recognize({ token: await identifyToken(max), anonymousId: 'k-laptop' });
+    assert.equal(answer.statusCode, 200, answer.body);
+    const { recognition, anonymousId } = JSON.parse(answer.body);
+    assert.match(anonymousId, /^aid-/);
+    assert.equal((await profileOf(t, anonymousId)).id, max);
+    assert.equal((await profileOf(t, 'k-laptop')).id, karoline, 'the laptop stays Karoline\'s');
+    assert.ok(!(await profileOf(t, 'max@acme.com')).identities.some((i: Json) => i.value === 'k-laptop'));
+    assert.deepEqual((await renderOk(t, 'whitepaper', { anonymousId }, recognition)).recognized, { masked: 'm***@acme.com' });
+    assert.equal((await renderOk(t, 'whitepaper', { anonymousId: 'k-laptop' }, recognition)).recognized, null);
+    const server = JSON.parse((await adminSend(t, 'POST', '/v1/recognitions', { anonymousId: 'k-laptop', email: 'max@acme.com' })).body);
+    assert.match(server.anonymousId, /^aid-/, 'the site\'s server vouching for Max on Karoline\'s laptop gets a fresh id too');
+  });
+
   it('"Not you?" answers 200 and needs the anonymous id', async () => {
     const forget = await t.collect('/v1/recognize/forget', { anonymousId: 'k-phone' });
     assert.equal(forget.statusCode, 200);
