@@ -55,11 +55,11 @@ export function eventContext(meta: RequestMeta, locale: string | undefined): Jso
  * schema that does not declare them) the interaction is still counted, so the refusal is logged
  * and not answered to the browser.
  */
-export async function recordInteraction(deps: FormDeps, workspaceId: string, event: { anonymousId: string; name: string; properties: JsonObject; context: JsonObject; traitSource?: string; gpc?: boolean }): Promise<void> {
+export async function recordInteraction(deps: FormDeps, workspaceId: string, event: { anonymousId: string; name: string; properties: JsonObject; context: JsonObject; traitSource?: string; gpc?: boolean; messageId?: string }): Promise<void> {
   try {
     await deps.ingest.accept({
       workspaceId, impliedType: 'track',
-      items: [{ messageId: `form-${randomUUID()}`, anonymousId: event.anonymousId, event: event.name, properties: event.properties, context: event.context }],
+      items: [{ messageId: event.messageId ?? `form-${randomUUID()}`, anonymousId: event.anonymousId, event: event.name, properties: event.properties, context: event.context }],
       ...(event.traitSource ? { traitSource: event.traitSource } : {}),
       ...(event.gpc ? { gpc: true } : {}),
     });

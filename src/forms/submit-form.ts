@@ -84,7 +84,9 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   // The email trait is also the identity (trimmed, lower-cased by validation), so that an answer
   // of a known person's email joins their profile.
   const traits = { ...answers.traits, ...(emailField && emailField.key !== 'email' && Object.hasOwn(answers.traits, emailField.key) ? { email: answers.traits[emailField.key] } : {}) };
-  const identify = { workspaceId: request.workspaceId, impliedType: 'identify' as const, items: [{ messageId: `form-${randomUUID()}`, anonymousId, traits, context }], traitSource: source, ...(request.meta.gpc ? { gpc: true } : {}) };
+  // Message ids derive from the view: a retried or double-clicked submit of one view is stored once.
+  const messageId = (part: string) => `form-${ticket.id}-${part}`;
+  const identify = { workspaceId: request.workspaceId, impliedType: 'identify' as const, items: [{ messageId: messageId('identify'), anonymousId, traits, context }], traitSource: source, ...(request.meta.gpc ? { gpc: true } : {}) };
   // Checked before anything is written (a strict data schema may refuse an answer): a refused
   // submission records no consent either.
   const refused = (await deps.ingest.forWorkspace(request.workspaceId)).validate(identify).issues;
@@ -94,7 +96,7 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
     await deps.ingest.acceptConsent({
       workspaceId: request.workspaceId,
       body: {
-        anonymousId, purposes: { [field.purpose]: true }, channel: 'form',
+        messageId: messageId(`consent-${field.key}`), anonymousId, purposes: { [field.purpose]: true }, channel: 'form',
         wording: { version: field.consent!.version, text: localise(field.consent!.text, request.locale, form.defaultLocale) },
         evidence: { formId: form.id, field: field.key, viewId: ticket.id },
       },
@@ -110,7 +112,7 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
   }
   // After the identify, so that it lands on the person's profile (and its declines with it).
   await recordInteraction(deps, request.workspaceId, {
-    anonymousId, name: FORM_SUBMITTED, context, traitSource: source, ...(request.meta.gpc ? { gpc: true } : {}),
+    anonymousId, name: FORM_SUBMITTED, messageId: messageId('submitted'), context, traitSource: source, ...(request.meta.gpc ? { gpc: true } : {}),
     properties: { formId: form.id, viewId: ticket.id, fields: ticket.shown, answered: answers.answered.filter((k) => !withheld.includes(k)), declined: [...answers.declined, ...skipped], skipped, ...(withheld.length > 0 ? { withheld } : {}) },
   });
   // A view is submitted once as far as the counters go (a double click, a retry).

@@ -209,6 +209,8 @@ describe('forms API', () => {
       // The visitor filled in the email and the PLM question, and left at the company.
       else assert.equal((await t.collect('/v1/forms/report/events', { anonymousId, viewId: view.viewId, event: 'abandoned', fields: ['email', 'plm'] })).statusCode, 204);
     }
+    const submittedEvents = (await timelineOf(t, 'r0@acme.com')).filter((e: Json) => e.event === 'Form Submitted');
+    assert.equal(submittedEvents.length, 1, 'the double-clicked submit is stored once');
     const report = JSON.parse((await adminSend(t, 'GET', '/v1/forms/report/report')).body);
     // Each submit of the first visitor rendered the next questions: two more views (with 2 fields).
     assert.deepEqual({ ...report.totals }, { views: 6, starts: 4, submits: 1, abandons: 3, conversion: 0.1667, completion: 0.25 });
