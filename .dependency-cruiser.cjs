@@ -42,6 +42,13 @@ module.exports = {
       to: { path: ['^src/storage/', 'node_modules/(better-sqlite3|pg)/'] },
     },
     {
+      name: 'tracker-is-standalone',
+      comment: 'The browser tracker (web/tracker/src) is dependency-free and imports nothing from src/ or node_modules.',
+      severity: 'error',
+      from: { path: '^web/tracker/src/' },
+      to: { pathNot: '^web/tracker/src/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

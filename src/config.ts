@@ -35,6 +35,18 @@ const schema = z.object({
       anonymous_id: positiveInt.default(500),
     }).default({ user_id: 3, email: 5, anonymous_id: 500 }),
   }).default({ illegalValues: [...DEFAULT_ILLEGAL_VALUES], maxPerProfile: { user_id: 3, email: 5, anonymous_id: 500 } }),
+  /** SMTP transport of Tessera's own emails (double opt-in confirmations, `POST /v1/emails/send`). */
+  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587').optional(),
+  mailFrom: z.string().min(3).default('Tessera <no-reply@localhost>'),
+  links: z.object({
+    /**
+     * Domains email-link clicks may redirect to (each also allows its subdomains), for every
+     * workspace; a workspace adds its own through `PUT /v1/links/settings`. Comma-separated in the
+     * environment.
+     */
+    allowedDomains: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((d) => d.trim()).filter(Boolean) : v),
+      z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+$/i, 'must be a domain name such as acme.com'))).default([]),
+  }).default({ allowedDomains: [] }),
   ingest: z.object({
     maxBatchEvents: positiveInt.default(5000),
     maxPendingEvents: positiveInt.default(200_000),
@@ -67,6 +79,9 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_TRUST_PROXY', 'trustProxy', 'believe X-Forwarded-For from: true, a hop count, or addresses/CIDRs (default false)'],
   ['TESSERA_RETENTION_INTERVAL_MINUTES', 'retentionIntervalMinutes', 'how often the retention job runs (default 60; 0: never)'],
   ['TESSERA_SEGMENT_SCHEDULER', 'segmentScheduler', 'true (default) or false: re-evaluate segments when time windows pass'],
+  ['TESSERA_SMTP_URL', 'smtpUrl', 'SMTP server of opt-in and link emails, e.g. smtp://user:pass@mail.example.com:587'],
+  ['TESSERA_MAIL_FROM', 'mailFrom', 'sender of those emails (default "Tessera <no-reply@localhost>")'],
+  ['TESSERA_LINK_DOMAINS', 'links.allowedDomains', 'comma-separated domains email-link clicks may redirect to (and their subdomains)'],
   ['TESSERA_CONFIG', '', 'path of a JSON config file'],
 ];
 
@@ -90,7 +105,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     }
   }
   const fromEnv: Record<string, unknown> = {};
-  for (const [name, path] of ENVIRONMENT) if (path && env[name] !== undefined && env[name] !== '') fromEnv[path] = env[name];
+  for (const [name, path] of ENVIRONMENT) if (path && env[name] !== undefined && env[name] !== '') setPath(fromEnv, path, env[name]);
   const fromFlags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([k, v]) => v !== undefined && k !== 'config'));
   const parsed = schema.safeParse({ ...fromFile, ...fromEnv, ...fromFlags });
   if (!parsed.success) {
@@ -98,4 +113,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** Sets `a.b` of an object of the environment's values (a nested config value). */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const [head, ...rest] = path.split('.') as [string, ...string[]];
+  if (rest.length === 0) { target[head] = value; return; }
+  const inner = (target[head] ??= {}) as Record<string, unknown>;
+  setPath(inner, rest.join('.'), value);
 }

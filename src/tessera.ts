@@ -23,6 +23,8 @@ import { createLeadScoringSettings } from './lead-scoring/lead-scoring-settings.
 import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
 import { RescoreRunner } from './lead-scoring/rescore.js';
+import { createLinkSigner } from './links/link-signer.js';
+import { createSmtpMailer } from './mail/smtp-mailer.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -54,13 +56,15 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   });
   const privacy = createPrivacyContexts(store, now);
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => `srv-${randomUUID()}` });
-  return { queue, ingest, privacy, leadScoring, definitions, derive };
+  return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
 }
 
 export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
-  const { queue, ingest, privacy, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now);
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now);
+  const signer = createLinkSigner({ keyring: options.store.keyring, now });
+  const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
   const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };
   const segmentScheduler = startSegmentScheduler(segmentDeps, { enabled: options.config.segmentScheduler });
   const backfills = new BackfillRunner(segmentDeps);
@@ -74,7 +78,10 @@ export async function createTessera(options: { config: Config; store: Store; log
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
   const rescore = new RescoreRunner({ store: options.store, privacy, derive, settings: leadScoring.settings, logger, now });
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
-  const app = await buildApp({ store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}) });
+  const app = await buildApp({
+    store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}),
+  });
   return {
     app, store: options.store, ingest, queue, logger, segments,
     async close() {
@@ -86,6 +93,7 @@ export async function createTessera(options: { config: Config; store: Store; log
       await deliveries?.stop();
       await app.close();
       await queue.close();
+      await mailer.close();
       await options.store.close();
     },
   };

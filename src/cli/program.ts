@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { importCommand } from './import.js';
 import { keysCommand } from './keys.js';
+import { linkKeysCommand } from './link-keys.js';
 import { migrateCommand } from './migrate.js';
 import { withUsageExitCode } from './options.js';
 import { retentionCommand } from './retention.js';
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .addCommand(serveCommand())
     .addCommand(workspaceCommand())
     .addCommand(keysCommand())
+    .addCommand(linkKeysCommand())
     .addCommand(importCommand())
     .addCommand(migrateCommand())
     .addCommand(retentionCommand())

@@ -27,6 +27,8 @@ const catalogue = {
   overloaded: { status: 429, message: 'The server is busy; retry later.' },
   unavailable: { status: 503, message: 'The server is not ready; retry later.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  mail_unavailable: { status: 503, message: 'Email cannot be sent now: no SMTP server is configured, or it refused the message.' },
+  invalid_token: { status: 401, message: 'The link token is not valid: tampered, expired, for another purpose or retired.' },
 } as const;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -24,6 +24,15 @@ import { registerComputedTraitRoutes } from './routes/computed-traits.js';
 import { registerLeadScoringRoutes, type LeadScoringRouteDeps } from './routes/lead-scoring.js';
 import { registerWebhookRoutes, type WebhookRouteDeps } from './routes/webhooks.js';
 import type { SegmentServices } from '../segments/segment-service.js';
+import type { LinkSigner } from '../links/link-signer.js';
+import type { IdentityGuard } from '../core/identity/identity-key.js';
+import { registerFormsAdminRoutes } from './routes/forms-admin.js';
+import { registerFormRoutes } from './routes/forms.js';
+import { registerRecognitionRoutes } from './routes/recognition.js';
+import { createRecognitionService } from '../forms/recognition.js';
+import { registerTrackerRoutes } from './routes/tracker.js';
+import type { Mailer } from '../ports/mailer.js';
+import { registerEmailLinks } from './routes/email-links-plugin.js';
 
 export interface AppDeps {
   store: Store;
@@ -39,6 +48,13 @@ export interface AppDeps {
   /** The address browsers reach Tessera at (behind a proxy); default: the request's Host, over http. */
   publicUrl?: string;
   trustProxy?: boolean | number | string;
+  /** Signs and verifies email-link and recognition tokens (issue 6). */
+  signer: LinkSigner;
+  guard: IdentityGuard;
+  /** Sends Tessera's own emails (double opt-in, POST /v1/emails/send); default: none configured. */
+  mailer?: Mailer;
+  /** Domains email-link clicks may redirect to, for every workspace (config `links.allowedDomains`). */
+  linkDomains?: readonly string[];
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -82,7 +98,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });
     registerComputedTraitRoutes(app, { keys, service: deps.segments.service, now: deps.now });
   }
+  registerTrackerRoutes(app);
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerConsentRoutes(app, { ingest: deps.ingest, keys });
+  registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
+  registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
+  registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });
+  await registerEmailLinks(app, { ...deps, keys });
   return app;
 }

@@ -35,6 +35,11 @@ export interface AcceptRequest {
   receivedAt?: number;
   /** The request carried a Global Privacy Control signal (`Sec-GPC: 1`). */
   gpc?: boolean;
+  /**
+   * The trait source of every event (`form:<id>`, `survey:<id>`, `email-link`): only for events
+   * Tessera builds itself on the server. Routes never copy it from a client's input.
+   */
+  traitSource?: string;
 }
 
 export interface ConsentRequest {
@@ -82,7 +87,9 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       if (undeclared.length > 0) { issues.push(...undeclared); return; }
       let context = pseudonymiseContext(result.event.context, pseudonymise);
       if (request.gpc && context.gpc !== true) context = { ...context, gpc: true };
-      events.push(context === result.event.context ? result.event : { ...result.event, context });
+      const event = context === result.event.context ? result.event : { ...result.event, context };
+      if (request.traitSource !== undefined) event.traitSource = request.traitSource;
+      events.push(event);
     });
     return { events, issues };
   };

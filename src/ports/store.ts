@@ -18,6 +18,9 @@ import type { PrivacyCounter, PrivacyStore } from './privacy-store.js';
 import type { ConfigStore } from './config-store.js';
 import type { WebhookDelivery, WebhookStore } from './webhook-store.js';
 import type { SegmentChanges, SegmentStore, SegmentTx } from './segment-store.js';
+import type { KeyringStore } from './keyring-store.js';
+import type { EmailStore } from './email-store.js';
+import type { FormStore } from './form-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -28,6 +31,12 @@ export interface Store {
   readonly configs: ConfigStore;
   readonly webhooks: WebhookStore;
   readonly segments: SegmentStore;
+  /** Signing keys of email-link tokens (issue 6). */
+  readonly keyring: KeyringStore;
+  /** Link settings, email lists and subscriptions, micro-surveys and their answers (issue 6). */
+  readonly emails: EmailStore;
+  /** Form definitions and their view/start/submit/abandon counters (issue 6). */
+  readonly forms: FormStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique

@@ -9,6 +9,8 @@ import type { ConsentRecord } from '../core/privacy/consent.js';
 import type { MergeRecord, Profile } from '../core/profiles/profile.js';
 import type { Store } from '../ports/store.js';
 import type { WebhookDelivery } from '../ports/webhook-store.js';
+import type { ListSubscription } from '../core/links/email-list.js';
+import type { SurveyAnswer } from '../ports/email-store.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -19,6 +21,10 @@ export interface ProfileExport {
   merges: MergeRecord[];
   /** Webhook deliveries announcing changes of the person (their payloads name them). */
   webhookDeliveries: WebhookDelivery[];
+  /** Email list subscriptions (issue 6), also those kept under profiles merged into this one. */
+  subscriptions: ListSubscription[];
+  /** Micro-survey answers given through email links (issue 6). */
+  surveyAnswers: SurveyAnswer[];
 }
 
 const PAGE = 1000;
@@ -35,9 +41,12 @@ export async function exportProfile(store: Store, request: { workspaceId: string
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
-  const webhookDeliveries = await store.webhooks.deliveriesOf(request.workspaceId, [profileId, ...merges.map((m) => m.mergedId)]);
+  const ids = personIds(profileId, merges);
+  const [webhookDeliveries, subscriptions, surveyAnswers] = await Promise.all([
+    store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
+  ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges, webhookDeliveries };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges, webhookDeliveries, subscriptions, surveyAnswers };
 }
 
 /**
@@ -59,4 +68,15 @@ export async function mergeHistory(store: Store, workspaceId: string, profileId:
   }
   // Within one millisecond, a merge into a profile came before that profile's own merge.
   return [...found.values()].sort((a, b) => a.at - b.at || (a.survivorId === b.mergedId ? -1 : b.survivorId === a.mergedId ? 1 : 0));
+}
+
+/** The profile and every profile merged into it, directly or through another (from its merge history). */
+export function personIds(profileId: string, history: readonly MergeRecord[]): string[] {
+  const ids = new Set([profileId]);
+  // Oldest first: a profile merged into one that was merged later is reached through it.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const m of history) if (ids.has(m.survivorId) && !ids.has(m.mergedId)) { ids.add(m.mergedId); grew = true; }
+  }
+  return [...ids];
 }

@@ -10,7 +10,7 @@ const STORE_OPTIONS = ['--config', '--data-dir', '--database-url', '--log-level'
 
 /** What each help page must show. A command missing here fails the coverage test below. */
 const EXPECTED: Record<string, string[]> = {
-  '': ['serve', 'workspace', 'keys', 'import', 'migrate', 'retention', 'segments'],
+  '': ['serve', 'workspace', 'keys', 'link-keys', 'import', 'migrate', 'retention', 'segments'],
   serve: ['--host', '--port', '--public-url', '--write-key', '--admin-key', '--sqlite-sync', ...STORE_OPTIONS, ...ENVIRONMENT.map(([name]) => name)],
   workspace: ['create', 'list'],
   'workspace create': ['<name>', '--id', '--json', ...STORE_OPTIONS],
@@ -19,6 +19,10 @@ const EXPECTED: Record<string, string[]> = {
   'keys list': ['--workspace', ...STORE_OPTIONS],
   'keys create': ['--workspace', '--kind', 'write', 'admin', ...STORE_OPTIONS],
   'keys revoke': ['<key-id>', '--workspace', ...STORE_OPTIONS],
+  'link-keys': ['list', 'rotate', 'retire', 'Rotation keeps old links working'],
+  'link-keys list': ['--workspace', '--json', ...STORE_OPTIONS],
+  'link-keys rotate': ['--workspace', ...STORE_OPTIONS],
+  'link-keys retire': ['<key-id>', '--workspace', ...STORE_OPTIONS],
   import: ['<file>', '--workspace', '--batch-size', '--rejects', ...STORE_OPTIONS, 'Exit codes'],
   migrate: ['--status', ...STORE_OPTIONS],
   retention: ['run'],

@@ -8,6 +8,7 @@ import { createIngest, createLogger } from '../../src/tessera.js';
 import { buildApp } from '../../src/http/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/storage/open-store.js';
+import { createLinkSigner } from '../../src/links/link-signer.js';
 import { tempDir } from '../support/tessera-under-test.js';
 
 describe('draining', () => {
@@ -18,9 +19,10 @@ describe('draining', () => {
     const config = loadConfig({ env: {}, flags: { dataDir: dir.path, logLevel: 'silent' } });
     const store = await openStore(config);
     const logger = createLogger(config);
-    const { ingest, privacy, queue } = createIngest(store, config, logger);
+    const { ingest, privacy, queue, guard } = createIngest(store, config, logger);
     let draining = false;
-    const app = await buildApp({ store, ingest, privacy, logger, now: Date.now, isDraining: () => draining });
+    const signer = createLinkSigner({ keyring: store.keyring, now: Date.now });
+    const app = await buildApp({ store, ingest, privacy, logger, now: Date.now, isDraining: () => draining, signer, guard });
     try {
       assert.notEqual((await app.inject({ method: 'GET', url: '/healthz' })).headers.connection, 'close');
       draining = true;

@@ -45,6 +45,9 @@ const POPULATE = `
   INSERT INTO tombstones (workspace_id, hash, erased_at) SELECT 'ws', md5(g::text) || md5((-g)::text), 0 FROM generate_series(1, ${TOMBSTONES}) g;
   INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
     SELECT 'dlv-' || id, workspace_id, 'wh_1', id, 'lifecycle.changed', '{}', 'delivered', 1, NULL, 0, '[]' FROM profiles;
+  INSERT INTO list_subscriptions (workspace_id, list_id, profile_id, status, updated_at) SELECT workspace_id, 'news', id, 'subscribed', 0 FROM profiles;
+  INSERT INTO survey_answers (workspace_id, token_id, survey_id, question_id, profile_id, answer, answered_at)
+    SELECT workspace_id, 'tok-' || id, 's1', 'q1', id, 'a', 0 FROM profiles;
 `;
 
 describe('postgres store: the hot queries use their indexes', { skip: await postgresSkip() }, () => {

@@ -19,10 +19,11 @@ export function browserSkipReason(executablePath = CHROMIUM_PATH): string | unde
   return `${missing(executablePath)} (skipped because CI is not set; under CI this is a failure)`;
 }
 
-export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
+/** `extraArgs`: further Chromium switches, e.g. `--host-resolver-rules=…` for test host names. */
+export async function launchChromium(executablePath = CHROMIUM_PATH, extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(executablePath)) throw new Error(missing(executablePath));
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
   });
 }

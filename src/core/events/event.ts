@@ -59,6 +59,13 @@ export interface TrackedEvent {
   originalTimestamp: EpochMs | null;
   sentAt: EpochMs | null;
   receivedAt: EpochMs;
+  /**
+   * The source recorded for the traits this event sets (`form:<id>`, `survey:<id>`, `email-link`),
+   * instead of the one derived from its type. Set only by events Tessera builds on the server;
+   * validation never reads it from client input, so a client cannot forge it. Not stored with the
+   * event (the traits' metadata keeps it).
+   */
+  traitSource?: string;
 }
 
 /** A stored event: the normalised event plus where it lives now and where it first landed. */

@@ -9,7 +9,8 @@
 import type { JsonObject } from '../events/event.js';
 import type { EpochMs } from '../time.js';
 
-export const CONSENT_CHANNELS = ['banner', 'form', 'email_confirmation', 'api', 'gpc', 'import'] as const;
+/** `email_link`: an unsubscribe link or RFC 8058 one-click POST from an email (issue 6). */
+export const CONSENT_CHANNELS = ['banner', 'form', 'email_confirmation', 'email_link', 'api', 'gpc', 'import'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
 export interface ConsentWording {

@@ -56,6 +56,11 @@ export const DEFAULT_SCHEMA: DataSchema = {
     'Email Bounced': usage(['email_marketing', 'analytics']),
     'Email Marked as Spam': usage(['email_marketing', 'analytics']),
     Unsubscribed: usage(['necessary']),
+    // Forms (issue 6): answering is necessary to give the person what they asked for; the rest is measurement.
+    'Form Submitted': usage(['necessary']),
+    'Form Viewed': usage(['analytics']),
+    'Form Started': usage(['analytics']),
+    'Form Abandoned': usage(['analytics']),
   },
   traits: {
     email: personal(['necessary']),

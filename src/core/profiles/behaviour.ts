@@ -18,7 +18,10 @@
  * - Email: Segment's email spec event names (Email Sent/Delivered/Opened/Link Clicked/Bounced,
  *   Unsubscribed) count into counters. They are sent by the email system, not the visitor's
  *   browser, so they never open or extend a session; Sent/Delivered/Bounced happen without the
- *   person doing anything, so they do not move first/last seen either.
+ *   person doing anything, so they do not move first/last seen either. An email event judged a
+ *   machine's (`properties.machine === true`: a link scanner, Apple's mail proxy; see
+ *   core/links/machine-verdict.ts) is kept on the timeline but counts as nothing the person did:
+ *   no open or click, no first/last seen.
  * - Events older than the last seen event still count, but do not move sessions or pages back; a
  *   late page view inside the current session still counts towards that session's page views.
  * - Keys of the maps below (pages, categories, counts) come from clients: they are written as own
@@ -110,11 +113,12 @@ export function applyEvent(b: Behaviour, e: TrackedEvent): void {
   const t = e.timestamp;
   const lower = e.type === 'track' && e.name ? e.name.toLowerCase() : null;
   const emailField = lower === null ? undefined : EMAIL_EVENTS.get(lower);
+  const machine = emailField !== undefined && e.properties.machine === true;
   const timeReport = lower !== null && TIME_EVENTS.has(lower);
   const late = b.lastSeenAt !== null && t < b.lastSeenAt;
   b.eventCount++;
   bump(b.counts, e.type, MAX_EVENT_NAMES);
-  if (emailField === undefined || !PASSIVE_EMAIL.has(emailField)) {
+  if ((emailField === undefined || !PASSIVE_EMAIL.has(emailField)) && !machine) {
     if (b.firstSeenAt === null || t < b.firstSeenAt) b.firstSeenAt = t;
     if (!late) b.lastSeenAt = t;
   }
@@ -124,7 +128,7 @@ export function applyEvent(b: Behaviour, e: TrackedEvent): void {
 
   if (e.type === 'track' && e.name) {
     bump(b.counts, `track:${e.name}`, MAX_EVENT_NAMES);
-    if (emailField) countEmail(b.email, emailField, t);
+    if (emailField) { if (!machine) countEmail(b.email, emailField, t); }
     else if (timeReport) reportVisibleTime(b, e, page);
   } else if ((e.type === 'page' || e.type === 'screen') && page) {
     viewPage(b, page, t, late);

@@ -11,6 +11,7 @@ import type { ProfileScores } from '../scoring/scores.js';
 import type { ProfileLifecycle } from '../lifecycle/lifecycle.js';
 import type { ProfileSegments } from '../segments/segment.js';
 import type { ComputedTraitValue } from '../computed-traits/aggregate.js';
+import type { DeclinedFields } from '../forms/declined.js';
 
 export interface TraitMeta {
   /** What set it: `identify`, `track:Form Submitted`, `context.traits`, later `form:<id>` … */
@@ -48,6 +49,8 @@ export interface Profile {
   computed?: Record<string, ComputedTraitValue>;
   /** Current segment memberships (since, reason) and the event trackers segment conditions read. */
   segments?: ProfileSegments;
+  /** Form fields the person declined to answer, with when (forms: not asked again for a while). */
+  declined?: DeclinedFields;
 }
 
 export function newProfile(id: string, workspaceId: string, at: EpochMs): Profile {

@@ -24,5 +24,11 @@ export function exportView(e: ProfileExport) {
     consentLedger: e.consents.map(consentRecordView),
     merges: e.merges.map(mergeView),
     webhookDeliveries: e.webhookDeliveries.map(deliveryView),
+    subscriptions: e.subscriptions.map((s) => ({
+      list: s.listId, status: s.status, requestedAt: isoOrNull(s.requestedAt), confirmedAt: isoOrNull(s.confirmedAt), unsubscribedAt: isoOrNull(s.unsubscribedAt), updatedAt: toIso(s.updatedAt),
+    })),
+    surveyAnswers: e.surveyAnswers.map((a) => ({ survey: a.surveyId, question: a.questionId, answer: a.answer, emailId: a.messageId, answeredAt: toIso(a.answeredAt) })),
   };
 }
+
+const isoOrNull = (at: number | null) => (at === null ? null : toIso(at));

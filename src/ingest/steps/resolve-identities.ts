@@ -11,6 +11,7 @@ import { resolveIdentity, type ProfileIdentitySummary, type RefusedLink } from '
 import { newProfile, type Profile } from '../../core/profiles/profile.js';
 import { mergeTraits } from '../../core/profiles/traits.js';
 import { mergeConsent } from '../../core/privacy/consent.js';
+import { mergeDeclined } from '../../core/forms/declined.js';
 import type { IngestBatch } from '../ingest-batch.js';
 import { identityKeysOf } from './identity-keys-of.js';
 import { systemEntry } from './system-entry.js';
@@ -114,6 +115,8 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
   // Both lifecycle histories stay; engagement is replayed and fit recomputed by update-scores.ts.
   const lifecycle = mergeLifecycle(survivor.lifecycle, merged.lifecycle);
   if (lifecycle) survivor.lifecycle = lifecycle;
+  const declined = mergeDeclined(survivor.declined, merged.declined);
+  if (declined) survivor.declined = declined;
   survivor.createdAt = Math.min(survivor.createdAt, merged.createdAt);
   batch.redirects.set(merged.id, survivor.id);
   batch.profiles.delete(merged.id);

@@ -6,6 +6,7 @@
 import type { JsonObject, TrackedEvent } from '../../core/events/event.js';
 import { applyEvent, replayBehaviour } from '../../core/profiles/behaviour.js';
 import { applyTraits } from '../../core/profiles/traits.js';
+import { applyDeclined, declinedBy } from '../../core/forms/declined.js';
 import type { IngestBatch } from '../ingest-batch.js';
 
 export async function updateProfiles(batch: IngestBatch): Promise<void> {
@@ -18,6 +19,8 @@ export async function updateProfiles(batch: IngestBatch): Promise<void> {
     const profile = batch.profile(item.profileId);
     const e = item.event;
     applyEventTraits(profile, e);
+    const declined = applyDeclined(profile.declined, declinedBy(e));
+    if (declined) profile.declined = declined;
     if (e.timestamp > profile.updatedAt) profile.updatedAt = e.timestamp;
     const pending = replay.get(profile.id);
     if (pending) pending.push(e);
@@ -28,7 +31,8 @@ export async function updateProfiles(batch: IngestBatch): Promise<void> {
 
 function applyEventTraits(profile: Parameters<typeof applyTraits>[0], e: TrackedEvent): void {
   if (e.type === 'system' || e.type === 'consent') return;
-  const source = e.type === 'track' ? `track:${e.name}` : e.type;
+  // A server-built event names its own source (form:<id>, survey:<id>); clients cannot set it.
+  const source = e.traitSource ?? (e.type === 'track' ? `track:${e.name}` : e.type);
   const write = { source, messageId: e.messageId, at: e.timestamp };
   if (e.type === 'identify') applyTraits(profile, cleanTraits(e.traits), write);
   const contextTraits = e.context.traits;

@@ -11,6 +11,9 @@ import { concurrencyContract } from './concurrency-contract.js';
 import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 import { erasureContract } from './erasure-contract.js';
 import { identityContract } from './identity-contract.js';
+import { keyringContract } from './keyring-contract.js';
+import { formContract } from './form-contract.js';
+import { emailContract } from './email-contract.js';
 import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
 import { segmentContract } from './segment-contract.js';
@@ -48,5 +51,8 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('privacy: erasure and retention', () => erasureContract(subject));
     describe('segments: definitions, memberships, scheduler', () => segmentContract(subject));
     describe('scoring configuration, webhooks and the delivery outbox', () => webhookContract(subject));
+    describe('email links: signing keyring', () => keyringContract(subject));
+    describe('forms: definitions, counters, declined fields', () => formContract(subject));
+    describe('email links: settings, lists, subscriptions, surveys, answers', () => emailContract(subject));
   });
 }

@@ -22,6 +22,8 @@
  *   whole table: events that a merge moved away from their original profile
  *   (`original_profile_id <> profile_id`), and `system` events naming another profile
  *   (`Merge Refused`, by `body->'properties'->>'otherProfileId'`). Both hold few rows.
+ * - Version 6 (email links): list and survey definitions and link settings are `json` (read and
+ *   written whole); signing-key secrets are base64url text, as in SQLite.
  */
 export interface Migration {
   version: number;
@@ -263,6 +265,90 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX segment_due_at ON segment_due(due_at);
       CREATE INDEX profiles_workspace_id ON profiles(workspace_id, id) WHERE merged_into IS NULL;
+    `,
+  },
+  {
+    version: 5,
+    name: 'forms: definitions and per-day counters of views, starts, submits and abandons',
+    sql: `
+      CREATE TABLE forms (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        definition json NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE form_counters (
+        workspace_id text COLLATE "C" NOT NULL,
+        form_id text COLLATE "C" NOT NULL,
+        day date NOT NULL,
+        scope text COLLATE "C" NOT NULL,
+        metric text COLLATE "C" NOT NULL,
+        count bigint NOT NULL,
+        PRIMARY KEY (workspace_id, form_id, day, scope, metric)
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'email links: signing keyring, link settings, lists and subscriptions, surveys and answers',
+    sql: `
+      CREATE TABLE signing_keys (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        secret text NOT NULL,
+        created_at bigint NOT NULL,
+        retired_at bigint,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE link_settings (
+        workspace_id text COLLATE "C" PRIMARY KEY,
+        settings json NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE TABLE email_lists (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        definition json NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE list_subscriptions (
+        workspace_id text COLLATE "C" NOT NULL,
+        list_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'subscribed', 'unsubscribed')),
+        request_id text COLLATE "C",
+        requested_at bigint,
+        confirmed_at bigint,
+        unsubscribed_at bigint,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, list_id, profile_id)
+      );
+      CREATE INDEX list_subscriptions_profile ON list_subscriptions(workspace_id, profile_id);
+      CREATE TABLE surveys (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        definition json NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE survey_answers (
+        workspace_id text COLLATE "C" NOT NULL,
+        token_id text COLLATE "C" NOT NULL,
+        survey_id text COLLATE "C" NOT NULL,
+        question_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        answer text NOT NULL,
+        message_id text,
+        answered_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, token_id)
+      );
+      CREATE INDEX survey_answers_profile ON survey_answers(workspace_id, profile_id);
+      CREATE INDEX survey_answers_survey ON survey_answers(workspace_id, survey_id, question_id);
     `,
   },
 ];

@@ -19,6 +19,9 @@ import { createPostgresPrivacyStore } from './privacy-store.js';
 import { createPostgresConfigStore } from './config-store.js';
 import { createPostgresWebhookStore } from './webhook-store.js';
 import { createPostgresSegmentStore } from './segment-store.js';
+import { createPostgresKeyringStore } from './keyring-store.js';
+import { createPostgresEmailStore } from './email-store.js';
+import { createPostgresFormStore } from './form-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -69,6 +72,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     configs: createPostgresConfigStore(pool),
     webhooks: createPostgresWebhookStore(pool),
     segments: createPostgresSegmentStore(pool),
+    keyring: trackedMethods(createPostgresKeyringStore(pool), track),
+    emails: trackedMethods(createPostgresEmailStore(pool), track),
+    forms: trackedMethods(createPostgresFormStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },
@@ -99,4 +105,13 @@ function tracked(privacy: PrivacyStore, track: <T>(run: Promise<T>) => Promise<T
     purgeEvents: (...args) => track(privacy.purgeEvents(...args)),
     redactMergeSnapshots: (...args) => track(privacy.redactMergeSnapshots(...args)),
   };
+}
+
+/** Every method of a store part tracked, so that close waits for it. */
+function trackedMethods<T extends object>(part: T, track: <R>(run: Promise<R>) => Promise<R>): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(part)) {
+    wrapped[name] = typeof method === 'function' ? (...args: unknown[]) => track(Promise.resolve((method as (...a: unknown[]) => unknown).apply(part, args))) : method;
+  }
+  return wrapped as T;
 }

@@ -15,6 +15,7 @@ export interface ProfileState {
   lifecycle?: Profile['lifecycle'];
   computed?: Profile['computed'];
   segments?: Profile['segments'];
+  declined?: Profile['declined'];
 }
 
 export function profileState(p: Profile): ProfileState {
@@ -23,6 +24,7 @@ export function profileState(p: Profile): ProfileState {
   if (p.lifecycle) state.lifecycle = p.lifecycle;
   if (p.computed) state.computed = p.computed;
   if (p.segments) state.segments = p.segments;
+  if (p.declined) state.declined = p.declined;
   return state;
 }
 
@@ -51,6 +53,7 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     ...(row.state.lifecycle ? { lifecycle: row.state.lifecycle } : {}),
     ...(row.state.computed ? { computed: row.state.computed } : {}),
     ...(row.state.segments ? { segments: row.state.segments } : {}),
+    ...(row.state.declined ? { declined: row.state.declined } : {}),
   };
 }
 

@@ -222,4 +222,88 @@ export const migrations: Migration[] = [
       CREATE INDEX profiles_workspace_id ON profiles(workspace_id, id) WHERE merged_into IS NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'forms: definitions and per-day counters of views, starts, submits and abandons',
+    sql: `
+      CREATE TABLE forms (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE form_counters (
+        workspace_id TEXT NOT NULL,
+        form_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, form_id, day, scope, metric)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 6,
+    name: 'email links: signing keyring, link settings, lists and subscriptions, surveys and answers',
+    sql: `
+      CREATE TABLE signing_keys (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        retired_at INTEGER,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE link_settings (
+        workspace_id TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE email_lists (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE list_subscriptions (
+        workspace_id TEXT NOT NULL,
+        list_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'subscribed', 'unsubscribed')),
+        request_id TEXT,
+        requested_at INTEGER,
+        confirmed_at INTEGER,
+        unsubscribed_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, list_id, profile_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX list_subscriptions_profile ON list_subscriptions(workspace_id, profile_id);
+      CREATE TABLE surveys (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE survey_answers (
+        workspace_id TEXT NOT NULL,
+        token_id TEXT NOT NULL,
+        survey_id TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        message_id TEXT,
+        answered_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, token_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX survey_answers_profile ON survey_answers(workspace_id, profile_id);
+      CREATE INDEX survey_answers_survey ON survey_answers(workspace_id, survey_id, question_id);
+    `,
+  },
 ];

@@ -48,6 +48,8 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     segmentDue: writer.prepare('DELETE FROM segment_due WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
     // Webhook deliveries name the person (payload: profile id, userId, email).
     webhookDeliveries: writer.prepare('DELETE FROM webhook_deliveries WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
+    subscriptions: writer.prepare('DELETE FROM list_subscriptions WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
+    surveyAnswers: writer.prepare('DELETE FROM survey_answers WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
   };
 
   return {
@@ -96,6 +98,9 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         erasure.segmentMembers.run(workspaceId, ids);
         erasure.segmentDue.run(workspaceId, ids);
         erasure.webhookDeliveries.run(workspaceId, ids);
+        // Email-link data (issue 6): list subscriptions and survey answers.
+        erasure.subscriptions.run(workspaceId, ids);
+        erasure.surveyAnswers.run(workspaceId, ids);
         return report;
       });
       const report = run.immediate();

@@ -13,6 +13,12 @@ import type { ConfigStore } from '../../ports/config-store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { createSqliteSegmentStore } from './segment-store.js';
 import type { SegmentStore } from '../../ports/segment-store.js';
+import { createSqliteKeyringStore } from './keyring-store.js';
+import { createSqliteEmailStore } from './email-store.js';
+import type { EmailStore } from '../../ports/email-store.js';
+import type { KeyringStore } from '../../ports/keyring-store.js';
+import { createSqliteFormStore } from './form-store.js';
+import type { FormStore } from '../../ports/form-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -61,6 +67,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let configs: ConfigStore | undefined;
   let webhooks: WebhookStore | undefined;
   let segments: SegmentStore | undefined;
+  let keyring: KeyringStore | undefined;
+  let emails: EmailStore | undefined;
+  let forms: FormStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -114,6 +123,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get configs() { return (configs ??= createSqliteConfigStore(writer, reader, durably)); },
     get webhooks() { return (webhooks ??= createSqliteWebhookStore(writer, reader, durably)); },
     get segments() { return (segments ??= createSqliteSegmentStore(writer, reader, durably)); },
+    get keyring() { return (keyring ??= createSqliteKeyringStore(writer, durably)); },
+    get emails() { return (emails ??= createSqliteEmailStore(writer, reader, durably)); },
+    get forms() { return (forms ??= createSqliteFormStore(writer, exclusive, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.

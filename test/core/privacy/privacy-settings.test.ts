@@ -161,11 +161,12 @@ describe('parsePrivacySettings: every purpose named must be declared', () => {
     const purposes = DEFAULT_PRIVACY_SETTINGS.purposes.filter((p) => p.key !== 'advertising');
     assert.deepEqual(fieldsOf({ purposes }), ['gpcPurposes']);
     assert.ok(settingsOf({ purposes, gpcPurposes: [] }));
-    // Removing analytics leaves page, screen, the page pings, the email events and the undeclared data naming an undeclared purpose.
+    // Removing analytics leaves page, screen, the page pings, the email and form measurement events and the undeclared data naming an undeclared purpose.
     const noAnalytics = DEFAULT_PRIVACY_SETTINGS.purposes.filter((p) => p.key !== 'analytics');
     const emailEvents = ['Email Bounced', 'Email Delivered', 'Email Link Clicked', 'Email Marked as Spam', 'Email Opened', 'Email Sent'].map((n) => `schema.events.${n}.purposes`);
+    const formEvents = ['Form Abandoned', 'Form Started', 'Form Viewed'].map((n) => `schema.events.${n}.purposes`);
     assert.deepEqual(fieldsOf({ purposes: noAnalytics }).sort(), [
-      ...emailEvents, 'schema.events.Page Left.purposes', 'schema.events.Page Ping.purposes', 'schema.events.page.purposes', 'schema.events.screen.purposes', 'schema.undeclaredPurposes',
+      ...emailEvents, ...formEvents, 'schema.events.Page Left.purposes', 'schema.events.Page Ping.purposes', 'schema.events.page.purposes', 'schema.events.screen.purposes', 'schema.undeclaredPurposes',
     ].sort());
   });
 

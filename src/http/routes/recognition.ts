@@ -1,0 +1,46 @@
+/**
+ * Recognition for safe pre-fill (see forms/recognition.ts):
+ *   POST /v1/recognize         (write key) `{ token, anonymousId }`: an `identify` email-link token
+ *   POST /v1/recognitions      (ADMIN key, the site's server) `{ anonymousId, userId?, email? }`
+ *   POST /v1/recognize/forget  (write key) `{ anonymousId, recognition? }`: "Not you?"
+ * The first two answer `{ recognition, expiresAt }`: a `prefill` token bound to the anonymous id.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import { normaliseIdentity, type IdentityGuard } from '../../core/identity/identity-key.js';
+import type { RecognitionService } from '../../forms/recognition.js';
+import { basicUser, bearerToken, type KeyResolver } from '../auth.js';
+import { objectBody } from './forms.js';
+
+export interface RecognitionRouteDeps {
+  keys: KeyResolver;
+  recognition: RecognitionService;
+  guard: IdentityGuard;
+}
+
+export function registerRecognitionRoutes(app: FastifyInstance, deps: RecognitionRouteDeps): void {
+  const writeWorkspace = (request: FastifyRequest, body: Record<string, unknown>) =>
+    deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? (typeof body.writeKey === 'string' ? body.writeKey : undefined) ?? (request.query as Record<string, string | undefined>).writeKey);
+
+  app.post('/v1/recognize', async (request) => {
+    const body = objectBody(request.body);
+    const workspaceId = await writeWorkspace(request, body);
+    if (typeof body.token !== 'string' || body.token === '') throw new TesseraError('invalid_body', { issues: [{ field: 'token', reason: 'is required: the `tsr` token of the link' }] });
+    return deps.recognition.recognize(workspaceId, body.token, body.anonymousId);
+  });
+
+  app.post('/v1/recognitions', async (request) => {
+    const { workspaceId } = await deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+    const body = objectBody(request.body);
+    return deps.recognition.recognizeFromServer(workspaceId, { anonymousId: body.anonymousId, userId: body.userId, email: body.email });
+  });
+
+  app.post('/v1/recognize/forget', async (request) => {
+    const body = objectBody(request.body);
+    await writeWorkspace(request, body);
+    if (!normaliseIdentity('anonymous_id', body.anonymousId, deps.guard)) throw new TesseraError('invalid_body', { issues: [{ field: 'anonymousId', reason: 'is required: the device\'s anonymous id' }] });
+    // Nothing is stored about a recognition: the tracker drops the token and starts a new anonymous
+    // id, with which the old token never verifies (it is bound to the old id).
+    return { ok: true };
+  });
+}
