@@ -69,5 +69,7 @@ export interface EmailStore {
   answersOf(workspaceId: string, profileIds: readonly string[]): Promise<SurveyAnswer[]>;
   /** How often each answer was given, by question then answer (aggregates only). */
   answerCounts(workspaceId: string, surveyId: string): Promise<AnswerCount[]>;
+  /** Retention: deletes the workspace's answers given before `before`; returns how many. */
+  purgeAnswers(workspaceId: string, before: EpochMs): Promise<number>;
 }
 

@@ -83,5 +83,8 @@ export function createPostgresEmailStore(pool: Pool): EmailStore {
         WHERE workspace_id = $1 AND survey_id = $2 GROUP BY question_id, answer ORDER BY question_id, answer`, [workspaceId, surveyId]);
       return rows.map((r) => ({ questionId: r.question_id, answer: r.answer, count: Number(r.count) }));
     },
+    async purgeAnswers(workspaceId, before) {
+      return (await pool.query('DELETE FROM survey_answers WHERE workspace_id = $1 AND answered_at < $2', [workspaceId, before])).rowCount ?? 0;
+    },
   };
 }
