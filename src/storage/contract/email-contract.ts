@@ -46,6 +46,10 @@ export function emailContract(subject: () => StoreSubject): void {
     assert.deepEqual(await store.emails.surveys(ws), [survey('s1', 'PLM v2')]);
     assert.equal(await store.emails.getSurvey(other, 's1'), null);
     assert.deepEqual(await store.emails.surveys(other), []);
+    assert.equal(await store.emails.deleteSurvey(other, 's1'), false, 'only in its own workspace');
+    assert.equal(await store.emails.deleteSurvey(ws, 's1'), true);
+    assert.equal(await store.emails.deleteSurvey(ws, 's1'), false);
+    assert.equal(await store.emails.getSurvey(ws, 's1'), null);
   });
 
   test('a subscription is upserted and found under any of the person\'s ids, the latest first', async () => {

@@ -53,6 +53,9 @@ export function createPostgresEmailStore(pool: Pool): EmailStore {
     async surveys(workspaceId) {
       return (await pool.query<DefinitionRow>('SELECT id, definition FROM surveys WHERE workspace_id = $1 ORDER BY id', [workspaceId])).rows.map((r) => definition<Survey>(r)!);
     },
+    async deleteSurvey(workspaceId, surveyId) {
+      return (await pool.query('DELETE FROM surveys WHERE workspace_id = $1 AND id = $2', [workspaceId, surveyId])).rowCount === 1;
+    },
     async subscription(workspaceId, listId, profileIds) {
       const { rows } = await pool.query<SubscriptionRow>(`SELECT * FROM list_subscriptions WHERE workspace_id = $1 AND list_id = $2 AND profile_id = ANY($3::text[])
         ORDER BY updated_at DESC, profile_id LIMIT 1`, [workspaceId, listId, profileIds]);
