@@ -25,6 +25,7 @@ export function retentionCommand(): Command {
         for (const e of report.events) process.stdout.write(`  events  ${e.rule.padEnd(32)} kept ${String(e.keptDays).padStart(5)} days  deleted ${e.deleted}\n`);
         for (const t of report.traits) process.stdout.write(`  trait   ${t.trait.padEnd(32)} kept ${String(t.keptDays).padStart(5)} days  removed from ${t.profiles} profiles\n`);
         process.stdout.write(`  profiles recomputed ${report.profilesRecomputed}, deleted (nothing left) ${report.profilesDeleted}\n`);
+        if (report.surveyAnswersDeleted > 0) process.stdout.write(`  survey answers deleted ${report.surveyAnswersDeleted}\n`);
       } finally {
         await store.close();
       }

@@ -52,6 +52,8 @@ export interface EmailStore {
   getSurvey(workspaceId: string, surveyId: string): Promise<Survey | null>;
   /** Surveys by id. */
   surveys(workspaceId: string): Promise<Survey[]>;
+  /** Deletes a survey's definition (its answers stay, until erasure or retention); false when there was none. */
+  deleteSurvey(workspaceId: string, surveyId: string): Promise<boolean>;
 
   /**
    * The subscription of a person (any of `profileIds`) to a list: the most recently updated row
@@ -69,5 +71,7 @@ export interface EmailStore {
   answersOf(workspaceId: string, profileIds: readonly string[]): Promise<SurveyAnswer[]>;
   /** How often each answer was given, by question then answer (aggregates only). */
   answerCounts(workspaceId: string, surveyId: string): Promise<AnswerCount[]>;
+  /** Retention: deletes the workspace's answers given before `before`; returns how many. */
+  purgeAnswers(workspaceId: string, before: EpochMs): Promise<number>;
 }
 

@@ -8,6 +8,7 @@
  * - Traits whose value is older than their retention are removed from the profile.
  * - A profile left with no events, no traits and no consent decision is deleted entirely (a consent
  *   decision is kept with its ledger while the profile lives).
+ * - Micro-survey answers (issue 6) are kept as long as their `Survey Answered` events.
  */
 import { eventDeclaration, type FieldDeclaration } from '../core/privacy/data-schema.js';
 import type { PrivacySettings } from '../core/privacy/privacy-settings.js';
@@ -28,6 +29,8 @@ export interface RetentionReport {
   profilesDeleted: number;
   /** Merge snapshots from which traits past their retention were removed. */
   mergeSnapshotsRedacted: number;
+  /** Micro-survey answers past the retention of `Survey Answered` events. */
+  surveyAnswersDeleted: number;
 }
 
 export interface RetentionProgress {
@@ -72,7 +75,7 @@ export async function runRetention(
   const { store } = deps;
   const { workspaceId, now } = request;
   const { settings } = await deps.privacy.get(workspaceId);
-  const report: RetentionReport = { workspaceId, startedAt: new Date(now).toISOString(), finishedAt: '', events: [], traits: [], profilesRecomputed: 0, profilesDeleted: 0, mergeSnapshotsRedacted: 0 };
+  const report: RetentionReport = { workspaceId, startedAt: new Date(now).toISOString(), finishedAt: '', events: [], traits: [], profilesRecomputed: 0, profilesDeleted: 0, mergeSnapshotsRedacted: 0, surveyAnswersDeleted: 0 };
   const traitDays = (trait: string) => retentionDays(settings, Object.hasOwn(settings.schema.traits, trait) ? settings.schema.traits[trait] : undefined);
   const touched = new Set<string>();
   let purged = 0;
@@ -130,6 +133,8 @@ export async function runRetention(
   } while (cursor);
 
   report.mergeSnapshotsRedacted = await store.privacy.redactMergeSnapshots(workspaceId, (trait, at) => at < now - traitDays(trait) * DAY_MS);
+  const answerDays = retentionDays(settings, eventDeclaration(settings.schema, 'track', 'Survey Answered'));
+  report.surveyAnswersDeleted = await store.emails.purgeAnswers(workspaceId, now - answerDays * DAY_MS);
   for (const id of empty) {
     await store.privacy.erase(workspaceId, id, { tombstone: null, at: now });
     report.profilesDeleted++;
@@ -138,7 +143,7 @@ export async function runRetention(
   report.finishedAt = new Date().toISOString();
   await store.privacy.audit({
     workspaceId, at: now, actor: request.actor, action: 'retention.purge', subject: null,
-    details: { eventsDeleted: purged, traitsRemoved: report.traits.reduce((s, t) => s + t.profiles, 0), profilesRecomputed: report.profilesRecomputed, profilesDeleted: report.profilesDeleted, mergeSnapshotsRedacted: report.mergeSnapshotsRedacted },
+    details: { eventsDeleted: purged, traitsRemoved: report.traits.reduce((s, t) => s + t.profiles, 0), profilesRecomputed: report.profilesRecomputed, profilesDeleted: report.profilesDeleted, mergeSnapshotsRedacted: report.mergeSnapshotsRedacted, surveyAnswersDeleted: report.surveyAnswersDeleted },
   });
   return report;
 }

@@ -59,12 +59,19 @@ describe('forms rendered by the tracker', { skip, timeout: 180_000 }, () => {
     site.attrs = { 'cookie-domain': 'acme.test', consent: 'off' };
     const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
     t.after(() => context.close());
+    const network = watchTessera(context, tessera.url);
     const page = await context.newPage();
     const errors = watchPageErrors(page);
     await page.goto(site.url('www.acme.test', '/whitepaper'));
     const id = await trackerReady(page);
     await formReady(page);
     assert.equal(await page.locator('.fallback').count(), 0, 'the fallback content is replaced');
+    await page.evaluate(async () => {
+      const t = (globalThis as unknown as { tessera: { form(id: string, el: Element): Promise<void> } }).tessera;
+      await t.form('whitepaper', document.querySelector('[data-tessera-form]')!);
+    });
+    const renders = network.requests.filter((r) => r.path === `/v1/forms/${WHITEPAPER_FORM.id}/render`);
+    assert.equal(renders.length, 1, `a second mount of the same container is ignored:\n${network.describe()}`);
 
     // Every control has its label; required fields say so to assistive technology.
     for (const label of ['First name', 'Work email', 'Company']) {

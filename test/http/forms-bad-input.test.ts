@@ -53,6 +53,8 @@ describe('forms API: bad input', () => {
       ['forget anonymousId', (j) => t.collect('/v1/recognize/forget', { anonymousId: j })],
     ];
     for (const [label, send] of fields) for (const junk of JUNK) await noCrash(`${label} = ${JSON.stringify(junk)?.slice(0, 40)}`, send(junk));
+    assert.equal((await t.inject({ method: 'HEAD', url: '/v1/forms/whitepaper/render?anonymousId=anon-head', headers: { authorization: basicAuth(WRITE_KEY) } })).statusCode, 404);
+    assert.equal((await t.admin('/v1/profiles/anon-head')).statusCode, 404, 'a HEAD counts no view and makes no profile');
     for (const body of ['not json', '[]', '"string"', '{"__proto__":{"x":1}}', '']) {
       for (const path of ['/v1/forms/whitepaper/submit', '/v1/forms/whitepaper/events', '/v1/recognize', '/v1/recognize/forget']) {
         await noCrash(`${path} body ${body}`, t.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json', authorization: basicAuth(WRITE_KEY) }, payload: body }));

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { runRetention } from '../../src/privacy/retention.js';
+import { createPrivacyContexts } from '../../src/privacy/privacy-context.js';
 import { startLinksHarness, type LinksHarness } from './links-harness.js';
 
 describe('email-link personal data: export and erasure', () => {
@@ -43,6 +45,30 @@ describe('email-link personal data: export and erasure', () => {
     const page = await h.visit('GET', unsubscribe);
     assert.equal(page.statusCode, 404);
     assert.match(page.body, /no longer available/);
+  });
+});
+
+describe('retention of survey answers', () => {
+  test('answers are kept as long as their Survey Answered events, then deleted by the retention job', async () => {
+    const h = await startLinksHarness();
+    try {
+      await h.admin('PUT', '/v1/surveys/plm', { name: 'PLM', questions: [{ id: 'plm', prompt: 'Which PLM?', trait: 'plm_system', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] }] });
+      await h.identify({ userId: 'u-ret', traits: { email: 'ret@acme.example' } });
+      const minted = (await h.admin('POST', '/v1/emails/links', { recipient: 'u-ret', messageId: 'm', survey: 'plm' })).json();
+      h.later(60_000);
+      await h.visit('POST', minted.survey.answers[0].href, { body: '' });
+      const person = await h.profileId('u-ret');
+      assert.equal((await h.tessera.store.emails.answersOf('default', [person])).length, 1);
+      const privacy = createPrivacyContexts(h.tessera.store, () => h.clock.now);
+      // Undeclared track events are kept for the longest retention of the undeclared purposes (395 days by default).
+      const soon = await runRetention({ store: h.tessera.store, privacy }, { workspaceId: 'default', now: h.clock.now + 30 * 86_400_000, actor: 'test' });
+      assert.equal(soon.surveyAnswersDeleted, 0);
+      const later = await runRetention({ store: h.tessera.store, privacy }, { workspaceId: 'default', now: h.clock.now + 800 * 86_400_000, actor: 'test' });
+      assert.equal(later.surveyAnswersDeleted, 1);
+      assert.deepEqual(await h.tessera.store.emails.answersOf('default', [person]), []);
+    } finally {
+      await h.close();
+    }
   });
 });
 

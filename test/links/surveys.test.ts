@@ -124,6 +124,17 @@ describe('micro-surveys', () => {
     assert.deepEqual(await h.tessera.store.emails.answersOf('default', [scanner]), []);
   });
 
+  test('a deleted survey\'s answer links lead to the friendly page', async () => {
+    await h.admin('PUT', '/v1/surveys/gone', SURVEY);
+    const minted = (await h.admin('POST', '/v1/emails/links', { recipient: 'u-scan', messageId: 'm', survey: 'gone' })).json();
+    const deleted = await h.tessera.app.inject({ method: 'DELETE', url: '/v1/surveys/gone', headers: { authorization: 'Bearer ak_test_admin_key_000000001' } });
+    assert.equal(deleted.statusCode, 204);
+    const page = await h.visit('GET', minted.survey.answers[0].href);
+    assert.equal(page.statusCode, 404);
+    assert.match(page.body, /no longer available/);
+    assert.equal((await h.tessera.app.inject({ method: 'DELETE', url: '/v1/surveys/gone', headers: { authorization: 'Bearer ak_test_admin_key_000000001' } })).statusCode, 404);
+  });
+
   test('a survey token is useless as a click, and a click token as an answer', async () => {
     const survey = await answerLinks('u-scan');
     const token = survey!.answers[0]!.href.split('/').pop();

@@ -110,7 +110,7 @@ describe('POST /v1/privacy/retention/run', () => {
   it('is audited with the admin key as actor, and a second run finds nothing more to delete', async () => {
     const [entry] = (await auditLog(t)).filter((e) => e.action === 'retention.purge');
     assert.equal(entry.actor, await adminKeyId(t));
-    assert.deepEqual(entry.details, { eventsDeleted: 5, traitsRemoved: 1, profilesRecomputed: 2, profilesDeleted: 1, mergeSnapshotsRedacted: 0 });
+    assert.deepEqual(entry.details, { eventsDeleted: 5, traitsRemoved: 1, profilesRecomputed: 2, profilesDeleted: 1, mergeSnapshotsRedacted: 0, surveyAnswersDeleted: 0 });
     const again = json(await runRetention(t));
     assert.equal(again.events.reduce((sum: number, e: Json) => sum + e.deleted, 0), 0);
     assert.deepEqual([again.traits, again.profilesDeleted], [[], 0]);

@@ -129,7 +129,9 @@ export function chooseQuestions(input: ChooseQuestionsInput): QuestionPlan {
   };
 
   const stage = readStage(visitor?.stage) ?? (visitor && isKnownValue(traits.email) ? 'lead' : 'subscriber');
-  const stageSource = readStage(visitor?.stage) ? `stage ${stage}` : `stage ${stage} (inferred)`;
+  // The browser of an unrecognised visitor may be someone else's: the explanation names no stage
+  // of a known person (what a profile knows is never shown without a recognition).
+  const stageSource = visitor !== null && !input.recognised ? 'the visitor\'s stage' : readStage(visitor?.stage) ? `stage ${stage}` : `stage ${stage} (inferred)`;
   const bantKnown = new Set<FieldRole>(form.fields.filter((f) => BANT_ROLES.includes(f.role) && known(f)).map((f) => f.role));
   const qualified = BANT_ROLES.every((r) => bantKnown.has(r));
 

@@ -4,7 +4,8 @@
  *   GET  /v1/links/keys; POST /v1/links/keys (rotate: a new key signs from now on, older ones keep
  *        verifying); POST /v1/links/keys/{id}/retire (its links stop working)
  *   GET  /v1/lists, GET/PUT /v1/lists/{id}   email lists `{ name, description?, purpose, wording? }`
- *   GET  /v1/surveys, GET/PUT /v1/surveys/{id}, GET /v1/surveys/{id}/report (answer counts)
+ *   GET  /v1/surveys, GET/PUT/DELETE /v1/surveys/{id}, GET /v1/surveys/{id}/report (answer counts);
+ *        a deleted survey's answer links get the friendly "no longer available" page
  *   GET  /v1/profiles/{id}/subscriptions  a person's lists and their state (audited: it reads a profile)
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -111,6 +112,12 @@ export function registerEmailAdminRoutes(app: FastifyInstance, deps: LinkDeps & 
     await deps.store.emails.putSurvey(workspaceId, parsed.survey, deps.now());
     await audit(workspaceId, keyId, 'survey.put', { survey: parsed.survey.id });
     return parsed.survey;
+  });
+  app.delete('/v1/surveys/:id', async (request: IdRequest, reply) => {
+    const { workspaceId, keyId } = await admin(request);
+    if (!(await deps.store.emails.deleteSurvey(workspaceId, request.params.id))) throw new TesseraError('not_found', { message: `No survey "${request.params.id}".` });
+    await audit(workspaceId, keyId, 'survey.delete', { survey: request.params.id });
+    return reply.code(204).send();
   });
   app.get('/v1/surveys/:id/report', async (request: IdRequest) => {
     const { workspaceId } = await admin(request);

@@ -51,7 +51,8 @@ export function registerFormRoutes(app: FastifyInstance, routeDeps: FormRouteDep
     ...(request.headers['sec-gpc'] === '1' ? { gpc: true } : {}),
   });
 
-  app.get('/v1/forms/:id/render', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  // No automatic HEAD route: a HEAD (a link checker) would count a view and put it on a timeline.
+  app.get('/v1/forms/:id/render', { exposeHeadRoute: false }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const query = request.query as Query;
     const workspaceId = await workspaceOf(request);
     const anonymousId = normaliseIdentity('anonymous_id', query.anonymousId, deps.guard);

@@ -46,6 +46,10 @@ export function emailContract(subject: () => StoreSubject): void {
     assert.deepEqual(await store.emails.surveys(ws), [survey('s1', 'PLM v2')]);
     assert.equal(await store.emails.getSurvey(other, 's1'), null);
     assert.deepEqual(await store.emails.surveys(other), []);
+    assert.equal(await store.emails.deleteSurvey(other, 's1'), false, 'only in its own workspace');
+    assert.equal(await store.emails.deleteSurvey(ws, 's1'), true);
+    assert.equal(await store.emails.deleteSurvey(ws, 's1'), false);
+    assert.equal(await store.emails.getSurvey(ws, 's1'), null);
   });
 
   test('a subscription is upserted and found under any of the person\'s ids, the latest first', async () => {
@@ -78,6 +82,12 @@ export function emailContract(subject: () => StoreSubject): void {
     assert.deepEqual((await store.emails.answersOf(ws, ['prf_a', 'prf_b'])).map((a) => a.profileId), ['prf_b', 'prf_a'], 'oldest first');
     assert.deepEqual(await store.emails.answerCounts(ws, 's1'), [{ questionId: 'plm', answer: 'tc', count: 2 }, { questionId: 'plm', answer: 'wc', count: 1 }]);
     assert.deepEqual(await store.emails.answerCounts(await newWorkspace(store), 's1'), []);
+
+    const other = await newWorkspace(store);
+    await store.emails.recordAnswer(answer(other, 'prf_x', { answeredAt: T0 }));
+    assert.equal(await store.emails.purgeAnswers(ws, T0 + 3), 2, 'answered before T0+3');
+    assert.deepEqual((await store.emails.answersOf(ws, ['prf_a', 'prf_b', 'prf_c'])).map((a) => a.answeredAt), [T0 + 3, T0 + 4]);
+    assert.equal((await store.emails.answersOf(other, ['prf_x'])).length, 1, 'another workspace keeps its own');
   });
 
   test('erasure deletes the person\'s subscriptions and answers, also those of profiles merged into them, and nobody else\'s', async () => {

@@ -53,6 +53,9 @@ export function createPostgresEmailStore(pool: Pool): EmailStore {
     async surveys(workspaceId) {
       return (await pool.query<DefinitionRow>('SELECT id, definition FROM surveys WHERE workspace_id = $1 ORDER BY id', [workspaceId])).rows.map((r) => definition<Survey>(r)!);
     },
+    async deleteSurvey(workspaceId, surveyId) {
+      return (await pool.query('DELETE FROM surveys WHERE workspace_id = $1 AND id = $2', [workspaceId, surveyId])).rowCount === 1;
+    },
     async subscription(workspaceId, listId, profileIds) {
       const { rows } = await pool.query<SubscriptionRow>(`SELECT * FROM list_subscriptions WHERE workspace_id = $1 AND list_id = $2 AND profile_id = ANY($3::text[])
         ORDER BY updated_at DESC, profile_id LIMIT 1`, [workspaceId, listId, profileIds]);
@@ -82,6 +85,9 @@ export function createPostgresEmailStore(pool: Pool): EmailStore {
       const { rows } = await pool.query<{ question_id: string; answer: string; count: string }>(`SELECT question_id, answer, count(*) AS count FROM survey_answers
         WHERE workspace_id = $1 AND survey_id = $2 GROUP BY question_id, answer ORDER BY question_id, answer`, [workspaceId, surveyId]);
       return rows.map((r) => ({ questionId: r.question_id, answer: r.answer, count: Number(r.count) }));
+    },
+    async purgeAnswers(workspaceId, before) {
+      return (await pool.query('DELETE FROM survey_answers WHERE workspace_id = $1 AND answered_at < $2', [workspaceId, before])).rowCount ?? 0;
     },
   };
 }

@@ -44,6 +44,8 @@ export function createSqliteEmailStore(writer: Database.Database, reader: Databa
     subscription: writer.prepare(`INSERT INTO list_subscriptions (workspace_id, list_id, profile_id, status, request_id, requested_at, confirmed_at, unsubscribed_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, list_id, profile_id) DO UPDATE SET status = excluded.status, request_id = excluded.request_id,
       requested_at = excluded.requested_at, confirmed_at = excluded.confirmed_at, unsubscribed_at = excluded.unsubscribed_at, updated_at = excluded.updated_at`),
+    deleteSurvey: writer.prepare('DELETE FROM surveys WHERE workspace_id = ? AND id = ?'),
+    purgeAnswers: writer.prepare('DELETE FROM survey_answers WHERE workspace_id = ? AND answered_at < ?'),
     answer: writer.prepare(`INSERT INTO survey_answers (workspace_id, token_id, survey_id, question_id, profile_id, answer, message_id, answered_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
   };
@@ -62,6 +64,7 @@ export function createSqliteEmailStore(writer: Database.Database, reader: Databa
     putSurvey: (workspaceId, survey, at) => exclusive(() => { w.survey.run(workspaceId, survey.id, withoutId(survey), at, at); }),
     getSurvey: async (workspaceId, surveyId) => definition<Survey>(r.survey.get(workspaceId, surveyId) as { id: string; definition: string } | undefined),
     surveys: async (workspaceId) => (r.surveys.all(workspaceId) as Array<{ id: string; definition: string }>).map((row) => definition<Survey>(row)!),
+    deleteSurvey: (workspaceId, surveyId) => exclusive(() => w.deleteSurvey.run(workspaceId, surveyId).changes === 1),
     async subscription(workspaceId, listId, profileIds) {
       const row = r.subscription.get(workspaceId, listId, JSON.stringify(profileIds)) as SubscriptionRow | undefined;
       return row ? toSubscription(row) : null;
@@ -73,5 +76,6 @@ export function createSqliteEmailStore(writer: Database.Database, reader: Databa
     recordAnswer: (a) => exclusive(() => w.answer.run(a.workspaceId, a.tokenId, a.surveyId, a.questionId, a.profileId, a.answer, a.messageId, a.answeredAt).changes === 1),
     answersOf: async (workspaceId, profileIds) => (r.answers.all(workspaceId, JSON.stringify(profileIds)) as AnswerRow[]).map(toAnswer),
     answerCounts: async (workspaceId, surveyId) => r.counts.all(workspaceId, surveyId) as AnswerCount[],
+    purgeAnswers: (workspaceId, before) => exclusive(() => w.purgeAnswers.run(workspaceId, before).changes),
   };
 }

@@ -81,7 +81,9 @@ describe('next-question choice', () => {
     const mql = choose(visitor({ traits, stage: 'MQL' }));
     assert.equal(mql.stage, 'mql');
     assert.deepEqual(keys(mql), ['plm', 'timeline']);
-    assert.match(mql.fields[0]!.why, /for stage mql/);
+    assert.match(mql.fields[0]!.why, /for the visitor's stage/, 'an unrecognised visitor\'s explanation names no stage');
+    assert.doesNotMatch(mql.fields[0]!.why, /mql/);
+    assert.match(chooseQuestions({ form, visitor: visitor({ traits, stage: 'MQL' }), recognised: true, counters: new Map(), now: NOW }).fields[1]!.why, /for stage mql/);
   });
 
   it('the last BANT gap before qualification goes first', () => {

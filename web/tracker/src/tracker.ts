@@ -157,6 +157,9 @@ export function startTracker(cfg: TrackerConfig): TesseraApi {
       }).then((a) => a.status === 200);
     },
     async form(formId, container, options = {}) {
+      // One form per container: the automatic mount and a page's own call must not render twice.
+      if (container.hasAttribute('data-tsr-mounted')) return;
+      container.setAttribute('data-tsr-mounted', '');
       if (cfg.styles) injectStyles();
       const mounted = mountForm({
         transport: net, locale, kiosk: cfg.kiosk, anonymousId: () => id, recognition: currentRecognition, forget,
