@@ -119,7 +119,9 @@ export function startTracker(cfg: TrackerConfig): TesseraApi {
   // the server's business: a stale token just shows no pre-fill); a kiosk never recognises anyone.
   const fromServer = cfg.recognition ? { token: cfg.recognition, expiresAt: new Date(Date.now() + 1_800_000).toISOString(), id } : null;
   const ready: Promise<void> = cfg.kiosk ? Promise.resolve(saveRecognition(null))
-    : token ? net.post<{ recognition: string; expiresAt: string }>('/v1/recognize', { token, anonymousId: id }).then((a) => {
+    : token ? net.post<{ recognition: string; expiresAt: string; anonymousId?: string }>('/v1/recognize', { token, anonymousId: id }).then((a) => {
+      // On a device that belongs to another known person the server hands out a fresh id to use.
+      if (a.status === 200 && a.body?.anonymousId && a.body.anonymousId !== id) { id = a.body.anonymousId; keepId(); }
       saveRecognition(a.status === 200 && a.body?.recognition ? { token: a.body.recognition, expiresAt: a.body.expiresAt, id } : fromServer ?? loadRecognition());
     })
     : Promise.resolve(saveRecognition(fromServer ?? loadRecognition()));
