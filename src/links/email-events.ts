@@ -61,3 +61,16 @@ export function linkRequestOf(request: { ip: string; headers: Record<string, str
   const purpose = `${header('purpose') ?? ''} ${header('sec-purpose') ?? ''} ${header('x-purpose') ?? ''} ${header('x-moz') ?? ''}`;
   return { ip: request.ip, userAgent: header('user-agent'), prefetch: /prefetch/i.test(purpose) };
 }
+
+/**
+ * `Email Sent` on the person's timeline once the SMTP server took the message (Segment's email
+ * spec: `email_id`, `email_subject`), under a message id derived from the email's own id, so that
+ * sending the same email id again records it once.
+ */
+export async function recordEmailSent(ingest: IngestService, e: { workspaceId: string; profile: Profile; emailId: string; subject: string; list?: string }): Promise<boolean> {
+  const ids = identifiersOf(e.profile);
+  if (!ids) return false;
+  const properties: JsonObject = { email_id: e.emailId, email_subject: e.subject, ...(e.list ? { list: e.list } : {}) };
+  await ingest.accept({ workspaceId: e.workspaceId, items: [{ type: 'track', messageId: `email-sent-${e.emailId}`, event: 'Email Sent', ...ids, properties }] });
+  return true;
+}

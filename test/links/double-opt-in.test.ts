@@ -133,6 +133,10 @@ describe('double opt-in and unsubscribe', () => {
     assert.ok((mail.html as string).includes(sent.json().links[0].href.replace(/&/g, '&amp;')), 'the wrapped link is in the HTML');
     assert.ok((mail.html as string).includes(sent.json().openPixel), 'the open pixel');
     assert.match(mail.text ?? '', /Read the story: https:\/\/t\.example\.com\/e\/c\//);
+    const timeline = (await h.admin('GET', '/v1/profiles/ada@acme.example/events')).json().events as Array<{ event: string | null; properties: Record<string, unknown> }>;
+    const sentEvents = timeline.filter((e) => e.event === 'Email Sent');
+    assert.deepEqual(sentEvents.map((e) => [e.properties.email_id, e.properties.email_subject, e.properties.list]), [['issue-12', 'Acme News #12', 'news']], 'the send is on the timeline once');
+    assert.equal((await h.admin('GET', '/v1/profiles/ada@acme.example')).json().behaviour.email.sent, 1);
 
     h.later(DAY);
     const page = await h.visit('GET', unsubscribeUrl);

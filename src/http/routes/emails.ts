@@ -4,7 +4,8 @@
  *        → the signed URLs (links/mint-links.ts)
  *   POST /v1/emails/send  the same body plus `{ subject, intro?, labels? }` → sends a simple HTML
  *        email with those links to the recipient's address over SMTP; answers the links and the
- *        SMTP message id. A list email to someone without consent for the list is refused (409).
+ *        SMTP message id, and records `Email Sent` on the person's timeline. A list email to someone
+ *        without consent for the list is refused (409).
  * Minting reads a profile, so both are written to the audit log.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import type { LinkDeps } from '../../links/link-context.js';
 import { linksMail } from '../../links/mail-templates.js';
 import { mintEmailLinks, type MintedLinks } from '../../links/mint-links.js';
 import { emailOf } from '../../links/person.js';
+import { recordEmailSent } from '../../links/email-events.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 import { publicBase } from '../public-base.js';
 
@@ -66,6 +68,7 @@ export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { key
     if (!to) throw new TesseraError('invalid_body', { issues: [{ field: 'recipient', reason: 'has no email address' }] });
     const mail = linksMail({ subject: body.subject, intro: body.intro, labels: body.labels }, minted);
     const sent = await deps.mailer.send({ to, ...mail, headers: { ...minted.headers, 'X-Tessera-Message-Id': body.messageId } });
+    await recordEmailSent(deps.ingest, { workspaceId, profile: minted.person.profile, emailId: body.messageId, subject: body.subject, ...(body.list ? { list: body.list } : {}) });
     await deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action: 'email.send', subject: minted.recipient, details: { messageId: body.messageId } });
     return { ...view(minted), smtpMessageId: sent.messageId };
   });
