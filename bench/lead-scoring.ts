@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/lead-scoring.ts [events]`: ingest throughput of the pipeline in process
+ * `npm run bench:lead-scoring [-- events rounds]`: ingest throughput of the pipeline in process
  * (real SQLite file, real steps, batches of 500 events in one transaction each, as the ingest queue
  * writes them) without scoring configuration, and with 20 engagement rules, 10 fit rules, 6
  * lifecycle rules and 2 webhooks (outbox rows written, no delivery). The two alternate for ROUNDS
