@@ -96,18 +96,21 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
 
   app.get('/v1/webhooks/:id/deliveries', { schema: { params: idParams, querystring: logQuery } },
     async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: DeliveryStatus } }>) => {
-      const { workspaceId } = await admin(request);
+      const { workspaceId, keyId } = await admin(request);
       const webhook = await find(workspaceId, request.params.id);
       const { limit, cursor, status } = request.query;
       const page = await deps.store.webhooks.deliveries(workspaceId, webhook.id, { limit, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
+      // Payloads name people: reading the log is a read of personal data.
+      await audit(workspaceId, keyId, 'webhook.deliveries.read', { webhookId: webhook.id, returned: page.deliveries.length });
       return { webhookId: webhook.id, deliveries: page.deliveries.map(deliveryView), nextCursor: page.nextCursor };
     });
 
   app.get('/v1/webhooks/:id/deliveries/:deliveryId', { schema: { params: deliveryParams } },
     async (request: FastifyRequest<{ Params: { id: string; deliveryId: string } }>) => {
-      const { workspaceId } = await admin(request);
+      const { workspaceId, keyId } = await admin(request);
       const delivery = await deps.store.webhooks.delivery(workspaceId, request.params.deliveryId);
       if (!delivery || delivery.webhookId !== request.params.id) throw new TesseraError('not_found', { message: `No delivery ${request.params.deliveryId} of webhook ${request.params.id}.` });
+      await audit(workspaceId, keyId, 'webhook.delivery.read', { webhookId: delivery.webhookId, deliveryId: delivery.id });
       return deliveryView(delivery);
     });
 
