@@ -214,6 +214,10 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       assert.deepEqual([(JSON.parse(updated.body) as Json).active, (JSON.parse(updated.body) as Json).url], [false, 'https://crm.test/a']);
       assertIssue(assertError(await adminJson('PUT', `/v1/webhooks/${created.id}`, { events: ['nope'] }), 400), 'events[0]', /./);
       assertError(await adminJson('POST', `/v1/webhooks/${created.id}/deliveries/dlv_nope/redeliver`), 404, 'not_found');
+      const rotated = JSON.parse((await adminJson('POST', `/v1/webhooks/${created.id}/rotate-secret`)).body) as Json;
+      assert.match(rotated.secret, /^whsec_/);
+      assert.notEqual(rotated.secret, created.secret);
+      assertError(await adminJson('POST', '/v1/webhooks/wh_nope/rotate-secret'), 404, 'not_found');
       assertError(await t.admin(`/v1/webhooks/${created.id}/deliveries?status=lost`), 400);
       assert.equal((await adminJson('DELETE', `/v1/webhooks/${created.id}`)).statusCode, 200);
       assertError(await adminJson('DELETE', `/v1/webhooks/${created.id}`), 404, 'not_found');

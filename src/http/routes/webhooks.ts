@@ -1,6 +1,6 @@
 /**
  * Webhooks API (admin key): create (the signing secret is shown once, in the answer), list, read,
- * update, delete; the delivery log of a webhook, one delivery with every attempt, and redelivery
+ * update, rotate the secret, delete; the delivery log of a webhook, one delivery with every attempt, and redelivery
  * (a delivered or dead delivery is sent again, with the same id, as soon as the worker sees it).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -34,6 +34,8 @@ const logQuery = {
   additionalProperties: false,
 } as const;
 
+const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
 export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
   const audit = (workspaceId: string, actor: string, action: string, details: Record<string, unknown>) =>
@@ -54,7 +56,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     const parsed = parseWebhookInput(request.body);
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was created.', issues: parsed.issues });
     const at = deps.now();
-    const webhook: Webhook = { ...parsed.input, id: `wh_${randomUUID()}`, workspaceId, secret: `whsec_${randomBytes(24).toString('base64url')}`, createdAt: at, updatedAt: at };
+    const webhook: Webhook = { ...parsed.input, id: `wh_${randomUUID()}`, workspaceId, secret: newSecret(), createdAt: at, updatedAt: at };
     await deps.store.webhooks.create(webhook);
     deps.webhooks.invalidate(workspaceId);
     await audit(workspaceId, keyId, 'webhook.create', { webhookId: webhook.id, events: webhook.events });
@@ -84,6 +86,17 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     await audit(workspaceId, keyId, 'webhook.update', { webhookId: updated.id });
     deps.poke();
     return webhookView(updated);
+  });
+
+  // A new signing secret, shown once; the old one stops signing at once (deliveries in flight
+  // are signed when sent, so retries use the new one).
+  app.post('/v1/webhooks/:id/rotate-secret', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const current = await find(workspaceId, request.params.id);
+    const rotated: Webhook = { ...current, secret: newSecret(), updatedAt: deps.now() };
+    await deps.store.webhooks.update(rotated);
+    await audit(workspaceId, keyId, 'webhook.rotate_secret', { webhookId: rotated.id });
+    return webhookView(rotated, { withSecret: true });
   });
 
   app.delete('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
