@@ -10,7 +10,7 @@
 import { aggregateChangesAt, aggregateValue, pruneAggregate } from '../computed-traits/aggregate.js';
 import type { Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
-import { describeReasons, evaluateCondition } from './evaluate-condition.js';
+import { conditionHolds, describeReasons, evaluateCondition } from './evaluate-condition.js';
 import { conditionInputs, type Membership, type SegmentDefinitions } from './segment.js';
 
 export interface MembershipChange {
@@ -31,6 +31,11 @@ function namesOf(defs: SegmentDefinitions): Map<string, string> {
   let names = segmentNames.get(defs);
   if (!names) segmentNames.set(defs, (names = new Map(defs.segments.map((s) => [s.id, s.name]))));
   return names;
+}
+
+/** Why the condition holds or not, readable (only for changes). */
+function explain(c: SegmentDefinitions['segments'][number]['condition'], context: Parameters<typeof evaluateCondition>[1], names: ReadonlyMap<string, string>): string {
+  return describeReasons(evaluateCondition(c, context), (id) => names.get(id)).join(' AND ');
 }
 
 function mayHaveChanged(c: SegmentDefinitions['segments'][number]['condition'], touched: Touched, changed: ReadonlySet<string>): boolean {
@@ -58,15 +63,6 @@ export interface Touched {
 
 /** Mutates `profile.computed` and `profile.segments.member`. */
 export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now: EpochMs, touched?: Touched): ProfileEvaluation {
-  let dueAt: EpochMs | null = null;
-  const computed = profile.computed ?? {};
-  for (const def of defs.computed) {
-    const entry = computed[def.key];
-    if (!entry) continue;
-    pruneAggregate(def, entry.state, now);
-    entry.value = aggregateValue(def, entry.state, now);
-    dueAt = earliest(dueAt, aggregateChangesAt(def, entry.state, now));
-  }
   const state = (profile.segments ??= { member: {}, events: {} });
   const names = namesOf(defs);
   const decided = new Map<string, boolean>();
@@ -77,12 +73,25 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   const all = !touched || previousDue === undefined || (previousDue !== null && previousDue <= now);
   const changed = new Set<string>();
   let skipped = false;
+  let dueAt: EpochMs | null = null;
+  const computed = profile.computed ?? {};
+  // Computed values change by events (touched) or by time (then the profile is due): else they stand.
+  if (all || touched!.computed) {
+    for (const def of defs.computed) {
+      const entry = computed[def.key];
+      if (!entry) continue;
+      pruneAggregate(def, entry.state, now);
+      entry.value = aggregateValue(def, entry.state, now);
+      dueAt = earliest(dueAt, aggregateChangesAt(def, entry.state, now));
+    }
+  } else skipped = true;
   const context = {
     profile, now, trackers: state.events,
     computed: (key: string) => computed[key]?.value,
     member: (id: string) => decided.get(id) ?? false,
     segmentName: (id: string) => names.get(id),
   };
+  const acc: { changesAt: EpochMs | null } = { changesAt: null };
   for (const segment of defs.segments) {
     const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
     if (!all && !mayHaveChanged(segment.condition, touched!, changed)) {
@@ -91,20 +100,20 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
       if (was) after[segment.id] = was;
       continue;
     }
-    const result = evaluateCondition(segment.condition, context);
-    decided.set(segment.id, result.match);
-    dueAt = earliest(dueAt, result.changesAt);
-    if (result.match !== (was !== undefined)) changed.add(segment.id);
-    const reason = () => describeReasons(result, (id) => names.get(id)).join(' AND ');
-    if (result.match) {
+    acc.changesAt = null;
+    const match = conditionHolds(segment.condition, context, acc);
+    decided.set(segment.id, match);
+    dueAt = earliest(dueAt, acc.changesAt);
+    if (match !== (was !== undefined)) changed.add(segment.id);
+    if (match) {
       if (was) after[segment.id] = was;
       else {
-        const text = reason();
+        const text = explain(segment.condition, context, names);
         after[segment.id] = { since: now, reason: text };
         changes.push({ kind: 'entered', segmentId: segment.id, segmentName: segment.name, reason: text });
       }
     } else if (was) {
-      changes.push({ kind: 'exited', segmentId: segment.id, segmentName: segment.name, reason: `no longer: ${reason()}` });
+      changes.push({ kind: 'exited', segmentId: segment.id, segmentName: segment.name, reason: `no longer: ${explain(segment.condition, context, names)}` });
     }
   }
   state.member = after;
