@@ -14,6 +14,7 @@ import { searchQuery } from '../../src/storage/postgres/search-query.js';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
 import { EXISTING_MESSAGES_SQL, OWNERS_SQL, TOMBSTONES_SQL } from '../../src/storage/postgres/write-tx.js';
 import { ERASURE_CHAIN_SQL, ERASURE_DELETES } from '../../src/storage/postgres/erase-profile.js';
+import { CLAIM_SQL } from '../../src/storage/postgres/webhook-store.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
 
 const PROFILES = 20_000;
@@ -45,6 +46,11 @@ const POPULATE = `
   INSERT INTO tombstones (workspace_id, hash, erased_at) SELECT 'ws', md5(g::text) || md5((-g)::text), 0 FROM generate_series(1, ${TOMBSTONES}) g;
   INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
     SELECT 'dlv-' || id, workspace_id, 'wh_1', id, 'lifecycle.changed', '{}', 'delivered', 1, NULL, 0, '[]' FROM profiles;
+  INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
+    SELECT 'dlv-pending-' || g, 'ws', 'wh_1', 'prf_' || lpad(g::text, 6, '0'), 'lifecycle.changed', '{}', 'pending', 0, 1700000000000 + g * 1000, 0, '[]'
+    FROM generate_series(1, 200) g;
+  INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
+    VALUES ('wh_1', 'ws', 'https://crm.test/', 's', '', '["lifecycle.changed"]', true, 0, 0);
 `;
 
 describe('postgres store: the hot queries use their indexes', { skip: await postgresSkip() }, () => {
@@ -143,6 +149,17 @@ describe('postgres store: the hot queries use their indexes', { skip: await post
         const plan = await explain(t, `erasure: delete ${name}`, sql, ['ws', ['prf_000003']]);
         assert.doesNotMatch(plan, /Seq Scan/, name);
       }
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  test('the delivery worker claims due deliveries through the partial index of pending ones', async (t) => {
+    await client.query('BEGIN');
+    try {
+      const claim = await explain(t, 'webhooks.claim: 16 due deliveries', CLAIM_SQL, [1700000000000 + 100_000, 16, 30_000, 'lease']);
+      assert.match(claim, /webhook_deliveries_due/);
+      assert.doesNotMatch(claim, /Seq Scan on webhook_deliveries/);
     } finally {
       await client.query('ROLLBACK');
     }
