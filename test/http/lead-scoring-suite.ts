@@ -73,6 +73,7 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       await send('/v1/identify', { userId: 'lena', traits: { email: 'lena@acme.test', role: 'CTO' } });
       await send('/v1/track', { userId: 'lena', event: 'Whitepaper Downloaded', properties: { topic: 'Smart Factory' } });
       await send('/v1/track', { userId: 'lena', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory', machine: true, machineReason: 'link scanner' } });
+      await send('/v1/track', { userId: 'lena', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' }, context: { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' } });
       for (let i = 0; i < 7; i++) await send('/v1/page', { userId: 'lena', name: 'Pricing', category: 'pricing', properties: { url: `https://acme.test/pricing?i=${i}` } });
     });
 
@@ -83,7 +84,7 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       assert.equal(score.engagement.score, 20);
       assert.equal(score.fit.score, 20);
       const whitepaper = score.engagement.rules.find((r: Json) => r.ruleId === 'whitepaper');
-      assert.equal(whitepaper.count, 1, 'the scanner’s download is not counted');
+      assert.equal(whitepaper.count, 1, 'neither the scanner’s download nor the crawler’s is counted');
       const pricing = score.engagement.rules.find((r: Json) => r.ruleId === 'pricing');
       assert.deepEqual([pricing.count, pricing.earned], [7, 10], 'capped at 10');
       assert.match(score.text, /^Engagement 20 points: .*Whitepaper Downloaded ×1 → \+10/);
