@@ -16,7 +16,7 @@ import { compare, comparisonChangesAt } from './comparison.js';
 import { emailAsEvent, pageAsEvent, specOf, type Condition, type EventCondition, type SequenceCondition } from './condition.js';
 import { describeCondition } from './describe-condition.js';
 import { parseDuration } from './duration.js';
-import { countBefore, countSince, emptyTracker, trackerKey, type TrackerState } from './event-match.js';
+import { countBefore, countSince, emptyTracker, firstSince, trackerKey, type TrackerState } from './event-match.js';
 
 export interface EvaluationContext {
   profile: Profile;
@@ -169,7 +169,8 @@ function countedHolds(e: EventCondition, ctx: EvaluationContext, acc: Acc): bool
   } else if (w.before !== undefined) {
     count = countBefore(t, ctx.now - w.before);
     // The count grows when a recent event becomes old enough.
-    for (const at of t.oldest) if (at + w.before >= ctx.now) { acc.changesAt = earliest(acc.changesAt, at + w.before + 1); break; }
+    const next = firstSince(t, ctx.now - w.before);
+    if (next !== undefined) acc.changesAt = earliest(acc.changesAt, next + w.before + 1);
   }
   acc.count = count;
   const atLeast = e.atLeast ?? (e.atMost === undefined ? 1 : 0);

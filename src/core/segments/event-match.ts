@@ -28,7 +28,10 @@ export interface TrackerState {
   n: number;
   /** The most recent timestamps, ascending. */
   recent: EpochMs[];
-  /** The oldest timestamps, ascending. */
+  /**
+   * The oldest timestamps that are not in `recent`, ascending: empty while `recent` holds every
+   * event (most trackers), so that nothing is stored twice.
+   */
   oldest: EpochMs[];
 }
 
@@ -111,8 +114,10 @@ export function propertyAt(object: Record<string, unknown>, path: string): unkno
 export function recordMatch(state: TrackerState, at: EpochMs, needs: Pick<TrackerNeeds, 'keepRecent' | 'keepOldest'>): void {
   state.n++;
   insertSorted(state.recent, at);
-  if (state.recent.length > needs.keepRecent) state.recent.splice(0, state.recent.length - needs.keepRecent);
-  insertSorted(state.oldest, at);
+  if (state.recent.length <= needs.keepRecent) return;
+  // What leaves `recent` is older than all it keeps: it goes to `oldest`, which keeps the earliest.
+  // The earliest keepOldest events ever are therefore always in oldest ∪ recent.
+  for (const dropped of state.recent.splice(0, state.recent.length - needs.keepRecent)) insertSorted(state.oldest, dropped);
   if (state.oldest.length > needs.keepOldest) state.oldest.length = needs.keepOldest;
 }
 
@@ -133,5 +138,13 @@ export function countSince(state: TrackerState, from: EpochMs): number {
 export function countBefore(state: TrackerState, until: EpochMs): number {
   let n = 0;
   for (const t of state.oldest) if (t < until) n++; else break;
+  for (const t of state.recent) if (t < until) n++; else break;
   return n;
+}
+
+/** The earliest timestamp kept at or after `from` (oldest ∪ recent), or undefined. */
+export function firstSince(state: TrackerState, from: EpochMs): EpochMs | undefined {
+  for (const t of state.oldest) if (t >= from) return t;
+  for (const t of state.recent) if (t >= from) return t;
+  return undefined;
 }
