@@ -28,8 +28,8 @@ export function updateLifecycle(batch: IngestBatch, config: LifecycleConfig, new
   for (const profile of batch.profiles.values()) {
     const event = latest.get(profile.id);
     if (!event && !batch.reevaluation) continue;
-    // A late event (older than the current stage) moves the profile from now on, not in the past:
-    // the history stays in order.
+    // A late event (older than the current stage) dates its move no earlier than the current
+    // stage began, so the history stays in order.
     const at = batch.reevaluation?.now ?? Math.max(event!.timestamp, profile.lifecycle?.since ?? event!.timestamp);
     const cause = batch.reevaluation?.cause ?? event!.messageId;
     for (const move of automaticMoves(profile, config, at, cause)) recordMove(batch, profile, move, newMessageId(), now);
