@@ -49,6 +49,9 @@ const POPULATE = `
   INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
     SELECT 'dlv-pending-' || g, 'ws', 'wh_1', 'prf_' || lpad(g::text, 6, '0'), 'lifecycle.changed', '{}', 'pending', 0, 1700000000000 + g * 1000, 0, '[]'
     FROM generate_series(1, 200) g;
+  INSERT INTO segment_members (workspace_id, segment_id, profile_id, since, reason)
+    SELECT workspace_id, 'seg-' || (g % 5), id, 0, 'r' FROM profiles CROSS JOIN generate_series(1, 2) g;
+  INSERT INTO segment_due (workspace_id, profile_id, due_at) SELECT workspace_id, id, 1700000000000 FROM profiles;
   INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
     VALUES ('wh_1', 'ws', 'https://crm.test/', 's', '', '["lifecycle.changed"]', true, 0, 0);
 `;
