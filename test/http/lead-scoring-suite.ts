@@ -95,6 +95,7 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       const lifecycle = JSON.parse((await t.admin('/v1/profiles/lena/lifecycle')).body) as Json;
       assert.equal(lifecycle.stage, 'marketing_qualified');
       assert.equal(lifecycle.label, 'Marketing qualified lead');
+      assert.match(lifecycle.text, /^Marketing qualified lead since \d{4}-\d{2}-\d{2}: rule mql: engagement score 2\d(\.\d)? ≥ 20 and fit score 20 ≥ 20\.$/);
       assert.deepEqual(lifecycle.history.map((m: Json) => m.to), ['subscriber', 'marketing_qualified']);
       assert.match(lifecycle.history[1].reason, /^rule mql: engagement score 2\d(\.\d)? ≥ 20 and fit score 20 ≥ 20$/);
       const entries = (await timelineOf(t, 'lena')).filter((e: Json) => e.event === 'Lifecycle Stage Changed');
