@@ -47,8 +47,10 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
       });
     }
     const state = profile.segments!;
-    if ((state.dueAt ?? null) !== dueAt) {
-      state.dueAt = dueAt;
+    const previous = state.dueAt ?? null;
+    // Set also when null: a profile with a due time (even none) has been evaluated.
+    state.dueAt = dueAt;
+    if (previous !== dueAt) {
       batch.segmentChanges.due.push({ profileId: profile.id, dueAt });
     }
   }
