@@ -182,6 +182,11 @@ export function segmentsSuite(start: (overrides: Partial<Config>) => Promise<Tes
       const listed = json(await call('GET', '/v1/computed-traits'));
       assert.equal(listed.computedTraits[0].readable, 'sum of total in Order Completed within 90d');
       assertError(await call('DELETE', '/v1/computed-traits/order_total_90d'), 409, 'conflict');
+      assert.equal((await call('POST', '/v1/computed-traits/order_total_90d/backfill')).statusCode, 202);
+      await idle();
+      assert.equal(json(await call('GET', '/v1/computed-traits/order_total_90d')).backfill.state, 'done');
+      assert.equal((await profileOf(t, 'ct-1')).computedTraits.order_total_90d, 105.5, 'a replay gives the same value');
+      assertError(await call('POST', '/v1/computed-traits/nope/backfill'), 404, 'not_found');
     });
   });
 
