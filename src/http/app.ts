@@ -96,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   if (deps.segments) {
     registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });
-    registerComputedTraitRoutes(app, { keys, service: deps.segments.service, now: deps.now });
+    registerComputedTraitRoutes(app, { keys, service: deps.segments.service, backfills: deps.segments.backfills, now: deps.now });
   }
   registerTrackerRoutes(app);
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });

@@ -11,8 +11,6 @@ import type { Store } from '../ports/store.js';
 export interface LeadScoringSettings {
   scoring: ScoringConfig;
   lifecycle: LifecycleConfig;
-  /** False when the workspace has neither scoring rules nor lifecycle rules (ingest skips the steps). */
-  active: boolean;
 }
 
 export interface LeadScoringSettingsSource {
@@ -29,8 +27,7 @@ export async function loadLeadScoringSettings(store: Store, workspaceId: string)
   const lifecycleParsed = lifecycleSaved === null ? null : parseLifecycleConfig(lifecycleSaved);
   const scoring = scoringParsed?.ok ? scoringParsed.config : DEFAULT_SCORING_CONFIG;
   const lifecycle = lifecycleParsed?.ok ? lifecycleParsed.config : DEFAULT_LIFECYCLE_CONFIG;
-  const active = scoring.engagement.rules.length + scoring.fit.rules.length + lifecycle.rules.length > 0;
-  return { scoring, lifecycle, active };
+  return { scoring, lifecycle };
 }
 
 export function createLeadScoringSettings(store: Store, now: () => number): LeadScoringSettingsSource {

@@ -60,7 +60,7 @@ export interface WebhookStore {
   get(workspaceId: string, id: string): Promise<Webhook | null>;
   /** Oldest first. */
   list(workspaceId: string): Promise<Webhook[]>;
-  /** Replaces the webhook's settings; false when it does not exist. */
+  /** Replaces the webhook's settings and secret; false when it does not exist. */
   update(webhook: Webhook): Promise<boolean>;
   /** Deletes the webhook and its deliveries; false when it did not exist. */
   delete(workspaceId: string, id: string): Promise<boolean>;

@@ -29,17 +29,39 @@ export function compileStored(stored: readonly StoredDefinition[]): SegmentDefin
   return compileDefinitions(stored.filter((d) => d.kind === 'segment').map(segmentOf), stored.filter((d) => d.kind === 'computed').map(computedOf));
 }
 
+/**
+ * After the TTL the cached definitions keep being served while a refresh runs in the background
+ * (ingest never waits for it inside its transaction), and a refresh that finds the same definitions
+ * (ids and update times) keeps the compiled object, whose compiled conditions and indexes are
+ * cached by identity. `invalidate` (a change through this process) makes the next `get` load anew.
+ */
 export function createSegmentDefinitions(store: Store, now: () => number): SegmentDefinitionsSource {
-  const cache = new Map<string, { definitions: Promise<SegmentDefinitions>; until: number }>();
+  interface Entry { definitions: Promise<SegmentDefinitions>; signature: Promise<string>; until: number; refreshing: boolean }
+  const cache = new Map<string, Entry>();
+  const signatureOf = (stored: readonly StoredDefinition[]) => stored.map((d) => `${d.kind}:${d.id}:${d.updatedAt}`).join('|');
+  const load = (workspaceId: string, previous?: Entry): Entry => {
+    const listed = store.segments.list(workspaceId);
+    const signature = listed.then(signatureOf);
+    const definitions = Promise.all([listed, signature, previous?.signature, previous?.definitions]).then(([stored, sig, oldSig, old]) =>
+      (old && sig === oldSig ? old : compileStored(stored)));
+    const entry: Entry = { definitions, signature, until: now() + TTL_MS, refreshing: false };
+    definitions.catch(() => { if (cache.get(workspaceId) === entry) cache.delete(workspaceId); });
+    return entry;
+  };
   return {
     get(workspaceId) {
-      const t = now();
       const hit = cache.get(workspaceId);
-      if (hit && hit.until > t) return hit.definitions;
-      const definitions = store.segments.list(workspaceId).then(compileStored);
-      cache.set(workspaceId, { definitions, until: t + TTL_MS });
-      definitions.catch(() => cache.delete(workspaceId));
-      return definitions;
+      if (!hit) {
+        const entry = load(workspaceId);
+        cache.set(workspaceId, entry);
+        return entry.definitions;
+      }
+      if (hit.until <= now() && !hit.refreshing) {
+        hit.refreshing = true;
+        const next = load(workspaceId, hit);
+        next.definitions.then(() => { if (cache.get(workspaceId) === hit) cache.set(workspaceId, next); }, () => { hit.refreshing = false; });
+      }
+      return hit.definitions;
     },
     invalidate: (workspaceId) => void cache.delete(workspaceId),
   };

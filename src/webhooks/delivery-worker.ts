@@ -1,8 +1,9 @@
 /**
  * The webhook delivery worker, started with the server. It sleeps until the earliest due delivery
  * (at most `pollMs`, so that deliveries written by another server are found too), claims due rows
- * with a lease, sends them concurrently, and records each attempt: delivered, due again after an
- * exponential, jittered delay (core/webhooks/backoff.ts), or dead after the last attempt.
+ * with a lease, sends them concurrently (up to `batchSize` attempts in flight), and records each
+ * attempt: delivered, due again after an exponential, jittered delay (core/webhooks/backoff.ts),
+ * or dead after the last attempt.
  *
  * At-least-once: a delivery is marked delivered only after the receiver answered 2xx; a server
  * that stops or dies mid-attempt leaves the row leased, and it becomes due again when the lease
@@ -79,24 +80,33 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     else if (status === 'pending') logger.info({ ...log, retryAt: new Date(nextAttemptAt!).toISOString() }, 'webhook delivery failed; will retry');
   };
 
+  // Attempts run side by side, up to `batchSize`: a slow receiver holds one slot, not the worker.
+  const inFlight = new Set<Promise<void>>();
   const loop = async () => {
     while (!stopped) {
       try {
         await purge();
-        const due = await store.webhooks.nextDueAt();
+        const free = batchSize - inFlight.size;
+        const due = free > 0 ? await store.webhooks.nextDueAt() : null;
         const t = now();
-        if (due !== null && due <= t) {
-          const claimed = await store.webhooks.claim({ now: t, limit: batchSize, leaseMs, lease: `${worker}:${randomUUID()}` });
-          await Promise.all(claimed.map((d) => attempt(d).catch((error) => logger.error({ err: error, deliveryId: d.id }, 'webhook delivery attempt failed to record'))));
+        if (free > 0 && due !== null && due <= t) {
+          const claimed = await store.webhooks.claim({ now: t, limit: free, leaseMs, lease: `${worker}:${randomUUID()}` });
+          for (const d of claimed) {
+            const run: Promise<void> = attempt(d)
+              .catch((error) => logger.error({ err: error, deliveryId: d.id }, 'webhook delivery attempt failed to record'))
+              .finally(() => { inFlight.delete(run); wake?.(); });
+            inFlight.add(run);
+          }
           if (claimed.length > 0) continue;
         }
-        await sleep(due === null ? pollMs : Math.min(pollMs, Math.max(10, due - now())));
+        await sleep(free <= 0 || due === null ? pollMs : Math.min(pollMs, Math.max(10, due - now())));
       } catch (error) {
-        if (stopped) return;
+        if (stopped) break;
         logger.error({ err: error }, 'webhook delivery worker failed; retrying');
         await sleep(pollMs);
       }
     }
+    await Promise.all(inFlight);
   };
   const running = loop();
 

@@ -36,9 +36,9 @@ async function configure(url: string, receiver: WebhookReceiver): Promise<{ id: 
 
 const identify = (url: string, userId: string) => call(url, 'POST', '/v1/identify', { userId, traits: { email: `${userId}@acme.test` } }, basicAuth(WRITE_KEY));
 
-async function start(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+async function start(dataDir: string, env: Record<string, string> = {}, config: typeof CONFIG = CONFIG): Promise<ServerProcess> {
   const configFile = join(dataDir, 'webhooks.json');
-  writeFileSync(configFile, JSON.stringify(CONFIG));
+  writeFileSync(configFile, JSON.stringify(config));
   const server = await startServerProcess({ dataDir, env: { TESSERA_CONFIG: configFile, ...env } });
   cleanups.push(() => server.stop('SIGKILL'));
   return server;
@@ -119,6 +119,30 @@ describe('webhook delivery across a restart', () => {
     assert.equal(log.deliveries.length, 1);
     assert.equal(log.deliveries[0].attempts, CONFIG.webhooks.maxAttempts);
     assert.equal(receiver.received.length, CONFIG.webhooks.maxAttempts, 'no attempt after the last');
+    await server.stop('SIGTERM');
+  });
+});
+
+describe('a slow receiver', () => {
+  test('holds one attempt, not the worker: other deliveries go out meanwhile', async () => {
+    const dir = tempDir('tessera-e2e-webhooks-slow-');
+    cleanups.push(() => dir.remove());
+    const slow = await startWebhookReceiver();
+    const fast = await startWebhookReceiver();
+    cleanups.push(() => slow.close(), () => fast.close());
+    slow.hold = true;
+    // A long timeout: the slow attempt stays in flight for the whole test.
+    const server = await start(dir.path, {}, { webhooks: { ...CONFIG.webhooks, timeoutSeconds: 90 } });
+    await call(server.url, 'PUT', '/v1/lifecycle', { rules: [{ id: 'subscriber', to: 'subscriber', when: { trait: 'email', op: 'exists' } }] });
+    await call(server.url, 'POST', '/v1/webhooks', { url: slow.url, events: ['lifecycle.changed'], stages: ['subscriber'] });
+    await call(server.url, 'POST', '/v1/webhooks', { url: fast.url, events: ['lifecycle.changed'], stages: ['lead'] });
+    await identify(server.url, 'slow-person');
+    await slow.until((r) => r.length === 1);
+    // The slow receiver has not answered; a later change for the fast one is delivered anyway.
+    await call(server.url, 'POST', '/v1/profiles/slow-person/lifecycle', { stage: 'lead' });
+    await fast.until((r) => r.length === 1);
+    assert.equal(slow.received.length, 1);
+    slow.release();
     await server.stop('SIGTERM');
   });
 });

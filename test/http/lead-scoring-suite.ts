@@ -73,6 +73,7 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       await send('/v1/identify', { userId: 'lena', traits: { email: 'lena@acme.test', role: 'CTO' } });
       await send('/v1/track', { userId: 'lena', event: 'Whitepaper Downloaded', properties: { topic: 'Smart Factory' } });
       await send('/v1/track', { userId: 'lena', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory', machine: true, machineReason: 'link scanner' } });
+      await send('/v1/track', { userId: 'lena', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' }, context: { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' } });
       for (let i = 0; i < 7; i++) await send('/v1/page', { userId: 'lena', name: 'Pricing', category: 'pricing', properties: { url: `https://acme.test/pricing?i=${i}` } });
     });
 
@@ -83,7 +84,7 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       assert.equal(score.engagement.score, 20);
       assert.equal(score.fit.score, 20);
       const whitepaper = score.engagement.rules.find((r: Json) => r.ruleId === 'whitepaper');
-      assert.equal(whitepaper.count, 1, 'the scanner’s download is not counted');
+      assert.equal(whitepaper.count, 1, 'neither the scanner’s download nor the crawler’s is counted');
       const pricing = score.engagement.rules.find((r: Json) => r.ruleId === 'pricing');
       assert.deepEqual([pricing.count, pricing.earned], [7, 10], 'capped at 10');
       assert.match(score.text, /^Engagement 20 points: .*Whitepaper Downloaded ×1 → \+10/);
@@ -94,6 +95,7 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       const lifecycle = JSON.parse((await t.admin('/v1/profiles/lena/lifecycle')).body) as Json;
       assert.equal(lifecycle.stage, 'marketing_qualified');
       assert.equal(lifecycle.label, 'Marketing qualified lead');
+      assert.match(lifecycle.text, /^Marketing qualified lead since \d{4}-\d{2}-\d{2}: rule mql: engagement score 2\d(\.\d)? ≥ 20 and fit score 20 ≥ 20\.$/);
       assert.deepEqual(lifecycle.history.map((m: Json) => m.to), ['subscriber', 'marketing_qualified']);
       assert.match(lifecycle.history[1].reason, /^rule mql: engagement score 2\d(\.\d)? ≥ 20 and fit score 20 ≥ 20$/);
       const entries = (await timelineOf(t, 'lena')).filter((e: Json) => e.event === 'Lifecycle Stage Changed');
@@ -214,6 +216,10 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       assert.deepEqual([(JSON.parse(updated.body) as Json).active, (JSON.parse(updated.body) as Json).url], [false, 'https://crm.test/a']);
       assertIssue(assertError(await adminJson('PUT', `/v1/webhooks/${created.id}`, { events: ['nope'] }), 400), 'events[0]', /./);
       assertError(await adminJson('POST', `/v1/webhooks/${created.id}/deliveries/dlv_nope/redeliver`), 404, 'not_found');
+      const rotated = JSON.parse((await adminJson('POST', `/v1/webhooks/${created.id}/rotate-secret`)).body) as Json;
+      assert.match(rotated.secret, /^whsec_/);
+      assert.notEqual(rotated.secret, created.secret);
+      assertError(await adminJson('POST', '/v1/webhooks/wh_nope/rotate-secret'), 404, 'not_found');
       assertError(await t.admin(`/v1/webhooks/${created.id}/deliveries?status=lost`), 400);
       assert.equal((await adminJson('DELETE', `/v1/webhooks/${created.id}`)).statusCode, 200);
       assertError(await adminJson('DELETE', `/v1/webhooks/${created.id}`), 404, 'not_found');

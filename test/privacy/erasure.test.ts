@@ -19,7 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
 import { DEFAULT_ILLEGAL_VALUES } from '../../src/core/identity/identity-key.js';
 import { postgresSkip, startTesseraOnPostgres } from '../support/postgres.js';
-import { startTessera, type TesseraUnderTest } from '../support/tessera-under-test.js';
+import { ADMIN_KEY, startTessera, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { assertAccepted, assertError, profileOf, timelineOf, type Json } from '../http/api-helpers.js';
 import { findInFiles, findRemains, sqliteFiles, storeDump, type Allowance } from './data-scan.js';
 import { adminHeaders, adminKeyId, assertUnknown, auditLog, consentOf, countOf, json, postConsent, putSettings, reportTotals } from './privacy-helpers.js';
@@ -96,6 +96,11 @@ for (const backend of BACKENDS) {
 
     before(async () => {
       t = await backend.start();
+      // A lifecycle rule and a webhook: the person's profile gets a lifecycle history, and the
+      // outbox a delivery whose payload names them (userId, email).
+      const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+      assert.equal((await t.inject({ method: 'PUT', url: '/v1/lifecycle', headers: admin, payload: JSON.stringify({ rules: [{ id: 'sub', to: 'subscriber', when: { trait: 'email', op: 'exists' } }] }) })).statusCode, 200);
+      assert.equal((await t.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: JSON.stringify({ url: 'http://127.0.0.1:9/crm', events: ['lifecycle.changed'] }) })).statusCode, 201);
       await sendBystander(t);
       await sendPerson(t);
       const person = await profileOf(t, ZQ.userId);
@@ -115,7 +120,7 @@ for (const backend of BACKENDS) {
         const { remains } = await findRemains(dump, [...ZQ_VALUES, ...profileIds]);
         const found = new Set(remains.map((r) => r.needle));
         for (const needle of [...ZQ_VALUES, ...profileIds]) assert.ok(found.has(needle), `the scan does not find ${needle} before the erasure`);
-        for (const table of ['profiles', 'identities', 'events', 'merges', 'consents', ...(backend.name === 'postgres' ? ['profile_search'] : [])]) {
+        for (const table of ['profiles', 'identities', 'events', 'merges', 'consents', 'webhook_deliveries', ...(backend.name === 'postgres' ? ['profile_search'] : [])]) {
           assert.ok(remains.some((r) => r.table === table), `nothing of the person in ${table} before the erasure`);
         }
       } finally {
@@ -191,7 +196,9 @@ for (const backend of BACKENDS) {
       assert.deepEqual(fresh.traits, { email: ZQ.email.toLowerCase(), plan: 'new-start' });
       assert.deepEqual(fresh.consent, {});
       assert.deepEqual(fresh.merges, []);
-      assert.deepEqual((await timelineOf(t, ZQ.userId)).map((e) => e.type), ['identify']);
+      // The lifecycle rule of this suite moves the new profile to its first stage, nothing else is there.
+      assert.deepEqual((await timelineOf(t, ZQ.userId)).map((e) => (e.type === 'system' ? e.event : e.type)).sort(), ['Lifecycle Stage Changed', 'identify']);
+      assert.equal(fresh.lifecycle.history.length, 1, 'a fresh history');
     });
   });
 

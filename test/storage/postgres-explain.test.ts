@@ -14,6 +14,7 @@ import { searchQuery } from '../../src/storage/postgres/search-query.js';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
 import { EXISTING_MESSAGES_SQL, OWNERS_SQL, TOMBSTONES_SQL } from '../../src/storage/postgres/write-tx.js';
 import { ERASURE_CHAIN_SQL, ERASURE_DELETES } from '../../src/storage/postgres/erase-profile.js';
+import { CLAIM_SQL } from '../../src/storage/postgres/webhook-store.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
 
 const PROFILES = 20_000;
@@ -48,6 +49,14 @@ const POPULATE = `
   INSERT INTO list_subscriptions (workspace_id, list_id, profile_id, status, updated_at) SELECT workspace_id, 'news', id, 'subscribed', 0 FROM profiles;
   INSERT INTO survey_answers (workspace_id, token_id, survey_id, question_id, profile_id, answer, answered_at)
     SELECT workspace_id, 'tok-' || id, 's1', 'q1', id, 'a', 0 FROM profiles;
+  INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
+    SELECT 'dlv-pending-' || g, 'ws', 'wh_1', 'prf_' || lpad(g::text, 6, '0'), 'lifecycle.changed', '{}', 'pending', 0, 1700000000000 + g * 1000, 0, '[]'
+    FROM generate_series(1, 200) g;
+  INSERT INTO segment_members (workspace_id, segment_id, profile_id, since, reason)
+    SELECT workspace_id, 'seg-' || (g % 5), id, 0, 'r' FROM profiles CROSS JOIN generate_series(1, 2) g;
+  INSERT INTO segment_due (workspace_id, profile_id, due_at) SELECT workspace_id, id, 1700000000000 FROM profiles;
+  INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
+    VALUES ('wh_1', 'ws', 'https://crm.test/', 's', '', '["lifecycle.changed"]', true, 0, 0);
 `;
 
 describe('postgres store: the hot queries use their indexes', { skip: await postgresSkip() }, () => {
@@ -146,6 +155,17 @@ describe('postgres store: the hot queries use their indexes', { skip: await post
         const plan = await explain(t, `erasure: delete ${name}`, sql, ['ws', ['prf_000003']]);
         assert.doesNotMatch(plan, /Seq Scan/, name);
       }
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  test('the delivery worker claims due deliveries through the partial index of pending ones', async (t) => {
+    await client.query('BEGIN');
+    try {
+      const claim = await explain(t, 'webhooks.claim: 16 due deliveries', CLAIM_SQL, [1700000000000 + 100_000, 16, 30_000, 'lease']);
+      assert.match(claim, /webhook_deliveries_due/);
+      assert.doesNotMatch(claim, /Seq Scan on webhook_deliveries/);
     } finally {
       await client.query('ROLLBACK');
     }

@@ -16,14 +16,22 @@ export interface WebhookReceiver {
   received: ReceivedRequest[];
   /** The status of the next answers (default 200). */
   answer: number;
+  /** While true, requests are recorded but not answered until `release()` (a slow receiver). */
+  hold: boolean;
+  release(): void;
   /** Resolves once `predicate` holds for the requests received (polling; fails after `timeoutMs`). */
   until(predicate: (received: ReceivedRequest[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const held: Array<() => void> = [];
   const receiver: WebhookReceiver = {
-    url: '', received: [], answer: 200,
+    url: '', received: [], answer: 200, hold: false,
+    release() {
+      receiver.hold = false;
+      for (const answer of held.splice(0)) answer();
+    },
     async until(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(receiver.received)) {
@@ -39,7 +47,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     request.on('end', () => {
       const answered = receiver.answer;
       receiver.received.push({ at: Date.now(), headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), answered });
-      response.writeHead(answered, { 'content-type': 'text/plain' }).end(answered < 300 ? 'ok' : 'try later');
+      const answer = () => response.writeHead(answered, { 'content-type': 'text/plain' }).end(answered < 300 ? 'ok' : 'try later');
+      if (receiver.hold) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -28,7 +28,10 @@ export interface TrackerState {
   n: number;
   /** The most recent timestamps, ascending. */
   recent: EpochMs[];
-  /** The oldest timestamps, ascending. */
+  /**
+   * The oldest timestamps that are not in `recent`, ascending: empty while `recent` holds every
+   * event (most trackers), so that nothing is stored twice.
+   */
   oldest: EpochMs[];
 }
 
@@ -42,10 +45,28 @@ export function emptyTracker(): TrackerState {
   return { n: 0, recent: [], oldest: [] };
 }
 
-/** Canonical key of an event spec: equal specs share one tracker. */
+/**
+ * Key of an event spec: equal specs (same type, name ignoring case, filters in any order) share one
+ * tracker. A short hash of the canonical form: the key is stored in every profile's state, once per
+ * tracker, so its length matters more than its readability.
+ */
 export function trackerKey(spec: EventSpec): string {
-  const where = (spec.where ?? []).map((f) => canonical(f)).sort();
-  return JSON.stringify([spec.type ?? 'track', spec.name ?? null, where]);
+  const where = (spec.where ?? []).map((f) => JSON.stringify(canonical(f))).sort();
+  return `e${hash53(JSON.stringify([spec.type ?? 'track', spec.name?.toLowerCase() ?? null, where])).toString(36)}`;
+}
+
+/** cyrb53: a fast 53-bit string hash (not cryptographic; collisions among a workspace's few hundred specs are negligible). */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 function canonical(value: unknown): unknown {
@@ -93,8 +114,10 @@ export function propertyAt(object: Record<string, unknown>, path: string): unkno
 export function recordMatch(state: TrackerState, at: EpochMs, needs: Pick<TrackerNeeds, 'keepRecent' | 'keepOldest'>): void {
   state.n++;
   insertSorted(state.recent, at);
-  if (state.recent.length > needs.keepRecent) state.recent.splice(0, state.recent.length - needs.keepRecent);
-  insertSorted(state.oldest, at);
+  if (state.recent.length <= needs.keepRecent) return;
+  // What leaves `recent` is older than all it keeps: it goes to `oldest`, which keeps the earliest.
+  // The earliest keepOldest events ever are therefore always in oldest ∪ recent.
+  for (const dropped of state.recent.splice(0, state.recent.length - needs.keepRecent)) insertSorted(state.oldest, dropped);
   if (state.oldest.length > needs.keepOldest) state.oldest.length = needs.keepOldest;
 }
 
@@ -115,5 +138,13 @@ export function countSince(state: TrackerState, from: EpochMs): number {
 export function countBefore(state: TrackerState, until: EpochMs): number {
   let n = 0;
   for (const t of state.oldest) if (t < until) n++; else break;
+  for (const t of state.recent) if (t < until) n++; else break;
   return n;
+}
+
+/** The earliest timestamp kept at or after `from` (oldest ∪ recent), or undefined. */
+export function firstSince(state: TrackerState, from: EpochMs): EpochMs | undefined {
+  for (const t of state.oldest) if (t >= from) return t;
+  for (const t of state.recent) if (t >= from) return t;
+  return undefined;
 }

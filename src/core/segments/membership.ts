@@ -8,9 +8,9 @@
  * person leaving it).
  */
 import { aggregateChangesAt, aggregateValue, pruneAggregate } from '../computed-traits/aggregate.js';
-import type { Profile } from '../profiles/profile.js';
+import { newProfile, type Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
-import { describeReasons, evaluateCondition } from './evaluate-condition.js';
+import { conditionHolds, describeReasons, evaluateCondition } from './evaluate-condition.js';
 import { conditionInputs, type Membership, type SegmentDefinitions } from './segment.js';
 
 export interface MembershipChange {
@@ -33,6 +33,34 @@ function namesOf(defs: SegmentDefinitions): Map<string, string> {
   return names;
 }
 
+/**
+ * Each segment's answer for an empty profile (no traits, events, consent): false for most. Null
+ * when the answer could change with time (then it is always evaluated). A new profile's segments
+ * whose inputs its first events did not touch answer like this, so they need no evaluation.
+ */
+const emptyCache = new WeakMap<SegmentDefinitions, Map<string, boolean | null>>();
+function emptyAnswers(defs: SegmentDefinitions): Map<string, boolean | null> {
+  let answers = emptyCache.get(defs);
+  if (answers) return answers;
+  answers = new Map();
+  const profile = newProfile('', '', 0);
+  const decided = new Map<string, boolean>();
+  const context = { profile, now: Date.UTC(2000, 0, 1), trackers: {}, computed: () => undefined, member: (id: string) => decided.get(id) ?? false, segmentName: () => undefined };
+  for (const segment of defs.segments) {
+    const acc: { changesAt: EpochMs | null } = { changesAt: null };
+    const match = conditionHolds(segment.condition, context, acc);
+    decided.set(segment.id, match);
+    answers.set(segment.id, acc.changesAt === null ? match : null);
+  }
+  emptyCache.set(defs, answers);
+  return answers;
+}
+
+/** Why the condition holds or not, readable (only for changes). */
+function explain(c: SegmentDefinitions['segments'][number]['condition'], context: Parameters<typeof evaluateCondition>[1], names: ReadonlyMap<string, string>): string {
+  return describeReasons(evaluateCondition(c, context), (id) => names.get(id)).join(' AND ');
+}
+
 function mayHaveChanged(c: SegmentDefinitions['segments'][number]['condition'], touched: Touched, changed: ReadonlySet<string>): boolean {
   const inputs = conditionInputs(c);
   if (inputs.volatile || (inputs.traits && touched.traits) || (inputs.computed && touched.computed) || (inputs.consent && touched.consent)) return true;
@@ -50,6 +78,8 @@ const earliest = (a: EpochMs | null, b: EpochMs | null) => (a === null ? b : b =
  * every segment is evaluated.
  */
 export interface Touched {
+  /** The profile was created by this batch: segments it did not touch answer as for an empty profile. */
+  fresh?: boolean;
   trackers: ReadonlySet<string>;
   traits: boolean;
   computed: boolean;
@@ -58,15 +88,6 @@ export interface Touched {
 
 /** Mutates `profile.computed` and `profile.segments.member`. */
 export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now: EpochMs, touched?: Touched): ProfileEvaluation {
-  let dueAt: EpochMs | null = null;
-  const computed = profile.computed ?? {};
-  for (const def of defs.computed) {
-    const entry = computed[def.key];
-    if (!entry) continue;
-    pruneAggregate(def, entry.state, now);
-    entry.value = aggregateValue(def, entry.state, now);
-    dueAt = earliest(dueAt, aggregateChangesAt(def, entry.state, now));
-  }
   const state = (profile.segments ??= { member: {}, events: {} });
   const names = namesOf(defs);
   const decided = new Map<string, boolean>();
@@ -74,37 +95,52 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   const after: Record<string, Membership> = {};
   const changes: MembershipChange[] = [];
   const previousDue = state.dueAt;
-  const all = !touched || previousDue === undefined || (previousDue !== null && previousDue <= now);
+  const fresh = touched?.fresh === true;
+  const all = !touched || (previousDue === undefined && !fresh) || (previousDue !== undefined && previousDue !== null && previousDue <= now);
+  const empty = fresh ? emptyAnswers(defs) : null;
   const changed = new Set<string>();
   let skipped = false;
+  let dueAt: EpochMs | null = null;
+  const computed = profile.computed ?? {};
+  // Computed values change by events (touched) or by time (then the profile is due): else they stand.
+  if (all || touched!.computed) {
+    for (const def of defs.computed) {
+      const entry = computed[def.key];
+      if (!entry) continue;
+      pruneAggregate(def, entry.state, now);
+      entry.value = aggregateValue(def, entry.state, now);
+      dueAt = earliest(dueAt, aggregateChangesAt(def, entry.state, now));
+    }
+  } else skipped = true;
   const context = {
     profile, now, trackers: state.events,
     computed: (key: string) => computed[key]?.value,
     member: (id: string) => decided.get(id) ?? false,
     segmentName: (id: string) => names.get(id),
   };
+  const acc: { changesAt: EpochMs | null } = { changesAt: null };
   for (const segment of defs.segments) {
     const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
-    if (!all && !mayHaveChanged(segment.condition, touched!, changed)) {
+    if (!all && !mayHaveChanged(segment.condition, touched!, changed) && (!empty || empty.get(segment.id) === false)) {
       skipped = true;
       decided.set(segment.id, was !== undefined);
       if (was) after[segment.id] = was;
       continue;
     }
-    const result = evaluateCondition(segment.condition, context);
-    decided.set(segment.id, result.match);
-    dueAt = earliest(dueAt, result.changesAt);
-    if (result.match !== (was !== undefined)) changed.add(segment.id);
-    const reason = () => describeReasons(result, (id) => names.get(id)).join(' AND ');
-    if (result.match) {
+    acc.changesAt = null;
+    const match = conditionHolds(segment.condition, context, acc);
+    decided.set(segment.id, match);
+    dueAt = earliest(dueAt, acc.changesAt);
+    if (match !== (was !== undefined)) changed.add(segment.id);
+    if (match) {
       if (was) after[segment.id] = was;
       else {
-        const text = reason();
+        const text = explain(segment.condition, context, names);
         after[segment.id] = { since: now, reason: text };
         changes.push({ kind: 'entered', segmentId: segment.id, segmentName: segment.name, reason: text });
       }
     } else if (was) {
-      changes.push({ kind: 'exited', segmentId: segment.id, segmentName: segment.name, reason: `no longer: ${reason()}` });
+      changes.push({ kind: 'exited', segmentId: segment.id, segmentName: segment.name, reason: `no longer: ${explain(segment.condition, context, names)}` });
     }
   }
   state.member = after;

@@ -7,11 +7,14 @@ import type { WebhookDelivery } from '../../ports/webhook-store.js';
 
 export function lifecycleView(lifecycle: ProfileLifecycle | undefined, config: LifecycleConfig) {
   const label = (key: string | null) => (key === null ? null : config.stages.find((s) => s.key === key)?.label ?? key);
-  if (!lifecycle) return { stage: null, label: null, since: null, history: [] };
+  if (!lifecycle) return { stage: null, label: null, since: null, text: 'No lifecycle stage yet.', history: [] };
+  const last = lifecycle.history.at(-1);
   return {
     stage: lifecycle.stage,
     label: label(lifecycle.stage),
     since: toIso(lifecycle.since),
+    // "Marketing qualified lead since 2024-03-02: rule mql: engagement score 62 ≥ 50 and fit score 25 ≥ 20."
+    text: `${label(lifecycle.stage)} since ${toIso(lifecycle.since).slice(0, 10)}${last ? `: ${last.reason}` : ''}.`,
     history: lifecycle.history.map((m) => ({ ...m, at: toIso(m.at), fromLabel: label(m.from), toLabel: label(m.to) })),
   };
 }

@@ -40,11 +40,11 @@ export function computedTraitView(r: ComputedRecord, now: number) {
   };
 }
 
-/** A profile's current segments (of those that still exist) and computed trait values. */
-export function profileSegmentsView(p: Profile, names: ReadonlyMap<string, string>) {
+/** A profile's current segments and computed trait values (of the definitions that still exist). */
+export function profileSegmentsView(p: Profile, names: ReadonlyMap<string, string>, computedKeys: ReadonlySet<string>) {
   return {
     segments: Object.entries(p.segments?.member ?? {}).filter(([id]) => names.has(id))
       .map(([id, m]) => ({ id, name: names.get(id)!, since: iso(m.since), reason: m.reason })),
-    computedTraits: Object.fromEntries(Object.entries(p.computed ?? {}).map(([key, v]) => [key, v.value])),
+    computedTraits: Object.fromEntries(Object.entries(p.computed ?? {}).filter(([key]) => computedKeys.has(key)).map(([key, v]) => [key, v.value])),
   };
 }

@@ -46,8 +46,8 @@ export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRouteDe
     const [profile, merges] = await Promise.all([deps.store.profiles.get(workspaceId, profileId), mergeHistory(deps.store, workspaceId, profileId)]);
     if (!profile) throw new TesseraError('not_found');
     await audit(workspaceId, keyId, 'profile.read', profileId);
-    const segments = deps.definitions ? (await deps.definitions.get(workspaceId)).segments : [];
-    return { ...profileView(profile, merges), ...profileSegmentsView(profile, new Map(segments.map((s) => [s.id, s.name]))) };
+    const defs = deps.definitions ? await deps.definitions.get(workspaceId) : { segments: [], computed: [] };
+    return { ...profileView(profile, merges), ...profileSegmentsView(profile, new Map(defs.segments.map((s) => [s.id, s.name])), new Set(defs.computed.map((d) => d.key))) };
   });
 
   app.get('/v1/profiles/:id/export', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {

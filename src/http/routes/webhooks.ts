@@ -1,6 +1,6 @@
 /**
  * Webhooks API (admin key): create (the signing secret is shown once, in the answer), list, read,
- * update, delete; the delivery log of a webhook, one delivery with every attempt, and redelivery
+ * update, rotate the secret, delete; the delivery log of a webhook, one delivery with every attempt, and redelivery
  * (a delivered or dead delivery is sent again, with the same id, as soon as the worker sees it).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -34,6 +34,8 @@ const logQuery = {
   additionalProperties: false,
 } as const;
 
+const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+
 export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
   const audit = (workspaceId: string, actor: string, action: string, details: Record<string, unknown>) =>
@@ -54,7 +56,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     const parsed = parseWebhookInput(request.body);
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was created.', issues: parsed.issues });
     const at = deps.now();
-    const webhook: Webhook = { ...parsed.input, id: `wh_${randomUUID()}`, workspaceId, secret: `whsec_${randomBytes(24).toString('base64url')}`, createdAt: at, updatedAt: at };
+    const webhook: Webhook = { ...parsed.input, id: `wh_${randomUUID()}`, workspaceId, secret: newSecret(), createdAt: at, updatedAt: at };
     await deps.store.webhooks.create(webhook);
     deps.webhooks.invalidate(workspaceId);
     await audit(workspaceId, keyId, 'webhook.create', { webhookId: webhook.id, events: webhook.events });
@@ -86,6 +88,17 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     return webhookView(updated);
   });
 
+  // A new signing secret, shown once; the old one stops signing at once (deliveries in flight
+  // are signed when sent, so retries use the new one).
+  app.post('/v1/webhooks/:id/rotate-secret', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const current = await find(workspaceId, request.params.id);
+    const rotated: Webhook = { ...current, secret: newSecret(), updatedAt: deps.now() };
+    await deps.store.webhooks.update(rotated);
+    await audit(workspaceId, keyId, 'webhook.rotate_secret', { webhookId: rotated.id });
+    return webhookView(rotated, { withSecret: true });
+  });
+
   app.delete('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     if (!(await deps.store.webhooks.delete(workspaceId, request.params.id))) throw new TesseraError('not_found', { message: `No webhook ${request.params.id}.` });
@@ -96,18 +109,21 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
 
   app.get('/v1/webhooks/:id/deliveries', { schema: { params: idParams, querystring: logQuery } },
     async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: DeliveryStatus } }>) => {
-      const { workspaceId } = await admin(request);
+      const { workspaceId, keyId } = await admin(request);
       const webhook = await find(workspaceId, request.params.id);
       const { limit, cursor, status } = request.query;
       const page = await deps.store.webhooks.deliveries(workspaceId, webhook.id, { limit, ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
+      // Payloads name people: reading the log is a read of personal data.
+      await audit(workspaceId, keyId, 'webhook.deliveries.read', { webhookId: webhook.id, returned: page.deliveries.length });
       return { webhookId: webhook.id, deliveries: page.deliveries.map(deliveryView), nextCursor: page.nextCursor };
     });
 
   app.get('/v1/webhooks/:id/deliveries/:deliveryId', { schema: { params: deliveryParams } },
     async (request: FastifyRequest<{ Params: { id: string; deliveryId: string } }>) => {
-      const { workspaceId } = await admin(request);
+      const { workspaceId, keyId } = await admin(request);
       const delivery = await deps.store.webhooks.delivery(workspaceId, request.params.deliveryId);
       if (!delivery || delivery.webhookId !== request.params.id) throw new TesseraError('not_found', { message: `No delivery ${request.params.deliveryId} of webhook ${request.params.id}.` });
+      await audit(workspaceId, keyId, 'webhook.delivery.read', { webhookId: delivery.webhookId, deliveryId: delivery.id });
       return deliveryView(delivery);
     });
 

@@ -42,7 +42,7 @@ export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefi
     const pending = rebuild.get(profile.id);
     if (pending) { pending.push(item.event); continue; }
     let t = touched.get(profile.id);
-    if (!t) touched.set(profile.id, (t = { trackers: new Set(), traits: false, computed: false, consent: false }));
+    if (!t) touched.set(profile.id, (t = { fresh: batch.newProfileIds.has(profile.id), trackers: new Set(), traits: false, computed: false, consent: false }));
     const e = item.event;
     if (e.type === 'identify' || (e.context.traits !== undefined && e.type !== 'system')) t.traits = true;
     if (e.type === 'consent' || e.context.gpc === true) t.consent = true;

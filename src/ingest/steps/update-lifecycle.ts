@@ -28,13 +28,19 @@ export function updateLifecycle(batch: IngestBatch, config: LifecycleConfig, new
   for (const profile of batch.profiles.values()) {
     const event = latest.get(profile.id);
     if (!event && !batch.reevaluation) continue;
-    const at = batch.reevaluation?.now ?? event!.timestamp;
+    // A late event (older than the current stage) dates its move no earlier than the current
+    // stage began, so the history stays in order.
+    const at = batch.reevaluation?.now ?? Math.max(event!.timestamp, profile.lifecycle?.since ?? event!.timestamp);
     const cause = batch.reevaluation?.cause ?? event!.messageId;
     for (const move of automaticMoves(profile, config, at, cause)) recordMove(batch, profile, move, newMessageId(), now);
     if (profile.lifecycle) {
       const checkAt = nextCheckAt(profile, config, at);
+      const kept = profile.lifecycle.checkAt;
+      // An earlier check that is still ahead stays: waking early costs one re-evaluation (which
+      // then sets the later time), while moving it on every event would rewrite the scheduler's
+      // due row for every event of an engaged profile.
       if (checkAt === null) delete profile.lifecycle.checkAt;
-      else profile.lifecycle.checkAt = checkAt;
+      else if (kept === undefined || kept <= at || kept > checkAt) profile.lifecycle.checkAt = checkAt;
     }
   }
 }

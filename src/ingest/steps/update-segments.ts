@@ -14,6 +14,7 @@ import { evaluationTime, touchedIn } from './update-computed-traits.js';
 
 export const SEGMENT_ENTERED = 'Segment Entered';
 export const SEGMENT_EXITED = 'Segment Exited';
+const MIN_RECHECK_MS = 1000;
 
 export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, newMessageId: () => string): void {
   const now = evaluationTime(batch);
@@ -27,7 +28,10 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
     const cause = batch.reevaluation?.cause ?? causes.get(profile.id) ?? 'event';
     const evaluated = evaluateProfile(profile, defs, now, batch.reevaluation ? undefined : touchedIn(batch, profile.id));
     const changes = evaluated.changes;
-    const dueAt = evaluated.dueAt === null ? lifecycleDue : lifecycleDue === null ? evaluated.dueAt : Math.min(evaluated.dueAt, lifecycleDue);
+    const combined = evaluated.dueAt === null ? lifecycleDue : lifecycleDue === null ? evaluated.dueAt : Math.min(evaluated.dueAt, lifecycleDue);
+    // A due time that is already past (a check the steps did not move forward) would have the
+    // scheduler claim the profile again at once, in a loop: it waits a second at least.
+    const dueAt = combined !== null && combined <= now ? now + MIN_RECHECK_MS : combined;
     for (const change of changes) {
       const entered = change.kind === 'entered';
       batch.changes.push({
@@ -43,8 +47,10 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
       });
     }
     const state = profile.segments!;
-    if ((state.dueAt ?? null) !== dueAt) {
-      state.dueAt = dueAt;
+    const previous = state.dueAt ?? null;
+    // Set also when null: a profile with a due time (even none) has been evaluated.
+    state.dueAt = dueAt;
+    if (previous !== dueAt) {
       batch.segmentChanges.due.push({ profileId: profile.id, dueAt });
     }
   }

@@ -56,7 +56,7 @@ export function webhookContract(subject: () => StoreSubject): void {
     assert.deepEqual(await store.webhooks.get(ws, a.id), a);
     assert.deepEqual(await store.webhooks.list(ws), [a, b]);
     assert.equal(await store.webhooks.get(await newWorkspace(store), a.id), null, 'scoped to the workspace');
-    const changed = { ...a, url: 'https://crm.test/v2', active: false, updatedAt: T0 + 5 };
+    const changed = { ...a, url: 'https://crm.test/v2', active: false, secret: 'whsec_rotated', updatedAt: T0 + 5 };
     delete changed.segmentIds;
     assert.equal(await store.webhooks.update(changed), true);
     assert.deepEqual(await store.webhooks.get(ws, a.id), changed);

@@ -38,8 +38,8 @@ export function createPostgresWebhookStore(pool: Pool): WebhookStore {
       return rows.map(webhookFromRow);
     },
     async update(w) {
-      const { rowCount } = await pool.query(`UPDATE webhooks SET url = $1, description = $2, events = $3, segment_ids = $4, stages = $5, active = $6, updated_at = $7
-        WHERE workspace_id = $8 AND id = $9`, [...write(w), w.updatedAt, w.workspaceId, w.id]);
+      const { rowCount } = await pool.query(`UPDATE webhooks SET url = $1, description = $2, events = $3, segment_ids = $4, stages = $5, active = $6, secret = $7,
+        updated_at = $8 WHERE workspace_id = $9 AND id = $10`, [...write(w), w.secret, w.updatedAt, w.workspaceId, w.id]);
       return (rowCount ?? 0) > 0;
     },
     async delete(workspaceId, id) {

@@ -142,6 +142,39 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'segments and computed traits: definitions, memberships, scheduler due times',
+    sql: `
+      CREATE TABLE definitions (
+        workspace_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('segment', 'computed')),
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        backfill TEXT,
+        PRIMARY KEY (workspace_id, kind, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE segment_members (
+        workspace_id TEXT NOT NULL,
+        segment_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        since INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, segment_id, profile_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX segment_members_profile ON segment_members(profile_id);
+      CREATE TABLE segment_due (
+        workspace_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, profile_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX segment_due_at ON segment_due(due_at);
+      CREATE INDEX profiles_workspace_id ON profiles(workspace_id, id) WHERE merged_into IS NULL;
+    `,
+  },
+  {
     version: 4,
     name: 'scoring and lifecycle configuration, webhooks, webhook deliveries (outbox)',
     sql: `
@@ -187,39 +220,6 @@ export const migrations: Migration[] = [
       CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, seq DESC);
       CREATE INDEX webhook_deliveries_profile ON webhook_deliveries(profile_id);
       CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(created_at) WHERE status <> 'pending';
-    `,
-  },
-  {
-    version: 3,
-    name: 'segments and computed traits: definitions, memberships, scheduler due times',
-    sql: `
-      CREATE TABLE definitions (
-        workspace_id TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('segment', 'computed')),
-        id TEXT NOT NULL,
-        body TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        backfill TEXT,
-        PRIMARY KEY (workspace_id, kind, id)
-      ) WITHOUT ROWID;
-      CREATE TABLE segment_members (
-        workspace_id TEXT NOT NULL,
-        segment_id TEXT NOT NULL,
-        profile_id TEXT NOT NULL,
-        since INTEGER NOT NULL,
-        reason TEXT NOT NULL,
-        PRIMARY KEY (workspace_id, segment_id, profile_id)
-      ) WITHOUT ROWID;
-      CREATE INDEX segment_members_profile ON segment_members(profile_id);
-      CREATE TABLE segment_due (
-        workspace_id TEXT NOT NULL,
-        profile_id TEXT NOT NULL,
-        due_at INTEGER NOT NULL,
-        PRIMARY KEY (workspace_id, profile_id)
-      ) WITHOUT ROWID;
-      CREATE INDEX segment_due_at ON segment_due(due_at);
-      CREATE INDEX profiles_workspace_id ON profiles(workspace_id, id) WHERE merged_into IS NULL;
     `,
   },
   {

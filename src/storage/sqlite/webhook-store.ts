@@ -15,7 +15,7 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
   const s = {
     insert: writer.prepare(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, segment_ids, stages, active, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    update: writer.prepare(`UPDATE webhooks SET url = ?, description = ?, events = ?, segment_ids = ?, stages = ?, active = ?, updated_at = ?
+    update: writer.prepare(`UPDATE webhooks SET url = ?, description = ?, events = ?, segment_ids = ?, stages = ?, active = ?, secret = ?, updated_at = ?
       WHERE workspace_id = ? AND id = ?`),
     delete: writer.prepare('DELETE FROM webhooks WHERE workspace_id = ? AND id = ?'),
     deleteDeliveries: writer.prepare('DELETE FROM webhook_deliveries WHERE workspace_id = ? AND webhook_id = ?'),
@@ -47,7 +47,7 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
     async list(workspaceId) {
       return (s.list.all(workspaceId) as WebhookRow[]).map(webhookFromRow);
     },
-    update: (w) => exclusive(() => s.update.run(...write(w), w.updatedAt, w.workspaceId, w.id).changes > 0),
+    update: (w) => exclusive(() => s.update.run(...write(w), w.secret, w.updatedAt, w.workspaceId, w.id).changes > 0),
     delete: (workspaceId, id) => exclusive(() => writer.transaction(() => {
       s.deleteDeliveries.run(workspaceId, id);
       return s.delete.run(workspaceId, id).changes > 0;

@@ -110,3 +110,35 @@ describe('segment evaluation', () => {
     assert.deepEqual(p.segments!.member, {});
   });
 });
+
+describe('evaluation limited to what a batch touched', () => {
+  const defs = definitions([
+    segment('quiet', { not: { event: { name: 'Login', within: '7d' } } }),
+    segment('cto', { trait: { key: 'role', op: 'equals', value: 'CTO' } }),
+    segment('login', { event: { name: 'Login' } }),
+  ]);
+  const login = (at: number) => trackedEvent({ timestamp: at, receivedAt: at, name: 'Login' });
+
+  test('a new profile enters segments an empty profile is in, without evaluating the untouched rest', () => {
+    const p = profileWith([], defs, { role: 'CTO' });
+    const result = evaluateProfile(p, defs, T0, { fresh: true, trackers: new Set(), traits: false, computed: false, consent: false });
+    // role was not touched by this (pretend) batch: "cto" answers as for an empty profile.
+    assert.deepEqual(result.changes.map((c) => c.segmentId), ['quiet']);
+  });
+
+  test('a known profile re-evaluates only segments reading what changed; a due profile everything', () => {
+    const p = profileWith([], defs, { role: 'CTO' });
+    p.segments = { member: {}, events: {} };
+    p.segments.dueAt = evaluateProfile(p, defs, T0).dueAt; // as update-segments keeps it
+    assert.deepEqual(Object.keys(p.segments.member).sort(), ['cto', 'quiet']);
+    const key = [...defs.trackers.keys()][0]!;
+    p.traits.role = 'CEO';
+    const events = profileWith([login(T0 + 1000)], defs).segments!.events;
+    p.segments!.events = events;
+    const touchedLogin = evaluateProfile(p, defs, T0 + 1000, { trackers: new Set([key]), traits: false, computed: false, consent: false });
+    assert.deepEqual(touchedLogin.changes.map((c) => `${c.kind}:${c.segmentId}`).sort(), ['entered:login', 'exited:quiet'], 'the role change was not in this batch');
+    p.segments!.dueAt = T0;
+    const due = evaluateProfile(p, defs, T0 + 2000, { trackers: new Set(), traits: false, computed: false, consent: false });
+    assert.deepEqual(due.changes.map((c) => `${c.kind}:${c.segmentId}`), ['exited:cto']);
+  });
+});
