@@ -2,8 +2,10 @@
  * WAL checkpoints off the ingest path. By default SQLite checkpoints inside the COMMIT that pushes
  * the WAL past 1,000 pages: the committing request pays for copying the pages into the database,
  * on the event loop. Here the writer's automatic checkpoint is off and a worker thread, with its
- * own connection, runs PASSIVE checkpoints (they never block the writer or readers) a few times a
- * second; the WAL is reused from the start once a checkpoint has caught up. Each pass reports the
+ * own connection, runs PASSIVE checkpoints (they never block the writer or readers) once a second;
+ * the WAL is reused from the start once a checkpoint has caught up. Once a second rather than more
+ * often: a page that several commits rewrote is copied into the database once, and each pass costs
+ * two fsyncs that compete on the disk with the WAL fsyncs acknowledgements wait for. Each pass reports the
  * frames the WAL holds, so that the writer catches up itself only when the WAL has grown (store.ts).
  */
 import { createRequire } from 'node:module';
@@ -34,7 +36,7 @@ export interface Checkpointer {
 
 export function startCheckpointer(file: string, options: { intervalMs?: number; onError?: (message: string) => void } = {}): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: options.intervalMs ?? 250 } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: options.intervalMs ?? 1000 } });
   worker.unref();
   let frames = 0;
   worker.on('message', (m: { error?: string; frames?: number }) => {
