@@ -30,8 +30,13 @@ import { createSqliteProfileQueries } from './profile-queries.js';
 import { createSqliteWriteTx, prepareWriteStatements } from './write-tx.js';
 import { createSqliteWorkspaceStore } from './workspace-store.js';
 
-/** Commits between the writer's own catch-up checkpoints (see `write`). */
-const CATCH_UP_EVERY = 4;
+/**
+ * The writer's own catch-up checkpoint (see `write`) runs once the worker reports a WAL of at least
+ * CATCH_UP_FRAMES frames (16 MB of 4 KB pages), and at the latest every CATCH_UP_EVERY commits
+ * (stores without the worker, or a worker that stopped reporting).
+ */
+const CATCH_UP_FRAMES = 4096;
+const CATCH_UP_EVERY = 256;
 
 export interface SqliteStoreOptions {
   file: string;
@@ -105,8 +110,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       cache.commit();
       // Under continuous writes the background checkpoint never catches up with the end of the
       // WAL, and SQLite restarts the WAL only once it has: so now and then the writer checkpoints
-      // the few frames written since the worker's last pass, between transactions.
-      if (++commits % CATCH_UP_EVERY === 0) catchUp.get();
+      // the few frames written since the worker's last pass, between transactions. It blocks the
+      // event loop (copy and two fsyncs), so it runs only when the WAL has grown, right after the
+      // worker's pass has copied most of it; not every few commits.
+      if (++commits >= CATCH_UP_EVERY || (checkpointer?.walFrames() ?? 0) >= CATCH_UP_FRAMES) {
+        catchUp.get();
+        commits = 0;
+        checkpointer?.caughtUp();
+      }
       return result;
     } catch (error) {
       if (writer.inTransaction) rollback.run();
