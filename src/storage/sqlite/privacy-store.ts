@@ -14,9 +14,10 @@ interface ConsentRow { workspace_id: string; profile_id: string; message_id: str
 interface AuditRow { seq: number; workspace_id: string; at: number; actor: string; action: string; subject: string | null; details: string }
 
 /** For a short synchronous pause (Atomics.wait needs a shared buffer). */
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+/** Tries of the WAL truncation after an erasure, 10 ms apart (about 10 s). */
+const TRUNCATE_ATTEMPTS = 1000;
 
-export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>, onErase: () => void): PrivacyStore {
+export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void): PrivacyStore {
   const r = {
     settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
     consents: reader.prepare(`SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
@@ -81,7 +82,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       const last = rows[limit - 1];
       return { entries, nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.seq) : null };
     },
-    erase: (workspaceId, profileId, { tombstone, at }) => exclusive(() => {
+    erase: (workspaceId, profileId, { tombstone, at }) => exclusive(async () => {
       const run = writer.transaction((): ErasureReport => {
         if (!w.live.get(workspaceId, profileId)) throw new TesseraError('not_found', { message: `No live profile ${profileId}.` });
         const ids = JSON.stringify(w.chain.all(profileId) as string[]);
@@ -106,11 +107,14 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       const report = run.immediate();
       onErase();
       // The WAL still holds the erased pages until a checkpoint copies them over; truncate it now.
-      // The background checkpointer may hold the checkpoint lock for a moment: try again briefly.
-      for (let attempt = 0; attempt < 100; attempt++) {
+      // The background checkpointer may hold the checkpoint lock during a pass (up to seconds under
+      // sustained load): keep trying, without blocking the event loop, while this erasure holds
+      // the writer (nothing can append to the WAL meanwhile). Should it still not succeed, the next
+      // background pass copies the overwritten pages and the WAL's old frames are reused.
+      for (let attempt = 0; attempt < TRUNCATE_ATTEMPTS; attempt++) {
         const [result] = writer.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
         if (!result || result.busy === 0) break;
-        Atomics.wait(PAUSE, 0, 0, 10);
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return report;
     }),
