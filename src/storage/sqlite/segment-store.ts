@@ -25,7 +25,10 @@ function eventsByProfile(statement: Database.Statement, workspaceId: string, ids
   return found;
 }
 
-const EVENTS_OF = 'SELECT * FROM events WHERE workspace_id = ? AND profile_id = ? ORDER BY ts, seq';
+// `+workspace_id` keeps the planner off events_workspace_ts (which would read the whole workspace's
+// events for every profile, making a backfill quadratic); profile ids are unique, so the
+// timeline index finds exactly the profile's events.
+export const EVENTS_OF = 'SELECT * FROM events WHERE +workspace_id = ? AND profile_id = ? ORDER BY ts, seq';
 
 export function createSqliteSegmentStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>): SegmentStore {
   const r = {
