@@ -351,4 +351,10 @@ export const migrations: Migration[] = [
       CREATE INDEX survey_answers_survey ON survey_answers(workspace_id, survey_id, question_id);
     `,
   },
+  {
+    version: 7,
+    name: 'indexes for erasure (SQLite only: PostgreSQL has had them since version 2)',
+    // Kept so that both stores share version numbers; nothing to do here.
+    sql: 'SELECT 1;',
+  },
 ];

@@ -306,4 +306,14 @@ export const migrations: Migration[] = [
       CREATE INDEX survey_answers_survey ON survey_answers(workspace_id, survey_id, question_id);
     `,
   },
+  {
+    version: 7,
+    name: 'indexes for erasure: moved events and system entries naming another profile',
+    // The PostgreSQL store has had these since its version 2; an erasure reads the events of a
+    // person through them instead of scanning the workspace's events while it holds the writer.
+    sql: `
+      CREATE INDEX events_moved ON events(original_profile_id) WHERE original_profile_id <> profile_id;
+      CREATE INDEX events_other_profile ON events(json_extract(body, '$.properties.otherProfileId')) WHERE type = 'system';
+    `,
+  },
 ];

@@ -17,6 +17,31 @@ interface AuditRow { seq: number; workspace_id: string; at: number; actor: strin
 /** Tries of the WAL truncation after an erasure, 10 ms apart (about 10 s). */
 const TRUNCATE_ATTEMPTS = 1000;
 
+/**
+ * What an erasure deletes, each statement through an index on the person's ids (checked by
+ * test/storage/sqlite-query-plans.test.ts): `+workspace_id` keeps the planner off the indexes
+ * that lead with the workspace alone, which would read the whole workspace while the writer is
+ * held; tables keyed by (workspace_id, profile_id) keep the plain comparison, which uses both.
+ * Parameters: the workspace id, then the JSON array of the person's profile ids (once per `?`).
+ */
+export const ERASURE_SQL = {
+  identities: 'DELETE FROM identities WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  events: 'DELETE FROM events WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** Events a merge moved to another profile keep their original profile id. */
+  movedEvents: 'DELETE FROM events WHERE +workspace_id = ? AND original_profile_id IN (SELECT value FROM json_each(?)) AND original_profile_id <> profile_id',
+  /** `Merge Refused` entries on other people's timelines that name the person. */
+  systemEvents: "DELETE FROM events WHERE +workspace_id = ? AND type = 'system' AND json_extract(body, '$.properties.otherProfileId') IN (SELECT value FROM json_each(?))",
+  merges: 'DELETE FROM merges WHERE +workspace_id = ? AND (survivor_id IN (SELECT value FROM json_each(?)) OR merged_id IN (SELECT value FROM json_each(?)))',
+  consents: 'DELETE FROM consents WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  profiles: 'DELETE FROM profiles WHERE +workspace_id = ? AND id IN (SELECT value FROM json_each(?))',
+  segmentMembers: 'DELETE FROM segment_members WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  segmentDue: 'DELETE FROM segment_due WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** Webhook deliveries name the person (payload: profile id, userId, email). */
+  webhookDeliveries: 'DELETE FROM webhook_deliveries WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  subscriptions: 'DELETE FROM list_subscriptions INDEXED BY list_subscriptions_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  surveyAnswers: 'DELETE FROM survey_answers INDEXED BY survey_answers_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+} as const;
+
 export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void): PrivacyStore {
   const r = {
     settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
@@ -35,23 +60,11 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     live: writer.prepare('SELECT id FROM profiles WHERE workspace_id = ? AND id = ? AND merged_into IS NULL').pluck(),
     chain: writer.prepare(`WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT p.id FROM profiles p JOIN chain c ON p.merged_into = c.id)
       SELECT id FROM chain`).pluck(),
-    identitiesOf: writer.prepare('SELECT kind, value FROM identities WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
+    identitiesOf: writer.prepare('SELECT kind, value FROM identities WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
     tombstone: writer.prepare('INSERT INTO tombstones (workspace_id, hash, erased_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
   };
-  const erasure = {
-    identities: writer.prepare('DELETE FROM identities WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
-    events: writer.prepare(`DELETE FROM events WHERE workspace_id = ? AND (profile_id IN (SELECT value FROM json_each(?)) OR original_profile_id IN (SELECT value FROM json_each(?))
-      OR (type = 'system' AND json_extract(body, '$.properties.otherProfileId') IN (SELECT value FROM json_each(?))))`),
-    merges: writer.prepare('DELETE FROM merges WHERE workspace_id = ? AND (survivor_id IN (SELECT value FROM json_each(?)) OR merged_id IN (SELECT value FROM json_each(?)))'),
-    consents: writer.prepare('DELETE FROM consents WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
-    profiles: writer.prepare('DELETE FROM profiles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))'),
-    segmentMembers: writer.prepare('DELETE FROM segment_members WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
-    segmentDue: writer.prepare('DELETE FROM segment_due WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
-    // Webhook deliveries name the person (payload: profile id, userId, email).
-    webhookDeliveries: writer.prepare('DELETE FROM webhook_deliveries WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
-    subscriptions: writer.prepare('DELETE FROM list_subscriptions WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
-    surveyAnswers: writer.prepare('DELETE FROM survey_answers WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
-  };
+  const erasure = Object.fromEntries(Object.entries(ERASURE_SQL).map(([name, sql]) => [name, writer.prepare(sql)])) as Record<keyof typeof ERASURE_SQL, Database.Statement>;
+
 
   return {
     async getSettings(workspaceId) {
@@ -91,7 +104,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         const report: ErasureReport = {
           tombstones: identities.length,
           identities: erasure.identities.run(workspaceId, ids).changes,
-          events: erasure.events.run(workspaceId, ids, ids, ids).changes,
+          events: erasure.events.run(workspaceId, ids).changes + erasure.movedEvents.run(workspaceId, ids).changes + erasure.systemEvents.run(workspaceId, ids).changes,
           merges: erasure.merges.run(workspaceId, ids, ids).changes,
           consents: erasure.consents.run(workspaceId, ids).changes,
           profiles: erasure.profiles.run(workspaceId, ids).changes,
