@@ -47,6 +47,11 @@ export function conditionHolds(c: Condition, ctx: EvaluationContext, acc: { chan
 }
 
 type Holds = (ctx: EvaluationContext, acc: Acc) => boolean;
+/** A condition compiled into a function (conditionHolds without the per-call lookup), for hot loops. */
+export type CompiledCondition = (ctx: EvaluationContext, acc: { changesAt: EpochMs | null }) => boolean;
+export function compiledCondition(c: Condition): CompiledCondition {
+  return compiled(c) as CompiledCondition;
+}
 const compiledConditions = new WeakMap<object, Holds>();
 
 /**

@@ -49,7 +49,8 @@ export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefi
   const index = indexOf(defs);
   const named = specKey(e.type, e.name);
   const any = specKey(e.type, null);
-  for (const k of named === any ? [any] : [named, any]) {
+  for (let pass = named === any ? 1 : 0; pass < 2; pass++) {
+    const k = pass === 0 ? named : any;
     for (const [key, needs] of index.trackers.get(k) ?? []) {
       if (only && !only.trackers.has(key)) continue;
       if (!matchesSpec(e, needs.spec, now)) continue;
