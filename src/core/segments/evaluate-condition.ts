@@ -71,9 +71,12 @@ function compiled(c: Condition): Holds {
   } else if ('not' in c) {
     const inner = compiled(c.not);
     f = (ctx, acc) => !inner(ctx, acc);
-  } else if ('event' in c) {
-    const e = c.event;
-    f = (ctx, acc) => countedHolds(e, ctx, acc);
+  } else if ('event' in c || 'page' in c || 'email' in c) {
+    // Resolved once here: the tracker key and windows, not looked up at every evaluation.
+    const e = 'event' in c ? c.event : 'page' in c ? asEvent(c.page, pageAsEvent) : asEvent(c.email, emailAsEvent);
+    const key = keyOf(e);
+    const w = windowsOf(e);
+    f = (ctx, acc) => countedWith(e, key, w, ctx, acc);
   } else {
     f = (ctx, acc) => leafHolds(c, ctx, acc);
   }
@@ -160,12 +163,21 @@ function leafHolds(c: Condition, ctx: EvaluationContext, acc: Acc): boolean {
 }
 
 const EMPTY = emptyTracker();
-const windows = new WeakMap<object, { within: number | undefined; before: number | undefined }>();
+const windows = new WeakMap<object, Windows>();
 
-function countedHolds(e: EventCondition, ctx: EvaluationContext, acc: Acc): boolean {
-  const t = ctx.trackers[keyOf(e)] ?? EMPTY;
+interface Windows { within: number | undefined; before: number | undefined }
+function windowsOf(e: EventCondition): Windows {
   let w = windows.get(e);
   if (!w) windows.set(e, (w = { within: e.within ? parseDuration(e.within) : undefined, before: e.before ? parseDuration(e.before) : undefined }));
+  return w;
+}
+
+function countedHolds(e: EventCondition, ctx: EvaluationContext, acc: Acc): boolean {
+  return countedWith(e, keyOf(e), windowsOf(e), ctx, acc);
+}
+
+function countedWith(e: EventCondition, key: string, w: Windows, ctx: EvaluationContext, acc: Acc): boolean {
+  const t = ctx.trackers[key] ?? EMPTY;
   let count = t.n;
   if (w.within !== undefined) {
     count = countSince(t, ctx.now - w.within);
