@@ -114,7 +114,6 @@ export interface Touched {
 export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now: EpochMs, touched?: Touched): ProfileEvaluation {
   const state = (profile.segments ??= { member: {}, events: {} });
   const names = namesOf(defs);
-  const decided = new Map<string, boolean>();
   const before = state.member;
   const after: Record<string, Membership> = {};
   const changes: MembershipChange[] = [];
@@ -139,7 +138,8 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   const context = {
     profile, now, trackers: state.events,
     computed: (key: string) => computed[key]?.value,
-    member: (id: string) => decided.get(id) ?? false,
+    // Segments are evaluated in dependency order, and `after` holds exactly those decided in.
+    member: (id: string) => Object.hasOwn(after, id),
     segmentName: (id: string) => names.get(id),
   };
   const acc: { changesAt: EpochMs | null } = { changesAt: null };
@@ -149,13 +149,11 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
     const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
     if (!all && !mayHaveChanged(plan[i]!, touched!, changed) && (!empty || empty.get(segment.id) === false)) {
       skipped = true;
-      decided.set(segment.id, was !== undefined);
       if (was) after[segment.id] = was;
       continue;
     }
     acc.changesAt = null;
     const match = plan[i]!.holds(context, acc);
-    decided.set(segment.id, match);
     dueAt = earliest(dueAt, acc.changesAt);
     if (match !== (was !== undefined)) changed.add(segment.id);
     if (match) {
