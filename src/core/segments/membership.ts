@@ -107,6 +107,11 @@ export interface Touched {
   trackers: ReadonlySet<string>;
   traits: boolean;
   computed: boolean;
+  /**
+   * Which computed traits the events fed, when known: only those are refreshed; the others stand,
+   * as when no computed trait was touched (their next change by time is in the previous due time).
+   */
+  computedKeys?: ReadonlySet<string>;
   consent: boolean;
 }
 
@@ -130,6 +135,7 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
     for (const def of defs.computed) {
       const entry = computed[def.key];
       if (!entry) continue;
+      if (!all && touched!.computedKeys && !touched!.computedKeys.has(def.key)) { skipped = true; continue; }
       pruneAggregate(def, entry.state, now);
       entry.value = aggregateValue(def, entry.state, now);
       dueAt = earliest(dueAt, aggregateChangesAt(def, entry.state, now));

@@ -43,7 +43,7 @@ function indexOf(defs: SegmentDefinitions): EventIndex {
 }
 
 /** Folds one event into the profile's trackers and computed traits (mutates the profile). */
-export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefinitions, now: EpochMs, only?: Only, touched?: { trackers: Set<string>; computed: boolean }): void {
+export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefinitions, now: EpochMs, only?: Only, touched?: { trackers: Set<string>; computed: boolean; computedKeys?: Set<string> }): void {
   if (!countsForSegments(e)) return;
   if (defs.trackers.size === 0 && defs.computed.length === 0) return;
   const index = indexOf(defs);
@@ -58,7 +58,11 @@ export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefi
       recordMatch((state.events[key] ??= emptyTracker()), e.timestamp, needs);
       touched?.trackers.add(key);
     }
-    for (const def of index.computed.get(k) ?? []) if (computedOne(profile, e, def, now, only) && touched) touched.computed = true;
+    for (const def of index.computed.get(k) ?? []) {
+      if (!computedOne(profile, e, def, now, only) || !touched) continue;
+      touched.computed = true;
+      touched.computedKeys?.add(def.key);
+    }
   }
 }
 
