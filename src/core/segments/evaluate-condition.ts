@@ -108,9 +108,28 @@ export function evaluateCondition(c: Condition, ctx: EvaluationContext): Evaluat
 /** The readable reasons of an evaluation, e.g. for a timeline entry. */
 export function describeReasons(e: Evaluation, names: (segmentId: string) => string | undefined): string[] {
   return e.deciding.map(({ node, count }) => {
-    const text = describeCondition(node, names);
+    const text = describeNode(node, names);
     return count === undefined ? text : `${text} (${count === 0 ? 'none' : count === 1 ? 'once' : `${count} times`})`;
   });
+}
+
+/**
+ * A node's readable form, remembered per node (definitions are immutable once compiled) unless it
+ * refers to another segment, whose name can change: reasons are written for every entry and exit.
+ */
+const described = new WeakMap<object, string>();
+function describeNode(node: Condition, names: (segmentId: string) => string | undefined): string {
+  const cached = described.get(node);
+  if (cached !== undefined) return cached;
+  const text = describeCondition(node, names);
+  if (!refersToSegment(node)) described.set(node, text);
+  return text;
+}
+function refersToSegment(c: Condition): boolean {
+  if ('and' in c) return c.and.some(refersToSegment);
+  if ('or' in c) return c.or.some(refersToSegment);
+  if ('not' in c) return refersToSegment(c.not);
+  return 'segment' in c;
 }
 
 /** Tracker keys and desugared event conditions per leaf, computed once per leaf object (definitions are immutable once compiled). */
