@@ -74,8 +74,12 @@ async function define(tessera: Tessera): Promise<void> {
   await tessera.segments.backfills.idle();
 }
 
-/** Events/s of ingest through the ingest service (validation, queue, group commit, pipeline). */
-async function ingestRate(tessera: Tessera, o: Options, seed: number): Promise<number> {
+/**
+ * Events/s of ingest through the ingest service (validation, queue, group commit, pipeline), and the
+ * process's CPU time per event (all threads) over the same window: on a machine shared with other
+ * jobs the rate swings with their load, the CPU cost per event much less.
+ */
+async function ingestRate(tessera: Tessera, o: Options, seed: number): Promise<{ rate: number; cpuUsPerEvent: number }> {
   const random = createRandom(seed);
   let counting = false;
   let events = 0;
@@ -91,12 +95,14 @@ async function ingestRate(tessera: Tessera, o: Options, seed: number): Promise<n
   await new Promise((r) => setTimeout(r, o.warmupMs));
   counting = true;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await new Promise((r) => setTimeout(r, o.durationMs));
   const seconds = (performance.now() - started) / 1000;
   const counted = events;
+  const cpu = process.cpuUsage(cpuBefore);
   stop = true;
   await Promise.all(loops);
-  return counted / seconds;
+  return { rate: counted / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / Math.max(1, counted) };
 }
 
 /** Time from sending an entering event (and from its ack) until the API shows the membership. */
@@ -148,14 +154,14 @@ async function main(): Promise<number> {
   const machine = machineInfo();
   progress(`plain ingest (${o.durationMs / 1000} s)…`);
   const plain = await startInstance();
-  const plainRate = await ingestRate(plain.tessera, o, 1);
+  const { rate: plainRate, cpuUsPerEvent: plainCpu } = await ingestRate(plain.tessera, o, 1);
   await plain.close();
-  progress(`  ${Math.round(plainRate).toLocaleString('en-US')} events/s`);
+  progress(`  ${Math.round(plainRate).toLocaleString('en-US')} events/s, ${Math.round(plainCpu)} µs CPU/event`);
   progress('ingest with 100 segments and 20 computed traits…');
   const defined = await startInstance();
   await define(defined.tessera);
-  const segmentRate = await ingestRate(defined.tessera, o, 1);
-  progress(`  ${Math.round(segmentRate).toLocaleString('en-US')} events/s (${Math.round((segmentRate / plainRate) * 100)}% of plain)`);
+  const { rate: segmentRate, cpuUsPerEvent: segmentCpu } = await ingestRate(defined.tessera, o, 1);
+  progress(`  ${Math.round(segmentRate).toLocaleString('en-US')} events/s (${Math.round((segmentRate / plainRate) * 100)}% of plain), ${Math.round(segmentCpu)} µs CPU/event`);
   progress(`membership latency (${o.probes} probes, ${o.background} events/s of other traffic)…`);
   const latency = await membershipLatency(defined.tessera, o);
   const members = await defined.tessera.store.segments.memberCount('default', 'seg-1');
@@ -168,13 +174,14 @@ async function main(): Promise<number> {
     `Segments benchmark (${machine.cores} cores, ${machine.cpuModel}, ${machine.node}, SQLite)`,
     `  ingest, no definitions              ${Math.round(plainRate).toLocaleString('en-US').padStart(10)} events/s`,
     `  ingest, 100 segments + 20 computed  ${Math.round(segmentRate).toLocaleString('en-US').padStart(10)} events/s  (${(ratio * 100).toFixed(0)}% of plain; target ≥ 50%)`,
+    `  CPU time per event                  ${Math.round(plainCpu)} µs plain, ${Math.round(segmentCpu)} µs with definitions (plain/with ${((plainCpu / segmentCpu) * 100).toFixed(0)}%; steadier than events/s on a busy machine)`,
     `  membership visible via API          p50 ${latency.fromSend.p50.toFixed(1)} ms, p99 ${latency.fromSend.p99.toFixed(1)} ms from sending the event; p50 ${latency.fromAck.p50.toFixed(1)} ms, p99 ${latency.fromAck.p99.toFixed(1)} ms from its ack, with ${o.background} events/s of other traffic (target p99 < 100 ms)`,
     backfill ? `  backfill of a new segment           ${backfill.profiles.toLocaleString('en-US')} profiles in ${backfill.seconds.toFixed(1)} s: ${Math.round(backfill.profilesPerSecond).toLocaleString('en-US')} profiles/s (${backfill.members.toLocaleString('en-US')} members)` : '  backfill                            skipped',
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   process.stdout.write(`${JSON.stringify({
     bench: 'segments', at: new Date().toISOString(), machine, options: o,
-    ingest: { plainEventsPerSecond: Math.round(plainRate), withDefinitionsEventsPerSecond: Math.round(segmentRate), ratio: Math.round(ratio * 1000) / 1000, segments: 100, computedTraits: 20, seg1Members: members },
+    ingest: { plainEventsPerSecond: Math.round(plainRate), withDefinitionsEventsPerSecond: Math.round(segmentRate), ratio: Math.round(ratio * 1000) / 1000, cpuUsPerEvent: { plain: Math.round(plainCpu), withDefinitions: Math.round(segmentCpu) }, segments: 100, computedTraits: 20, seg1Members: members },
     membershipLatencyMs: { fromSend: latency.fromSend, fromAck: latency.fromAck, apiReads: latency.reads },
     backfill,
     targets: { ingestRatio: ratio >= 0.5, latencyP99: latency.fromSend.p99 < 100 },

@@ -42,7 +42,20 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
-const time = (v: unknown): EpochMs | undefined => parseTime(v);
+/**
+ * parseTime, remembered per text: evaluation compares the same definition dates and the same trait
+ * values for every segment of every profile, and parsing was a visible share of it. Bounded: the
+ * memo starts over when it holds 10,000 texts.
+ */
+const times = new Map<string, EpochMs | undefined>();
+const time = (v: unknown): EpochMs | undefined => {
+  if (typeof v !== 'string') return parseTime(v);
+  if (times.has(v)) return times.get(v);
+  const t = parseTime(v);
+  if (times.size >= 10_000) times.clear();
+  times.set(v, t);
+  return t;
+};
 
 /** Whether `actual` satisfies the comparison at time `now`. */
 export function compare(actual: unknown, c: Comparison, now: EpochMs): boolean {

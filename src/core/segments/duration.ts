@@ -18,6 +18,16 @@ export const DAY_MS = 86_400_000;
 /** Milliseconds of a duration text, or undefined when it is not one. */
 export function parseDuration(text: unknown): EpochMs | undefined {
   if (typeof text !== 'string') return undefined;
+  // Evaluation parses the same few definition texts for every profile: answers are remembered
+  // (bounded, so that arbitrary input texts cannot grow it).
+  if (parsed.has(text)) return parsed.get(text);
+  const ms = parse(text);
+  if (parsed.size < 1000) parsed.set(text, ms);
+  return ms;
+}
+
+const parsed = new Map<string, EpochMs | undefined>();
+function parse(text: string): EpochMs | undefined {
   const m = DURATION.exec(text);
   if (!m) return undefined;
   const ms = Number(m[1]) * UNITS[m[2]!]!.ms;

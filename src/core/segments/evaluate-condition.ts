@@ -47,6 +47,11 @@ export function conditionHolds(c: Condition, ctx: EvaluationContext, acc: { chan
 }
 
 type Holds = (ctx: EvaluationContext, acc: Acc) => boolean;
+/** A condition compiled into a function (conditionHolds without the per-call lookup), for hot loops. */
+export type CompiledCondition = (ctx: EvaluationContext, acc: { changesAt: EpochMs | null }) => boolean;
+export function compiledCondition(c: Condition): CompiledCondition {
+  return compiled(c) as CompiledCondition;
+}
 const compiledConditions = new WeakMap<object, Holds>();
 
 /**
@@ -66,9 +71,12 @@ function compiled(c: Condition): Holds {
   } else if ('not' in c) {
     const inner = compiled(c.not);
     f = (ctx, acc) => !inner(ctx, acc);
-  } else if ('event' in c) {
-    const e = c.event;
-    f = (ctx, acc) => countedHolds(e, ctx, acc);
+  } else if ('event' in c || 'page' in c || 'email' in c) {
+    // Resolved once here: the tracker key and windows, not looked up at every evaluation.
+    const e = 'event' in c ? c.event : 'page' in c ? asEvent(c.page, pageAsEvent) : asEvent(c.email, emailAsEvent);
+    const key = keyOf(e);
+    const w = windowsOf(e);
+    f = (ctx, acc) => countedWith(e, key, w, ctx, acc);
   } else {
     f = (ctx, acc) => leafHolds(c, ctx, acc);
   }
@@ -100,9 +108,28 @@ export function evaluateCondition(c: Condition, ctx: EvaluationContext): Evaluat
 /** The readable reasons of an evaluation, e.g. for a timeline entry. */
 export function describeReasons(e: Evaluation, names: (segmentId: string) => string | undefined): string[] {
   return e.deciding.map(({ node, count }) => {
-    const text = describeCondition(node, names);
+    const text = describeNode(node, names);
     return count === undefined ? text : `${text} (${count === 0 ? 'none' : count === 1 ? 'once' : `${count} times`})`;
   });
+}
+
+/**
+ * A node's readable form, remembered per node (definitions are immutable once compiled) unless it
+ * refers to another segment, whose name can change: reasons are written for every entry and exit.
+ */
+const described = new WeakMap<object, string>();
+function describeNode(node: Condition, names: (segmentId: string) => string | undefined): string {
+  const cached = described.get(node);
+  if (cached !== undefined) return cached;
+  const text = describeCondition(node, names);
+  if (!refersToSegment(node)) described.set(node, text);
+  return text;
+}
+function refersToSegment(c: Condition): boolean {
+  if ('and' in c) return c.and.some(refersToSegment);
+  if ('or' in c) return c.or.some(refersToSegment);
+  if ('not' in c) return refersToSegment(c.not);
+  return 'segment' in c;
 }
 
 /** Tracker keys and desugared event conditions per leaf, computed once per leaf object (definitions are immutable once compiled). */
@@ -155,12 +182,21 @@ function leafHolds(c: Condition, ctx: EvaluationContext, acc: Acc): boolean {
 }
 
 const EMPTY = emptyTracker();
-const windows = new WeakMap<object, { within: number | undefined; before: number | undefined }>();
+const windows = new WeakMap<object, Windows>();
 
-function countedHolds(e: EventCondition, ctx: EvaluationContext, acc: Acc): boolean {
-  const t = ctx.trackers[keyOf(e)] ?? EMPTY;
+interface Windows { within: number | undefined; before: number | undefined }
+function windowsOf(e: EventCondition): Windows {
   let w = windows.get(e);
   if (!w) windows.set(e, (w = { within: e.within ? parseDuration(e.within) : undefined, before: e.before ? parseDuration(e.before) : undefined }));
+  return w;
+}
+
+function countedHolds(e: EventCondition, ctx: EvaluationContext, acc: Acc): boolean {
+  return countedWith(e, keyOf(e), windowsOf(e), ctx, acc);
+}
+
+function countedWith(e: EventCondition, key: string, w: Windows, ctx: EvaluationContext, acc: Acc): boolean {
+  const t = ctx.trackers[key] ?? EMPTY;
   let count = t.n;
   if (w.within !== undefined) {
     count = countSince(t, ctx.now - w.within);

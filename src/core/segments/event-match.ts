@@ -83,8 +83,20 @@ export function matchesSpec(e: TrackedEvent, spec: EventSpec, now: EpochMs): boo
   if (e.type !== type) return false;
   if (spec.name !== undefined && (e.name ?? '').toLowerCase() !== spec.name.toLowerCase()) return false;
   if (!spec.where || spec.where.length === 0) return true;
-  const page = type === 'page' || type === 'screen' ? pageInfo(e) : null;
+  const page = type === 'page' || type === 'screen' ? pageOf(e) : null;
   return spec.where.every((f) => compare(eventProperty(e, f.property, page), f, now));
+}
+
+/**
+ * pageInfo once per event object: at ingest one event is matched against every tracker and
+ * computed trait of its type, and parsing its URL each time was a visible share of the work.
+ * Events are not changed once validated, and the result is only read.
+ */
+const pages = new WeakMap<TrackedEvent, ReturnType<typeof pageInfo>>();
+function pageOf(e: TrackedEvent): ReturnType<typeof pageInfo> {
+  let info = pages.get(e);
+  if (info === undefined) pages.set(e, (info = pageInfo(e)));
+  return info;
 }
 
 /**
@@ -93,7 +105,7 @@ export function matchesSpec(e: TrackedEvent, spec: EventSpec, now: EpochMs): boo
  */
 export function eventProperty(e: TrackedEvent, property: string, page: ReturnType<typeof pageInfo> | undefined = undefined): unknown {
   if ((e.type === 'page' || e.type === 'screen') && (property === 'url' || property === 'path' || property === 'category' || property === 'title')) {
-    const info = page === undefined ? pageInfo(e) : page;
+    const info = page === undefined ? pageOf(e) : page;
     const fromPage = info ? info[property] : null;
     if (fromPage !== null) return fromPage;
   }

@@ -10,8 +10,8 @@
 import { aggregateChangesAt, aggregateValue, pruneAggregate } from '../computed-traits/aggregate.js';
 import { newProfile, type Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
-import { conditionHolds, describeReasons, evaluateCondition } from './evaluate-condition.js';
-import { conditionInputs, type Membership, type SegmentDefinitions } from './segment.js';
+import { compiledCondition, conditionHolds, describeReasons, evaluateCondition, type CompiledCondition } from './evaluate-condition.js';
+import { conditionInputs, type ConditionInputs, type Membership, type SegmentDefinitions } from './segment.js';
 
 export interface MembershipChange {
   kind: 'entered' | 'exited';
@@ -61,11 +61,35 @@ function explain(c: SegmentDefinitions['segments'][number]['condition'], context
   return describeReasons(evaluateCondition(c, context), (id) => names.get(id)).join(' AND ');
 }
 
-function mayHaveChanged(c: SegmentDefinitions['segments'][number]['condition'], touched: Touched, changed: ReadonlySet<string>): boolean {
-  const inputs = conditionInputs(c);
+/**
+ * Per segment, what evaluation reads on every profile, looked up once per definitions rather than
+ * once per segment per profile: its inputs (as arrays, iterated without allocating) and its
+ * compiled condition.
+ */
+interface SegmentPlan {
+  inputs: ConditionInputs;
+  trackers: readonly string[];
+  segments: readonly string[];
+  holds: CompiledCondition;
+}
+const plans = new WeakMap<SegmentDefinitions, SegmentPlan[]>();
+function planOf(defs: SegmentDefinitions): SegmentPlan[] {
+  let plan = plans.get(defs);
+  if (!plan) {
+    plan = defs.segments.map((s) => {
+      const inputs = conditionInputs(s.condition);
+      return { inputs, trackers: [...inputs.trackers], segments: [...inputs.segments], holds: compiledCondition(s.condition) };
+    });
+    plans.set(defs, plan);
+  }
+  return plan;
+}
+
+function mayHaveChanged(plan: SegmentPlan, touched: Touched, changed: ReadonlySet<string>): boolean {
+  const inputs = plan.inputs;
   if (inputs.volatile || (inputs.traits && touched.traits) || (inputs.computed && touched.computed) || (inputs.consent && touched.consent)) return true;
-  for (const key of inputs.trackers) if (touched.trackers.has(key)) return true;
-  for (const id of inputs.segments) if (changed.has(id)) return true;
+  for (let i = 0; i < plan.trackers.length; i++) if (touched.trackers.has(plan.trackers[i]!)) return true;
+  for (let i = 0; i < plan.segments.length; i++) if (changed.has(plan.segments[i]!)) return true;
   return false;
 }
 
@@ -83,6 +107,11 @@ export interface Touched {
   trackers: ReadonlySet<string>;
   traits: boolean;
   computed: boolean;
+  /**
+   * Which computed traits the events fed, when known: only those are refreshed; the others stand,
+   * as when no computed trait was touched (their next change by time is in the previous due time).
+   */
+  computedKeys?: ReadonlySet<string>;
   consent: boolean;
 }
 
@@ -90,7 +119,6 @@ export interface Touched {
 export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now: EpochMs, touched?: Touched): ProfileEvaluation {
   const state = (profile.segments ??= { member: {}, events: {} });
   const names = namesOf(defs);
-  const decided = new Map<string, boolean>();
   const before = state.member;
   const after: Record<string, Membership> = {};
   const changes: MembershipChange[] = [];
@@ -107,6 +135,7 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
     for (const def of defs.computed) {
       const entry = computed[def.key];
       if (!entry) continue;
+      if (!all && touched!.computedKeys && !touched!.computedKeys.has(def.key)) { skipped = true; continue; }
       pruneAggregate(def, entry.state, now);
       entry.value = aggregateValue(def, entry.state, now);
       dueAt = earliest(dueAt, aggregateChangesAt(def, entry.state, now));
@@ -115,21 +144,22 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   const context = {
     profile, now, trackers: state.events,
     computed: (key: string) => computed[key]?.value,
-    member: (id: string) => decided.get(id) ?? false,
+    // Segments are evaluated in dependency order, and `after` holds exactly those decided in.
+    member: (id: string) => Object.hasOwn(after, id),
     segmentName: (id: string) => names.get(id),
   };
   const acc: { changesAt: EpochMs | null } = { changesAt: null };
-  for (const segment of defs.segments) {
+  const plan = planOf(defs);
+  for (let i = 0; i < defs.segments.length; i++) {
+    const segment = defs.segments[i]!;
     const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
-    if (!all && !mayHaveChanged(segment.condition, touched!, changed) && (!empty || empty.get(segment.id) === false)) {
+    if (!all && !mayHaveChanged(plan[i]!, touched!, changed) && (!empty || empty.get(segment.id) === false)) {
       skipped = true;
-      decided.set(segment.id, was !== undefined);
       if (was) after[segment.id] = was;
       continue;
     }
     acc.changesAt = null;
-    const match = conditionHolds(segment.condition, context, acc);
-    decided.set(segment.id, match);
+    const match = plan[i]!.holds(context, acc);
     dueAt = earliest(dueAt, acc.changesAt);
     if (match !== (was !== undefined)) changed.add(segment.id);
     if (match) {

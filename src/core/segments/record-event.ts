@@ -43,13 +43,14 @@ function indexOf(defs: SegmentDefinitions): EventIndex {
 }
 
 /** Folds one event into the profile's trackers and computed traits (mutates the profile). */
-export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefinitions, now: EpochMs, only?: Only, touched?: { trackers: Set<string>; computed: boolean }): void {
+export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefinitions, now: EpochMs, only?: Only, touched?: { trackers: Set<string>; computed: boolean; computedKeys?: Set<string> }): void {
   if (!countsForSegments(e)) return;
   if (defs.trackers.size === 0 && defs.computed.length === 0) return;
   const index = indexOf(defs);
   const named = specKey(e.type, e.name);
   const any = specKey(e.type, null);
-  for (const k of named === any ? [any] : [named, any]) {
+  for (let pass = named === any ? 1 : 0; pass < 2; pass++) {
+    const k = pass === 0 ? named : any;
     for (const [key, needs] of index.trackers.get(k) ?? []) {
       if (only && !only.trackers.has(key)) continue;
       if (!matchesSpec(e, needs.spec, now)) continue;
@@ -57,7 +58,11 @@ export function recordEvent(profile: Profile, e: TrackedEvent, defs: SegmentDefi
       recordMatch((state.events[key] ??= emptyTracker()), e.timestamp, needs);
       touched?.trackers.add(key);
     }
-    for (const def of index.computed.get(k) ?? []) if (computedOne(profile, e, def, now, only) && touched) touched.computed = true;
+    for (const def of index.computed.get(k) ?? []) {
+      if (!computedOne(profile, e, def, now, only) || !touched) continue;
+      touched.computed = true;
+      touched.computedKeys?.add(def.key);
+    }
   }
 }
 

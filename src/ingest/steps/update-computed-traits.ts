@@ -20,7 +20,7 @@ export function evaluationTime(batch: IngestBatch): EpochMs {
 }
 
 /** What each profile's events touched in this batch (for updateSegments; absent: evaluate everything). */
-const touchedByBatch = new WeakMap<IngestBatch, Map<string, Touched & { trackers: Set<string> }>>();
+const touchedByBatch = new WeakMap<IngestBatch, Map<string, Touched & { trackers: Set<string>; computedKeys: Set<string> }>>();
 
 export function touchedIn(batch: IngestBatch, profileId: string): Touched | undefined {
   return touchedByBatch.get(batch)?.get(profileId);
@@ -29,7 +29,7 @@ export function touchedIn(batch: IngestBatch, profileId: string): Touched | unde
 export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefinitions): Promise<void> {
   if (defs.trackers.size === 0 && defs.computed.length === 0 && defs.segments.length === 0) return;
   const now = evaluationTime(batch);
-  const touched = new Map<string, Touched & { trackers: Set<string> }>();
+  const touched = new Map<string, Touched & { trackers: Set<string>; computedKeys: Set<string> }>();
   touchedByBatch.set(batch, touched);
   const rebuild = new Map<string, TrackedEvent[]>();
   for (const [survivor, absorbed] of batch.mergedInto) {
@@ -42,7 +42,7 @@ export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefi
     const pending = rebuild.get(profile.id);
     if (pending) { pending.push(item.event); continue; }
     let t = touched.get(profile.id);
-    if (!t) touched.set(profile.id, (t = { fresh: batch.newProfileIds.has(profile.id), trackers: new Set(), traits: false, computed: false, consent: false }));
+    if (!t) touched.set(profile.id, (t = { fresh: batch.newProfileIds.has(profile.id), trackers: new Set(), traits: false, computed: false, computedKeys: new Set(), consent: false }));
     const e = item.event;
     if (e.type === 'identify' || (e.context.traits !== undefined && e.type !== 'system')) t.traits = true;
     if (e.type === 'consent' || e.context.gpc === true) t.consent = true;
