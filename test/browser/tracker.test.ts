@@ -200,7 +200,9 @@ describe('the tracker in Chromium', { skip, timeout: 180_000 }, () => {
     await page.evaluate(() => { history.replaceState({}, '', '/app/projects?tab=open#row-4'); });
     await page.evaluate(() => { history.pushState({}, '', '/app/settings'); });
     await page.goBack();
-    const timeline = await eventually('four page views', () => timelineOf(tessera.url, id), (ev) => ev.filter((e) => e.type === 'page').length >= 4, () => tessera.output());
+    // Each view's `Page Left` goes by beacon, independently of the next page view: wait for both.
+    const timeline = await eventually('four page views and three page leaves', () => timelineOf(tessera.url, id),
+      (ev) => ev.filter((e) => e.type === 'page').length >= 4 && ev.filter((e) => e.event === 'Page Left').length >= 3, () => tessera.output());
     const views = timeline.filter((e) => e.type === 'page').reverse().map((e) => [e.properties.path, e.properties.referrer]);
     assert.deepEqual(views, [
       ['/', ''],
