@@ -17,3 +17,9 @@ function random16(): Uint8Array {
 }
 
 export const newProfileId = (): string => `prf_${uuidv7({ random: random16() })}`;
+
+/**
+ * Ids of the events Tessera writes itself (timeline entries, server-assigned message ids) and of
+ * webhook deliveries: time-ordered as well, so that their unique indexes grow at the end.
+ */
+export const newTimeOrderedId = (prefix: string): string => `${prefix}${uuidv7({ random: random16() })}`;

@@ -2,10 +2,9 @@
  * Composition of one Tessera instance: store → ingest queue → ingest service → HTTP app.
  * `main.ts` adds listening and signals; tests use this directly with a real store.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { newProfileId } from './ids.js';
+import { newProfileId, newTimeOrderedId } from './ids.js';
 import type { Config } from './config.js';
 import { createIdentityGuard } from './core/identity/identity-key.js';
 import { buildApp } from './http/app.js';
@@ -44,8 +43,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 
 export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now) {
   const guard = createIdentityGuard(config.identity);
-  const newMessageId = () => `tessera-${randomUUID()}`;
-  const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => `dlv_${randomUUID()}`, now };
+  const newMessageId = () => newTimeOrderedId('tessera-');
+  const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => newTimeOrderedId('dlv_'), now };
   const definitions = createSegmentDefinitions(store, now);
   const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions };
   const processBatch = createProcessBatch(batchDeps);
@@ -55,7 +54,7 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
   });
   const privacy = createPrivacyContexts(store, now);
-  const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => `srv-${randomUUID()}` });
+  const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-') });
   return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
 }
 
