@@ -38,7 +38,7 @@ export const ERASURE_DELETES = {
   identities: 'DELETE FROM identities WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   events: 'DELETE FROM events WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   movedEvents: 'DELETE FROM events WHERE original_profile_id = ANY($2::text[]) AND original_profile_id <> profile_id AND workspace_id = $1',
-  systemEvents: `DELETE FROM events WHERE (body->'properties'->>'otherProfileId') = ANY($2::text[]) AND type = 'system' AND workspace_id = $1`,
+  systemEvents: `DELETE FROM events WHERE (body->'properties'->>'otherProfileId') = ANY($2::text[]) AND type = 'system' AND name = 'Merge Refused' AND workspace_id = $1`,
   merges: 'DELETE FROM merges WHERE (survivor_id = ANY($2::text[]) OR merged_id = ANY($2::text[])) AND workspace_id = $1',
   consents: 'DELETE FROM consents WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   search: 'DELETE FROM profile_search WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',

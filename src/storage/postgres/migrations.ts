@@ -357,4 +357,14 @@ export const migrations: Migration[] = [
     // Kept so that both stores share version numbers; nothing to do here.
     sql: 'SELECT 1;',
   },
+  {
+    version: 8,
+    name: 'the index of system entries naming another profile holds only Merge Refused entries',
+    // Segment entries and exits and lifecycle moves are system events too, one per change: each
+    // had its body's JSON read for this index on insert, for a key that is always null.
+    sql: `
+      DROP INDEX events_other_profile;
+      CREATE INDEX events_other_profile ON events((body->'properties'->>'otherProfileId')) WHERE type = 'system' AND name = 'Merge Refused';
+    `,
+  },
 ];

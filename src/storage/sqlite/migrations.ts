@@ -316,4 +316,14 @@ export const migrations: Migration[] = [
       CREATE INDEX events_other_profile ON events(json_extract(body, '$.properties.otherProfileId')) WHERE type = 'system';
     `,
   },
+  {
+    version: 8,
+    name: 'the index of system entries naming another profile holds only Merge Refused entries',
+    // Segment entries and exits and lifecycle moves are system events too, one per change: each
+    // had its body's JSON parsed for this index on insert, for a key that is always null.
+    sql: `
+      DROP INDEX events_other_profile;
+      CREATE INDEX events_other_profile ON events(json_extract(body, '$.properties.otherProfileId')) WHERE type = 'system' AND name = 'Merge Refused';
+    `,
+  },
 ];

@@ -30,7 +30,7 @@ export const ERASURE_SQL = {
   /** Events a merge moved to another profile keep their original profile id. */
   movedEvents: 'DELETE FROM events WHERE +workspace_id = ? AND original_profile_id IN (SELECT value FROM json_each(?)) AND original_profile_id <> profile_id',
   /** `Merge Refused` entries on other people's timelines that name the person. */
-  systemEvents: "DELETE FROM events WHERE +workspace_id = ? AND type = 'system' AND json_extract(body, '$.properties.otherProfileId') IN (SELECT value FROM json_each(?))",
+  systemEvents: "DELETE FROM events WHERE +workspace_id = ? AND type = 'system' AND name = 'Merge Refused' AND json_extract(body, '$.properties.otherProfileId') IN (SELECT value FROM json_each(?))",
   merges: 'DELETE FROM merges WHERE +workspace_id = ? AND (survivor_id IN (SELECT value FROM json_each(?)) OR merged_id IN (SELECT value FROM json_each(?)))',
   consents: 'DELETE FROM consents WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   profiles: 'DELETE FROM profiles WHERE +workspace_id = ? AND id IN (SELECT value FROM json_each(?))',
