@@ -47,13 +47,25 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
       });
     }
     const state = profile.segments!;
-    const previous = state.dueAt ?? null;
-    // Set also when null: a profile with a due time (even none) has been evaluated.
-    state.dueAt = dueAt;
-    if (previous !== dueAt) {
-      batch.segmentChanges.due.push({ profileId: profile.id, dueAt });
+    if (!keepsScheduledTime(state.dueAt, dueAt, now, batch.reevaluation !== null)) {
+      // Set also when null: a profile with a due time (even none) has been evaluated.
+      if ((state.dueAt ?? null) !== dueAt) batch.segmentChanges.due.push({ profileId: profile.id, dueAt });
+      state.dueAt = dueAt;
     }
   }
+}
+
+/**
+ * Whether the scheduler's wake-up time written earlier can stay although the evaluation computed
+ * another. With events, a window that moves forward moves the due time with almost every event;
+ * writing it each time is a row in two indexes per profile per batch. A wake-up that is earlier
+ * than needed is harmless: the scheduler re-evaluates then (nothing changes) and writes the exact
+ * time. So events only ever bring it forward; the scheduler's own re-evaluations, backfills and
+ * manual moves (`reevaluating`) write it exactly, as does anything once the old time has passed.
+ */
+function keepsScheduledTime(scheduled: EpochMs | null | undefined, computed: EpochMs | null, now: EpochMs, reevaluating: boolean): boolean {
+  if (reevaluating || scheduled === undefined || scheduled === null || scheduled <= now) return false;
+  return computed === null || computed >= scheduled;
 }
 
 function segmentEntry(workspaceId: string, messageId: string, name: string, at: EpochMs, properties: Record<string, unknown>): TrackedEvent {
