@@ -178,6 +178,22 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       const kinds = log.deliveries.filter((d: Json) => d.payload.profile.userId === 'sven').map((d: Json) => `${d.payload.type}:${d.payload.data.to ?? d.payload.data.segmentId}`);
       assert.deepEqual(kinds.sort(), ['lifecycle.changed:marketing_qualified', 'lifecycle.changed:subscriber', 'segment.entered:mqls']);
     });
+
+    it('segments on the engagement score follow the points an event earns, and other events leave them be', async () => {
+      const created = await adminJson('POST', '/v1/segments', { id: 'engaged', name: 'Engaged', condition: { and: [{ score: { kind: 'engagement', op: 'gte', value: 20 } }, { not: { trait: { key: 'plan', op: 'equals', value: 'free' } } }] } });
+      assert.equal(created.statusCode, 201, created.body);
+      const segmentsOf = async (id: string) => ((JSON.parse((await t.admin(`/v1/profiles/${id}`)).body) as Json).segments ?? []).map((s: Json) => s.id) as string[];
+      await send('/v1/track', { userId: 'uma', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' } });
+      assert.ok(!(await segmentsOf('uma')).includes('engaged'), '10 points: not yet');
+      await send('/v1/track', { userId: 'uma', event: 'Feature Used' });
+      assert.ok(!(await segmentsOf('uma')).includes('engaged'), 'an event that scores nothing changes nothing');
+      await send('/v1/track', { userId: 'uma', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' } });
+      assert.ok((await segmentsOf('uma')).includes('engaged'), '20 points: entered with the event that earned them');
+      await send('/v1/identify', { userId: 'uma', traits: { plan: 'free' } });
+      assert.ok(!(await segmentsOf('uma')).includes('engaged'), 'a trait change still re-evaluates the segment');
+      const timeline = await timelineOf(t, 'uma');
+      assert.deepEqual(timeline.filter((e) => String(e.event).startsWith('Segment ') && e.properties.segmentId === 'engaged').map((e) => e.event).reverse(), ['Segment Entered', 'Segment Exited']);
+    });
   });
 
   describe('configuration changes', () => {

@@ -96,6 +96,22 @@ export function segmentsSuite(start: (overrides: Partial<Config>) => Promise<Tes
       assert.match(exit.properties.reason, /no longer: NOT trait contacted_by_sales = true/);
     });
 
+    it('follows every way a trait changes: identify, context.traits of a track, $set_once, $unset; other traits leave it be', async () => {
+      json(await call('POST', '/v1/segments', { id: 'cto', name: 'CTOs', condition: { trait: { key: 'role', op: 'equals', value: 'CTO' } } }), 201);
+      const inCto = async (id: string) => (await profileOf(t, id)).segments.some((s: Json) => s.id === 'cto');
+      await send('/v1/identify', { userId: 'tk-1', traits: { company: 'Acme' } });
+      assert.equal(await inCto('tk-1'), false);
+      await send('/v1/track', { userId: 'tk-1', event: 'Page Liked', context: { traits: { role: 'CTO' } } });
+      assert.equal(await inCto('tk-1'), true, 'context.traits of a track set the trait');
+      await send('/v1/identify', { userId: 'tk-1', traits: { company: 'Acme AG' } });
+      assert.equal(await inCto('tk-1'), true, 'another trait changed: still a member');
+      await send('/v1/identify', { userId: 'tk-1', traits: { $unset: ['role'] } });
+      assert.equal(await inCto('tk-1'), false, '$unset removed it');
+      await send('/v1/identify', { userId: 'tk-1', traits: { $set_once: { role: 'CTO' } } });
+      assert.equal(await inCto('tk-1'), true, '$set_once filled the gap');
+      json(await call('DELETE', '/v1/segments/cto'), 200);
+    });
+
     it('leaves when the 30-day window passes, without any new event', async () => {
       await download('rt-2', 'rt-2-a');
       await download('rt-2', 'rt-2-b');

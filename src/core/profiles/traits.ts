@@ -28,6 +28,14 @@ export interface TraitTarget {
   traitMeta: Record<string, TraitMeta>;
 }
 
+/** The trait names a traits object can set or remove (what `applyTraits` may change). */
+export function traitNamesIn(incoming: JsonObject, out: Set<string>): void {
+  for (const key of Object.keys(incoming)) if (!RESERVED.has(key)) out.add(key);
+  for (const part of [incoming.$set, incoming.$set_once]) if (isObject(part)) for (const key of Object.keys(part)) out.add(key);
+  const unset = incoming.$unset;
+  if (Array.isArray(unset)) for (const key of unset) if (typeof key === 'string') out.add(key);
+}
+
 /** Applies a traits object to a profile; returns whether anything changed. */
 export function applyTraits(target: TraitTarget, incoming: JsonObject, write: TraitWrite): boolean {
   let changed = false;

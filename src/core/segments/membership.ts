@@ -11,7 +11,7 @@ import { aggregateChangesAt, aggregateValue, pruneAggregate } from '../computed-
 import { newProfile, type Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
 import { compiledCondition, conditionHolds, describeReasons, evaluateCondition, type CompiledCondition } from './evaluate-condition.js';
-import { conditionInputs, type ConditionInputs, type Membership, type SegmentDefinitions } from './segment.js';
+import { conditionInputs, type ConditionInputs, type SegmentDefinitions } from './segment.js';
 
 export interface MembershipChange {
   kind: 'entered' | 'exited';
@@ -69,6 +69,8 @@ function explain(c: SegmentDefinitions['segments'][number]['condition'], context
 interface SegmentPlan {
   inputs: ConditionInputs;
   trackers: readonly string[];
+  traitKeys: readonly string[];
+  computedKeys: readonly string[];
   segments: readonly string[];
   holds: CompiledCondition;
 }
@@ -78,7 +80,7 @@ function planOf(defs: SegmentDefinitions): SegmentPlan[] {
   if (!plan) {
     plan = defs.segments.map((s) => {
       const inputs = conditionInputs(s.condition);
-      return { inputs, trackers: [...inputs.trackers], segments: [...inputs.segments], holds: compiledCondition(s.condition) };
+      return { inputs, trackers: [...inputs.trackers], traitKeys: [...inputs.traitKeys], computedKeys: [...inputs.computedKeys], segments: [...inputs.segments], holds: compiledCondition(s.condition) };
     });
     plans.set(defs, plan);
   }
@@ -87,9 +89,16 @@ function planOf(defs: SegmentDefinitions): SegmentPlan[] {
 
 function mayHaveChanged(plan: SegmentPlan, touched: Touched, changed: ReadonlySet<string>): boolean {
   const inputs = plan.inputs;
-  if (inputs.volatile || (inputs.traits && touched.traits) || (inputs.computed && touched.computed) || (inputs.consent && touched.consent)) return true;
+  if ((inputs.scores && touched.scores !== false) || (inputs.consent && touched.consent)) return true;
+  if (inputs.traits && touched.traits && (!touched.traitKeys || someIn(plan.traitKeys, touched.traitKeys))) return true;
+  if (inputs.computed && touched.computed && (!touched.computedKeys || someIn(plan.computedKeys, touched.computedKeys))) return true;
   for (let i = 0; i < plan.trackers.length; i++) if (touched.trackers.has(plan.trackers[i]!)) return true;
   for (let i = 0; i < plan.segments.length; i++) if (changed.has(plan.segments[i]!)) return true;
+  return false;
+}
+
+function someIn(keys: readonly string[], set: ReadonlySet<string>): boolean {
+  for (let i = 0; i < keys.length; i++) if (set.has(keys[i]!)) return true;
   return false;
 }
 
@@ -106,6 +115,8 @@ export interface Touched {
   fresh?: boolean;
   trackers: ReadonlySet<string>;
   traits: boolean;
+  /** Which traits the events may have set or removed, when known (else any of them). */
+  traitKeys?: ReadonlySet<string>;
   computed: boolean;
   /**
    * Which computed traits the events fed, when known: only those are refreshed; the others stand,
@@ -113,14 +124,35 @@ export interface Touched {
    */
   computedKeys?: ReadonlySet<string>;
   consent: boolean;
+  /**
+   * The scoring and lifecycle steps changed the profile's scores or stage. Decay by time alone is
+   * covered by the due time (a score condition reports when it will fall below its threshold).
+   * Unknown (undefined): segments reading scores or the stage are evaluated.
+   */
+  scores?: boolean;
+}
+
+/**
+ * What score and stage conditions read of a profile, as one comparable text: points earned and
+ * scoring events per rule (they only grow while the rules stand), the fit total, the stage. No
+ * scores yet and empty scores read the same.
+ */
+export function scoreSignature(profile: Pick<Profile, 'scores' | 'lifecycle'>): string {
+  const scores = profile.scores;
+  let earned = 0;
+  let count = 0;
+  let rules = 0;
+  if (scores) for (const id in scores.engagement) { const r = scores.engagement[id]!; earned += r.earned; count += r.count; rules++; }
+  return `${earned}|${count}|${rules}|${scores?.fit.total ?? 0}|${profile.lifecycle?.stage ?? ''}`;
 }
 
 /** Mutates `profile.computed` and `profile.segments.member`. */
 export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now: EpochMs, touched?: Touched): ProfileEvaluation {
   const state = (profile.segments ??= { member: {}, events: {} });
   const names = namesOf(defs);
-  const before = state.member;
-  const after: Record<string, Membership> = {};
+  // Decided in place, in dependency order: when a segment is evaluated, the segments it names
+  // already hold their new answer.
+  const member = state.member;
   const changes: MembershipChange[] = [];
   const previousDue = state.dueAt;
   const fresh = touched?.fresh === true;
@@ -144,18 +176,16 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   const context = {
     profile, now, trackers: state.events,
     computed: (key: string) => computed[key]?.value,
-    // Segments are evaluated in dependency order, and `after` holds exactly those decided in.
-    member: (id: string) => Object.hasOwn(after, id),
+    member: (id: string) => Object.hasOwn(member, id) && names.has(id),
     segmentName: (id: string) => names.get(id),
   };
   const acc: { changesAt: EpochMs | null } = { changesAt: null };
   const plan = planOf(defs);
   for (let i = 0; i < defs.segments.length; i++) {
     const segment = defs.segments[i]!;
-    const was = Object.hasOwn(before, segment.id) ? before[segment.id] : undefined;
+    const was = Object.hasOwn(member, segment.id) ? member[segment.id] : undefined;
     if (!all && !mayHaveChanged(plan[i]!, touched!, changed) && (!empty || empty.get(segment.id) === false)) {
       skipped = true;
-      if (was) after[segment.id] = was;
       continue;
     }
     acc.changesAt = null;
@@ -163,17 +193,17 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
     dueAt = earliest(dueAt, acc.changesAt);
     if (match !== (was !== undefined)) changed.add(segment.id);
     if (match) {
-      if (was) after[segment.id] = was;
-      else {
+      if (!was) {
         const text = explain(segment.condition, context, names);
-        after[segment.id] = { since: now, reason: text };
+        member[segment.id] = { since: now, reason: text };
         changes.push({ kind: 'entered', segmentId: segment.id, segmentName: segment.name, reason: text });
       }
     } else if (was) {
+      delete member[segment.id];
       changes.push({ kind: 'exited', segmentId: segment.id, segmentName: segment.name, reason: `no longer: ${explain(segment.condition, context, names)}` });
     }
   }
-  state.member = after;
+  for (const id in member) if (!names.has(id)) delete member[id];
   if (skipped && previousDue !== undefined && previousDue !== null) dueAt = earliest(dueAt, previousDue);
   return { changes, dueAt: dueAt !== null && dueAt <= now ? now + 1 : dueAt };
 }

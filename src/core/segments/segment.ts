@@ -76,10 +76,14 @@ export function computedRefs(c: Condition, out = new Set<string>()): Set<string>
 export interface ConditionInputs {
   trackers: Set<string>;
   traits: boolean;
+  /** The (top-level) trait keys it compares. */
+  traitKeys: Set<string>;
   computed: boolean;
+  /** The computed trait keys it compares. */
+  computedKeys: Set<string>;
   consent: boolean;
-  /** Scores and lifecycle: changed by other steps, always re-evaluated. */
-  volatile: boolean;
+  /** Scores and lifecycle stage: changed by the scoring and lifecycle steps (`Touched.scores`). */
+  scores: boolean;
   segments: Set<string>;
 }
 
@@ -88,15 +92,15 @@ const inputsCache = new WeakMap<object, ConditionInputs>();
 export function conditionInputs(c: Condition): ConditionInputs {
   const cached = inputsCache.get(c);
   if (cached) return cached;
-  const inputs: ConditionInputs = { trackers: trackerKeysOf(c), traits: false, computed: false, consent: false, volatile: false, segments: segmentRefs(c) };
+  const inputs: ConditionInputs = { trackers: trackerKeysOf(c), traits: false, traitKeys: new Set(), computed: false, computedKeys: computedRefs(c), consent: false, scores: false, segments: segmentRefs(c) };
   const walk = (n: Condition): void => {
     if ('and' in n) n.and.forEach(walk);
     else if ('or' in n) n.or.forEach(walk);
     else if ('not' in n) walk(n.not);
-    else if ('trait' in n) inputs.traits = true;
+    else if ('trait' in n) { inputs.traits = true; inputs.traitKeys.add(n.trait.key); }
     else if ('computed' in n) inputs.computed = true;
     else if ('consent' in n) inputs.consent = true;
-    else if ('score' in n || 'lifecycle' in n) inputs.volatile = true;
+    else if ('score' in n || 'lifecycle' in n) inputs.scores = true;
   };
   walk(c);
   inputsCache.set(c, inputs);

@@ -4,12 +4,13 @@
  * it absorbed plus this batch's events, as its behaviour is (update-profiles.ts), so that the
  * merged person's counts are neither lost nor counted twice.
  */
-import type { TrackedEvent } from '../../core/events/event.js';
+import type { JsonObject, TrackedEvent } from '../../core/events/event.js';
+import { traitNamesIn } from '../../core/profiles/traits.js';
 import { rebuildDerived, recordEvent } from '../../core/segments/record-event.js';
 import type { SegmentDefinitions } from '../../core/segments/segment.js';
 import type { EpochMs } from '../../core/time.js';
 import type { IngestBatch } from '../ingest-batch.js';
-import type { Touched } from '../../core/segments/membership.js';
+import { scoreSignature, type Touched } from '../../core/segments/membership.js';
 
 /** The moment a batch evaluates windows at: the re-evaluation's time, else the latest receipt. */
 export function evaluationTime(batch: IngestBatch): EpochMs {
@@ -19,17 +20,24 @@ export function evaluationTime(batch: IngestBatch): EpochMs {
   return now;
 }
 
-/** What each profile's events touched in this batch (for updateSegments; absent: evaluate everything). */
-const touchedByBatch = new WeakMap<IngestBatch, Map<string, Touched & { trackers: Set<string>; computedKeys: Set<string> }>>();
+/**
+ * What each profile's events touched in this batch (for updateSegments; absent: evaluate
+ * everything). `scoresBefore` is the profile's score signature before the scoring and lifecycle
+ * steps ran, for `Touched.scores`.
+ */
+type BatchTouch = Touched & { trackers: Set<string>; traitKeys: Set<string>; computedKeys: Set<string>; scoresBefore: string };
+const touchedByBatch = new WeakMap<IngestBatch, Map<string, BatchTouch>>();
 
 export function touchedIn(batch: IngestBatch, profileId: string): Touched | undefined {
-  return touchedByBatch.get(batch)?.get(profileId);
+  const t = touchedByBatch.get(batch)?.get(profileId);
+  if (t) t.scores = scoreSignature(batch.profile(profileId)) !== t.scoresBefore;
+  return t;
 }
 
 export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefinitions): Promise<void> {
   if (defs.trackers.size === 0 && defs.computed.length === 0 && defs.segments.length === 0) return;
   const now = evaluationTime(batch);
-  const touched = new Map<string, Touched & { trackers: Set<string>; computedKeys: Set<string> }>();
+  const touched = new Map<string, BatchTouch>();
   touchedByBatch.set(batch, touched);
   const rebuild = new Map<string, TrackedEvent[]>();
   for (const [survivor, absorbed] of batch.mergedInto) {
@@ -42,11 +50,21 @@ export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefi
     const pending = rebuild.get(profile.id);
     if (pending) { pending.push(item.event); continue; }
     let t = touched.get(profile.id);
-    if (!t) touched.set(profile.id, (t = { fresh: batch.newProfileIds.has(profile.id), trackers: new Set(), traits: false, computed: false, computedKeys: new Set(), consent: false }));
+    if (!t) {
+      t = { fresh: batch.newProfileIds.has(profile.id), trackers: new Set(), traits: false, traitKeys: new Set(), computed: false, computedKeys: new Set(), consent: false, scoresBefore: scoreSignature(profile) };
+      touched.set(profile.id, t);
+    }
     const e = item.event;
-    if (e.type === 'identify' || (e.context.traits !== undefined && e.type !== 'system')) t.traits = true;
+    if (e.type === 'identify' || (e.context.traits !== undefined && e.type !== 'system' && e.type !== 'consent')) {
+      t.traits = true;
+      // As update-profiles.ts applies them: identify traits, and context.traits of any event.
+      if (e.type === 'identify') traitNamesIn(e.traits, t.traitKeys);
+      if (isPlainObject(e.context.traits)) traitNamesIn(e.context.traits, t.traitKeys);
+    }
     if (e.type === 'consent' || e.context.gpc === true) t.consent = true;
     recordEvent(profile, e, defs, now, undefined, t);
   }
   for (const [id, events] of rebuild) rebuildDerived(batch.profile(id), events, defs, now);
 }
+
+const isPlainObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
