@@ -93,7 +93,9 @@ export function pruneAggregate(def: ComputedTraitDefinition, state: AggregateSta
   const from = windowStart(def, now);
   if (from === null) return;
   const width = bucketWidth(def);
-  state.buckets = state.buckets.filter((b) => b.t + width > from);
+  // Buckets are kept in time order: when the oldest still counts, they all do.
+  const oldest = state.buckets[0];
+  if (oldest !== undefined && oldest.t + width <= from) state.buckets = state.buckets.filter((b) => b.t + width > from);
 }
 
 function windowStart(def: ComputedTraitDefinition, now: EpochMs): EpochMs | null {
@@ -105,10 +107,11 @@ function windowStart(def: ComputedTraitDefinition, now: EpochMs): EpochMs | null
 export function aggregateValue(def: ComputedTraitDefinition, state: AggregateState, now: EpochMs): unknown {
   const from = windowStart(def, now);
   const width = bucketWidth(def);
-  const live = from === null ? state.buckets : state.buckets.filter((b) => b.t + width > from);
-  const n = live.reduce((s, b) => s + b.n, 0);
-  const nums = live.reduce((s, b) => s + b.nums, 0);
-  const sum = live.reduce((s, b) => s + b.sum, 0);
+  const live = from === null || (state.buckets[0]?.t ?? Infinity) + width > from ? state.buckets : state.buckets.filter((b) => b.t + width > from);
+  let n = 0;
+  let nums = 0;
+  let sum = 0;
+  for (const b of live) { n += b.n; nums += b.nums; sum += b.sum; }
   switch (def.aggregate) {
     case 'count': return n;
     case 'sum': return round(sum);
@@ -120,13 +123,16 @@ export function aggregateValue(def: ComputedTraitDefinition, state: AggregateSta
     case 'days_since_last': return state.last ? Math.max(0, Math.floor((now - state.last.at) / DAY_MS)) : null;
     case 'most_frequent': case 'distinct_count': {
       const counts = new Map<string, number>();
-      for (const b of live) for (const [k, c] of Object.entries(b.values ?? {})) counts.set(k, (counts.get(k) ?? 0) + c);
-      counts.delete(OTHER);
+      for (const b of live) {
+        const values = b.values;
+        if (values) for (const k in values) if (k !== OTHER) counts.set(k, (counts.get(k) ?? 0) + values[k]!);
+      }
       if (def.aggregate === 'distinct_count') return counts.size;
-      let best: [string, number] | null = null;
+      let best: string | null = null;
+      let bestCount = 0;
       // Ties go to the value that sorts first, so the answer does not depend on arrival order.
-      for (const entry of counts) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
-      return best ? JSON.parse(best[0]) : null;
+      for (const [k, c] of counts) if (best === null || c > bestCount || (c === bestCount && k < best)) { best = k; bestCount = c; }
+      return best === null ? null : JSON.parse(best);
     }
   }
 }

@@ -11,7 +11,7 @@ import { aggregateChangesAt, aggregateValue, pruneAggregate } from '../computed-
 import { newProfile, type Profile } from '../profiles/profile.js';
 import type { EpochMs } from '../time.js';
 import { compiledCondition, conditionHolds, describeReasons, evaluateCondition, type CompiledCondition } from './evaluate-condition.js';
-import { conditionInputs, type ConditionInputs, type SegmentDefinitions } from './segment.js';
+import { conditionInputs, type SegmentDefinitions } from './segment.js';
 
 export interface MembershipChange {
   kind: 'entered' | 'exited';
@@ -56,50 +56,100 @@ function emptyAnswers(defs: SegmentDefinitions): Map<string, boolean | null> {
   return answers;
 }
 
+type Condition = SegmentDefinitions['segments'][number]['condition'];
+
 /** Why the condition holds or not, readable (only for changes). */
-function explain(c: SegmentDefinitions['segments'][number]['condition'], context: Parameters<typeof evaluateCondition>[1], names: ReadonlyMap<string, string>): string {
+function explain(c: Condition, context: Parameters<typeof evaluateCondition>[1], names: ReadonlyMap<string, string>): string {
   return describeReasons(evaluateCondition(c, context), (id) => names.get(id)).join(' AND ');
 }
 
 /**
- * Per segment, what evaluation reads on every profile, looked up once per definitions rather than
- * once per segment per profile: its inputs (as arrays, iterated without allocating) and its
- * compiled condition.
+ * Why a condition holds. Without OR, a condition holds only when every part of it does, so the
+ * reason is the same for every profile: it is worked out once per condition (unless it names a
+ * segment, whose name can change).
  */
-interface SegmentPlan {
-  inputs: ConditionInputs;
-  trackers: readonly string[];
-  traitKeys: readonly string[];
-  computedKeys: readonly string[];
-  segments: readonly string[];
-  holds: CompiledCondition;
-}
-const plans = new WeakMap<SegmentDefinitions, SegmentPlan[]>();
-function planOf(defs: SegmentDefinitions): SegmentPlan[] {
-  let plan = plans.get(defs);
-  if (!plan) {
-    plan = defs.segments.map((s) => {
-      const inputs = conditionInputs(s.condition);
-      return { inputs, trackers: [...inputs.trackers], traitKeys: [...inputs.traitKeys], computedKeys: [...inputs.computedKeys], segments: [...inputs.segments], holds: compiledCondition(s.condition) };
-    });
-    plans.set(defs, plan);
+const sameReasons = new WeakMap<Condition, string | null>();
+function explainEntry(c: Condition, context: Parameters<typeof evaluateCondition>[1], names: ReadonlyMap<string, string>): string {
+  let same = sameReasons.get(c);
+  if (same === undefined) {
+    same = hasOrOrSegment(c) ? null : explain(c, context, names);
+    sameReasons.set(c, same);
   }
+  return same ?? explain(c, context, names);
+}
+function hasOrOrSegment(c: Condition): boolean {
+  if ('and' in c) return c.and.some(hasOrOrSegment);
+  if ('not' in c) return hasOrOrSegment(c.not);
+  return 'or' in c || 'segment' in c;
+}
+
+/**
+ * What evaluation needs of a set of definitions, built once per set: each segment's compiled
+ * condition, and an index from every input (event tracker, trait key, computed trait, scores,
+ * consent, another segment) to the segments that read it, so that a profile's evaluation visits
+ * only the segments its batch can have changed instead of testing all of them.
+ */
+interface EvaluationPlan {
+  holds: CompiledCondition[];
+  byTracker: Map<string, number[]>;
+  byTrait: Map<string, number[]>;
+  byComputed: Map<string, number[]>;
+  /** Segments reading any trait / any computed trait (when the batch does not say which changed). */
+  anyTrait: number[];
+  anyComputed: number[];
+  scores: number[];
+  consent: number[];
+  /** Segment index → the segments (later in dependency order) whose condition names it. */
+  dependents: number[][];
+  /** Segments a new profile must be evaluated against although its batch did not touch them (emptyAnswers not false). */
+  openWhenEmpty: number[];
+}
+const plans = new WeakMap<SegmentDefinitions, EvaluationPlan>();
+function planOf(defs: SegmentDefinitions): EvaluationPlan {
+  let plan = plans.get(defs);
+  if (plan) return plan;
+  const add = (map: Map<string, number[]>, key: string, i: number) => { const list = map.get(key); if (list) list.push(i); else map.set(key, [i]); };
+  const index = new Map(defs.segments.map((s, i) => [s.id, i]));
+  const empty = emptyAnswers(defs);
+  plan = {
+    holds: [], byTracker: new Map(), byTrait: new Map(), byComputed: new Map(), anyTrait: [], anyComputed: [], scores: [], consent: [], dependents: defs.segments.map(() => []),
+    openWhenEmpty: defs.segments.flatMap((s, i) => (empty.get(s.id) !== false ? [i] : [])),
+  };
+  defs.segments.forEach((s, i) => {
+    const inputs = conditionInputs(s.condition);
+    plan!.holds.push(compiledCondition(s.condition));
+    for (const key of inputs.trackers) add(plan!.byTracker, key, i);
+    for (const key of inputs.traitKeys) add(plan!.byTrait, key, i);
+    for (const key of inputs.computedKeys) add(plan!.byComputed, key, i);
+    if (inputs.traits) plan!.anyTrait.push(i);
+    if (inputs.computed) plan!.anyComputed.push(i);
+    if (inputs.scores) plan!.scores.push(i);
+    if (inputs.consent) plan!.consent.push(i);
+    for (const id of inputs.segments) { const j = index.get(id); if (j !== undefined) plan!.dependents[j]!.push(i); }
+  });
+  plans.set(defs, plan);
   return plan;
 }
 
-function mayHaveChanged(plan: SegmentPlan, touched: Touched, changed: ReadonlySet<string>): boolean {
-  const inputs = plan.inputs;
-  if ((inputs.scores && touched.scores !== false) || (inputs.consent && touched.consent)) return true;
-  if (inputs.traits && touched.traits && (!touched.traitKeys || someIn(plan.traitKeys, touched.traitKeys))) return true;
-  if (inputs.computed && touched.computed && (!touched.computedKeys || someIn(plan.computedKeys, touched.computedKeys))) return true;
-  for (let i = 0; i < plan.trackers.length; i++) if (touched.trackers.has(plan.trackers[i]!)) return true;
-  for (let i = 0; i < plan.segments.length; i++) if (changed.has(plan.segments[i]!)) return true;
-  return false;
-}
+const markAll = (marks: Uint8Array, list: readonly number[] | undefined) => { if (list) for (let i = 0; i < list.length; i++) marks[list[i]!] = 1; };
 
-function someIn(keys: readonly string[], set: ReadonlySet<string>): boolean {
-  for (let i = 0; i < keys.length; i++) if (set.has(keys[i]!)) return true;
-  return false;
+/** The segments a batch's changes can have changed (1 = evaluate); see EvaluationPlan. */
+function segmentsToEvaluate(plan: EvaluationPlan, touched: Touched, defs: SegmentDefinitions): Uint8Array {
+  const marks = new Uint8Array(defs.segments.length);
+  for (const key of touched.trackers) markAll(marks, plan.byTracker.get(key));
+  if (touched.traits) {
+    if (touched.traitKeys) for (const key of touched.traitKeys) markAll(marks, plan.byTrait.get(key));
+    else markAll(marks, plan.anyTrait);
+  }
+  if (touched.computed) {
+    if (touched.computedKeys) for (const key of touched.computedKeys) markAll(marks, plan.byComputed.get(key));
+    else markAll(marks, plan.anyComputed);
+  }
+  if (touched.consent) markAll(marks, plan.consent);
+  if (touched.scores !== false) markAll(marks, plan.scores);
+  // A new profile is in the segments an empty profile would be in, or whose answer time can change.
+  if (touched.fresh === true) markAll(marks, plan.openWhenEmpty);
+  return marks;
 }
 
 const earliest = (a: EpochMs | null, b: EpochMs | null) => (a === null ? b : b === null ? a : Math.min(a, b));
@@ -157,8 +207,6 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   const previousDue = state.dueAt;
   const fresh = touched?.fresh === true;
   const all = !touched || (previousDue === undefined && !fresh) || (previousDue !== undefined && previousDue !== null && previousDue <= now);
-  const empty = fresh ? emptyAnswers(defs) : null;
-  const changed = new Set<string>();
   let skipped = false;
   let dueAt: EpochMs | null = null;
   const computed = profile.computed ?? {};
@@ -181,20 +229,18 @@ export function evaluateProfile(profile: Profile, defs: SegmentDefinitions, now:
   };
   const acc: { changesAt: EpochMs | null } = { changesAt: null };
   const plan = planOf(defs);
+  const marks = all ? null : segmentsToEvaluate(plan, touched!, defs);
   for (let i = 0; i < defs.segments.length; i++) {
+    if (marks !== null && marks[i] === 0) { skipped = true; continue; }
     const segment = defs.segments[i]!;
     const was = Object.hasOwn(member, segment.id) ? member[segment.id] : undefined;
-    if (!all && !mayHaveChanged(plan[i]!, touched!, changed) && (!empty || empty.get(segment.id) === false)) {
-      skipped = true;
-      continue;
-    }
     acc.changesAt = null;
-    const match = plan[i]!.holds(context, acc);
+    const match = plan.holds[i]!(context, acc);
     dueAt = earliest(dueAt, acc.changesAt);
-    if (match !== (was !== undefined)) changed.add(segment.id);
+    if (match !== (was !== undefined) && marks !== null) markAll(marks, plan.dependents[i]);
     if (match) {
       if (!was) {
-        const text = explain(segment.condition, context, names);
+        const text = explainEntry(segment.condition, context, names);
         member[segment.id] = { since: now, reason: text };
         changes.push({ kind: 'entered', segmentId: segment.id, segmentName: segment.name, reason: text });
       }
