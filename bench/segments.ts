@@ -26,6 +26,7 @@ const HELP = `npm run bench:segments -- [flags]
 
   --profiles <n>      stored profiles for the backfill figure (default 1000000)
   --duration <s>      measured seconds of each ingest run (default 10)
+  --rounds <n>        ingest runs per variant, alternating plain / with definitions (default 2)
   --warmup <s>        ingest before measuring (default 2)
   --users <n>         distinct people in the traffic (default 20000)
   --batch-size <n>    events per ingest request (default 100)
@@ -40,11 +41,11 @@ const ADMIN = 'ak_bench_segments_admin_key_0001';
 const WRITE = 'wk_bench_segments_write_0001';
 const progress = (m: string) => process.stderr.write(`[bench:segments] ${m}\n`);
 
-interface Options { profiles: number; durationMs: number; warmupMs: number; users: number; batchSize: number; concurrency: number; probes: number; background: number; backfill: boolean }
+interface Options { profiles: number; durationMs: number; rounds: number; warmupMs: number; users: number; batchSize: number; concurrency: number; probes: number; background: number; backfill: boolean }
 
 function options(): Options | null {
   const { values } = parseArgs({ options: {
-    profiles: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, users: { type: 'string' }, 'batch-size': { type: 'string' },
+    profiles: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, warmup: { type: 'string' }, users: { type: 'string' }, 'batch-size': { type: 'string' },
     concurrency: { type: 'string' }, probes: { type: 'string' }, background: { type: 'string' }, 'skip-backfill': { type: 'boolean' }, help: { type: 'boolean' },
   } });
   if (values.help) return null;
@@ -54,7 +55,7 @@ function options(): Options | null {
     return x;
   };
   return {
-    profiles: n(values.profiles, 1_000_000), durationMs: n(values.duration, 10) * 1000, warmupMs: n(values.warmup, 2) * 1000, users: n(values.users, 20_000),
+    profiles: n(values.profiles, 1_000_000), durationMs: n(values.duration, 10) * 1000, rounds: Math.max(1, Math.round(n(values.rounds, 2))), warmupMs: n(values.warmup, 2) * 1000, users: n(values.users, 20_000),
     batchSize: n(values['batch-size'], 100), concurrency: n(values.concurrency, 8), probes: n(values.probes, 300), background: n(values.background, 1000), backfill: !values['skip-backfill'],
   };
 }
@@ -152,28 +153,44 @@ async function main(): Promise<number> {
   try { o = options(); } catch (error) { process.stderr.write(`${(error as Error).message}\n\n${HELP}`); return 2; }
   if (!o) { process.stdout.write(HELP); return 0; }
   const machine = machineInfo();
-  progress(`plain ingest (${o.durationMs / 1000} s)…`);
-  const plain = await startInstance();
-  const { rate: plainRate, cpuUsPerEvent: plainCpu } = await ingestRate(plain.tessera, o, 1);
-  await plain.close();
-  progress(`  ${Math.round(plainRate).toLocaleString('en-US')} events/s, ${Math.round(plainCpu)} µs CPU/event`);
-  progress('ingest with 100 segments and 20 computed traits…');
-  const defined = await startInstance();
-  await define(defined.tessera);
-  const { rate: segmentRate, cpuUsPerEvent: segmentCpu } = await ingestRate(defined.tessera, o, 1);
-  progress(`  ${Math.round(segmentRate).toLocaleString('en-US')} events/s (${Math.round((segmentRate / plainRate) * 100)}% of plain), ${Math.round(segmentCpu)} µs CPU/event`);
+  // Plain and with definitions alternate, so that a change in the machine's other load during the
+  // run falls on both; each variant's figure is over all its rounds (events / seconds).
+  const plainRuns: Array<{ rate: number; cpuUsPerEvent: number }> = [];
+  const segmentRuns: Array<{ rate: number; cpuUsPerEvent: number }> = [];
+  let defined: { tessera: Tessera; close(): Promise<void> } | null = null;
+  for (let round = 1; round <= o.rounds; round++) {
+    progress(`round ${round}/${o.rounds}: plain ingest (${o.durationMs / 1000} s)…`);
+    const plain = await startInstance();
+    plainRuns.push(await ingestRate(plain.tessera, o, round));
+    await plain.close();
+    progress(`  ${Math.round(plainRuns.at(-1)!.rate).toLocaleString('en-US')} events/s, ${Math.round(plainRuns.at(-1)!.cpuUsPerEvent)} µs CPU/event`);
+    progress(`round ${round}/${o.rounds}: ingest with 100 segments and 20 computed traits…`);
+    const instance = await startInstance();
+    await define(instance.tessera);
+    segmentRuns.push(await ingestRate(instance.tessera, o, round));
+    progress(`  ${Math.round(segmentRuns.at(-1)!.rate).toLocaleString('en-US')} events/s (${Math.round((segmentRuns.at(-1)!.rate / plainRuns.at(-1)!.rate) * 100)}% of plain), ${Math.round(segmentRuns.at(-1)!.cpuUsPerEvent)} µs CPU/event`);
+    // The last instance with definitions goes on to the latency figure.
+    if (round === o.rounds) defined = instance;
+    else await instance.close();
+  }
+  const mean = (runs: Array<{ rate: number; cpuUsPerEvent: number }>, key: 'rate' | 'cpuUsPerEvent') => runs.reduce((sum, r) => sum + r[key], 0) / runs.length;
+  const plainRate = mean(plainRuns, 'rate');
+  const segmentRate = mean(segmentRuns, 'rate');
+  const plainCpu = mean(plainRuns, 'cpuUsPerEvent');
+  const segmentCpu = mean(segmentRuns, 'cpuUsPerEvent');
+  const roundRatios = plainRuns.map((p, i) => Math.round((segmentRuns[i]!.rate / p.rate) * 1000) / 1000);
   progress(`membership latency (${o.probes} probes, ${o.background} events/s of other traffic)…`);
-  const latency = await membershipLatency(defined.tessera, o);
-  const members = await defined.tessera.store.segments.memberCount('default', 'seg-1');
-  await defined.close();
+  const latency = await membershipLatency(defined!.tessera, o);
+  const members = await defined!.tessera.store.segments.memberCount('default', 'seg-1');
+  await defined!.close();
   progress(`  p50 ${latency.fromSend.p50.toFixed(1)} ms, p99 ${latency.fromSend.p99.toFixed(1)} ms from sending`);
   const backfill = o.backfill ? await backfillRun(o.profiles, progress) : null;
 
   const ratio = segmentRate / plainRate;
   const out = [
     `Segments benchmark (${machine.cores} cores, ${machine.cpuModel}, ${machine.node}, SQLite)`,
-    `  ingest, no definitions              ${Math.round(plainRate).toLocaleString('en-US').padStart(10)} events/s`,
-    `  ingest, 100 segments + 20 computed  ${Math.round(segmentRate).toLocaleString('en-US').padStart(10)} events/s  (${(ratio * 100).toFixed(0)}% of plain; target ≥ 50%)`,
+    `  ingest, no definitions              ${Math.round(plainRate).toLocaleString('en-US').padStart(10)} events/s  (mean of ${o.rounds} runs, alternating with the runs below)`,
+    `  ingest, 100 segments + 20 computed  ${Math.round(segmentRate).toLocaleString('en-US').padStart(10)} events/s  (${(ratio * 100).toFixed(0)}% of plain; target ≥ 50%; per round ${roundRatios.map((r) => `${Math.round(r * 100)}%`).join(', ')})`,
     `  CPU time per event                  ${Math.round(plainCpu)} µs plain, ${Math.round(segmentCpu)} µs with definitions (plain/with ${((plainCpu / segmentCpu) * 100).toFixed(0)}%; steadier than events/s on a busy machine)`,
     `  membership visible via API          p50 ${latency.fromSend.p50.toFixed(1)} ms, p99 ${latency.fromSend.p99.toFixed(1)} ms from sending the event; p50 ${latency.fromAck.p50.toFixed(1)} ms, p99 ${latency.fromAck.p99.toFixed(1)} ms from its ack, with ${o.background} events/s of other traffic (target p99 < 100 ms)`,
     backfill ? `  backfill of a new segment           ${backfill.profiles.toLocaleString('en-US')} profiles in ${backfill.seconds.toFixed(1)} s: ${Math.round(backfill.profilesPerSecond).toLocaleString('en-US')} profiles/s (${backfill.members.toLocaleString('en-US')} members)` : '  backfill                            skipped',
@@ -181,7 +198,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${out.join('\n')}\n`);
   process.stdout.write(`${JSON.stringify({
     bench: 'segments', at: new Date().toISOString(), machine, options: o,
-    ingest: { plainEventsPerSecond: Math.round(plainRate), withDefinitionsEventsPerSecond: Math.round(segmentRate), ratio: Math.round(ratio * 1000) / 1000, cpuUsPerEvent: { plain: Math.round(plainCpu), withDefinitions: Math.round(segmentCpu) }, segments: 100, computedTraits: 20, seg1Members: members },
+    ingest: { plainEventsPerSecond: Math.round(plainRate), withDefinitionsEventsPerSecond: Math.round(segmentRate), ratio: Math.round(ratio * 1000) / 1000, roundRatios, rounds: o.rounds, cpuUsPerEvent: { plain: Math.round(plainCpu), withDefinitions: Math.round(segmentCpu) }, segments: 100, computedTraits: 20, seg1Members: members },
     membershipLatencyMs: { fromSend: latency.fromSend, fromAck: latency.fromAck, apiReads: latency.reads },
     backfill,
     targets: { ingestRatio: ratio >= 0.5, latencyP99: latency.fromSend.p99 < 100 },
