@@ -20,6 +20,8 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
   const adminJson = async (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
     t.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
 
+  const json201 = (res: { statusCode: number; body: string }) => { assert.equal(res.statusCode, 201, res.body); return JSON.parse(res.body) as Json; };
+
   const SCORING = {
     engagement: {
       halfLifeDays: 30,
@@ -192,7 +194,29 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       await send('/v1/identify', { userId: 'uma', traits: { plan: 'free' } });
       assert.ok(!(await segmentsOf('uma')).includes('engaged'), 'a trait change still re-evaluates the segment');
       const timeline = await timelineOf(t, 'uma');
+      assert.ok(timeline.length > 0);
       assert.deepEqual(timeline.filter((e) => String(e.event).startsWith('Segment ') && e.properties.segmentId === 'engaged').map((e) => e.event).reverse(), ['Segment Entered', 'Segment Exited']);
+    });
+  });
+
+  describe('segments and merges', () => {
+    it('a profile merged into another leaves its segments under its own id, announced with mergedInto; the survivor enters', async () => {
+      json201(await adminJson('POST', '/v1/segments', { id: 'pricing-fans', name: 'Pricing fans', condition: { event: { name: 'Pricing Viewed' } } }));
+      const hook = JSON.parse((await adminJson('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/merge', events: ['segment.entered', 'segment.exited'], segmentIds: ['pricing-fans'] })).body) as Json;
+      await send('/v1/track', { anonymousId: 'anon-vera', event: 'Pricing Viewed' });
+      const anonymous = JSON.parse((await t.admin('/v1/profiles/anon-vera')).body) as Json;
+      await send('/v1/identify', { userId: 'vera', traits: { email: 'vera@acme.test' } });
+      await send('/v1/identify', { anonymousId: 'anon-vera', userId: 'vera' });
+      const survivor = JSON.parse((await t.admin('/v1/profiles/vera')).body) as Json;
+      assert.notEqual(survivor.id, anonymous.id, 'the known profile survived the merge');
+      assert.ok(survivor.segments.some((s: Json) => s.id === 'pricing-fans'));
+      const log = JSON.parse((await t.admin(`/v1/webhooks/${hook.id}/deliveries`)).body) as Json;
+      const seen = log.deliveries.map((d: Json) => `${d.payload.type}:${d.payload.profile.id === anonymous.id ? 'merged' : d.payload.profile.id === survivor.id ? 'survivor' : '?'}`).sort();
+      assert.deepEqual(seen, ['segment.entered:merged', 'segment.entered:survivor', 'segment.exited:merged']);
+      const exit = log.deliveries.find((d: Json) => d.payload.type === 'segment.exited').payload;
+      assert.equal(exit.data.mergedInto, survivor.id);
+      assert.match(exit.data.reason, /merged into profile/);
+      assert.equal(exit.profile.userId, 'vera', 'the person is named, as the survivor knows them');
     });
   });
 

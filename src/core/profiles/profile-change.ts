@@ -18,6 +18,8 @@ export type ProfileChange =
       reason: string;
       /** What caused the evaluation: an event's messageId, `time` (a window passed), `backfill`, `definition` (segment changed). */
       cause: string;
+      /** Set on the exits of a profile merged into another (profileId is the merged-away id). */
+      mergedInto?: string;
     }
   | {
       kind: 'lifecycle.changed';

@@ -6,6 +6,9 @@
  *   { "id": "dlv_…", "type": "lifecycle.changed", "occurredAt": "…", "workspaceId": "…",
  *     "profile": { "id": "prf_…", "userId": "u1", "email": "k@acme.com" },
  *     "data": { "from": "lead", "to": "marketing_qualified", "reason": "…", "cause": "…" } }
+ *
+ * When a profile is merged into another, its segments end with `segment.exited` deliveries naming
+ * the merged-away id, with `data.mergedInto` (the survivor, which is evaluated and announced anew).
  */
 import type { JsonObject } from '../events/event.js';
 import type { Profile } from '../profiles/profile.js';
@@ -20,6 +23,6 @@ export function webhookPayload(deliveryId: string, change: ProfileChange, profil
   if (email) person.email = email;
   const data: JsonObject = change.kind === 'lifecycle.changed'
     ? { from: change.from, to: change.to, reason: change.reason, cause: change.cause }
-    : { segmentId: change.segmentId, segmentName: change.segmentName, reason: change.reason, cause: change.cause };
+    : { segmentId: change.segmentId, segmentName: change.segmentName, reason: change.reason, cause: change.cause, ...(change.mergedInto ? { mergedInto: change.mergedInto } : {}) };
   return { id: deliveryId, type: change.kind, occurredAt: toIso(change.at), workspaceId: change.workspaceId, profile: person, data };
 }

@@ -120,6 +120,7 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
   survivor.createdAt = Math.min(survivor.createdAt, merged.createdAt);
   batch.redirects.set(merged.id, survivor.id);
   batch.profiles.delete(merged.id);
+  batch.mergedAway.push({ profile: merged, survivorId: survivor.id, cause: event.messageId });
   const absorbed = batch.mergedInto.get(survivor.id) ?? new Set<string>();
   absorbed.add(merged.id);
   for (const id of batch.mergedInto.get(merged.id) ?? []) absorbed.add(id);

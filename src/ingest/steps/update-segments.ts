@@ -53,6 +53,29 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
       state.dueAt = dueAt;
     }
   }
+  endMergedMemberships(batch, defs, now);
+}
+
+/**
+ * A profile merged into another leaves its segments under its own id (its membership rows go with
+ * it): the exits are announced to webhooks with `mergedInto`, so that a system that synced the
+ * membership by profile id lets go of it. The survivor, evaluated in full, enters anew where the
+ * merged person belongs. No timeline entry: the merged timeline is the survivor's, with its
+ * `Profiles Merged` entry.
+ */
+function endMergedMemberships(batch: IngestBatch, defs: SegmentDefinitions, now: EpochMs): void {
+  const names = new Map(defs.segments.map((s) => [s.id, s.name]));
+  for (const { profile, survivorId, cause } of batch.mergedAway) {
+    for (const segmentId of Object.keys(profile.segments?.member ?? {})) {
+      const segmentName = names.get(segmentId);
+      if (segmentName === undefined) continue;
+      const survivor = batch.live(survivorId);
+      batch.changes.push({
+        kind: 'segment.exited', workspaceId: batch.workspaceId, profileId: profile.id, segmentId, segmentName, at: now,
+        reason: `merged into profile ${survivor}`, cause, mergedInto: survivor,
+      });
+    }
+  }
 }
 
 /**
