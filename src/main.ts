@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 /** The `tessera` command (see cli/program.ts). A failure prints its message, not a stack trace. */
 import { createProgram } from './cli/program.js';
 
