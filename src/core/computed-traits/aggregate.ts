@@ -18,24 +18,33 @@ const HOUR_MS = 3_600_000;
 export const MAX_VALUES = 200;
 const OTHER = '(other)';
 
+/**
+ * One time bucket. The state is written with the profile on every matching event, so it holds only
+ * what its aggregate reads: the numeric fields for sum / average / min / max (absent: none seen),
+ * value counts for most_frequent / distinct_count.
+ */
 export interface Bucket {
   /** Bucket start (0 for the all-time bucket). */
   t: EpochMs;
   n: number;
-  sum: number;
+  sum?: number;
   /** Numeric values seen (sum/min/max/average skip non-numbers). */
-  nums: number;
-  min: number | null;
-  max: number | null;
+  nums?: number;
+  min?: number | null;
+  max?: number | null;
   /** Value (as JSON text) → count, for most_frequent and distinct_count. */
   values?: Record<string, number>;
 }
 
 export interface AggregateState {
   buckets: Bucket[];
-  first: { at: EpochMs; value: unknown } | null;
-  last: { at: EpochMs; value: unknown } | null;
+  /** Kept for first / last / days_since_last only (absent for the other aggregates). */
+  first?: { at: EpochMs; value: unknown } | null;
+  last?: { at: EpochMs; value: unknown } | null;
 }
+
+const NUMERIC = new Set<ComputedTraitDefinition['aggregate']>(['sum', 'average', 'min', 'max']);
+const ENDS = new Set<ComputedTraitDefinition['aggregate']>(['first', 'last', 'days_since_last']);
 
 export interface ComputedTraitValue {
   value: unknown;
@@ -43,7 +52,7 @@ export interface ComputedTraitValue {
 }
 
 export function emptyAggregate(): AggregateState {
-  return { buckets: [], first: null, last: null };
+  return { buckets: [] };
 }
 
 export function bucketWidth(def: Pick<ComputedTraitDefinition, 'within'>): number {
@@ -62,23 +71,25 @@ function num(v: unknown): number | undefined {
 export function addToAggregate(def: ComputedTraitDefinition, state: AggregateState, at: EpochMs, e: TrackedEvent): void {
   const raw = def.property ? eventProperty(e, def.property) : undefined;
   if (def.property && (raw === undefined || raw === null) && def.aggregate !== 'count' && def.aggregate !== 'days_since_last') return;
-  if (!state.first || at < state.first.at) state.first = { at, value: raw ?? null };
-  if (!state.last || at >= state.last.at) state.last = { at, value: raw ?? null };
+  if (ENDS.has(def.aggregate)) {
+    if (!state.first || at < state.first.at) state.first = { at, value: raw ?? null };
+    if (!state.last || at >= state.last.at) state.last = { at, value: raw ?? null };
+  }
   const width = bucketWidth(def);
   const start = width === 0 ? 0 : at - (at % width);
   let bucket = state.buckets.find((b) => b.t === start);
   if (!bucket) {
-    bucket = { t: start, n: 0, sum: 0, nums: 0, min: null, max: null };
+    bucket = { t: start, n: 0 };
     state.buckets.push(bucket);
     state.buckets.sort((a, b) => a.t - b.t);
   }
   bucket.n++;
-  const n = num(raw);
+  const n = NUMERIC.has(def.aggregate) ? num(raw) : undefined;
   if (n !== undefined) {
-    bucket.nums++;
-    bucket.sum += n;
-    bucket.min = bucket.min === null ? n : Math.min(bucket.min, n);
-    bucket.max = bucket.max === null ? n : Math.max(bucket.max, n);
+    bucket.nums = (bucket.nums ?? 0) + 1;
+    bucket.sum = (bucket.sum ?? 0) + n;
+    bucket.min = bucket.min === undefined || bucket.min === null ? n : Math.min(bucket.min, n);
+    bucket.max = bucket.max === undefined || bucket.max === null ? n : Math.max(bucket.max, n);
   }
   if (def.aggregate === 'most_frequent' || def.aggregate === 'distinct_count') {
     const values = (bucket.values ??= {});
@@ -111,7 +122,7 @@ export function aggregateValue(def: ComputedTraitDefinition, state: AggregateSta
   let n = 0;
   let nums = 0;
   let sum = 0;
-  for (const b of live) { n += b.n; nums += b.nums; sum += b.sum; }
+  for (const b of live) { n += b.n; nums += b.nums ?? 0; sum += b.sum ?? 0; }
   switch (def.aggregate) {
     case 'count': return n;
     case 'sum': return round(sum);
@@ -141,7 +152,7 @@ function extreme(buckets: Bucket[], which: 'min' | 'max'): number | null {
   let found: number | null = null;
   for (const b of buckets) {
     const v = b[which];
-    if (v !== null && (found === null || (which === 'min' ? v < found : v > found))) found = v;
+    if (v !== undefined && v !== null && (found === null || (which === 'min' ? v < found : v > found))) found = v;
   }
   return found;
 }
