@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
-import { FILTER_OPS, issuePath, valueFilterSchema, type ValueFilter } from '../scoring/filters.js';
+import { checkFilterOperand, FILTER_OPS, issuePath, type ValueFilter } from '../scoring/filters.js';
 
 export interface LifecycleStage { key: string; label: string }
 
@@ -74,10 +74,7 @@ const condition: z.ZodType<LifecycleCondition> = z.lazy(() => z.union([
   z.object({ engagement: range }).strict(),
   z.object({ fit: range }).strict(),
   z.object({ bant: z.union([z.literal('complete'), z.object({ atLeast: z.number().int().min(1).max(4) }).strict()]) }).strict(),
-  z.object({ trait: traitKey, op: z.enum(FILTER_OPS), value: z.unknown().optional() }).strict().superRefine((f, ctx) => {
-    const checked = valueFilterSchema.safeParse({ op: f.op, ...(f.value !== undefined ? { value: f.value } : {}) });
-    if (!checked.success) for (const i of checked.error.issues) ctx.addIssue({ code: 'custom', path: i.path as PropertyKey[], message: i.message });
-  }),
+  z.object({ trait: traitKey, op: z.enum(FILTER_OPS), value: z.unknown().optional(), values: z.unknown().optional() }).strict().superRefine(checkFilterOperand),
 ])) as z.ZodType<LifecycleCondition>;
 
 const configSchema = z.object({

@@ -1,9 +1,13 @@
 /**
- * Value conditions shared by scoring rules (event property filters, fit trait conditions) and
- * lifecycle rules (trait conditions). Comparisons are lenient the way a marketer expects: strings
- * compare case-insensitively, numbers given as strings compare as numbers.
+ * Value conditions of scoring rules (event property filters, fit trait conditions) and lifecycle
+ * rules (trait conditions). They compare exactly as segment conditions do (core/segments/
+ * comparison.ts: strings case-insensitively, numbers given as strings as numbers, blank as
+ * unknown); the list of in / not_in may be written as `value` or, as in segments, `values`.
  */
 import { z } from 'zod';
+import { compare, isKnown, listOf } from '../segments/comparison.js';
+
+export { isKnown };
 
 export const FILTER_OPS = ['equals', 'not_equals', 'in', 'not_in', 'contains', 'exists', 'not_exists', 'gt', 'gte', 'lt', 'lte'] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
@@ -12,6 +16,8 @@ export interface ValueFilter {
   op: FilterOp;
   /** Absent for exists / not_exists; a list for in / not_in; a number for gt … lte. */
   value?: string | number | boolean | Array<string | number | boolean>;
+  /** The list of in / not_in, as segment conditions write it (instead of a list in `value`). */
+  values?: Array<string | number | boolean>;
 }
 
 const scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
@@ -20,8 +26,14 @@ const scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
 export const valueFilterSchema = z.object({
   op: z.enum(FILTER_OPS),
   value: z.union([scalar, z.array(scalar).min(1).max(1000)]).optional(),
+  values: z.array(scalar).min(1).max(1000).optional(),
 }).strict().superRefine((f, ctx) => {
   const list = Array.isArray(f.value);
+  if (f.values !== undefined) {
+    if (f.op !== 'in' && f.op !== 'not_in') ctx.addIssue({ code: 'custom', path: ['values'], message: `is only for "in" and "not_in"; use value for "${f.op}"` });
+    else if (f.value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be absent when values is given` });
+    return;
+  }
   if (f.op === 'exists' || f.op === 'not_exists') {
     if (f.value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be absent for "${f.op}"` });
   } else if (f.value === undefined) {
@@ -33,43 +45,18 @@ export const valueFilterSchema = z.object({
   }
 });
 
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return a.trim().toLowerCase() === b.trim().toLowerCase();
-  if (typeof a === 'number' && typeof b === 'string') return b.trim() !== '' && Number(b) === a;
-  if (typeof a === 'string' && typeof b === 'number') return a.trim() !== '' && Number(a) === b;
-  return a === b;
-}
-
-function numeric(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
-}
-
-/** Whether a known value is present: null, undefined and the empty string count as unknown. */
-export function isKnown(v: unknown): boolean {
-  return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+/**
+ * For schemas that hold a filter among other fields (`{ trait, op, value }`): checks the operand
+ * against the operator with valueFilterSchema and reports the issues on that node.
+ */
+export function checkFilterOperand(f: { op: string; value?: unknown; values?: unknown }, ctx: z.RefinementCtx): void {
+  const checked = valueFilterSchema.safeParse({ op: f.op, ...(f.value !== undefined ? { value: f.value } : {}), ...(f.values !== undefined ? { values: f.values } : {}) });
+  if (!checked.success) for (const i of checked.error.issues) ctx.addIssue({ code: 'custom', path: i.path as PropertyKey[], message: i.message });
 }
 
 export function matchesFilter(actual: unknown, filter: ValueFilter): boolean {
-  const v = filter.value;
-  switch (filter.op) {
-    case 'exists': return isKnown(actual);
-    case 'not_exists': return !isKnown(actual);
-    case 'equals': return Array.isArray(actual) ? actual.some((a) => same(a, v)) : same(actual, v);
-    case 'not_equals': return !(Array.isArray(actual) ? actual.some((a) => same(a, v)) : same(actual, v));
-    case 'in': return (v as unknown[]).some((x) => (Array.isArray(actual) ? actual.some((a) => same(a, x)) : same(actual, x)));
-    case 'not_in': return !(v as unknown[]).some((x) => (Array.isArray(actual) ? actual.some((a) => same(a, x)) : same(actual, x)));
-    case 'contains':
-      if (Array.isArray(actual)) return actual.some((a) => same(a, v));
-      return typeof actual === 'string' && actual.toLowerCase().includes(String(v).toLowerCase());
-    default: {
-      const n = numeric(actual);
-      if (n === undefined) return false;
-      const limit = v as number;
-      return filter.op === 'gt' ? n > limit : filter.op === 'gte' ? n >= limit : filter.op === 'lt' ? n < limit : n <= limit;
-    }
-  }
+  // None of the filter operators depends on the time (no within_last here).
+  return compare(actual, filter, 0);
 }
 
 /** Readable: `topic = "smart factory"`, `company_size ≥ 200`, `role in (CTO, CEO)`, `budget is known`. */
@@ -81,8 +68,8 @@ export function describeFilter(name: string, filter: ValueFilter): string {
     case 'not_exists': return `${name} is unknown`;
     case 'equals': return `${name} = ${show(v)}`;
     case 'not_equals': return `${name} ≠ ${show(v)}`;
-    case 'in': return `${name} in (${(v as unknown[]).map(show).join(', ')})`;
-    case 'not_in': return `${name} not in (${(v as unknown[]).map(show).join(', ')})`;
+    case 'in': return `${name} in (${listOf(filter).map(show).join(', ')})`;
+    case 'not_in': return `${name} not in (${listOf(filter).map(show).join(', ')})`;
     case 'contains': return `${name} contains ${show(v)}`;
     case 'gt': return `${name} > ${show(v)}`;
     case 'gte': return `${name} ≥ ${show(v)}`;

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
-import { FILTER_OPS, issuePath, valueFilterSchema, type ValueFilter } from './filters.js';
+import { checkFilterOperand, FILTER_OPS, issuePath, type ValueFilter } from './filters.js';
 
 export const SCORED_EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group'] as const;
 
@@ -60,19 +60,14 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case le
 const points = z.number().finite().min(-1000).max(1000).refine((n) => n !== 0, 'must not be 0');
 const halfLife = z.number().positive().max(3650).nullable();
 
-/** The operand checked against the operator (valueFilterSchema), issues reported on this node. */
-function checkFilter(f: { op: string; value?: unknown }, ctx: z.RefinementCtx): void {
-  const checked = valueFilterSchema.safeParse({ op: f.op, ...(f.value !== undefined ? { value: f.value } : {}) });
-  if (!checked.success) for (const i of checked.error.issues) ctx.addIssue({ code: 'custom', path: i.path as PropertyKey[], message: i.message });
-}
 
 const engagementRule = z.object({
   id,
   label: z.string().min(1).max(200).optional(),
   type: z.enum(SCORED_EVENT_TYPES).default('track'),
   event: z.string().min(1).max(512).optional(),
-  where: z.array(z.object({ property: z.string().min(1).max(512), op: z.enum(FILTER_OPS), value: z.unknown().optional() }).strict()
-    .superRefine((f, ctx) => checkFilter(f, ctx))).max(20).default([]),
+  where: z.array(z.object({ property: z.string().min(1).max(512), op: z.enum(FILTER_OPS), value: z.unknown().optional(), values: z.unknown().optional() }).strict()
+    .superRefine(checkFilterOperand)).max(20).default([]),
   points,
   cap: z.number().positive().max(100_000).optional(),
   halfLifeDays: halfLife.optional(),
@@ -84,8 +79,9 @@ const fitRule = z.object({
   trait: z.string().min(1).max(512),
   op: z.enum(FILTER_OPS),
   value: z.unknown().optional(),
+  values: z.unknown().optional(),
   points,
-}).strict().superRefine((r, ctx) => checkFilter(r, ctx));
+}).strict().superRefine(checkFilterOperand);
 
 const configSchema = z.object({
   engagement: z.object({ halfLifeDays: halfLife.default(30), rules: z.array(engagementRule).max(200).default([]) }).strict().default({ halfLifeDays: 30, rules: [] }),

@@ -1,10 +1,14 @@
 /**
- * Comparisons of one value, shared by trait, property and computed-trait conditions.
+ * Comparisons of one value: the one set of rules for every condition on a value in Tessera (segment
+ * trait, property and computed-trait conditions, scoring filters, fit and lifecycle rules), so that
+ * "role = CTO" means the same wherever a marketer writes it.
  *
- * - equals / not_equals: strings compare case-insensitively (a marketer's "CTO" is "cto"); other
- *   values strictly. A list value equals when one of its items does.
- * - in: equals one of `values`. contains: a string containing `value` (case-insensitive), or a list
- *   holding it. exists / not_exists: present and not null.
+ * - equals / not_equals: strings compare case-insensitively and ignoring surrounding spaces (a
+ *   marketer's "CTO" is " cto"); a number and a numeric string are equal ("5" = 5); other values
+ *   strictly. A list value equals when one of its items does.
+ * - in / not_in: equals one of the list, given as `values` (or as a list in `value`).
+ * - contains: a string containing `value` (case-insensitive), or a list holding it.
+ * - exists / not_exists: a known value: not absent, null or a blank string.
  * - gt, gte, lt, lte, between (inclusive): numbers; a numeric string counts as its number.
  * - before / after (an ISO date or time): dates, from ISO strings or epoch ms.
  * - within_last / not_within_last (a duration such as "30d"): a date relative to now; these are the
@@ -14,7 +18,7 @@ import { parseTime, type EpochMs } from '../time.js';
 import { describeDuration, parseDuration } from './duration.js';
 
 export const COMPARISON_OPS = [
-  'equals', 'not_equals', 'in', 'contains', 'exists', 'not_exists',
+  'equals', 'not_equals', 'in', 'not_in', 'contains', 'exists', 'not_exists',
   'gt', 'gte', 'lt', 'lte', 'between', 'before', 'after', 'within_last', 'not_within_last',
 ] as const;
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
@@ -23,15 +27,30 @@ export interface Comparison {
   op: ComparisonOp;
   /** equals, not_equals, contains, gt…lte, before, after (an ISO time), within_last (a duration). */
   value?: unknown;
-  /** in. */
+  /** in, not_in (a list in `value` is read the same). */
   values?: unknown[];
   /** between. */
   min?: number;
   max?: number;
 }
 
-const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
-const same = (a: unknown, b: unknown) => lower(a) === lower(b);
+/** Equality as a marketer means it (see the top of the file). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string') {
+    if (typeof b === 'string') return a === b || a.trim().toLowerCase() === b.trim().toLowerCase();
+    if (typeof b === 'number') return a.trim() !== '' && Number(a) === b;
+  } else if (typeof a === 'number' && typeof b === 'string') return b.trim() !== '' && Number(b) === a;
+  return a === b;
+}
+const same = sameValue;
+
+/** Whether a known value is present: absent, null and a blank string count as unknown. */
+export function isKnown(v: unknown): boolean {
+  return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+}
+
+/** The list of an in / not_in comparison. */
+export const listOf = (c: Pick<Comparison, 'value' | 'values'>): unknown[] => c.values ?? (Array.isArray(c.value) ? c.value : []);
 
 function num(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
@@ -57,15 +76,17 @@ const time = (v: unknown): EpochMs | undefined => {
   return t;
 };
 
+const equalsValue = (actual: unknown, v: unknown) => (Array.isArray(actual) ? actual.some((a) => same(a, v)) : same(actual, v));
+
 /** Whether `actual` satisfies the comparison at time `now`. */
 export function compare(actual: unknown, c: Comparison, now: EpochMs): boolean {
-  const present = actual !== undefined && actual !== null;
   switch (c.op) {
-    case 'exists': return present;
-    case 'not_exists': return !present;
-    case 'equals': return Array.isArray(actual) ? actual.some((a) => same(a, c.value)) : same(actual, c.value);
-    case 'not_equals': return !compare(actual, { op: 'equals', value: c.value }, now);
-    case 'in': return (c.values ?? []).some((v) => compare(actual, { op: 'equals', value: v }, now));
+    case 'exists': return isKnown(actual);
+    case 'not_exists': return !isKnown(actual);
+    case 'equals': return equalsValue(actual, c.value);
+    case 'not_equals': return !equalsValue(actual, c.value);
+    case 'in': return listOf(c).some((v) => equalsValue(actual, v));
+    case 'not_in': return !listOf(c).some((v) => equalsValue(actual, v));
     case 'contains':
       if (typeof actual === 'string' && typeof c.value === 'string') return actual.toLowerCase().includes(c.value.toLowerCase());
       return Array.isArray(actual) && actual.some((a) => same(a, c.value));
@@ -117,7 +138,8 @@ export function describeComparison(c: Comparison): string {
     case 'not_exists': return 'is not set';
     case 'equals': return `= ${show(c.value)}`;
     case 'not_equals': return `≠ ${show(c.value)}`;
-    case 'in': return `in (${(c.values ?? []).map(show).join(', ')})`;
+    case 'in': return `in (${listOf(c).map(show).join(', ')})`;
+    case 'not_in': return `not in (${listOf(c).map(show).join(', ')})`;
     case 'contains': return `contains ${show(c.value)}`;
     case 'gt': return `> ${show(c.value)}`;
     case 'gte': return `≥ ${show(c.value)}`;

@@ -160,9 +160,14 @@ class Checker {
       case 'equals': case 'not_equals': case 'contains':
         if (!scalar(body.value)) this.fail(`${at}.value`, 'must be a string, number or boolean');
         return;
-      case 'in':
-        if (!Array.isArray(body.values) || body.values.length === 0 || body.values.length > 500 || !body.values.every(scalar)) this.fail(`${at}.values`, 'must be an array of 1 to 500 strings, numbers or booleans');
+      case 'in': case 'not_in': {
+        // The list goes in `values`; a list in `value` (as scoring and lifecycle rules write it) is read the same.
+        const field = body.values === undefined && Array.isArray(body.value) ? 'value' : 'values';
+        const list = body[field];
+        if (!Array.isArray(list) || list.length === 0 || list.length > 500 || !list.every(scalar)) this.fail(`${at}.${field}`, 'must be an array of 1 to 500 strings, numbers or booleans');
+        else if (field === 'values' && body.value !== undefined) this.fail(`${at}.value`, `must be absent for "${op}" (the list goes in values)`);
         return;
+      }
       case 'gt': case 'gte': case 'lt': case 'lte':
         if (typeof body.value !== 'number' || !Number.isFinite(body.value)) this.fail(`${at}.value`, 'must be a number');
         return;
