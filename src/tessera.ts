@@ -76,6 +76,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
   const rescore = new RescoreRunner({ store: options.store, privacy, derive, settings: leadScoring.settings, logger, now });
+  if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
     store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,

@@ -6,8 +6,9 @@
  * past behaviour, and a new lifecycle rule moves the profiles it already applies to.
  *
  * One job per workspace at a time; a change while a job runs restarts it when the current chunk is
- * done. Progress is kept in memory and shown by the API; a job cut short by a restart is started
- * again with POST /v1/scoring/rescore.
+ * done. Progress is saved in the store after every chunk (the last profile id done), so a job cut
+ * short by a restart or a crash resumes where it was when the server starts again (`resume`);
+ * the chunk that was under way is evaluated again, which changes nothing the second time.
  */
 import type { Logger } from 'pino';
 import { replayEngagement } from '../core/scoring/engagement.js';
@@ -30,6 +31,11 @@ export interface RescoreProgress {
   startedAt: string;
   finishedAt: string | null;
   error: string | null;
+}
+
+/** What the store keeps of a job: its progress and the last profile id done. */
+interface SavedJob extends RescoreProgress {
+  after: string | null;
 }
 
 export interface RescoreDeps {
@@ -55,14 +61,45 @@ export class RescoreRunner {
       return running.progress;
     }
     const progress: RescoreProgress = { state: 'running', replay: options.replay, processed: 0, total: 0, startedAt: toIso(this.deps.now()), finishedAt: null, error: null };
+    return this.launch(workspaceId, progress, undefined);
+  }
+
+  /** Resumes the jobs of these workspaces that a stop or a crash cut short (at server start). */
+  async resume(workspaceIds: readonly string[]): Promise<void> {
+    for (const workspaceId of workspaceIds) {
+      const saved = (await this.deps.store.configs.get(workspaceId, 'rescore')) as SavedJob | null;
+      if (saved?.state !== 'running' || this.jobs.get(workspaceId)?.progress.state === 'running') continue;
+      const { after, ...progress } = saved;
+      this.deps.logger.info({ workspaceId, processed: progress.processed, total: progress.total }, 'resuming re-scoring');
+      this.launch(workspaceId, progress, after ?? undefined);
+    }
+  }
+
+  /** The job's progress: this server's, else the last one saved (null: none ever ran). */
+  async progress(workspaceId: string): Promise<RescoreProgress | null> {
+    const own = this.jobs.get(workspaceId)?.progress;
+    if (own) return own;
+    const saved = (await this.deps.store.configs.get(workspaceId, 'rescore')) as SavedJob | null;
+    if (!saved) return null;
+    const { after: _after, ...progress } = saved;
+    return progress;
+  }
+
+  /** Resolves when the workspace's job (if any) has finished or stopped. */
+  async idle(workspaceId: string): Promise<void> {
+    await this.jobs.get(workspaceId)?.done;
+  }
+
+  private launch(workspaceId: string, progress: RescoreProgress, after: string | undefined): RescoreProgress {
     const job = { progress, again: null as boolean | null, done: Promise.resolve() };
-    job.done = this.run(workspaceId, job);
+    job.done = this.run(workspaceId, job, after);
     this.jobs.set(workspaceId, job);
     return progress;
   }
 
-  progress(workspaceId: string): RescoreProgress | null {
-    return this.jobs.get(workspaceId)?.progress ?? null;
+  private save(workspaceId: string, progress: RescoreProgress, after: string | undefined): Promise<void> {
+    const saved: SavedJob = { ...progress, after: after ?? null };
+    return this.deps.store.configs.put(workspaceId, 'rescore', saved, this.deps.now());
   }
 
   async stop(): Promise<void> {
@@ -70,13 +107,15 @@ export class RescoreRunner {
     await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
 
-  private async run(workspaceId: string, job: { progress: RescoreProgress; again: boolean | null }): Promise<void> {
+  private async run(workspaceId: string, job: { progress: RescoreProgress; again: boolean | null }, resumeAfter: string | undefined): Promise<void> {
     const { store, logger } = this.deps;
     const p = job.progress;
     try {
-      p.total = await store.profiles.count(workspaceId);
-      let after: string | undefined;
+      p.total = Math.max(await store.profiles.count(workspaceId), p.processed);
+      let after = resumeAfter;
+      await this.save(workspaceId, p, after);
       for (;;) {
+        // Stopping leaves the saved job running: the next start resumes it.
         if (this.stopped) { p.state = 'stopped'; return; }
         if (job.again !== null) {
           // The configuration changed again: start over under the new one.
@@ -91,15 +130,21 @@ export class RescoreRunner {
         await this.chunk(workspaceId, ids, p.replay);
         p.processed += ids.length;
         after = ids.at(-1);
+        p.total = Math.max(p.total, p.processed);
+        await this.save(workspaceId, p, after);
       }
       p.state = 'done';
+      p.finishedAt = toIso(this.deps.now());
+      await this.save(workspaceId, p, after);
       logger.info({ workspaceId, profiles: p.processed, replay: p.replay }, 'rescoring finished');
     } catch (error) {
       p.state = 'failed';
       p.error = (error as Error).message;
-      logger.error({ err: error, workspaceId }, 'rescoring failed');
-    } finally {
       p.finishedAt = toIso(this.deps.now());
+      logger.error({ err: error, workspaceId }, 'rescoring failed');
+      await this.save(workspaceId, p, undefined).catch(() => undefined);
+    } finally {
+      p.finishedAt ??= toIso(this.deps.now());
     }
   }
 

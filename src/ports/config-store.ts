@@ -1,10 +1,11 @@
 /**
- * Per-workspace configuration documents kept by the store (scoring rules, lifecycle stages and
- * rules), validated by their owners in the core before they are saved.
+ * Per-workspace documents kept by the store: configuration (scoring rules, lifecycle stages and
+ * rules), validated by their owners in the core before they are saved, and the progress of the
+ * background re-scoring a configuration change starts (`rescore`, so that it resumes after a restart).
  */
 import type { EpochMs } from '../core/time.js';
 
-export type ConfigKind = 'scoring' | 'lifecycle';
+export type ConfigKind = 'scoring' | 'lifecycle' | 'rescore';
 
 export interface ConfigStore {
   /** The saved document, or null when the workspace never saved one (defaults apply). */

@@ -71,10 +71,10 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
     return parsed.config;
   });
 
-  // Progress of the re-scoring a configuration change starts (null: none since the server started).
+  // Progress of the re-scoring a configuration change starts (null: none ever ran in this workspace).
   app.get('/v1/scoring/rescore', async (request) => {
     const { workspaceId } = await admin(request);
-    return { rescore: deps.rescore.progress(workspaceId) };
+    return { rescore: await deps.rescore.progress(workspaceId) };
   });
 
   app.post('/v1/scoring/rescore', async (request, reply) => {
