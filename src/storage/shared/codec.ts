@@ -4,13 +4,19 @@
  */
 import type { JsonObject, StoredEvent, TrackedEvent } from '../../core/events/event.js';
 import type { IdentityRecord, Profile } from '../../core/profiles/profile.js';
-import { emptyBehaviour } from '../../core/profiles/behaviour.js';
+import { emptyBehaviour, type Behaviour } from '../../core/profiles/behaviour.js';
+import type { Touch } from '../../core/profiles/channel.js';
 
+/**
+ * The profile's state column. It is rewritten with every event of the person, so what still has
+ * its empty value is left out (most people never get an email, join a group, or have merges
+ * refused; a last touch equal to the first is kept once) and filled back when read.
+ */
 export interface ProfileState {
-  traitMeta: Profile['traitMeta'];
-  behaviour: Profile['behaviour'];
-  mergeRefusals: Profile['mergeRefusals'];
-  consent: Profile['consent'];
+  traitMeta?: Profile['traitMeta'];
+  behaviour: Partial<Behaviour>;
+  mergeRefusals?: Profile['mergeRefusals'];
+  consent?: Profile['consent'];
   scores?: Profile['scores'];
   lifecycle?: Profile['lifecycle'];
   computed?: Profile['computed'];
@@ -19,13 +25,45 @@ export interface ProfileState {
 }
 
 export function profileState(p: Profile): ProfileState {
-  const state: ProfileState = { traitMeta: p.traitMeta, behaviour: p.behaviour, mergeRefusals: p.mergeRefusals, consent: p.consent };
+  const state: ProfileState = { behaviour: storedBehaviour(p.behaviour) };
+  if (!isEmpty(p.traitMeta)) state.traitMeta = p.traitMeta;
+  if (!isEmpty(p.mergeRefusals)) state.mergeRefusals = p.mergeRefusals;
+  if (!isEmpty(p.consent)) state.consent = p.consent;
   if (p.scores) state.scores = p.scores;
   if (p.lifecycle) state.lifecycle = p.lifecycle;
   if (p.computed) state.computed = p.computed;
   if (p.segments) state.segments = p.segments;
   if (p.declined) state.declined = p.declined;
   return state;
+}
+
+const isEmpty = (o: object): boolean => { for (const _ in o) return false; return true; };
+
+function storedBehaviour(b: Behaviour): Partial<Behaviour> {
+  // Every field not named here is kept as it is (also any added later).
+  const { pages, categories, openPage, previousPage, firstTouch, lastTouch, email, groups, ...out } = b as Behaviour & { previousPage?: Behaviour['previousPage'] };
+  const stored: Partial<Behaviour> = out;
+  if (!isEmpty(pages)) stored.pages = pages;
+  if (!isEmpty(categories)) stored.categories = categories;
+  if (openPage !== null) stored.openPage = openPage;
+  if (previousPage !== null && previousPage !== undefined) stored.previousPage = previousPage;
+  if (firstTouch !== null) stored.firstTouch = firstTouch;
+  if (lastTouch !== null && !sameTouch(lastTouch, firstTouch)) stored.lastTouch = lastTouch;
+  if (email.sent + email.delivered + email.opened + email.clicked + email.bounced + email.unsubscribed > 0 || email.lastOpenedAt !== null || email.lastClickedAt !== null) stored.email = email;
+  if (groups.length > 0) stored.groups = groups;
+  return stored;
+}
+
+function sameTouch(a: Touch, b: Touch | null): boolean {
+  return b !== null && (a === b || (a.at === b.at && a.channel === b.channel && a.source === b.source && a.medium === b.medium
+    && a.campaign === b.campaign && a.referrer === b.referrer && a.landingPage === b.landingPage));
+}
+
+function restoreBehaviour(stored: Partial<Behaviour> | undefined): Behaviour {
+  const b = { ...emptyBehaviour(), ...stored };
+  // A last touch left out was the first one.
+  if (stored?.lastTouch === undefined) b.lastTouch = b.firstTouch;
+  return b;
 }
 
 export interface ProfileColumns {
@@ -45,7 +83,7 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     updatedAt: Number(row.updated_at),
     traits: row.traits,
     traitMeta: row.state.traitMeta ?? {},
-    behaviour: row.state.behaviour ?? emptyBehaviour(),
+    behaviour: restoreBehaviour(row.state.behaviour),
     identities,
     mergeRefusals: row.state.mergeRefusals ?? {},
     consent: row.state.consent ?? {},
