@@ -26,19 +26,23 @@ import { adminHeaders, adminKeyId, assertUnknown, auditLog, consentOf, countOf, 
 
 /** The person to erase. Every identifier and value is distinctive, so that a scan finds only them. */
 const ZQ = {
-  userId: 'zq-user-77',
+  userId: 'zq~user-77',
   email: 'Zebulon.Quartermaine@Example.com',
-  laptop: 'zq-anon-laptop',
-  phone: 'zq-anon-phone',
+  laptop: 'zq~anon-laptop',
+  phone: 'zq~anon-phone',
   name: 'Zebulon Quartermaine',
   phoneNumber: '+44 7700 900461',
   company: 'Quixotic Widgets',
-  secretPath: '/zq-secret-page',
+  secretPath: '/zq~secret-page',
   orderId: 'ORD-ZQ-4711',
-  evidence: 'zq-evidence-token',
+  evidence: 'zq~evidence-token',
 };
-/** What a scan looks for; `zq-` also catches every message id and anything else prefixed so. */
-const ZQ_VALUES = ['zq-', ZQ.email.toLowerCase(), ZQ.name, ZQ.phoneNumber, ZQ.company, ZQ.orderId];
+/**
+ * What a scan looks for; `zq~` also catches every message id and anything else prefixed so. The
+ * tilde is in no random text Tessera makes (base64url secrets, hex hashes, UUIDs): with `zq-` a
+ * workspace secret once contained the needle by chance.
+ */
+const ZQ_VALUES = ['zq~', ZQ.email.toLowerCase(), ZQ.name, ZQ.phoneNumber, ZQ.company, ZQ.orderId];
 
 const BEA = { userId: 'bea-user-1', email: 'beatrix@example.org', anon: 'bea-anon' };
 
@@ -55,7 +59,7 @@ async function sendBystander(t: TesseraUnderTest): Promise<void> {
 /** The person: two devices (merged when the phone gives the same email), orders, consent. */
 async function sendPerson(t: TesseraUnderTest): Promise<void> {
   let n = 0;
-  const msg = () => `zq-msg-${++n}`;
+  const msg = () => `zq~msg-${++n}`;
   assertAccepted(await t.collect('/v1/page', { anonymousId: ZQ.laptop, messageId: msg(), properties: { path: ZQ.secretPath, title: 'Secret' } }));
   json(await postConsent(t, { anonymousId: ZQ.laptop, messageId: msg(), purposes: { personalization: true }, evidence: { token: ZQ.evidence }, wording: { version: 'banner-7', text: 'Personalise?' } }));
   assertAccepted(await t.collect('/v1/identify', {
@@ -63,7 +67,7 @@ async function sendPerson(t: TesseraUnderTest): Promise<void> {
     traits: { email: ZQ.email, name: ZQ.name, phone: ZQ.phoneNumber, company: ZQ.company },
   }));
   assertAccepted(await t.collect('/v1/track', { userId: ZQ.userId, messageId: msg(), event: 'Order Completed', properties: { orderId: ZQ.orderId, total: 99 } }));
-  assertAccepted(await t.collect('/v1/page', { anonymousId: ZQ.phone, messageId: msg(), properties: { path: '/zq-phone-landing' } }));
+  assertAccepted(await t.collect('/v1/page', { anonymousId: ZQ.phone, messageId: msg(), properties: { path: '/zq~phone-landing' } }));
   assertAccepted(await t.collect('/v1/identify', { anonymousId: ZQ.phone, messageId: msg(), traits: { email: ZQ.email.toLowerCase() } }));
 }
 
@@ -212,7 +216,7 @@ for (const backend of BACKENDS) {
       t = await backend.start({ identity: { illegalValues: [...DEFAULT_ILLEGAL_VALUES], maxPerProfile: { user_id: 3, email: 5, anonymous_id: 2 } } });
       await sendPerson(t);
       assertAccepted(await t.collect('/v1/page', { anonymousId: tablet, properties: { path: '/tablet-home' } }));
-      assertAccepted(await t.collect('/v1/identify', { anonymousId: tablet, userId: ZQ.userId, messageId: 'zq-msg-tablet' }));
+      assertAccepted(await t.collect('/v1/identify', { anonymousId: tablet, userId: ZQ.userId, messageId: 'zq~msg-tablet' }));
       personId = (await profileOf(t, ZQ.userId)).id;
       const other = await profileOf(t, tablet);
       assert.notEqual(other.id, personId, 'the merge was refused');
