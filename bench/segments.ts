@@ -26,7 +26,7 @@ const HELP = `npm run bench:segments -- [flags]
 
   --profiles <n>      stored profiles for the backfill figure (default 1000000)
   --duration <s>      measured seconds of each ingest run (default 10)
-  --rounds <n>        ingest runs per variant, alternating plain / with definitions (default 2)
+  --rounds <n>        ingest runs per variant, alternating plain / with definitions (default 3)
   --warmup <s>        ingest before measuring (default 2)
   --users <n>         distinct people in the traffic (default 20000)
   --batch-size <n>    events per ingest request (default 100)
@@ -55,7 +55,7 @@ function options(): Options | null {
     return x;
   };
   return {
-    profiles: n(values.profiles, 1_000_000), durationMs: n(values.duration, 10) * 1000, rounds: Math.max(1, Math.round(n(values.rounds, 2))), warmupMs: n(values.warmup, 2) * 1000, users: n(values.users, 20_000),
+    profiles: n(values.profiles, 1_000_000), durationMs: n(values.duration, 10) * 1000, rounds: Math.max(1, Math.round(n(values.rounds, 3))), warmupMs: n(values.warmup, 2) * 1000, users: n(values.users, 20_000),
     batchSize: n(values['batch-size'], 100), concurrency: n(values.concurrency, 8), probes: n(values.probes, 300), background: n(values.background, 1000), backfill: !values['skip-backfill'],
   };
 }
