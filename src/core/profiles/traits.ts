@@ -11,7 +11,7 @@
  * Known limit: `$unset` leaves no tombstone, so an event older than the unset that arrives after it
  * sets the trait again.
  */
-import type { JsonObject } from '../events/event.js';
+import type { JsonObject, TrackedEvent } from '../events/event.js';
 import type { EpochMs } from '../time.js';
 import type { TraitMeta } from './profile.js';
 
@@ -26,6 +26,16 @@ const RESERVED = new Set(['$set_once', '$unset', '$set']);
 export interface TraitTarget {
   traits: JsonObject;
   traitMeta: Record<string, TraitMeta>;
+}
+
+/**
+ * The traits objects an event sets on its profile: an identify's traits, and the context.traits of
+ * any event (system entries and consent records set none). A context.traits that is not an object
+ * is ignored.
+ */
+export function traitsOfEvent(e: TrackedEvent): { own: JsonObject | null; context: JsonObject | null } {
+  if (e.type === 'system' || e.type === 'consent') return { own: null, context: null };
+  return { own: e.type === 'identify' ? e.traits : null, context: isObject(e.context.traits) ? e.context.traits : null };
 }
 
 /** The trait names a traits object can set or remove (what `applyTraits` may change). */

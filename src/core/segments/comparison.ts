@@ -35,14 +35,13 @@ export interface Comparison {
 }
 
 /** Equality as a marketer means it (see the top of the file). */
-export function sameValue(a: unknown, b: unknown): boolean {
+function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'string') {
     if (typeof b === 'string') return a === b || a.trim().toLowerCase() === b.trim().toLowerCase();
     if (typeof b === 'number') return a.trim() !== '' && Number(a) === b;
   } else if (typeof a === 'number' && typeof b === 'string') return b.trim() !== '' && Number(b) === a;
   return a === b;
 }
-const same = sameValue;
 
 /** Whether a known value is present: absent, null and a blank string count as unknown. */
 export function isKnown(v: unknown): boolean {
@@ -76,7 +75,7 @@ const time = (v: unknown): EpochMs | undefined => {
   return t;
 };
 
-const equalsValue = (actual: unknown, v: unknown) => (Array.isArray(actual) ? actual.some((a) => same(a, v)) : same(actual, v));
+const equalsValue = (actual: unknown, v: unknown) => (Array.isArray(actual) ? actual.some((a) => sameValue(a, v)) : sameValue(actual, v));
 
 /** Whether `actual` satisfies the comparison at time `now`. */
 export function compare(actual: unknown, c: Comparison, now: EpochMs): boolean {
@@ -89,7 +88,7 @@ export function compare(actual: unknown, c: Comparison, now: EpochMs): boolean {
     case 'not_in': return !listOf(c).some((v) => equalsValue(actual, v));
     case 'contains':
       if (typeof actual === 'string' && typeof c.value === 'string') return actual.toLowerCase().includes(c.value.toLowerCase());
-      return Array.isArray(actual) && actual.some((a) => same(a, c.value));
+      return Array.isArray(actual) && actual.some((a) => sameValue(a, c.value));
     case 'gt': case 'gte': case 'lt': case 'lte': {
       const a = num(actual);
       const b = num(c.value);

@@ -15,6 +15,7 @@ import type { EpochMs } from '../time.js';
 import { compare, comparisonChangesAt } from './comparison.js';
 import { emailAsEvent, pageAsEvent, specOf, type Condition, type EventCondition, type SequenceCondition } from './condition.js';
 import { describeCondition } from './describe-condition.js';
+import { conditionInputs } from './segment.js';
 import { parseDuration } from './duration.js';
 import { countBefore, countSince, emptyTracker, firstSince, trackerKey, type TrackerState } from './event-match.js';
 
@@ -122,14 +123,8 @@ function describeNode(node: Condition, names: (segmentId: string) => string | un
   const cached = described.get(node);
   if (cached !== undefined) return cached;
   const text = describeCondition(node, names);
-  if (!refersToSegment(node)) described.set(node, text);
+  if (conditionInputs(node).segments.size === 0) described.set(node, text);
   return text;
-}
-function refersToSegment(c: Condition): boolean {
-  if ('and' in c) return c.and.some(refersToSegment);
-  if ('or' in c) return c.or.some(refersToSegment);
-  if ('not' in c) return refersToSegment(c.not);
-  return 'segment' in c;
 }
 
 /** Tracker keys and desugared event conditions per leaf, computed once per leaf object (definitions are immutable once compiled). */

@@ -27,7 +27,8 @@ export interface ProfileEvaluation {
 }
 
 const segmentNames = new WeakMap<SegmentDefinitions, Map<string, string>>();
-function namesOf(defs: SegmentDefinitions): Map<string, string> {
+/** Segment id → name, once per set of definitions. */
+export function namesOf(defs: SegmentDefinitions): ReadonlyMap<string, string> {
   let names = segmentNames.get(defs);
   if (!names) segmentNames.set(defs, (names = new Map(defs.segments.map((s) => [s.id, s.name]))));
   return names;
@@ -121,8 +122,8 @@ function planOf(defs: SegmentDefinitions): EvaluationPlan {
     for (const key of inputs.trackers) add(plan!.byTracker, key, i);
     for (const key of inputs.traitKeys) add(plan!.byTrait, key, i);
     for (const key of inputs.computedKeys) add(plan!.byComputed, key, i);
-    if (inputs.traits) plan!.anyTrait.push(i);
-    if (inputs.computed) plan!.anyComputed.push(i);
+    if (inputs.traitKeys.size > 0) plan!.anyTrait.push(i);
+    if (inputs.computedKeys.size > 0) plan!.anyComputed.push(i);
     if (inputs.scores) plan!.scores.push(i);
     if (inputs.consent) plan!.consent.push(i);
     for (const id of inputs.segments) { const j = index.get(id); if (j !== undefined) plan!.dependents[j]!.push(i); }

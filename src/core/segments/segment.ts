@@ -42,43 +42,42 @@ export interface SegmentDefinitions {
   trackers: ReadonlyMap<string, TrackerNeeds>;
 }
 
+/** The leaves of a condition: every node under its AND / OR / NOT nesting. */
+export function leavesOf(c: Condition, out: Condition[] = []): Condition[] {
+  if ('and' in c) for (const child of c.and) leavesOf(child, out);
+  else if ('or' in c) for (const child of c.or) leavesOf(child, out);
+  else if ('not' in c) leavesOf(c.not, out);
+  else out.push(c);
+  return out;
+}
+
 /** Leaves that look at events, each as an event condition. */
-export function eventLeaves(c: Condition, out: Array<{ spec: EventCondition; sequence: boolean }> = []): Array<{ spec: EventCondition; sequence: boolean }> {
-  if ('and' in c) for (const child of c.and) eventLeaves(child, out);
-  else if ('or' in c) for (const child of c.or) eventLeaves(child, out);
-  else if ('not' in c) eventLeaves(c.not, out);
-  else if ('event' in c) out.push({ spec: c.event, sequence: false });
-  else if ('page' in c) out.push({ spec: pageAsEvent(c.page), sequence: false });
-  else if ('email' in c) out.push({ spec: emailAsEvent(c.email), sequence: false });
-  else if ('sequence' in c) for (const step of c.sequence.steps) out.push({ spec: step, sequence: true });
+export function eventLeaves(c: Condition): Array<{ spec: EventCondition; sequence: boolean }> {
+  const out: Array<{ spec: EventCondition; sequence: boolean }> = [];
+  for (const l of leavesOf(c)) {
+    if ('event' in l) out.push({ spec: l.event, sequence: false });
+    else if ('page' in l) out.push({ spec: pageAsEvent(l.page), sequence: false });
+    else if ('email' in l) out.push({ spec: emailAsEvent(l.email), sequence: false });
+    else if ('sequence' in l) for (const step of l.sequence.steps) out.push({ spec: step, sequence: true });
+  }
   return out;
 }
 
 /** Segment ids a condition refers to. */
-export function segmentRefs(c: Condition, out = new Set<string>()): Set<string> {
-  if ('and' in c) for (const child of c.and) segmentRefs(child, out);
-  else if ('or' in c) for (const child of c.or) segmentRefs(child, out);
-  else if ('not' in c) segmentRefs(c.not, out);
-  else if ('segment' in c) out.add(c.segment.id);
-  return out;
+export function segmentRefs(c: Condition): Set<string> {
+  return conditionInputs(c).segments;
 }
 
 /** Computed trait keys a condition reads. */
-export function computedRefs(c: Condition, out = new Set<string>()): Set<string> {
-  if ('and' in c) for (const child of c.and) computedRefs(child, out);
-  else if ('or' in c) for (const child of c.or) computedRefs(child, out);
-  else if ('not' in c) computedRefs(c.not, out);
-  else if ('computed' in c) out.add(c.computed.key);
-  return out;
+export function computedRefs(c: Condition): Set<string> {
+  return conditionInputs(c).computedKeys;
 }
 
 /** What a condition reads, to skip segments an event batch cannot have changed. */
 export interface ConditionInputs {
   trackers: Set<string>;
-  traits: boolean;
   /** The (top-level) trait keys it compares. */
   traitKeys: Set<string>;
-  computed: boolean;
   /** The computed trait keys it compares. */
   computedKeys: Set<string>;
   consent: boolean;
@@ -92,17 +91,14 @@ const inputsCache = new WeakMap<object, ConditionInputs>();
 export function conditionInputs(c: Condition): ConditionInputs {
   const cached = inputsCache.get(c);
   if (cached) return cached;
-  const inputs: ConditionInputs = { trackers: trackerKeysOf(c), traits: false, traitKeys: new Set(), computed: false, computedKeys: computedRefs(c), consent: false, scores: false, segments: segmentRefs(c) };
-  const walk = (n: Condition): void => {
-    if ('and' in n) n.and.forEach(walk);
-    else if ('or' in n) n.or.forEach(walk);
-    else if ('not' in n) walk(n.not);
-    else if ('trait' in n) { inputs.traits = true; inputs.traitKeys.add(n.trait.key); }
-    else if ('computed' in n) inputs.computed = true;
-    else if ('consent' in n) inputs.consent = true;
-    else if ('score' in n || 'lifecycle' in n) inputs.scores = true;
-  };
-  walk(c);
+  const inputs: ConditionInputs = { trackers: trackerKeysOf(c), traitKeys: new Set(), computedKeys: new Set(), consent: false, scores: false, segments: new Set() };
+  for (const l of leavesOf(c)) {
+    if ('trait' in l) inputs.traitKeys.add(l.trait.key);
+    else if ('computed' in l) inputs.computedKeys.add(l.computed.key);
+    else if ('segment' in l) inputs.segments.add(l.segment.id);
+    else if ('consent' in l) inputs.consent = true;
+    else if ('score' in l || 'lifecycle' in l) inputs.scores = true;
+  }
   inputsCache.set(c, inputs);
   return inputs;
 }

@@ -4,8 +4,8 @@
  * it absorbed plus this batch's events, as its behaviour is (update-profiles.ts), so that the
  * merged person's counts are neither lost nor counted twice.
  */
-import type { JsonObject, TrackedEvent } from '../../core/events/event.js';
-import { traitNamesIn } from '../../core/profiles/traits.js';
+import type { TrackedEvent } from '../../core/events/event.js';
+import { traitNamesIn, traitsOfEvent } from '../../core/profiles/traits.js';
 import { rebuildDerived, recordEvent } from '../../core/segments/record-event.js';
 import type { SegmentDefinitions } from '../../core/segments/segment.js';
 import type { EpochMs } from '../../core/time.js';
@@ -55,16 +55,12 @@ export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefi
       touched.set(profile.id, t);
     }
     const e = item.event;
-    if (e.type === 'identify' || (e.context.traits !== undefined && e.type !== 'system' && e.type !== 'consent')) {
-      t.traits = true;
-      // As update-profiles.ts applies them: identify traits, and context.traits of any event.
-      if (e.type === 'identify') traitNamesIn(e.traits, t.traitKeys);
-      if (isPlainObject(e.context.traits)) traitNamesIn(e.context.traits, t.traitKeys);
-    }
+    const { own, context } = traitsOfEvent(e);
+    if (own) traitNamesIn(own, t.traitKeys);
+    if (context) traitNamesIn(context, t.traitKeys);
+    if (own || context) t.traits = true;
     if (e.type === 'consent' || e.context.gpc === true) t.consent = true;
     recordEvent(profile, e, defs, now, undefined, t);
   }
   for (const [id, events] of rebuild) rebuildDerived(batch.profile(id), events, defs, now);
 }
-
-const isPlainObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);

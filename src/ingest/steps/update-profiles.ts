@@ -5,7 +5,7 @@
  */
 import type { JsonObject, TrackedEvent } from '../../core/events/event.js';
 import { applyEvent, replayBehaviour } from '../../core/profiles/behaviour.js';
-import { applyTraits } from '../../core/profiles/traits.js';
+import { applyTraits, traitsOfEvent } from '../../core/profiles/traits.js';
 import { applyDeclined, declinedBy } from '../../core/forms/declined.js';
 import type { IngestBatch } from '../ingest-batch.js';
 
@@ -30,15 +30,13 @@ export async function updateProfiles(batch: IngestBatch): Promise<void> {
 }
 
 function applyEventTraits(profile: Parameters<typeof applyTraits>[0], e: TrackedEvent): void {
-  if (e.type === 'system' || e.type === 'consent') return;
+  const { own, context } = traitsOfEvent(e);
+  if (!own && !context) return;
   // A server-built event names its own source (form:<id>, survey:<id>); clients cannot set it.
   const source = e.traitSource ?? (e.type === 'track' ? `track:${e.name}` : e.type);
   const write = { source, messageId: e.messageId, at: e.timestamp };
-  if (e.type === 'identify') applyTraits(profile, cleanTraits(e.traits), write);
-  const contextTraits = e.context.traits;
-  if (contextTraits && typeof contextTraits === 'object' && !Array.isArray(contextTraits)) {
-    applyTraits(profile, cleanTraits(contextTraits as JsonObject), { ...write, source: `${source} (context.traits)` });
-  }
+  if (own) applyTraits(profile, cleanTraits(own), write);
+  if (context) applyTraits(profile, cleanTraits(context), { ...write, source: `${source} (context.traits)` });
 }
 
 /** The email trait is kept as its identity is: trimmed and lower-cased (the event keeps what was sent). */

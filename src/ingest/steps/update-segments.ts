@@ -6,7 +6,7 @@
  * membership table. The profile's next due time goes to the scheduler's table when it changed.
  */
 import type { TrackedEvent } from '../../core/events/event.js';
-import { evaluateProfile } from '../../core/segments/membership.js';
+import { evaluateProfile, namesOf } from '../../core/segments/membership.js';
 import type { SegmentDefinitions } from '../../core/segments/segment.js';
 import type { EpochMs } from '../../core/time.js';
 import type { IngestBatch } from '../ingest-batch.js';
@@ -64,7 +64,7 @@ export function updateSegments(batch: IngestBatch, defs: SegmentDefinitions, new
  * `Profiles Merged` entry.
  */
 function endMergedMemberships(batch: IngestBatch, defs: SegmentDefinitions, now: EpochMs): void {
-  const names = new Map(defs.segments.map((s) => [s.id, s.name]));
+  const names = namesOf(defs);
   for (const { profile, survivorId, cause } of batch.mergedAway) {
     for (const segmentId of Object.keys(profile.segments?.member ?? {})) {
       const segmentName = names.get(segmentId);

@@ -41,7 +41,7 @@ const isEmpty = (o: object): boolean => { for (const _ in o) return false; retur
 
 function storedBehaviour(b: Behaviour): Partial<Behaviour> {
   // Every field not named here is kept as it is (also any added later).
-  const { pages, categories, openPage, previousPage, firstTouch, lastTouch, email, groups, ...out } = b as Behaviour & { previousPage?: Behaviour['previousPage'] };
+  const { pages, categories, openPage, previousPage, firstTouch, lastTouch, email, groups, ...out } = b;
   const stored: Partial<Behaviour> = out;
   if (!isEmpty(pages)) stored.pages = pages;
   if (!isEmpty(categories)) stored.categories = categories;
