@@ -4,7 +4,7 @@
  * write transaction; the scheduler's claim uses FOR UPDATE SKIP LOCKED so that two servers never
  * re-evaluate the same profile at once and neither waits for the other.
  */
-import type { TrackedEvent } from '../../core/events/event.js';
+import type { StoredEvent, TrackedEvent } from '../../core/events/event.js';
 import type { BackfillProgress, DefinitionKind, SegmentChanges, SegmentStore, SegmentTx, StoredDefinition } from '../../ports/segment-store.js';
 import { eventFromColumns, profileFromColumns, type EventColumns, type ProfileColumns } from '../shared/codec.js';
 import type { Pool, Queryable } from './database.js';
@@ -16,17 +16,23 @@ const definitionOf = (r: DefinitionRow): StoredDefinition => ({
   workspaceId: r.workspace_id, kind: r.kind, id: r.id, body: r.body, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), backfill: r.backfill,
 });
 
-async function eventsByProfile(db: Queryable, workspaceId: string, ids: readonly string[]): Promise<Map<string, TrackedEvent[]>> {
-  const found = new Map<string, TrackedEvent[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return found;
+/** The events of these profiles, oldest first (ingest replays after merges, backfills, previews). */
+export async function eventsOfProfiles(db: Queryable, workspaceId: string, ids: readonly string[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return [];
   const { rows } = await db.query<EventColumns>({
-    name: 'tessera_segment_events_of',
+    name: 'tessera_events_of',
+    // OFFSET 0 keeps the workspace condition outside the probe, so it stays on the timeline index.
     text: `SELECT e.* FROM unnest($2::text[]) AS p(id)
       CROSS JOIN LATERAL (SELECT * FROM events WHERE profile_id = p.id OFFSET 0) AS e
       WHERE e.workspace_id = $1 ORDER BY e.ts, e.seq`,
     values: [workspaceId, ids],
   });
-  for (const row of rows) found.get(row.profile_id)?.push(eventFromColumns(row));
+  return rows.map((row) => eventFromColumns(row));
+}
+
+async function eventsByProfile(db: Queryable, workspaceId: string, ids: readonly string[]): Promise<Map<string, TrackedEvent[]>> {
+  const found = new Map<string, TrackedEvent[]>(ids.map((id) => [id, []]));
+  for (const e of await eventsOfProfiles(db, workspaceId, ids)) found.get(e.profileId)?.push(e);
   return found;
 }
 

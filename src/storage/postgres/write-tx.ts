@@ -18,15 +18,13 @@
  * - What is left (another server inserting the same message id, rare lock-order deadlocks) ends in
  *   a unique violation or deadlock error, and the store re-runs the whole work (store.ts).
  */
-import type { TrackedEvent } from '../../core/events/event.js';
 import { identityKeyString, type IdentityKey } from '../../core/identity/identity-key.js';
 import type { ChangeSet, WriteTx } from '../../ports/store.js';
-import { eventFromColumns, type EventColumns } from '../shared/codec.js';
 import { applyChanges, searchEntry, type SearchEntry } from './apply-changes.js';
 import type { Queryable } from './database.js';
 import { loadLiveProfiles } from './profile-rows.js';
 import { text } from './values.js';
-import { createPostgresSegmentTx } from './segment-store.js';
+import { createPostgresSegmentTx, eventsOfProfiles } from './segment-store.js';
 
 /** Above this many identifiers in one call, the whole workspace is locked instead. */
 export const FINE_LOCK_LIMIT = 200;
@@ -102,16 +100,7 @@ export function createPostgresWriteTx(db: Queryable): WriteTx {
     },
 
     async loadEvents(workspaceId, profileIds) {
-      if (profileIds.length === 0) return [];
-      const { rows } = await db.query<EventColumns>({
-        name: 'tessera_events_of',
-        // OFFSET 0 keeps the workspace condition outside the probe, so it stays on the timeline index.
-        text: `SELECT e.* FROM unnest($2::text[]) AS p(id)
-          CROSS JOIN LATERAL (SELECT * FROM events WHERE profile_id = p.id OFFSET 0) AS e
-          WHERE e.workspace_id = $1 ORDER BY e.ts, e.seq`,
-        values: [workspaceId, profileIds],
-      });
-      return rows.map((r): TrackedEvent => eventFromColumns(r));
+      return eventsOfProfiles(db, workspaceId, profileIds);
     },
 
     async findTombstones(workspaceId, hashes) {

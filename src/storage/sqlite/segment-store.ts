@@ -16,7 +16,8 @@ const definitionOf = (r: DefinitionRow): StoredDefinition => ({
   backfill: r.backfill ? (JSON.parse(r.backfill) as BackfillProgress) : null,
 });
 
-function eventsByProfile(statement: Database.Statement, workspaceId: string, ids: readonly string[]): Map<string, TrackedEvent[]> {
+/** The events of each profile, oldest first, read with EVENTS_OF. */
+export function eventsByProfile(statement: Database.Statement, workspaceId: string, ids: readonly string[]): Map<string, TrackedEvent[]> {
   const found = new Map<string, TrackedEvent[]>();
   for (const id of ids) {
     const rows = statement.all(workspaceId, id) as Array<Omit<EventColumns, 'body'> & { body: string }>;

@@ -3,14 +3,13 @@
  * meet the port. Statements are prepared once per store. Nothing else uses the writer connection
  * while a transaction is open: the store runs one `write` at a time.
  */
-import type { TrackedEvent } from '../../core/events/event.js';
 import { identityKeyString, type IdentityKey } from '../../core/identity/identity-key.js';
 import type { IdentityRecord, Profile } from '../../core/profiles/profile.js';
 import type { ChangeSet, WriteTx } from '../../ports/store.js';
-import { eventBody, eventFromColumns, profileFromColumns, profileState, searchText, type EventColumns } from '../shared/codec.js';
+import { eventBody, profileFromColumns, profileState, searchText } from '../shared/codec.js';
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
-import { applySegmentChanges, createSqliteSegmentTx, prepareSegmentWrites } from './segment-store.js';
+import { applySegmentChanges, createSqliteSegmentTx, eventsByProfile, prepareSegmentWrites } from './segment-store.js';
 
 export function prepareWriteStatements(db: Database.Database) {
   return {
@@ -18,7 +17,6 @@ export function prepareWriteStatements(db: Database.Database) {
     owner: db.prepare('SELECT profile_id FROM identities WHERE workspace_id = ? AND kind = ? AND value = ?').pluck(),
     profile: db.prepare('SELECT id, workspace_id, created_at, updated_at, merged_into, traits, state FROM profiles WHERE workspace_id = ? AND id = ?'),
     identitiesOf: db.prepare('SELECT kind, value, first_seen_at, message_id FROM identities WHERE profile_id = ?'),
-    eventsOf: db.prepare('SELECT * FROM events WHERE profile_id = ? ORDER BY ts, seq'),
     insertProfile: db.prepare('INSERT INTO profiles (id, workspace_id, created_at, updated_at, merged_into, traits, state, search) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)'),
     updateProfile: db.prepare('UPDATE profiles SET created_at = ?, updated_at = ?, traits = ?, state = ?, search = ? WHERE id = ?'),
     moveIdentities: db.prepare('UPDATE identities SET profile_id = ? WHERE profile_id = ?'),
@@ -81,14 +79,8 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
       }
       return profiles;
     },
-    async loadEvents(_workspaceId, profileIds) {
-      const events: TrackedEvent[] = [];
-      for (const id of profileIds) {
-        for (const row of s.eventsOf.all(id) as Array<Omit<EventColumns, 'body'> & { body: string }>) {
-          events.push(eventFromColumns({ ...row, body: JSON.parse(row.body) }));
-        }
-      }
-      return events.sort((a, b) => a.timestamp - b.timestamp);
+    async loadEvents(workspaceId, profileIds) {
+      return [...eventsByProfile(s.segments.events, workspaceId, profileIds).values()].flat().sort((a, b) => a.timestamp - b.timestamp);
     },
     async findTombstones(workspaceId, hashes) {
       const found = new Set<string>();
