@@ -5,7 +5,7 @@
  * (lead-scoring/rescore.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TesseraError } from '../../core/errors.js';
+import { TesseraError, type FieldIssue } from '../../core/errors.js';
 import { parseLifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
 import { explainScores } from '../../core/scoring/explain.js';
 import { parseScoringConfig } from '../../core/scoring/scoring-config.js';
@@ -39,37 +39,26 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
     return profile;
   };
 
-  app.get('/v1/scoring', async (request) => {
-    const { workspaceId } = await admin(request);
-    return (await deps.settings.get(workspaceId)).scoring;
-  });
-
-  app.put('/v1/scoring', async (request) => {
-    const { workspaceId, keyId } = await admin(request);
-    const parsed = parseScoringConfig(request.body);
-    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The scoring configuration is invalid; nothing was changed.', issues: parsed.issues });
-    await deps.store.configs.put(workspaceId, 'scoring', parsed.config, deps.now());
-    deps.settings.invalidate(workspaceId);
-    await audit(workspaceId, keyId, 'scoring.settings.update', null, { engagementRules: parsed.config.engagement.rules.length, fitRules: parsed.config.fit.rules.length });
-    deps.rescore.start(workspaceId, { replay: true });
-    return parsed.config;
-  });
-
-  app.get('/v1/lifecycle', async (request) => {
-    const { workspaceId } = await admin(request);
-    return (await deps.settings.get(workspaceId)).lifecycle;
-  });
-
-  app.put('/v1/lifecycle', async (request) => {
-    const { workspaceId, keyId } = await admin(request);
-    const parsed = parseLifecycleConfig(request.body);
-    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The lifecycle configuration is invalid; nothing was changed.', issues: parsed.issues });
-    await deps.store.configs.put(workspaceId, 'lifecycle', parsed.config, deps.now());
-    deps.settings.invalidate(workspaceId);
-    await audit(workspaceId, keyId, 'lifecycle.settings.update', null, { stages: parsed.config.stages.length, rules: parsed.config.rules.length });
-    deps.rescore.start(workspaceId, { replay: false });
-    return parsed.config;
-  });
+  /**
+   * GET and PUT of one configuration document. A saved change is audited and re-scores the existing
+   * profiles in the background (replaying engagement when the scoring rules changed).
+   */
+  const configRoutes = <C>(kind: 'scoring' | 'lifecycle', parse: (body: unknown) => { ok: true; config: C } | { ok: false; issues: FieldIssue[] },
+    read: (settings: Awaited<ReturnType<LeadScoringSettingsSource['get']>>) => C, summary: (config: C) => Record<string, unknown>) => {
+    app.get(`/v1/${kind}`, async (request) => read(await deps.settings.get((await admin(request)).workspaceId)));
+    app.put(`/v1/${kind}`, async (request) => {
+      const { workspaceId, keyId } = await admin(request);
+      const parsed = parse(request.body);
+      if (!parsed.ok) throw new TesseraError('invalid_body', { message: `The ${kind} configuration is invalid; nothing was changed.`, issues: parsed.issues });
+      await deps.store.configs.put(workspaceId, kind, parsed.config, deps.now());
+      deps.settings.invalidate(workspaceId);
+      await audit(workspaceId, keyId, `${kind}.settings.update`, null, summary(parsed.config));
+      deps.rescore.start(workspaceId, { replay: kind === 'scoring' });
+      return parsed.config;
+    });
+  };
+  configRoutes('scoring', parseScoringConfig, (s) => s.scoring, (c) => ({ engagementRules: c.engagement.rules.length, fitRules: c.fit.rules.length }));
+  configRoutes('lifecycle', parseLifecycleConfig, (s) => s.lifecycle, (c) => ({ stages: c.stages.length, rules: c.rules.length }));
 
   // Progress of the re-scoring a configuration change starts (null: none ever ran in this workspace).
   app.get('/v1/scoring/rescore', async (request) => {
