@@ -119,6 +119,7 @@ export function parseScoringConfig(input: unknown): ParsedScoringConfig {
       rules: parsed.data.fit.rules.map((r): FitRule => ({
         id: r.id, label: r.label ?? r.trait, trait: r.trait, op: r.op, points: r.points,
         ...(r.value !== undefined ? { value: r.value as ValueFilter['value'] } : {}),
+        ...(r.values !== undefined ? { values: r.values as ValueFilter['values'] } : {}),
       })),
     },
   };

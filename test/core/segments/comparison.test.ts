@@ -9,6 +9,8 @@ import { validateCondition } from '../../../src/core/segments/validate-condition
 import { describeCondition } from '../../../src/core/segments/describe-condition.js';
 import { describeFilter, matchesFilter, type ValueFilter } from '../../../src/core/scoring/filters.js';
 import { parseScoringConfig } from '../../../src/core/scoring/scoring-config.js';
+import { computeFit } from '../../../src/core/scoring/fit.js';
+import { parseLifecycleConfig } from '../../../src/core/lifecycle/lifecycle-config.js';
 
 const NOW = Date.UTC(2026, 11, 1);
 const refs = { segments: new Set<string>(), computedTraits: new Set<string>(), purposes: new Set<string>() };
@@ -47,8 +49,16 @@ describe('comparisons', () => {
   });
 
   test('scoring rules accept the list of in / not_in in values too, and refuse values elsewhere', () => {
-    const ok = parseScoringConfig({ fit: { rules: [{ id: 'dm', label: 'Decision maker', trait: 'role', op: 'in', values: ['CTO', 'CEO'], points: 20 }] } });
-    assert.equal(ok.ok, true, JSON.stringify(ok));
+    const ok = parseScoringConfig({
+      engagement: { rules: [{ id: 'wp', event: 'Whitepaper Downloaded', where: [{ property: 'topic', op: 'not_in', values: ['jobs'] }], points: 5 }] },
+      fit: { rules: [{ id: 'dm', label: 'Decision maker', trait: 'role', op: 'in', values: ['CTO', 'CEO'], points: 20 }] },
+    });
+    assert.ok(ok.ok, JSON.stringify(ok));
+    assert.equal(computeFit({ role: ' ceo' }, ok.config, NOW).total, 20, 'the saved fit rule keeps its list');
+    assert.deepEqual(ok.config.engagement.rules[0]!.where[0]!.values, ['jobs'], 'the saved filter keeps its list');
+    const lifecycle = parseLifecycleConfig({ rules: [{ id: 'lead', to: 'lead', when: { trait: 'role', op: 'not_in', values: ['Student'] } }] });
+    assert.ok(lifecycle.ok, JSON.stringify(lifecycle));
+    assert.deepEqual((lifecycle.config.rules[0]!.when as { values?: unknown }).values, ['Student'], 'the saved lifecycle rule keeps its list');
     const bad = parseScoringConfig({ fit: { rules: [{ id: 'dm', label: 'Decision maker', trait: 'role', op: 'equals', values: ['CTO'], points: 20 }] } });
     assert.equal(bad.ok, false);
     assert.ok(!bad.ok && bad.issues.some((i) => i.field === 'fit.rules[0].values'), JSON.stringify(bad));
