@@ -48,6 +48,8 @@ export interface RunRecord {
   /** Server log lines at warn level or above (Tessera logs flush failures there). */
   serverLog?: string;
   profile?: ProfileSummary;
+  /** The busiest worker thread (with SQLite, the WAL checkpointer): its work is off the event loop but not free. */
+  workerProfile?: ProfileSummary;
   error?: string;
 }
 
@@ -115,9 +117,14 @@ export async function runTessera(options: BenchOptions, store: StoreKind, scenar
     const log = server.output().trim();
     if (log) record.serverLog = log.split('\n').slice(-20).join('\n');
     if (profileDir) {
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) record.profile = summariseCpuProfile(join(profileDir, file), PROJECT_ROOT);
+      // One file per thread: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main one.
+      const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+      const main = files.find((f) => f.split('.')[4] === '0');
+      if (main) record.profile = summariseCpuProfile(join(profileDir, main), PROJECT_ROOT);
       else record.error = 'the server wrote no CPU profile';
+      const workers = files.filter((f) => f !== main).map((f) => summariseCpuProfile(join(profileDir, f), PROJECT_ROOT));
+      const busiest = workers.sort((a, b) => a.idlePercent - b.idlePercent)[0];
+      if (busiest) record.workerProfile = busiest;
     }
     return record;
   } catch (error) {

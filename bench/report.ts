@@ -80,7 +80,8 @@ export function printTable(records: RunRecord[], options: BenchOptions, machine:
   }
   const headroom = generatorHeadroom(records);
   if (headroom.length > 0) out.push('', `Generator headroom (baseline ÷ target; should be well above 1): ${headroom.map((h) => `${h.scenario} ${h.times.toFixed(1)}×`).join(', ')}`);
-  for (const r of records.filter((x) => x.profile)) printProfile(out, r, r.profile!);
+  for (const r of records.filter((x) => x.profile)) printProfile(out, r, r.profile!, 'main thread');
+  for (const r of records.filter((x) => x.workerProfile)) printProfile(out, r, r.workerProfile!, 'busiest worker thread');
   process.stdout.write(`${out.join('\n')}\n\n`);
 }
 
@@ -100,8 +101,8 @@ function generatorHeadroom(records: RunRecord[]): Array<{ scenario: ScenarioName
   return result;
 }
 
-function printProfile(out: string[], r: RunRecord, p: ProfileSummary): void {
-  out.push('', `CPU profile of ${targetLabel(r.target)} during ${r.scenario} (${int(p.totalMs)} ms sampled, ${p.idlePercent}% idle; % of busy time; figures are slowed by profiling)`);
+function printProfile(out: string[], r: RunRecord, p: ProfileSummary, thread: string): void {
+  out.push('', `CPU profile of ${targetLabel(r.target)}, ${thread}, during ${r.scenario} (${int(p.totalMs)} ms sampled, ${p.idlePercent}% idle; % of busy time; figures are slowed by profiling)`);
   out.push('', '  Top self time:');
   for (const f of p.topSelf) out.push(`  ${f.percent.toFixed(1).padStart(5)}%  ${int(f.ms).padStart(6)} ms  ${f.name}  ${f.location}`);
   out.push('', '  Self time by area:');

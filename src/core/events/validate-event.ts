@@ -52,11 +52,14 @@ export function validateEvent(input: unknown, options: ValidateOptions): Validat
   const type = options.impliedType ?? item.type;
   if (typeof type !== 'string' || !TYPE_SET.has(type)) return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
 
-  // Depth first: measuring the size serialises recursively, which a deeply nested value would overflow.
-  const depth = nestingDepth(item, EVENT_LIMITS.maxDepth + 1);
-  if (depth > EVENT_LIMITS.maxDepth) return failWhole(`objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
-  const size = serialisedBytes(item);
-  if (size > EVENT_LIMITS.maxEventBytes) return failWhole(`event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
+  // One walk gives the depth and a bound on the size; only an event whose bound passes the limit is
+  // serialised to measure it exactly (the walk stops at the depth limit, so that cannot overflow).
+  const extent = jsonExtent(item, EVENT_LIMITS.maxDepth);
+  if (extent.tooDeep) return failWhole(`objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
+  if (extent.maxBytes > EVENT_LIMITS.maxEventBytes) {
+    const size = serialisedBytes(item);
+    if (size > EVENT_LIMITS.maxEventBytes) return failWhole(`event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
+  }
 
   const validate = eventValidators[type as EventType];
   if (!validate(item)) {
@@ -132,18 +135,54 @@ function serialisedBytes(value: unknown): number {
   return json.length * 3 <= EVENT_LIMITS.maxEventBytes ? json.length : Buffer.byteLength(json, 'utf8');
 }
 
-/** Depth of nested objects/arrays, counting stops once `stopAt` is reached. Iterative: no stack overflow. */
+/**
+ * Depth of nested objects/arrays (the value itself is level 1), counting stops once `stopAt` is
+ * reached: the walk never goes deeper than that, so a pathological body cannot overflow the stack.
+ */
 export function nestingDepth(root: unknown, stopAt: number): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > max) max = depth;
-    if (max >= stopAt) return max;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  const depthOf = (value: unknown, depth: number): number => {
+    if (typeof value !== 'object' || value === null) return depth - 1;
+    if (depth >= stopAt) return stopAt;
+    let max = depth;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length && max < stopAt; i++) max = Math.max(max, depthOf(value[i], depth + 1));
+    } else {
+      for (const key in value) { max = Math.max(max, depthOf((value as Record<string, unknown>)[key], depth + 1)); if (max >= stopAt) break; }
     }
-  }
-  return max;
+    return max;
+  };
+  return depthOf(root, 1);
+}
+
+export interface JsonExtent {
+  /** Objects or arrays nest deeper than the limit (the walk stopped there). */
+  tooDeep: boolean;
+  /** At least the value's size as UTF-8 JSON: each string character counted as 6 bytes (an escape), each number as 24. */
+  maxBytes: number;
+}
+
+/** Depth check and size bound of a parsed JSON value in one walk, far cheaper than serialising it. */
+export function jsonExtent(root: unknown, maxDepth: number): JsonExtent {
+  let tooDeep = false;
+  const bytes = (value: unknown, depth: number): number => {
+    switch (typeof value) {
+      case 'string': return 2 + 6 * value.length;
+      case 'number': return 24;
+      case 'boolean': return 5;
+      case 'object': {
+        if (value === null) return 4;
+        if (depth > maxDepth) { tooDeep = true; return 0; }
+        let n = 2;
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length && !tooDeep; i++) n += 1 + bytes(value[i], depth + 1);
+        } else {
+          for (const key in value) { n += 4 + 6 * key.length + bytes((value as Record<string, unknown>)[key], depth + 1); if (tooDeep) break; }
+        }
+        return n;
+      }
+      default: return 0;
+    }
+  };
+  const maxBytes = bytes(root, 1);
+  return { tooDeep, maxBytes };
 }

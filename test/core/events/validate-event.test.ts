@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventType } from '../../../src/core/events/event.js';
 import { EVENT_LIMITS } from '../../../src/core/events/limits.js';
-import { nestingDepth, validateEvent, type ValidateOptions, type ValidationResult } from '../../../src/core/events/validate-event.js';
+import { jsonExtent, nestingDepth, validateEvent, type ValidateOptions, type ValidationResult } from '../../../src/core/events/validate-event.js';
 import { createIdentityGuard } from '../../../src/core/identity/identity-key.js';
 
 const RECEIVED = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -250,11 +250,46 @@ describe('limits', () => {
     assert.equal(issueOf(validateEvent(eventOfDepth(EVENT_LIMITS.maxDepth + 1), options())), 'body: objects nest deeper than 24 levels');
   });
 
-  it('measures depth without recursion, so a pathological body cannot overflow the stack', () => {
+  it('stops counting depth at the limit, so a pathological body cannot overflow the stack', () => {
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = { d: deep };
     assert.equal(nestingDepth(deep, 25), 25, 'stops counting at the limit');
     assert.equal(nestingDepth('scalar', 25), 0);
+  });
+});
+
+describe('the size bound of an event (jsonExtent)', () => {
+  const samples: unknown[] = [
+    minimal.track,
+    { text: '\u0001\u001f"\\'.repeat(500) }, // control characters and quotes: escaped, up to 6 bytes each
+    { emoji: '😀'.repeat(300), euro: '€'.repeat(300), lone: '\ud800'.repeat(50) },
+    { numbers: [-1.2345678901234567e-300, 1e21, Number.MAX_SAFE_INTEGER, -0, 0.1], flags: [true, false, null] },
+    { '\u0000key"with\\escapes': { nested: [[[{}]]], empty: [] } },
+    [],
+    'plain',
+  ];
+  for (const [i, value] of samples.entries()) {
+    it(`is never below the UTF-8 size of the JSON (sample ${i})`, () => {
+      const exact = Buffer.byteLength(JSON.stringify(value), 'utf8');
+      const { maxBytes, tooDeep } = jsonExtent(value, EVENT_LIMITS.maxDepth);
+      assert.equal(tooDeep, false);
+      assert.ok(maxBytes >= exact, `bound ${maxBytes} < exact ${exact}`);
+    });
+  }
+
+  it('finds the same depth limit as nestingDepth', () => {
+    let deep: unknown = { leaf: 1 };
+    for (let level = 2; level <= EVENT_LIMITS.maxDepth; level++) deep = level % 2 ? { a: deep } : [deep];
+    assert.equal(nestingDepth(deep, 100), EVENT_LIMITS.maxDepth);
+    assert.equal(jsonExtent(deep, EVENT_LIMITS.maxDepth).tooDeep, false);
+    assert.equal(jsonExtent({ one: deep }, EVENT_LIMITS.maxDepth).tooDeep, true);
+  });
+
+  it('refuses an event over 32 KB whose bound passed the limit only because of escapes (it is measured exactly)', () => {
+    const quotes = '"'.repeat(Math.floor(EVENT_LIMITS.maxEventBytes / 2) + 100); // 2 bytes each as JSON: over the limit
+    assert.match(issueOf(validateEvent({ ...minimal.track, properties: { quotes } }, options())), /^body: event is \d+ bytes/);
+    const ascii = 'a'.repeat(EVENT_LIMITS.maxEventBytes / 2); // bound over the limit, exact size under it
+    accepted(validateEvent({ ...minimal.track, properties: { ascii } }, options()));
   });
 });
 
