@@ -21,6 +21,7 @@
 import { identityKeyString, type IdentityKey } from '../../core/identity/identity-key.js';
 import type { ChangeSet, WriteTx } from '../../ports/store.js';
 import { applyChanges, searchEntry, type SearchEntry } from './apply-changes.js';
+import type pg from 'pg';
 import type { Queryable } from './database.js';
 import { loadLiveProfiles } from './profile-rows.js';
 import { text } from './values.js';
@@ -46,6 +47,18 @@ export const LOCK_IDENTITIES_SQL = `SELECT count(pg_advisory_xact_lock(h)) FROM 
 export const EXISTING_MESSAGES_SQL = `SELECT m.id AS message_id FROM unnest($2::text[]) AS m(id)
   CROSS JOIN LATERAL (SELECT 1 FROM events e WHERE e.workspace_id = $1 AND e.message_id = m.id LIMIT 1) AS stored`;
 
+/**
+ * The dedupe lookup as the write path sends it (message ids already in their stored form). Not a
+ * named statement: PostgreSQL would cache a generic plan for it after five runs, and on a young
+ * database (empty, no statistics) that plan takes the (workspace_id, ts) index, which ties with the
+ * unique index on an empty table, and then filters the workspace's whole range for every id, for
+ * as long as the connection lives. Planned with each run, it probes the unique index once the
+ * table has rows (test/storage/postgres-young-plans.test.ts).
+ */
+export function existingMessagesQuery(workspaceId: string, messageIds: string[]): pg.QueryConfig {
+  return { text: EXISTING_MESSAGES_SQL, values: [workspaceId, messageIds] };
+}
+
 export const OWNERS_SQL = `SELECT k.kind, k.value, o.profile_id FROM unnest($2::text[], $3::text[]) AS k(kind, value)
   CROSS JOIN LATERAL (SELECT i.profile_id FROM identities i WHERE i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value LIMIT 1) AS o`;
 
@@ -62,11 +75,7 @@ export function createPostgresWriteTx(db: Queryable): WriteTx {
     async existingMessageIds(workspaceId, messageIds) {
       if (messageIds.length === 0) return new Set();
       const asked = new Map(messageIds.map((id) => [text(id), id]));
-      const { rows } = await db.query<{ message_id: string }>({
-        name: 'tessera_existing_messages',
-        text: EXISTING_MESSAGES_SQL,
-        values: [workspaceId, [...asked.keys()]],
-      });
+      const { rows } = await db.query<{ message_id: string }>(existingMessagesQuery(workspaceId, [...asked.keys()]));
       return new Set(rows.map((r) => asked.get(r.message_id) ?? r.message_id));
     },
 
