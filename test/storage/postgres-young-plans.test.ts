@@ -6,13 +6,15 @@
  * filtered the whole workspace's events for each id: single-event ingest fell to a fifth after a
  * few tens of thousands of events. The test sends the lookup exactly as the write path does, while
  * the events table is empty and after it has grown, and reads from the index statistics which
- * index answered.
+ * index answered. The lookups that stay named statements are planned as generic plans on the empty
+ * tables and explained after the tables have grown: each must probe every column of its index.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
-import { existingMessagesQuery } from '../../src/storage/postgres/write-tx.js';
+import { RESOLVE_IDENTITY_SQL, TIMELINE_SQL } from '../../src/storage/postgres/profile-queries.js';
+import { existingMessagesQuery, OWNERS_SQL, TOMBSTONES_SQL } from '../../src/storage/postgres/write-tx.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
 
 describe('postgres store: plans made while the database is young', { skip: await postgresSkip() }, () => {
@@ -56,5 +58,42 @@ describe('postgres store: plans made while the database is young', { skip: await
     assert.deepEqual(rows.map((r) => r.message_id).sort(), ['msg-17', 'msg-59999']);
     assert.equal(afterwards.events_workspace_ts! - before.events_workspace_ts!, 0, 'the (workspace_id, ts) index must not answer a message-id lookup');
     assert.equal(afterwards.events_message! - before.events_message!, asked.length, `one probe of events_message per id: ${JSON.stringify({ before, afterwards })}`);
+  });
+
+  test('the named lookups keep plans that probe every column of their index when planned on empty tables', async () => {
+    // A database of its own: these plans are made while every table is empty.
+    const fresh = await createTestDatabase();
+    await (await openPostgresStore({ url: fresh.url, migrate: true })).close();
+    const young = new pg.Client({ connectionString: fresh.url });
+    await young.connect();
+    try {
+      const statements = [
+        { name: 'owners', sql: OWNERS_SQL, args: "('ws', '{anonymous_id,email}', '{anon-1,a@example.com}')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(kind = k\.kind\) AND \(value = k\.value\)\)/ },
+        { name: 'resolve', sql: RESOLVE_IDENTITY_SQL, args: "('ws', 'anon-1', 'anon-1')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(kind = \S+\) AND \(value = \S+\)\)/ },
+        { name: 'tombstones', sql: TOMBSTONES_SQL, args: "('ws', '{abc}')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(hash = t\.hash\)\)/ },
+        { name: 'timeline', sql: TIMELINE_SQL, args: "('prf_1', 'ws', 9007199254740991, 9007199254740991, 51)", index: /Index Scan using events_timeline on events[^\n]*\n\s+Index Cond: \(\(profile_id = \$1\)/ },
+      ];
+      // The plan PostgreSQL caches once it prefers a generic one, made while the tables are empty.
+      await young.query('SET plan_cache_mode = force_generic_plan');
+      for (const s of statements) {
+        await young.query(`PREPARE ${s.name} AS ${s.sql}`);
+        await young.query(`EXECUTE ${s.name}${s.args}`);
+      }
+      await young.query(`INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at)
+        SELECT 'ws', 'anonymous_id', 'anon-' || g, 'prf_' || g, 0 FROM generate_series(1, 20000) g`);
+      await young.query(`INSERT INTO tombstones (workspace_id, hash, erased_at) SELECT 'ws', md5(g::text), 0 FROM generate_series(1, 20000) g`);
+      await young.query(`INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body)
+        SELECT 'ws', 'msg-' || g, 'prf_' || (g % 50), 'prf_' || (g % 50), 'track', 'Viewed', NULL, NULL, 1700000000000 + g, 1700000000000 + g, '{}'
+        FROM generate_series(1, 60000) g`);
+      for (const s of statements) {
+        const { rows } = await young.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${s.name}${s.args}`);
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        assert.match(plan, s.index, `${s.name}:\n${plan}`);
+        assert.doesNotMatch(plan, /Seq Scan|Bitmap/, `${s.name}:\n${plan}`);
+      }
+    } finally {
+      await young.end();
+      await fresh.drop();
+    }
   });
 });

@@ -14,8 +14,13 @@ const LOOKUP_ORDER: IdentityKind[] = ['user_id', 'email', 'anonymous_id'];
 interface MergeRow { workspace_id: string; survivor_id: string; merged_id: string; cause_kind: IdentityKind; cause_value: string; message_id: string; at: string; snapshot: MergeRecord['snapshot'] }
 
 /** The hot read queries, exported for the EXPLAIN test (test/storage/postgres-explain.test.ts). */
-export const RESOLVE_IDENTITY_SQL = `SELECT kind, profile_id FROM identities WHERE workspace_id = $1
-  AND ((kind = 'user_id' AND value = $2) OR (kind = 'email' AND value = $3) OR (kind = 'anonymous_id' AND value = $2))`;
+/**
+ * One probe of the identities primary key per kind the identifier may be (see OWNERS_SQL in
+ * write-tx.ts): an OR of the three, planned as a generic plan on a young database, read every
+ * identity of the workspace.
+ */
+export const RESOLVE_IDENTITY_SQL = `SELECT k.kind, o.profile_id FROM (VALUES ('user_id', $2::text), ('email', $3::text), ('anonymous_id', $2::text)) AS k(kind, value)
+  CROSS JOIN LATERAL (SELECT i.profile_id FROM identities i WHERE i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value LIMIT 1) AS o`;
 export const TIMELINE_SQL = `SELECT * FROM events WHERE profile_id = $1 AND workspace_id = $2 AND (ts, seq) < ($3, $4)
   ORDER BY ts DESC, seq DESC LIMIT $5`;
 
