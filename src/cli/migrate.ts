@@ -13,6 +13,7 @@ export function migrateCommand(): Command {
         for (const m of status.applied) process.stdout.write(`applied  ${String(m.version).padStart(4)}  ${m.name}  (${new Date(m.appliedAt).toISOString()})\n`);
         for (const m of status.pending) process.stdout.write(`pending  ${String(m.version).padStart(4)}  ${m.name}\n`);
         process.stdout.write(`${store.kind}: schema ${status.applied.length ? Math.max(...status.applied.map((m) => m.version)) : 0}, code knows ${status.codeVersion}\n`);
+        for (const warning of await store.configurationWarnings()) process.stdout.write(`warning: ${warning}\n`);
       } finally {
         await store.close();
       }

@@ -19,6 +19,7 @@ export function serveCommand(): Command {
       const config = configFrom(flags);
       const logger = createLogger(config);
       const store = await openStore(config);
+      for (const warning of await store.configurationWarnings()) logger.warn({ store: store.kind }, warning);
       const created = await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: config.writeKey, adminKey: config.adminKey });
       if (created) printKeys(created.workspace.id, created.writeKey, created.adminKey, config.writeKey !== undefined, config.adminKey !== undefined);
       const tessera = await createTessera({ config, store, logger });

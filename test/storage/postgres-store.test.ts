@@ -86,6 +86,30 @@ describe('postgres store: migrations and readiness', { skip }, () => {
     }
   });
 
+  test('settings that hurt Tessera are warned about: autovacuum off on the server or on a table', async () => {
+    const db = await fresh();
+    const store = await openPostgresStore({ url: db.url, migrate: true });
+    try {
+      const [server] = await sql<{ autovacuum: string }>(db.url, 'SHOW autovacuum');
+      const [counts] = await sql<{ track_counts: string }>(db.url, 'SHOW track_counts');
+      const serverOff = server!.autovacuum === 'off' || counts!.track_counts === 'off';
+      const before = await store.configurationWarnings();
+      assert.equal(before.some((w) => w.startsWith('autovacuum does not run on this PostgreSQL server')), serverOff, before.join('\n'));
+      assert.equal(before.some((w) => w.startsWith('autovacuum is disabled on the table')), false);
+
+      await sql(db.url, 'ALTER TABLE events SET (autovacuum_enabled = false)');
+      await sql(db.url, 'ALTER TABLE profiles SET (autovacuum_enabled = off)');
+      const after = await store.configurationWarnings();
+      assert.ok(after.some((w) => w.startsWith('autovacuum is disabled on the tables events, profiles ')), after.join('\n'));
+
+      await sql(db.url, 'ALTER TABLE events RESET (autovacuum_enabled)');
+      await sql(db.url, 'ALTER TABLE profiles SET (autovacuum_enabled = true)');
+      assert.equal((await store.configurationWarnings()).some((w) => w.includes('disabled on the table')), false);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('an unreachable server is reported with its address and without the password', async () => {
     await assert.rejects(openPostgresStore({ url: 'postgres://tessera:secret@127.0.0.1:1/nowhere', migrate: true }), (error: Error) => {
       assert.match(error.message, /^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/nowhere: /);

@@ -25,6 +25,7 @@ import { createPostgresFormStore } from './form-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
+import { configurationWarnings } from './server-settings.js';
 import { createPostgresWorkspaceStore } from './workspace-store.js';
 import { createPostgresWriteTx } from './write-tx.js';
 
@@ -82,6 +83,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await assertCurrent(pool);
     },
     migrationStatus: () => migrationStatus(pool),
+    configurationWarnings: () => configurationWarnings(pool),
     async close() {
       await Promise.allSettled([...pending]);
       await vacuum.idle();

@@ -50,6 +50,8 @@ export interface SqliteStoreOptions {
 
 export interface SqliteStore extends Store {
   migrationStatus(): MigrationStatus;
+  /** The embedded store configures its own database: nothing to warn about. */
+  configurationWarnings(): Promise<string[]>;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -150,6 +152,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       if (status.pending.length > 0) throw new Error(`${status.pending.length} migrations are pending`);
     },
     migrationStatus: () => migrationStatus(writer),
+    configurationWarnings: async () => [],
     async close() {
       await queue;
       if (walSync) { await walSync.durable(); walSync.close(); }
