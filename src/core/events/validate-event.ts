@@ -157,7 +157,7 @@ export function nestingDepth(root: unknown, stopAt: number): number {
 export interface JsonExtent {
   /** Objects or arrays nest deeper than the limit (the walk stopped there). */
   tooDeep: boolean;
-  /** At least the value's size as UTF-8 JSON: each string character counted as 6 bytes (an escape), each number as 24. */
+  /** At least the value's size as UTF-8 JSON: each string character counted as 6 bytes (an escape), each number as 25. */
   maxBytes: number;
 }
 
@@ -167,7 +167,7 @@ export function jsonExtent(root: unknown, maxDepth: number): JsonExtent {
   const bytes = (value: unknown, depth: number): number => {
     switch (typeof value) {
       case 'string': return 2 + 6 * value.length;
-      case 'number': return 24;
+      case 'number': return 25; // the longest a double prints as: -0.0000012345678901234567
       case 'boolean': return 5;
       case 'object': {
         if (value === null) return 4;

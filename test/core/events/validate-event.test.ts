@@ -263,7 +263,8 @@ describe('the size bound of an event (jsonExtent)', () => {
     minimal.track,
     { text: '\u0001\u001f"\\'.repeat(500) }, // control characters and quotes: escaped, up to 6 bytes each
     { emoji: '😀'.repeat(300), euro: '€'.repeat(300), lone: '\ud800'.repeat(50) },
-    { numbers: [-1.2345678901234567e-300, 1e21, Number.MAX_SAFE_INTEGER, -0, 0.1], flags: [true, false, null] },
+    { numbers: [-1.2345678901234567e-300, -0.0000012345678901234567, 1e21, Number.MAX_SAFE_INTEGER, -0, 0.1], flags: [true, false, null] },
+    Array.from({ length: 50 }, () => -0.0000012345678901234567), // 25 characters each, the longest a number prints as
     { '\u0000key"with\\escapes': { nested: [[[{}]]], empty: [] } },
     [],
     'plain',
