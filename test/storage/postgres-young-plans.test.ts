@@ -15,6 +15,7 @@ import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
 import { RESOLVE_IDENTITY_SQL, TIMELINE_SQL } from '../../src/storage/postgres/profile-queries.js';
 import { existingMessagesQuery, OWNERS_SQL, TOMBSTONES_SQL } from '../../src/storage/postgres/write-tx.js';
+import { CLAIM_SQL } from '../../src/storage/postgres/webhook-store.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
 
 describe('postgres store: plans made while the database is young', { skip: await postgresSkip() }, () => {
@@ -71,6 +72,7 @@ describe('postgres store: plans made while the database is young', { skip: await
         { name: 'owners', sql: OWNERS_SQL, args: "('ws', '{anonymous_id,email}', '{anon-1,a@example.com}')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(kind = k\.kind\) AND \(value = k\.value\)\)/ },
         { name: 'resolve', sql: RESOLVE_IDENTITY_SQL, args: "('ws', 'anon-1', 'anon-1')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(kind = \S+\) AND \(value = \S+\)\)/ },
         { name: 'tombstones', sql: TOMBSTONES_SQL, args: "('ws', '{abc}')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(hash = t\.hash\)\)/ },
+        { name: 'claim', sql: CLAIM_SQL, args: "(1700000100000, 16, 30000, 'lease')", index: /Index Scan using webhook_deliveries_due on webhook_deliveries c/ },
         { name: 'timeline', sql: TIMELINE_SQL, args: "('prf_1', 'ws', 9007199254740991, 9007199254740991, 51)", index: /Index Scan using events_timeline on events[^\n]*\n\s+Index Cond: \(\(profile_id = \$1\)/ },
       ];
       // The plan PostgreSQL caches once it prefers a generic one, made while the tables are empty.
@@ -85,6 +87,13 @@ describe('postgres store: plans made while the database is young', { skip: await
       await young.query(`INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body)
         SELECT 'ws', 'msg-' || g, 'prf_' || (g % 50), 'prf_' || (g % 50), 'track', 'Viewed', NULL, NULL, 1700000000000 + g, 1700000000000 + g, '{}'
         FROM generate_series(1, 60000) g`);
+      // The delivery log: mostly finished deliveries, a few due.
+      await young.query(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
+        VALUES ('wh_1', 'ws', 'https://crm.test/', 's', '', '["lifecycle.changed"]', true, 0, 0)`);
+      await young.query(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
+        SELECT 'dlv-' || g, 'ws', 'wh_1', 'prf_' || g, 'lifecycle.changed', '{}', CASE WHEN g % 1000 = 0 THEN 'pending' ELSE 'delivered' END, 1,
+          CASE WHEN g % 1000 = 0 THEN 1700000000000 + g ELSE NULL END, 0, '[]'
+        FROM generate_series(1, 50000) g`);
       for (const s of statements) {
         const { rows } = await young.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${s.name}${s.args}`);
         const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
