@@ -3,6 +3,7 @@
  * defaults, a JSON config file (`--config` / TESSERA_CONFIG), environment variables, CLI flags.
  * Validated once at start; an invalid value stops the process with a message naming it.
  */
+import { parseSecretsKey } from './storage/shared/secret-box.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -35,6 +36,12 @@ const schema = z.object({
       anonymous_id: positiveInt.default(500),
     }).default({ user_id: 3, email: 5, anonymous_id: 500 }),
   }).default({ illegalValues: [...DEFAULT_ILLEGAL_VALUES], maxPerProfile: { user_id: 3, email: 5, anonymous_id: 500 } }),
+  /**
+   * The key that seals secrets at rest (privacy secrets, link-signing keys, webhook secrets): 32
+   * bytes in base64 or hex. Without it, the embedded store keeps its key in `secrets.key` in the
+   * data folder; PostgreSQL stores them unsealed and warns.
+   */
+  secretsKey: z.string().refine((v) => parseSecretsKey(v) !== null, 'must be 32 bytes in base64 or hex, e.g. the output of `openssl rand -base64 32`').optional(),
   /** SMTP transport of Tessera's own emails (double opt-in confirmations, `POST /v1/emails/send`). */
   smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587').optional(),
   mailFrom: z.string().min(3).default('Tessera <no-reply@localhost>'),
@@ -79,6 +86,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_TRUST_PROXY', 'trustProxy', 'believe X-Forwarded-For from: true, a hop count, or addresses/CIDRs (default false)'],
   ['TESSERA_RETENTION_INTERVAL_MINUTES', 'retentionIntervalMinutes', 'how often the retention job runs (default 60; 0: never)'],
   ['TESSERA_SEGMENT_SCHEDULER', 'segmentScheduler', 'true (default) or false: re-evaluate segments when time windows pass'],
+  ['TESSERA_SECRETS_KEY', 'secretsKey', 'key sealing secrets at rest, 32 bytes base64 or hex (default for SQLite: secrets.key in the data folder)'],
   ['TESSERA_SMTP_URL', 'smtpUrl', 'SMTP server of opt-in and link emails, e.g. smtp://user:pass@mail.example.com:587'],
   ['TESSERA_MAIL_FROM', 'mailFrom', 'sender of those emails (default "Tessera <no-reply@localhost>")'],
   ['TESSERA_LINK_DOMAINS', 'links.allowedDomains', 'comma-separated domains email-link clicks may redirect to (and their subdomains)'],

@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { OpenedStore } from './opened-store.js';
 import { openSqliteStore } from './sqlite/store.js';
+import { parseSecretsKey } from './shared/secret-box.js';
 
 export type { OpenedStore };
 
 export async function openStore(config: Config, options: { migrate?: boolean } = {}): Promise<OpenedStore> {
+  const secretsKey = config.secretsKey ? parseSecretsKey(config.secretsKey) ?? undefined : undefined;
   if (config.databaseUrl) {
     const { openPostgresStore } = await import('./postgres/store.js');
-    return openPostgresStore({ url: config.databaseUrl, migrate: options.migrate ?? true });
+    return openPostgresStore({ url: config.databaseUrl, migrate: options.migrate ?? true, ...(secretsKey ? { secretsKey } : {}) });
   }
-  return openSqliteStore({ file: join(config.dataDir, 'tessera.db'), sync: config.sqliteSync, migrate: options.migrate ?? true });
+  return openSqliteStore({ file: join(config.dataDir, 'tessera.db'), sync: config.sqliteSync, migrate: options.migrate ?? true, ...(secretsKey ? { secretsKey } : {}) });
 }

@@ -86,3 +86,14 @@ describe('the public URL', () => {
     }
   });
 });
+
+describe('the secrets key', () => {
+  it('is read from TESSERA_SECRETS_KEY as 32 bytes in base64 or hex; anything else stops the start, naming the setting', () => {
+    const base64 = Buffer.alloc(32, 7).toString('base64');
+    assert.equal(loadConfig({ env: { TESSERA_SECRETS_KEY: base64 }, flags: {} }).secretsKey, base64);
+    assert.equal(loadConfig({ env: {}, flags: {} }).secretsKey, undefined);
+    for (const bad of ['secret', Buffer.alloc(16).toString('hex'), Buffer.alloc(33).toString('base64')]) {
+      assert.throws(() => loadConfig({ env: { TESSERA_SECRETS_KEY: bad }, flags: {} }), (e: unknown) => e instanceof ConfigError && /secretsKey: must be 32 bytes/.test((e as Error).message), bad);
+    }
+  });
+});

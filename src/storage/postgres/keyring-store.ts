@@ -6,21 +6,22 @@
 import type { KeyringStore, SigningKeyRecord } from '../../ports/keyring-store.js';
 import type { Pool } from './database.js';
 import { inTransaction } from './transaction.js';
+import type { SecretBox } from '../shared/secret-box.js';
 
 interface KeyRow { workspace_id: string; id: string; secret: string; created_at: string; retired_at: string | null }
 
-const toKey = (r: KeyRow): SigningKeyRecord => ({
-  workspaceId: r.workspace_id, id: r.id, secret: Buffer.from(r.secret, 'base64url'), createdAt: Number(r.created_at),
-  retiredAt: r.retired_at === null ? null : Number(r.retired_at),
-});
 
 /** classid of the keyring lock in the two-int advisory lock space (write-tx.ts uses 0x7e55_0002). */
 const KEYRING_LOCK_CLASS = 0x7e55_0006;
 const ACTIVE = 'SELECT * FROM signing_keys WHERE workspace_id = $1 AND retired_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1';
 const INSERT = 'INSERT INTO signing_keys (workspace_id, id, secret, created_at, retired_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING';
-const values = (k: SigningKeyRecord) => [k.workspaceId, k.id, k.secret.toString('base64url'), k.createdAt, k.retiredAt];
 
-export function createPostgresKeyringStore(pool: Pool): KeyringStore {
+export function createPostgresKeyringStore(pool: Pool, box: SecretBox): KeyringStore {
+  const toKey = (r: KeyRow): SigningKeyRecord => ({
+    workspaceId: r.workspace_id, id: r.id, secret: Buffer.from(box.open(r.secret), 'base64url'), createdAt: Number(r.created_at),
+    retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+  });
+  const values = (k: SigningKeyRecord) => [k.workspaceId, k.id, box.seal(k.secret.toString('base64url')), k.createdAt, k.retiredAt];
   return {
     async list(workspaceId) {
       const { rows } = await pool.query<KeyRow>({ name: 'tessera_signing_keys', text: 'SELECT * FROM signing_keys WHERE workspace_id = $1 ORDER BY created_at, id', values: [workspaceId] });

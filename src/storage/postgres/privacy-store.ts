@@ -14,6 +14,7 @@ import { ERASED_TABLES, eraseProfile } from './erase-profile.js';
 import { inTransaction } from './transaction.js';
 import type { VacuumScheduler } from './vacuum.js';
 import { text } from './values.js';
+import type { SecretBox } from '../shared/secret-box.js';
 
 interface ConsentRow {
   workspace_id: string; profile_id: string; message_id: string; purposes: Record<string, boolean>; channel: ConsentRecord['channel'];
@@ -28,6 +29,8 @@ const REDACT_PAGE = 500;
 export interface PostgresPrivacyOptions {
   now: () => number;
   vacuum: VacuumScheduler;
+  /** Seals the workspace's privacy secret at rest. */
+  box: SecretBox;
 }
 
 export function createPostgresPrivacyStore(pool: Pool, options: PostgresPrivacyOptions): PrivacyStore {
@@ -49,11 +52,11 @@ export function createPostgresPrivacyStore(pool: Pool, options: PostgresPrivacyO
       const { rows } = await pool.query<{ secret: string | null }>({
         name: 'tessera_privacy_secret', text: 'SELECT secret FROM privacy_settings WHERE workspace_id = $1', values: [workspaceId],
       });
-      if (rows[0]?.secret) return rows[0].secret;
+      if (rows[0]?.secret) return options.box.open(rows[0].secret);
       // Two servers asking at once: the second waits for the first's row and keeps its secret.
       const stored = await pool.query<{ secret: string }>(`INSERT INTO privacy_settings (workspace_id, settings, secret, updated_at) VALUES ($1, NULL, $2, $3)
-        ON CONFLICT (workspace_id) DO UPDATE SET secret = coalesce(privacy_settings.secret, excluded.secret) RETURNING secret`, [workspaceId, candidate, options.now()]);
-      return stored.rows[0]!.secret;
+        ON CONFLICT (workspace_id) DO UPDATE SET secret = coalesce(privacy_settings.secret, excluded.secret) RETURNING secret`, [workspaceId, options.box.seal(candidate), options.now()]);
+      return options.box.open(stored.rows[0]!.secret);
     },
 
     async consents(workspaceId, profileId) {

@@ -26,13 +26,21 @@ import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
 import { configurationWarnings } from './server-settings.js';
+import { createSecretBox } from '../shared/secret-box.js';
+import { sealStoredSecrets } from './seal-secrets.js';
 import { createPostgresWorkspaceStore } from './workspace-store.js';
 import { createPostgresWriteTx } from './write-tx.js';
+
+const UNSEALED_WARNING = 'no secrets key is configured (TESSERA_SECRETS_KEY): the privacy secret of each workspace, the link-signing keys and '
+  + 'the webhook secrets are stored unencrypted, so a copy of the database alone can reverse the IP hashes and sign links and webhook calls. '
+  + 'Set TESSERA_SECRETS_KEY (32 bytes, base64 or hex; the same on every server) and restart: stored secrets are then sealed.';
 
 export interface PostgresStoreOptions {
   url: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /** The key that seals secrets at rest (TESSERA_SECRETS_KEY); without it they are stored as they are, with a warning. */
+  secretsKey?: Buffer;
   /** Connections at most (default 10). */
   poolSize?: number;
   now?: () => number;
@@ -41,6 +49,7 @@ export interface PostgresStoreOptions {
 }
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<OpenedStore> {
+  const box = createSecretBox(options.secretsKey ?? null, 'TESSERA_SECRETS_KEY');
   const pool = createPool({ url: options.url, ...(options.poolSize ? { max: options.poolSize } : {}) });
   try {
     await pool.query('SELECT 1');
@@ -49,8 +58,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw new Error(`Cannot connect to PostgreSQL at ${describeUrl(options.url)}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    if (options.migrate ?? true) await migrateDatabase(pool, options.now ?? Date.now);
-    else assertNotNewer(await migrationStatus(pool));
+    if (options.migrate ?? true) {
+      await migrateDatabase(pool, options.now ?? Date.now);
+      await sealStoredSecrets(pool, box);
+    } else assertNotNewer(await migrationStatus(pool));
   } catch (error) {
     await pool.end();
     throw error;
@@ -69,11 +80,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     kind: 'postgres',
     workspaces: createPostgresWorkspaceStore(pool),
     profiles: createPostgresProfileQueries(pool),
-    privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum }), track),
+    privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum, box }), track),
     configs: createPostgresConfigStore(pool),
-    webhooks: createPostgresWebhookStore(pool),
+    webhooks: createPostgresWebhookStore(pool, box),
     segments: createPostgresSegmentStore(pool),
-    keyring: trackedMethods(createPostgresKeyringStore(pool), track),
+    keyring: trackedMethods(createPostgresKeyringStore(pool, box), track),
     emails: trackedMethods(createPostgresEmailStore(pool), track),
     forms: trackedMethods(createPostgresFormStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
@@ -83,7 +94,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await assertCurrent(pool);
     },
     migrationStatus: () => migrationStatus(pool),
-    configurationWarnings: () => configurationWarnings(pool),
+    configurationWarnings: async () => [...await configurationWarnings(pool), ...(box.sealing ? [] : [UNSEALED_WARNING])],
     async close() {
       await Promise.allSettled([...pending]);
       await vacuum.idle();

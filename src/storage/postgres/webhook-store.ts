@@ -7,6 +7,7 @@
 import { TesseraError } from '../../core/errors.js';
 import type { Webhook } from '../../core/webhooks/webhook.js';
 import type { ClaimedDelivery, WebhookStore } from '../../ports/webhook-store.js';
+import type { SecretBox } from '../shared/secret-box.js';
 import { decodeDeliveryCursor, deliveryFromRow, encodeDeliveryCursor, webhookFromRow, type DeliveryRow, type WebhookRow } from '../shared/webhook-rows.js';
 import type { Pool } from './database.js';
 
@@ -21,25 +22,25 @@ export const CLAIM_SQL = `UPDATE webhook_deliveries d SET lease = $4, lease_unti
   AND w.id = d.webhook_id
   RETURNING d.*, w.url, w.secret`;
 
-export function createPostgresWebhookStore(pool: Pool): WebhookStore {
+export function createPostgresWebhookStore(pool: Pool, box: SecretBox): WebhookStore {
   const write = (w: Webhook) => [w.url, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active];
   return {
     async create(w) {
       await pool.query(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, segment_ids, stages, active, created_at, updated_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [w.id, w.workspaceId, w.url, w.secret, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active, w.createdAt, w.updatedAt]);
+      [w.id, w.workspaceId, w.url, box.seal(w.secret), w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active, w.createdAt, w.updatedAt]);
     },
     async get(workspaceId, id) {
       const { rows } = await pool.query<WebhookRow>('SELECT * FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
-      return rows[0] ? webhookFromRow(rows[0]) : null;
+      return rows[0] ? webhookFromRow(rows[0], box) : null;
     },
     async list(workspaceId) {
       const { rows } = await pool.query<WebhookRow>('SELECT * FROM webhooks WHERE workspace_id = $1 ORDER BY created_at, id', [workspaceId]);
-      return rows.map(webhookFromRow);
+      return rows.map((r) => webhookFromRow(r, box));
     },
     async update(w) {
       const { rowCount } = await pool.query(`UPDATE webhooks SET url = $1, description = $2, events = $3, segment_ids = $4, stages = $5, active = $6, secret = $7,
-        updated_at = $8 WHERE workspace_id = $9 AND id = $10`, [...write(w), w.secret, w.updatedAt, w.workspaceId, w.id]);
+        updated_at = $8 WHERE workspace_id = $9 AND id = $10`, [...write(w), box.seal(w.secret), w.updatedAt, w.workspaceId, w.id]);
       return (rowCount ?? 0) > 0;
     },
     async delete(workspaceId, id) {
@@ -51,7 +52,7 @@ export function createPostgresWebhookStore(pool: Pool): WebhookStore {
     },
     async claim({ now, limit, leaseMs, lease }) {
       const { rows } = await pool.query<DeliveryRow & { url: string; secret: string }>({ name: 'tessera_claim_deliveries', text: CLAIM_SQL, values: [now, limit, leaseMs, lease] });
-      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: row.secret, lease }))
+      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: box.open(row.secret), lease }))
         .sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0));
     },
     async finish(id, lease, o) {

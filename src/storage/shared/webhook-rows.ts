@@ -4,6 +4,7 @@
  */
 import type { Webhook } from '../../core/webhooks/webhook.js';
 import type { WebhookDelivery } from '../../ports/webhook-store.js';
+import type { SecretBox } from './secret-box.js';
 
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) as T : v as T);
 
@@ -12,11 +13,11 @@ export interface WebhookRow {
   segment_ids: unknown; stages: unknown; active: number | boolean; created_at: number | string; updated_at: number | string;
 }
 
-export function webhookFromRow(r: WebhookRow): Webhook {
+export function webhookFromRow(r: WebhookRow, box: SecretBox): Webhook {
   const segmentIds = r.segment_ids === null ? null : parse<string[]>(r.segment_ids);
   const stages = r.stages === null ? null : parse<string[]>(r.stages);
   return {
-    id: r.id, workspaceId: r.workspace_id, url: r.url, secret: r.secret, description: r.description, events: parse(r.events),
+    id: r.id, workspaceId: r.workspace_id, url: r.url, secret: box.open(r.secret), description: r.description, events: parse(r.events),
     ...(segmentIds ? { segmentIds } : {}), ...(stages ? { stages } : {}),
     active: Boolean(r.active), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
   };

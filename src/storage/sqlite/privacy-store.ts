@@ -2,6 +2,7 @@
  * The privacy part of the SQLite store: settings, consent ledger, counters, audit log, erasure
  * and retention. Writes go through the store's exclusive writer (`exclusive`), like ingest.
  */
+import type { SecretBox } from '../shared/secret-box.js';
 import { TesseraError } from '../../core/errors.js';
 import type { ConsentRecord } from '../../core/privacy/consent.js';
 import type { PrivacySettings } from '../../core/privacy/privacy-settings.js';
@@ -42,7 +43,7 @@ export const ERASURE_SQL = {
   surveyAnswers: 'DELETE FROM survey_answers INDEXED BY survey_answers_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
 } as const;
 
-export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void): PrivacyStore {
+export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void, box: SecretBox): PrivacyStore {
   const r = {
     settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
     consents: reader.prepare(`SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
@@ -73,8 +74,9 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     },
     putSettings: (workspaceId, settings, at) => exclusive(() => { w.putSettings.run(workspaceId, JSON.stringify(settings), at); }),
     secret: (workspaceId, candidate) => exclusive(() => {
-      w.putSecret.run(workspaceId, candidate, Date.now());
-      return w.secret.get(workspaceId) as string;
+      // Kept when the workspace has one already: the candidate is only stored the first time.
+      w.putSecret.run(workspaceId, box.seal(candidate), Date.now());
+      return box.open(w.secret.get(workspaceId) as string);
     }),
     async consents(workspaceId, profileId) {
       return (r.consents.all(workspaceId, profileId) as ConsentRow[]).map((row) => ({

@@ -29,6 +29,10 @@ import { migrateDatabase, migrationStatus } from './migrate.js';
 import { createSqliteProfileQueries } from './profile-queries.js';
 import { createSqliteWriteTx, prepareWriteStatements } from './write-tx.js';
 import { createSqliteWorkspaceStore } from './workspace-store.js';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { createSecretBox, loadOrCreateKeyFile, SECRETS_KEY_BYTES, type SecretBox } from '../shared/secret-box.js';
+import { sealStoredSecrets } from './seal-secrets.js';
 
 /**
  * The writer's own catch-up checkpoint (see `write`) runs once the worker reports a WAL of at least
@@ -45,6 +49,11 @@ export interface SqliteStoreOptions {
   cacheProfiles?: number;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * The key that seals secrets at rest (TESSERA_SECRETS_KEY); default: the key file `secrets.key`
+   * beside the database file, created on first open.
+   */
+  secretsKey?: Buffer;
   now?: () => number;
 }
 
@@ -58,6 +67,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const writer = openDatabase(options.file);
   if (options.migrate ?? true) migrateDatabase(writer, options.now ?? Date.now);
   else assertNotNewer(migrationStatus(writer));
+  const keyFile = join(dirname(options.file), 'secrets.key');
+  let box: SecretBox;
+  try {
+    box = createSecretBox(
+      options.secretsKey ?? (options.file === ':memory:' ? randomBytes(SECRETS_KEY_BYTES) : loadOrCreateKeyFile(keyFile)),
+      options.secretsKey ? 'TESSERA_SECRETS_KEY' : `key file ${keyFile}`,
+    );
+    if (options.migrate ?? true) sealStoredSecrets(writer, box);
+  } catch (error) {
+    writer.close();
+    throw error;
+  }
   const reader = openDatabase(options.file);
   const walSync = options.sync === 'full' && options.file !== ':memory:' ? createWalSync(`${options.file}-wal`) : null;
   // Checkpoints run in a worker thread, not inside the COMMIT of an ingest transaction.
@@ -132,11 +153,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     kind: 'sqlite',
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
-    get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear())); },
+    get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear(), box)); },
     get configs() { return (configs ??= createSqliteConfigStore(writer, reader, durably)); },
-    get webhooks() { return (webhooks ??= createSqliteWebhookStore(writer, reader, durably)); },
+    get webhooks() { return (webhooks ??= createSqliteWebhookStore(writer, reader, durably, box)); },
     get segments() { return (segments ??= createSqliteSegmentStore(writer, reader, durably)); },
-    get keyring() { return (keyring ??= createSqliteKeyringStore(writer, durably)); },
+    get keyring() { return (keyring ??= createSqliteKeyringStore(writer, durably, box)); },
     get emails() { return (emails ??= createSqliteEmailStore(writer, reader, durably)); },
     get forms() { return (forms ??= createSqliteFormStore(writer, exclusive, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {

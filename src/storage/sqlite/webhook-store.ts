@@ -6,12 +6,13 @@
 import { TesseraError } from '../../core/errors.js';
 import type { Webhook } from '../../core/webhooks/webhook.js';
 import type { ClaimedDelivery, WebhookStore } from '../../ports/webhook-store.js';
+import type { SecretBox } from '../shared/secret-box.js';
 import { decodeDeliveryCursor, deliveryFromRow, encodeDeliveryCursor, webhookFromRow, type DeliveryRow, type WebhookRow } from '../shared/webhook-rows.js';
 import type { Database } from './database.js';
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
-export function createSqliteWebhookStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>): WebhookStore {
+export function createSqliteWebhookStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>, box: SecretBox): WebhookStore {
   const s = {
     insert: writer.prepare(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, segment_ids, stages, active, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -39,15 +40,15 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
   };
   const write = (w: Webhook) => [w.url, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0];
   return {
-    create: (w) => exclusive(() => { s.insert.run(w.id, w.workspaceId, w.url, w.secret, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0, w.createdAt, w.updatedAt); }),
+    create: (w) => exclusive(() => { s.insert.run(w.id, w.workspaceId, w.url, box.seal(w.secret), w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0, w.createdAt, w.updatedAt); }),
     async get(workspaceId, id) {
       const row = s.get.get(workspaceId, id) as WebhookRow | undefined;
-      return row ? webhookFromRow(row) : null;
+      return row ? webhookFromRow(row, box) : null;
     },
     async list(workspaceId) {
-      return (s.list.all(workspaceId) as WebhookRow[]).map(webhookFromRow);
+      return (s.list.all(workspaceId) as WebhookRow[]).map((r) => webhookFromRow(r, box));
     },
-    update: (w) => exclusive(() => s.update.run(...write(w), w.secret, w.updatedAt, w.workspaceId, w.id).changes > 0),
+    update: (w) => exclusive(() => s.update.run(...write(w), box.seal(w.secret), w.updatedAt, w.workspaceId, w.id).changes > 0),
     delete: (workspaceId, id) => exclusive(() => writer.transaction(() => {
       s.deleteDeliveries.run(workspaceId, id);
       return s.delete.run(workspaceId, id).changes > 0;
@@ -55,7 +56,7 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
     claim: ({ now, limit, leaseMs, lease }) => exclusive(() => writer.transaction(() => {
       const rows = s.due.all(now, now, limit) as Array<DeliveryRow & { url: string; secret: string }>;
       for (const row of rows) s.lease.run(lease, now + leaseMs, row.id);
-      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: row.secret, lease }));
+      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: box.open(row.secret), lease }));
     }).immediate()),
     finish: (id, lease, o) => exclusive(() => s.finish.run(o.status, o.nextAttemptAt, o.status === 'delivered' ? o.attempt.at : null, JSON.stringify(o.attempt), id, lease).changes > 0),
     async nextDueAt() {
