@@ -42,6 +42,9 @@ const schema = z.object({
    * data folder; PostgreSQL stores them unsealed and warns.
    */
   secretsKey: z.string().refine((v) => parseSecretsKey(v) !== null, 'must be 32 bytes in base64 or hex, e.g. the output of `openssl rand -base64 32`').optional(),
+  /** Keys used before `secretsKey` (comma-separated in the environment): they only open, and what they sealed is sealed again at start. */
+  secretsKeyPrevious: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((k) => k.trim()).filter(Boolean) : v),
+    z.array(z.string().refine((v) => parseSecretsKey(v) !== null, 'each must be 32 bytes in base64 or hex'))).default([]),
   /** SMTP transport of Tessera's own emails (double opt-in confirmations, `POST /v1/emails/send`). */
   smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587').optional(),
   mailFrom: z.string().min(3).default('Tessera <no-reply@localhost>'),
@@ -87,6 +90,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_RETENTION_INTERVAL_MINUTES', 'retentionIntervalMinutes', 'how often the retention job runs (default 60; 0: never)'],
   ['TESSERA_SEGMENT_SCHEDULER', 'segmentScheduler', 'true (default) or false: re-evaluate segments when time windows pass'],
   ['TESSERA_SECRETS_KEY', 'secretsKey', 'key sealing secrets at rest, 32 bytes base64 or hex (default for SQLite: secrets.key in the data folder)'],
+  ['TESSERA_SECRETS_KEY_PREVIOUS', 'secretsKeyPrevious', 'comma-separated keys used before TESSERA_SECRETS_KEY: secrets they sealed are sealed again at start'],
   ['TESSERA_SMTP_URL', 'smtpUrl', 'SMTP server of opt-in and link emails, e.g. smtp://user:pass@mail.example.com:587'],
   ['TESSERA_MAIL_FROM', 'mailFrom', 'sender of those emails (default "Tessera <no-reply@localhost>")'],
   ['TESSERA_LINK_DOMAINS', 'links.allowedDomains', 'comma-separated domains email-link clicks may redirect to (and their subdomains)'],

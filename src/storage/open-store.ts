@@ -12,9 +12,10 @@ export type { OpenedStore };
 
 export async function openStore(config: Config, options: { migrate?: boolean } = {}): Promise<OpenedStore> {
   const secretsKey = config.secretsKey ? parseSecretsKey(config.secretsKey) ?? undefined : undefined;
+  const previousSecretsKeys = config.secretsKeyPrevious.map((k) => parseSecretsKey(k)!);
   if (config.databaseUrl) {
     const { openPostgresStore } = await import('./postgres/store.js');
-    return openPostgresStore({ url: config.databaseUrl, migrate: options.migrate ?? true, ...(secretsKey ? { secretsKey } : {}) });
+    return openPostgresStore({ url: config.databaseUrl, migrate: options.migrate ?? true, ...(secretsKey ? { secretsKey } : {}), previousSecretsKeys });
   }
-  return openSqliteStore({ file: join(config.dataDir, 'tessera.db'), sync: config.sqliteSync, migrate: options.migrate ?? true, ...(secretsKey ? { secretsKey } : {}) });
+  return openSqliteStore({ file: join(config.dataDir, 'tessera.db'), sync: config.sqliteSync, migrate: options.migrate ?? true, ...(secretsKey ? { secretsKey } : {}), previousSecretsKeys });
 }

@@ -96,4 +96,11 @@ describe('the secrets key', () => {
       assert.throws(() => loadConfig({ env: { TESSERA_SECRETS_KEY: bad }, flags: {} }), (e: unknown) => e instanceof ConfigError && /secretsKey: must be 32 bytes/.test((e as Error).message), bad);
     }
   });
+
+  it('takes previous keys from TESSERA_SECRETS_KEY_PREVIOUS, comma-separated, each checked', () => {
+    const [a, b] = [Buffer.alloc(32, 1).toString('base64'), Buffer.alloc(32, 2).toString('hex')];
+    assert.deepEqual(loadConfig({ env: { TESSERA_SECRETS_KEY_PREVIOUS: ` ${a}, ${b} ` }, flags: {} }).secretsKeyPrevious, [a, b]);
+    assert.deepEqual(loadConfig({ env: {}, flags: {} }).secretsKeyPrevious, []);
+    assert.throws(() => loadConfig({ env: { TESSERA_SECRETS_KEY_PREVIOUS: `${a},nope` }, flags: {} }), /secretsKeyPrevious\.1: each must be 32 bytes/);
+  });
 });

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { newWorkspace, T0 } from '../../src/storage/contract/contract-fixtures.js';
 import type { OpenedStore } from '../../src/storage/opened-store.js';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
-import { createSecretBox, loadOrCreateKeyFile, parseSecretsKey, SEALED_PREFIX, SecretsKeyError } from '../../src/storage/shared/secret-box.js';
+import { createSecretBox, loadOrCreateKeyFile, parseSecretsKey, SEALED_PREFIX, secretsKeyId, SecretsKeyError } from '../../src/storage/shared/secret-box.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
 import { tempDir } from '../support/tessera-under-test.js';
@@ -46,6 +46,21 @@ describe('the secret box', () => {
     assert.equal(createSecretBox(null, 'none').seal('value'), 'value');
   });
 
+  test('a previous key opens what it sealed, and such values are stale until sealed under the current key', () => {
+    const old = createSecretBox(key, 'old key');
+    const sealedOld = old.seal('value');
+    const rotated = createSecretBox(randomBytes(32), 'new key', [key]);
+    assert.equal(rotated.open(sealedOld), 'value');
+    assert.equal(rotated.stale(sealedOld), true);
+    assert.equal(rotated.stale('plain'), true);
+    const sealedNew = rotated.seal('value');
+    assert.equal(rotated.stale(sealedNew), false);
+    assert.ok(sealedOld.startsWith(`${SEALED_PREFIX}${secretsKeyId(key)}:`), 'a sealed value names the key that sealed it');
+    assert.ok(!sealedNew.startsWith(`${SEALED_PREFIX}${secretsKeyId(key)}:`));
+    assert.throws(() => old.open(sealedNew), /is not the secrets key \(old key/);
+    assert.equal(createSecretBox(null, 'none').stale('plain'), false, 'without a key nothing is sealed, so nothing is stale');
+  });
+
   test('keys are 32 bytes in base64, base64url or hex', () => {
     const raw = randomBytes(32);
     for (const text of [raw.toString('base64'), raw.toString('base64url'), raw.toString('hex'), ` ${raw.toString('hex').toUpperCase()}\n`]) {
@@ -69,7 +84,7 @@ describe('the secret box', () => {
 });
 
 /** What both stores must do; `raw` reads a table's secret column directly. */
-function secretsAtRest(open: (key?: Buffer) => Promise<OpenedStore>, raw: (sql: string, values?: unknown[]) => Promise<Array<{ secret: string | null }>>) {
+function secretsAtRest(open: (key?: Buffer, previous?: Buffer[]) => Promise<OpenedStore>, raw: (sql: string, values?: unknown[]) => Promise<Array<{ secret: string | null }>>) {
   const signingSecret = randomBytes(32);
   // One database per store for these tests, so one key: a store refuses to open under another.
   const key = randomBytes(32);
@@ -134,6 +149,38 @@ function secretsAtRest(open: (key?: Buffer) => Promise<OpenedStore>, raw: (sql: 
     }
     await assert.rejects(async () => (await open(randomBytes(32))).close(), (e: unknown) => e instanceof SecretsKeyError && /TESSERA_SECRETS_KEY/.test((e as Error).message));
   });
+
+  // Last: it leaves the database sealed under another key.
+  test('a new key with the old one as previous: secrets read the same and are sealed again under the new key', async () => {
+    const next = randomBytes(32);
+    let ws: string;
+    const before = await open(key);
+    try {
+      ws = await newWorkspace(before);
+      await before.privacy.secret(ws, 'rotated-pepper');
+      await before.keyring.add({ workspaceId: ws, id: 'rot', secret: signingSecret, createdAt: T0, retiredAt: null });
+    } finally {
+      await before.close();
+    }
+    const rotated = await open(next, [key]);
+    try {
+      assert.equal(await rotated.privacy.secret(ws, 'x'), 'rotated-pepper');
+      assert.deepEqual((await rotated.keyring.list(ws)).map((k) => k.secret), [signingSecret]);
+    } finally {
+      await rotated.close();
+    }
+    const prefix = `${SEALED_PREFIX}${secretsKeyId(next)}:`;
+    for (const table of ['privacy_settings', 'signing_keys', 'webhooks']) {
+      for (const r of await raw(`SELECT secret FROM ${table}`)) assert.ok(r.secret === null || r.secret.startsWith(prefix), `${table}: ${r.secret}`);
+    }
+    const after = await open(next);
+    try {
+      assert.equal(await after.privacy.secret(ws, 'x'), 'rotated-pepper', 'the old key is no longer needed');
+    } finally {
+      await after.close();
+    }
+    await assert.rejects(async () => (await open(key)).close(), /is sealed under the key/);
+  });
 }
 
 describe('secrets at rest: SQLite', () => {
@@ -149,7 +196,7 @@ describe('secrets at rest: SQLite', () => {
       db.close();
     }
   };
-  secretsAtRest(async (key) => openSqliteStore({ file, sync: 'normal', ...(key ? { secretsKey: key } : {}) }), raw);
+  secretsAtRest(async (key, previous = []) => openSqliteStore({ file, sync: 'normal', ...(key ? { secretsKey: key } : {}), previousSecretsKeys: previous }), raw);
 
   test('without a configured key, the key lives in secrets.key beside the database, and the same file opens them again', async () => {
     const own = tempDir();
@@ -182,7 +229,7 @@ describe('secrets at rest: PostgreSQL', { skip: await postgresSkip() }, () => {
       await client.end();
     }
   };
-  secretsAtRest((key) => openPostgresStore({ url: db.url, ...(key ? { secretsKey: key } : {}) }), raw);
+  secretsAtRest((key, previous = []) => openPostgresStore({ url: db.url, ...(key ? { secretsKey: key } : {}), previousSecretsKeys: previous }), raw);
 
   test('without a key, secrets are stored as they are and the store warns', async () => {
     const own = await createTestDatabase();

@@ -41,6 +41,8 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** The key that seals secrets at rest (TESSERA_SECRETS_KEY); without it they are stored as they are, with a warning. */
   secretsKey?: Buffer;
+  /** Keys used before `secretsKey`: they open what they sealed, which is sealed again at open. */
+  previousSecretsKeys?: readonly Buffer[];
   /** Connections at most (default 10). */
   poolSize?: number;
   now?: () => number;
@@ -49,7 +51,7 @@ export interface PostgresStoreOptions {
 }
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<OpenedStore> {
-  const box = createSecretBox(options.secretsKey ?? null, 'TESSERA_SECRETS_KEY');
+  const box = createSecretBox(options.secretsKey ?? null, 'TESSERA_SECRETS_KEY', options.previousSecretsKeys);
   const pool = createPool({ url: options.url, ...(options.poolSize ? { max: options.poolSize } : {}) });
   try {
     await pool.query('SELECT 1');

@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
    * beside the database file, created on first open.
    */
   secretsKey?: Buffer;
+  /** Keys used before `secretsKey`: they open what they sealed, which is sealed again at open. */
+  previousSecretsKeys?: readonly Buffer[];
   now?: () => number;
 }
 
@@ -73,6 +75,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     box = createSecretBox(
       options.secretsKey ?? (options.file === ':memory:' ? randomBytes(SECRETS_KEY_BYTES) : loadOrCreateKeyFile(keyFile)),
       options.secretsKey ? 'TESSERA_SECRETS_KEY' : `key file ${keyFile}`,
+      options.previousSecretsKeys,
     );
     if (options.migrate ?? true) sealStoredSecrets(writer, box);
   } catch (error) {
