@@ -30,7 +30,7 @@ export interface SecretBox {
 
 export class SecretsKeyError extends Error {}
 
-export function isSealed(stored: string): boolean {
+function isSealed(stored: string): boolean {
   return stored.startsWith(SEALED_PREFIX);
 }
 
