@@ -25,7 +25,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WRITE_KEY = 'wk_bench_write_key_0001';
 const ADMIN_KEY = 'ak_bench_admin_key_000000001';
 
-export type Target = 'baseline' | StoreKind;
+/** `request-path`: Tessera's app answering once a request is validated, storing nothing (bench/request-path-server.ts). */
+export type Target = 'baseline' | 'request-path' | StoreKind;
 
 export interface Verification {
   acknowledged: number;
@@ -94,26 +95,37 @@ export async function runBaseline(options: BenchOptions, scenario: ScenarioName)
   }
 }
 
-export async function runTessera(options: BenchOptions, store: StoreKind, scenario: ScenarioName): Promise<RunRecord> {
+/**
+ * Tessera on a fresh store; with `requestPathOnly`, the bench server that answers once a request is
+ * validated and stores nothing (no stored-events check then: nothing is meant to be stored).
+ */
+export async function runTessera(options: BenchOptions, store: StoreKind, scenario: ScenarioName, requestPathOnly = false): Promise<RunRecord> {
+  const target: Target = requestPathOnly ? 'request-path' : store;
   let fixture: StoreFixture;
   try {
     fixture = await createStoreFixture(store, { sqliteSync: options.sqliteSync, postgresAdminUrl: options.postgresAdminUrl });
   } catch (error) {
-    return { target: store, scenario, error: `could not create the ${store} store: ${(error as Error).message}` };
+    return { target, scenario, error: `could not create the ${store} store: ${(error as Error).message}` };
   }
   const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'tessera-prof-')) : null;
   const removeProfileDir = profileDir ? onCleanup(() => rmSync(profileDir, { recursive: true, force: true })) : () => undefined;
   try {
     const server = await startServer({
       label: `tessera/${store}`,
-      args: [...SERVER_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '250'] : []), 'dist/main.js', 'serve'],
+      args: [
+        ...SERVER_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '250'] : []),
+        ...(requestPathOnly ? ['--import', 'tsx', 'bench/request-path-server.ts'] : ['dist/main.js', 'serve']),
+      ],
       cwd: PROJECT_ROOT,
       env: { ...fixture.env, TESSERA_HOST: '127.0.0.1', TESSERA_WRITE_KEY: WRITE_KEY, TESSERA_ADMIN_KEY: ADMIN_KEY, TESSERA_LOG_LEVEL: 'warn' },
       readyPath: '/healthz',
     });
     const { load, memory, exit, serverCpuCores, serverCpuSeconds } = await loadServer(options, scenario, server);
-    const stored = await fixture.inspect();
-    const record: RunRecord = { target: store, scenario, load, memory, serverCpuCores, serverCpuSeconds, stored, verification: verify(load, stored, exit) };
+    const record: RunRecord = { target, scenario, load, memory, serverCpuCores, serverCpuSeconds };
+    if (!requestPathOnly) {
+      record.stored = await fixture.inspect();
+      record.verification = verify(load, record.stored, exit);
+    }
     const log = server.output().trim();
     if (log) record.serverLog = log.split('\n').slice(-20).join('\n');
     if (profileDir) {
@@ -128,7 +140,7 @@ export async function runTessera(options: BenchOptions, store: StoreKind, scenar
     }
     return record;
   } catch (error) {
-    return { target: store, scenario, error: (error as Error).message };
+    return { target, scenario, error: (error as Error).message };
   } finally {
     await fixture.dispose().catch((e: Error) => process.stderr.write(`could not remove the ${store} bench store: ${e.message}\n`));
     removeProfileDir();

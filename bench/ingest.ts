@@ -36,6 +36,13 @@ async function runAll(options: BenchOptions): Promise<RunRecord[]> {
       note(await runBaseline(options, scenario));
     }
   }
+  if (options.requestPath) {
+    for (const scenario of options.scenarios) {
+      if (isStopping()) return records;
+      progress(`tessera request path only / ${scenario} (${seconds} s${options.profile ? ', CPU profile' : ''})…`);
+      note(await runTessera(options, 'sqlite', scenario, true));
+    }
+  }
   for (const store of options.stores) {
     for (const scenario of options.scenarios) {
       if (isStopping()) return records;

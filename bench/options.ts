@@ -17,6 +17,7 @@ export interface BenchOptions {
   baseline: boolean;
   build: boolean;
   profile: boolean;
+  requestPath: boolean;
   seed: number;
   anonymousIds: number;
   help: boolean;
@@ -48,6 +49,9 @@ Flags
   --no-build                     use the existing dist/ instead of running npm run build
   --profile                      run the server with --cpu-prof (batched scenario unless --scenario
                                  says otherwise; no baseline) and print the top self-time functions
+  --request-path                 also run Tessera's request path alone: the real app on SQLite that
+                                 answers once a request is validated and stores nothing, to split
+                                 the cost between the request path and storing
   --seed <n>                     traffic seed (default 1)
   --anonymous-ids <n>            size of the anonymous-id pool (default 100000)
   --help                         this text
@@ -83,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'no-baseline': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'request-path': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       'anonymous-ids': { type: 'string', default: '100000' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -105,6 +110,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     baseline: !values['no-baseline'] && !profile,
     build: !values['no-build'],
     profile,
+    requestPath: values['request-path']!,
     seed: positive(values.seed!, '--seed'),
     anonymousIds: positive(values['anonymous-ids']!, '--anonymous-ids'),
     help: values.help!,

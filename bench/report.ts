@@ -28,7 +28,7 @@ export function machineInfo(): Machine {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
-const targetLabel = (t: Target) => (t === 'baseline' ? 'baseline (JSON only)' : `tessera ${t}`);
+const targetLabel = (t: Target) => (t === 'baseline' ? 'baseline (JSON only)' : t === 'request-path' ? 'tessera request path only' : `tessera ${t}`);
 
 /** Tessera's throughput as a share of the baseline's in the same scenario (events/s; equal to req/s for a fixed batch size). */
 function ratioOf(records: RunRecord[], record: RunRecord): number | null {
@@ -157,7 +157,7 @@ export function jsonSummary(records: RunRecord[], options: BenchOptions, machine
     options: {
       durationS: options.durationMs / 1000, warmupS: options.warmupMs / 1000, batchSize: options.batchSize,
       batchConnections: options.batchConnections, singleConnections: options.singleConnections,
-      sqliteSync: options.sqliteSync, seed: options.seed, anonymousIds: options.anonymousIds, profile: options.profile,
+      sqliteSync: options.sqliteSync, seed: options.seed, anonymousIds: options.anonymousIds, profile: options.profile, requestPath: options.requestPath,
     },
     scenarios, baseline, ratios,
     targets: targets.map((t) => ({ label: t.label, store: t.store, scenario: t.scenario, metric: t.metric, threshold: t.threshold, value: t.value, pass: t.pass })),

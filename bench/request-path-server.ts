@@ -1,0 +1,27 @@
+/**
+ * Tessera's request path alone, for `npm run bench:ingest -- --request-path`: the real app
+ * (routing, auth, body parsing, validation, privacy) on a real store, but each accepted request is
+ * answered as soon as it is validated: the ingest queue is replaced by one that stores nothing.
+ * What this reaches is the most that acknowledging at a journal could give with today's request
+ * path; the gap to the baseline is the request path's own cost, the gap to the full server is the
+ * cost of storing and processing.
+ *
+ * Bench-only by construction: the replacement lives here, not behind a flag of the real server.
+ * Run: node --import tsx bench/request-path-server.ts (configured like `tessera serve`, by env).
+ */
+import { configFrom } from '../src/cli/options.js';
+import { openStore } from '../src/storage/open-store.js';
+import { createLogger, createTessera } from '../src/tessera.js';
+import { ensureDefaultWorkspace } from '../src/workspaces/api-keys.js';
+
+const config = configFrom({});
+const logger = createLogger(config);
+const store = await openStore(config);
+await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: config.writeKey, adminKey: config.adminKey });
+const tessera = await createTessera({ config, store, logger });
+tessera.queue.submit = () => Promise.resolve();
+
+const stop = () => { tessera.close().then(() => process.exit(0), () => process.exit(1)); };
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+await tessera.app.listen({ host: config.host, port: config.port });
