@@ -21,6 +21,21 @@ describe('parseTime', () => {
     assert.equal(parseTime('2024-05-01T10:00Z'), utc('2024-05-01T10:00:00.000Z'), 'seconds are optional');
   });
 
+  it('reads short fractions as tenths and hundredths, and a comma as the decimal sign', () => {
+    assert.equal(parseTime('2024-05-01T10:00:00.1Z'), utc('2024-05-01T10:00:00.100Z'));
+    assert.equal(parseTime('2024-05-01T10:00:00,12Z'), utc('2024-05-01T10:00:00.120Z'));
+    assert.equal(parseTime('2024-05-01T10:00:00.999999+00:00'), utc('2024-05-01T10:00:00.999Z'));
+  });
+
+  it('reads years below 100 literally and dates before 1970', () => {
+    const literal = (year: number, month: number, day: number) => { const d = new Date(0); d.setUTCFullYear(year, month - 1, day); return d.getTime(); };
+    assert.equal(parseTime('0000-01-01'), literal(0, 1, 1));
+    assert.equal(parseTime('0099-12-31T23:59:59Z'), literal(99, 12, 31) + 86_399_000);
+    assert.equal(parseTime('0400-02-29'), literal(400, 2, 29), 'year 400 is a leap year');
+    assert.equal(parseTime('1969-12-31T23:59:59.999Z'), -1);
+    assert.equal(parseTime('9999-12-31T23:59:59.999Z'), utc('9999-12-31T23:59:59.999Z'));
+  });
+
   it('reads a date-time without an offset as UTC, not as server-local time', () => {
     // Date.parse would read this in the process time zone; run in one that is not UTC.
     const saved = process.env.TZ;
@@ -46,6 +61,8 @@ describe('parseTime', () => {
     'hello 5', '1', '12', 'May 5', 'Tue, 01 May 2024 10:00:00 GMT', '1714557600', '2024-02-30T10:00:00Z', '2024-04-31',
     '2024-13-01T00:00:00Z', '2024-00-10T00:00:00Z', '2024-05-01T24:00:00Z', '2024-05-01T10:60:00Z', '2024-05-01T10:00:60Z',
     '2024-05-01T10:00:00+25:00', '2024-05-01T10:00:00+02:60', '2024-5-1', ' 2024-05-01T10:00:00Z', '', 'x'.repeat(65),
+    '2024-05-01T10:00:00.Z', '2024-05-01T10:00:00Z ', '2024-05-01T10:00:00+02', '2024-05-01T10:00:00+02:0', '2024-05-01T10', '2024-05-01T',
+    '2024-05-01Z', '2024-05-01T10:00:00ZZ', '2024-05-01T10:00:5Z', '2024-05-01T1:00:00Z', '2024-05-01X10:00:00Z', '２０２４-05-01',
   ]) {
     it(`refuses ${JSON.stringify(bad.length > 20 ? `${bad.slice(0, 20)}…` : bad)}`, () => {
       assert.equal(parseTime(bad), undefined);
