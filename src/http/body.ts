@@ -4,20 +4,19 @@
  * The 500 KB limit applies to the decompressed body, so a small compressed bomb is refused too.
  *
  * Contract of the parsed body: valid UTF-8 (RFC 8259 §8.1; invalid bytes are refused, not replaced
- * with U+FFFD), no `__proto__` / `constructor.prototype` keys (refused), at most MAX_BODY_DEPTH levels
+ * with U+FFFD; a leading byte order mark is ignored), no `__proto__` / `constructor.prototype` keys (refused), at most MAX_BODY_DEPTH levels
  * of nesting, so that nothing downstream (JSON.stringify, Ajv) can overflow the stack.
  */
 import type { FastifyInstance } from 'fastify';
-import secureJson from 'secure-json-parse';
+import { isUtf8 } from 'node:buffer';
 import { createGunzip, createInflate } from 'node:zlib';
 import { EVENT_LIMITS } from '../core/events/limits.js';
-import { nestingDepth } from '../core/events/validate-event.js';
 import { TesseraError } from '../core/errors.js';
 
 /** A batch body holds `batch` → item → the event's own objects: two levels above the event limit. */
 const MAX_BODY_DEPTH = EVENT_LIMITS.maxDepth + 2;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BYTE_ORDER_MARK = 0xfeff;
 
 export function registerBodyParsing(app: FastifyInstance): void {
   app.addHook('preParsing', async (request, _reply, payload) => {
@@ -36,31 +35,57 @@ export function registerBodyParsing(app: FastifyInstance): void {
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) {
       done(new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'is not valid UTF-8' }] }), undefined);
       return;
     }
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
     if (text.trim().length === 0) { done(null, undefined); return; }
     let parsed: unknown;
     try {
-      // Refused rather than silently dropped: no Segment client sends these keys, and a request
-      // that does is either broken or probing for prototype pollution.
-      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+      parsed = JSON.parse(text);
     } catch (error) {
-      const message = (error as Error).message;
-      const reason = error instanceof RangeError ? 'nests too deeply'
-        : /forbidden (prototype|constructor) property/.test(message) ? 'must not contain a "__proto__" key or a "constructor" key holding "prototype"'
-        : message;
+      const reason = error instanceof RangeError ? 'nests too deeply' : (error as Error).message;
       done(new TesseraError('invalid_json', { issues: [{ field: 'body', reason }] }), undefined);
       return;
     }
-    if (nestingDepth(parsed, MAX_BODY_DEPTH + 1) > MAX_BODY_DEPTH) {
-      done(new TesseraError('invalid_body', { issues: [{ field: 'body', reason: `objects nest deeper than ${MAX_BODY_DEPTH} levels` }] }), undefined);
+    const problem = bodyProblem(parsed);
+    if (problem !== null) {
+      done(new TesseraError(problem === TOO_DEEP ? 'invalid_body' : 'invalid_json', { issues: [{ field: 'body', reason: problem }] }), undefined);
       return;
     }
     done(null, parsed);
   });
+}
+
+const TOO_DEEP = `objects nest deeper than ${MAX_BODY_DEPTH} levels`;
+const PROTO_KEY = 'must not contain a "__proto__" key or a "constructor" key holding "prototype"';
+
+/**
+ * One walk of the parsed body for what must not pass on: nesting deeper than MAX_BODY_DEPTH (the
+ * walk stops there, so it cannot overflow the stack itself), and the keys of prototype pollution,
+ * refused rather than silently dropped: no Segment client sends them, and a request that does is
+ * broken or probing. `JSON.parse` keeps a `"__proto__"` key (escaped or not) as an own property,
+ * so the walk sees it.
+ */
+function bodyProblem(root: unknown): string | null {
+  let problem: string | null = null;
+  const walk = (value: unknown, depth: number): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (depth > MAX_BODY_DEPTH) { problem = TOO_DEEP; return; }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length && problem === null; i++) walk(value[i], depth + 1);
+      return;
+    }
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key];
+      if (key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))) { problem = PROTO_KEY; return; }
+      walk(child, depth + 1);
+      if (problem !== null) return;
+    }
+  };
+  walk(root, 1);
+  return problem;
 }

@@ -42,6 +42,8 @@ const body: Case[] = [
   { name: 'invalid UTF-8 (0xFF)', payload: utf8Broken([0xff, 0xfe]), code: 'invalid_body', field: 'body', reason: /UTF-8/ },
   { name: 'invalid UTF-8 (truncated sequence)', payload: utf8Broken([0xe2, 0x82]), code: 'invalid_body', field: 'body', reason: /UTF-8/ },
   { name: 'invalid UTF-8 (encoded surrogate)', payload: utf8Broken([0xed, 0xa0, 0x80]), code: 'invalid_body', field: 'body', reason: /UTF-8/ },
+  { name: 'a byte order mark before invalid JSON', payload: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"anonymousId":')]), code: 'invalid_json', field: 'body' },
+  { name: 'constructor.prototype key in a batch item', url: '/v1/batch', payload: '{"batch":[{"type":"track","anonymousId":"a","event":"x","context":{"constructor":{"prototype":{}}}}]}', field: 'body', reason: /constructor/ },
   { name: 'invalid UTF-8 (overlong)', payload: utf8Broken([0xc0, 0xaf]), code: 'invalid_body', field: 'body', reason: /UTF-8/ },
   { name: 'empty body', payload: '', field: 'body', reason: /required/ },
   { name: 'whitespace body', payload: ' \n\t ', field: 'body', reason: /required/ },

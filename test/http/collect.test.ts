@@ -125,6 +125,12 @@ describe('analytics.js transport', () => {
     assert.equal((await timelineOf(t, 'anon-text'))[0].event, 'Beacon');
   });
 
+  it('reads JSON that starts with a UTF-8 byte order mark, and keeps non-ASCII text intact', async () => {
+    const payload = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ writeKey: WRITE_KEY, anonymousId: 'anon-bom', event: 'Größe prüfen 😀', messageId: 'anon-bom-1' }))]);
+    assertAccepted(await t.inject({ method: 'POST', url: '/v1/t', payload, headers: { 'content-type': 'text/plain' } }));
+    assert.equal((await timelineOf(t, 'anon-bom'))[0].event, 'Größe prüfen 😀');
+  });
+
   it('reads JSON sent with no content type at all', async () => {
     const res = await t.inject({ method: 'POST', url: '/v1/t', payload: body('anon-untyped') });
     assertAccepted(res);

@@ -135,25 +135,6 @@ function serialisedBytes(value: unknown): number {
   return json.length * 3 <= EVENT_LIMITS.maxEventBytes ? json.length : Buffer.byteLength(json, 'utf8');
 }
 
-/**
- * Depth of nested objects/arrays (the value itself is level 1), counting stops once `stopAt` is
- * reached: the walk never goes deeper than that, so a pathological body cannot overflow the stack.
- */
-export function nestingDepth(root: unknown, stopAt: number): number {
-  const depthOf = (value: unknown, depth: number): number => {
-    if (typeof value !== 'object' || value === null) return depth - 1;
-    if (depth >= stopAt) return stopAt;
-    let max = depth;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length && max < stopAt; i++) max = Math.max(max, depthOf(value[i], depth + 1));
-    } else {
-      for (const key in value) { max = Math.max(max, depthOf((value as Record<string, unknown>)[key], depth + 1)); if (max >= stopAt) break; }
-    }
-    return max;
-  };
-  return depthOf(root, 1);
-}
-
 export interface JsonExtent {
   /** Objects or arrays nest deeper than the limit (the walk stopped there). */
   tooDeep: boolean;

@@ -114,9 +114,13 @@ export function pseudonymiseContext(context: JsonObject, options: PseudonymiseOp
   const device = typeof context.device === 'object' && context.device !== null && !Array.isArray(context.device) ? (context.device as JsonObject) : null;
   const deviceIds = device !== null && (Object.hasOwn(device, 'advertisingId') || (options.hashDeviceId !== undefined && Object.hasOwn(device, 'id')));
   if (!hasIp && !hasUa && !deviceIds && !Object.hasOwn(context, 'userAgentData')) return context;
-  const next: JsonObject = { ...context };
+  // Copied without the fields that go (rather than spread and `delete`d, which leaves a slow
+  // dictionary-mode object for everything downstream to read and serialise).
+  const next: JsonObject = {};
+  for (const key in context) if (key !== 'ip' && key !== 'userAgent' && key !== 'userAgentData') next[key] = context[key];
   if (device && deviceIds) {
-    const { advertisingId: _dropped, ...rest } = device;
+    const rest: JsonObject = {};
+    for (const key in device) if (key !== 'advertisingId') rest[key] = device[key];
     if (options.hashDeviceId && Object.hasOwn(rest, 'id')) {
       if (typeof rest.id === 'string' && rest.id.length > 0) rest.id = options.hashDeviceId(rest.id);
       else delete rest.id;
@@ -125,23 +129,17 @@ export function pseudonymiseContext(context: JsonObject, options: PseudonymiseOp
   }
   // Only a string can be pseudonymised: an ip or userAgent of another type (an array, an object,
   // a number) is dropped, never kept as sent.
-  if (hasIp) {
-    const value = typeof ip !== 'string' ? null
-      : options.ip === 'truncate' ? truncateIp(ip) : options.ip === 'hash' ? options.hashIp(ip) : null;
-    if (value === null) delete next.ip;
-    else next.ip = value;
+  if (hasIp && typeof ip === 'string') {
+    const value = options.ip === 'truncate' ? truncateIp(ip) : options.ip === 'hash' ? options.hashIp(ip) : null;
+    if (value !== null) next.ip = value;
   }
-  if (hasUa) {
-    delete next.userAgent;
-    if (typeof ua === 'string' && options.userAgent === 'reduce') {
-      const reduced = reduceUserAgent(ua);
-      const current = typeof next.device === 'object' && next.device !== null ? (next.device as JsonObject) : {};
-      next.device = { ...current, class: reduced.deviceClass };
-      next.browser = { name: reduced.browser };
-      next.os = { ...(typeof context.os === 'object' && context.os !== null ? (context.os as JsonObject) : {}), name: reduced.os };
-    }
+  if (hasUa && typeof ua === 'string' && options.userAgent === 'reduce') {
+    const reduced = reduceUserAgent(ua);
+    const current = typeof next.device === 'object' && next.device !== null ? (next.device as JsonObject) : {};
+    next.device = { ...current, class: reduced.deviceClass };
+    next.browser = { name: reduced.browser };
+    next.os = { ...(typeof context.os === 'object' && context.os !== null ? (context.os as JsonObject) : {}), name: reduced.os };
   }
-  // Client hints carry the same detail as the user agent (model, platform version).
-  delete next.userAgentData;
+  // Client hints (`userAgentData`) carry the same detail as the user agent (model, platform version): dropped above.
   return next;
 }

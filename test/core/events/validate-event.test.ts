@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventType } from '../../../src/core/events/event.js';
 import { EVENT_LIMITS } from '../../../src/core/events/limits.js';
-import { jsonExtent, nestingDepth, validateEvent, type ValidateOptions, type ValidationResult } from '../../../src/core/events/validate-event.js';
+import { jsonExtent, validateEvent, type ValidateOptions, type ValidationResult } from '../../../src/core/events/validate-event.js';
 import { createIdentityGuard } from '../../../src/core/identity/identity-key.js';
 
 const RECEIVED = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -245,7 +245,8 @@ describe('limits', () => {
   }
 
   it(`accepts objects and arrays nested ${EVENT_LIMITS.maxDepth} levels deep and refuses one level more`, () => {
-    assert.equal(nestingDepth(eventOfDepth(EVENT_LIMITS.maxDepth), 100), EVENT_LIMITS.maxDepth);
+    assert.equal(jsonExtent(eventOfDepth(EVENT_LIMITS.maxDepth), EVENT_LIMITS.maxDepth).tooDeep, false);
+    assert.equal(jsonExtent(eventOfDepth(EVENT_LIMITS.maxDepth + 1), EVENT_LIMITS.maxDepth).tooDeep, true);
     accepted(validateEvent(eventOfDepth(EVENT_LIMITS.maxDepth), options()));
     assert.equal(issueOf(validateEvent(eventOfDepth(EVENT_LIMITS.maxDepth + 1), options())), 'body: objects nest deeper than 24 levels');
   });
@@ -253,8 +254,8 @@ describe('limits', () => {
   it('stops counting depth at the limit, so a pathological body cannot overflow the stack', () => {
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = { d: deep };
-    assert.equal(nestingDepth(deep, 25), 25, 'stops counting at the limit');
-    assert.equal(nestingDepth('scalar', 25), 0);
+    assert.equal(jsonExtent(deep, 25).tooDeep, true, 'stops at the limit');
+    assert.equal(jsonExtent('scalar', 25).tooDeep, false);
   });
 });
 
@@ -278,10 +279,9 @@ describe('the size bound of an event (jsonExtent)', () => {
     });
   }
 
-  it('finds the same depth limit as nestingDepth', () => {
+  it('counts the value itself as level 1, arrays as levels too', () => {
     let deep: unknown = { leaf: 1 };
     for (let level = 2; level <= EVENT_LIMITS.maxDepth; level++) deep = level % 2 ? { a: deep } : [deep];
-    assert.equal(nestingDepth(deep, 100), EVENT_LIMITS.maxDepth);
     assert.equal(jsonExtent(deep, EVENT_LIMITS.maxDepth).tooDeep, false);
     assert.equal(jsonExtent({ one: deep }, EVENT_LIMITS.maxDepth).tooDeep, true);
   });
