@@ -7,12 +7,15 @@
  * cost of storing and processing.
  *
  * Bench-only by construction: the replacement lives here, not behind a flag of the real server.
- * Run: node --import tsx bench/request-path-server.ts (configured like `tessera serve`, by env).
+ * Run: node --import tsx bench/request-path-server.ts after `npm run build` (configured like
+ * `tessera serve`, by environment variables).
  */
-import { configFrom } from '../src/cli/options.js';
-import { openStore } from '../src/storage/open-store.js';
-import { createLogger, createTessera } from '../src/tessera.js';
-import { ensureDefaultWorkspace } from '../src/workspaces/api-keys.js';
+// The built modules (dist/, as `tessera serve` runs them), typed by their sources.
+const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
+const { configFrom } = await import(dist('cli/options.js')) as typeof import('../src/cli/options.js');
+const { openStore } = await import(dist('storage/open-store.js')) as typeof import('../src/storage/open-store.js');
+const { createLogger, createTessera } = await import(dist('tessera.js')) as typeof import('../src/tessera.js');
+const { ensureDefaultWorkspace } = await import(dist('workspaces/api-keys.js')) as typeof import('../src/workspaces/api-keys.js');
 
 const config = configFrom({});
 const logger = createLogger(config);

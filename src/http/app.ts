@@ -79,8 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], exposedHeaders: ['Retry-After'], maxAge: 86_400 });
   // While draining for shutdown, tell keep-alive clients to reconnect (to another instance)
   // instead of holding the connection open until the keep-alive timeout.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (deps.isDraining?.()) reply.header('connection', 'close');
+    done(null, payload);
   });
   registerBodyParsing(app);
   registerErrorHandling(app);

@@ -19,18 +19,22 @@ const MAX_BODY_DEPTH = EVENT_LIMITS.maxDepth + 2;
 const BYTE_ORDER_MARK = 0xfeff;
 
 export function registerBodyParsing(app: FastifyInstance): void {
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
-    if (encoding === 'identity' || encoding === '') return payload;
+  // A callback hook, not an async one: it runs on every request, and most bodies are not compressed.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const header = request.headers['content-encoding'];
+    if (header === undefined) { done(null, payload); return; }
+    const encoding = String(header).toLowerCase().trim();
+    if (encoding === 'identity' || encoding === '') { done(null, payload); return; }
     if (encoding !== 'gzip' && encoding !== 'deflate') {
-      throw new TesseraError('unsupported_encoding', { message: `Content-Encoding "${encoding}" is not supported; use gzip, deflate or none.` });
+      done(new TesseraError('unsupported_encoding', { message: `Content-Encoding "${encoding}" is not supported; use gzip, deflate or none.` }));
+      return;
     }
     // Fastify compares Content-Length with `receivedEncodedLength` when the stream reports it, else
     // with the decompressed length (which never matches): count the compressed bytes here.
     const inflate = Object.assign(encoding === 'gzip' ? createGunzip() : createInflate(), { receivedEncodedLength: 0 });
     payload.on('data', (chunk: Buffer) => { inflate.receivedEncodedLength += chunk.length; });
     payload.on('error', (e) => inflate.destroy(e));
-    return payload.pipe(inflate);
+    done(null, payload.pipe(inflate));
   });
 
   app.removeAllContentTypeParsers();
