@@ -57,6 +57,11 @@ const schema = z.object({
     allowedDomains: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((d) => d.trim()).filter(Boolean) : v),
       z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+$/i, 'must be a domain name such as acme.com'))).default([]),
   }).default({ allowedDomains: [] }),
+  /**
+   * Bearer token for `GET /metrics`. Without it, only clients on this machine (loopback) may read
+   * the metrics.
+   */
+  metricsToken: z.string().min(16, 'must be at least 16 characters, e.g. the output of `openssl rand -hex 24`').optional(),
   ingest: z.object({
     maxBatchEvents: positiveInt.default(5000),
     maxPendingEvents: positiveInt.default(200_000),
@@ -94,6 +99,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_SMTP_URL', 'smtpUrl', 'SMTP server of opt-in and link emails, e.g. smtp://user:pass@mail.example.com:587'],
   ['TESSERA_MAIL_FROM', 'mailFrom', 'sender of those emails (default "Tessera <no-reply@localhost>")'],
   ['TESSERA_LINK_DOMAINS', 'links.allowedDomains', 'comma-separated domains email-link clicks may redirect to (and their subdomains)'],
+  ['TESSERA_METRICS_TOKEN', 'metricsToken', 'bearer token Prometheus sends for GET /metrics (without it: loopback clients only)'],
   ['TESSERA_CONFIG', '', 'path of a JSON config file'],
 ];
 

@@ -24,6 +24,9 @@ import { startDeliveryWorker } from './webhooks/delivery-worker.js';
 import { RescoreRunner } from './lead-scoring/rescore.js';
 import { createLinkSigner } from './links/link-signer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import type { IngestObserver } from './ingest/ingest-queue.js';
+import { VERSION } from './version.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -33,6 +36,8 @@ export interface Tessera {
   logger: Logger;
   /** Segments and computed traits: service, definitions cache, backfills, time-window scheduler. */
   segments: SegmentServices;
+  /** Prometheus metrics, served at `GET /metrics`. */
+  metrics: Metrics;
   /** Stops accepting, writes what was accepted, closes the app and the store. */
   close(): Promise<void>;
 }
@@ -41,7 +46,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'tessera' } });
 }
 
-export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now) {
+export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now, observer?: IngestObserver) {
   const guard = createIdentityGuard(config.identity);
   const newMessageId = () => newTimeOrderedId('tessera-');
   const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => newTimeOrderedId('dlv_'), now };
@@ -52,16 +57,19 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
+    ...(observer ? { observer } : {}),
   });
   const privacy = createPrivacyContexts(store, now);
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-') });
   return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
 }
 
-export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number }): Promise<Tessera> {
+export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now);
+  const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, metrics.ingest);
+  metrics.watchQueueDepth(() => queue.depth);
   const signer = createLinkSigner({ keyring: options.store.keyring, now });
   const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
   const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };
@@ -80,10 +88,10 @@ export async function createTessera(options: { config: Config; store: Store; log
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
     store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
-    isDraining: () => draining, trustProxy: options.config.trustProxy, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}),
+    isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}),
   });
   return {
-    app, store: options.store, ingest, queue, logger, segments,
+    app, store: options.store, ingest, queue, logger, segments, metrics,
     async close() {
       draining = true;
       await retention.stop();

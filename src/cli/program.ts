@@ -9,10 +9,12 @@ import { retentionCommand } from './retention.js';
 import { segmentsCommand } from './segments.js';
 import { serveCommand } from './serve.js';
 import { workspaceCommand } from './workspace.js';
+import { VERSION } from '../version.js';
 
 export function createProgram(): Command {
   return withUsageExitCode(new Command('tessera'))
     .description('Tessera: customer profiles and personalization, self-hosted')
+    .version(VERSION)
     .showHelpAfterError()
     .addCommand(serveCommand())
     .addCommand(workspaceCommand())

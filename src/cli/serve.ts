@@ -22,7 +22,7 @@ export function serveCommand(): Command {
       for (const warning of await store.configurationWarnings()) logger.warn({ store: store.kind }, warning);
       const created = await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: config.writeKey, adminKey: config.adminKey });
       if (created) printKeys(created.workspace.id, created.writeKey, created.adminKey, config.writeKey !== undefined, config.adminKey !== undefined);
-      const tessera = await createTessera({ config, store, logger });
+      const tessera = await createTessera({ config, store, logger, processMetrics: true });
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

@@ -23,6 +23,7 @@ const catalogue = {
   event_too_large: { status: 400, message: 'An event exceeds the 32 KB limit.' },
   body_too_large: { status: 413, message: 'The request body exceeds the 500 KB limit.' },
   unauthorized: { status: 401, message: 'A valid key is required.' },
+  forbidden: { status: 403, message: 'This request is not allowed from where it came.' },
   not_found: { status: 404, message: 'Not found.' },
   overloaded: { status: 429, message: 'The server is busy; retry later.' },
   unavailable: { status: 503, message: 'The server is not ready; retry later.' },

@@ -9,6 +9,8 @@ import { EVENT_LIMITS } from '../core/events/limits.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 import type { Store } from '../ports/store.js';
 import { createKeyResolver } from './auth.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerBodyParsing } from './body.js';
 import { answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerCollectRoutes } from './routes/collect.js';
@@ -48,6 +50,10 @@ export interface AppDeps {
   /** The address browsers reach Tessera at (behind a proxy); default: the request's Host, over http. */
   publicUrl?: string;
   trustProxy?: boolean | number | string;
+  /** Prometheus metrics (`GET /metrics`, and the count of every request); absent in some tests. */
+  metrics?: Metrics;
+  /** Bearer token of `GET /metrics`; without it, loopback clients only. */
+  metricsToken?: string | undefined;
   /** Signs and verifies email-link and recognition tokens (issue 6). */
   signer: LinkSigner;
   guard: IdentityGuard;
@@ -85,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerBodyParsing(app);
   registerErrorHandling(app);
+  if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics, token: deps.metricsToken });
   const keys = createKeyResolver(deps.store, deps.now);
   registerHealthRoutes(app, { store: deps.store, isDraining: deps.isDraining ?? (() => false) });
   registerCollectRoutes(app, { ingest: deps.ingest, keys });

@@ -13,7 +13,7 @@
 import type { TrackedEvent } from '../core/events/event.js';
 import { TesseraError } from '../core/errors.js';
 import type { Store } from '../ports/store.js';
-import type { ProcessBatch } from './process-batch.js';
+import type { BatchOutcome, ProcessBatch } from './process-batch.js';
 import type { PrivacyContext } from '../privacy/privacy-context.js';
 
 export interface IngestQueueOptions {
@@ -24,6 +24,16 @@ export interface IngestQueueOptions {
   /** Flushes under way at once (one holds the writer, the others wait for their commit to reach the disk). */
   maxInFlight: number;
   onFlushError?: (error: unknown, events: number) => void;
+  /** Told of every flush and refusal (the metrics). */
+  observer?: IngestObserver;
+}
+
+/** What the queue reports as it works; the metrics implement it. */
+export interface IngestObserver {
+  /** A flush committed (on disk): what became of its events, and how long it took. */
+  flushed(outcome: BatchOutcome, seconds: number): void;
+  /** Valid events not taken: the queue was full, closing, or the write failed. */
+  refused(reason: 'overloaded' | 'unavailable' | 'failed', events: number): void;
 }
 
 interface Submission {
@@ -50,8 +60,12 @@ export class IngestQueue {
 
   /** Resolves once the events are committed; rejects when they were not stored. */
   submit(workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext): Promise<void> {
-    if (this.closed) return Promise.reject(new TesseraError('unavailable', { message: 'The server is shutting down.', retryAfterSeconds: 1 }));
+    if (this.closed) {
+      this.options.observer?.refused('unavailable', events.length);
+      return Promise.reject(new TesseraError('unavailable', { message: 'The server is shutting down.', retryAfterSeconds: 1 }));
+    }
     if (this.pendingEvents > 0 && this.pendingEvents + events.length > this.options.maxPendingEvents) {
+      this.options.observer?.refused('overloaded', events.length);
       return Promise.reject(new TesseraError('overloaded', { retryAfterSeconds: 1 }));
     }
     return new Promise((resolve, reject) => {
@@ -100,10 +114,19 @@ export class IngestQueue {
   }
 
   private async flush(submissions: Submission[]): Promise<void> {
+    const startedAt = performance.now();
     try {
+      const total: BatchOutcome = { stored: 0, duplicates: 0, withheld: 0 };
       await this.store.write(async (tx) => {
-        for (const group of groupByWorkspace(submissions)) await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
+        total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
+        for (const group of groupByWorkspace(submissions)) {
+          const outcome = await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
+          total.stored += outcome.stored;
+          total.duplicates += outcome.duplicates;
+          total.withheld += outcome.withheld;
+        }
       });
+      this.options.observer?.flushed(total, (performance.now() - startedAt) / 1000);
       for (const s of submissions) s.resolve();
     } catch (error) {
       if (submissions.length > 1) {
@@ -112,6 +135,7 @@ export class IngestQueue {
       }
       const events = submissions[0]?.events.length ?? 0;
       this.options.onFlushError?.(error, events);
+      this.options.observer?.refused('failed', events);
       submissions[0]?.reject(error instanceof TesseraError ? error : new TesseraError('unavailable', { message: 'The events could not be stored; retry.', retryAfterSeconds: 1 }));
     }
   }

@@ -4,13 +4,14 @@ import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { createProgram } from '../../src/cli/program.js';
 import { ENVIRONMENT } from '../../src/config.js';
+import { VERSION } from '../../src/version.js';
 import { describeRun, runCli } from './run-cli.js';
 
 const STORE_OPTIONS = ['--config', '--data-dir', '--database-url', '--log-level'];
 
 /** What each help page must show. A command missing here fails the coverage test below. */
 const EXPECTED: Record<string, string[]> = {
-  '': ['serve', 'workspace', 'keys', 'link-keys', 'import', 'migrate', 'retention', 'segments'],
+  '': ['serve', 'workspace', 'keys', 'link-keys', 'import', 'migrate', 'retention', 'segments', '--version'],
   serve: ['--host', '--port', '--public-url', '--write-key', '--admin-key', '--sqlite-sync', ...STORE_OPTIONS, ...ENVIRONMENT.map(([name]) => name)],
   workspace: ['create', 'list'],
   'workspace create': ['<name>', '--id', '--json', ...STORE_OPTIONS],
@@ -55,6 +56,13 @@ describe('tessera --help', () => {
       assert.ok(result.stdout.startsWith(`Usage: tessera${path ? ` ${path}` : ''} `), result.stdout);
       for (const text of expected) assert.ok(result.stdout.includes(text), `tessera ${path} --help does not mention ${text}:\n${result.stdout}`);
     });
+  });
+
+  it('prints the version of package.json with --version', async () => {
+    const result = await runCli(['--version']);
+    assert.equal(result.code, 0, describeRun(result));
+    assert.equal(result.stdout.trim(), VERSION);
+    assert.match(VERSION, /^\d+\.\d+\.\d+/);
   });
 
   it('exits 2 on a usage error: an unknown option or a missing argument', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { Analytics } from '@segment/analytics-node';
 import { serverForTests } from '../support/server-process.js';
+import { parsePrometheusText } from '../support/prometheus-text.js';
 import type { Json } from '../http/api-helpers.js';
 import { ADMIN_KEY, WRITE_KEY } from '../support/tessera-under-test.js';
 
@@ -55,4 +56,13 @@ it('delivers track, identify, page and alias, merged into one profile', async ()
     assert.equal(e.context.library.name, '@segment/analytics-node', 'the client\'s context is kept');
     assert.ok(e.sentAt !== null, 'the batch sentAt was applied');
   }
+
+  // What an operator's Prometheus sees of the same traffic, from the real server process.
+  const res = await fetch(`${server.url}/metrics`);
+  assert.equal(res.status, 200);
+  const metrics = parsePrometheusText(await res.text());
+  assert.equal(metrics.get('tessera_ingest_events_total{outcome="stored"}'), 7);
+  assert.equal(metrics.get('tessera_http_requests_total{method="POST",route="/v1/batch",status="200"}'), statuses.length);
+  assert.ok(metrics.get('tessera_process_cpu_seconds_total')! > 0, 'process metrics are on for `tessera serve`');
+  assert.ok(metrics.has('tessera_nodejs_eventloop_lag_p99_seconds'));
 });

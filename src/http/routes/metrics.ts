@@ -1,0 +1,45 @@
+/**
+ * `GET /metrics`: the Prometheus text format, and the count of every answered request. With a
+ * configured token, a scrape must send it as `Authorization: Bearer …`; without one, only clients
+ * on this machine may read the metrics (behind a proxy, the forwarded address counts, so a remote
+ * client through the proxy is refused too).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { bearerToken } from '../auth.js';
+
+export interface MetricsDeps {
+  metrics: Metrics;
+  token?: string | undefined;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+export function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
+
+export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsDeps): void {
+  // Every answered request, by its route pattern (404s have none: "unmatched").
+  app.addHook('onResponse', (request, reply, done) => {
+    deps.metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const expected = deps.token === undefined ? null : digest(deps.token);
+  app.get('/metrics', async (request, reply) => {
+    if (expected) {
+      const given = bearerToken(request.headers.authorization);
+      // Compared as digests, in constant time: the token's length is not revealed either.
+      if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+        throw new TesseraError('unauthorized', { message: 'GET /metrics needs Authorization: Bearer <the configured TESSERA_METRICS_TOKEN>.' });
+      }
+    } else if (!isLoopback(request.ip)) {
+      throw new TesseraError('forbidden', { message: 'Metrics are served to this machine only; set TESSERA_METRICS_TOKEN to let Prometheus read them from elsewhere.' });
+    }
+    const { contentType, body } = await deps.metrics.render();
+    return reply.type(contentType).send(body);
+  });
+}
