@@ -79,7 +79,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const segments: SegmentServices = { service: createSegmentService({ store: options.store, privacy, definitions, backfills, now }), definitions, backfills, scheduler: segmentScheduler };
   const hooks = options.config.webhooks;
   const deliveries = hooks.deliver
-    ? startDeliveryWorker({ store: options.store, logger, now, timeoutMs: hooks.timeoutSeconds * 1000, logRetentionMs: hooks.logRetentionDays * 86_400_000, policy: { baseMs: hooks.retryBaseSeconds * 1000, maxMs: hooks.retryMaxSeconds * 1000, maxAttempts: hooks.maxAttempts } })
+    ? startDeliveryWorker({ store: options.store, logger, now, onAttempt: metrics.webhookAttempt, timeoutMs: hooks.timeoutSeconds * 1000, logRetentionMs: hooks.logRetentionDays * 86_400_000, policy: { baseMs: hooks.retryBaseSeconds * 1000, maxMs: hooks.retryMaxSeconds * 1000, maxAttempts: hooks.maxAttempts } })
     : null;
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);

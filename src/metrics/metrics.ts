@@ -16,6 +16,8 @@ export interface Metrics {
   ingest: IngestObserver;
   /** Called once per answered HTTP request. */
   httpRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Passed to the webhook delivery worker: one call per recorded attempt. */
+  webhookAttempt(outcome: 'delivered' | 'retry' | 'dead', seconds: number): void;
   /** The current number of events waiting in the ingest queue, read at each scrape. */
   watchQueueDepth(read: () => number): void;
   /** Text for a scrape, and its content type. */
@@ -49,6 +51,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
   let readDepth: () => number = () => 0;
   new Gauge({ name: 'tessera_ingest_pending_events', help: 'Events accepted for writing and not yet committed (requests waiting for their answer).', registers: [registry], collect() { this.set(readDepth()); } });
 
+  const attempts = new Counter({ name: 'tessera_webhook_attempts_total', help: 'Webhook delivery attempts: delivered (2xx), retry (failed, due again later) or dead (failed for the last time).', labelNames: ['outcome'], registers: [registry] });
+  const attemptSeconds = new Histogram({ name: 'tessera_webhook_attempt_duration_seconds', help: 'Time of one webhook delivery attempt, until the receiver answered or the attempt timed out.', buckets: LATENCY_BUCKETS, registers: [registry] });
+
+  for (const outcome of ['delivered', 'retry', 'dead']) attempts.inc({ outcome }, 0);
   for (const outcome of ['stored', 'duplicate', 'withheld']) events.inc({ outcome }, 0);
   for (const reason of ['overloaded', 'unavailable', 'failed']) refused.inc({ reason }, 0);
 
@@ -69,6 +75,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     httpRequest(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
       requestSeconds.observe({ route }, seconds);
+    },
+    webhookAttempt(outcome, seconds) {
+      attempts.inc({ outcome });
+      attemptSeconds.observe(seconds);
     },
     watchQueueDepth(read) {
       readDepth = read;

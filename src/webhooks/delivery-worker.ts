@@ -32,6 +32,8 @@ export interface DeliveryWorkerOptions {
   random?: () => number;
   /** Delivered and dead deliveries are deleted this long after they were created (default 30 days). */
   logRetentionMs?: number;
+  /** Told of every recorded attempt (the metrics): delivered, due again, or dead. */
+  onAttempt?: (outcome: 'delivered' | 'retry' | 'dead', seconds: number) => void;
 }
 
 export interface DeliveryWorker {
@@ -74,6 +76,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const status = result.error === null ? 'delivered' : delay === null ? 'dead' : 'pending';
     const nextAttemptAt = status === 'pending' ? now() + delay! : null;
     const kept = await store.webhooks.finish(delivery.id, delivery.lease, { attempt: result, status, nextAttemptAt });
+    if (kept) options.onAttempt?.(status === 'pending' ? 'retry' : status, result.durationMs / 1000);
     const log = { deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: attempts, status: result.status, error: result.error };
     if (!kept) logger.warn(log, 'webhook delivery lease lost; another worker will retry it');
     else if (status === 'dead') logger.warn(log, 'webhook delivery failed for the last time; marked dead');

@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { verifySignature } from '../../src/core/webhooks/signature.js';
 import type { Json } from '../http/api-helpers.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
+import { parsePrometheusText } from '../support/prometheus-text.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { ADMIN_KEY, basicAuth, tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -119,6 +120,12 @@ describe('webhook delivery across a restart', () => {
     assert.equal(log.deliveries.length, 1);
     assert.equal(log.deliveries[0].attempts, CONFIG.webhooks.maxAttempts);
     assert.equal(receiver.received.length, CONFIG.webhooks.maxAttempts, 'no attempt after the last');
+    // An operator sees the same on GET /metrics: retries, then one dead delivery.
+    const metrics = parsePrometheusText(await (await fetch(`${server.url}/metrics`)).text());
+    assert.equal(metrics.get('tessera_webhook_attempts_total{outcome="retry"}'), CONFIG.webhooks.maxAttempts - 1);
+    assert.equal(metrics.get('tessera_webhook_attempts_total{outcome="dead"}'), 1);
+    assert.equal(metrics.get('tessera_webhook_attempts_total{outcome="delivered"}'), 0);
+    assert.equal(metrics.get('tessera_webhook_attempt_duration_seconds_count'), CONFIG.webhooks.maxAttempts);
     await server.stop('SIGTERM');
   });
 });
