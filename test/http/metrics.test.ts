@@ -65,6 +65,13 @@ describe('GET /metrics', () => {
       assert.equal((await t.inject({ method: 'GET', url: '/metrics', remoteAddress: local })).statusCode, 200, local);
     }
   });
+
+  it('counts a request through a proxy on this machine as remote', async () => {
+    // nginx in front of Tessera connects from loopback; what it forwards comes from anywhere.
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }]) {
+      assertError(await t.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1', headers }), 403, 'forbidden');
+    }
+  });
 });
 
 describe('GET /metrics with a token', () => {

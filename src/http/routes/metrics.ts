@@ -1,8 +1,9 @@
 /**
  * `GET /metrics`: the Prometheus text format, and the count of every answered request. With a
  * configured token, a scrape must send it as `Authorization: Bearer …`; without one, only clients
- * on this machine may read the metrics (behind a proxy, the forwarded address counts, so a remote
- * client through the proxy is refused too).
+ * on this machine may read the metrics. A request that came through a proxy is not local, whatever
+ * its address: a proxy on the same machine (nginx in front of Tessera) connects from loopback, and
+ * would otherwise hand the metrics to anyone on the internet.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +22,8 @@ export function isLoopback(ip: string): boolean {
   return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
 
+const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
+
 export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsDeps): void {
   // Every answered request, by its route pattern (404s have none: "unmatched").
   app.addHook('onResponse', (request, reply, done) => {
@@ -36,7 +39,7 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsDeps): 
       if (given === undefined || !timingSafeEqual(digest(given), expected)) {
         throw new TesseraError('unauthorized', { message: 'GET /metrics needs Authorization: Bearer <the configured TESSERA_METRICS_TOKEN>.' });
       }
-    } else if (!isLoopback(request.ip)) {
+    } else if (!isLoopback(request.ip) || PROXY_HEADERS.some((h) => request.headers[h] !== undefined)) {
       throw new TesseraError('forbidden', { message: 'Metrics are served to this machine only; set TESSERA_METRICS_TOKEN to let Prometheus read them from elsewhere.' });
     }
     const { contentType, body } = await deps.metrics.render();
