@@ -4,8 +4,9 @@
  * The 500 KB limit applies to the decompressed body, so a small compressed bomb is refused too.
  *
  * Contract of the parsed body: valid UTF-8 (RFC 8259 §8.1; invalid bytes are refused, not replaced
- * with U+FFFD; a leading byte order mark is ignored), no `__proto__` / `constructor.prototype` keys (refused), at most MAX_BODY_DEPTH levels
- * of nesting, so that nothing downstream (JSON.stringify, Ajv) can overflow the stack.
+ * with U+FFFD; a leading byte order mark is ignored), no `__proto__` / `constructor.prototype` keys
+ * (refused), at most MAX_BODY_DEPTH levels of nesting, so that nothing downstream (JSON.stringify,
+ * Ajv) can overflow the stack.
  */
 import type { FastifyInstance } from 'fastify';
 import { isUtf8 } from 'node:buffer';
