@@ -44,7 +44,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const requests = new Counter({ name: 'tessera_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const requestSeconds = new Histogram({ name: 'tessera_http_request_duration_seconds', help: 'Time from receiving a request to answering it, by route pattern.', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers: [registry] });
 
-  const events = new Counter({ name: 'tessera_ingest_events_total', help: 'Events written by the ingest queue: stored, dropped as a duplicate messageId, or withheld for lack of consent.', labelNames: ['outcome'], registers: [registry] });
+  const events = new Counter({ name: 'tessera_ingest_events_total', help: 'Events through the ingest queue: stored, dropped as a duplicate messageId, or withheld (no consent for its purpose, or an erased person).', labelNames: ['outcome'], registers: [registry] });
   const refused = new Counter({ name: 'tessera_ingest_refused_events_total', help: 'Valid events not accepted: overloaded (429), unavailable while shutting down (503), or failed to store (503).', labelNames: ['reason'], registers: [registry] });
   const flushSeconds = new Histogram({ name: 'tessera_ingest_flush_duration_seconds', help: 'Time of one ingest flush: its transaction and the commit reaching the disk.', buckets: LATENCY_BUCKETS, registers: [registry] });
   const flushEvents = new Histogram({ name: 'tessera_ingest_flush_events', help: 'Events written in one flush (group commit).', buckets: FLUSH_SIZE_BUCKETS, registers: [registry] });
