@@ -4,6 +4,7 @@
  * plus the host of Tessera's public URL; scanner networks are the workspace's. Cached for a few
  * seconds (clicks are frequent), dropped at once when saved through this process.
  */
+import { LRUCache } from 'lru-cache';
 import { normaliseDomain } from '../core/links/allowed-domains.js';
 import type { LinkSettings } from '../ports/email-store.js';
 import type { Store } from '../ports/store.js';
@@ -23,7 +24,7 @@ export interface LinkSettingsService {
 }
 
 export function createLinkSettings(deps: { store: Store; now: () => number; configuredDomains: readonly string[]; publicUrl?: string }): LinkSettingsService {
-  const cache = new Map<string, { value: EffectiveLinkSettings; until: number }>();
+  const cache = new LRUCache<string, EffectiveLinkSettings>({ max: 1_000, ttl: TTL_MS, perf: { now: deps.now } });
   const base = [...deps.configuredDomains, ...(deps.publicUrl ? [new URL(deps.publicUrl).hostname] : [])].map(normaliseDomain);
   const effective = (saved: LinkSettings): EffectiveLinkSettings => ({
     allowedDomains: [...new Set([...base, ...saved.allowedDomains.map(normaliseDomain)])],
@@ -33,9 +34,9 @@ export function createLinkSettings(deps: { store: Store; now: () => number; conf
   return {
     async get(workspaceId) {
       const hit = cache.get(workspaceId);
-      if (hit && hit.until > deps.now()) return hit.value;
+      if (hit) return hit;
       const value = effective((await deps.store.emails.getLinkSettings(workspaceId)) ?? { allowedDomains: [], scannerNetworks: [] });
-      cache.set(workspaceId, { value, until: deps.now() + TTL_MS });
+      cache.set(workspaceId, value);
       return value;
     },
     async put(workspaceId, settings) {

@@ -3,6 +3,7 @@
  * add events; the admin key comes as a Bearer token and reads profiles. Anything else is a 401 with
  * the JSON error envelope — checked before the body is validated, so nothing leaks to a stranger.
  */
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_KEY, basicAuth, startTessera, WRITE_KEY, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { assertAccepted, assertError, profileOf } from './api-helpers.js';
@@ -40,6 +41,16 @@ describe('write key', () => {
     assertError(await post({}, { batch: [{ type: 'track', ...event }] }, '/v1/batch'), 401, 'unauthorized');
   });
 
+  it('an admin key sent in its place is refused with a hint that the write key is needed', async () => {
+    for (const res of [await post({ authorization: basicAuth(ADMIN_KEY) }, event), await post({}, { ...event, writeKey: ADMIN_KEY })]) {
+      const error = assertError(res, 401, 'unauthorized');
+      assert.match(error.message, /admin key/);
+      assert.match(error.message, /write key/);
+    }
+    // A key that is of neither kind gets no such hint.
+    assert.doesNotMatch(assertError(await post({ authorization: basicAuth('wk_not_a_key_at_all') }, event), 401).message, /admin key/);
+  });
+
   it('is checked before the body is validated', async () => {
     assertError(await post({}, { not: 'an event' }), 401, 'unauthorized');
   });
@@ -60,6 +71,10 @@ describe('admin key', () => {
       assertError(await get(url, basicAuth(ADMIN_KEY)), 401, 'unauthorized');
       assertError(await get(url, 'Bearer ak_wrong_admin_key_000000'), 401, 'unauthorized');
     }
+  });
+
+  it('a write key sent as the admin key is refused with a hint that an admin key is needed', async () => {
+    assert.match(assertError(await get('/v1/profiles/auth-user', `Bearer ${WRITE_KEY}`), 401, 'unauthorized').message, /write key.*admin key/);
   });
 
   it('answers 401, not 404, to a stranger asking for an unknown profile', async () => {
