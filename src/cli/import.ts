@@ -14,9 +14,8 @@ import pino from 'pino';
 import { importNdjson, type ImportProgress, type ImportSummary, type RejectedLine } from '../ingest/import-ndjson.js';
 import type { Config } from '../config.js';
 import type { Store } from '../ports/store.js';
-import { openStore } from '../storage/open-store.js';
 import { createIngest } from '../tessera.js';
-import { EXIT_USAGE, configFrom, withStoreOptions } from './options.js';
+import { EXIT_USAGE, configFrom, withStoreOptions, openCommandStore } from './options.js';
 
 const EXIT_REJECTED = 1;
 const EXIT_STORE_FAILED = 3;
@@ -50,7 +49,7 @@ Exit codes: 0 every line imported, 1 some lines rejected, 2 usage or configurati
         process.exitCode = EXIT_USAGE;
         return;
       }
-      const store = await openStore(config);
+      const store = await openCommandStore(config);
       try {
         const workspaceId = String(flags.workspace);
         if (!(await store.workspaces.get(workspaceId))) {

@@ -2,9 +2,8 @@
 import { Command, Option } from 'commander';
 import type { ApiKeyKind } from '../core/workspaces/workspace.js';
 import type { Store } from '../ports/store.js';
-import { openStore } from '../storage/open-store.js';
 import { addKey } from '../workspaces/api-keys.js';
-import { EXIT_USAGE, configFrom, withStoreOptions, withUsageExitCode } from './options.js';
+import { EXIT_USAGE, configFrom, withStoreOptions, withUsageExitCode, openCommandStore } from './options.js';
 
 const workspaceOption = () => new Option('--workspace <id>', 'workspace id').default('default');
 
@@ -13,7 +12,7 @@ export function keysCommand(): Command {
   withStoreOptions(keys.command('list').description('list the keys of a workspace (prefixes only)'))
     .addOption(workspaceOption())
     .action(async (flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags));
+      const store = await openCommandStore(configFrom(flags));
       try {
         if (!(await workspaceExists(store, String(flags.workspace)))) return;
         for (const k of await store.workspaces.listKeys(String(flags.workspace))) {
@@ -27,7 +26,7 @@ export function keysCommand(): Command {
     .addOption(workspaceOption())
     .addOption(new Option('--kind <kind>', 'write (public, for trackers) or admin (secret)').choices(['write', 'admin']).makeOptionMandatory())
     .action(async (flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags));
+      const store = await openCommandStore(configFrom(flags));
       try {
         const workspaceId = String(flags.workspace);
         if (!(await workspaceExists(store, workspaceId))) return;
@@ -40,7 +39,7 @@ export function keysCommand(): Command {
     .argument('<key-id>')
     .addOption(workspaceOption())
     .action(async (keyId: string, flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags));
+      const store = await openCommandStore(configFrom(flags));
       try {
         if (!(await workspaceExists(store, String(flags.workspace)))) return;
         const revoked = await store.workspaces.revokeKey(String(flags.workspace), keyId, Date.now());

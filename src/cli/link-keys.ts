@@ -8,8 +8,7 @@
 import { Command, Option } from 'commander';
 import { createLinkSigner, type SigningKeyInfo } from '../links/link-signer.js';
 import type { Store } from '../ports/store.js';
-import { openStore } from '../storage/open-store.js';
-import { EXIT_USAGE, configFrom, withStoreOptions, withUsageExitCode } from './options.js';
+import { EXIT_USAGE, configFrom, withStoreOptions, withUsageExitCode, openCommandStore } from './options.js';
 
 const workspaceOption = () => new Option('--workspace <id>', 'workspace id').default('default');
 const line = (k: SigningKeyInfo) => `${k.id}\t${k.active ? 'active' : k.retiredAt ? 'retired' : 'verifies'}\tcreated ${new Date(k.createdAt).toISOString()}${k.retiredAt ? `\tretired ${new Date(k.retiredAt).toISOString()}` : ''}\n`;
@@ -25,7 +24,7 @@ that is not retired still verifies. \`retire <key-id>\` stops the links signed w
   const run = (action: (store: Store, workspaceId: string, ...args: string[]) => Promise<void>) => async (...args: unknown[]) => {
     const flags = args.find((a) => typeof a === 'object' && a !== null && !(a instanceof Command)) as Record<string, unknown>;
     json = flags.json === true;
-    const store = await openStore(configFrom(flags));
+    const store = await openCommandStore(configFrom(flags));
     try {
       const workspaceId = String(flags.workspace);
       if (!(await store.workspaces.get(workspaceId))) {

@@ -1,13 +1,12 @@
 /** `tessera migrate [--status]`: applies pending schema migrations, or shows them. */
 import { Command } from 'commander';
-import { openStore } from '../storage/open-store.js';
-import { configFrom, withStoreOptions } from './options.js';
+import { configFrom, withStoreOptions, openCommandStore } from './options.js';
 
 export function migrateCommand(): Command {
   return withStoreOptions(new Command('migrate').description('apply pending schema migrations (the server also does this at start)'))
     .option('--status', 'show applied and pending migrations without applying any')
     .action(async (flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags), { migrate: !flags.status });
+      const store = await openCommandStore(configFrom(flags), { migrate: !flags.status });
       try {
         const status = await store.migrationStatus();
         for (const m of status.applied) process.stdout.write(`applied  ${String(m.version).padStart(4)}  ${m.name}  (${new Date(m.appliedAt).toISOString()})\n`);

@@ -1,6 +1,7 @@
 /** Options and conventions shared by the commands. */
 import { Option, type Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { openStore, StoreNotFoundError, type OpenedStore } from '../storage/open-store.js';
 
 /** Exit codes of every command: 2 is a usage or configuration error (nothing was done). */
 export const EXIT_USAGE = 2;
@@ -18,7 +19,7 @@ export function withUsageExitCode(command: Command): Command {
 export function withStoreOptions(command: Command): Command {
   return withUsageExitCode(command)
     .addOption(new Option('--config <file>', 'JSON config file (env TESSERA_CONFIG)'))
-    .addOption(new Option('--data-dir <dir>', 'folder of the embedded SQLite store (env TESSERA_DATA_DIR, default ./data)'))
+    .addOption(new Option('--data-dir <dir>', 'folder of the embedded SQLite store (env TESSERA_DATA_DIR, default ./data); only serve and workspace create make a new one'))
     .addOption(new Option('--database-url <url>', 'postgres://… to use PostgreSQL (env TESSERA_DATABASE_URL)'))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env TESSERA_LOG_LEVEL)'));
 }
@@ -29,6 +30,23 @@ export function configFrom(flags: Record<string, unknown>): Config {
     return loadConfig({ flags });
   } catch (error) {
     if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Opens the configured store for a command. Only `serve` and `workspace create` may create a new
+ * embedded store (`create: true`); any other command run against a folder without one exits 2 and
+ * says which folder it looked in.
+ */
+export async function openCommandStore(config: Config, options: { create?: boolean; migrate?: boolean } = {}): Promise<OpenedStore> {
+  try {
+    return await openStore(config, { mustExist: !options.create, ...(options.migrate === undefined ? {} : { migrate: options.migrate }) });
+  } catch (error) {
+    if (error instanceof StoreNotFoundError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(EXIT_USAGE);
     }

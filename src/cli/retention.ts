@@ -2,8 +2,7 @@
 import { Command, Option } from 'commander';
 import { createPrivacyContexts } from '../privacy/privacy-context.js';
 import { runRetention } from '../privacy/retention.js';
-import { openStore } from '../storage/open-store.js';
-import { configFrom, withStoreOptions } from './options.js';
+import { configFrom, withStoreOptions, openCommandStore } from './options.js';
 
 export function retentionCommand(): Command {
   const retention = new Command('retention').description('storage limitation: purge data past its retention period');
@@ -11,7 +10,7 @@ export function retentionCommand(): Command {
     .addOption(new Option('--workspace <id>', 'workspace id').default('default'))
     .option('--json', 'print the report as JSON')
     .action(async (flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags));
+      const store = await openCommandStore(configFrom(flags));
       try {
         const workspaceId = String(flags.workspace);
         if (!(await store.workspaces.get(workspaceId))) { process.stderr.write(`No workspace "${workspaceId}".\n`); process.exitCode = 2; return; }

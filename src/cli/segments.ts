@@ -12,9 +12,8 @@ import { describeCondition } from '../core/segments/describe-condition.js';
 import type { BackfillProgress } from '../ports/segment-store.js';
 import { progressFigures, runBackfill } from '../segments/backfill.js';
 import { segmentOf } from '../segments/segment-definitions.js';
-import { openStore } from '../storage/open-store.js';
 import { createIngest } from '../tessera.js';
-import { configFrom, EXIT_USAGE, withStoreOptions } from './options.js';
+import { configFrom, EXIT_USAGE, withStoreOptions, openCommandStore } from './options.js';
 
 const EXIT_STORE_FAILED = 3;
 const EXIT_INTERRUPTED = 130;
@@ -25,7 +24,7 @@ export function segmentsCommand(): Command {
     .addOption(new Option('--workspace <id>', 'workspace id').default('default'))
     .option('--json', 'print JSON')
     .action(async (flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags));
+      const store = await openCommandStore(configFrom(flags));
       try {
         const workspaceId = String(flags.workspace);
         const all = await store.segments.list(workspaceId);
@@ -61,7 +60,7 @@ Exit codes: 0 done, 2 usage or configuration error, 3 the store failed (run agai
 `)
     .action(async (id: string, flags: Record<string, unknown>) => {
       const config = configFrom(flags);
-      const store = await openStore(config);
+      const store = await openCommandStore(config);
       try {
         const workspaceId = String(flags.workspace);
         const kind = flags.computed ? 'computed' : 'segment';

@@ -1,10 +1,9 @@
 /** `tessera serve`: starts the server; SIGTERM/SIGINT drain in-flight requests and flush before exit. */
 import { Command, Option } from 'commander';
 import { ENVIRONMENT } from '../config.js';
-import { openStore } from '../storage/open-store.js';
 import { createLogger, createTessera } from '../tessera.js';
 import { ensureDefaultWorkspace } from '../workspaces/api-keys.js';
-import { configFrom, withStoreOptions } from './options.js';
+import { configFrom, withStoreOptions, openCommandStore } from './options.js';
 
 export function serveCommand(): Command {
   const command = withStoreOptions(new Command('serve').description('start the Tessera server'))
@@ -18,7 +17,7 @@ export function serveCommand(): Command {
     .action(async (flags: Record<string, unknown>) => {
       const config = configFrom(flags);
       const logger = createLogger(config);
-      const store = await openStore(config);
+      const store = await openCommandStore(config, { create: true });
       for (const warning of await store.configurationWarnings()) logger.warn({ store: store.kind }, warning);
       const created = await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: config.writeKey, adminKey: config.adminKey });
       if (created) printKeys(created.workspace.id, created.writeKey, created.adminKey, config.writeKey !== undefined, config.adminKey !== undefined);

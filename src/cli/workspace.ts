@@ -1,8 +1,7 @@
 /** `tessera workspace create|list`. Exit code 1: the workspace exists already. */
 import { Command } from 'commander';
-import { openStore } from '../storage/open-store.js';
 import { createWorkspace } from '../workspaces/api-keys.js';
-import { configFrom, withStoreOptions, withUsageExitCode } from './options.js';
+import { configFrom, withStoreOptions, withUsageExitCode, openCommandStore } from './options.js';
 
 export function workspaceCommand(): Command {
   const workspace = withUsageExitCode(new Command('workspace').description('create and list workspaces'));
@@ -11,7 +10,7 @@ export function workspaceCommand(): Command {
     .option('--id <id>', 'workspace id (default: generated)')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags));
+      const store = await openCommandStore(configFrom(flags), { create: true });
       try {
         if (typeof flags.id === 'string' && (await store.workspaces.get(flags.id))) {
           process.stderr.write(`A workspace "${flags.id}" exists already.\n`);
@@ -28,7 +27,7 @@ export function workspaceCommand(): Command {
   withStoreOptions(workspace.command('list').description('list workspaces'))
     .option('--json', 'print JSON')
     .action(async (flags: Record<string, unknown>) => {
-      const store = await openStore(configFrom(flags));
+      const store = await openCommandStore(configFrom(flags));
       try {
         const list = await store.workspaces.list();
         if (flags.json) process.stdout.write(JSON.stringify(list) + '\n');

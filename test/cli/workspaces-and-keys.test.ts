@@ -1,5 +1,6 @@
 /** `tessera workspace …` and `tessera keys …` as a user runs them, checked against the store and the real server. */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
@@ -109,7 +110,9 @@ describe('tessera migrate', () => {
   const env = { TESSERA_DATA_DIR: join(dir.path, 'data') };
   after(() => dir.remove());
 
-  it('applies the migrations, then --status lists them as applied', async () => {
+  it('applies the migrations to the store, then --status lists them as applied', async () => {
+    const created = await runCli(['workspace', 'create', 'Migrated'], env);
+    assert.equal(created.code, 0, describeRun(created));
     const migrated = await runCli(['migrate'], env);
     assert.equal(migrated.code, 0, describeRun(migrated));
     const status = await runCli(['migrate', '--status'], env);
@@ -120,12 +123,26 @@ describe('tessera migrate', () => {
     assert.ok(summary, status.stdout);
     assert.equal(summary[1], summary[2]);
   });
+});
 
-  it('--status on a new data folder lists the pending migrations', async () => {
-    const fresh = { TESSERA_DATA_DIR: join(dir.path, 'fresh') };
-    const status = await runCli(['migrate', '--status'], fresh);
-    assert.equal(status.code, 0, describeRun(status));
-    assert.match(status.stdout, /^pending\s+1\s/m);
-    assert.match(status.stdout, /^sqlite: schema 0, code knows \d+$/m);
+describe('a command run against a folder without a store', () => {
+  const dir = tempDir('tessera-cli-nostore-');
+  after(() => dir.remove());
+
+  it('creates nothing, exits 2 and names the folder it looked in; serve and workspace create may create one', async () => {
+    const folder = join(dir.path, 'not-here');
+    const env = { TESSERA_DATA_DIR: folder };
+    for (const args of [['migrate'], ['migrate', '--status'], ['workspace', 'list'], ['keys', 'list'], ['segments', 'list'], ['link-keys', 'list'], ['retention', 'run', '--workspace', 'default']]) {
+      const result = await runCli(args, env);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${describeRun(result)}`);
+      assert.match(result.stderr, /No Tessera store in/, args.join(' '));
+      assert.ok(result.stderr.includes(folder), `${args.join(' ')} names ${folder}: ${result.stderr}`);
+      assert.equal(existsSync(folder), false, `${args.join(' ')} created ${folder}`);
+    }
+    const created = await runCli(['workspace', 'create', 'First'], env);
+    assert.equal(created.code, 0, describeRun(created));
+    assert.equal(existsSync(join(folder, 'tessera.db')), true);
+    const listed = await runCli(['workspace', 'list'], env);
+    assert.equal(listed.code, 0, describeRun(listed));
   });
 });
