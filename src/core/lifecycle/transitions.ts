@@ -194,3 +194,24 @@ export function mergeLifecycle(survivor: ProfileLifecycle | undefined, merged: P
   const checkAt = survivor?.checkAt ?? merged.checkAt;
   return { stage: kept.stage, since: kept.since, history: [...history, entry], ...(checkAt !== undefined ? { checkAt } : {}) };
 }
+
+/**
+ * A lifecycle split by an undone merge (core/identity/unmerge-plan.ts): the restored profile gets
+ * the moves `restored(move)` claims (those caused by its events), the survivor keeps the rest;
+ * the entry that recorded the undone merge goes. Each side's stage is that of its last remaining
+ * entry; a side left without entries has no lifecycle. The survivor's own stage change, if any,
+ * is a move the caller records (and announces): unlike a merge, an unmerge can move a profile back.
+ */
+export function splitLifecycle(lifecycle: ProfileLifecycle | undefined, options: { mergedId: string; restored: (move: LifecycleMove) => boolean }): { survivor?: ProfileLifecycle; restored?: ProfileLifecycle } {
+  if (!lifecycle) return {};
+  const history = lifecycle.history.filter((m) => m.merged?.profileId !== options.mergedId);
+  const restored = history.filter((m) => m.merged === undefined && options.restored(m));
+  const kept = history.filter((m) => !restored.includes(m));
+  const of = (moves: LifecycleMove[]): ProfileLifecycle | undefined => {
+    const last = moves.at(-1);
+    return last ? { stage: last.to, since: last.at, history: moves } : undefined;
+  };
+  const survivor = of(kept);
+  const back = of(restored);
+  return { ...(survivor ? { survivor } : {}), ...(back ? { restored: back } : {}) };
+}
