@@ -176,10 +176,12 @@ async function undoOne(tx: WriteTx, deps: UnmergeDeps, ctx: UndoContext): Promis
       const split = splitLifecycle(kept.lifecycle, { mergedId: merge.mergedId, restored: (m) => plan.events.has(m.cause) });
       restored.createdAt = merge.snapshot.createdAt;
       restored.mergeRefusals = {};
+      // Its memberships ended with the merge (their rows were retired): evaluated afresh, it enters again.
+      delete restored.segments;
+      delete restored.computed;
       rebuild(restored, { events: eventsOf.restored, consent: consentOf(true), ctx, now });
       if (split.restored) restored.lifecycle = split.restored;
       else delete restored.lifecycle;
-      delete restored.segments;
       rebuild(kept, { events: eventsOf.survivor, consent: consentOf(false), ctx, now });
       moveSurvivorStage(batch, kept, split.survivor, { deps, now, mergedId: merge.mergedId, cause });
       for (const [profile, other] of [[kept, restored], [restored, kept]] as const) {
