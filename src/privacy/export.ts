@@ -46,7 +46,10 @@ export async function exportProfile(store: Store, request: { workspaceId: string
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
   ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges, webhookDeliveries, subscriptions, surveyAnswers };
+  // An undone merge's snapshot describes the other person (a profile of its own again): it is in
+  // that person's export, not in this one's.
+  const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers };
 }
 
 /**

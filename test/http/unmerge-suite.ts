@@ -114,6 +114,14 @@ export function unmergeSuite(start: (overrides: Partial<Config>) => Promise<Tess
       for (const id of [tom.id, crm.id]) {
         assert.ok((await timelineOf(t, id)).some((e) => e.event === 'Profiles Unmerged'), `timeline of ${id}`);
       }
+      assert.ok((await timelineOf(t, tom.id)).every((e) => e.event !== 'Profiles Merged'), 'the merge entry names her identifier: it left with her');
+      const exported = JSON.parse((await t.admin(`/v1/profiles/${tom.id}/export`)).body) as Json;
+      // The alias itself was his statement (sent with his userId) and stays on his timeline.
+      const mentions = exported.events.filter((e: Json) => JSON.stringify(e).includes('crm-ann')).map((e: Json) => e.type);
+      assert.deepEqual(mentions, ['alias']);
+      assert.ok(!JSON.stringify({ ...exported, events: [] }).includes('crm-ann'), 'no snapshot, identity or trait of hers in his export');
+      const hers = JSON.parse((await t.admin(`/v1/profiles/${crm.id}/export`)).body) as Json;
+      assert.ok(hers.merges.some((m: Json) => m.mergedId === crm.id && m.undone), 'the undone merge is in her export');
       const detail = JSON.parse((await t.admin(`/v1/profiles/${tom.id}`)).body) as Json;
       const entry = detail.merges.find((m: Json) => m.mergedId === crm.id);
       assert.ok(entry?.undone?.at, JSON.stringify(detail.merges));

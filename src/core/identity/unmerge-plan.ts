@@ -17,11 +17,15 @@
  *   events introduced; the consent records of the events that go back.
  * - Identifiers that the merging event itself introduced, and that neither side held before, are
  *   removed: only the wrong merge vouched for them. The next event carrying one links it afresh.
- * - Everything else stays with S: its own events, the merging event and its timeline entries.
+ * - The `Profiles Merged` entry of M names X's identifier: it goes back to X too. Everything else
+ *   stays with S: its own events, the merging event and its other timeline entries.
  */
 import type { TrackedEvent } from '../events/event.js';
 import type { IdentityRecord, MergeRecord } from '../profiles/profile.js';
 import { IDENTITY_STRENGTH, identityKeyString, type IdentityKey } from './identity-key.js';
+
+/** The name of the timeline entry a merge writes on its survivor (ingest/steps/resolve-identities.ts). */
+export const PROFILES_MERGED_ENTRY = 'Profiles Merged';
 
 /** One merge of the log with its place in the order merges happened. */
 export interface MergeLogEntry extends MergeRecord {
@@ -119,7 +123,7 @@ export function planUndo(input: UndoInput): UndoPlan {
   }
   const events = new Set<string>();
   for (const { event, originalProfileId } of input.events) {
-    if (input.side.has(originalProfileId)) { events.add(event.messageId); continue; }
+    if (input.side.has(originalProfileId) || isEntryOf(event, merge)) { events.add(event.messageId); continue; }
     if (event.messageId === merge.messageId || event.type === 'system' || event.receivedAt < merge.at) continue;
     if (strongestOwner(input.keysOf(event), owner) === 'restored') events.add(event.messageId);
   }
@@ -128,6 +132,11 @@ export function planUndo(input: UndoInput): UndoPlan {
     return side === 'restored' || (side === 'survivor' && i.messageId !== null && events.has(i.messageId));
   });
   return { identities, removed, events };
+}
+
+/** The timeline entry the merge wrote: it names the merged profile's identifier, so it goes back with it. */
+function isEntryOf(event: TrackedEvent, merge: MergeLogEntry): boolean {
+  return event.type === 'system' && event.name === PROFILES_MERGED_ENTRY && event.properties.mergedProfileId === merge.mergedId;
 }
 
 function strongestOwner(keys: readonly IdentityKey[], owner: ReadonlyMap<string, 'restored' | 'survivor'>): 'restored' | 'survivor' | undefined {

@@ -6,6 +6,7 @@
  */
 import type { TrackedEvent } from '../../core/events/event.js';
 import { identityKeyString, type IdentityGuard, type IdentityKey } from '../../core/identity/identity-key.js';
+import { PROFILES_MERGED_ENTRY } from '../../core/identity/unmerge-plan.js';
 import { resolveIdentity, type ProfileIdentitySummary, type RefusedLink } from '../../core/identity/resolve-identity.js';
 import { newProfile, type Profile } from '../../core/profiles/profile.js';
 import { mergeTraits } from '../../core/profiles/traits.js';
@@ -125,7 +126,7 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
   batch.mergedInto.delete(merged.id);
   batch.mergedInto.set(survivor.id, absorbed);
   batch.assigned.push({
-    event: systemEntry(deps.newMessageId(), event, 'Profiles Merged', {
+    event: systemEntry(deps.newMessageId(), event, PROFILES_MERGED_ENTRY, {
       mergedProfileId: merged.id, cause: { kind: cause.kind, value: cause.value }, causeMessageId: event.messageId,
     }),
     profileId: survivor.id, originalProfileId: survivor.id,

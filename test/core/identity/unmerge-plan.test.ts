@@ -85,9 +85,11 @@ describe('what goes back', () => {
         ev('late-kiosk', { anonymousId: 'kiosk' }, 'S'),
         ev('system', { type: 'system', userId: 'crm-x' }, 'S'),
         ev('early', { userId: 'crm-x' }, 'S', T0),
+        ev('merged-entry', { type: 'system', name: 'Profiles Merged', properties: { mergedProfileId: 'X', cause: { kind: 'user_id', value: 'crm-x' } } }, 'S'),
+        ev('other-merged-entry', { type: 'system', name: 'Profiles Merged', properties: { mergedProfileId: 'Q' } }, 'S'),
       ],
     });
-    assert.deepEqual([...plan.events].sort(), ['late-x', 'x0']);
+    assert.deepEqual([...plan.events].sort(), ['late-x', 'merged-entry', 'x0'], 'the merge\'s own entry names X\'s identifier: it goes with X');
     assert.deepEqual(plan.identities.map((i) => i.value).sort(), ['crm-x', 'x-phone', 'x@a.test']);
     assert.deepEqual(plan.removed.map((i) => i.value), ['kiosk'], 'only the wrong merge vouched for it');
   });
