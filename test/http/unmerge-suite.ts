@@ -86,6 +86,9 @@ export function unmergeSuite(start: (overrides: Partial<Config>) => Promise<Tess
       assert.equal(ann.behaviour.eventCounts['Whitepaper Downloaded'], undefined);
       assert.equal(ann.consent.personalization?.granted, true, 'her consent went back with her consent event');
       assert.equal(ann.createdAt, crm.createdAt);
+      const found = (q: string) => t.admin(`/v1/profiles?${q}`).then((r) => (JSON.parse(r.body) as Json).profiles.map((p: Json) => p.id));
+      assert.deepEqual(await found('trait.city=Graz'), [crm.id], 'searchable again, by her traits only');
+      assert.deepEqual(await found('q=ann%40acme'), [crm.id]);
 
       const back = await profileOf(t, 'web-tom');
       assert.deepEqual(identitiesOf(back), ['anonymous_id:tom-laptop', 'email:tom@acme.test', 'user_id:web-tom']);
