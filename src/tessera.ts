@@ -27,6 +27,7 @@ import { createSmtpMailer } from './mail/smtp-mailer.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import type { IngestObserver } from './ingest/ingest-queue.js';
 import { VERSION } from './version.js';
+import { unmerge } from './identity/unmerge.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -88,6 +89,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
     store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}),
   });
   return {

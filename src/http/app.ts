@@ -16,6 +16,7 @@ import { answerFrameworkError, registerErrorHandling } from './errors.js';
 import { registerCollectRoutes } from './routes/collect.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProfileRoutes } from './routes/profiles.js';
+import { registerUnmergeRoutes, type UnmergeRouteDeps } from './routes/unmerge.js';
 import { registerPrivacyRoutes } from './routes/privacy.js';
 import { registerConsentRoutes } from './routes/consent.js';
 import type { PrivacyContexts } from '../privacy/privacy-context.js';
@@ -61,6 +62,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** Domains email-link clicks may redirect to, for every workspace (config `links.allowedDomains`). */
   linkDomains?: readonly string[];
+  /** Undoing merges (absent: POST /v1/profiles/{id}/unmerge is not registered). */
+  unmerge?: UnmergeRouteDeps['unmerge'];
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -98,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSettingsRoutes(app, { keys, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   registerAnalyticsJsRoutes(app, { keys });
   registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) });
+  if (deps.unmerge) registerUnmergeRoutes(app, { store: deps.store, keys, unmerge: deps.unmerge, now: deps.now });
   if (deps.leadScoring) {
     registerLeadScoringRoutes(app, { store: deps.store, keys, now: deps.now, settings: deps.leadScoring.settings, move: deps.leadScoring.move, rescore: deps.leadScoring.rescore });
     registerWebhookRoutes(app, { store: deps.store, keys, now: deps.now, webhooks: deps.leadScoring.webhooks, poke: deps.leadScoring.poke });

@@ -36,8 +36,12 @@ export class IngestBatch {
   readonly consents: ConsentRecord[] = [];
   /** Tombstone hashes of erased people's identifiers met in this batch. */
   readonly tombstones = new Set<string>();
-  /** Profiles merged into others in this batch, as they were (their memberships end: update-segments.ts). */
-  readonly mergedAway: Array<{ profile: Profile; survivorId: string; cause: string }> = [];
+  /**
+   * Profiles merged into others in this batch, as they were, in merge order (their memberships end:
+   * update-segments.ts; their lifecycle joins the survivor's: update-lifecycle.ts). `at`: the
+   * merging event's time; `cause`: its messageId.
+   */
+  readonly mergedAway: Array<{ profile: Profile; survivorId: string; cause: string; at: EpochMs }> = [];
   /** Segment entries/exits and lifecycle moves caused by this batch (timeline entries and webhooks). */
   readonly changes: ProfileChange[] = [];
   /** Webhook deliveries announcing `changes` (the outbox), written with the batch. */

@@ -21,6 +21,7 @@ import type { SegmentChanges, SegmentStore, SegmentTx } from './segment-store.js
 import type { KeyringStore } from './keyring-store.js';
 import type { EmailStore } from './email-store.js';
 import type { FormStore } from './form-store.js';
+import type { UnmergeTx } from './unmerge-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -69,6 +70,8 @@ export interface WriteTx {
   apply(changes: ChangeSet): Promise<void>;
   /** Segment scheduler claims and history reads (ports/segment-store.ts). */
   readonly segments: SegmentTx;
+  /** Undoing merges (ports/unmerge-store.ts). */
+  readonly unmerges: UnmergeTx;
 }
 
 /**
@@ -121,7 +124,7 @@ export interface ProfileQueries {
   get(workspaceId: string, profileId: string): Promise<Profile | null>;
   /** The profile's timeline, newest first. */
   events(workspaceId: string, profileId: string, options: { limit: number; cursor?: string }): Promise<EventPage>;
-  /** Merges in which the profile survived or was merged away, oldest first. */
+  /** Merges in which the profile survived or was merged away, oldest first; undone ones carry `undone`. */
   merges(workspaceId: string, profileId: string): Promise<MergeRecord[]>;
   search(workspaceId: string, query: ProfileSearch): Promise<{ profiles: Profile[]; nextCursor: string | null }>;
   count(workspaceId: string): Promise<number>;

@@ -46,7 +46,10 @@ export async function exportProfile(store: Store, request: { workspaceId: string
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
   ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges, webhookDeliveries, subscriptions, surveyAnswers };
+  // An undone merge's snapshot describes the other person (a profile of its own again): it is in
+  // that person's export, not in this one's.
+  const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers };
 }
 
 /**
@@ -63,7 +66,8 @@ export async function mergeHistory(store: Store, workspaceId: string, profileId:
     visited.add(id);
     for (const merge of await store.profiles.merges(workspaceId, id)) {
       found.set(`${merge.survivorId} ${merge.mergedId} ${merge.messageId}`, merge);
-      if (merge.survivorId === id) pending.push(merge.mergedId);
+      // An undone merge stays in the log, but the profile it merged is a person of its own again.
+      if (merge.survivorId === id && !merge.undone) pending.push(merge.mergedId);
     }
   }
   // Within one millisecond, a merge into a profile came before that profile's own merge.
@@ -76,7 +80,7 @@ export function personIds(profileId: string, history: readonly MergeRecord[]): s
   // Oldest first: a profile merged into one that was merged later is reached through it.
   for (let grew = true; grew;) {
     grew = false;
-    for (const m of history) if (ids.has(m.survivorId) && !ids.has(m.mergedId)) { ids.add(m.mergedId); grew = true; }
+    for (const m of history) if (!m.undone && ids.has(m.survivorId) && !ids.has(m.mergedId)) { ids.add(m.mergedId); grew = true; }
   }
   return [...ids];
 }

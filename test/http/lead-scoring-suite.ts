@@ -162,9 +162,33 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
       await send('/v1/identify', { anonymousId: 'merge-b', userId: 'merge-user' });
       const after = JSON.parse((await t.admin('/v1/profiles/merge-user/score')).body) as Json;
       assert.equal(after.engagement.score, 12, 'engagement replayed from both profiles’ events');
-      assert.equal(after.lifecycle.stage, 'lead', 'the stage of the latest move');
-      assert.deepEqual(after.lifecycle.history.map((m: Json) => m.to), ['subscriber', 'lead'], 'both histories');
+      assert.equal(after.lifecycle.stage, 'lead', 'the furthest stage of both');
+      assert.deepEqual(after.lifecycle.history.map((m: Json) => m.to), ['subscriber', 'lead', 'lead'], 'both histories, then the merge');
+      assert.deepEqual([after.lifecycle.history[2].from, after.lifecycle.history[2].merged?.stage], ['subscriber', 'lead'], 'the merge is recorded');
       assert.equal((JSON.parse((await t.admin('/v1/profiles/merge-b/score')).body) as Json).profileId, after.profileId);
+    });
+  });
+
+  describe('merges keep the furthest stage', () => {
+    it('a merge never moves a stage backwards nor announces a move twice (issue 13 item 8)', async () => {
+      const hook = json201(await adminJson('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/tom', events: ['lifecycle.changed'] }));
+      await send('/v1/identify', { userId: 'web-tom', traits: { email: 'tom@acme.test', role: 'CEO' } });
+      for (let i = 0; i < 4; i++) await send('/v1/track', { userId: 'web-tom', event: 'Whitepaper Downloaded', properties: { topic: 'smart factory' } });
+      await send('/v1/page', { userId: 'web-tom', name: 'Pricing', category: 'pricing' });
+      assert.equal((JSON.parse((await t.admin('/v1/profiles/web-tom/lifecycle')).body) as Json).stage, 'marketing_qualified');
+      await send('/v1/identify', { userId: 'crm-tom', traits: { email: 'tom@acme.test' } });
+      const crm = JSON.parse((await t.admin('/v1/profiles/crm-tom/lifecycle')).body) as Json;
+      assert.equal(crm.stage, 'subscriber', 'a second profile: two userIds do not merge without an alias');
+      await send('/v1/alias', { previousId: 'crm-tom', userId: 'web-tom' });
+      const merged = JSON.parse((await t.admin('/v1/profiles/web-tom/lifecycle')).body) as Json;
+      assert.equal(merged.stage, 'marketing_qualified');
+      const stages = merged.history.map((m: Json) => `${m.from}>${m.to}`);
+      assert.deepEqual(stages.filter((s: string) => s.endsWith('>marketing_qualified') && !s.startsWith('marketing_qualified')), ['subscriber>marketing_qualified'], JSON.stringify(merged.history));
+      const last = merged.history.at(-1);
+      assert.deepEqual([last.from, last.to, last.merged?.stage], ['marketing_qualified', 'marketing_qualified', 'subscriber'], 'the merge is in the history');
+      const log = JSON.parse((await t.admin(`/v1/webhooks/${hook.id}/deliveries`)).body) as Json;
+      const toMql = log.deliveries.filter((d: Json) => d.payload.data.to === 'marketing_qualified');
+      assert.equal(toMql.length, 1, JSON.stringify(log.deliveries.map((d: Json) => d.payload.data)));
     });
   });
 

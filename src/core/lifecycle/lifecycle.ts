@@ -17,6 +17,12 @@ export interface LifecycleMove {
   /** Set on manual moves: the admin key id that moved the profile. */
   actor?: string;
   note?: string;
+  /**
+   * Set on the entry a merge records: the profile merged in and the stage it had. `from` is the
+   * survivor's stage before, `to` the stage kept (the furthest of both). Not a move of its own:
+   * it is never announced, and a manual hold looks past it.
+   */
+  merged?: { profileId: string; stage: string | null };
 }
 
 export interface ProfileLifecycle {

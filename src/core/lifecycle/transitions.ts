@@ -76,7 +76,7 @@ function applies(rule: LifecycleRule, current: string | null, config: LifecycleC
 
 /** Whether a manual move still holds the profile against automatic rules at `at`. */
 export function heldUntil(lifecycle: ProfileLifecycle | undefined, config: LifecycleConfig): EpochMs | null {
-  const last = lifecycle?.history.at(-1);
+  const last = lastMove(lifecycle);
   if (!last || last.actor === undefined || config.manualHoldDays === 0) return null;
   return last.at + config.manualHoldDays * DAY_MS;
 }
@@ -154,11 +154,64 @@ export function applyMove(lifecycle: ProfileLifecycle | undefined, move: Lifecyc
   return { stage: move.to, since: move.at, history: [...(lifecycle?.history ?? []), move], ...(lifecycle?.checkAt !== undefined ? { checkAt: lifecycle.checkAt } : {}) };
 }
 
-/** Lifecycle of two profiles merged into one: both histories, and the stage of the latest move. */
-export function mergeLifecycle(survivor: ProfileLifecycle | undefined, merged: ProfileLifecycle | undefined): ProfileLifecycle | undefined {
+/** The latest move of the history, passing over the entries merges record (they move nobody). */
+export function lastMove(lifecycle: ProfileLifecycle | undefined): LifecycleMove | undefined {
+  const history = lifecycle?.history ?? [];
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.merged === undefined) return history[i];
+  return undefined;
+}
+
+export interface MergeLifecycleOptions {
+  config: LifecycleConfig;
+  /** The profile merged into the survivor. */
+  mergedId: string;
+  /** When the merge happened, and its cause (the event's messageId). */
+  at: EpochMs;
+  cause: string;
+}
+
+/**
+ * Lifecycle of two profiles merged into one. Forward-only holds through merges: the stage kept is
+ * the furthest of both (in the configured order; a stage the configuration no longer lists counts
+ * as before all others), with the `since` of the side it came from, so the survivor never drops
+ * back and the automatic rules never walk it again through moves one of the sides has made and
+ * announced already. Both histories stay, oldest first, and the merge itself is recorded as the
+ * last entry (`merged`), whether or not the survivor's stage changed.
+ */
+export function mergeLifecycle(survivor: ProfileLifecycle | undefined, merged: ProfileLifecycle | undefined, options: MergeLifecycleOptions): ProfileLifecycle | undefined {
   if (!merged) return survivor;
-  if (!survivor) return merged;
-  const history = [...survivor.history, ...merged.history].sort((a, b) => a.at - b.at);
-  const latest = survivor.since >= merged.since ? survivor : merged;
-  return { stage: latest.stage, since: latest.since, history };
+  const kept = !survivor || stageIndex(options.config, merged.stage) > stageIndex(options.config, survivor.stage) ? merged : survivor;
+  // Oldest first; at equal times the kept side's moves come last, so its latest move (a manual
+  // move's hold, say) stays the latest.
+  const other = kept === merged ? survivor : merged;
+  const history = [...(other?.history ?? []), ...kept.history].sort((a, b) => a.at - b.at);
+  const at = Math.max(options.at, history.at(-1)?.at ?? options.at);
+  const entry: LifecycleMove = {
+    from: survivor?.stage ?? null, to: kept.stage, at, cause: options.cause,
+    reason: `merged with profile ${options.mergedId} (${merged.stage}); the furthest stage is kept`,
+    merged: { profileId: options.mergedId, stage: merged.stage },
+  };
+  const checkAt = survivor?.checkAt ?? merged.checkAt;
+  return { stage: kept.stage, since: kept.since, history: [...history, entry], ...(checkAt !== undefined ? { checkAt } : {}) };
+}
+
+/**
+ * A lifecycle split by an undone merge (core/identity/unmerge-plan.ts): the restored profile gets
+ * the moves `restored(move)` claims (those caused by its events), the survivor keeps the rest;
+ * the entry that recorded the undone merge goes. Each side's stage is that of its last remaining
+ * entry; a side left without entries has no lifecycle. The survivor's own stage change, if any,
+ * is a move the caller records (and announces): unlike a merge, an unmerge can move a profile back.
+ */
+export function splitLifecycle(lifecycle: ProfileLifecycle | undefined, options: { mergedId: string; restored: (move: LifecycleMove) => boolean }): { survivor?: ProfileLifecycle; restored?: ProfileLifecycle } {
+  if (!lifecycle) return {};
+  const history = lifecycle.history.filter((m) => m.merged?.profileId !== options.mergedId);
+  const restored = history.filter((m) => m.merged === undefined && options.restored(m));
+  const kept = history.filter((m) => !restored.includes(m));
+  const of = (moves: LifecycleMove[]): ProfileLifecycle | undefined => {
+    const last = moves.at(-1);
+    return last ? { stage: last.to, since: last.at, history: moves } : undefined;
+  };
+  const survivor = of(kept);
+  const back = of(restored);
+  return { ...(survivor ? { survivor } : {}), ...(back ? { restored: back } : {}) };
 }

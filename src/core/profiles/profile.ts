@@ -67,4 +67,6 @@ export interface MergeRecord {
   messageId: string;
   at: EpochMs;
   snapshot: { traits: JsonObject; traitMeta: Record<string, TraitMeta>; identities: IdentityRecord[]; createdAt: EpochMs };
+  /** Set when the merge was undone (POST /v1/profiles/{id}/unmerge): when, and by whom (`manual:<key id>`). */
+  undone?: { at: EpochMs; cause: string };
 }

@@ -1,6 +1,7 @@
 /** How scores, lifecycle stages, webhooks and deliveries read through the API: ISO times, labels, no secrets. */
 import type { LifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
 import type { ProfileLifecycle } from '../../core/lifecycle/lifecycle.js';
+import { lastMove } from '../../core/lifecycle/transitions.js';
 import { toIso } from '../../core/time.js';
 import type { Webhook } from '../../core/webhooks/webhook.js';
 import type { WebhookDelivery } from '../../ports/webhook-store.js';
@@ -8,7 +9,7 @@ import type { WebhookDelivery } from '../../ports/webhook-store.js';
 export function lifecycleView(lifecycle: ProfileLifecycle | undefined, config: LifecycleConfig) {
   const label = (key: string | null) => (key === null ? null : config.stages.find((s) => s.key === key)?.label ?? key);
   if (!lifecycle) return { stage: null, label: null, since: null, text: 'No lifecycle stage yet.', history: [] };
-  const last = lifecycle.history.at(-1);
+  const last = lastMove(lifecycle);
   return {
     stage: lifecycle.stage,
     label: label(lifecycle.stage),

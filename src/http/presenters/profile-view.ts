@@ -54,7 +54,7 @@ export function consentView(state: ConsentState) {
 }
 
 export function mergeView(m: MergeRecord) {
-  return { survivorId: m.survivorId, mergedId: m.mergedId, cause: m.cause, messageId: m.messageId, at: iso(m.at), mergedProfile: { ...m.snapshot, createdAt: iso(m.snapshot.createdAt) } };
+  return { survivorId: m.survivorId, mergedId: m.mergedId, cause: m.cause, messageId: m.messageId, at: iso(m.at), mergedProfile: { ...m.snapshot, createdAt: iso(m.snapshot.createdAt) }, ...(m.undone ? { undone: { at: iso(m.undone.at), cause: m.undone.cause } } : {}) };
 }
 
 /** `now`: the moment the decayed engagement score is given for (GET /v1/profiles/{id}/score explains it). */

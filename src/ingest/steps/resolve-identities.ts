@@ -4,9 +4,9 @@
  * batch are fetched (and locked) in one query; decisions then run in memory, event by event, so
  * that an identify early in a batch is seen by the events after it.
  */
-import { mergeLifecycle } from '../../core/lifecycle/transitions.js';
 import type { TrackedEvent } from '../../core/events/event.js';
 import { identityKeyString, type IdentityGuard, type IdentityKey } from '../../core/identity/identity-key.js';
+import { PROFILES_MERGED_ENTRY } from '../../core/identity/unmerge-plan.js';
 import { resolveIdentity, type ProfileIdentitySummary, type RefusedLink } from '../../core/identity/resolve-identity.js';
 import { newProfile, type Profile } from '../../core/profiles/profile.js';
 import { mergeTraits } from '../../core/profiles/traits.js';
@@ -112,22 +112,21 @@ function mergeInto(batch: IngestBatch, survivor: Profile, merged: Profile, cause
   for (const [key, refusal] of Object.entries(merged.mergeRefusals)) survivor.mergeRefusals[key] ??= refusal;
   mergeTraits(survivor, merged);
   survivor.consent = mergeConsent(survivor.consent, merged.consent);
-  // Both lifecycle histories stay; engagement is replayed and fit recomputed by update-scores.ts.
-  const lifecycle = mergeLifecycle(survivor.lifecycle, merged.lifecycle);
-  if (lifecycle) survivor.lifecycle = lifecycle;
+  // Lifecycles are combined by update-lifecycle.ts (it knows the stage order); engagement is
+  // replayed and fit recomputed by update-scores.ts.
   const declined = mergeDeclined(survivor.declined, merged.declined);
   if (declined) survivor.declined = declined;
   survivor.createdAt = Math.min(survivor.createdAt, merged.createdAt);
   batch.redirects.set(merged.id, survivor.id);
   batch.profiles.delete(merged.id);
-  batch.mergedAway.push({ profile: merged, survivorId: survivor.id, cause: event.messageId });
+  batch.mergedAway.push({ profile: merged, survivorId: survivor.id, cause: event.messageId, at: event.timestamp });
   const absorbed = batch.mergedInto.get(survivor.id) ?? new Set<string>();
   absorbed.add(merged.id);
   for (const id of batch.mergedInto.get(merged.id) ?? []) absorbed.add(id);
   batch.mergedInto.delete(merged.id);
   batch.mergedInto.set(survivor.id, absorbed);
   batch.assigned.push({
-    event: systemEntry(deps.newMessageId(), event, 'Profiles Merged', {
+    event: systemEntry(deps.newMessageId(), event, PROFILES_MERGED_ENTRY, {
       mergedProfileId: merged.id, cause: { kind: cause.kind, value: cause.value }, causeMessageId: event.messageId,
     }),
     profileId: survivor.id, originalProfileId: survivor.id,

@@ -5,17 +5,23 @@
  * (`lifecycle.checkAt`) goes to the segment scheduler's due table with the profile's segment due time. Each move is kept in the profile's history, written
  * on its timeline as a system entry `Lifecycle Stage Changed`, and pushed to `batch.changes` for
  * the segments that look at stages and for the webhooks.
+ *
+ * A merge first joins the merged profile's lifecycle to its survivor's (mergeLifecycle: the
+ * furthest stage, both histories, the merge recorded). That is no move: nothing is announced, so
+ * a person announced as `lead → marketing_qualified` on either side is never announced again
+ * because two of their profiles became one.
  */
 import type { TrackedEvent } from '../../core/events/event.js';
 import type { LifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
 import type { LifecycleMove } from '../../core/lifecycle/lifecycle.js';
-import { applyMove, automaticMoves, nextCheckAt } from '../../core/lifecycle/transitions.js';
+import { applyMove, automaticMoves, mergeLifecycle, nextCheckAt } from '../../core/lifecycle/transitions.js';
 import type { Profile } from '../../core/profiles/profile.js';
 import type { IngestBatch } from '../ingest-batch.js';
 
 export const LIFECYCLE_ENTRY = 'Lifecycle Stage Changed';
 
 export function updateLifecycle(batch: IngestBatch, config: LifecycleConfig, newMessageId: () => string, now: number): void {
+  combineMergedLifecycles(batch, config);
   if (config.rules.length === 0) return;
   const latest = new Map<string, TrackedEvent>();
   for (const item of batch.assigned) {
@@ -56,4 +62,13 @@ export function recordMove(batch: IngestBatch, profile: Profile, move: Lifecycle
     traits: {}, context: {}, integrations: {}, timestamp: move.at, originalTimestamp: null, sentAt: null, receivedAt,
   };
   batch.assigned.push({ event: entry, profileId: profile.id, originalProfileId: profile.id });
+}
+
+/** Joins each profile merged away in this batch to its (live) survivor, in merge order. */
+function combineMergedLifecycles(batch: IngestBatch, config: LifecycleConfig): void {
+  for (const { profile: merged, survivorId, cause, at } of batch.mergedAway) {
+    const survivor = batch.profile(survivorId);
+    const lifecycle = mergeLifecycle(survivor.lifecycle, merged.lifecycle, { config, mergedId: merged.id, at, cause });
+    if (lifecycle) survivor.lifecycle = lifecycle;
+  }
 }

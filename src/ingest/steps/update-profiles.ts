@@ -8,6 +8,7 @@ import { applyEvent, replayBehaviour } from '../../core/profiles/behaviour.js';
 import { applyTraits, traitsOfEvent } from '../../core/profiles/traits.js';
 import { applyDeclined, declinedBy } from '../../core/forms/declined.js';
 import type { IngestBatch } from '../ingest-batch.js';
+import type { Profile } from '../../core/profiles/profile.js';
 
 export async function updateProfiles(batch: IngestBatch): Promise<void> {
   const replay = new Map<string, TrackedEvent[]>();
@@ -27,6 +28,25 @@ export async function updateProfiles(batch: IngestBatch): Promise<void> {
     else applyEvent(profile.behaviour, e);
   }
   for (const [id, events] of replay) batch.profile(id).behaviour = replayBehaviour(events);
+}
+
+/**
+ * A profile's traits, declined fields and behaviour rebuilt from scratch out of its events (an
+ * undone merge: identity/unmerge.ts), with the same rules as events arriving one by one.
+ */
+export function rebuildFromEvents(profile: Profile, events: readonly TrackedEvent[]): void {
+  const sorted = [...events].sort((a, b) => a.timestamp - b.timestamp);
+  profile.traits = {};
+  profile.traitMeta = {};
+  delete profile.declined;
+  profile.updatedAt = profile.createdAt;
+  for (const e of sorted) {
+    applyEventTraits(profile, e);
+    const declined = applyDeclined(profile.declined, declinedBy(e));
+    if (declined) profile.declined = declined;
+    if (e.timestamp > profile.updatedAt) profile.updatedAt = e.timestamp;
+  }
+  profile.behaviour = replayBehaviour(sorted);
 }
 
 function applyEventTraits(profile: Parameters<typeof applyTraits>[0], e: TrackedEvent): void {

@@ -18,6 +18,7 @@ import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
 import { segmentContract } from './segment-contract.js';
 import { timelineContract } from './timeline-contract.js';
+import { unmergeContract } from './unmerge-contract.js';
 import { workspaceContract } from './workspace-contract.js';
 import { webhookContract } from './webhook-contract.js';
 
@@ -44,6 +45,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     });
     describe('workspaces and keys', () => workspaceContract(subject));
     describe('identity resolution and traits', () => identityContract(subject));
+    describe('undoing merges', () => unmergeContract(subject));
     describe('events and timeline', () => timelineContract(subject));
     describe('search', () => searchContract(subject));
     describe('concurrency', () => concurrencyContract(subject));

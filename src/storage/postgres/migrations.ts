@@ -367,4 +367,12 @@ export const migrations: Migration[] = [
       CREATE INDEX events_other_profile ON events((body->'properties'->>'otherProfileId')) WHERE type = 'system' AND name = 'Merge Refused';
     `,
   },
+  {
+    version: 9,
+    name: 'merges can be undone: when and by whom',
+    sql: `
+      ALTER TABLE merges ADD COLUMN undone_at bigint;
+      ALTER TABLE merges ADD COLUMN undone_cause text;
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 /** Read side of the PostgreSQL store, on the pool (each query its own snapshot, never locking). */
 import { TesseraError } from '../../core/errors.js';
 import type { IdentityKind } from '../../core/identity/identity-key.js';
-import type { MergeRecord } from '../../core/profiles/profile.js';
+import { mergeRecordFromRow, type MergeRow } from '../shared/merge-rows.js';
 import type { ProfileQueries } from '../../ports/store.js';
 import { decodeCursor, encodeCursor, encodeSearchCursor, eventFromColumns, type EventColumns } from '../shared/codec.js';
 import type { Queryable } from './database.js';
@@ -11,7 +11,6 @@ import { text } from './values.js';
 
 const LOOKUP_ORDER: IdentityKind[] = ['user_id', 'email', 'anonymous_id'];
 
-interface MergeRow { workspace_id: string; survivor_id: string; merged_id: string; cause_kind: IdentityKind; cause_value: string; message_id: string; at: string; snapshot: MergeRecord['snapshot'] }
 
 /** The hot read queries, exported for the EXPLAIN test (test/storage/postgres-explain.test.ts). */
 /**
@@ -68,10 +67,7 @@ export function createPostgresProfileQueries(db: Queryable): ProfileQueries {
         text: 'SELECT * FROM merges WHERE workspace_id = $1 AND (survivor_id = $2 OR merged_id = $2) ORDER BY seq',
         values: [workspaceId, profileId],
       });
-      return rows.map((r): MergeRecord => ({
-        workspaceId: r.workspace_id, survivorId: r.survivor_id, mergedId: r.merged_id,
-        cause: { kind: r.cause_kind, value: r.cause_value }, messageId: r.message_id, at: Number(r.at), snapshot: r.snapshot,
-      }));
+      return rows.map(mergeRecordFromRow);
     },
 
     async search(workspaceId, query) {

@@ -26,6 +26,7 @@ import type { Queryable } from './database.js';
 import { loadLiveProfiles } from './profile-rows.js';
 import { text } from './values.js';
 import { createPostgresSegmentTx, eventsOfProfiles } from './segment-store.js';
+import { createPostgresUnmergeTx } from './unmerge-store.js';
 
 /** Above this many identifiers in one call, the whole workspace is locked instead. */
 export const FINE_LOCK_LIMIT = 200;
@@ -72,6 +73,7 @@ export function createPostgresWriteTx(db: Queryable): WriteTx {
 
   return {
     segments: createPostgresSegmentTx(db),
+    unmerges: createPostgresUnmergeTx(db, (workspaceId) => db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [WORKSPACE_LOCK_CLASS, workspaceId])),
     async existingMessageIds(workspaceId, messageIds) {
       if (messageIds.length === 0) return new Set();
       const asked = new Map(messageIds.map((id) => [text(id), id]));

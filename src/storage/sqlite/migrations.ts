@@ -326,4 +326,12 @@ export const migrations: Migration[] = [
       CREATE INDEX events_other_profile ON events(json_extract(body, '$.properties.otherProfileId')) WHERE type = 'system' AND name = 'Merge Refused';
     `,
   },
+  {
+    version: 9,
+    name: 'merges can be undone: when and by whom',
+    sql: `
+      ALTER TABLE merges ADD COLUMN undone_at INTEGER;
+      ALTER TABLE merges ADD COLUMN undone_cause TEXT;
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 /** Read side of the SQLite store, on its own read-only connection (WAL: never blocks the writer). */
 import { TesseraError } from '../../core/errors.js';
 import type { IdentityKind } from '../../core/identity/identity-key.js';
-import type { MergeRecord } from '../../core/profiles/profile.js';
+import { mergeRecordFromRow, type MergeRow } from '../shared/merge-rows.js';
 import type { ProfileQueries } from '../../ports/store.js';
 import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor, eventFromColumns, traitJsonPath, type EventColumns } from '../shared/codec.js';
 import type { Database } from './database.js';
@@ -9,7 +9,6 @@ import { loadProfileRow, prepareWriteStatements } from './write-tx.js';
 
 const LOOKUP_ORDER: IdentityKind[] = ['user_id', 'email', 'anonymous_id'];
 
-interface MergeRow { workspace_id: string; survivor_id: string; merged_id: string; cause_kind: IdentityKind; cause_value: string; message_id: string; at: number; snapshot: string }
 
 export function createSqliteProfileQueries(db: Database.Database): ProfileQueries {
   const reads = prepareWriteStatements(db);
@@ -46,10 +45,7 @@ export function createSqliteProfileQueries(db: Database.Database): ProfileQuerie
       return { events, nextCursor: rows.length > limit && last ? encodeCursor(last.timestamp, last.seq) : null };
     },
     async merges(workspaceId, profileId) {
-      return (merges.all(workspaceId, profileId, profileId) as MergeRow[]).map((r): MergeRecord => ({
-        workspaceId: r.workspace_id, survivorId: r.survivor_id, mergedId: r.merged_id,
-        cause: { kind: r.cause_kind, value: r.cause_value }, messageId: r.message_id, at: r.at, snapshot: JSON.parse(r.snapshot),
-      }));
+      return (merges.all(workspaceId, profileId, profileId) as MergeRow[]).map(mergeRecordFromRow);
     },
     async search(workspaceId, query) {
       const where = ['workspace_id = ?', 'merged_into IS NULL'];

@@ -50,6 +50,13 @@ export class WriteCache {
     this.pendingOwners.set(this.ownerKey(workspaceId, key), profileId);
   }
 
+  /** The identity no longer has an owner (an undone merge removed it): read it from the database next time. */
+  forgetOwner(workspaceId: string, key: IdentityKey): void {
+    const k = this.ownerKey(workspaceId, key);
+    this.pendingOwners.delete(k);
+    this.owners.delete(k);
+  }
+
   /** Saved by the current transaction (new or updated). */
   saved(profile: Profile): void {
     this.profiles.set(profile.id, profile);

@@ -9,6 +9,7 @@ import type { ChangeSet, WriteTx } from '../../ports/store.js';
 import { eventBody, profileFromColumns, profileState, searchText } from '../shared/codec.js';
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
+import { createSqliteUnmergeTx, prepareUnmergeStatements } from './unmerge-store.js';
 import { applySegmentChanges, createSqliteSegmentTx, eventsByProfile, prepareSegmentWrites } from './segment-store.js';
 
 export function prepareWriteStatements(db: Database.Database) {
@@ -32,6 +33,7 @@ export function prepareWriteStatements(db: Database.Database) {
     insertWording: db.prepare('INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = coalesce(consent_wordings.text, excluded.text)'),
     addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
     segments: prepareSegmentWrites(db),
+    unmerges: prepareUnmergeStatements(db),
     insertDelivery: db.prepare(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, '[]')`),
     insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -54,6 +56,7 @@ export function loadProfileRow(s: WriteStatements, workspaceId: string, id: stri
 export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): WriteTx {
   return {
     segments: createSqliteSegmentTx(s.segments),
+    unmerges: createSqliteUnmergeTx(s.unmerges, cache),
     async existingMessageIds(workspaceId, ids) {
       const found = new Set<string>();
       for (const id of ids) if (s.messageExists.get(workspaceId, id)) found.add(id);

@@ -68,12 +68,27 @@ describe('automatic moves', () => {
     assert.equal(manualMove(subject.lifecycle, { to: 'lead', actor: 'key_1', at: T0 }), null, 'already there: no move');
   });
 
-  test('merged profiles keep both histories and the stage of the latest move', () => {
-    const a = applyMove(undefined, { from: null, to: 'lead', at: T0, reason: 'r', cause: 'c' });
-    const b = applyMove(undefined, { from: null, to: 'customer', at: T0 + DAY, reason: 'r', cause: 'c' });
-    const merged = mergeLifecycle(a, b)!;
-    assert.equal(merged.stage, 'customer');
-    assert.equal(merged.history.length, 2);
+  test('merged profiles keep both histories and the furthest stage, whichever moved last; the merge is recorded', () => {
+    const mql = applyMove(undefined, { from: null, to: 'marketing_qualified', at: T0, reason: 'r', cause: 'c' });
+    const subscriber = applyMove(undefined, { from: null, to: 'subscriber', at: T0 + DAY, reason: 'r', cause: 'c' });
+    const options = { config: CONFIG, mergedId: 'p_b', at: T0 + 2 * DAY, cause: 'm1' };
+    for (const [survivor, merged] of [[mql, subscriber], [subscriber, mql]] as const) {
+      const both = mergeLifecycle(survivor, merged, options)!;
+      assert.equal(both.stage, 'marketing_qualified', 'never back to the later-moved but earlier stage');
+      assert.equal(both.since, T0, 'since the side that reached it');
+      assert.deepEqual(both.history.map((m) => m.to), ['marketing_qualified', 'subscriber', 'marketing_qualified']);
+      assert.deepEqual(both.history[2], {
+        from: survivor.stage, to: 'marketing_qualified', at: T0 + 2 * DAY, cause: 'm1', merged: { profileId: 'p_b', stage: merged.stage },
+        reason: `merged with profile p_b (${merged.stage}); the furthest stage is kept`,
+      });
+    }
+    assert.equal(mergeLifecycle(mql, undefined, options), mql, 'nothing to join');
+    assert.equal(mergeLifecycle(undefined, subscriber, options)!.stage, 'subscriber');
+    const held = applyMove(subscriber, manualMove(subscriber, { to: 'lead', actor: 'k', at: T0 + DAY })!);
+    for (const lifecycle of [mergeLifecycle(held, subscriber, options)!, mergeLifecycle(subscriber, held, options)!]) {
+      assert.equal(lifecycle.stage, 'lead');
+      assert.deepEqual(automaticMoves({ traits: {}, scores: scored(100, 100), lifecycle }, CONFIG, T0 + 3 * DAY, 'm'), [], 'a manual hold looks past the merge entry');
+    }
   });
 });
 
