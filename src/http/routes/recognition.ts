@@ -1,6 +1,7 @@
 /**
  * Recognition for safe pre-fill (see forms/recognition.ts):
- *   POST /v1/recognize         (write key) `{ token, anonymousId }`: an `identify` email-link token
+ *   POST /v1/recognize         (write key) `{ token, anonymousId }`: an `identify` email-link token,
+ *                              single-use: another device gets 409 `token_used` (audited)
  *   POST /v1/recognitions      (ADMIN key, the site's server) `{ anonymousId, userId?, email? }`
  *   POST /v1/recognize/forget  (write key) `{ anonymousId, recognition? }`: "Not you?"
  * The first two answer `{ recognition, expiresAt }`: a `prefill` token bound to the anonymous id.
@@ -19,14 +20,15 @@ export interface RecognitionRouteDeps {
 }
 
 export function registerRecognitionRoutes(app: FastifyInstance, deps: RecognitionRouteDeps): void {
-  const writeWorkspace = (request: FastifyRequest, body: Record<string, unknown>) =>
-    deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? (typeof body.writeKey === 'string' ? body.writeKey : undefined) ?? (request.query as Record<string, string | undefined>).writeKey);
+  const writeKeyOf = (request: FastifyRequest, body: Record<string, unknown>) =>
+    basicUser(request.headers.authorization) ?? (typeof body.writeKey === 'string' ? body.writeKey : undefined) ?? (request.query as Record<string, string | undefined>).writeKey;
+  const writeWorkspace = (request: FastifyRequest, body: Record<string, unknown>) => deps.keys.workspaceFor('write', writeKeyOf(request, body));
 
   app.post('/v1/recognize', async (request) => {
     const body = objectBody(request.body);
-    const workspaceId = await writeWorkspace(request, body);
+    const { workspaceId, keyId } = await deps.keys.authenticate('write', writeKeyOf(request, body));
     if (typeof body.token !== 'string' || body.token === '') throw new TesseraError('invalid_body', { issues: [{ field: 'token', reason: 'is required: the `tsr` token of the link' }] });
-    return deps.recognition.recognize(workspaceId, body.token, body.anonymousId);
+    return deps.recognition.recognize({ workspaceId, token: body.token, anonymousId: body.anonymousId, actor: keyId });
   });
 
   app.post('/v1/recognitions', async (request) => {
