@@ -117,8 +117,8 @@ export function createRecognitionService(deps: RecognitionDeps): RecognitionServ
       const linked = await profileOfAnonymousId(deps.store, workspaceId, device);
       // A refused merge (two different userIds) leaves the device with someone else: no pre-fill.
       if (!linked || linked.id !== (await deps.store.profiles.resolve(workspaceId, profile.id))) throw new TesseraError('conflict', { message: 'This device could not be linked to the person of the link.' });
-      // A repeat answers the first answer's expiry: asking again never extends a recognition.
-      const expiresAt = use.kind === 'repeat' ? use.use.usedAt + RECOGNITION_TTL_MS : undefined;
+      // Counted from the first use: asking again never extends a recognition.
+      const expiresAt = (use.kind === 'repeat' ? use.use.usedAt : use.at) + RECOGNITION_TTL_MS;
       return answer(await sign(workspaceId, linked.id, device, expiresAt), anonymousId, device);
     },
 

@@ -13,7 +13,7 @@ import type { Store } from '../ports/store.js';
 import type { TokenUse } from '../ports/token-use-store.js';
 import { TOKEN_USE_MARGIN_MS } from './link-lifetimes.js';
 
-export type SingleUse = { kind: 'first' } | { kind: 'repeat'; use: TokenUse } | { kind: 'refused'; use: TokenUse };
+export type SingleUse = { kind: 'first'; at: number } | { kind: 'repeat'; use: TokenUse } | { kind: 'refused'; use: TokenUse };
 
 export interface UseOnceRequest {
   claims: TokenClaims;
@@ -36,7 +36,7 @@ export async function useOnce(deps: { store: Store; now: () => number }, request
     workspaceId: claims.workspaceId, tokenId: claims.id, purpose: claims.purpose, holder: request.holder, profileId: request.profileId,
     outcome: request.outcome, usedAt: at, keepUntil: claims.expiresAt + TOKEN_USE_MARGIN_MS,
   });
-  if (claim.first) return { kind: 'first' };
+  if (claim.first) return { kind: 'first', at };
   const { use } = claim;
   if ([use.holder, ...(request.alsoHolder?.(use) ?? [])].includes(request.holder)) return { kind: 'repeat', use };
   await deps.store.privacy.audit({

@@ -18,6 +18,7 @@ import { privacyContract } from './privacy-contract.js';
 import { searchContract } from './search-contract.js';
 import { segmentContract } from './segment-contract.js';
 import { timelineContract } from './timeline-contract.js';
+import { tokenUseContract } from './token-use-contract.js';
 import { workspaceContract } from './workspace-contract.js';
 import { webhookContract } from './webhook-contract.js';
 
@@ -54,5 +55,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('email links: signing keyring', () => keyringContract(subject));
     describe('forms: definitions, counters, declined fields', () => formContract(subject));
     describe('email links: settings, lists, subscriptions, surveys, answers', () => emailContract(subject));
+    describe('email links: uses of single-use tokens', () => tokenUseContract(subject));
   });
 }
