@@ -22,6 +22,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TesseraError } from '../core/errors.js';
+import { EVENT_LIMITS } from '../core/events/limits.js';
 import { normaliseIdentity, type IdentityGuard } from '../core/identity/identity-key.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 import type { LinkSigner } from '../links/link-signer.js';
@@ -65,10 +66,21 @@ export interface RecognitionService {
   recognizeFromServer(workspaceId: string, body: { anonymousId: unknown; userId?: unknown; email?: unknown }): Promise<Recognition>;
 }
 
+/**
+ * An identifier as recognition uses it: one ingest accepts (EVENT_LIMITS.maxIdLength) and without
+ * control characters (a NUL cannot even be looked up in PostgreSQL, and no tracker makes such an
+ * id), checked before a token is used up by it. Undefined when unusable.
+ */
+const usableIdentity = (kind: 'anonymous_id' | 'user_id' | 'email', value: unknown, guard: IdentityGuard): string | undefined => {
+  const id = normaliseIdentity(kind, value, guard);
+  return id !== undefined && id.length <= EVENT_LIMITS.maxIdLength && !/[\u0000-\u001f\u007f]/.test(id) ? id : undefined;
+};
+
 export function createRecognitionService(deps: RecognitionDeps): RecognitionService {
+  const ANONYMOUS_ID_ISSUE = { field: 'anonymousId', reason: 'is required: the device\'s anonymous id, a usable identifier (at most 512 characters, no control characters)' };
   const anonymousIdOf = (value: unknown): string => {
-    const id = normaliseIdentity('anonymous_id', value, deps.guard);
-    if (!id) throw new TesseraError('invalid_body', { issues: [{ field: 'anonymousId', reason: 'is required: the device\'s anonymous id, a usable identifier' }] });
+    const id = usableIdentity('anonymous_id', value, deps.guard);
+    if (!id) throw new TesseraError('invalid_body', { issues: [ANONYMOUS_ID_ISSUE] });
     return id;
   };
   /** A `prefill` token expiring at `expiresAt` (by default RECOGNITION_TTL_MS from now). */
@@ -123,15 +135,16 @@ export function createRecognitionService(deps: RecognitionDeps): RecognitionServ
     },
 
     async recognizeFromServer(workspaceId, body) {
-      const anonymousId = anonymousIdOf(body.anonymousId);
-      const userId = body.userId === undefined ? undefined : normaliseIdentity('user_id', body.userId, deps.guard);
-      const email = body.email === undefined ? undefined : normaliseIdentity('email', body.email, deps.guard);
+      const anonymousId = usableIdentity('anonymous_id', body.anonymousId, deps.guard);
+      const userId = body.userId === undefined ? undefined : usableIdentity('user_id', body.userId, deps.guard);
+      const email = body.email === undefined ? undefined : usableIdentity('email', body.email, deps.guard);
       const issues = [
+        ...(!anonymousId ? [ANONYMOUS_ID_ISSUE] : []),
         ...(body.userId !== undefined && !userId ? [{ field: 'userId', reason: 'is not a usable identifier' }] : []),
         ...(body.email !== undefined && !email ? [{ field: 'email', reason: 'is not a usable email address' }] : []),
         ...(body.userId === undefined && body.email === undefined ? [{ field: 'userId', reason: 'userId or email is required' }] : []),
       ];
-      if (issues.length > 0) throw new TesseraError('invalid_body', { issues });
+      if (issues.length > 0 || !anonymousId) throw new TesseraError('invalid_body', { issues });
       const person = await deps.store.profiles.resolve(workspaceId, userId ?? email!);
       const device = await deviceId(workspaceId, anonymousId, { profileId: person, identifiers: [userId, email].filter((v): v is string => v !== undefined) });
       await link(workspaceId, { anonymousId: device, ...(userId ? { userId } : {}), ...(email ? { traits: { email } } : {}) }, { traitSource: 'server-identify' });

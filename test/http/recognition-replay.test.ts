@@ -127,6 +127,23 @@ for (const { name, start, skip } of stores) {
       assert.equal((await recognize(identify, 'still-usable')).statusCode, 200, 'and those attempts did not use it up');
     });
 
+    it('hostile input gets a 4xx, never a 5xx, and uses no token up', async () => {
+      const token = await identifyToken();
+      const hostile: unknown[] = ['a\u0000b', '\u0001\u001f', 'x'.repeat(100_000), '', ' ', 1e400, -1e400, 12.5, true, null, {}, [], ['a'], { $gt: '' }];
+      for (const anonymousId of hostile) {
+        const response = await t.inject({ method: 'POST', url: '/v1/recognize', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('wk_test_write_key_0001:').toString('base64')}` }, payload: `{"token":${JSON.stringify(token)},"anonymousId":${typeof anonymousId === 'number' && !Number.isFinite(anonymousId) ? (anonymousId > 0 ? '1e400' : '-1e400') : JSON.stringify(anonymousId)}}` });
+        assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${JSON.stringify(anonymousId)?.slice(0, 40)}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+      }
+      for (const bad of ['t\u0000', 'x'.repeat(100_000), 1e308, ['a'], {}]) assert.equal((await recognize(bad as string, 'hostile-device')).statusCode < 500, true);
+      for (const body of [{ anonymousId: 'a\u0000b', email: 'ada@acme.test' }, { anonymousId: 'ok-device', userId: 'u\u0000' }, { anonymousId: 'ok-device', email: 'a\u0000@acme.test' }]) {
+        const response = await t.inject({ method: 'POST', url: '/v1/recognitions', headers: { 'content-type': 'application/json', authorization: 'Bearer ak_test_admin_key_000000001' }, payload: JSON.stringify(body) });
+        assert.equal(response.statusCode, 400, response.body);
+      }
+      const every = await t.inject({ method: 'POST', url: '/v1/recognitions', headers: { 'content-type': 'application/json', authorization: 'Bearer ak_test_admin_key_000000001' }, payload: JSON.stringify({ anonymousId: 'x'.repeat(513), userId: 'u\u0000', email: 'nope' }) });
+      assert.deepEqual((assertError(every, 400, 'invalid_body').issues ?? []).map((i) => i.field), ['anonymousId', 'userId', 'email'], 'every failing field is named');
+      assert.equal((await recognize(token, 'hostile-survivor')).statusCode, 200, 'the token was not used up by the hostile attempts');
+    });
+
     it('the person\'s export lists the recent uses; erasure deletes them', async () => {
       const exported = JSON.parse((await t.admin(`/v1/profiles/${ada}/export`)).body);
       assert.ok(exported.tokenUses.some((u: Json) => u.device === 'ada-phone' && u.purpose === 'identify'));
