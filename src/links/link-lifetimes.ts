@@ -17,7 +17,9 @@
  *   exchange binds it to that device's anonymous id (links/single-use.ts, Store.tokenUses); a
  *   repeat from the same device (a reload, a second tab) gets the same answer and links nothing
  *   new; any other device is refused (`token_used`, 409) and the refusal is audited
- *   (`link.token.reuse_refused`, subject = the person).
+ *   (`link.token.reuse_refused`, subject = the person). What remains: someone who reads the
+ *   address before the person's own tracker exchanges it (seconds) wins the race; the person's
+ *   device is then refused, and their audit trail shows it.
  * - prefill (the recognition, POST /v1/recognize's answer): bound to one anonymous id from birth
  *   (forms/visitor.ts refuses it with any other), lives 30 minutes, used on every form view of that
  *   visit: multi-use by design, and reuse links nothing and shows only masked values.

@@ -41,8 +41,9 @@ export function registerRecognitionRoutes(app: FastifyInstance, deps: Recognitio
     const body = objectBody(request.body);
     await writeWorkspace(request, body);
     if (!normaliseIdentity('anonymous_id', body.anonymousId, deps.guard)) throw new TesseraError('invalid_body', { issues: [{ field: 'anonymousId', reason: 'is required: the device\'s anonymous id' }] });
-    // Nothing is stored about a recognition: the tracker drops the token and starts a new anonymous
-    // id, with which the old token never verifies (it is bound to the old id).
+    // Nothing is stored about a recognition (only the use of the link's identify token): the
+    // tracker drops the token and starts a new anonymous id, with which the old token never
+    // verifies (it is bound to the old id).
     return { ok: true };
   });
 }
