@@ -144,6 +144,17 @@ for (const { name, start, skip } of stores) {
       assert.equal((await recognize(token, 'hostile-survivor')).statusCode, 200, 'the token was not used up by the hostile attempts');
     });
 
+    it('the retention run deletes uses kept past their time', async () => {
+      const now = Date.now();
+      await t.tessera.store.tokenUses.claim({ workspaceId, tokenId: 'stale-use', purpose: 'identify', holder: 'stale-device', profileId: ada, outcome: {}, usedAt: now, keepUntil: now - 1 });
+      assert.ok((await t.tessera.store.tokenUses.usesOf(workspaceId, [ada])).some((u) => u.tokenId === 'stale-use'));
+      const run = await t.inject({ method: 'POST', url: '/v1/privacy/retention/run', headers: { authorization: 'Bearer ak_test_admin_key_000000001' } });
+      assert.equal(run.statusCode, 200, run.body);
+      const left = await t.tessera.store.tokenUses.usesOf(workspaceId, [ada]);
+      assert.ok(!left.some((u) => u.tokenId === 'stale-use'));
+      assert.ok(left.some((u) => u.holder === 'ada-phone'), 'live uses stay');
+    });
+
     it('the person\'s export lists the recent uses; erasure deletes them', async () => {
       const exported = JSON.parse((await t.admin(`/v1/profiles/${ada}/export`)).body);
       assert.ok(exported.tokenUses.some((u: Json) => u.device === 'ada-phone' && u.purpose === 'identify'));
