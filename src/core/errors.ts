@@ -30,6 +30,7 @@ const catalogue = {
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   mail_unavailable: { status: 503, message: 'Email cannot be sent now: no SMTP server is configured, or it refused the message.' },
   invalid_token: { status: 401, message: 'The link token is not valid: tampered, expired, for another purpose or retired.' },
+  token_used: { status: 409, message: 'The link token was used on another device already: a link recognises only the device it was first opened on.' },
 } as const;
 
 export type ErrorCode = keyof typeof catalogue;

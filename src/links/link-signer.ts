@@ -10,6 +10,8 @@
  * - Keys are cached per workspace for CACHE_MS. A key rotated or retired through this signer takes
  *   effect here at once; through another server, within CACHE_MS (a token signed elsewhere with a
  *   key this cache does not know yet triggers one reload, at most once a second).
+ * How long each kind of token lives and what a second use of it may do (the threat model):
+ * link-lifetimes.ts; single use: single-use.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { JsonObject } from '../core/events/event.js';

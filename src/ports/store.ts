@@ -22,6 +22,7 @@ import type { KeyringStore } from './keyring-store.js';
 import type { EmailStore } from './email-store.js';
 import type { FormStore } from './form-store.js';
 import type { UnmergeTx } from './unmerge-store.js';
+import type { TokenUseStore } from './token-use-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -38,6 +39,8 @@ export interface Store {
   readonly emails: EmailStore;
   /** Form definitions and their view/start/submit/abandon counters (issue 6). */
   readonly forms: FormStore;
+  /** Uses of single-use link tokens: a recognition token bound to its first device (issue 13). */
+  readonly tokenUses: TokenUseStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique

@@ -11,6 +11,7 @@ import type { Store } from '../ports/store.js';
 import type { WebhookDelivery } from '../ports/webhook-store.js';
 import type { ListSubscription } from '../core/links/email-list.js';
 import type { SurveyAnswer } from '../ports/email-store.js';
+import type { TokenUse } from '../ports/token-use-store.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -25,6 +26,8 @@ export interface ProfileExport {
   subscriptions: ListSubscription[];
   /** Micro-survey answers given through email links (issue 6). */
   surveyAnswers: SurveyAnswer[];
+  /** Email links used in the last hours to recognise a device: which device, when (issue 13). */
+  tokenUses: TokenUse[];
 }
 
 const PAGE = 1000;
@@ -42,14 +45,15 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
+    store.tokenUses.usesOf(request.workspaceId, ids),
   ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses };
 }
 
 /**

@@ -135,6 +135,9 @@ export async function runRetention(
   report.mergeSnapshotsRedacted = await store.privacy.redactMergeSnapshots(workspaceId, (trait, at) => at < now - traitDays(trait) * DAY_MS);
   const answerDays = retentionDays(settings, eventDeclaration(settings.schema, 'track', 'Survey Answered'));
   report.surveyAnswersDeleted = await store.emails.purgeAnswers(workspaceId, now - answerDays * DAY_MS);
+  // Uses of single-use link tokens past their time (every claim deletes them too; this covers a
+  // server that stopped recognising anyone): they name a device, and refuse nothing any more.
+  await store.tokenUses.purgeExpired(now);
   for (const id of empty) {
     await store.privacy.erase(workspaceId, id, { tombstone: null, at: now });
     report.profilesDeleted++;

@@ -50,12 +50,31 @@ describe('email links', () => {
     assert.equal(response.headers['referrer-policy'], 'no-referrer');
     const verified = await h.tessera.app.inject({ method: 'POST', url: '/v1/recognize', headers: { authorization: `Basic ${Buffer.from('wk_test_write_key_0001:').toString('base64')}`, 'content-type': 'application/json' }, payload: JSON.stringify({ token: tsr, anonymousId: 'anon-landing' }) });
     assert.equal(verified.statusCode, 200, `the tsr token is an identify token the tracker can exchange: ${verified.body}`);
+    const claims = JSON.parse(Buffer.from(tsr.split('.')[0]!, 'base64url').toString('utf8'));
+    assert.equal(claims.purpose, 'identify');
+    assert.ok(claims.expiresAt - claims.issuedAt <= 15 * MINUTE, 'the token in the address bar lives minutes, not as long as the email');
+    const replay = await h.tessera.app.inject({ method: 'POST', url: '/v1/recognize', headers: { authorization: `Basic ${Buffer.from('wk_test_write_key_0001:').toString('base64')}`, 'content-type': 'application/json' }, payload: JSON.stringify({ token: tsr, anonymousId: 'anon-elsewhere' }) });
+    assert.equal(replay.statusCode, 409, replay.body);
+    assert.equal(JSON.parse(replay.body).error.code, 'token_used');
+    assert.equal(await h.tessera.store.profiles.resolve('default', 'anon-elsewhere'), null, 'the replaying device was not linked');
     const clicks = await eventsNamed(h, person, 'Email Link Clicked');
     const last = clicks.at(-1)!;
     assert.equal(last.properties.link_url, 'https://www.acme.example/pricing?plan=pro');
     assert.equal(last.properties.email_id, 'mail-1');
     assert.equal(last.properties.machine, false);
     assert.equal(last.properties.machineReason, null);
+  });
+
+  test('a click on a link of an email older than 30 days still redirects, but recognises nobody', async () => {
+    const minted = await mint({ links: [{ url: 'https://acme.example/old' }] });
+    h.later(29 * 24 * 60 * MINUTE);
+    assert.ok(new URL((await h.visit('GET', minted.links[0]!.href)).headers.location as string).searchParams.get('tsr'), '29 days: still recognises');
+    h.later(2 * 24 * 60 * MINUTE);
+    const old = await h.visit('GET', minted.links[0]!.href);
+    assert.equal(old.statusCode, 302);
+    const target = new URL(old.headers.location as string);
+    assert.equal(`${target.origin}${target.pathname}`, 'https://acme.example/old');
+    assert.equal(target.searchParams.get('tsr'), null);
   });
 
   test('scanners: the honeypot, a scanner agent and a click seconds after the send are machines, and get no tsr', async () => {

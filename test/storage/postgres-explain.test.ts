@@ -49,6 +49,8 @@ const POPULATE = `
   INSERT INTO list_subscriptions (workspace_id, list_id, profile_id, status, updated_at) SELECT workspace_id, 'news', id, 'subscribed', 0 FROM profiles;
   INSERT INTO survey_answers (workspace_id, token_id, survey_id, question_id, profile_id, answer, answered_at)
     SELECT workspace_id, 'tok-' || id, 's1', 'q1', id, 'a', 0 FROM profiles;
+  INSERT INTO token_uses (workspace_id, token_id, purpose, holder, profile_id, outcome, used_at, keep_until)
+    SELECT workspace_id, 'tok-' || id, 'identify', 'anon-' || substr(id, 5), id, '{}', 1700000000000, 1700000000000 + substr(id, 5)::int * 1000 FROM profiles;
   INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
     SELECT 'dlv-pending-' || g, 'ws', 'wh_1', 'prf_' || lpad(g::text, 6, '0'), 'lifecycle.changed', '{}', 'pending', 0, 1700000000000 + g * 1000, 0, '[]'
     FROM generate_series(1, 200) g;
@@ -138,6 +140,16 @@ describe('postgres store: the hot queries use their indexes', { skip: await post
     const plan = await explain(t, 'profiles.search: q=person 1234', text, values);
     if (rows.length === 0) t.skip('pg_trgm is not installed on this server: free text scans the workspace');
     else assert.match(plan, /Bitmap Index Scan on profile_search_text/);
+  });
+
+  test('a token claim deletes the expired uses through their index', async (t) => {
+    await client.query('BEGIN');
+    try {
+      const plan = await explain(t, 'token uses: purge expired', 'DELETE FROM token_uses WHERE keep_until < $1', [1700000000000 + 50_000]);
+      assert.match(plan, /Index (Only )?Scan using token_uses_keep_until|Bitmap Index Scan on token_uses_keep_until/);
+    } finally {
+      await client.query('ROLLBACK');
+    }
   });
 
   test('tombstone lookup probes the tombstones primary key', async (t) => {

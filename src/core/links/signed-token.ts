@@ -9,7 +9,8 @@
  *   not retired.
  * - Every token names one purpose and one workspace; verification is always for an expected
  *   purpose and workspace, so a token minted for an open pixel is useless as an unsubscribe or a
- *   pre-fill token. Every token expires.
+ *   pre-fill token. Every token expires. How long, and which kinds are single-use: the threat model
+ *   in links/link-lifetimes.ts.
  * - Verification never throws on input from outside; it answers why a token is not trusted, so that
  *   the caller can show a friendly page (and never trusts the claims of a failed token).
  * - Claims are signed, not encrypted: they carry pseudonymous ids (profile ids), never an email

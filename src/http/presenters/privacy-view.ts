@@ -28,6 +28,8 @@ export function exportView(e: ProfileExport) {
       list: s.listId, status: s.status, requestedAt: isoOrNull(s.requestedAt), confirmedAt: isoOrNull(s.confirmedAt), unsubscribedAt: isoOrNull(s.unsubscribedAt), updatedAt: toIso(s.updatedAt),
     })),
     surveyAnswers: e.surveyAnswers.map((a) => ({ survey: a.surveyId, question: a.questionId, answer: a.answer, emailId: a.messageId, answeredAt: toIso(a.answeredAt) })),
+    /** Email links that recognised a device lately (kept until shortly after the link expired). */
+    tokenUses: e.tokenUses.map((u) => ({ purpose: u.purpose, device: u.holder, outcome: u.outcome, usedAt: toIso(u.usedAt), keptUntil: toIso(u.keepUntil) })),
   };
 }
 

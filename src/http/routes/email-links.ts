@@ -1,7 +1,8 @@
 /**
  * Email-link redirects, no key needed (the signed token is the credential):
  *   GET /e/c/<token>  click: 302 to the signed target when it is on an allowed domain; landing
- *                     pages get `tsr=<identify token>` unless the click is a machine's
+ *                     pages get `tsr=<identify token>` (single-use, minutes) unless the click is a
+ *                     machine's or the email is older than IDENTIFY_FROM_CLICK_WITHIN_MS
  *   GET /e/o/<token>  open pixel: a 1×1 transparent GIF, always (an email must never show a broken image)
  * Each records `Email Link Clicked` / `Email Opened` with the machine verdict. A HEAD request
  * (scanners) is answered without recording anything. Bad, expired or retired tokens get a friendly
@@ -13,7 +14,7 @@ import { DEFAULT_MACHINE_RULES, judgeInteraction } from '../../core/links/machin
 import type { Profile } from '../../core/profiles/profile.js';
 import { linkRequestOf, recordEmailEvent, type LinkRequest } from '../../links/email-events.js';
 import type { LinkDeps } from '../../links/link-context.js';
-import { LINK_TTL_MS, withTsr } from '../../links/link-lifetimes.js';
+import { IDENTIFY_FROM_CLICK_WITHIN_MS, LINK_TTL_MS, withTsr } from '../../links/link-lifetimes.js';
 import { findProfile } from '../../links/person.js';
 import { problemOf } from '../../links/token-problem.js';
 import { sendLinkProblem } from '../pages/link-page.js';
@@ -51,7 +52,8 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
       workspaceId: claims.workspaceId, profile, name: 'Email Link Clicked', request: link, verdict,
       properties: { link_url: url, ...(email ? { email_id: email } : {}), ...(data.honeypot === true ? { honeypot: true } : {}) },
     }));
-    if (verdict.machine || data.identify === false) return reply.redirect(url, 302);
+    // No recognition for machines, for links minted without it, nor from an old email (link-lifetimes.ts).
+    if (verdict.machine || data.identify === false || deps.now() - claims.issuedAt > IDENTIFY_FROM_CLICK_WITHIN_MS) return reply.redirect(url, 302);
     const identify = await deps.signer.sign(claims.workspaceId, { purpose: 'identify', recipient: profile.id, ttlMs: LINK_TTL_MS.identify, ...(email ? { data: { email } } : {}) });
     return reply.redirect(withTsr(url, identify), 302);
   });

@@ -1,6 +1,7 @@
 /**
  * Recognition for safe pre-fill (see forms/recognition.ts):
- *   POST /v1/recognize         (write key) `{ token, anonymousId }`: an `identify` email-link token
+ *   POST /v1/recognize         (write key) `{ token, anonymousId }`: an `identify` email-link token,
+ *                              single-use: another device gets 409 `token_used` (audited)
  *   POST /v1/recognitions      (ADMIN key, the site's server) `{ anonymousId, userId?, email? }`
  *   POST /v1/recognize/forget  (write key) `{ anonymousId, recognition? }`: "Not you?"
  * The first two answer `{ recognition, expiresAt }`: a `prefill` token bound to the anonymous id.
@@ -19,14 +20,15 @@ export interface RecognitionRouteDeps {
 }
 
 export function registerRecognitionRoutes(app: FastifyInstance, deps: RecognitionRouteDeps): void {
-  const writeWorkspace = (request: FastifyRequest, body: Record<string, unknown>) =>
-    deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? (typeof body.writeKey === 'string' ? body.writeKey : undefined) ?? (request.query as Record<string, string | undefined>).writeKey);
+  const writeKeyOf = (request: FastifyRequest, body: Record<string, unknown>) =>
+    basicUser(request.headers.authorization) ?? (typeof body.writeKey === 'string' ? body.writeKey : undefined) ?? (request.query as Record<string, string | undefined>).writeKey;
+  const writeWorkspace = (request: FastifyRequest, body: Record<string, unknown>) => deps.keys.workspaceFor('write', writeKeyOf(request, body));
 
   app.post('/v1/recognize', async (request) => {
     const body = objectBody(request.body);
-    const workspaceId = await writeWorkspace(request, body);
+    const { workspaceId, keyId } = await deps.keys.authenticate('write', writeKeyOf(request, body));
     if (typeof body.token !== 'string' || body.token === '') throw new TesseraError('invalid_body', { issues: [{ field: 'token', reason: 'is required: the `tsr` token of the link' }] });
-    return deps.recognition.recognize(workspaceId, body.token, body.anonymousId);
+    return deps.recognition.recognize({ workspaceId, token: body.token, anonymousId: body.anonymousId, actor: keyId });
   });
 
   app.post('/v1/recognitions', async (request) => {
@@ -39,8 +41,9 @@ export function registerRecognitionRoutes(app: FastifyInstance, deps: Recognitio
     const body = objectBody(request.body);
     await writeWorkspace(request, body);
     if (!normaliseIdentity('anonymous_id', body.anonymousId, deps.guard)) throw new TesseraError('invalid_body', { issues: [{ field: 'anonymousId', reason: 'is required: the device\'s anonymous id' }] });
-    // Nothing is stored about a recognition: the tracker drops the token and starts a new anonymous
-    // id, with which the old token never verifies (it is bound to the old id).
+    // Nothing is stored about a recognition (only the use of the link's identify token): the
+    // tracker drops the token and starts a new anonymous id, with which the old token never
+    // verifies (it is bound to the old id).
     return { ok: true };
   });
 }

@@ -19,6 +19,7 @@ import { searchContract } from './search-contract.js';
 import { segmentContract } from './segment-contract.js';
 import { timelineContract } from './timeline-contract.js';
 import { unmergeContract } from './unmerge-contract.js';
+import { tokenUseContract } from './token-use-contract.js';
 import { workspaceContract } from './workspace-contract.js';
 import { webhookContract } from './webhook-contract.js';
 
@@ -56,5 +57,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('email links: signing keyring', () => keyringContract(subject));
     describe('forms: definitions, counters, declined fields', () => formContract(subject));
     describe('email links: settings, lists, subscriptions, surveys, answers', () => emailContract(subject));
+    describe('email links: uses of single-use tokens', () => tokenUseContract(subject));
   });
 }

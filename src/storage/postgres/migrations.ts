@@ -375,4 +375,25 @@ export const migrations: Migration[] = [
       ALTER TABLE merges ADD COLUMN undone_cause text;
     `,
   },
+  {
+    version: 10,
+    name: 'uses of single-use link tokens (a recognition token is bound to the first device that used it)',
+    // Rows live until keep_until (the token's expiry plus a margin); every claim deletes the
+    // expired ones through token_uses_keep_until. Erasure and the export find them by profile.
+    sql: `
+      CREATE TABLE token_uses (
+        workspace_id text COLLATE "C" NOT NULL,
+        token_id text COLLATE "C" NOT NULL,
+        purpose text NOT NULL,
+        holder text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        outcome jsonb NOT NULL,
+        used_at bigint NOT NULL,
+        keep_until bigint NOT NULL,
+        PRIMARY KEY (workspace_id, token_id)
+      );
+      CREATE INDEX token_uses_profile ON token_uses(workspace_id, profile_id);
+      CREATE INDEX token_uses_keep_until ON token_uses(keep_until);
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ import { createPostgresConfigStore } from './config-store.js';
 import { createPostgresWebhookStore } from './webhook-store.js';
 import { createPostgresSegmentStore } from './segment-store.js';
 import { createPostgresKeyringStore } from './keyring-store.js';
+import { createPostgresTokenUseStore } from './token-use-store.js';
 import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
@@ -89,6 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keyring: trackedMethods(createPostgresKeyringStore(pool, box), track),
     emails: trackedMethods(createPostgresEmailStore(pool), track),
     forms: trackedMethods(createPostgresFormStore(pool), track),
+    tokenUses: trackedMethods(createPostgresTokenUseStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

@@ -334,4 +334,25 @@ export const migrations: Migration[] = [
       ALTER TABLE merges ADD COLUMN undone_cause TEXT;
     `,
   },
+  {
+    version: 10,
+    name: 'uses of single-use link tokens (a recognition token is bound to the first device that used it)',
+    // Rows live until keep_until (the token's expiry plus a margin); every claim deletes the
+    // expired ones through token_uses_keep_until. Erasure and the export find them by profile.
+    sql: `
+      CREATE TABLE token_uses (
+        workspace_id TEXT NOT NULL,
+        token_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        used_at INTEGER NOT NULL,
+        keep_until INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, token_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX token_uses_profile ON token_uses(workspace_id, profile_id);
+      CREATE INDEX token_uses_keep_until ON token_uses(keep_until);
+    `,
+  },
 ];
