@@ -27,6 +27,7 @@ import { createSmtpMailer } from './mail/smtp-mailer.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import type { IngestObserver } from './ingest/ingest-queue.js';
 import { VERSION } from './version.js';
+import { resolvePublicBase } from './public-base.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -88,7 +89,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
     store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
-    isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}),
+    isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });
   return {
     app, store: options.store, ingest, queue, logger, segments, metrics,
