@@ -141,3 +141,29 @@ describe('survey and form URLs with control characters', () => {
     assert.ok((minted.json() as { links: Array<{ href: string }> }).links[0]!.href.startsWith(`${BASE}/e/c/`));
   });
 });
+
+describe('email header text with control characters', () => {
+  let h: LinksHarness;
+  before(async () => {
+    h = await startLinksHarness();
+    await h.identify({ userId: 'u-sam', traits: { email: 'sam@acme.example' } });
+  });
+  after(() => h.close());
+
+  const fieldsOf = (response: { statusCode: number; body: string }) => {
+    assert.equal(response.statusCode, 400, response.body);
+    const issues = (JSON.parse(response.body) as { error: { issues: Array<{ field: string; reason: string }> } }).error.issues;
+    for (const issue of issues) assert.match(issue.reason, /control characters/);
+    return issues.map((i) => i.field);
+  };
+
+  test('the message id and subject of an email are one line (the mail library would fold a CR/LF into a space)', async () => {
+    const body = { recipient: 'u-sam', messageId: 'm-1\r\nBcc: evil@evil.example', subject: 'Hello\r\nBcc: evil@evil.example', links: [] };
+    assert.deepEqual(fieldsOf(await h.admin('POST', '/v1/emails/send', body)), ['messageId', 'subject']);
+    assert.deepEqual(fieldsOf(await h.admin('POST', '/v1/emails/links', { recipient: 'u-sam', messageId: 'm\u0000' })), ['messageId']);
+  });
+
+  test('a list name (the confirmation email\'s subject) is one line', async () => {
+    assert.deepEqual(fieldsOf(await h.admin('PUT', '/v1/lists/news', { name: 'News\r\nBcc: evil@evil.example' })), ['name']);
+  });
+});

@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TesseraError } from '../../core/errors.js';
+import { singleLineText } from '../../core/header-text.js';
 import type { LinkDeps } from '../../links/link-context.js';
 import { linksMail } from '../../links/mail-templates.js';
 import { mintEmailLinks, type MintedLinks } from '../../links/mint-links.js';
@@ -20,14 +21,14 @@ import { bearerToken, type KeyResolver } from '../auth.js';
 
 const mintBody = z.object({
   recipient: z.string().min(1).max(512),
-  messageId: z.string().min(1).max(200),
+  messageId: singleLineText(1, 200),
   list: z.string().min(1).max(64).optional(),
   links: z.array(z.object({ url: z.string().max(2048), identify: z.boolean().optional() }).strict()).max(50).default([]),
   survey: z.string().min(1).max(64).optional(),
   formUrl: z.string().max(2048).optional(),
 });
 const sendBody = mintBody.extend({
-  subject: z.string().min(1).max(300),
+  subject: singleLineText(1, 300),
   intro: z.string().max(5000).default(''),
   labels: z.array(z.string().max(200)).max(50).default([]),
 }).strict();
