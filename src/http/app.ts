@@ -12,7 +12,7 @@ import { createKeyResolver } from './auth.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerBodyParsing } from './body.js';
-import { answerFrameworkError, registerErrorHandling } from './errors.js';
+import { answerClientError, answerFrameworkError, registerClosingAnswer, registerErrorHandling } from './errors.js';
 import { registerCollectRoutes } from './routes/collect.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProfileRoutes } from './routes/profiles.js';
@@ -75,7 +75,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: EVENT_LIMITS.maxBodyBytes,
     forceCloseConnections: false,
-    return503OnClosing: true,
+    // Both answered in the envelope by our own handlers (http/errors.ts), never Fastify's body.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     // The client address (kept truncated in consent evidence) comes through configured proxies only.
     // (A hop count is documented and supported by Fastify; its typings only lack it.)
     trustProxy: (deps.trustProxy ?? false) as boolean | string,
@@ -97,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerBodyParsing(app);
   registerErrorHandling(app);
+  registerClosingAnswer(app);
   if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics, token: deps.metricsToken });
   const keys = createKeyResolver(deps.store, deps.now);
   registerHealthRoutes(app, { store: deps.store, isDraining: deps.isDraining ?? (() => false) });

@@ -3,7 +3,8 @@
  * Catalogue errors keep their status; Fastify's own client errors are translated; anything else
  * is logged and answered 500 (a bug, never a reaction to input).
  */
-import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTesseraError, TesseraError } from '../core/errors.js';
 
@@ -90,6 +91,36 @@ export function dropInvalidHeaders(reply: FastifyReply): string[] {
   const bad = invalidHeaders(reply);
   for (const name of bad) reply.removeHeader(name);
   return bad;
+}
+
+/**
+ * A request Node cannot parse as HTTP (a malformed header, headers over the size limit, a request
+ * that never finishes arriving) never reaches routing; pass this as Fastify's `clientErrorHandler`
+ * so that it gets the envelope too, written straight to the socket, which is then closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = new TesseraError(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request');
+  const body = JSON.stringify({ error: { code: known.code, message: known.message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
+/**
+ * While the app closes, Fastify would answer new requests 503 with its own body
+ * (`return503OnClosing`); this answers them in the envelope instead (`unavailable`, retry), with
+ * `Connection: close`. Pass `return503OnClosing: false` to Fastify alongside.
+ */
+export function registerClosingAnswer(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => { closing = true; done(); });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close');
+    done(new TesseraError('unavailable', { message: 'The server is shutting down; retry the request.' }));
+  });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
