@@ -57,9 +57,9 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
 /**
  * Node refuses to write a header holding CR, LF, NUL or a character above U+00FF, and Fastify then
  * answers its own error body (`{"statusCode":500,"code":"ERR_INVALID_CHAR",…}`) from outside our
- * error handler. Checked in the last `onSend` hook instead: an offending header is removed (so
- * that the error answer can be written) and the reply becomes an error our handlers answer, in the
- * envelope (or the friendly page of a link). It is a bug when it happens (values that reach
+ * error handler. Checked in an `onSend` hook instead (registered after the app's own hooks that
+ * set headers): an offending header is removed (so that the error answer can be written) and the
+ * reply becomes an error our handlers answer, in the envelope (or the friendly page of a link). It is a bug when it happens (values that reach
  * headers are validated where they enter, e.g. link targets), so it is logged and answered 500.
  */
 export class InvalidHeaderError extends Error {
