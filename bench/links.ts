@@ -33,7 +33,8 @@ function benchTokens(): { signPerSecond: number; verifyPerSecond: number; tokenL
 }
 
 async function benchHttp(): Promise<{ click: LatencySummary; open: LatencySummary }> {
-  const t = await startTessera({ links: { allowedDomains: ['acme.example'] } });
+  // Minting email links needs a configured public URL (src/public-base.ts).
+  const t = await startTessera({ publicUrl: 'https://t.example.com', links: { allowedDomains: ['acme.example'] } });
   try {
     await t.collect('/v1/identify', { userId: 'bench-user', traits: { email: 'bench@acme.example' } });
     const click = new LatencyRecorder();

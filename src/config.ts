@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ILLEGAL_VALUES } from './core/identity/identity-key.js';
+import { httpUrlSchema } from './core/safe-url.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -16,7 +17,7 @@ const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8780),
   dataDir: z.string().min(1).default('./data'),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://tessera.example.com' })
+  publicUrl: httpUrlSchema(2048, 'must be an http(s) URL such as https://tessera.example.com')
     .refine((u) => !/[?#]/.test(u), 'must not carry a query or a fragment').optional(),
   writeKey: z.string().min(8, 'must be at least 8 characters').optional(),
   adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -86,7 +87,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_PORT', 'port', 'port to listen on (default 8780)'],
   ['TESSERA_DATA_DIR', 'dataDir', 'folder of the embedded SQLite store (default ./data)'],
   ['TESSERA_DATABASE_URL', 'databaseUrl', 'postgres://… to use PostgreSQL instead of SQLite'],
-  ['TESSERA_PUBLIC_URL', 'publicUrl', 'address browsers reach Tessera at, e.g. https://t.example.com (behind a proxy)'],
+  ['TESSERA_PUBLIC_URL', 'publicUrl', 'address browsers and email recipients reach Tessera at, e.g. https://t.example.com (needed for emails with links; default: the listen address, for this machine only)'],
   ['TESSERA_WRITE_KEY', 'writeKey', 'seed this write key into the default workspace'],
   ['TESSERA_ADMIN_KEY', 'adminKey', 'seed this admin key into the default workspace'],
   ['TESSERA_LOG_LEVEL', 'logLevel', 'fatal|error|warn|info|debug|trace|silent (default info)'],

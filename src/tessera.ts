@@ -28,6 +28,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import type { IngestObserver } from './ingest/ingest-queue.js';
 import { VERSION } from './version.js';
 import { unmerge } from './identity/unmerge.js';
+import { resolvePublicBase } from './public-base.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -90,7 +91,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const app = await buildApp({
     store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
-    isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}),
+    isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });
   return {
     app, store: options.store, ingest, queue, logger, segments, metrics,

@@ -1,6 +1,7 @@
 /** `tessera serve`: starts the server; SIGTERM/SIGINT drain in-flight requests and flush before exit. */
 import { Command, Option } from 'commander';
 import { ENVIRONMENT } from '../config.js';
+import { publicBaseWarning, resolvePublicBase } from '../public-base.js';
 import { createLogger, createTessera } from '../tessera.js';
 import { ensureDefaultWorkspace } from '../workspaces/api-keys.js';
 import { configFrom, withStoreOptions, openCommandStore } from './options.js';
@@ -9,7 +10,7 @@ export function serveCommand(): Command {
   const command = withStoreOptions(new Command('serve').description('start the Tessera server'))
     .addOption(new Option('--host <host>', 'address to listen on (env TESSERA_HOST, default 127.0.0.1)'))
     .addOption(new Option('--port <port>', 'port to listen on (env TESSERA_PORT, default 8780)'))
-    .addOption(new Option('--public-url <url>', 'address browsers reach Tessera at, behind a proxy (env TESSERA_PUBLIC_URL)'))
+    .addOption(new Option('--public-url <url>', 'address browsers and email recipients reach Tessera at (env TESSERA_PUBLIC_URL; needed for emails with links)'))
     .addOption(new Option('--write-key <key>', 'seed this write key into the default workspace (env TESSERA_WRITE_KEY)'))
     .addOption(new Option('--admin-key <key>', 'seed this admin key into the default workspace (env TESSERA_ADMIN_KEY)'))
     .addOption(new Option('--sqlite-sync <level>', 'full|normal (env TESSERA_SQLITE_SYNC, default full)'))
@@ -19,6 +20,8 @@ export function serveCommand(): Command {
       const logger = createLogger(config);
       const store = await openCommandStore(config, { create: true });
       for (const warning of await store.configurationWarnings()) logger.warn({ store: store.kind }, warning);
+      const publicUrlWarning = publicBaseWarning(resolvePublicBase(config));
+      if (publicUrlWarning) logger.warn(publicUrlWarning);
       const created = await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: config.writeKey, adminKey: config.adminKey });
       if (created) printKeys(created.workspace.id, created.writeKey, created.adminKey, config.writeKey !== undefined, config.adminKey !== undefined);
       const tessera = await createTessera({ config, store, logger, processMetrics: true });

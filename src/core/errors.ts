@@ -29,6 +29,10 @@ const catalogue = {
   unavailable: { status: 503, message: 'The server is not ready; retry later.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   mail_unavailable: { status: 503, message: 'Email cannot be sent now: no SMTP server is configured, or it refused the message.' },
+  bad_request: { status: 400, message: 'The request is not valid HTTP.' },
+  request_timeout: { status: 408, message: 'The request took too long to arrive.' },
+  headers_too_large: { status: 431, message: 'The request headers are too large.' },
+  public_url_required: { status: 503, message: 'Emails with links need the public URL of this server (TESSERA_PUBLIC_URL), which is not configured.' },
   invalid_token: { status: 401, message: 'The link token is not valid: tampered, expired, for another purpose or retired.' },
   token_used: { status: 409, message: 'The link token was used on another device already: a link recognises only the device it was first opened on.' },
 } as const;

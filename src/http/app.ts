@@ -12,7 +12,7 @@ import { createKeyResolver } from './auth.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerBodyParsing } from './body.js';
-import { answerFrameworkError, registerErrorHandling } from './errors.js';
+import { answerClientError, answerFrameworkError, registerClosingAnswer, registerErrorHandling } from './errors.js';
 import { registerCollectRoutes } from './routes/collect.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProfileRoutes } from './routes/profiles.js';
@@ -36,6 +36,7 @@ import { createRecognitionService } from '../forms/recognition.js';
 import { registerTrackerRoutes } from './routes/tracker.js';
 import type { Mailer } from '../ports/mailer.js';
 import { registerEmailLinks } from './routes/email-links-plugin.js';
+import { resolvePublicBase, type PublicBase } from '../public-base.js';
 
 export interface AppDeps {
   store: Store;
@@ -48,8 +49,12 @@ export interface AppDeps {
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
-  /** The address browsers reach Tessera at (behind a proxy); default: the request's Host, over http. */
-  publicUrl?: string;
+  /**
+   * The base of every absolute URL Tessera hands out, from configuration only (public-base.ts);
+   * never a request's Host. Absent: derived from the default listen address (127.0.0.1:8780), so
+   * emails with links are refused.
+   */
+  publicBase?: PublicBase;
   trustProxy?: boolean | number | string;
   /** Prometheus metrics (`GET /metrics`, and the count of every request); absent in some tests. */
   metrics?: Metrics;
@@ -67,12 +72,15 @@ export interface AppDeps {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const publicBase = deps.publicBase ?? resolvePublicBase({ host: '127.0.0.1', port: 8780 });
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: EVENT_LIMITS.maxBodyBytes,
     forceCloseConnections: false,
-    return503OnClosing: true,
+    // Both answered in the envelope by our own handlers (http/errors.ts), never Fastify's body.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     // The client address (kept truncated in consent evidence) comes through configured proxies only.
     // (A hop count is documented and supported by Fastify; its typings only lack it.)
     trustProxy: (deps.trustProxy ?? false) as boolean | string,
@@ -94,11 +102,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerBodyParsing(app);
   registerErrorHandling(app);
+  registerClosingAnswer(app);
   if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics, token: deps.metricsToken });
   const keys = createKeyResolver(deps.store, deps.now);
   registerHealthRoutes(app, { store: deps.store, isDraining: deps.isDraining ?? (() => false) });
   registerCollectRoutes(app, { ingest: deps.ingest, keys });
-  registerSettingsRoutes(app, { keys, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
+  registerSettingsRoutes(app, { keys, publicBase });
   registerAnalyticsJsRoutes(app, { keys });
   registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) });
   if (deps.unmerge) registerUnmergeRoutes(app, { store: deps.store, keys, unmerge: deps.unmerge, now: deps.now });
@@ -116,6 +125,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
   registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });
-  await registerEmailLinks(app, { ...deps, keys });
+  await registerEmailLinks(app, { ...deps, keys, publicBase });
   return app;
 }

@@ -2,6 +2,7 @@
 import type { IngestService } from '../ingest/ingest-service.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
+import type { PublicBase } from '../public-base.js';
 import type { LinkSigner } from './link-signer.js';
 import type { LinkSettingsService } from './link-settings.js';
 
@@ -12,4 +13,6 @@ export interface LinkDeps {
   settings: LinkSettingsService;
   mailer: Mailer;
   now: () => number;
+  /** Where links point (configuration only; emails need a configured one, see public-base.ts). */
+  publicBase: PublicBase;
 }

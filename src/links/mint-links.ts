@@ -10,7 +10,9 @@
 import { TesseraError, type FieldIssue } from '../core/errors.js';
 import { isAllowedTarget } from '../core/links/allowed-domains.js';
 import { firstUnanswered } from '../core/links/survey.js';
+import { urlTextProblem } from '../core/safe-url.js';
 import type { Store } from '../ports/store.js';
+import { emailBase, type PublicBase } from '../public-base.js';
 import type { LinkSigner } from './link-signer.js';
 import { LINK_TTL_MS, linkUrl } from './link-lifetimes.js';
 import type { LinkSettingsService } from './link-settings.js';
@@ -49,25 +51,35 @@ export interface MintDeps {
   store: Store;
   signer: LinkSigner;
   settings: LinkSettingsService;
+  publicBase: PublicBase;
 }
 
 const FIELD_LIMIT = 50;
 
-export async function mintEmailLinks(deps: MintDeps, workspaceId: string, base: string, request: MintRequest): Promise<MintedLinks & { person: Person }> {
+/** Why a link target cannot be minted (control characters first: they are the reason to fix), or null. */
+function targetProblem(url: string, allowedDomains: readonly string[]): string | null {
+  return urlTextProblem(url) ?? (isAllowedTarget(url, allowedDomains) ? null : 'must be an http(s) URL on an allowed domain (see PUT /v1/links/settings)');
+}
+
+/** Refuses (`public_url_required`) while TESSERA_PUBLIC_URL is not configured: these links go into emails. */
+export async function mintEmailLinks(deps: MintDeps, workspaceId: string, request: MintRequest): Promise<MintedLinks & { person: Person }> {
   const issues: FieldIssue[] = [];
   const profileId = await deps.store.profiles.resolve(workspaceId, request.recipient);
   const person = profileId ? await findPerson(deps.store, workspaceId, profileId) : null;
   if (!person) throw new TesseraError('not_found', { message: `No profile is known by "${request.recipient}".`, issues: [{ field: 'recipient', reason: 'is not a known profile id or identifier' }] });
   const { allowedDomains } = await deps.settings.get(workspaceId);
   request.links.forEach((link, i) => {
-    if (!isAllowedTarget(link.url, allowedDomains)) issues.push({ field: `links[${i}].url`, reason: 'must be an http(s) URL on an allowed domain (see PUT /v1/links/settings)' });
+    const problem = targetProblem(link.url, allowedDomains);
+    if (problem) issues.push({ field: `links[${i}].url`, reason: problem });
   });
-  if (request.formUrl !== undefined && !isAllowedTarget(request.formUrl, allowedDomains)) issues.push({ field: 'formUrl', reason: 'must be an http(s) URL on an allowed domain (see PUT /v1/links/settings)' });
+  const formProblem = request.formUrl === undefined ? null : targetProblem(request.formUrl, allowedDomains);
+  if (formProblem) issues.push({ field: 'formUrl', reason: formProblem });
   const list = request.list === undefined ? null : await deps.store.emails.getList(workspaceId, request.list);
   if (request.list !== undefined && !list) issues.push({ field: 'list', reason: 'is not a list of the workspace (see PUT /v1/lists/{id})' });
   const survey = request.survey === undefined ? null : await deps.store.emails.getSurvey(workspaceId, request.survey);
   if (request.survey !== undefined && !survey) issues.push({ field: 'survey', reason: 'is not a survey of the workspace (see PUT /v1/surveys/{id})' });
   if (issues.length > 0) throw new TesseraError('invalid_body', { issues: issues.slice(0, FIELD_LIMIT) });
+  const base = emailBase(deps.publicBase);
 
   const recipient = person.profile.id;
   const email = request.messageId;

@@ -24,6 +24,7 @@ import type { LinkDeps } from './link-context.js';
 import { LINK_TTL_MS, linkUrl } from './link-lifetimes.js';
 import { confirmationMail } from './mail-templates.js';
 import { findPerson, type Person } from './person.js';
+import { emailBase } from '../public-base.js';
 import { problemOf } from './token-problem.js';
 
 /**
@@ -100,8 +101,12 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
   };
 
   return {
-    /** POST /v1/subscriptions. Resolves once the confirmation email was accepted by the SMTP server (or none was needed). */
-    async subscribe(workspaceId: string, body: SubscribeRequest, base: string): Promise<void> {
+    /**
+     * POST /v1/subscriptions. Resolves once the confirmation email was accepted by the SMTP server
+     * (or none was needed). The confirmation link is on the configured public URL only: refused
+     * (`public_url_required`) before anything is recorded while it is not configured.
+     */
+    async subscribe(workspaceId: string, body: SubscribeRequest): Promise<void> {
       const email = normaliseIdentity('email', body.email, deps.guard);
       const issues = [];
       if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) issues.push({ field: 'email', reason: 'is required: an email address' });
@@ -112,6 +117,7 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
       if (body.wording !== undefined && (typeof body.wording !== 'string' || body.wording.length > 1000)) issues.push({ field: 'wording', reason: 'must be a string of at most 1,000 characters' });
       if (issues.length > 0 || !email || !list) throw new TesseraError('invalid_body', { issues });
       if (!deps.mailer.configured) throw new TesseraError('mail_unavailable', { message: 'Email is not configured on this server (set TESSERA_SMTP_URL).' });
+      const base = emailBase(deps.publicBase);
       // Every subscriber gets an anonymous id, so that consent can later be recorded for them.
       await deps.ingest.accept({ workspaceId, impliedType: 'identify', items: [{ anonymousId: anonymousId ?? `optin-${randomUUID()}`, traits: { email } }] });
       const profileId = await deps.store.profiles.resolve(workspaceId, email);

@@ -7,7 +7,7 @@
  * written first, under message ids derived from the token (a repeat is a duplicate ingest drops),
  * and the answer row last: if ingest fails, nothing is recorded and the person can try again.
  */
-import { isAllowedTarget } from '../core/links/allowed-domains.js';
+import { allowedTarget } from '../core/links/allowed-domains.js';
 import { judgeInteraction, DEFAULT_MACHINE_RULES } from '../core/links/machine-verdict.js';
 import { nextQuestion, type Survey, type SurveyQuestion } from '../core/links/survey.js';
 import { problemOf } from './token-problem.js';
@@ -80,5 +80,6 @@ export async function answerSurvey(deps: LinkDeps, choice: SurveyChoice, request
     return { kind: 'next', survey: choice.survey, question: next, answerTokens };
   }
   const redirect = choice.survey.thankYou.redirectUrl;
-  return { kind: 'thanks', message: choice.survey.thankYou.message, redirectUrl: redirect && isAllowedTarget(redirect, settings.allowedDomains) ? redirect : null };
+  // The parsed URL's serialisation (ASCII): it goes into a Location header.
+  return { kind: 'thanks', message: choice.survey.thankYou.message, redirectUrl: redirect ? allowedTarget(redirect, settings.allowedDomains)?.href ?? null : null };
 }

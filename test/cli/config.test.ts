@@ -42,6 +42,8 @@ describe('configuration', () => {
     writeFileSync(file, JSON.stringify({ port, host: '127.0.0.1', dataDir: join(dir.path, 'from-file'), logLevel: 'warn' }));
     const served = await serveAnswersOn(port, ['--config', file]);
     assert.ok(served.answered, `the server did not answer on port ${port}:\n${served.output}`);
+    // No public URL configured: the start says where browsers are sent, and what is refused.
+    assert.match(served.output, new RegExp(`TESSERA_PUBLIC_URL is not set: analytics.js is pointed at http://127\\.0\\.0\\.1:${port}`), served.output);
 
     // The server created the default workspace in the data folder named by the file.
     const listed = await runCli(['workspace', 'list', '--config', file]);
@@ -81,7 +83,7 @@ describe('the public URL', () => {
   it('is read from TESSERA_PUBLIC_URL, --public-url wins, and a non-http URL is refused', () => {
     assert.equal(loadConfig({ env: { TESSERA_PUBLIC_URL: 'https://t.example.com/x' }, flags: {} }).publicUrl, 'https://t.example.com/x');
     assert.equal(loadConfig({ env: { TESSERA_PUBLIC_URL: 'https://a.example' }, flags: { publicUrl: 'https://b.example' } }).publicUrl, 'https://b.example');
-    for (const bad of ['t.example.com', 'ftp://t.example.com', 'https://t.example.com/?a=1']) {
+    for (const bad of ['t.example.com', 'ftp://t.example.com', 'https://t.example.com/?a=1', 'http:t.example.com', 'https://t.example.com/x\r\ny', 'https://t.example.com/%0d%0a', ' https://t.example.com']) {
       assert.throws(() => loadConfig({ env: { TESSERA_PUBLIC_URL: bad }, flags: {} }), ConfigError, bad);
     }
   });

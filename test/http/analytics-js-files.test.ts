@@ -2,8 +2,8 @@
  * Tessera serves analytics.js itself, so that a site can use Segment's stock snippet with
  * Tessera's address in place of Segment's CDN: the standalone bundle under the CDN's path, the
  * chunks it loads lazily (content-hashed, cached as immutable) and nothing else of the package;
- * and the settings document names where browsers send events (the configured public URL behind a
- * TLS proxy, else the request's Host over http).
+ * and the settings document names where browsers send events: the configured public URL, else the
+ * listen address; never the request's Host (a shared cache would keep a forged one for everyone).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../support/server-process.js';
+import { publicBaseWarning, resolvePublicBase } from '../../src/public-base.js';
 import { startTessera, WRITE_KEY, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { assertError } from './api-helpers.js';
 
@@ -145,8 +146,23 @@ describe('settings document: where browsers send events', () => {
     return { apiHost: segmentIo?.apiHost, protocol: segmentIo?.protocol };
   };
 
-  it('without a public URL: the request Host, over http', async () => {
-    assert.deepEqual(await settingsOf(t, { host: 'tessera.example:8780' }), { apiHost: 'tessera.example:8780/v1', protocol: 'http' });
+  it('without a public URL: the listen address over http, never the request Host (a forged one included)', async () => {
+    assert.deepEqual(await settingsOf(t, { host: 'evil.example' }), { apiHost: '127.0.0.1:8780/v1', protocol: 'http' });
+    assert.deepEqual(await settingsOf(t, { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' }), { apiHost: '127.0.0.1:8780/v1', protocol: 'http' });
+    const elsewhere = await startTessera({ host: '0.0.0.0', port: 9000 });
+    try {
+      assert.deepEqual(await settingsOf(elsewhere, { host: 'evil.example' }), { apiHost: 'localhost:9000/v1', protocol: 'http' });
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('is the same for everyone who asks, so caches may keep it a few minutes', async () => {
+    const res = await t.inject({ method: 'GET', url: `/v1/projects/${WRITE_KEY}/settings`, headers: { host: 'evil.example' } });
+    assert.equal(res.headers['cache-control'], 'public, max-age=300');
+    assert.doesNotMatch(res.body, /evil\.example/);
+    const refused = await t.inject({ method: 'GET', url: '/v1/projects/wk_unknown_key_123/settings' });
+    assert.equal(refused.headers['cache-control'], undefined, 'an unknown key is not answered with a cacheable document');
   });
 
   const configured: Array<[publicUrl: string, expected: { apiHost: string; protocol: string }]> = [
@@ -157,12 +173,38 @@ describe('settings document: where browsers send events', () => {
   ];
   for (const [publicUrl, expected] of configured) {
     it(`with publicUrl ${publicUrl}: ${expected.protocol}://${expected.apiHost}, whatever the request's Host`, async () => {
-      const behindProxy = await startTessera({ publicUrl });
+      const behindProxy = await startTessera({ publicUrl, trustProxy: true });
       try {
-        assert.deepEqual(await settingsOf(behindProxy, { host: 'internal-node-3:8780' }), expected);
+        assert.deepEqual(await settingsOf(behindProxy, { host: 'internal-node-3:8780', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' }), expected);
       } finally {
         await behindProxy.close();
       }
     });
   }
+});
+
+describe('the public base of absolute URLs (configuration only)', () => {
+  const cases: Array<[config: { publicUrl?: string; host: string; port: number }, url: string, source: string]> = [
+    [{ publicUrl: 'https://t.example.com/tessera/', host: '127.0.0.1', port: 8780 }, 'https://t.example.com/tessera', 'configured'],
+    [{ host: '127.0.0.1', port: 8780 }, 'http://127.0.0.1:8780', 'listen-address'],
+    [{ host: 'localhost', port: 80 }, 'http://localhost', 'listen-address'],
+    [{ host: '0.0.0.0', port: 8780 }, 'http://localhost:8780', 'listen-address'],
+    [{ host: '::', port: 8780 }, 'http://localhost:8780', 'listen-address'],
+    [{ host: '::1', port: 8780 }, 'http://[::1]:8780', 'listen-address'],
+    [{ host: 'tessera.lan', port: 8780 }, 'http://tessera.lan:8780', 'listen-address'],
+    [{ host: 'bad host/x', port: 8780 }, 'http://localhost:8780', 'listen-address'],
+  ];
+  for (const [config, url, source] of cases) {
+    it(`${JSON.stringify(config)} → ${url} (${source})`, () => {
+      assert.deepEqual(resolvePublicBase(config), { url, source });
+    });
+  }
+
+  it('warns while the public URL is not configured, naming the variable and what is refused', () => {
+    assert.equal(publicBaseWarning(resolvePublicBase({ publicUrl: 'https://t.example.com', host: '127.0.0.1', port: 8780 })), null);
+    const warning = publicBaseWarning(resolvePublicBase({ host: '127.0.0.1', port: 8780 }));
+    assert.match(warning ?? '', /TESSERA_PUBLIC_URL is not set/);
+    assert.match(warning ?? '', /http:\/\/127\.0\.0\.1:8780/);
+    assert.match(warning ?? '', /double opt-in and POST \/v1\/emails\/\* are refused/);
+  });
 });

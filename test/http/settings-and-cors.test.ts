@@ -9,14 +9,14 @@ import { startTessera, WRITE_KEY, type TesseraUnderTest } from '../support/tesse
 import { assertAccepted, assertError } from './api-helpers.js';
 
 let t: TesseraUnderTest;
-before(async () => { t = await startTessera(); });
+before(async () => { t = await startTessera({ publicUrl: 'http://tessera.example:8780' }); });
 after(async () => { await t.close(); });
 
 const ORIGIN = 'https://shop.example';
 
 describe('settings document', () => {
-  it('GET /v1/projects/{writeKey}/settings answers 200 with the Segment.io integration pointing back here', async () => {
-    const res = await t.inject({ method: 'GET', url: `/v1/projects/${WRITE_KEY}/settings`, headers: { host: 'tessera.example:8780', origin: ORIGIN } });
+  it('GET /v1/projects/{writeKey}/settings answers 200 with the Segment.io integration pointing at the public URL (never the Host)', async () => {
+    const res = await t.inject({ method: 'GET', url: `/v1/projects/${WRITE_KEY}/settings`, headers: { host: 'evil.example', origin: ORIGIN } });
     assert.equal(res.statusCode, 200, res.body);
     const doc = JSON.parse(res.body);
     assert.equal(doc.integrations['Segment.io'].apiKey, WRITE_KEY);

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
+import { httpUrlSchema } from '../safe-url.js';
 import type { EpochMs } from '../time.js';
 
 export const FIELD_TYPES = ['text', 'email', 'tel', 'number', 'select', 'radio', 'checkbox', 'textarea', 'consent'] as const;
@@ -113,7 +114,7 @@ const formSchema = z.object({
   alwaysShow: z.array(fieldKey).max(20).default([]),
   maxNewQuestions: z.number().int().min(0).max(20).default(2),
   submitLabel: text(100).default({ en: 'Submit' }),
-  thankYou: z.object({ message: text(2000), redirectUrl: z.url({ protocol: /^https?$/ }).max(2000).optional() }).strict().default({ message: { en: 'Thank you!' } }),
+  thankYou: z.object({ message: text(2000), redirectUrl: httpUrlSchema(2000).optional() }).strict().default({ message: { en: 'Thank you!' } }),
   kiosk: z.boolean().default(false),
   declineCooldownDays: z.number().int().min(0).max(3650).default(90),
   dropOffCost: z.number().min(0).max(100).default(5),

@@ -5,11 +5,16 @@
  * elsewhere; the allow list also stops a leaked key or a careless admin call from turning
  * Tessera's domain into an open redirect, and is checked again at click time (a domain removed
  * from the list stops redirecting).
+ *
+ * A target with a control character (core/safe-url.ts) is never a target: refused when minted and
+ * again at click time, for tokens signed before that rule. Redirects go to the parsed URL's
+ * serialisation (`URL.href`: ASCII, percent-encoded), never to the raw text.
  */
+import { urlTextProblem } from '../safe-url.js';
 
 /** The URL, parsed, when it is an absolute http(s) URL without credentials; else null. */
 export function parseLinkTarget(raw: unknown): URL | null {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048) return null;
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048 || urlTextProblem(raw) !== null) return null;
   let url: URL;
   try {
     url = new URL(raw);
@@ -35,8 +40,13 @@ export function isAllowedHost(host: string, allowed: readonly string[]): boolean
   });
 }
 
+/** The parsed target when a raw URL may be a click-redirect target under the allow list; else null. */
+export function allowedTarget(raw: unknown, allowed: readonly string[]): URL | null {
+  const url = parseLinkTarget(raw);
+  return url !== null && isAllowedHost(url.hostname, allowed) ? url : null;
+}
+
 /** Whether a raw URL may be a click-redirect target under the allow list. */
 export function isAllowedTarget(raw: unknown, allowed: readonly string[]): boolean {
-  const url = parseLinkTarget(raw);
-  return url !== null && isAllowedHost(url.hostname, allowed);
+  return allowedTarget(raw, allowed) !== null;
 }

@@ -8,13 +8,15 @@
  * purpose is still subscribed.
  */
 import { z } from 'zod';
+import { singleLineText } from '../header-text.js';
 import type { FieldIssue } from '../errors.js';
 import type { EpochMs } from '../time.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const definition = z.object({
-  name: z.string().min(1).max(200),
+  /** Shown in the confirmation email's subject: one line. */
+  name: singleLineText(1, 200),
   description: z.string().max(1000).optional(),
   /** The consent purpose the list's emails are sent for (a purpose the workspace declares). */
   purpose: z.string().min(1).max(64).default('email_marketing'),

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
+import { httpUrlSchema } from '../safe-url.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** Trait names a survey may write: plain names, never an identifier Tessera resolves people by. */
@@ -16,7 +17,7 @@ const option = z.object({
   value: z.string().min(1).max(200),
   label: z.string().min(1).max(200),
   /** A logo or picture shown with the answer in the email (an http(s) URL). */
-  imageUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  imageUrl: httpUrlSchema(2048).optional(),
 }).strict();
 
 const question = z.object({
@@ -32,7 +33,7 @@ const definition = z.object({
   thankYou: z.object({
     message: z.string().min(1).max(1000).default('Thank you for your answer.'),
     /** Where to send the person after the last question (must be an allow-listed domain). */
-    redirectUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    redirectUrl: httpUrlSchema(2048).optional(),
   }).strict().default({ message: 'Thank you for your answer.' }),
 }).strict();
 

@@ -6,6 +6,7 @@
  * the API untouched.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { dropInvalidHeaders } from '../errors.js';
 import { sendLinkProblem, sendPage } from '../pages/link-page.js';
 import type { IdentityGuard } from '../../core/identity/identity-key.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
@@ -16,6 +17,7 @@ import { createSubscriptions } from '../../links/subscriptions.js';
 import type { Mailer } from '../../ports/mailer.js';
 import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
+import type { PublicBase } from '../../public-base.js';
 import type { KeyResolver } from '../auth.js';
 import { registerEmailAdminRoutes } from './email-admin.js';
 import { registerEmailLinkRoutes } from './email-links.js';
@@ -33,7 +35,8 @@ export interface EmailLinksDeps {
   now: () => number;
   mailer?: Mailer;
   linkDomains?: readonly string[];
-  publicUrl?: string;
+  /** Where links point: configuration only (public-base.ts). */
+  publicBase: PublicBase;
 }
 
 const NO_MAILER: Mailer = {
@@ -43,25 +46,27 @@ const NO_MAILER: Mailer = {
 };
 
 export async function registerEmailLinks(app: FastifyInstance, deps: EmailLinksDeps): Promise<void> {
-  const settings = createLinkSettings({ store: deps.store, now: deps.now, configuredDomains: deps.linkDomains ?? [], ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
-  const links: LinkDeps = { store: deps.store, signer: deps.signer, ingest: deps.ingest, settings, mailer: deps.mailer ?? NO_MAILER, now: deps.now };
+  // Tessera's own address is an allowed target (the honeypot link of an email without links) once configured.
+  const ownAddress = deps.publicBase.source === 'configured' ? { publicUrl: deps.publicBase.url } : {};
+  const settings = createLinkSettings({ store: deps.store, now: deps.now, configuredDomains: deps.linkDomains ?? [], ...ownAddress });
+  const links: LinkDeps = { store: deps.store, signer: deps.signer, ingest: deps.ingest, settings, mailer: deps.mailer ?? NO_MAILER, now: deps.now, publicBase: deps.publicBase };
   const subscriptions = createSubscriptions({ ...links, guard: deps.guard });
-  const publicUrl = deps.publicUrl ? { publicUrl: deps.publicUrl } : {};
-  registerEmailRoutes(app, { ...links, keys: deps.keys, ...publicUrl });
+  registerEmailRoutes(app, { ...links, keys: deps.keys });
   registerEmailAdminRoutes(app, { ...links, keys: deps.keys, privacy: deps.privacy });
-  registerSubscriptionApi(app, { subscriptions, keys: deps.keys, ...publicUrl });
+  registerSubscriptionApi(app, { subscriptions, keys: deps.keys });
   await app.register(async (pages) => {
     pages.removeAllContentTypeParsers();
     pages.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => done(null, body));
     // People see these pages: a failure is a friendly page too, never a JSON or stack dump.
     pages.setErrorHandler((error: FastifyError, request, reply) => {
+      if (dropInvalidHeaders(reply).length > 0) request.log.error('invalid response headers dropped');
       const client = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
       if (!client) request.log.error({ err: error }, 'email link page failed');
       return sendPage(reply, { status: client ? 400 : 500, title: 'Something went wrong', body: '<h1>Something went wrong</h1><p>Please try the link again in a moment.</p>' });
     });
     registerEmailLinkRoutes(pages, links);
     registerSurveyPages(pages, links);
-    registerSubscriptionPages(pages, { subscriptions, keys: deps.keys, ...publicUrl });
+    registerSubscriptionPages(pages, { subscriptions, keys: deps.keys });
     // A link cut short or mangled by a mail client (`/e/c`, `/e/s/`, `/e/zz/…`) is a person's
     // mistake too: the friendly page, not the API's JSON 404.
     pages.all('/e/*', async (_request, reply) => sendLinkProblem(reply, 'invalid'));

@@ -9,7 +9,7 @@
  * page and are never trusted.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAllowedTarget } from '../../core/links/allowed-domains.js';
+import { allowedTarget } from '../../core/links/allowed-domains.js';
 import { DEFAULT_MACHINE_RULES, judgeInteraction } from '../../core/links/machine-verdict.js';
 import type { Profile } from '../../core/profiles/profile.js';
 import { linkRequestOf, recordEmailEvent, type LinkRequest } from '../../links/email-events.js';
@@ -37,11 +37,15 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
     const { claims } = verified;
     const data = claims.data ?? {};
     const settings = await deps.settings.get(claims.workspaceId);
-    if (!isAllowedTarget(data.url, settings.allowedDomains)) return sendLinkProblem(reply, 'not_allowed');
+    // Checked again at click time: the allow list may have changed, and a token signed before
+    // control characters were refused may carry one (never put into a Location header).
+    const target = allowedTarget(data.url, settings.allowedDomains);
+    if (!target) return sendLinkProblem(reply, 'not_allowed');
     const url = data.url as string;
-    if (request.method === 'HEAD') return reply.redirect(url, 302);
+    // The Location is the parsed URL's serialisation (ASCII, percent-encoded), never the raw text.
+    if (request.method === 'HEAD') return reply.redirect(target.href, 302);
     const profile = await findProfile(deps.store, claims.workspaceId, claims.recipient);
-    if (!profile) return reply.redirect(url, 302);
+    if (!profile) return reply.redirect(target.href, 302);
     const link = linkRequestOf(request);
     const email = typeof data.email === 'string' ? data.email : null;
     const verdict = judgeInteraction({
@@ -53,9 +57,9 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
       properties: { link_url: url, ...(email ? { email_id: email } : {}), ...(data.honeypot === true ? { honeypot: true } : {}) },
     }));
     // No recognition for machines, for links minted without it, nor from an old email (link-lifetimes.ts).
-    if (verdict.machine || data.identify === false || deps.now() - claims.issuedAt > IDENTIFY_FROM_CLICK_WITHIN_MS) return reply.redirect(url, 302);
+    if (verdict.machine || data.identify === false || deps.now() - claims.issuedAt > IDENTIFY_FROM_CLICK_WITHIN_MS) return reply.redirect(target.href, 302);
     const identify = await deps.signer.sign(claims.workspaceId, { purpose: 'identify', recipient: profile.id, ttlMs: LINK_TTL_MS.identify, ...(email ? { data: { email } } : {}) });
-    return reply.redirect(withTsr(url, identify), 302);
+    return reply.redirect(withTsr(target.href, identify), 302);
   });
 
   app.get('/e/o/:token', async (request: TokenRequest, reply: FastifyReply) => {

@@ -11,24 +11,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TesseraError } from '../../core/errors.js';
+import { singleLineText } from '../../core/header-text.js';
 import type { LinkDeps } from '../../links/link-context.js';
 import { linksMail } from '../../links/mail-templates.js';
 import { mintEmailLinks, type MintedLinks } from '../../links/mint-links.js';
 import { emailOf } from '../../links/person.js';
 import { recordEmailSent } from '../../links/email-events.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
-import { publicBase } from '../public-base.js';
 
 const mintBody = z.object({
   recipient: z.string().min(1).max(512),
-  messageId: z.string().min(1).max(200),
+  messageId: singleLineText(1, 200),
   list: z.string().min(1).max(64).optional(),
   links: z.array(z.object({ url: z.string().max(2048), identify: z.boolean().optional() }).strict()).max(50).default([]),
   survey: z.string().min(1).max(64).optional(),
   formUrl: z.string().max(2048).optional(),
 });
 const sendBody = mintBody.extend({
-  subject: z.string().min(1).max(300),
+  subject: singleLineText(1, 300),
   intro: z.string().max(5000).default(''),
   labels: z.array(z.string().max(200)).max(50).default([]),
 }).strict();
@@ -38,7 +38,7 @@ const view = (m: MintedLinks) => ({
   survey: m.survey, unsubscribe: m.unsubscribe, headers: m.headers, subscription: m.subscription,
 });
 
-export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { keys: KeyResolver; publicUrl?: string }): void {
+export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { keys: KeyResolver }): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be a JSON object' }] });
@@ -50,7 +50,7 @@ export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { key
   app.post('/v1/emails/links', async (request) => {
     const { workspaceId, keyId } = await admin(request);
     const body = parse(mintBody.strict(), request.body);
-    const minted = await mintEmailLinks(deps, workspaceId, publicBase(request, deps.publicUrl), body);
+    const minted = await mintEmailLinks(deps, workspaceId, body);
     await deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action: 'email.links', subject: minted.recipient, details: { messageId: body.messageId, links: body.links.length } });
     return view(minted);
   });
@@ -59,7 +59,7 @@ export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { key
     const { workspaceId, keyId } = await admin(request);
     const body = parse(sendBody, request.body);
     if (!deps.mailer.configured) throw new TesseraError('mail_unavailable', { message: 'Email is not configured on this server (set TESSERA_SMTP_URL).' });
-    const minted = await mintEmailLinks(deps, workspaceId, publicBase(request, deps.publicUrl), body);
+    const minted = await mintEmailLinks(deps, workspaceId, body);
     // A list email goes only to someone whose consent for the list's purpose stands.
     if (minted.subscription && !minted.subscription.consented) {
       throw new TesseraError('conflict', { message: `The recipient has not consented to the "${minted.subscription.list}" emails (subscription: ${minted.subscription.status ?? 'none'}).`, issues: [{ field: 'list', reason: 'the recipient has no consent for this list\'s purpose' }] });

@@ -16,14 +16,12 @@ import { linkRequestOf } from '../../links/email-events.js';
 import { confirmationWording, type Subscriptions } from '../../links/subscriptions.js';
 import { basicUser, type KeyResolver } from '../auth.js';
 import { escapeHtml as esc, sendLinkProblem, sendPage } from '../pages/link-page.js';
-import { publicBase } from '../public-base.js';
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
 
 export interface SubscriptionRouteDeps {
   subscriptions: Subscriptions;
   keys: KeyResolver;
-  publicUrl?: string;
 }
 
 /** The JSON API. */
@@ -33,7 +31,7 @@ export function registerSubscriptionApi(app: FastifyInstance, deps: Subscription
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be a JSON object' }] });
     const b = body as Record<string, unknown>;
     const workspaceId = await deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? (typeof b.writeKey === 'string' ? b.writeKey : undefined) ?? (request.query as Record<string, string | undefined>).writeKey);
-    await deps.subscriptions.subscribe(workspaceId, { email: b.email, list: b.list, anonymousId: b.anonymousId, wording: b.wording }, publicBase(request, deps.publicUrl));
+    await deps.subscriptions.subscribe(workspaceId, { email: b.email, list: b.list, anonymousId: b.anonymousId, wording: b.wording });
     return reply.code(202).send({ accepted: true, message: 'If the address can receive email, a confirmation link is on its way.' });
   });
 }
