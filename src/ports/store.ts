@@ -21,6 +21,7 @@ import type { SegmentChanges, SegmentStore, SegmentTx } from './segment-store.js
 import type { KeyringStore } from './keyring-store.js';
 import type { EmailStore } from './email-store.js';
 import type { FormStore } from './form-store.js';
+import type { DeadLetterStore } from './dead-letter-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -37,6 +38,8 @@ export interface Store {
   readonly emails: EmailStore;
   /** Form definitions and their view/start/submit/abandon counters (issue 6). */
   readonly forms: FormStore;
+  /** Events ingest failed on by themselves, kept for an admin to retry (ports/dead-letter-store.ts). */
+  readonly deadLetters: DeadLetterStore;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { deadLetterContract } from './dead-letter-contract.js';
 import { concurrencyContract } from './concurrency-contract.js';
 import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 import { erasureContract } from './erasure-contract.js';
@@ -54,5 +55,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('email links: signing keyring', () => keyringContract(subject));
     describe('forms: definitions, counters, declined fields', () => formContract(subject));
     describe('email links: settings, lists, subscriptions, surveys, answers', () => emailContract(subject));
+    describe('dead letters: kept, paged, retried, found and erased by identifier', () => deadLetterContract(subject));
   });
 }

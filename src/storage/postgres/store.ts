@@ -22,6 +22,7 @@ import { createPostgresSegmentStore } from './segment-store.js';
 import { createPostgresKeyringStore } from './keyring-store.js';
 import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
+import { createPostgresDeadLetterStore } from './dead-letter-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -89,6 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keyring: trackedMethods(createPostgresKeyringStore(pool, box), track),
     emails: trackedMethods(createPostgresEmailStore(pool), track),
     forms: trackedMethods(createPostgresFormStore(pool), track),
+    deadLetters: trackedMethods(createPostgresDeadLetterStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

@@ -19,6 +19,8 @@ import type { EmailStore } from '../../ports/email-store.js';
 import type { KeyringStore } from '../../ports/keyring-store.js';
 import { createSqliteFormStore } from './form-store.js';
 import type { FormStore } from '../../ports/form-store.js';
+import { createSqliteDeadLetterStore } from './dead-letter-store.js';
+import type { DeadLetterStore } from '../../ports/dead-letter-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -101,6 +103,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let keyring: KeyringStore | undefined;
   let emails: EmailStore | undefined;
   let forms: FormStore | undefined;
+  let deadLetters: DeadLetterStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -163,6 +166,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get keyring() { return (keyring ??= createSqliteKeyringStore(writer, durably, box)); },
     get emails() { return (emails ??= createSqliteEmailStore(writer, reader, durably)); },
     get forms() { return (forms ??= createSqliteFormStore(writer, exclusive, durably)); },
+    get deadLetters() { return (deadLetters ??= createSqliteDeadLetterStore(writer, reader, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.
