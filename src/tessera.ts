@@ -10,7 +10,8 @@ import { createIdentityGuard } from './core/identity/identity-key.js';
 import { buildApp } from './http/app.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { createIngestService, type IngestService } from './ingest/ingest-service.js';
-import { createDerivedSteps, createProcessBatch } from './ingest/process-batch.js';
+import { createDerivedSteps, createProcessBatch, type EventStep } from './ingest/process-batch.js';
+import { createDeadLetterWriter } from './ingest/dead-letter.js';
 import type { Store } from './ports/store.js';
 import { createPrivacyContexts } from './privacy/privacy-context.js';
 import { scheduleRetention } from './privacy/retention-schedule.js';
@@ -46,17 +47,30 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'tessera' } });
 }
 
-export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now, observer?: IngestObserver) {
+/** What a composition adds to ingest: the metrics' observer, added pipeline steps (tests). */
+export interface IngestExtras {
+  observer?: IngestObserver;
+  eventSteps?: readonly EventStep[];
+}
+
+export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now, extras: IngestExtras = {}) {
+  const { observer } = extras;
   const guard = createIdentityGuard(config.identity);
   const newMessageId = () => newTimeOrderedId('tessera-');
   const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => newTimeOrderedId('dlv_'), now };
   const definitions = createSegmentDefinitions(store, now);
-  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions };
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
+  const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
+    // The error is not logged: its message may quote the event (the person's data, kept in the letter).
+    deadLetter: async (workspaceId, event, error) => {
+      await keepDeadLetter(workspaceId, event, error);
+      logger.warn({ workspaceId, messageId: event.messageId, error: error instanceof Error ? error.name : typeof error }, 'an event failed alone and was kept as a dead letter; its request was acknowledged');
+    },
     ...(observer ? { observer } : {}),
   });
   const privacy = createPrivacyContexts(store, now);
@@ -64,12 +78,13 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
 }
 
-export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean }): Promise<Tessera> {
+export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean; eventSteps?: readonly EventStep[] }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, metrics.ingest);
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
+  metrics.watchDeadLetters(() => options.store.deadLetters.count());
   const signer = createLinkSigner({ keyring: options.store.keyring, now });
   const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
   const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };
