@@ -102,7 +102,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, ...(options.config.publicUrl ? { publicUrl: options.config.publicUrl } : {}),
   });
   return {
