@@ -11,6 +11,7 @@ import type { Store } from '../ports/store.js';
 import type { WebhookDelivery } from '../ports/webhook-store.js';
 import type { ListSubscription } from '../core/links/email-list.js';
 import type { SurveyAnswer } from '../ports/email-store.js';
+import type { DeadLetter } from '../ports/dead-letter-store.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -25,6 +26,8 @@ export interface ProfileExport {
   subscriptions: ListSubscription[];
   /** Micro-survey answers given through email links (issue 6). */
   surveyAnswers: SurveyAnswer[];
+  /** Events of the person ingest failed on and kept (ports/dead-letter-store.ts), found by the person's identifiers. */
+  deadLetters: DeadLetter[];
 }
 
 const PAGE = 1000;
@@ -42,11 +45,12 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, deadLetters] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
+    store.deadLetters.naming(request.workspaceId, profile.identities),
   ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges, webhookDeliveries, subscriptions, surveyAnswers };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges, webhookDeliveries, subscriptions, surveyAnswers, deadLetters };
 }
 
 /**

@@ -59,6 +59,21 @@ describe('dead letters API', () => {
     for (const action of ['dead_letters.read', 'dead_letter.read', 'dead_letter.retry', 'dead_letters.retry', 'dead_letter.delete']) assert.ok(actions.includes(action), action);
   });
 
+  it('a person known only from dead letters is erased by an identifier they name', async () => {
+    broken = true;
+    await t.collect('/v1/identify', { userId: 'ghost', traits: { email: 'Ghost@Example.com' } });
+    await t.collect('/v1/track', { event: 'Fragile', userId: 'ghost', context: { traits: { email: 'Ghost@Example.com' } } });
+    // The identify reached a profile; erase it first, so that only the letter knows the person.
+    const first = await call('DELETE', '/v1/profiles/ghost');
+    assert.equal(first.json().deadLetters, 1, 'the letter went with the profile');
+    await t.collect('/v1/track', { event: 'Fragile', anonymousId: 'ghost-device', context: { traits: { email: 'Ghost@Example.com' } } });
+    const res = await call('DELETE', '/v1/profiles/ghost@example.com');
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), { erased: true, profileId: null, tombstones: 0, profiles: 0, identities: 0, events: 0, merges: 0, consents: 0, deadLetters: 1 });
+    assert.equal((await call('DELETE', '/v1/profiles/ghost@example.com')).statusCode, 404);
+    assert.equal(await t.tessera.store.deadLetters.count(), 0);
+  });
+
   it('needs the admin key', async () => {
     assert.equal((await t.inject({ method: 'GET', url: '/v1/dead-letters' })).statusCode, 401);
     assert.equal((await t.inject({ method: 'POST', url: '/v1/dead-letters/retry', headers: { authorization: 'Bearer wrong' } })).statusCode, 401);

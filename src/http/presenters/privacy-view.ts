@@ -1,5 +1,6 @@
 /** How consent, the ledger, exports and the privacy report read through the API (ISO times). */
 import { deliveryView } from './lead-scoring-view.js';
+import { deadLetterView } from './dead-letter-view.js';
 import type { ConsentRecord } from '../../core/privacy/consent.js';
 import { toIso } from '../../core/time.js';
 import type { ProfileExport } from '../../privacy/export.js';
@@ -28,6 +29,7 @@ export function exportView(e: ProfileExport) {
       list: s.listId, status: s.status, requestedAt: isoOrNull(s.requestedAt), confirmedAt: isoOrNull(s.confirmedAt), unsubscribedAt: isoOrNull(s.unsubscribedAt), updatedAt: toIso(s.updatedAt),
     })),
     surveyAnswers: e.surveyAnswers.map((a) => ({ survey: a.surveyId, question: a.questionId, answer: a.answer, emailId: a.messageId, answeredAt: toIso(a.answeredAt) })),
+    deadLetters: e.deadLetters.map(deadLetterView),
   };
 }
 

@@ -9,6 +9,7 @@ import { TesseraError } from '../../core/errors.js';
 import { retryAll, retryDeadLetter, type RetryDeps } from '../../dead-letters/retry-dead-letters.js';
 import type { DeadLetter } from '../../ports/dead-letter-store.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
+import { deadLetterView } from '../presenters/dead-letter-view.js';
 
 export interface DeadLetterRouteDeps extends RetryDeps {
   keys: KeyResolver;
@@ -24,9 +25,7 @@ const listQuery = {
   additionalProperties: false,
 } as const;
 
-const view = (letter: DeadLetter) => ({
-  id: letter.id, event: letter.event, identifiers: letter.keys, error: letter.error, failedAt: new Date(letter.failedAt).toISOString(), attempts: letter.attempts,
-});
+const view = deadLetterView;
 
 export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));

@@ -57,12 +57,18 @@ export function createSqliteDeadLetterStore(writer: Database.Database, reader: D
       if (keys.length === 0) return [];
       return (r.naming.all(workspaceId, JSON.stringify(keys), workspaceId) as Row[]).map(toLetter);
     },
-    eraseNaming: (workspaceId, keys) => durably(() => writer.transaction(() => {
+    eraseNaming: (workspaceId, keys) => durably(() => {
       if (keys.length === 0) return 0;
-      const ids = w.naming.all(JSON.stringify(keys), workspaceId) as string[];
-      for (const id of ids) remove(workspaceId, id);
+      const ids = writer.transaction(() => {
+        const found = w.naming.all(JSON.stringify(keys), workspaceId) as string[];
+        for (const id of found) remove(workspaceId, id);
+        return found;
+      })();
+      // The WAL holds the letters' old pages until a checkpoint copies the deletion over them;
+      // truncate it now, as a profile's erasure does (best effort: a busy background pass copies them soon after).
+      if (ids.length > 0) writer.pragma('wal_checkpoint(TRUNCATE)');
       return ids.length;
-    })()),
+    }),
     async count() {
       return r.count.get() as number;
     },
