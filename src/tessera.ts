@@ -13,6 +13,7 @@ import { createIngestService, type IngestService } from './ingest/ingest-service
 import { createDerivedSteps, createProcessBatch, type EventStep } from './ingest/process-batch.js';
 import { createDeadLetterWriter } from './ingest/dead-letter.js';
 import type { Store } from './ports/store.js';
+import type { StoreMaintenance } from './ports/store-maintenance.js';
 import { createPrivacyContexts } from './privacy/privacy-context.js';
 import { scheduleRetention } from './privacy/retention-schedule.js';
 import { createSegmentDefinitions } from './segments/segment-definitions.js';
@@ -78,6 +79,26 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
 }
 
+/** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
+const MAINTENANCE_LOG_INTERVAL_MS = 60_000;
+
+/** Logs the store's background failures, rate-limited, and when a failing task recovers. */
+function logMaintenance(maintenance: StoreMaintenance, logger: Logger, now: () => number): void {
+  const lastLogged = new Map<string, { at: number; suppressed: number }>();
+  maintenance.watch((report) => {
+    if (report.ok) {
+      lastLogged.delete(report.task);
+      logger.info({ task: report.task }, 'store maintenance succeeds again');
+      return;
+    }
+    const last = lastLogged.get(report.task);
+    if (last && now() - last.at < MAINTENANCE_LOG_INTERVAL_MS) { last.suppressed++; return; }
+    logger.error({ task: report.task, error: report.error, failingSince: new Date(report.failingSince).toISOString(), suppressed: last?.suppressed ?? 0 },
+      'store maintenance failed (the same failures are logged at most once a minute; see tessera_storage_maintenance_failures_total)');
+    lastLogged.set(report.task, { at: now(), suppressed: 0 });
+  });
+}
+
 export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean; eventSteps?: readonly EventStep[] }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
@@ -85,6 +106,8 @@ export async function createTessera(options: { config: Config; store: Store; log
   const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
+  metrics.watchMaintenance(options.store.maintenance);
+  logMaintenance(options.store.maintenance, logger, now);
   const signer = createLinkSigner({ keyring: options.store.keyring, now });
   const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
   const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };

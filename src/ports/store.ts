@@ -22,6 +22,7 @@ import type { KeyringStore } from './keyring-store.js';
 import type { EmailStore } from './email-store.js';
 import type { FormStore } from './form-store.js';
 import type { DeadLetterStore } from './dead-letter-store.js';
+import type { StoreMaintenance } from './store-maintenance.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -40,6 +41,8 @@ export interface Store {
   readonly forms: FormStore;
   /** Events ingest failed on by themselves, kept for an admin to retry (ports/dead-letter-store.ts). */
   readonly deadLetters: DeadLetterStore;
+  /** Failures of the store's background upkeep (WAL checkpoints, VACUUM), for logs, metrics and `/readyz`. */
+  readonly maintenance: StoreMaintenance;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique

@@ -24,6 +24,7 @@ import type { DeadLetterStore } from '../../ports/dead-letter-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
+import { createMaintenanceStatus } from '../maintenance-status.js';
 import type { MigrationStatus } from '../migration-status.js';
 import { openDatabase, type SqliteSync } from './database.js';
 import { assertNotNewer } from '../migration-status.js';
@@ -59,6 +60,8 @@ export interface SqliteStoreOptions {
   /** Keys used before `secretsKey`: they open what they sealed, which is sealed again at open. */
   previousSecretsKeys?: readonly Buffer[];
   now?: () => number;
+  /** The background checkpointer (checkpointer.ts): its interval and, for tests, the pragma it runs. */
+  checkpoint?: { intervalMs?: number; statement?: string };
 }
 
 export interface SqliteStore extends Store {
@@ -90,7 +93,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   writer.pragma('wal_autocheckpoint = 0');
   // When the WAL restarts, its file shrinks back to this size (else it keeps its largest size).
   writer.pragma('journal_size_limit = 67108864');
-  const checkpointer = options.file !== ':memory:' ? startCheckpointer(options.file) : null;
+  const maintenance = createMaintenanceStatus(options.now);
+  const checkpointer = options.file !== ':memory:' ? startCheckpointer(options.file, { status: maintenance, ...options.checkpoint }) : null;
   // Statements are prepared on first use: `tessera migrate --status` opens a store whose tables
   // may not exist yet.
   let tx: WriteTx | undefined;
@@ -143,9 +147,16 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       // event loop (copy and two fsyncs), so it runs only when the WAL has grown, right after the
       // worker's pass has copied most of it; not every few commits.
       if (++commits >= CATCH_UP_EVERY || (checkpointer?.walFrames() ?? 0) >= CATCH_UP_FRAMES) {
-        catchUp.get();
         commits = 0;
-        checkpointer?.caughtUp();
+        // The transaction has committed: a failing checkpoint (disk full) must not make it look
+        // failed to the caller (the queue would answer 503, or isolate events that are stored).
+        try {
+          catchUp.get();
+          checkpointer?.caughtUp();
+          maintenance.succeeded('wal-checkpoint');
+        } catch (error) {
+          maintenance.failed('wal-checkpoint', (error as Error).message);
+        }
       }
       return result;
     } catch (error) {
@@ -157,6 +168,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   return {
     kind: 'sqlite',
+    maintenance,
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
     get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear(), box)); },
