@@ -8,10 +8,23 @@ export interface MaintenanceStatus extends StoreMaintenance {
   succeeded(task: MaintenanceTask): void;
 }
 
+/**
+ * Nothing is swallowed: while no listener watches (a CLI command opened the store), a failure
+ * becomes a process warning, once per task until it succeeds again.
+ */
 export function createMaintenanceStatus(now: () => number = Date.now): MaintenanceStatus {
   const failing = new Map<MaintenanceTask, MaintenanceProblem>();
   const listeners: Array<(report: MaintenanceReport) => void> = [];
+  const warned = new Set<MaintenanceTask>();
   const tell = (report: MaintenanceReport) => {
+    if (listeners.length === 0) {
+      if (report.ok) warned.delete(report.task);
+      else if (!warned.has(report.task)) {
+        warned.add(report.task);
+        process.emitWarning(`${report.task} failed: ${report.error}`, { code: 'TESSERA_MAINTENANCE' });
+      }
+      return;
+    }
     for (const listener of listeners) {
       try { listener(report); } catch { /* a failing listener must not stop the store's upkeep */ }
     }

@@ -51,6 +51,25 @@ describe('maintenance status', () => {
   });
 });
 
+describe('maintenance status without a listener (a CLI command)', () => {
+  it('turns a failure into one process warning until the task succeeds again', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => { if (w.code === 'TESSERA_MAINTENANCE') warnings.push(w.message); };
+    process.on('warning', onWarning);
+    try {
+      const status = createMaintenanceStatus();
+      status.failed('wal-checkpoint', 'disk full');
+      status.failed('wal-checkpoint', 'disk full');
+      status.succeeded('wal-checkpoint');
+      status.failed('wal-checkpoint', 'disk full again');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings, ['wal-checkpoint failed: disk full', 'wal-checkpoint failed: disk full again']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('a failing WAL checkpointer', () => {
   const dir = tempDir('tessera-checkpoint-');
   const file = join(dir.path, 'tessera.db');
