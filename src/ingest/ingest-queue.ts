@@ -162,7 +162,13 @@ export class IngestQueue {
   }
 
   private async flush(submissions: Submission[]): Promise<void> {
-    await this.commitOrIsolate(submissions.map((submission) => ({ submission, events: submission.events })));
+    try {
+      await this.commitOrIsolate(submissions.map((submission) => ({ submission, events: submission.events })));
+    } catch (error) {
+      // A bug in the isolation itself (or in a reporter): no request may be left waiting.
+      const answer = new TesseraError('unavailable', { message: 'The events could not be stored; retry.', retryAfterSeconds: 1, cause: error });
+      for (const s of submissions) s.failure ??= answer;
+    }
     for (const s of submissions) {
       if (s.failure === undefined) s.resolve({ deadLettered: s.deadLettered });
       else s.reject(s.failure);
