@@ -23,3 +23,9 @@ export const newProfileId = (): string => `prf_${uuidv7({ random: random16() })}
  * webhook deliveries: time-ordered as well, so that their unique indexes grow at the end.
  */
 export const newTimeOrderedId = (prefix: string): string => `${prefix}${uuidv7({ random: random16() })}`;
+
+/**
+ * Dead-letter ids: listed in the order they were made, also within one millisecond (uuid's v7
+ * without given random bytes keeps a counter for that). Rare, so no pooled randomness needed.
+ */
+export const newDeadLetterId = (): string => `dl_${uuidv7()}`;

@@ -10,8 +10,10 @@ import { createIdentityGuard } from './core/identity/identity-key.js';
 import { buildApp } from './http/app.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { createIngestService, type IngestService } from './ingest/ingest-service.js';
-import { createDerivedSteps, createProcessBatch } from './ingest/process-batch.js';
+import { createDerivedSteps, createProcessBatch, type EventStep } from './ingest/process-batch.js';
+import { createDeadLetterWriter } from './ingest/dead-letter.js';
 import type { Store } from './ports/store.js';
+import type { StoreMaintenance } from './ports/store-maintenance.js';
 import { createPrivacyContexts } from './privacy/privacy-context.js';
 import { scheduleRetention } from './privacy/retention-schedule.js';
 import { createSegmentDefinitions } from './segments/segment-definitions.js';
@@ -48,17 +50,30 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'tessera' } });
 }
 
-export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now, observer?: IngestObserver) {
+/** What a composition adds to ingest: the metrics' observer, added pipeline steps (tests). */
+export interface IngestExtras {
+  observer?: IngestObserver;
+  eventSteps?: readonly EventStep[];
+}
+
+export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now, extras: IngestExtras = {}) {
+  const { observer } = extras;
   const guard = createIdentityGuard(config.identity);
   const newMessageId = () => newTimeOrderedId('tessera-');
   const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => newTimeOrderedId('dlv_'), now };
   const definitions = createSegmentDefinitions(store, now);
-  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions };
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
+  const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
+    // The error is not logged: its message may quote the event (the person's data, kept in the letter).
+    deadLetter: async (workspaceId, event, error) => {
+      await keepDeadLetter(workspaceId, event, error);
+      logger.warn({ workspaceId, messageId: event.messageId, error: error instanceof Error ? error.name : typeof error }, 'an event failed alone and was kept as a dead letter; its request was acknowledged');
+    },
     ...(observer ? { observer } : {}),
   });
   const privacy = createPrivacyContexts(store, now);
@@ -66,12 +81,35 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
 }
 
-export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean }): Promise<Tessera> {
+/** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
+const MAINTENANCE_LOG_INTERVAL_MS = 60_000;
+
+/** Logs the store's background failures, rate-limited, and when a failing task recovers. */
+function logMaintenance(maintenance: StoreMaintenance, logger: Logger, now: () => number): void {
+  const lastLogged = new Map<string, { at: number; suppressed: number }>();
+  maintenance.watch((report) => {
+    if (report.ok) {
+      lastLogged.delete(report.task);
+      logger.info({ task: report.task }, 'store maintenance succeeds again');
+      return;
+    }
+    const last = lastLogged.get(report.task);
+    if (last && now() - last.at < MAINTENANCE_LOG_INTERVAL_MS) { last.suppressed++; return; }
+    logger.error({ task: report.task, error: report.error, failingSince: new Date(report.failingSince).toISOString(), suppressed: last?.suppressed ?? 0 },
+      'store maintenance failed (the same failures are logged at most once a minute; see tessera_storage_maintenance_failures_total)');
+    lastLogged.set(report.task, { at: now(), suppressed: 0 });
+  });
+}
+
+export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean; eventSteps?: readonly EventStep[] }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, metrics.ingest);
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
+  metrics.watchDeadLetters(() => options.store.deadLetters.count());
+  metrics.watchMaintenance(options.store.maintenance);
+  logMaintenance(options.store.maintenance, logger, now);
   const signer = createLinkSigner({ keyring: options.store.keyring, now });
   const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
   const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };
@@ -89,7 +127,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });

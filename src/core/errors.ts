@@ -45,8 +45,9 @@ export class TesseraError extends Error {
   readonly issues: FieldIssue[];
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, options: { message?: string; issues?: FieldIssue[]; retryAfterSeconds?: number } = {}) {
-    super(options.message ?? catalogue[code].message);
+  /** `cause`: the failure behind it, for logs and callers that report it (never sent to clients). */
+  constructor(code: ErrorCode, options: { message?: string; issues?: FieldIssue[]; retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(options.message ?? catalogue[code].message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;
     this.status = catalogue[code].status;

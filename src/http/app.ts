@@ -37,6 +37,8 @@ import { registerTrackerRoutes } from './routes/tracker.js';
 import type { Mailer } from '../ports/mailer.js';
 import { registerEmailLinks } from './routes/email-links-plugin.js';
 import { resolvePublicBase, type PublicBase } from '../public-base.js';
+import { registerDeadLetterRoutes } from './routes/dead-letters.js';
+import type { IngestQueue } from '../ingest/ingest-queue.js';
 
 export interface AppDeps {
   store: Store;
@@ -69,6 +71,8 @@ export interface AppDeps {
   linkDomains?: readonly string[];
   /** Undoing merges (absent: POST /v1/profiles/{id}/unmerge is not registered). */
   unmerge?: UnmergeRouteDeps['unmerge'];
+  /** The ingest queue, for retrying dead letters (absent: the dead-letter routes are not registered). */
+  queue?: Pick<IngestQueue, 'submit'>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -125,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
   registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });
+  if (deps.queue) registerDeadLetterRoutes(app, { store: deps.store, keys, queue: deps.queue, privacy: deps.privacy, now: deps.now });
   await registerEmailLinks(app, { ...deps, keys, publicBase });
   return app;
 }

@@ -71,7 +71,7 @@ export interface ImportNdjsonOptions {
   workspaceId: string;
   ingest: Pick<WorkspaceIngest, 'validate'>;
   /** Commits events; the ingest queue's `submit`. */
-  submit: (workspaceId: string, events: TrackedEvent[]) => Promise<void>;
+  submit: (workspaceId: string, events: TrackedEvent[]) => Promise<unknown>;
   /** Valid events per submission (default 1000). */
   batchSize?: number;
   /** Submissions awaiting commit before reading pauses (default 4). */

@@ -8,10 +8,23 @@
  * while `maxInFlight` flushes are under way (committing, or waiting for their commit to reach the
  * disk) new submissions collect for the next one. When more than `maxPendingEvents` wait,
  * submissions are refused as `overloaded` (HTTP 429 with Retry-After) instead of queueing without
- * bound. A failed flush is retried submission by submission, so one bad request cannot fail others.
+ * bound.
+ *
+ * A failed flush (see failure-kind.ts):
+ * - a systemic failure (database busy or unreachable, disk full) fails every request in it: 503
+ *   with Retry-After, nothing stored by that write;
+ * - a catalogue error (TesseraError) belongs to one request: the flush is split until that request
+ *   is alone, which gets the error; the others commit;
+ * - any other error may be one poison event: the flush is split in halves, and a request's events
+ *   in halves, until the event that fails alone is found. It is written to the dead letters
+ *   (durably) and its request is acknowledged with the count, the rest of its events stored. So
+ *   nothing acknowledged is lost and no event makes its client retry forever. Halving costs about
+ *   2·log2(n) extra transactions per poison event, instead of one per request.
+ * Happy path: one transaction per flush, nothing more.
  */
 import type { TrackedEvent } from '../core/events/event.js';
-import { TesseraError } from '../core/errors.js';
+import { isTesseraError, TesseraError } from '../core/errors.js';
+import { isSystemicFailure } from './failure-kind.js';
 import type { Store } from '../ports/store.js';
 import type { BatchOutcome, ProcessBatch } from './process-batch.js';
 import type { PrivacyContext } from '../privacy/privacy-context.js';
@@ -23,9 +36,29 @@ export interface IngestQueueOptions {
   maxPendingEvents: number;
   /** Flushes under way at once (one holds the writer, the others wait for their commit to reach the disk). */
   maxInFlight: number;
+  /** A write failed and `events` were refused (logged by the composition). */
   onFlushError?: (error: unknown, events: number) => void;
+  /**
+   * Keeps an event that failed alone (a dead letter); resolves once it is on disk. Without it, such
+   * an event fails its request like a systemic failure.
+   */
+  deadLetter?: (workspaceId: string, event: TrackedEvent, error: unknown) => Promise<void>;
   /** Told of every flush and refusal (the metrics). */
   observer?: IngestObserver;
+}
+
+/** What became of a submission's events besides being stored. */
+export interface SubmitResult {
+  /** Events that failed alone and were kept as dead letters instead (0 almost always). */
+  deadLettered: number;
+}
+
+export interface SubmitOptions {
+  /**
+   * Dead-letter an event that fails alone (default true). False for the retry of a dead letter:
+   * the failure is reported to the caller, whose letter stays (with one more attempt).
+   */
+  deadLetter?: boolean;
 }
 
 /** What the queue reports as it works; the metrics implement it. */
@@ -34,14 +67,26 @@ export interface IngestObserver {
   flushed(outcome: BatchOutcome, seconds: number): void;
   /** Valid events not taken: the queue was full, closing, or the write failed. */
   refused(reason: 'overloaded' | 'unavailable' | 'failed', events: number): void;
+  /** Events that failed alone and were kept as dead letters (their requests were acknowledged). */
+  deadLettered(events: number): void;
 }
 
 interface Submission {
   workspaceId: string;
   events: TrackedEvent[];
   privacy: PrivacyContext;
-  resolve: () => void;
+  deadLetter: boolean;
+  resolve: (result: SubmitResult) => void;
   reject: (error: unknown) => void;
+  /** Set while a failed flush is isolated: the error the request gets, or the dead letters it had. */
+  failure?: unknown;
+  deadLettered: number;
+}
+
+/** Some events of one submission: a failed flush is split into parts until the failure is alone. */
+interface Part {
+  submission: Submission;
+  events: TrackedEvent[];
 }
 
 export class IngestQueue {
@@ -58,8 +103,11 @@ export class IngestQueue {
     private readonly options: IngestQueueOptions,
   ) {}
 
-  /** Resolves once the events are committed; rejects when they were not stored. */
-  submit(workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext): Promise<void> {
+  /**
+   * Resolves once every event is committed or kept as a dead letter (both on disk); rejects when
+   * they were not stored (a TesseraError: 429/503 with Retry-After, or the catalogue error).
+   */
+  submit(workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext, options: SubmitOptions = {}): Promise<SubmitResult> {
     if (this.closed) {
       this.options.observer?.refused('unavailable', events.length);
       return Promise.reject(new TesseraError('unavailable', { message: 'The server is shutting down.', retryAfterSeconds: 1 }));
@@ -69,7 +117,7 @@ export class IngestQueue {
       return Promise.reject(new TesseraError('overloaded', { retryAfterSeconds: 1 }));
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ workspaceId, events, privacy, resolve, reject });
+      this.pending.push({ workspaceId, events, privacy, deadLetter: options.deadLetter ?? true, resolve, reject, deadLettered: 0 });
       this.pendingEvents += events.length;
       if (!this.scheduled) {
         this.scheduled = true;
@@ -114,39 +162,90 @@ export class IngestQueue {
   }
 
   private async flush(submissions: Submission[]): Promise<void> {
-    const startedAt = performance.now();
     try {
-      const total: BatchOutcome = { stored: 0, duplicates: 0, withheld: 0 };
-      await this.store.write(async (tx) => {
-        total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
-        for (const group of groupByWorkspace(submissions)) {
-          const outcome = await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
-          total.stored += outcome.stored;
-          total.duplicates += outcome.duplicates;
-          total.withheld += outcome.withheld;
-        }
-      });
-      this.options.observer?.flushed(total, (performance.now() - startedAt) / 1000);
-      for (const s of submissions) s.resolve();
+      await this.commitOrIsolate(submissions.map((submission) => ({ submission, events: submission.events })));
     } catch (error) {
-      if (submissions.length > 1) {
-        for (const s of submissions) await this.flush([s]);
+      // A bug in the isolation itself (or in a reporter): no request may be left waiting.
+      const answer = new TesseraError('unavailable', { message: 'The events could not be stored; retry.', retryAfterSeconds: 1, cause: error });
+      for (const s of submissions) s.failure ??= answer;
+    }
+    for (const s of submissions) {
+      if (s.failure === undefined) s.resolve({ deadLettered: s.deadLettered });
+      else s.reject(s.failure);
+    }
+  }
+
+  /** Commits the parts in one transaction; on failure, isolates it as the header says. */
+  private async commitOrIsolate(parts: Part[]): Promise<void> {
+    const live = parts.filter((p) => p.submission.failure === undefined);
+    if (live.length === 0) return;
+    try {
+      await this.commit(live);
+      return;
+    } catch (error) {
+      const systemic = isSystemicFailure(error);
+      if (systemic || (isTesseraError(error) && live.length === 1)) return this.fail(live, error);
+      if (live.length > 1) {
+        const half = Math.ceil(live.length / 2);
+        await this.commitOrIsolate(live.slice(0, half));
+        await this.commitOrIsolate(live.slice(half));
         return;
       }
-      const events = submissions[0]?.events.length ?? 0;
-      this.options.onFlushError?.(error, events);
-      this.options.observer?.refused('failed', events);
-      submissions[0]?.reject(error instanceof TesseraError ? error : new TesseraError('unavailable', { message: 'The events could not be stored; retry.', retryAfterSeconds: 1 }));
+      const part = live[0]!;
+      if (part.events.length > 1) {
+        const half = Math.ceil(part.events.length / 2);
+        await this.commitOrIsolate([{ submission: part.submission, events: part.events.slice(0, half) }]);
+        await this.commitOrIsolate([{ submission: part.submission, events: part.events.slice(half) }]);
+        return;
+      }
+      await this.keepDeadLetter(part, error);
     }
+  }
+
+  private async commit(parts: Part[]): Promise<void> {
+    const startedAt = performance.now();
+    const total: BatchOutcome = { stored: 0, duplicates: 0, withheld: 0 };
+    await this.store.write(async (tx) => {
+      total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
+      for (const group of groupByWorkspace(parts)) {
+        const outcome = await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
+        total.stored += outcome.stored;
+        total.duplicates += outcome.duplicates;
+        total.withheld += outcome.withheld;
+      }
+    });
+    this.options.observer?.flushed(total, (performance.now() - startedAt) / 1000);
+  }
+
+  /** The event failed alone: keep it as a dead letter, or fail its request when that is not possible. */
+  private async keepDeadLetter(part: Part, error: unknown): Promise<void> {
+    const event = part.events[0]!;
+    if (!part.submission.deadLetter || !this.options.deadLetter) return this.fail([part], error);
+    try {
+      await this.options.deadLetter(part.submission.workspaceId, event, error);
+    } catch (letterError) {
+      return this.fail([part], letterError);
+    }
+    part.submission.deadLettered++;
+    this.options.observer?.deadLettered(1);
+  }
+
+  /** The parts' requests are answered with the error (catalogue) or 503 with Retry-After. */
+  private fail(parts: Part[], error: unknown): void {
+    const events = parts.reduce((n, p) => n + p.events.length, 0);
+    this.options.onFlushError?.(error, events);
+    this.options.observer?.refused('failed', events);
+    const answer = isTesseraError(error) ? error : new TesseraError('unavailable', { message: 'The events could not be stored; retry.', retryAfterSeconds: 1, cause: error });
+    for (const p of parts) p.submission.failure ??= answer;
   }
 }
 
-function groupByWorkspace(submissions: Submission[]): Array<{ workspaceId: string; events: TrackedEvent[]; privacy: PrivacyContext }> {
+function groupByWorkspace(parts: Part[]): Array<{ workspaceId: string; events: TrackedEvent[]; privacy: PrivacyContext }> {
   const groups = new Map<string, { workspaceId: string; events: TrackedEvent[]; privacy: PrivacyContext }>();
-  for (const s of submissions) {
+  for (const { submission: s, events } of parts) {
     const group = groups.get(s.workspaceId);
-    if (group) for (const e of s.events) group.events.push(e);
-    else groups.set(s.workspaceId, { workspaceId: s.workspaceId, events: [...s.events], privacy: s.privacy });
+    if (group) for (const e of events) group.events.push(e);
+    else groups.set(s.workspaceId, { workspaceId: s.workspaceId, events: [...events], privacy: s.privacy });
   }
   return [...groups.values()];
 }

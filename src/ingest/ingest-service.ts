@@ -15,7 +15,7 @@ import { undeclaredFields } from '../core/privacy/admit-event.js';
 import { validateConsentRequest } from '../core/privacy/consent-event.js';
 import { pseudonymiseContext } from '../core/privacy/pseudonymise.js';
 import type { PrivacyContext, PrivacyContexts } from '../privacy/privacy-context.js';
-import type { IngestQueue } from './ingest-queue.js';
+import type { IngestQueue, SubmitResult } from './ingest-queue.js';
 
 export interface IngestServiceDeps {
   queue: IngestQueue;
@@ -53,12 +53,18 @@ export interface ConsentRequest {
 /** Validation and submission for one workspace under its current privacy settings (bulk imports). */
 export interface WorkspaceIngest {
   validate(request: AcceptRequest): { events: TrackedEvent[]; issues: FieldIssue[] };
-  submit(events: TrackedEvent[]): Promise<void>;
+  submit(events: TrackedEvent[]): Promise<SubmitResult>;
+}
+
+/** What became of a request's events: all stored, except `deadLettered` kept as dead letters (ingest-queue.ts). */
+export interface Accepted {
+  accepted: number;
+  deadLettered: number;
 }
 
 export interface IngestService {
-  /** Validates and stores; resolves with the number of events accepted. Throws TesseraError. */
-  accept(request: AcceptRequest): Promise<number>;
+  /** Validates and stores; resolves with the number of events accepted (stored or dead-lettered). Throws TesseraError. */
+  accept(request: AcceptRequest): Promise<Accepted>;
   /** Records a consent decision (POST /v1/consent). Throws TesseraError. */
   acceptConsent(request: ConsentRequest): Promise<{ messageId: string }>;
   forWorkspace(workspaceId: string): Promise<WorkspaceIngest>;
@@ -102,8 +108,8 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       const privacy = await deps.privacy.get(request.workspaceId);
       const { events, issues } = validate(request, privacy);
       if (issues.length > 0) throw new TesseraError(request.impliedType ? 'invalid_event' : 'invalid_batch', { issues: issues.slice(0, 100) });
-      if (events.length > 0) await deps.queue.submit(request.workspaceId, events, privacy);
-      return events.length;
+      const { deadLettered } = events.length > 0 ? await deps.queue.submit(request.workspaceId, events, privacy) : { deadLettered: 0 };
+      return { accepted: events.length, deadLettered };
     },
     async acceptConsent(request) {
       const privacy = await deps.privacy.get(request.workspaceId);

@@ -34,7 +34,15 @@ export interface ProcessBatchDeps extends ResolveIdentitiesDeps {
   definitions?: SegmentDefinitionsSource;
   /** Scores, lifecycle and the webhook outbox; without it there are none (tests of other steps). */
   leadScoring?: LeadScoringDeps;
+  /**
+   * Steps the composition adds, run on each admitted event after it is assigned to a profile
+   * (tests inject a failure here, to prove that a poison event is isolated). None by default.
+   */
+  eventSteps?: readonly EventStep[];
 }
+
+/** An added per-event step; it may throw (the event then fails its transaction). */
+export type EventStep = (batch: IngestBatch, event: TrackedEvent) => void;
 
 /** What runs on the batch's profiles after their events are applied; see the order above. */
 export type DerivedSteps = (batch: IngestBatch) => Promise<void>;
@@ -63,6 +71,7 @@ export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
       const admitted = admitToBatch(batch, event, deps.guard);
       if (!admitted) { withheld++; continue; }
       recordConsent(batch, admitted, assignEvent(batch, admitted, deps));
+      if (deps.eventSteps) for (const step of deps.eventSteps) step(batch, admitted);
     }
     await updateProfiles(batch);
     await derive(batch);

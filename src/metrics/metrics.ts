@@ -9,6 +9,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestObserver } from '../ingest/ingest-queue.js';
+import type { StoreMaintenance } from '../ports/store-maintenance.js';
 
 export interface Metrics {
   registry: Registry;
@@ -20,6 +21,10 @@ export interface Metrics {
   webhookAttempt(outcome: 'delivered' | 'retry' | 'dead', seconds: number): void;
   /** The current number of events waiting in the ingest queue, read at each scrape. */
   watchQueueDepth(read: () => number): void;
+  /** Counts the store's background failures and shows which tasks fail now (ports/store-maintenance.ts). */
+  watchMaintenance(maintenance: StoreMaintenance): void;
+  /** The number of dead letters kept (every workspace), read at each scrape. */
+  watchDeadLetters(read: () => Promise<number>): void;
   /** Text for a scrape, and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -51,6 +56,21 @@ export function createMetrics(options: MetricsOptions): Metrics {
   let readDepth: () => number = () => 0;
   new Gauge({ name: 'tessera_ingest_pending_events', help: 'Events accepted for writing and not yet committed (requests waiting for their answer).', registers: [registry], collect() { this.set(readDepth()); } });
 
+  const deadLettered = new Counter({ name: 'tessera_ingest_dead_lettered_events_total', help: 'Events that failed alone in the ingest pipeline (poison events) and were kept as dead letters; their requests were acknowledged.', registers: [registry] });
+  let readDeadLetters: () => Promise<number> = async () => 0;
+  new Gauge({ name: 'tessera_dead_letters', help: 'Dead letters kept, waiting for an admin to retry or delete them (GET /v1/dead-letters).', registers: [registry], async collect() { this.set(await readDeadLetters()); } });
+
+  const maintenanceFailures = new Counter({ name: 'tessera_storage_maintenance_failures_total', help: 'Failures of the store\'s background upkeep: wal-checkpoint (SQLite; a full disk, an I/O error) or vacuum (PostgreSQL, after erasure).', labelNames: ['task'], registers: [registry] });
+  let readProblems: () => Array<{ task: string }> = () => [];
+  new Gauge({
+    name: 'tessera_storage_maintenance_failing', help: '1 while a background task of the store keeps failing (wal-checkpoint: /readyz answers 503 meanwhile), else 0.', labelNames: ['task'], registers: [registry],
+    collect() {
+      const failing = new Set(readProblems().map((p) => p.task));
+      for (const task of ['wal-checkpoint', 'vacuum']) this.set({ task }, failing.has(task) ? 1 : 0);
+    },
+  });
+  for (const task of ['wal-checkpoint', 'vacuum']) maintenanceFailures.inc({ task }, 0);
+
   const attempts = new Counter({ name: 'tessera_webhook_attempts_total', help: 'Webhook delivery attempts: delivered (2xx), retry (failed, due again later) or dead (failed for the last time).', labelNames: ['outcome'], registers: [registry] });
   const attemptSeconds = new Histogram({ name: 'tessera_webhook_attempt_duration_seconds', help: 'Time of one webhook delivery attempt, until the receiver answered or the attempt timed out.', buckets: LATENCY_BUCKETS, registers: [registry] });
 
@@ -71,6 +91,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
       refused(reason, count) {
         refused.inc({ reason }, count);
       },
+      deadLettered(count) {
+        deadLettered.inc(count);
+      },
     },
     httpRequest(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
@@ -82,6 +105,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     watchQueueDepth(read) {
       readDepth = read;
+    },
+    watchMaintenance(maintenance) {
+      readProblems = () => maintenance.problems();
+      maintenance.watch((report) => { if (!report.ok) maintenanceFailures.inc({ task: report.task }); });
+    },
+    watchDeadLetters(read) {
+      readDeadLetters = read;
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -23,6 +23,8 @@ import type { EmailStore } from './email-store.js';
 import type { FormStore } from './form-store.js';
 import type { UnmergeTx } from './unmerge-store.js';
 import type { TokenUseStore } from './token-use-store.js';
+import type { DeadLetterStore } from './dead-letter-store.js';
+import type { StoreMaintenance } from './store-maintenance.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -41,6 +43,10 @@ export interface Store {
   readonly forms: FormStore;
   /** Uses of single-use link tokens: a recognition token bound to its first device (issue 13). */
   readonly tokenUses: TokenUseStore;
+  /** Events ingest failed on by themselves, kept for an admin to retry (ports/dead-letter-store.ts). */
+  readonly deadLetters: DeadLetterStore;
+  /** Failures of the store's background upkeep (WAL checkpoints, VACUUM), for logs, metrics and `/readyz`. */
+  readonly maintenance: StoreMaintenance;
   /**
    * Runs `work` in one write transaction and commits it; returns what `work` returned. When it
    * throws, nothing is written. Transient conflicts (deadlock, serialisation failure, a unique

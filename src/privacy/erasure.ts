@@ -18,15 +18,33 @@ export interface EraseRequest {
   now: number;
 }
 
-export async function eraseProfile(deps: { store: Store; privacy: PrivacyContexts }, request: EraseRequest): Promise<ErasureReport & { profileId: string }> {
+/**
+ * Dead letters (ports/dead-letter-store.ts) are not tied to a profile: those naming one of the
+ * person's identifiers are deleted with the profile. A person known only from dead letters (their
+ * events never reached a profile) is erased by an identifier the letters name: `profileId` is null.
+ */
+export async function eraseProfile(deps: { store: Store; privacy: PrivacyContexts }, request: EraseRequest): Promise<ErasureReport & { profileId: string | null; deadLetters: number }> {
   const { store } = deps;
   const profileId = await store.profiles.resolve(request.workspaceId, request.identifier);
-  if (!profileId) throw new TesseraError('not_found', { message: `No profile is known by "${request.identifier}".` });
+  if (!profileId) return eraseDeadLettersOnly(store, request);
+  const identities = (await store.profiles.get(request.workspaceId, profileId))?.identities ?? [];
   const context = await deps.privacy.get(request.workspaceId);
+  // Before the profile: its erasure ends by truncating SQLite's WAL, which then holds no old page of the letters either.
+  const deadLetters = await store.deadLetters.eraseNaming(request.workspaceId, identities.map(({ kind, value }) => ({ kind, value })));
   const report = await store.privacy.erase(request.workspaceId, profileId, { tombstone: context.tombstone, at: request.now });
   await store.privacy.audit({
     workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.erase', subject: profileId,
-    details: { ...report, erasedIdentifiers: context.settings.erasedIdentifiers },
+    details: { ...report, deadLetters, erasedIdentifiers: context.settings.erasedIdentifiers },
   });
-  return { profileId, ...report };
+  return { profileId, ...report, deadLetters };
+}
+
+async function eraseDeadLettersOnly(store: Store, request: EraseRequest): Promise<ErasureReport & { profileId: null; deadLetters: number }> {
+  const value = request.identifier.trim();
+  const keys = [{ kind: 'user_id' as const, value }, { kind: 'anonymous_id' as const, value }, { kind: 'email' as const, value: value.toLowerCase() }];
+  const deadLetters = await store.deadLetters.eraseNaming(request.workspaceId, keys);
+  if (deadLetters === 0) throw new TesseraError('not_found', { message: `No profile is known by "${request.identifier}".` });
+  const report = { tombstones: 0, profiles: 0, identities: 0, events: 0, merges: 0, consents: 0 };
+  await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.erase', subject: null, details: { ...report, deadLetters } });
+  return { profileId: null, ...report, deadLetters };
 }

@@ -12,6 +12,7 @@ import type { WebhookDelivery } from '../ports/webhook-store.js';
 import type { ListSubscription } from '../core/links/email-list.js';
 import type { SurveyAnswer } from '../ports/email-store.js';
 import type { TokenUse } from '../ports/token-use-store.js';
+import type { DeadLetter } from '../ports/dead-letter-store.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -28,6 +29,8 @@ export interface ProfileExport {
   surveyAnswers: SurveyAnswer[];
   /** Email links used in the last hours to recognise a device: which device, when (issue 13). */
   tokenUses: TokenUse[];
+  /** Events of the person ingest failed on and kept (ports/dead-letter-store.ts), found by the person's identifiers. */
+  deadLetters: DeadLetter[];
 }
 
 const PAGE = 1000;
@@ -45,15 +48,15 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
-    store.tokenUses.usesOf(request.workspaceId, ids),
+    store.tokenUses.usesOf(request.workspaceId, ids), store.deadLetters.naming(request.workspaceId, profile.identities),
   ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters };
 }
 
 /**

@@ -21,6 +21,9 @@ import { DEFAULT_ILLEGAL_VALUES } from '../../src/core/identity/identity-key.js'
 import { postgresSkip, startTesseraOnPostgres } from '../support/postgres.js';
 import { ADMIN_KEY, startTessera, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { assertAccepted, assertError, profileOf, timelineOf, type Json } from '../http/api-helpers.js';
+import { createIdentityGuard } from '../../src/core/identity/identity-key.js';
+import { validateEvent } from '../../src/core/events/validate-event.js';
+import { createDeadLetterWriter } from '../../src/ingest/dead-letter.js';
 import { findInFiles, findRemains, sqliteFiles, storeDump, type Allowance } from './data-scan.js';
 import { adminHeaders, adminKeyId, assertUnknown, auditLog, consentOf, countOf, json, postConsent, putSettings, reportTotals } from './privacy-helpers.js';
 
@@ -71,6 +74,25 @@ async function sendPerson(t: TesseraUnderTest): Promise<void> {
   assertAccepted(await t.collect('/v1/identify', { anonymousId: ZQ.phone, messageId: msg(), traits: { email: ZQ.email.toLowerCase() } }));
 }
 
+/**
+ * Two of the person's events that ingest failed on, kept as dead letters (as the queue keeps them:
+ * ingest/dead-letter.ts): one naming the userId, one the phone's anonymousId. The error message
+ * quotes the order id, as an error message may.
+ */
+async function sendPersonDeadLetters(t: TesseraUnderTest): Promise<void> {
+  const guard = createIdentityGuard();
+  const keep = createDeadLetterWriter({ deadLetters: t.tessera.store.deadLetters, guard, now: Date.now });
+  const inputs = [
+    { type: 'track', userId: ZQ.userId, messageId: 'zq~poison-1', event: 'Order Refunded', properties: { orderId: ZQ.orderId } },
+    { type: 'page', anonymousId: ZQ.phone, messageId: 'zq~poison-2', properties: { path: '/zq~poison-page' } },
+  ];
+  for (const input of inputs) {
+    const result = validateEvent(input, { workspaceId: 'default', receivedAt: Date.now(), guard, newMessageId: () => 'unused' });
+    assert.ok(result.ok);
+    await keep('default', result.event, new TypeError(`cannot refund ${ZQ.orderId}`));
+  }
+}
+
 interface Backend {
   name: 'sqlite' | 'postgres';
   /** node:test's skip: false, or why this store cannot be tested here. */
@@ -107,6 +129,7 @@ for (const backend of BACKENDS) {
       assert.equal((await t.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: JSON.stringify({ url: 'http://127.0.0.1:9/crm', events: ['lifecycle.changed'] }) })).statusCode, 201);
       await sendBystander(t);
       await sendPerson(t);
+      await sendPersonDeadLetters(t);
       const person = await profileOf(t, ZQ.userId);
       assert.equal(person.merges.length, 1, 'the phone profile was merged into the person');
       profileIds = [person.id, person.merges[0].mergedId];
@@ -124,7 +147,7 @@ for (const backend of BACKENDS) {
         const { remains } = await findRemains(dump, [...ZQ_VALUES, ...profileIds]);
         const found = new Set(remains.map((r) => r.needle));
         for (const needle of [...ZQ_VALUES, ...profileIds]) assert.ok(found.has(needle), `the scan does not find ${needle} before the erasure`);
-        for (const table of ['profiles', 'identities', 'events', 'merges', 'consents', 'webhook_deliveries', ...(backend.name === 'postgres' ? ['profile_search'] : [])]) {
+        for (const table of ['profiles', 'identities', 'events', 'merges', 'consents', 'webhook_deliveries', 'dead_letters', 'dead_letter_keys', ...(backend.name === 'postgres' ? ['profile_search'] : [])]) {
           assert.ok(remains.some((r) => r.table === table), `nothing of the person in ${table} before the erasure`);
         }
       } finally {
@@ -142,13 +165,14 @@ for (const backend of BACKENDS) {
         [2, 4, 1, 1, timelineBefore.length],
         JSON.stringify(eraseAnswer),
       );
+      assert.equal(eraseAnswer.deadLetters, 2, 'the dead letters naming the person');
     });
 
     it('no row of any table holds any identifier or value of the person', async () => {
       const dump = storeDump(t);
       try {
         const { tables, rowsScanned, remains } = await findRemains(dump, [...ZQ_VALUES, ...profileIds], allowed);
-        const expected = ['profiles', 'identities', 'events', 'merges', 'consents', 'consent_wordings', 'privacy_counters', 'tombstones', 'audit_log', 'privacy_settings'];
+        const expected = ['profiles', 'identities', 'events', 'merges', 'consents', 'dead_letters', 'dead_letter_keys', 'consent_wordings', 'privacy_counters', 'tombstones', 'audit_log', 'privacy_settings'];
         for (const table of [...expected, ...(backend.name === 'postgres' ? ['profile_search'] : [])]) {
           assert.ok(tables.includes(table), `the scan did not see ${table}: ${tables}`);
         }
@@ -187,7 +211,7 @@ for (const backend of BACKENDS) {
       assert.equal(entry.actor, await adminKeyId(t));
       assert.equal(entry.subject, profileIds[0]);
       assert.deepEqual(entry.details, {
-        profiles: 2, identities: 4, events: timelineBefore.length, merges: 1, consents: 1, tombstones: 4, erasedIdentifiers: 'fresh',
+        profiles: 2, identities: 4, events: timelineBefore.length, merges: 1, consents: 1, tombstones: 4, deadLetters: 2, erasedIdentifiers: 'fresh',
       });
       const text = JSON.stringify(entry.details).toLowerCase();
       for (const value of ZQ_VALUES) assert.ok(!text.includes(value.toLowerCase()), value);

@@ -2,10 +2,12 @@
  * Right of access and to data portability (GDPR Art. 15, 20): GET /v1/profiles/{id}/export, by any
  * of the person's identifiers, returns everything Tessera holds about them as one JSON document —
  * the profile, identities, every event (more than one page of them), the consent ledger and the
- * whole merge history — and every export is written to the audit log.
+ * whole merge history, the dead letters of events ingest failed on that name them — and every
+ * export is written to the audit log.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { TrackedEvent } from '../../src/core/events/event.js';
 import { startTessera, WRITE_KEY, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { assertAccepted, assertError, profileOf, timelineOf, type Json } from '../http/api-helpers.js';
 import { adminKeyId, auditLog, json, postConsent } from './privacy-helpers.js';
@@ -20,7 +22,9 @@ describe('GET /v1/profiles/{id}/export', () => {
   const mergedAway: string[] = [];
 
   before(async () => {
-    t = await startTessera();
+    // Events named `Poison Pill` fail the pipeline by themselves: they become dead letters.
+    const poison = (_batch: unknown, event: TrackedEvent) => { if (event.type === 'track' && event.name === 'Poison Pill') throw new TypeError('poisoned'); };
+    t = await startTessera({}, { eventSteps: [poison] });
     // Three devices become one person in two merges: b into c (same email), then c into the known user.
     assertAccepted(await t.collect('/v1/page', { anonymousId: 'exp-b', properties: { path: '/b' } }));
     assertAccepted(await t.collect('/v1/page', { anonymousId: 'exp-c', properties: { path: '/c' } }));
@@ -34,6 +38,9 @@ describe('GET /v1/profiles/{id}/export', () => {
     const batch = Array.from({ length: CLICKS }, (_, i) => ({ type: 'track', userId: 'exp-user', event: 'Clicked', messageId: `exp-click-${i}`, properties: { n: i } }));
     assertAccepted(await t.collect('/v1/batch', { batch }));
     profileId = (await profileOf(t, 'exp-user')).id;
+    // Dead letters: one naming the person's merged-away device, one naming somebody else.
+    assert.equal(json(await t.collect('/v1/track', { anonymousId: 'exp-b', event: 'Poison Pill', messageId: 'exp-poison' })).deadLettered, 1);
+    assert.equal(json(await t.collect('/v1/track', { anonymousId: 'not-exp', event: 'Poison Pill' })).deadLettered, 1);
     assert.ok(!mergedAway.includes(profileId));
 
     const res = await t.admin(`/v1/profiles/${encodeURIComponent(EMAIL)}/export`);
@@ -95,6 +102,14 @@ describe('GET /v1/profiles/{id}/export', () => {
       assert.equal(e.subject, profileId);
       assert.deepEqual(e.details, { events: exported.events.length, consents: 2 });
     }
+  });
+
+  it('holds the dead letters naming any of the person\'s identifiers, and no one else\'s', () => {
+    assert.equal(exported.deadLetters.length, 1);
+    const [letter] = exported.deadLetters;
+    assert.equal(letter.event.messageId, 'exp-poison');
+    assert.equal(letter.error, 'TypeError: poisoned');
+    assert.deepEqual(letter.identifiers, [{ kind: 'anonymous_id', value: 'exp-b' }]);
   });
 
   it('needs the admin key; an unknown identifier is 404', async () => {

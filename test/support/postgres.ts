@@ -86,11 +86,11 @@ function redact(url: string): string {
 }
 
 /** A Tessera under test (tessera-under-test.ts) on a fresh PostgreSQL database, dropped when it closes. */
-export async function startTesseraOnPostgres(overrides: Partial<Config> = {}): Promise<TesseraUnderTest> {
+export async function startTesseraOnPostgres(overrides: Partial<Config> = {}, extras: Parameters<typeof startTessera>[1] = {}): Promise<TesseraUnderTest> {
   const db = await createTestDatabase();
   let t: TesseraUnderTest;
   try {
-    t = await startTessera({ ...overrides, databaseUrl: db.url });
+    t = await startTessera({ ...overrides, databaseUrl: db.url }, extras);
   } catch (error) {
     await db.drop();
     throw error;

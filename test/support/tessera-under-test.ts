@@ -34,12 +34,13 @@ export interface TesseraUnderTest {
 
 export const basicAuth = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
-export async function startTessera(overrides: Partial<Config> = {}): Promise<TesseraUnderTest> {
+/** `extras`: what createTessera takes besides the config (pipeline steps a test adds). */
+export async function startTessera(overrides: Partial<Config> = {}, extras: Pick<Parameters<typeof createTessera>[0], 'eventSteps'> = {}): Promise<TesseraUnderTest> {
   const dir = tempDir();
   const config = { ...loadConfig({ env: {}, flags: { dataDir: dir.path, logLevel: 'silent' } }), ...overrides };
   const store = await openStore(config);
   await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: WRITE_KEY, adminKey: ADMIN_KEY });
-  const tessera = await createTessera({ config, store, logger: createLogger(config) });
+  const tessera = await createTessera({ config, store, logger: createLogger(config), ...extras });
   return {
     tessera, config, dataDir: dir.path,
     collect: (path, body, headers = {}) => tessera.app.inject({ method: 'POST', url: path, payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: basicAuth(WRITE_KEY), ...headers } }),

@@ -1,5 +1,6 @@
 /** How consent, the ledger, exports and the privacy report read through the API (ISO times). */
 import { deliveryView } from './lead-scoring-view.js';
+import { deadLetterView } from './dead-letter-view.js';
 import type { ConsentRecord } from '../../core/privacy/consent.js';
 import { toIso } from '../../core/time.js';
 import type { ProfileExport } from '../../privacy/export.js';
@@ -30,6 +31,7 @@ export function exportView(e: ProfileExport) {
     surveyAnswers: e.surveyAnswers.map((a) => ({ survey: a.surveyId, question: a.questionId, answer: a.answer, emailId: a.messageId, answeredAt: toIso(a.answeredAt) })),
     /** Email links that recognised a device lately (kept until shortly after the link expired). */
     tokenUses: e.tokenUses.map((u) => ({ purpose: u.purpose, device: u.holder, outcome: u.outcome, usedAt: toIso(u.usedAt), keptUntil: toIso(u.keepUntil) })),
+    deadLetters: e.deadLetters.map(deadLetterView),
   };
 }
 

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EventType, JsonObject } from '../../core/events/event.js';
 import { TesseraError } from '../../core/errors.js';
-import type { IngestService } from '../../ingest/ingest-service.js';
+import type { Accepted, IngestService } from '../../ingest/ingest-service.js';
 import { basicUser, type KeyResolver } from '../auth.js';
 
 const SINGLE: ReadonlyArray<[EventType, string]> = [
@@ -39,6 +39,14 @@ function objectOrUndefined(value: unknown, field: string): JsonObject | undefine
   return value as JsonObject;
 }
 
+/**
+ * The Segment answer `{"success":true}`; with `deadLettered` when some events failed alone and were
+ * kept as dead letters for an admin to retry (they count as received: the client must not resend).
+ */
+function answer(result: Accepted): { success: true; deadLettered?: number } {
+  return result.deadLettered > 0 ? { success: true, deadLettered: result.deadLettered } : { success: true };
+}
+
 /** Global Privacy Control (https://privacycg.github.io/gpc-spec/): `Sec-GPC: 1`. */
 function hasGpc(request: FastifyRequest): boolean {
   return request.headers['sec-gpc'] === '1';
@@ -50,8 +58,7 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
       const receivedAt = Date.now();
       const body = bodyObject(request);
       const workspaceId = await workspaceOf(request, body, deps.keys);
-      await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt, gpc: hasGpc(request) });
-      return { success: true };
+      return answer(await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt, gpc: hasGpc(request) }));
     };
     app.post(`/v1/${type}`, handler);
     app.post(`/v1/${short}`, handler);
@@ -68,11 +75,10 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
     if (body.sentAt !== undefined && body.sentAt !== null && typeof body.sentAt !== 'string') {
       throw new TesseraError('invalid_batch', { issues: [{ field: 'sentAt', reason: 'must be string' }] });
     }
-    await deps.ingest.accept({
+    return answer(await deps.ingest.accept({
       workspaceId, items: body.batch, receivedAt, gpc: hasGpc(request),
       defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(typeof body.sentAt === 'string' ? { sentAt: body.sentAt } : {}) },
-    });
-    return { success: true };
+    }));
   };
   app.post('/v1/batch', batch);
   app.post('/v1/b', batch);

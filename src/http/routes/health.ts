@@ -1,4 +1,8 @@
-/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the store answers, schema current). */
+/**
+ * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the store answers, its schema
+ * is current, and its background upkeep is not failing: a WAL that cannot be checkpointed, on a full
+ * disk, grows until writes fail too).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../ports/store.js';
 
@@ -8,6 +12,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { store: Store;
     if (deps.isDraining()) return reply.code(503).send({ status: 'draining' });
     try {
       await deps.store.ping();
+      const [problem] = deps.store.maintenance.problems();
+      if (problem) {
+        return reply.code(503).send({ status: 'not_ready', reason: `${problem.task} failing since ${new Date(problem.since).toISOString()}: ${problem.error}` });
+      }
       return { status: 'ready', store: deps.store.kind };
     } catch (error) {
       return reply.code(503).send({ status: 'not_ready', reason: (error as Error).message });

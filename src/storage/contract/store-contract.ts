@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { deadLetterContract } from './dead-letter-contract.js';
 import { concurrencyContract } from './concurrency-contract.js';
 import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 import { erasureContract } from './erasure-contract.js';
@@ -58,5 +59,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('forms: definitions, counters, declined fields', () => formContract(subject));
     describe('email links: settings, lists, subscriptions, surveys, answers', () => emailContract(subject));
     describe('email links: uses of single-use tokens', () => tokenUseContract(subject));
+    describe('dead letters: kept, paged, retried, found and erased by identifier', () => deadLetterContract(subject));
   });
 }

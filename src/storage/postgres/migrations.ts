@@ -396,4 +396,29 @@ export const migrations: Migration[] = [
       CREATE INDEX token_uses_keep_until ON token_uses(keep_until);
     `,
   },
+  {
+    version: 11,
+    name: 'dead letters: events ingest failed on by themselves, with the identifiers they name',
+    // ports/dead-letter-store.ts. The keys table lets export and erasure find a letter by any
+    // identifier of the person, also when the event never reached a profile.
+    sql: `
+      CREATE TABLE dead_letters (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        event jsonb NOT NULL,
+        error text NOT NULL,
+        failed_at bigint NOT NULL,
+        attempts integer NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE dead_letter_keys (
+        workspace_id text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        value text COLLATE "C" NOT NULL,
+        dead_letter_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (workspace_id, kind, value, dead_letter_id)
+      );
+      CREATE INDEX dead_letter_keys_letter ON dead_letter_keys(workspace_id, dead_letter_id);
+    `,
+  },
 ];

@@ -23,9 +23,11 @@ import { createPostgresKeyringStore } from './keyring-store.js';
 import { createPostgresTokenUseStore } from './token-use-store.js';
 import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
+import { createPostgresDeadLetterStore } from './dead-letter-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
+import { createMaintenanceStatus } from '../maintenance-status.js';
 import { configurationWarnings } from './server-settings.js';
 import { createSecretBox } from '../shared/secret-box.js';
 import { sealStoredSecrets } from './seal-secrets.js';
@@ -47,7 +49,7 @@ export interface PostgresStoreOptions {
   /** Connections at most (default 10). */
   poolSize?: number;
   now?: () => number;
-  /** A background task failed (a VACUUM after erasure); default: a process warning. */
+  /** A background task failed (a VACUUM after erasure); default: reported to `maintenance` (logged by the composition). */
   onBackgroundError?: (error: Error) => void;
 }
 
@@ -76,11 +78,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     void run.catch(() => undefined).finally(() => pending.delete(run));
     return run;
   };
+  // PostgreSQL checkpoints by itself; VACUUM after erasure is best effort (autovacuum follows), so
+  // its failures are reported but do not make the store unready.
+  const maintenance = createMaintenanceStatus(now);
   const onBackgroundError = options.onBackgroundError
-    ?? ((error: Error) => process.emitWarning(`VACUUM after erasure failed: ${error.message}`, { code: 'TESSERA_VACUUM' }));
+    ?? ((error: Error) => maintenance.failed('vacuum', `VACUUM after erasure failed: ${error.message}`, { persistent: false }));
   const vacuum = createVacuumScheduler(pool, onBackgroundError);
   const store: OpenedStore = {
     kind: 'postgres',
+    maintenance,
     workspaces: createPostgresWorkspaceStore(pool),
     profiles: createPostgresProfileQueries(pool),
     privacy: tracked(createPostgresPrivacyStore(pool, { now, vacuum, box }), track),
@@ -91,6 +97,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     emails: trackedMethods(createPostgresEmailStore(pool), track),
     forms: trackedMethods(createPostgresFormStore(pool), track),
     tokenUses: trackedMethods(createPostgresTokenUseStore(pool), track),
+    deadLetters: trackedMethods(createPostgresDeadLetterStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

@@ -7,9 +7,13 @@
  * often: a page that several commits rewrote is copied into the database once, and each pass costs
  * two fsyncs that compete on the disk with the WAL fsyncs acknowledgements wait for. Each pass reports the
  * frames the WAL holds, so that the writer catches up itself only when the WAL has grown (store.ts).
+ *
+ * Every pass is reported to the store's maintenance status (ports/store-maintenance.ts): a failure
+ * (a full disk, an I/O error, the worker gone) makes the store not ready until a pass succeeds.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { MaintenanceStatus } from '../maintenance-status.js';
 
 // CommonJS source of the worker, so that it runs the same under tsx and from dist/.
 const WORKER = `
@@ -19,8 +23,8 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 const timer = setInterval(() => {
   try {
-    const result = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    if (result && result.log >= 0) parentPort.postMessage({ frames: result.log });
+    const result = db.prepare(workerData.statement).get();
+    if (result && result.log >= 0) parentPort.postMessage({ frames: Number(result.log) });
   } catch (error) { parentPort.postMessage({ error: String(error && error.message || error) }); }
 }, workerData.intervalMs);
 parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
@@ -34,22 +38,41 @@ export interface Checkpointer {
   close(): Promise<void>;
 }
 
-export function startCheckpointer(file: string, options: { intervalMs?: number; onError?: (message: string) => void } = {}): Checkpointer {
+export interface CheckpointerOptions {
+  /** Where passes are reported. */
+  status: MaintenanceStatus;
+  /** Between passes (default 1,000 ms). */
+  intervalMs?: number;
+  /**
+   * The statement a pass runs (default `PRAGMA wal_checkpoint(PASSIVE)`), answering a row with
+   * `log`, the frames in the WAL; tests give one that fails while they want it to.
+   */
+  statement?: string;
+}
+
+export function startCheckpointer(file: string, options: CheckpointerOptions): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: options.intervalMs ?? 1000 } });
+  const statement = options.statement ?? 'PRAGMA wal_checkpoint(PASSIVE)';
+  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: options.intervalMs ?? 1000, statement } });
   worker.unref();
   let frames = 0;
+  let closing = false;
   worker.on('message', (m: { error?: string; frames?: number }) => {
-    if (m.error) options.onError?.(m.error);
-    if (m.frames !== undefined) frames = m.frames;
+    if (m.error !== undefined) options.status.failed('wal-checkpoint', m.error);
+    if (m.frames !== undefined) {
+      frames = m.frames;
+      options.status.succeeded('wal-checkpoint');
+    }
   });
-  worker.on('error', (e) => options.onError?.(e.message));
+  worker.on('error', (e) => options.status.failed('wal-checkpoint', `the checkpoint worker failed: ${e.message}`));
+  worker.on('exit', (code) => { if (!closing) options.status.failed('wal-checkpoint', `the checkpoint worker stopped (exit code ${code})`); });
   return {
     walFrames: () => frames,
     caughtUp() { frames = 0; },
     async close() {
       // Unreferenced while it runs (it must not keep a finished process alive); referenced while
       // closing, so that the wait for its exit keeps the event loop going.
+      closing = true;
       worker.ref();
       const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.postMessage('close');

@@ -355,4 +355,29 @@ export const migrations: Migration[] = [
       CREATE INDEX token_uses_keep_until ON token_uses(keep_until);
     `,
   },
+  {
+    version: 11,
+    name: 'dead letters: events ingest failed on by themselves, with the identifiers they name',
+    // ports/dead-letter-store.ts. The keys table lets export and erasure find a letter by any
+    // identifier of the person, also when the event never reached a profile.
+    sql: `
+      CREATE TABLE dead_letters (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        error TEXT NOT NULL,
+        failed_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE dead_letter_keys (
+        workspace_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        dead_letter_id TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, kind, value, dead_letter_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX dead_letter_keys_letter ON dead_letter_keys(workspace_id, dead_letter_id);
+    `,
+  },
 ];

@@ -21,9 +21,12 @@ import { createSqliteFormStore } from './form-store.js';
 import { createSqliteTokenUseStore } from './token-use-store.js';
 import type { TokenUseStore } from '../../ports/token-use-store.js';
 import type { FormStore } from '../../ports/form-store.js';
+import { createSqliteDeadLetterStore } from './dead-letter-store.js';
+import type { DeadLetterStore } from '../../ports/dead-letter-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
+import { createMaintenanceStatus } from '../maintenance-status.js';
 import type { MigrationStatus } from '../migration-status.js';
 import { openDatabase, type SqliteSync } from './database.js';
 import { assertNotNewer } from '../migration-status.js';
@@ -59,6 +62,8 @@ export interface SqliteStoreOptions {
   /** Keys used before `secretsKey`: they open what they sealed, which is sealed again at open. */
   previousSecretsKeys?: readonly Buffer[];
   now?: () => number;
+  /** The background checkpointer (checkpointer.ts): its interval and, for tests, the pragma it runs. */
+  checkpoint?: { intervalMs?: number; statement?: string };
 }
 
 export interface SqliteStore extends Store {
@@ -90,7 +95,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   writer.pragma('wal_autocheckpoint = 0');
   // When the WAL restarts, its file shrinks back to this size (else it keeps its largest size).
   writer.pragma('journal_size_limit = 67108864');
-  const checkpointer = options.file !== ':memory:' ? startCheckpointer(options.file) : null;
+  const maintenance = createMaintenanceStatus(options.now);
+  const checkpointer = options.file !== ':memory:' ? startCheckpointer(options.file, { status: maintenance, ...options.checkpoint }) : null;
   // Statements are prepared on first use: `tessera migrate --status` opens a store whose tables
   // may not exist yet.
   let tx: WriteTx | undefined;
@@ -104,6 +110,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let emails: EmailStore | undefined;
   let forms: FormStore | undefined;
   let tokenUses: TokenUseStore | undefined;
+  let deadLetters: DeadLetterStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -143,9 +150,16 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       // event loop (copy and two fsyncs), so it runs only when the WAL has grown, right after the
       // worker's pass has copied most of it; not every few commits.
       if (++commits >= CATCH_UP_EVERY || (checkpointer?.walFrames() ?? 0) >= CATCH_UP_FRAMES) {
-        catchUp.get();
         commits = 0;
-        checkpointer?.caughtUp();
+        // The transaction has committed: a failing checkpoint (disk full) must not make it look
+        // failed to the caller (the queue would answer 503, or isolate events that are stored).
+        try {
+          catchUp.get();
+          checkpointer?.caughtUp();
+          maintenance.succeeded('wal-checkpoint');
+        } catch (error) {
+          maintenance.failed('wal-checkpoint', (error as Error).message);
+        }
       }
       return result;
     } catch (error) {
@@ -157,6 +171,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   return {
     kind: 'sqlite',
+    maintenance,
     get workspaces() { return (workspaces ??= createSqliteWorkspaceStore(writer)); },
     get profiles() { return (profiles ??= createSqliteProfileQueries(reader)); },
     get privacy() { return (privacy ??= createSqlitePrivacyStore(writer, reader, durably, () => cache.clear(), box)); },
@@ -167,6 +182,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get emails() { return (emails ??= createSqliteEmailStore(writer, reader, durably)); },
     get forms() { return (forms ??= createSqliteFormStore(writer, exclusive, durably)); },
     get tokenUses() { return (tokenUses ??= createSqliteTokenUseStore(writer, reader, durably)); },
+    get deadLetters() { return (deadLetters ??= createSqliteDeadLetterStore(writer, reader, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.
