@@ -12,12 +12,10 @@
  * Redirects are not followed: a receiver that moved must be updated, not chased; and following
  * one would be a second, unchecked request to wherever the receiver points (an internal address).
  *
- * What the delivery log (shown to workspace admins) records is a closed set of categories —
- * `refused: internal address`, `connection failed`, `timeout`, `HTTP 3xx (redirect not followed)`,
- * `HTTP 4xx`, `HTTP 5xx` — with the status of the answer, never its body or headers, and never the
- * reason a connection failed: a refused port and a live service that is not HTTP look the same, so
- * the log cannot be used to scan a network. The precise reason is returned as `detail`, for the
- * server log only.
+ * What the delivery log (shown to workspace admins) records is a closed set of categories
+ * (core/webhooks/delivery-error.ts) with the status of the answer, never its body or headers, and
+ * never the reason a connection failed: a refused port and a live service that is not HTTP look
+ * the same. The precise reason is returned as `detail`, for the server log only.
  *
  * Headers: `Tessera-Signature` (core/webhooks/signature.ts), `Tessera-Delivery-Id` (the same on
  * every attempt: receivers dedupe by it), `Tessera-Event`, `Tessera-Attempt`.
@@ -26,6 +24,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { answerError, DELIVERY_ERRORS } from '../core/webhooks/delivery-error.js';
 import { signPayload } from '../core/webhooks/signature.js';
 import { hostOf, type WebhookTargetPolicy } from '../core/webhooks/webhook-target.js';
 import type { ClaimedDelivery, DeliveryAttempt } from '../ports/webhook-store.js';
@@ -34,12 +33,6 @@ import type { ClaimedDelivery, DeliveryAttempt } from '../ports/webhook-store.js
 export type ResolveHost = (host: string) => Promise<Array<{ address: string; family: number }>>;
 
 export const systemResolver: ResolveHost = (host) => dnsLookup(host, { all: true, verbatim: true });
-
-export const DELIVERY_ERRORS = {
-  internal: 'refused: internal address',
-  connection: 'connection failed',
-  timeout: 'timeout',
-} as const;
 
 export interface DeliverySenderOptions {
   now: () => number;
@@ -115,8 +108,8 @@ export function createDeliverySender(options: DeliverySenderOptions): SendDelive
       // The body is never read: only the status matters, and nothing of the answer is kept.
       response.destroy();
       const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) return done(status, null);
-      return done(status, status >= 300 && status < 400 ? 'HTTP 3xx (redirect not followed)' : `HTTP ${Math.floor(status / 100)}xx`, `HTTP ${status}`);
+      const error = answerError(status);
+      return done(status, error, error === null ? null : `HTTP ${status}`);
     } catch (error) {
       const e = error as Error & { code?: string };
       if (e.code === REFUSED) return done(null, DELIVERY_ERRORS.internal, e.message);

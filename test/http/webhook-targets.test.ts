@@ -58,4 +58,21 @@ describe('webhook targets through the API, with the operator allow-list', () => 
       assertIssue(assertError(await adminCall(t, 'POST', '/v1/webhooks', hookBody(url)), 400, 'invalid_body'), 'url', /internal address/);
     }
   });
+
+  it('the delivery log shows categories, also of attempts an older version recorded in detail', async () => {
+    await adminCall(t, 'PUT', '/v1/lifecycle', { rules: [{ id: 'subscriber', to: 'subscriber', when: { trait: 'email', op: 'exists' } }] });
+    const hook = JSON.parse((await adminCall(t, 'POST', '/v1/webhooks', hookBody('http://10.0.0.5:6379/'))).body) as Json;
+    assert.equal((await t.collect('/v1/identify', { userId: 'legacy', traits: { email: 'legacy@acme.test' } })).statusCode, 200);
+    // Attempts as the version before these categories recorded them (the store keeps any text).
+    const claimed = (await t.tessera.store.webhooks.claim({ now: Date.now() + 1000, limit: 10, leaseMs: 60_000, lease: 'test' })).find((d) => d.webhookId === hook.id);
+    assert.ok(claimed, 'the change wrote a delivery');
+    const legacy = [{ status: null, error: 'connect ECONNREFUSED 10.0.0.5:6379' }, { status: 500, error: 'HTTP 500' }, { status: null, error: 'no answer within 10 s' }];
+    for (const [i, a] of legacy.entries()) {
+      const lease = i === 0 ? 'test' : `test-${i}`;
+      if (i > 0) await t.tessera.store.webhooks.claim({ now: Date.now() + 10 * 60_000 * i, limit: 10, leaseMs: 60_000, lease });
+      assert.equal(await t.tessera.store.webhooks.finish(claimed.id, lease, { attempt: { at: Date.now(), durationMs: 1, ...a }, status: 'pending', nextAttemptAt: Date.now() }), true);
+    }
+    const log = JSON.parse((await t.admin(`/v1/webhooks/${hook.id}/deliveries`)).body) as Json;
+    assert.deepEqual(log.deliveries[0].log.map((a: Json) => [a.status, a.error]), [[null, 'connection failed'], [500, 'HTTP 5xx'], [null, 'timeout']]);
+  });
 });

@@ -64,9 +64,12 @@ describe('internal targets are refused when connecting', () => {
   test('a public-looking name that resolves to an internal address (DNS rebinding), also among public addresses', async () => {
     const before = receiver.received.length;
     for (const answer of [['127.0.0.1'], ['::1'], ['93.184.215.14', '127.0.0.1'], ['169.254.169.254']]) {
-      const resolve = fakeResolver({ 'hooks.example.com': answer });
-      const { attempt } = await createDeliverySender({ now: Date.now, timeoutMs: 5000, targets, resolve })(delivery(`http://hooks.example.com:${port()}/`));
-      assert.equal(attempt.error, 'refused: internal address', answer.join(','));
+      for (const scheme of ['http', 'https']) {
+        const resolve = fakeResolver({ 'hooks.example.com': answer });
+        const { attempt } = await createDeliverySender({ now: Date.now, timeoutMs: 5000, targets, resolve })(delivery(`${scheme}://hooks.example.com:${port()}/`));
+        assert.equal(attempt.error, 'refused: internal address', `${scheme} ${answer.join(',')}`);
+        assert.deepEqual(resolve.calls, ['hooks.example.com']);
+      }
     }
     assert.equal(receiver.received.length, before);
   });

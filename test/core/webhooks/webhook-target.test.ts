@@ -1,9 +1,11 @@
 /**
  * Where webhooks may point: every spelling of an internal address is refused at registration,
- * every resolved internal address when connecting, unless the operator's allow-list permits it.
+ * every resolved internal address when connecting, unless the operator's allow-list permits it;
+ * and what the delivery log says of a failed attempt is a category.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { answerError, deliveryErrorCategory } from '../../../src/core/webhooks/delivery-error.js';
 import { parseWebhookInput } from '../../../src/core/webhooks/webhook.js';
 import { createWebhookTargetPolicy, parseAllowEntry } from '../../../src/core/webhooks/webhook-target.js';
 
@@ -94,5 +96,17 @@ describe('webhook input', () => {
     assert.equal(parseWebhookInput({ active: false }, { targets, current }).ok, true);
     const moved = parseWebhookInput({ url: 'http://[::1]/hook' }, { targets, current: { ...current, url: 'https://hooks.example.com/' } });
     assert.deepEqual(moved.ok ? [] : moved.issues.map((i) => i.field), ['url']);
+  });
+});
+
+describe('delivery log errors', () => {
+  test('are categories; what an older version recorded in detail reads as its category', () => {
+    const cases: Array<[number | null, string | null, string | null]> = [
+      [200, null, null], [503, 'HTTP 503', 'HTTP 5xx'], [404, 'HTTP 404', 'HTTP 4xx'], [302, 'HTTP 302', 'HTTP 3xx (redirect not followed)'],
+      [null, 'ECONNREFUSED', 'connection failed'], [null, 'connect ECONNREFUSED 10.0.0.5:6379', 'connection failed'], [null, 'other side closed', 'connection failed'],
+      [null, 'no answer within 10 s', 'timeout'], [null, 'timeout', 'timeout'], [null, 'refused: internal address', 'refused: internal address'],
+    ];
+    assert.deepEqual(cases.map(([status, error]) => deliveryErrorCategory({ status, error })), cases.map((c) => c[2]));
+    assert.deepEqual([200, 204, 301, 400, 500, 599].map(answerError), [null, null, 'HTTP 3xx (redirect not followed)', 'HTTP 4xx', 'HTTP 5xx', 'HTTP 5xx']);
   });
 });
