@@ -12,8 +12,8 @@ import { createWebhookTargetPolicy, parseAllowEntry } from '../../../src/core/we
 const INTERNAL_URLS = [
   // loopback, in every spelling WHATWG URL parsing accepts
   'http://127.0.0.1/', 'http://127.0.0.1:8780/v1/profiles', 'http://127.1/', 'http://0x7f.1/', 'http://0x7f000001/', 'http://2130706433/',
-  'http://0177.0.0.1/', 'http://127.255.255.254/', 'http://[::1]/', 'http://[0:0:0:0:0:0:0:1]/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:7f00:1]/',
-  'http://localhost/', 'http://LOCALHOST./', 'http://api.localhost/', 'http://localhost.localdomain/',
+  'http://0177.0.0.1/', 'http://127.000.000.001/', 'http://0x7f.0x0.0x0.0x1/', 'http://%31%32%37.0.0.1/', 'http://127.0.0.1./', 'http://①②⑦.0.0.1/', 'http://１２７.0.0.1/', 'http://127.255.255.254/', 'http://[::1]/', 'http://[0:0:0:0:0:0:0:1]/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:7f00:1]/',
+  'http://localhost/', 'http://LOCALHOST./', 'http://LocalHost/', 'http://api.localhost/', 'http://localhost.localdomain/',
   // unspecified (reaches this machine on Linux)
   'http://0.0.0.0/', 'http://0/', 'http://[::]/', 'http://[::ffff:0.0.0.0]/',
   // cloud metadata: AWS/GCP/Azure, AWS IPv6, GCP name, Alibaba (CGNAT), Oracle (192.0.0.0/24)
