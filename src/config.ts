@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_ILLEGAL_VALUES } from './core/identity/identity-key.js';
 import { httpUrlSchema } from './core/safe-url.js';
+import { parseAllowEntry } from './core/webhooks/webhook-target.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -68,7 +69,7 @@ const schema = z.object({
     maxPendingEvents: positiveInt.default(200_000),
     maxInFlight: positiveInt.default(1),
   }).default({ maxBatchEvents: 5000, maxPendingEvents: 200_000, maxInFlight: 1 }),
-  /** Webhook delivery (config file only): attempts in all, retry delays (exponential, jittered), request timeout, days the delivery log is kept. */
+  /** Webhook delivery (config file only, but `allow`): attempts in all, retry delays (exponential, jittered), request timeout, days the delivery log is kept. */
   webhooks: z.object({
     deliver: z.boolean().default(true),
     maxAttempts: positiveInt.max(50).default(12),
@@ -76,7 +77,14 @@ const schema = z.object({
     retryMaxSeconds: z.coerce.number().positive().default(43_200),
     timeoutSeconds: z.coerce.number().positive().max(120).default(10),
     logRetentionDays: z.coerce.number().positive().max(3650).default(30),
-  }).default({ deliver: true, maxAttempts: 12, retryBaseSeconds: 60, retryMaxSeconds: 43_200, timeoutSeconds: 10, logRetentionDays: 30 }),
+    /**
+     * Internal targets webhooks may point to after all (core/webhooks/webhook-target.ts): CIDRs,
+     * addresses, host names (`*.example.corp`: every name below). Comma-separated in the
+     * environment. Default: none, only public addresses.
+     */
+    allow: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((d) => d.trim()).filter(Boolean) : v),
+      z.array(z.string().refine((v) => parseAllowEntry(v) !== null, 'each must be a CIDR (10.0.0.0/8), an address (127.0.0.1, ::1) or a host name (hooks.corp, *.corp)'))).default([]),
+  }).default({ deliver: true, maxAttempts: 12, retryBaseSeconds: 60, retryMaxSeconds: 43_200, timeoutSeconds: 10, logRetentionDays: 30, allow: [] }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -100,6 +108,7 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_SMTP_URL', 'smtpUrl', 'SMTP server of opt-in and link emails, e.g. smtp://user:pass@mail.example.com:587'],
   ['TESSERA_MAIL_FROM', 'mailFrom', 'sender of those emails (default "Tessera <no-reply@localhost>")'],
   ['TESSERA_LINK_DOMAINS', 'links.allowedDomains', 'comma-separated domains email-link clicks may redirect to (and their subdomains)'],
+  ['TESSERA_WEBHOOK_ALLOW', 'webhooks.allow', 'comma-separated internal CIDRs, addresses or host names webhooks may be sent to (default: public addresses only)'],
   ['TESSERA_METRICS_TOKEN', 'metricsToken', 'bearer token Prometheus sends for GET /metrics (without it: loopback clients only)'],
   ['TESSERA_CONFIG', '', 'path of a JSON config file'],
 ];
@@ -126,13 +135,27 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const fromEnv: Record<string, unknown> = {};
   for (const [name, path] of ENVIRONMENT) if (path && env[name] !== undefined && env[name] !== '') setPath(fromEnv, path, env[name]);
   const fromFlags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([k, v]) => v !== undefined && k !== 'config'));
-  const parsed = schema.safeParse({ ...fromFile, ...fromEnv, ...fromFlags });
+  // Merged key by key: TESSERA_WEBHOOK_ALLOW sets webhooks.allow and keeps the file's other webhooks settings.
+  const parsed = schema.safeParse(mergeSources(mergeSources(fromFile, fromEnv), fromFlags));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
 }
+
+/** `over` laid over `base`: nested plain objects are merged, any other value of `over` wins. */
+function mergeSources(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const under = merged[key];
+    // defineProperty, not assignment: a "__proto__" key of the JSON file stays a plain key.
+    Object.defineProperty(merged, key, { value: isPlainObject(under) && isPlainObject(value) ? mergeSources(under, value) : value, enumerable: true, writable: true, configurable: true });
+  }
+  return merged;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Sets `a.b` of an object of the environment's values (a nested config value). */
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -23,6 +23,7 @@ import { createSegmentService, type SegmentServices } from './segments/segment-s
 import { createLeadScoringSettings } from './lead-scoring/lead-scoring-settings.js';
 import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
+import { createWebhookTargetPolicy } from './core/webhooks/webhook-target.js';
 import { RescoreRunner } from './lead-scoring/rescore.js';
 import { createLinkSigner } from './links/link-signer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
@@ -118,14 +119,16 @@ export async function createTessera(options: { config: Config; store: Store; log
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => backfills.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming backfills failed'));
   const segments: SegmentServices = { service: createSegmentService({ store: options.store, privacy, definitions, backfills, now }), definitions, backfills, scheduler: segmentScheduler };
   const hooks = options.config.webhooks;
+  // One policy for registration (the routes) and connection (the worker): no internal targets but the allowed.
+  const targets = createWebhookTargetPolicy(hooks.allow);
   const deliveries = hooks.deliver
-    ? startDeliveryWorker({ store: options.store, logger, now, onAttempt: metrics.webhookAttempt, timeoutMs: hooks.timeoutSeconds * 1000, logRetentionMs: hooks.logRetentionDays * 86_400_000, policy: { baseMs: hooks.retryBaseSeconds * 1000, maxMs: hooks.retryMaxSeconds * 1000, maxAttempts: hooks.maxAttempts } })
+    ? startDeliveryWorker({ store: options.store, logger, now, targets, onAttempt: metrics.webhookAttempt, timeoutMs: hooks.timeoutSeconds * 1000, logRetentionMs: hooks.logRetentionDays * 86_400_000, policy: { baseMs: hooks.retryBaseSeconds * 1000, maxMs: hooks.retryMaxSeconds * 1000, maxAttempts: hooks.maxAttempts } })
     : null;
   let draining = false;
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
   const rescore = new RescoreRunner({ store: options.store, privacy, derive, settings: leadScoring.settings, logger, now });
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
-  const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
+  const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
     store: options.store, ingest, queue, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),

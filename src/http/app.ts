@@ -47,7 +47,7 @@ export interface AppDeps {
   /** Segments and computed traits (absent: their routes are not registered). */
   segments?: SegmentServices;
   /** Scoring, lifecycle and webhooks (absent: their routes are not registered). */
-  leadScoring?: Pick<LeadScoringRouteDeps, 'settings' | 'move' | 'rescore'> & Pick<WebhookRouteDeps, 'webhooks' | 'poke'>;
+  leadScoring?: Pick<LeadScoringRouteDeps, 'settings' | 'move' | 'rescore'> & Pick<WebhookRouteDeps, 'webhooks' | 'targets' | 'poke'>;
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
@@ -117,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.unmerge) registerUnmergeRoutes(app, { store: deps.store, keys, unmerge: deps.unmerge, now: deps.now });
   if (deps.leadScoring) {
     registerLeadScoringRoutes(app, { store: deps.store, keys, now: deps.now, settings: deps.leadScoring.settings, move: deps.leadScoring.move, rescore: deps.leadScoring.rescore });
-    registerWebhookRoutes(app, { store: deps.store, keys, now: deps.now, webhooks: deps.leadScoring.webhooks, poke: deps.leadScoring.poke });
+    registerWebhookRoutes(app, { store: deps.store, keys, now: deps.now, webhooks: deps.leadScoring.webhooks, targets: deps.leadScoring.targets, poke: deps.leadScoring.poke });
   }
   if (deps.segments) {
     registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });

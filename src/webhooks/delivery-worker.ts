@@ -13,9 +13,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { retryDelay, type BackoffPolicy } from '../core/webhooks/backoff.js';
+import type { WebhookTargetPolicy } from '../core/webhooks/webhook-target.js';
 import type { Store } from '../ports/store.js';
 import type { ClaimedDelivery } from '../ports/webhook-store.js';
-import { sendDelivery } from './send-delivery.js';
+import { createDeliverySender, type ResolveHost } from './send-delivery.js';
 
 const PURGE_CHUNK = 1000;
 
@@ -25,6 +26,10 @@ export interface DeliveryWorkerOptions {
   now: () => number;
   policy: BackoffPolicy;
   timeoutMs: number;
+  /** Where deliveries may go: internal addresses are refused when connecting, after resolution. */
+  targets: WebhookTargetPolicy;
+  /** Resolves receivers' host names (default: the system resolver; tests inject one). */
+  resolve?: ResolveHost;
   /** Longest sleep between two looks at the outbox (default 1 s). */
   pollMs?: number;
   /** Deliveries claimed (and sent concurrently) at once (default 16). */
@@ -69,15 +74,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     timer = setTimeout(resolve, Math.max(0, ms));
   }).finally(() => { wake = null; if (timer) clearTimeout(timer); });
 
+  const send = createDeliverySender({ now, timeoutMs: options.timeoutMs, targets: options.targets, ...(options.resolve ? { resolve: options.resolve } : {}) });
   const attempt = async (delivery: ClaimedDelivery) => {
-    const result = await sendDelivery(delivery, { now, timeoutMs: options.timeoutMs });
+    const { attempt: result, detail } = await send(delivery);
     const attempts = delivery.attempts + 1;
     const delay = result.error === null ? null : retryDelay(attempts, policy, random());
     const status = result.error === null ? 'delivered' : delay === null ? 'dead' : 'pending';
     const nextAttemptAt = status === 'pending' ? now() + delay! : null;
     const kept = await store.webhooks.finish(delivery.id, delivery.lease, { attempt: result, status, nextAttemptAt });
     if (kept) options.onAttempt?.(status === 'pending' ? 'retry' : status, result.durationMs / 1000);
-    const log = { deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: attempts, status: result.status, error: result.error };
+    const log = { deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: attempts, status: result.status, error: result.error, detail };
     if (!kept) logger.warn(log, 'webhook delivery lease lost; another worker will retry it');
     else if (status === 'dead') logger.warn(log, 'webhook delivery failed for the last time; marked dead');
     else if (status === 'pending') logger.info({ ...log, retryAt: new Date(nextAttemptAt!).toISOString() }, 'webhook delivery failed; will retry');

@@ -106,3 +106,28 @@ describe('the secrets key', () => {
     assert.throws(() => loadConfig({ env: { TESSERA_SECRETS_KEY_PREVIOUS: `${a},nope` }, flags: {} }), /secretsKeyPrevious\.1: each must be 32 bytes/);
   });
 });
+
+describe('the webhook allow-list', () => {
+  const dir = tempDir('tessera-config-webhooks-');
+  after(() => dir.remove());
+
+  it('is read from TESSERA_WEBHOOK_ALLOW, comma-separated, each entry checked; the file keeps its other webhook settings', () => {
+    const file = join(dir.path, 'config.json');
+    writeFileSync(file, JSON.stringify({ webhooks: { maxAttempts: 3, allow: ['192.168.0.0/16'] }, links: { allowedDomains: ['acme.com'] } }));
+    const config = loadConfig({ env: { TESSERA_WEBHOOK_ALLOW: ' 10.0.0.0/8, hooks.corp,*.svc.corp ,::1', TESSERA_LINK_DOMAINS: 'shop.acme.com' }, configFile: file });
+    assert.deepEqual(config.webhooks.allow, ['10.0.0.0/8', 'hooks.corp', '*.svc.corp', '::1']);
+    assert.equal(config.webhooks.maxAttempts, 3, 'an environment variable of a group does not drop the rest of the group from the file');
+    assert.deepEqual(config.links.allowedDomains, ['shop.acme.com']);
+    assert.deepEqual(loadConfig({ env: {}, configFile: file }).webhooks.allow, ['192.168.0.0/16']);
+    assert.deepEqual(loadConfig({ env: {}, flags: {} }).webhooks.allow, [], 'default: public addresses only');
+    assert.throws(() => loadConfig({ env: { TESSERA_WEBHOOK_ALLOW: '10.0.0.0/8,http://x/' }, flags: {} }), /webhooks\.allow\.1: each must be a CIDR/);
+  });
+
+  it('a "__proto__" key of the config file stays a plain key', () => {
+    const file = join(dir.path, 'proto.json');
+    writeFileSync(file, '{"__proto__": {"polluted": true}, "webhooks": {"__proto__": {"deliver": false}}}');
+    const config = loadConfig({ env: { TESSERA_WEBHOOK_ALLOW: '10.0.0.0/8' }, configFile: file });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(config.webhooks.deliver, true);
+  });
+});

@@ -13,7 +13,8 @@ import { assertAccepted, assertError, assertIssue, timelineOf, type Json } from 
 export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<TesseraUnderTest>): void {
   let t: TesseraUnderTest;
   // The worker is off: these tests read the outbox as written; delivery has its own e2e test.
-  before(async () => { t = await start({ webhooks: { deliver: false, maxAttempts: 3, retryBaseSeconds: 1, retryMaxSeconds: 1, timeoutSeconds: 1, logRetentionDays: 30 } }); });
+  // The webhooks point at 127.0.0.1:9: the operator allows that internal target (webhook-targets.test.ts: refused without).
+  before(async () => { t = await start({ webhooks: { deliver: false, maxAttempts: 3, retryBaseSeconds: 1, retryMaxSeconds: 1, timeoutSeconds: 1, logRetentionDays: 30, allow: ['127.0.0.1'] } }); });
   after(async () => { await t.close(); });
 
   const send = async (path: string, body: Json) => assertAccepted(await t.collect(path, body));

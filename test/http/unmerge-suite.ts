@@ -15,7 +15,7 @@ export function unmergeSuite(start: (overrides: Partial<Config>) => Promise<Tess
   let t: TesseraUnderTest;
   let hookId: string;
   before(async () => {
-    t = await start({ webhooks: { deliver: false, maxAttempts: 3, retryBaseSeconds: 1, retryMaxSeconds: 1, timeoutSeconds: 1, logRetentionDays: 30 } });
+    t = await start({ webhooks: { deliver: false, allow: [], maxAttempts: 3, retryBaseSeconds: 1, retryMaxSeconds: 1, timeoutSeconds: 1, logRetentionDays: 30 } });
     const ok = (res: { statusCode: number; body: string }) => { assert.ok(res.statusCode < 300, res.body); return JSON.parse(res.body) as Json; };
     ok(await adminJson('PUT', '/v1/scoring', {
       engagement: { halfLifeDays: null, rules: [{ id: 'whitepaper', label: 'Whitepaper', event: 'Whitepaper Downloaded', points: 10 }] },

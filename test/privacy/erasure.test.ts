@@ -126,7 +126,7 @@ for (const backend of BACKENDS) {
       // outbox a delivery whose payload names them (userId, email).
       const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
       assert.equal((await t.inject({ method: 'PUT', url: '/v1/lifecycle', headers: admin, payload: JSON.stringify({ rules: [{ id: 'sub', to: 'subscriber', when: { trait: 'email', op: 'exists' } }] }) })).statusCode, 200);
-      assert.equal((await t.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: JSON.stringify({ url: 'http://127.0.0.1:9/crm', events: ['lifecycle.changed'] }) })).statusCode, 201);
+      assert.equal((await t.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: JSON.stringify({ url: 'https://crm.example/crm', events: ['lifecycle.changed'] }) })).statusCode, 201);
       await sendBystander(t);
       await sendPerson(t);
       await sendPersonDeadLetters(t);

@@ -8,6 +8,7 @@ import type { FieldIssue } from '../errors.js';
 import type { ProfileChange } from '../profiles/profile-change.js';
 import { issuePath } from '../scoring/filters.js';
 import type { EpochMs } from '../time.js';
+import type { WebhookTargetPolicy } from './webhook-target.js';
 
 export const WEBHOOK_EVENTS = ['segment.entered', 'segment.exited', 'lifecycle.changed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -47,11 +48,24 @@ const inputSchema = z.object({
 
 export type ParsedWebhook = { ok: true; input: WebhookInput } | { ok: false; issues: FieldIssue[] };
 
-/** Validates a new webhook, or an update merged over `current`. */
-export function parseWebhookInput(body: unknown, current?: WebhookInput): ParsedWebhook {
+/**
+ * Validates a new webhook, or an update merged over `current`. A new URL must also be a target
+ * that `targets` allows (no internal addresses: core/webhooks/webhook-target.ts); every failing
+ * field is reported.
+ */
+export function parseWebhookInput(body: unknown, options: { targets: WebhookTargetPolicy; current?: WebhookInput }): ParsedWebhook {
+  const { current, targets } = options;
   const merged = current && typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...current, ...(body as object) } : body;
   const parsed = inputSchema.safeParse(merged);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ field: issuePath(i.path), reason: i.message })) };
+  const issues: FieldIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: issuePath(i.path), reason: i.message }));
+  const url = (merged as { url?: unknown } | null | undefined)?.url;
+  // An update that keeps the URL is not refused for it (a webhook stored before the check, or
+  // before the operator narrowed the allow-list, can still be paused or deleted); the delivery
+  // worker refuses to send to it all the same.
+  const urlToCheck = typeof url === 'string' && url !== current?.url && !issues.some((i) => i.field === 'url');
+  const refused = urlToCheck ? targets.checkUrl(url) : null;
+  if (refused) issues.push({ field: 'url', reason: refused });
+  if (!parsed.success || issues.length > 0) return { ok: false, issues };
   const d = parsed.data;
   return {
     ok: true,

@@ -3,6 +3,7 @@ import type { LifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
 import type { ProfileLifecycle } from '../../core/lifecycle/lifecycle.js';
 import { lastMove } from '../../core/lifecycle/transitions.js';
 import { toIso } from '../../core/time.js';
+import { deliveryErrorCategory } from '../../core/webhooks/delivery-error.js';
 import type { Webhook } from '../../core/webhooks/webhook.js';
 import type { WebhookDelivery } from '../../ports/webhook-store.js';
 
@@ -35,6 +36,7 @@ export function deliveryView(d: WebhookDelivery) {
     id: d.id, webhookId: d.webhookId, profileId: d.profileId, event: d.event, status: d.status, attempts: d.attempts,
     nextAttemptAt: iso(d.nextAttemptAt), createdAt: toIso(d.createdAt), deliveredAt: iso(d.deliveredAt),
     payload: JSON.parse(d.payload) as unknown,
-    log: d.log.map((a) => ({ ...a, at: toIso(a.at) })),
+    // Categories only, also for attempts an older version recorded in detail (core/webhooks/delivery-error.ts).
+    log: d.log.map((a) => ({ ...a, at: toIso(a.at), error: deliveryErrorCategory(a) })),
   };
 }

@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import { parseWebhookInput, type Webhook } from '../../core/webhooks/webhook.js';
+import type { WebhookTargetPolicy } from '../../core/webhooks/webhook-target.js';
 import type { Store } from '../../ports/store.js';
 import type { DeliveryStatus } from '../../ports/webhook-store.js';
 import type { WebhookListSource } from '../../webhooks/webhook-list.js';
@@ -17,6 +18,8 @@ export interface WebhookRouteDeps {
   store: Store;
   keys: KeyResolver;
   webhooks: WebhookListSource;
+  /** Where webhooks may point (no internal addresses unless the operator allows them). */
+  targets: WebhookTargetPolicy;
   /** Tell the delivery worker to look at the outbox now. */
   poke: () => void;
   now: () => number;
@@ -53,7 +56,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
 
   app.post('/v1/webhooks', async (request, reply) => {
     const { workspaceId, keyId } = await admin(request);
-    const parsed = parseWebhookInput(request.body);
+    const parsed = parseWebhookInput(request.body, { targets: deps.targets });
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was created.', issues: parsed.issues });
     const at = deps.now();
     const webhook: Webhook = { ...parsed.input, id: `wh_${randomUUID()}`, workspaceId, secret: newSecret(), createdAt: at, updatedAt: at };
@@ -78,7 +81,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
       ? Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== null)) : request.body;
     const cleared = (field: string) => typeof request.body === 'object' && request.body !== null && (request.body as Record<string, unknown>)[field] === null;
     const base = { ...kept, ...(segmentIds && !cleared('segmentIds') ? { segmentIds } : {}), ...(stages && !cleared('stages') ? { stages } : {}) };
-    const parsed = parseWebhookInput(body, { url: base.url, description: base.description, events: base.events, active: base.active, ...(base.segmentIds ? { segmentIds: base.segmentIds } : {}), ...(base.stages ? { stages: base.stages } : {}) });
+    const parsed = parseWebhookInput(body, { targets: deps.targets, current: { url: base.url, description: base.description, events: base.events, active: base.active, ...(base.segmentIds ? { segmentIds: base.segmentIds } : {}), ...(base.stages ? { stages: base.stages } : {}) } });
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was changed.', issues: parsed.issues });
     const updated: Webhook = { id: current.id, workspaceId, secret: current.secret, createdAt: current.createdAt, ...parsed.input, updatedAt: deps.now() };
     await deps.store.webhooks.update(updated);

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { DEFAULT_BACKOFF, retryDelay } from '../../../src/core/webhooks/backoff.js';
 import { signPayload, verifySignature } from '../../../src/core/webhooks/signature.js';
 import { parseWebhookInput, wantsChange, type Webhook } from '../../../src/core/webhooks/webhook.js';
+import { createWebhookTargetPolicy } from '../../../src/core/webhooks/webhook-target.js';
 import { T0 } from '../fixtures.js';
 
 describe('webhook signatures', () => {
@@ -46,10 +47,11 @@ describe('webhook definitions', () => {
   });
 
   test('input is validated field by field', () => {
-    const bad = parseWebhookInput({ url: 'ftp://x', events: ['segment.entered', 'nope'] });
+    const targets = createWebhookTargetPolicy();
+    const bad = parseWebhookInput({ url: 'ftp://x', events: ['segment.entered', 'nope'] }, { targets });
     assert.deepEqual(bad.ok ? [] : bad.issues.map((i) => i.field).sort(), ['events[1]', 'url']);
-    assert.equal(parseWebhookInput({ url: 'https://u:p@x.test/', events: ['lifecycle.changed'] }).ok, false, 'no credentials in the URL');
-    const ok = parseWebhookInput({ url: 'http://127.0.0.1:9/x', events: ['lifecycle.changed'] });
-    assert.deepEqual(ok.ok && ok.input, { url: 'http://127.0.0.1:9/x', description: '', events: ['lifecycle.changed'], active: true });
+    assert.equal(parseWebhookInput({ url: 'https://u:p@x.test/', events: ['lifecycle.changed'] }, { targets }).ok, false, 'no credentials in the URL');
+    const ok = parseWebhookInput({ url: 'https://hooks.example.com:8443/x', events: ['lifecycle.changed'] }, { targets });
+    assert.deepEqual(ok.ok && ok.input, { url: 'https://hooks.example.com:8443/x', description: '', events: ['lifecycle.changed'], active: true });
   });
 });
