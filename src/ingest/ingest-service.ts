@@ -40,6 +40,8 @@ export interface AcceptRequest {
    * Tessera builds itself on the server. Routes never copy it from a client's input.
    */
   traitSource?: string;
+  /** False for `tessera import`: events keep their own timestamp (no clock-skew correction). */
+  correctSkew?: boolean;
 }
 
 export interface ConsentRequest {
@@ -81,6 +83,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
         ...(request.impliedType ? { impliedType: request.impliedType } : {}),
         ...(request.defaults ? { defaults: request.defaults } : {}),
         ...(fieldPrefix ? { fieldPrefix } : {}),
+        ...(request.correctSkew === false ? { correctSkew: false } : {}),
       });
       if (!result.ok) { issues.push(...result.issues); return; }
       const undeclared = undeclaredFields(result.event, settings.schema, fieldPrefix);

@@ -114,6 +114,8 @@ describe('POST /v1/consent refuses bad requests naming the field, and records no
     ['an unknown channel', { ...base, channel: 'carrier-pigeon' }, 'channel', /./],
     ['no identifier', { purposes: { analytics: true } }, 'anonymousId', /userId or anonymousId/],
     ['an unknown field', { ...base, purpose: 'analytics' }, 'body', /purpose/],
+    ['a timestamp in year 9999', { ...base, timestamp: '9999-12-31T00:00:00Z' }, 'timestamp', /between 1970-01-01 and 2099-12-31/],
+    ['a timestamp in year 0000', { ...base, timestamp: '0000-01-01T00:00:00Z' }, 'timestamp', /between 1970-01-01 and 2099-12-31/],
   ];
   for (const [what, body, field, reason] of cases) {
     it(`${what}: 400 naming ${field}`, async () => {

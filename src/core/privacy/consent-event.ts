@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
 import type { JsonObject, TrackedEvent } from '../events/event.js';
 import { normaliseIdentity, type IdentityGuard } from '../identity/identity-key.js';
-import { parseTime, type EpochMs } from '../time.js';
+import { readClientTime } from '../events/event-time.js';
+import type { EpochMs } from '../time.js';
 import { CONSENT_CHANNELS, type ConsentChannel, type ConsentWording } from './consent.js';
 
 export interface ConsentPayload {
@@ -65,9 +66,10 @@ export function validateConsentRequest(input: unknown, options: ConsentRequestOp
     if (b.wording.text !== undefined && b.wording.hash !== undefined && b.wording.hash !== hash) issues.push({ field: 'wording.hash', reason: 'does not match the SHA-256 of wording.text' });
     wording = { version: b.wording.version, hash, ...(b.wording.text !== undefined ? { text: b.wording.text } : {}) };
   }
-  const clientTime = b.timestamp === undefined ? null : parseTime(b.timestamp) ?? null;
-  if (b.timestamp !== undefined && clientTime === null) issues.push({ field: 'timestamp', reason: 'must be an ISO-8601 date-time' });
-  if (issues.length > 0) return { ok: false, issues };
+  // The client's time is kept as evidence only, under the rules of every client time (event-time.ts).
+  const clientTime = b.timestamp === undefined ? null : readClientTime(b.timestamp);
+  if (typeof clientTime === 'string') issues.push({ field: 'timestamp', reason: clientTime });
+  if (issues.length > 0 || typeof clientTime === 'string') return { ok: false, issues };
   const payload: ConsentPayload = { purposes: b.purposes, channel: b.channel, wording, evidence: b.evidence as JsonObject, request: options.request };
   return {
     ok: true,
