@@ -123,6 +123,11 @@ describe('POST /v1/consent refuses bad requests naming the field, and records no
     });
   }
 
+  it('names every problem at once: a bad channel does not hide a missing id, an undeclared purpose or a bad time', async () => {
+    const error = assertError(await postConsent(t, { purposes: { analytics: 'yes', mind_reading: true }, channel: 'carrier-pigeon', timestamp: '9999-01-01T00:00:00Z' }), 400, 'invalid_body');
+    assert.deepEqual(error.issues?.map((i) => i.field).sort(), ['anonymousId', 'channel', 'purposes.analytics', 'purposes.mind_reading', 'timestamp']);
+  });
+
   it('nothing of the refused requests was recorded; a request without the write key is refused', async () => {
     await assertUnknown(t, 'consent-bad-1');
     assertError(await t.inject({ method: 'POST', url: '/v1/consent', payload: JSON.stringify(base), headers: { 'content-type': 'application/json' } }), 401);
