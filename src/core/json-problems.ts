@@ -10,8 +10,8 @@
  *   `JSON.stringify` would store as `null`, a silently changed value. Each one is reported by its
  *   path (`batch[3].properties.price`), up to `maxIssues`.
  *
- * Depth and prototype keys concern the input as a whole (`field` is `wholeField`, the walk stops);
- * the path is only built for a number that is reported, so a clean input costs no allocation.
+ * Depth and prototype keys concern the input as a whole (`field` is `wholeField`, the walk stops).
+ * Paths are only built when there is a number to report, so a clean input costs one plain walk.
  */
 import type { FieldIssue } from './errors.js';
 
@@ -32,37 +32,51 @@ export function tooDeepReason(maxDepth: number): string {
 
 /** The problems of a parsed JSON value, or null when it has none. */
 export function jsonProblems(root: unknown, options: JsonProblemsOptions): FieldIssue[] | null {
-  const maxIssues = options.maxIssues ?? 100;
-  let issues: FieldIssue[] | null = null;
-  let stop = false;
-  // Keys (object) and indexes (array) from the root to the value being walked.
-  const path: Array<string | number> = [];
-  const whole = (reason: string) => { issues = [{ field: options.wholeField, reason }]; stop = true; };
-
+  let whole: string | null = null;
+  let nonFinite = false;
+  // The walk every input gets: it only notes that a number is out of range; where is found by a
+  // second walk (nonFinitePaths), so that a clean input costs no path bookkeeping.
   const walk = (value: unknown, depth: number): void => {
-    if (typeof value === 'number') {
-      if (value - value !== 0) { // ±Infinity (NaN cannot come out of JSON.parse)
-        (issues ??= []).push({ field: fieldName(path, options.wholeField), reason: NON_FINITE_REASON });
-        if (issues.length >= maxIssues) stop = true;
-      }
+    if (typeof value !== 'object' || value === null) {
+      if (typeof value === 'number' && value - value !== 0) nonFinite = true; // ±Infinity (NaN cannot come out of JSON.parse)
       return;
     }
-    if (typeof value !== 'object' || value === null) return;
-    if (depth > options.maxDepth) { whole(tooDeepReason(options.maxDepth)); return; }
+    if (depth > options.maxDepth) { whole = tooDeepReason(options.maxDepth); return; }
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length && !stop; i++) { path.push(i); walk(value[i], depth + 1); path.pop(); }
+      for (let i = 0; i < value.length && whole === null; i++) walk(value[i], depth + 1);
       return;
     }
     for (const key in value) {
       const child = (value as Record<string, unknown>)[key];
-      if (key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))) { whole(PROTO_KEY_REASON); return; }
-      path.push(key);
+      if (key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))) { whole = PROTO_KEY_REASON; return; }
       walk(child, depth + 1);
-      path.pop();
-      if (stop) return;
+      if (whole !== null) return;
     }
   };
   walk(root, 1);
+  if (whole !== null) return [{ field: options.wholeField, reason: whole }];
+  return nonFinite ? nonFinitePaths(root, options.wholeField, options.maxIssues ?? 100) : null;
+}
+
+/** Every non-finite number of a value already walked (so within the depth limit), by its path. */
+function nonFinitePaths(root: unknown, wholeField: string, maxIssues: number): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const path: Array<string | number> = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'number') {
+      if (value - value !== 0) issues.push({ field: fieldName(path, wholeField), reason: NON_FINITE_REASON });
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (const [key, child] of entries) {
+      if (issues.length >= maxIssues) return;
+      path.push(key);
+      walk(child);
+      path.pop();
+    }
+  };
+  walk(root);
   return issues;
 }
 
