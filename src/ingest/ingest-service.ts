@@ -66,6 +66,12 @@ export interface IngestService {
   forWorkspace(workspaceId: string): Promise<WorkspaceIngest>;
 }
 
+/** Issues without repeats: a batch-level field (`sentAt`) may be found wanting by every item. */
+function distinct(issues: FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => { const key = `${i.field}\n${i.reason}`; if (seen.has(key)) return false; seen.add(key); return true; });
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function createIngestService(deps: IngestServiceDeps): IngestService {
@@ -104,7 +110,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       }
       const privacy = await deps.privacy.get(request.workspaceId);
       const { events, issues } = validate(request, privacy);
-      if (issues.length > 0) throw new TesseraError(request.impliedType ? 'invalid_event' : 'invalid_batch', { issues: issues.slice(0, 100) });
+      if (issues.length > 0) throw new TesseraError(request.impliedType ? 'invalid_event' : 'invalid_batch', { issues: distinct(issues).slice(0, 100) });
       if (events.length > 0) await deps.queue.submit(request.workspaceId, events, privacy);
       return events.length;
     },

@@ -165,6 +165,18 @@ describe('bad input corpus', () => {
     assert.deepEqual(error.issues?.map((i) => i.field), ['batch[3].event', 'batch[3].anonymousId']);
   });
 
+  it("a batch's own bad fields are reported together with its items' problems", async () => {
+    const error = assertError(await send({ name: 'batch and items', url: '/v1/batch', payload: json({ context: [], integrations: 'all', sentAt: '0000-01-01T00:00:00Z', batch: [{ type: 'track', ...valid }, { type: 'track', anonymousId: 'a' }] }) }), 400, 'invalid_batch');
+    assert.deepEqual(error.issues?.map((i) => i.field), ['context', 'integrations', 'sentAt', 'batch[1].event']);
+  });
+
+  it('a batch sentAt that contradicts the items is reported once, not once per item', async () => {
+    const items = Array.from({ length: 3 }, (_, i) => ({ type: 'track', ...valid, messageId: `contradiction-${i}`, timestamp: '1971-01-01T00:00:00Z' }));
+    const error = assertError(await send({ name: 'contradiction', url: '/v1/batch', payload: json({ sentAt: '2095-01-01T00:00:00Z', batch: items }) }), 400, 'invalid_batch');
+    assert.deepEqual(error.issues?.map((i) => i.field), ['sentAt']);
+    assert.match(error.issues![0]!.reason, /before 1970/);
+  });
+
   it('stored nothing from the whole corpus', async () => {
     assert.equal(await t.tessera.store.profiles.count('default'), 0);
   });
