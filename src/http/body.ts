@@ -6,13 +6,16 @@
  * Contract of the parsed body: valid UTF-8 (RFC 8259 §8.1; invalid bytes are refused, not replaced
  * with U+FFFD; a leading byte order mark is ignored), no `__proto__` / `constructor.prototype` keys
  * (refused), at most MAX_BODY_DEPTH levels of nesting, so that nothing downstream (JSON.stringify,
- * Ajv) can overflow the stack.
+ * Ajv) can overflow the stack, and no number beyond the range of a double (`1e400` would become
+ * Infinity, then be stored as null; refused naming its field). One walk checks all three
+ * (core/json-problems.ts, shared with `tessera import`).
  */
 import type { FastifyInstance } from 'fastify';
 import { isUtf8 } from 'node:buffer';
 import { createGunzip, createInflate } from 'node:zlib';
 import { EVENT_LIMITS } from '../core/events/limits.js';
 import { TesseraError } from '../core/errors.js';
+import { jsonProblems, PROTO_KEY_REASON } from '../core/json-problems.js';
 
 /** A batch body holds `batch` → item → the event's own objects: two levels above the event limit. */
 const MAX_BODY_DEPTH = EVENT_LIMITS.maxDepth + 2;
@@ -56,41 +59,11 @@ export function registerBodyParsing(app: FastifyInstance): void {
       done(new TesseraError('invalid_json', { issues: [{ field: 'body', reason }] }), undefined);
       return;
     }
-    const problem = bodyProblem(parsed);
-    if (problem !== null) {
-      done(new TesseraError(problem === TOO_DEEP ? 'invalid_body' : 'invalid_json', { issues: [{ field: 'body', reason: problem }] }), undefined);
+    const issues = jsonProblems(parsed, { maxDepth: MAX_BODY_DEPTH, wholeField: 'body' });
+    if (issues !== null) {
+      done(new TesseraError(issues[0]!.reason === PROTO_KEY_REASON ? 'invalid_json' : 'invalid_body', { issues }), undefined);
       return;
     }
     done(null, parsed);
   });
-}
-
-const TOO_DEEP = `objects nest deeper than ${MAX_BODY_DEPTH} levels`;
-const PROTO_KEY = 'must not contain a "__proto__" key or a "constructor" key holding "prototype"';
-
-/**
- * One walk of the parsed body for what must not pass on: nesting deeper than MAX_BODY_DEPTH (the
- * walk stops there, so it cannot overflow the stack itself), and the keys of prototype pollution,
- * refused rather than silently dropped: no Segment client sends them, and a request that does is
- * broken or probing. `JSON.parse` keeps a `"__proto__"` key (escaped or not) as an own property,
- * so the walk sees it.
- */
-function bodyProblem(root: unknown): string | null {
-  let problem: string | null = null;
-  const walk = (value: unknown, depth: number): void => {
-    if (typeof value !== 'object' || value === null) return;
-    if (depth > MAX_BODY_DEPTH) { problem = TOO_DEEP; return; }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length && problem === null; i++) walk(value[i], depth + 1);
-      return;
-    }
-    for (const key in value) {
-      const child = (value as Record<string, unknown>)[key];
-      if (key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))) { problem = PROTO_KEY; return; }
-      walk(child, depth + 1);
-      if (problem !== null) return;
-    }
-  };
-  walk(root, 1);
-  return problem;
 }

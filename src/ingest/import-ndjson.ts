@@ -8,24 +8,27 @@
  * - Each line passes the same validation as the HTTP API (`IngestService.validate`); the valid
  *   events go to the ingest queue in chunks of `batchSize`, and count as accepted once committed.
  * - Blank lines are ignored. A line that is longer than the event size limit (it is not parsed and
- *   its bytes are not kept), is not JSON or fails validation is rejected with its 1-based line
+ *   its bytes are not kept), is not JSON, holds what a request body may not (a `__proto__` key, a
+ *   number beyond the range of a double) or fails validation is rejected with its 1-based line
  *   number and its reasons; the other lines are still imported.
  * - Running an import twice is harmless: the queue skips events whose messageId is already stored.
  *   A line without a messageId gets one derived from its text (`import-<sha256>`) so that it is
  *   skipped too; two identical lines without a messageId are therefore one event.
  * - Time: an imported event keeps its own timestamp. The API corrects client clock skew against
  *   the receive time (timestamp = receivedAt − (sentAt − timestamp)); against the import time that
- *   would move historical events to today. So validation takes the event's own `sentAt` as the
- *   receive time (no correction), and the stored receivedAt is the line's own `receivedAt` when it
- *   has a valid one (Segment's exports do), else the time of the import.
+ *   would move historical events to today, so imports make no correction. The stored receivedAt is
+ *   the line's own `receivedAt` when it has one (Segment's exports do), else the time of the
+ *   import. Otherwise the rules of every client time apply (core/events/event-time.ts): times
+ *   between 1970 and 2100, a timestamp after receivedAt (beyond the tolerance) clamped to it; and a
+ *   line's receivedAt may not be later than the import.
  * - A failed commit stops the import and is reported in the summary; what was committed stays,
  *   and running the import again continues where it stopped.
  */
 import { createHash } from 'node:crypto';
-import secureJson from 'secure-json-parse';
 import type { TrackedEvent } from '../core/events/event.js';
 import { EVENT_LIMITS } from '../core/events/limits.js';
-import { parseTime } from '../core/time.js';
+import { jsonProblems } from '../core/json-problems.js';
+import { FUTURE_TOLERANCE_MS, readClientTime } from '../core/events/event-time.js';
 import type { WorkspaceIngest } from './ingest-service.js';
 
 export interface LineIssue {
@@ -169,22 +172,33 @@ export async function importNdjson(options: ImportNdjsonOptions): Promise<Import
 function toEvent(text: string, options: ImportNdjsonOptions, now: () => number): { event: TrackedEvent } | { issues: LineIssue[] } {
   let item: unknown;
   try {
-    item = secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
+    item = JSON.parse(text);
   } catch (error) {
     return { issues: [{ field: '', reason: error instanceof RangeError ? 'nests too deeply' : 'is not valid JSON' }] };
   }
-  let receivedAt = now();
-  let clockBase = receivedAt;
+  // As for a request body: refused, not silently changed (1e400 stored as null) or dropped (__proto__).
+  const problems = jsonProblems(item, { maxDepth: EVENT_LIMITS.maxDepth, wholeField: '' });
+  if (problems !== null) return { issues: problems };
+  const importedAt = now();
+  let receivedAt = importedAt;
+  const issues: LineIssue[] = [];
   if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
     const fields = item as Record<string, unknown>;
     fields.messageId ??= `import-${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
-    receivedAt = parseTime(fields.receivedAt) ?? receivedAt;
-    clockBase = parseTime(fields.sentAt) ?? receivedAt;
+    // A Segment export's own receive time, under the rules of every client time (event-time.ts),
+    // and not after the import: the events' timestamps are clamped to it.
+    if (fields.receivedAt != null) {
+      const given = readClientTime(fields.receivedAt);
+      if (typeof given === 'string') issues.push({ field: 'receivedAt', reason: given });
+      else if (given > importedAt + FUTURE_TOLERANCE_MS) issues.push({ field: 'receivedAt', reason: 'is later than the time of the import' });
+      else receivedAt = given;
+    }
   }
-  const { events, issues } = options.ingest.validate({ workspaceId: options.workspaceId, items: [item], receivedAt: clockBase });
-  const event = events[0];
-  if (issues.length > 0 || !event) return { issues: issues.map((i) => ({ field: i.field.replace(/^batch\[\d+\]\.?/, ''), reason: i.reason })) };
-  return { event: { ...event, receivedAt } };
+  const validated = options.ingest.validate({ workspaceId: options.workspaceId, items: [item], receivedAt, correctSkew: false });
+  issues.push(...validated.issues.map((i) => ({ field: i.field.replace(/^batch\[\d+\]\.?/, ''), reason: i.reason })));
+  const event = validated.events[0];
+  if (issues.length > 0 || !event) return { issues };
+  return { event };
 }
 
 /** Groups issues by kind: `anonymousId: "null" is not usable` and `… "undefined" …` are one reason. */

@@ -40,6 +40,8 @@ export interface AcceptRequest {
    * Tessera builds itself on the server. Routes never copy it from a client's input.
    */
   traitSource?: string;
+  /** False for `tessera import`: events keep their own timestamp (no clock-skew correction). */
+  correctSkew?: boolean;
 }
 
 export interface ConsentRequest {
@@ -70,6 +72,12 @@ export interface IngestService {
   forWorkspace(workspaceId: string): Promise<WorkspaceIngest>;
 }
 
+/** Issues without repeats: a batch-level field (`sentAt`) may be found wanting by every item. */
+function distinct(issues: FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => { const key = `${i.field}\n${i.reason}`; if (seen.has(key)) return false; seen.add(key); return true; });
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function createIngestService(deps: IngestServiceDeps): IngestService {
@@ -87,6 +95,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
         ...(request.impliedType ? { impliedType: request.impliedType } : {}),
         ...(request.defaults ? { defaults: request.defaults } : {}),
         ...(fieldPrefix ? { fieldPrefix } : {}),
+        ...(request.correctSkew === false ? { correctSkew: false } : {}),
       });
       if (!result.ok) { issues.push(...result.issues); return; }
       const undeclared = undeclaredFields(result.event, settings.schema, fieldPrefix);
@@ -107,7 +116,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       }
       const privacy = await deps.privacy.get(request.workspaceId);
       const { events, issues } = validate(request, privacy);
-      if (issues.length > 0) throw new TesseraError(request.impliedType ? 'invalid_event' : 'invalid_batch', { issues: issues.slice(0, 100) });
+      if (issues.length > 0) throw new TesseraError(request.impliedType ? 'invalid_event' : 'invalid_batch', { issues: distinct(issues).slice(0, 100) });
       const { deadLettered } = events.length > 0 ? await deps.queue.submit(request.workspaceId, events, privacy) : { deadLettered: 0 };
       return { accepted: events.length, deadLettered };
     },

@@ -88,6 +88,45 @@ describe('importNdjson', () => {
     await store.close();
   });
 
+  it('applies the rules of every client time: the range, the future clamp, and a receivedAt not after the import', async () => {
+    const { store, run } = await setUp();
+    const rejected: Array<{ line: number; issues: Array<{ field: string; reason: string }> }> = [];
+    const summary = await run([
+      JSON.stringify({ type: 'track', event: 'Year 0', anonymousId: 'v8', timestamp: '0000-01-01T00:00:00Z' }),
+      JSON.stringify({ type: 'track', event: 'Sent in 9999', anonymousId: 'v8', timestamp: '2023-05-01T10:00:00Z', sentAt: '9999-12-07T00:00:00Z' }),
+      JSON.stringify({ type: 'track', event: 'Bad receivedAt', anonymousId: 'v8', receivedAt: 'yesterday' }),
+      JSON.stringify({ type: 'track', event: 'Received later', anonymousId: 'v8', receivedAt: '2026-03-01T00:00:00Z' }),
+      JSON.stringify({ type: 'track', event: 'Future', anonymousId: 'v8', messageId: 'm-future', timestamp: '2090-01-01T00:00:00Z', receivedAt: '2025-01-01T00:00:00Z' }),
+      JSON.stringify({ type: 'track', event: 'Future, no receivedAt', anonymousId: 'v8', messageId: 'm-future-2', timestamp: '2090-01-01T00:00:00Z' }),
+    ], { onReject: (r) => { rejected.push({ line: r.line, issues: r.issues }); } });
+    assert.deepEqual(rejected, [
+      { line: 1, issues: [{ field: 'timestamp', reason: 'must be between 1970-01-01 and 2099-12-31' }] },
+      { line: 2, issues: [{ field: 'sentAt', reason: 'must be between 1970-01-01 and 2099-12-31' }] },
+      { line: 3, issues: [{ field: 'receivedAt', reason: 'must be an ISO-8601 date-time' }] },
+      { line: 4, issues: [{ field: 'receivedAt', reason: 'is later than the time of the import' }] },
+    ]);
+    assert.equal(summary.accepted, 2);
+    const byId = new Map((await eventsOf(store, 'v8')).map((e) => [e.messageId, e]));
+    assert.deepEqual([byId.get('m-future')!.timestamp, byId.get('m-future')!.originalTimestamp], [Date.parse('2025-01-01T00:00:00Z'), Date.parse('2090-01-01T00:00:00Z')]);
+    assert.equal(byId.get('m-future-2')!.timestamp, IMPORT_TIME);
+    await store.close();
+  });
+
+  it('refuses what a request body may not carry: a number beyond a double, a __proto__ key', async () => {
+    const { store, run } = await setUp();
+    const rejected: Array<{ line: number; issues: Array<{ field: string; reason: string }> }> = [];
+    const summary = await run([
+      '{"type":"track","event":"Big","anonymousId":"v9","properties":{"price":1e400,"list":[-1e999]}}',
+      '{"type":"track","event":"Proto","anonymousId":"v9","properties":{"__proto__":{"admin":true}}}',
+      '{"type":"track","userId":""}',
+    ], { onReject: (r) => { rejected.push({ line: r.line, issues: r.issues }); } });
+    assert.equal(summary.accepted, 0);
+    assert.deepEqual(rejected.map((r) => r.issues.map((i) => i.field)), [['properties.price', 'properties.list[0]'], [''], ['event', 'userId']]);
+    assert.match(rejected[0]!.issues[0]!.reason, /range of a double/);
+    assert.match(rejected[1]!.issues[0]!.reason, /__proto__/);
+    await store.close();
+  });
+
   it('derives a messageId from the line, so lines without one are stored once however often imported', async () => {
     const { store, run } = await setUp();
     const line = JSON.stringify({ type: 'page', name: 'Home', anonymousId: 'v2', timestamp: '2023-01-01T00:00:00Z' });

@@ -67,6 +67,10 @@ const body: Case[] = [
   { name: '__proto__ key', payload: '{"anonymousId":"a","event":"x","__proto__":{"polluted":true}}', field: 'body', reason: /prototype/ },
   { name: 'nested __proto__ key', payload: '{"anonymousId":"a","event":"x","traits":{"a":{"__proto__":{"polluted":true}}}}', field: 'body', reason: /prototype/ },
   { name: 'escaped __proto__ key', payload: '{"anonymousId":"a","event":"x","properties":{"\\u005f_proto__":{"polluted":true}}}', field: 'body', reason: /prototype/ },
+  { name: 'a number beyond a double (1e400)', payload: '{"anonymousId":"a","event":"x","properties":{"price":1e400}}', code: 'invalid_body', field: 'properties.price', reason: /range of a double/ },
+  { name: '-1e400 deep in a batch item', url: '/v1/batch', payload: '{"batch":[{"type":"track","anonymousId":"a","event":"x"},{"type":"track","anonymousId":"a","event":"x","properties":{"list":[1,{"n":-1e400}]}}]}', code: 'invalid_body', field: 'batch[1].properties.list[1].n', reason: /range of a double/ },
+  { name: '1e400 as the body', payload: '1e400', code: 'invalid_body', field: 'body', reason: /range of a double/ },
+  { name: '1e400 as a consent purpose flag', url: '/v1/consent', payload: '{"anonymousId":"a","purposes":{"marketing":1e400}}', code: 'invalid_body', field: 'purposes.marketing', reason: /range of a double/ },
   { name: 'constructor.prototype key', payload: '{"anonymousId":"a","event":"x","properties":{"constructor":{"prototype":{"polluted":true}}}}', field: 'body', reason: /constructor/ },
 ];
 
@@ -149,6 +153,28 @@ describe('bad input corpus', () => {
     assertIssue(error, 'batch[5].timestamp', /ISO-8601/);
     assert.equal(error.issues?.length, 2);
     assertError(await t.admin('/v1/profiles/anon-atomic'), 404);
+  });
+
+  it('names every number beyond a double, not only the first', async () => {
+    const error = assertError(await send({ name: 'two overflows', payload: '{"anonymousId":"a","event":"x","properties":{"a":1e400,"b":2,"c":-1E999}}' }), 400, 'invalid_body');
+    assert.deepEqual(error.issues?.map((i) => i.field), ['properties.a', 'properties.c']);
+  });
+
+  it('an item missing both ids and its event name: two issues naming both fields', async () => {
+    const error = assertError(await send({ name: 'two problems', url: '/v1/batch', payload: json({ batch: [{ type: 'track', ...valid }, { type: 'track', ...valid }, { type: 'track', ...valid }, { type: 'track' }] }) }), 400, 'invalid_batch');
+    assert.deepEqual(error.issues?.map((i) => i.field), ['batch[3].event', 'batch[3].anonymousId']);
+  });
+
+  it("a batch's own bad fields are reported together with its items' problems", async () => {
+    const error = assertError(await send({ name: 'batch and items', url: '/v1/batch', payload: json({ context: [], integrations: 'all', sentAt: '0000-01-01T00:00:00Z', batch: [{ type: 'track', ...valid }, { type: 'track', anonymousId: 'a' }] }) }), 400, 'invalid_batch');
+    assert.deepEqual(error.issues?.map((i) => i.field), ['context', 'integrations', 'sentAt', 'batch[1].event']);
+  });
+
+  it('a batch sentAt that contradicts the items is reported once, not once per item', async () => {
+    const items = Array.from({ length: 3 }, (_, i) => ({ type: 'track', ...valid, messageId: `contradiction-${i}`, timestamp: '1971-01-01T00:00:00Z' }));
+    const error = assertError(await send({ name: 'contradiction', url: '/v1/batch', payload: json({ sentAt: '2095-01-01T00:00:00Z', batch: items }) }), 400, 'invalid_batch');
+    assert.deepEqual(error.issues?.map((i) => i.field), ['sentAt']);
+    assert.match(error.issues![0]!.reason, /before 1970/);
   });
 
   it('stored nothing from the whole corpus', async () => {

@@ -63,6 +63,14 @@ describe('forms API: bad input', () => {
     assert.ok(refused > 250, `most junk is refused (${refused})`);
   });
 
+  it('a submit names every problem of an answer, and 1e400 by its field', async () => {
+    const submit = (payload: string) => t.inject({ method: 'POST', url: '/v1/forms/whitepaper/submit', headers: { 'content-type': 'application/json', authorization: basicAuth(WRITE_KEY) }, payload });
+    const both = assertError(await submit(JSON.stringify({ anonymousId: 'anon-junk', viewId, answers: { email: 'x'.repeat(2_001) } })), 400, 'invalid_body');
+    assert.deepEqual(both.issues?.filter((i) => i.field === 'answers.email').map((i) => i.reason), ['must be at most 2000 characters', 'must be an email address such as name@example.com']);
+    const overflow = assertError(await submit(`{"anonymousId":"anon-junk","viewId":${JSON.stringify(viewId)},"answers":{"email":"a@b.co","employees":1e400}}`), 400, 'invalid_body');
+    assert.deepEqual(overflow.issues?.map((i) => i.field), ['answers.employees']);
+  });
+
   it('a strict data schema refuses an undeclared answer, named as the answer; the form events are declared', async () => {
     const settings = JSON.parse((await adminSend(t, 'GET', '/v1/privacy/settings')).body);
     const strict = { ...(settings.settings ?? settings), schema: { ...(settings.settings ?? settings).schema, mode: 'strict' } };

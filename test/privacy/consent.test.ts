@@ -114,12 +114,19 @@ describe('POST /v1/consent refuses bad requests naming the field, and records no
     ['an unknown channel', { ...base, channel: 'carrier-pigeon' }, 'channel', /./],
     ['no identifier', { purposes: { analytics: true } }, 'anonymousId', /userId or anonymousId/],
     ['an unknown field', { ...base, purpose: 'analytics' }, 'body', /purpose/],
+    ['a timestamp in year 9999', { ...base, timestamp: '9999-12-31T00:00:00Z' }, 'timestamp', /between 1970-01-01 and 2099-12-31/],
+    ['a timestamp in year 0000', { ...base, timestamp: '0000-01-01T00:00:00Z' }, 'timestamp', /between 1970-01-01 and 2099-12-31/],
   ];
   for (const [what, body, field, reason] of cases) {
     it(`${what}: 400 naming ${field}`, async () => {
       assertIssue(assertError(await postConsent(t, body), 400, 'invalid_body'), field, reason);
     });
   }
+
+  it('names every problem at once: a bad channel does not hide a missing id, an undeclared purpose or a bad time', async () => {
+    const error = assertError(await postConsent(t, { purposes: { analytics: 'yes', mind_reading: true }, channel: 'carrier-pigeon', timestamp: '9999-01-01T00:00:00Z' }), 400, 'invalid_body');
+    assert.deepEqual(error.issues?.map((i) => i.field).sort(), ['anonymousId', 'channel', 'purposes.analytics', 'purposes.mind_reading', 'timestamp']);
+  });
 
   it('nothing of the refused requests was recorded; a request without the write key is refused', async () => {
     await assertUnknown(t, 'consent-bad-1');

@@ -46,6 +46,9 @@ export const eventValidators: Readonly<Record<EventType, ValidateFunction>> = Ob
   ]),
 ) as Record<EventType, ValidateFunction>;
 
+/** The fields every type shares, for an item whose type is missing or unknown (its other problems are still reported). */
+export const commonValidator: ValidateFunction = ajv.compile({ type: 'object', properties: common });
+
 /** Turns an Ajv error into a field path and a sentence a developer can act on. */
 export function describeSchemaError(error: ErrorObject): { field: string; reason: string } {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');

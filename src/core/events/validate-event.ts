@@ -3,18 +3,23 @@
  *
  * Shape errors come from the JSON Schemas; the rest is checked here: size and nesting limits,
  * parseable times, and that the event carries at least one usable identifier (an event that can be
- * attributed to nobody is refused at the door rather than accepted and then dropped).
+ * attributed to nobody is refused at the door rather than accepted and then dropped). Every
+ * problem of an item is reported (a missing id and a missing event name are two issues), each
+ * field at most once.
  *
- * Time follows Segment's clock-skew correction: when the client sends both `timestamp` and `sentAt`,
+ * Time (event-time.ts): client times must lie between 1970 and 2100; Segment's clock-skew
+ * correction applies when the client sends both `timestamp` and `sentAt`,
  * `timestamp = receivedAt - (sentAt - originalTimestamp)`; without `sentAt` the client's timestamp is
- * kept; without either the receive time is used.
+ * kept; without either the receive time is used; a timestamp more than FUTURE_TOLERANCE_MS after
+ * the receive time is clamped to it.
  */
 import type { FieldIssue } from '../errors.js';
 import type { IdentityGuard } from '../identity/identity-key.js';
 import { normaliseIdentity } from '../identity/identity-key.js';
-import { parseTime, type EpochMs } from '../time.js';
+import type { EpochMs } from '../time.js';
 import { EVENT_TYPES, type EventType, type JsonObject, type TrackedEvent } from './event.js';
-import { describeSchemaError, eventValidators } from './event-schema.js';
+import { commonValidator, describeSchemaError, eventValidators } from './event-schema.js';
+import { eventTimestamp, readClientTime, SKEW_CONTRADICTION } from './event-time.js';
 import { EVENT_LIMITS } from './limits.js';
 
 export interface EventDefaults {
@@ -34,6 +39,8 @@ export interface ValidateOptions {
   defaults?: EventDefaults;
   /** Prefix for field names in issues, e.g. `batch[3].` */
   fieldPrefix?: string;
+  /** False for imports: events keep their own timestamp, no clock-skew correction (default true). */
+  correctSkew?: boolean;
 }
 
 export type ValidationResult = { ok: true; event: TrackedEvent } | { ok: false; issues: FieldIssue[] };
@@ -42,64 +49,77 @@ const TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 export function validateEvent(input: unknown, options: ValidateOptions): ValidationResult {
   const prefix = options.fieldPrefix ?? '';
-  const fail = (field: string, reason: string): ValidationResult => ({ ok: false, issues: [{ field: prefix + field, reason }] });
   // An issue with the item as a whole names the item (`batch[3]`, not `batch[3].`), or `body`.
-  const failWhole = (reason: string): ValidationResult => ({ ok: false, issues: [{ field: prefix.replace(/\.$/, '') || 'body', reason }] });
-
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return failWhole('must be a JSON object');
+  const whole = () => prefix.replace(/\.$/, '') || 'body';
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, issues: [{ field: whole(), reason: 'must be a JSON object' }] };
   const item = input as Record<string, unknown>;
 
+  // Every problem of the item is reported, not only the first: the list (and the set of fields the
+  // schema refused, so that a field is not reported twice) is only allocated when there is one.
+  const found: { issues: FieldIssue[] | null; refused: Set<string> | null } = { issues: null, refused: null };
+  const issue = (field: string, reason: string) => { (found.issues ??= []).push({ field, reason }); };
+  const ok = (field: string) => found.refused === null || !found.refused.has(field);
+
   const type = options.impliedType ?? item.type;
-  if (typeof type !== 'string' || !TYPE_SET.has(type)) return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+  const known = typeof type === 'string' && TYPE_SET.has(type);
+  if (!known) issue(prefix + 'type', `must be one of ${EVENT_TYPES.join(', ')}`);
 
   // One walk gives the depth and a bound on the size; only an event whose bound passes the limit is
   // serialised to measure it exactly (the walk stops at the depth limit, so that cannot overflow).
   const extent = jsonExtent(item, EVENT_LIMITS.maxDepth);
-  if (extent.tooDeep) return failWhole(`objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
-  if (extent.maxBytes > EVENT_LIMITS.maxEventBytes) {
+  if (extent.tooDeep) issue(whole(), `objects nest deeper than ${EVENT_LIMITS.maxDepth} levels`);
+  else if (extent.maxBytes > EVENT_LIMITS.maxEventBytes) {
     const size = serialisedBytes(item);
-    if (size > EVENT_LIMITS.maxEventBytes) return failWhole(`event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
+    if (size > EVENT_LIMITS.maxEventBytes) issue(whole(), `event is ${size} bytes; the limit is ${EVENT_LIMITS.maxEventBytes}`);
   }
 
-  const validate = eventValidators[type as EventType];
+  // Without a known type the fields common to all types are still checked.
+  const validate = known ? eventValidators[type as EventType] : commonValidator;
   if (!validate(item)) {
-    return { ok: false, issues: (validate.errors ?? []).map((e) => { const d = describeSchemaError(e); return { field: prefix + d.field, reason: d.reason }; }) };
+    const refused = (found.refused = new Set());
+    for (const error of validate.errors ?? []) {
+      const d = describeSchemaError(error);
+      refused.add(d.field);
+      issue(prefix + d.field, d.reason);
+    }
   }
 
-  const issues: FieldIssue[] = [];
-  // `field` is the name the client used, so that the issue points at what it actually sent; a batch's
-  // own sentAt is a batch-level field and is named without the item prefix.
-  const time = (field: string, raw: unknown): EpochMs | null => {
-    if (raw === undefined || raw === null) return null;
-    const ms = parseTime(raw);
-    if (ms === undefined) issues.push({ field, reason: 'must be an ISO-8601 date-time' });
-    return ms ?? null;
+  // Issues name the field the client used, so that they point at what it actually sent; a batch's
+  // own sentAt is a batch-level field and is named without the item prefix. A field the schema
+  // refused (a number, an object) is not read again.
+  const time = (field: string, raw: unknown, batchLevel: boolean): EpochMs | null => {
+    if (raw === undefined || raw === null || (!batchLevel && !ok(field))) return null;
+    const ms = readClientTime(raw);
+    if (typeof ms === 'string') { issue(batchLevel ? field : prefix + field, ms); return null; }
+    return ms;
   };
-  const originalTimestamp = item.timestamp != null ? time(prefix + 'timestamp', item.timestamp) : time(prefix + 'originalTimestamp', item.originalTimestamp);
-  const sentAt = item.sentAt != null ? time(prefix + 'sentAt', item.sentAt) : time('sentAt', options.defaults?.sentAt);
+  const ownSentAt = item.sentAt != null;
+  const originalTimestamp = item.timestamp != null ? time('timestamp', item.timestamp, false) : time('originalTimestamp', item.originalTimestamp, false);
+  const sentAt = ownSentAt ? time('sentAt', item.sentAt, false) : time('sentAt', options.defaults?.sentAt, true);
 
   const anonymousId = normaliseIdentity('anonymous_id', item.anonymousId, options.guard) ?? null;
   const userId = normaliseIdentity('user_id', item.userId, options.guard) ?? null;
   const previousId = type === 'alias' ? normaliseIdentity('user_id', item.previousId, options.guard) ?? null : null;
   if (type === 'alias') {
-    if (userId === null) issues.push({ field: prefix + 'userId', reason: `${JSON.stringify(item.userId)} is not a usable identifier` });
-    if (previousId === null) issues.push({ field: prefix + 'previousId', reason: `${JSON.stringify(item.previousId)} is not a usable identifier` });
-  } else if (anonymousId === null && userId === null) {
+    if (userId === null && ok('userId')) issue(prefix + 'userId', `${JSON.stringify(item.userId)} is not a usable identifier`);
+    if (previousId === null && ok('previousId')) issue(prefix + 'previousId', `${JSON.stringify(item.previousId)} is not a usable identifier`);
+  } else if (anonymousId === null && userId === null && ok('userId') && ok('anonymousId')) {
     const sent = item.userId ?? item.anonymousId;
-    issues.push({
-      field: prefix + (item.userId != null ? 'userId' : 'anonymousId'),
-      reason: sent == null ? 'either userId or anonymousId is required' : `${JSON.stringify(sent)} is not a usable identifier and no other id was given`,
-    });
+    issue(
+      prefix + (item.userId != null ? 'userId' : 'anonymousId'),
+      sent == null ? 'either userId or anonymousId is required' : `${JSON.stringify(sent)} is not a usable identifier and no other id was given`,
+    );
   }
-  const groupId = type === 'group' ? String(item.groupId).trim() : null;
-  if (groupId === '') issues.push({ field: prefix + 'groupId', reason: 'must not be empty' });
-  if (issues.length > 0) return { ok: false, issues };
+  const groupId = type === 'group' && ok('groupId') ? String(item.groupId).trim() : null;
+  if (groupId === '') issue(prefix + 'groupId', 'must not be empty');
+
+  const receivedAt = options.receivedAt;
+  const timestamp = eventTimestamp(originalTimestamp, options.correctSkew === false ? null : sentAt, receivedAt);
+  if (timestamp === undefined) issue(ownSentAt ? prefix + 'sentAt' : 'sentAt', SKEW_CONTRADICTION);
+  if (found.issues !== null || timestamp === undefined) return { ok: false, issues: found.issues ?? [] };
 
   const context = mergeDefaults(options.defaults?.context, item.context as JsonObject | undefined);
   const integrations = mergeDefaults(options.defaults?.integrations, item.integrations as JsonObject | undefined);
-  const receivedAt = options.receivedAt;
-  const timestamp = originalTimestamp === null ? receivedAt : sentAt === null ? originalTimestamp : receivedAt - (sentAt - originalTimestamp);
-
   return {
     ok: true,
     event: {

@@ -50,9 +50,13 @@ export function validateAnswers(shown: ShownField[], answers: unknown, declined:
     else for (const [i, key] of (declined as string[]).entries()) {
       const s = byKey.get(key);
       if (!s) issues.push({ field: `declined.${i}`, reason: `"${key}" is not a field shown in this view` });
-      else if (s.field.required) issues.push({ field: `declined.${i}`, reason: `"${key}" is required and cannot be declined` });
-      else if (Object.hasOwn(given, key) && !isEmpty(given[key])) issues.push({ field: `declined.${i}`, reason: `"${key}" is both answered and declined` });
-      else if (!declinedKeys.includes(key)) declinedKeys.push(key);
+      else {
+        const required = s.field.required === true;
+        const answered = Object.hasOwn(given, key) && !isEmpty(given[key]);
+        if (required) issues.push({ field: `declined.${i}`, reason: `"${key}" is required and cannot be declined` });
+        if (answered) issues.push({ field: `declined.${i}`, reason: `"${key}" is both answered and declined` });
+        if (!required && !answered && !declinedKeys.includes(key)) declinedKeys.push(key);
+      }
     }
   }
   const value: ValidAnswers = { traits: {}, consents: [], declined: declinedKeys, answered: [] };
@@ -64,7 +68,12 @@ export function validateAnswers(shown: ShownField[], answers: unknown, declined:
       continue;
     }
     const result = normalise(field, raw);
-    if ('code' in result) { issues.push({ field: name, reason: field.errorMessage ? localise(field.errorMessage, locale.locale, locale.defaultLocale) : answerMessage(result, locale.locale) }); continue; }
+    if ('problems' in result) {
+      // The field's own message says it once; else each problem has its reason.
+      if (field.errorMessage) issues.push({ field: name, reason: localise(field.errorMessage, locale.locale, locale.defaultLocale) });
+      else for (const problem of result.problems) issues.push({ field: name, reason: answerMessage(problem, locale.locale) });
+      continue;
+    }
     value.answered.push(field.key);
     if (field.type === 'consent') value.consents.push(field);
     else value.traits[field.key] = result.value;
@@ -76,40 +85,48 @@ function isEmpty(raw: unknown): boolean {
   return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 }
 
-/** The stored value, or the problem with it. */
-function normalise(field: FormField, raw: unknown): { value: unknown } | AnswerProblem {
+/**
+ * The stored value, or every problem with it: checks that do not depend on each other all run (a
+ * text too long and not an email address is told both); a value of the wrong kind has one problem.
+ */
+function normalise(field: FormField, raw: unknown): { value: unknown } | { problems: AnswerProblem[] } {
   const v = field.validation ?? {};
+  const one = (problem: AnswerProblem) => ({ problems: [problem] });
   switch (field.type) {
     case 'checkbox':
     case 'consent':
       if (raw === true || raw === 'true' || raw === 'on') return { value: true };
       if (field.type === 'checkbox' && (raw === false || raw === 'false')) return { value: false };
-      return { code: 'boolean' };
+      return one({ code: 'boolean' });
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) return { code: 'number' };
-      if (v.min !== undefined && n < v.min) return { code: 'min', min: v.min };
-      if (v.max !== undefined && n > v.max) return { code: 'max', max: v.max };
+      if (!Number.isFinite(n)) return one({ code: 'number' });
+      // min and max exclude each other (a form definition has min <= max).
+      if (v.min !== undefined && n < v.min) return one({ code: 'min', min: v.min });
+      if (v.max !== undefined && n > v.max) return one({ code: 'max', max: v.max });
       return { value: n };
     }
     case 'select':
     case 'radio': {
-      if (typeof raw !== 'string') return { code: 'option' };
+      if (typeof raw !== 'string') return one({ code: 'option' });
       const option = field.options?.find((o) => o.value === raw);
-      return option ? { value: option.value } : { code: 'oneOf', options: field.options?.map((o) => o.value).join(', ') ?? '' };
+      return option ? { value: option.value } : one({ code: 'oneOf', options: field.options?.map((o) => o.value).join(', ') ?? '' });
     }
     default: {
-      if (typeof raw !== 'string' && typeof raw !== 'number') return { code: 'text' };
+      if (typeof raw !== 'string' && typeof raw !== 'number') return one({ code: 'text' });
       let text = String(raw).trim();
+      const problems: AnswerProblem[] = [];
       const limit = v.maxLength ?? (field.type === 'textarea' ? MAX_TEXTAREA : MAX_TEXT);
-      if (text.length > limit) return { code: 'maxLength', limit };
+      if (text.length > limit) problems.push({ code: 'maxLength', limit });
       if (field.type === 'email') {
         text = text.toLowerCase();
-        if (!EMAIL.test(text)) return { code: 'email' };
+        if (!EMAIL.test(text)) problems.push({ code: 'email' });
       }
-      if (field.type === 'tel' && !TEL.test(text)) return { code: 'tel' };
-      if (v.pattern !== undefined && !new RegExp(`^(?:${v.pattern})$`, 'u').test(text)) return { code: 'format' };
-      return { value: text };
+      if (field.type === 'tel' && !TEL.test(text)) problems.push({ code: 'tel' });
+      // The form's own pattern runs only on a text within the limit, so that its cost stays bounded
+      // (a pattern written without care can take time exponential in the length).
+      if (v.pattern !== undefined && text.length <= limit && !new RegExp(`^(?:${v.pattern})$`, 'u').test(text)) problems.push({ code: 'format' });
+      return problems.length > 0 ? { problems } : { value: text };
     }
   }
 }

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
 import type { JsonObject, TrackedEvent } from '../events/event.js';
 import { normaliseIdentity, type IdentityGuard } from '../identity/identity-key.js';
-import { parseTime, type EpochMs } from '../time.js';
+import { readClientTime } from '../events/event-time.js';
+import type { EpochMs } from '../time.js';
 import { CONSENT_CHANNELS, type ConsentChannel, type ConsentWording } from './consent.js';
 
 export interface ConsentPayload {
@@ -50,23 +51,21 @@ export interface ConsentRequestOptions {
 
 export function validateConsentRequest(input: unknown, options: ConsentRequestOptions): { ok: true; event: TrackedEvent } | { ok: false; issues: FieldIssue[] } {
   const parsed = body.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message })) };
+  if (!parsed.success) {
+    // Every problem is reported: the shape's, and those of the fields the shape did not refuse.
+    const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message }));
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) checkFields(input as Record<string, unknown>, options, new Set(issues.map((i) => i.field)), issues);
+    return { ok: false, issues };
+  }
   const b = parsed.data;
   const issues: FieldIssue[] = [];
-  const anonymousId = normaliseIdentity('anonymous_id', b.anonymousId, options.guard) ?? null;
-  const userId = normaliseIdentity('user_id', b.userId, options.guard) ?? null;
-  if (!anonymousId && !userId) issues.push({ field: 'anonymousId', reason: 'either userId or anonymousId is required, as a usable identifier' });
-  for (const purpose of Object.keys(b.purposes)) {
-    if (!options.purposes.has(purpose)) issues.push({ field: `purposes.${purpose}`, reason: 'is not a purpose declared by the workspace' });
-  }
+  const { anonymousId, userId, clientTime } = checkFields(b, options, new Set(), issues);
   let wording: ConsentWording | null = null;
   if (b.wording) {
     const hash = b.wording.text !== undefined ? options.hashText(b.wording.text) : b.wording.hash!;
     if (b.wording.text !== undefined && b.wording.hash !== undefined && b.wording.hash !== hash) issues.push({ field: 'wording.hash', reason: 'does not match the SHA-256 of wording.text' });
     wording = { version: b.wording.version, hash, ...(b.wording.text !== undefined ? { text: b.wording.text } : {}) };
   }
-  const clientTime = b.timestamp === undefined ? null : parseTime(b.timestamp) ?? null;
-  if (b.timestamp !== undefined && clientTime === null) issues.push({ field: 'timestamp', reason: 'must be an ISO-8601 date-time' });
   if (issues.length > 0) return { ok: false, issues };
   const payload: ConsentPayload = { purposes: b.purposes, channel: b.channel, wording, evidence: b.evidence as JsonObject, request: options.request };
   return {
@@ -77,6 +76,31 @@ export function validateConsentRequest(input: unknown, options: ConsentRequestOp
       timestamp: options.receivedAt, originalTimestamp: clientTime, sentAt: null, receivedAt: options.receivedAt,
     },
   };
+}
+
+/**
+ * The checks that need nothing else of the request to be valid: the identifiers, the purposes the
+ * workspace declares, the client's time. They run on the raw fields when the shape is wrong too,
+ * skipping the fields it refused (each problem is reported once); issues are appended to `issues`.
+ */
+function checkFields(fields: Record<string, unknown>, options: ConsentRequestOptions, refused: ReadonlySet<string>, issues: FieldIssue[]): { anonymousId: string | null; userId: string | null; clientTime: EpochMs | null } {
+  const anonymousId = normaliseIdentity('anonymous_id', fields.anonymousId, options.guard) ?? null;
+  const userId = normaliseIdentity('user_id', fields.userId, options.guard) ?? null;
+  if (!anonymousId && !userId && !refused.has('anonymousId') && !refused.has('userId')) issues.push({ field: 'anonymousId', reason: 'either userId or anonymousId is required, as a usable identifier' });
+  const purposes = fields.purposes;
+  if (typeof purposes === 'object' && purposes !== null && !Array.isArray(purposes) && !refused.has('purposes')) {
+    for (const purpose of Object.keys(purposes)) {
+      if (!options.purposes.has(purpose) && !refused.has(`purposes.${purpose}`)) issues.push({ field: `purposes.${purpose}`, reason: 'is not a purpose declared by the workspace' });
+    }
+  }
+  // The client's time is kept as evidence only, under the rules of every client time (event-time.ts).
+  let clientTime: EpochMs | null = null;
+  if (fields.timestamp !== undefined && !refused.has('timestamp')) {
+    const read = readClientTime(fields.timestamp);
+    if (typeof read === 'string') issues.push({ field: 'timestamp', reason: read });
+    else clientTime = read;
+  }
+  return { anonymousId, userId, clientTime };
 }
 
 export function consentPayload(event: TrackedEvent): ConsentPayload {

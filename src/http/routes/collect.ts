@@ -7,7 +7,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EventType, JsonObject } from '../../core/events/event.js';
-import { TesseraError } from '../../core/errors.js';
+import { TesseraError, type FieldIssue } from '../../core/errors.js';
+import { readClientTime } from '../../core/events/event-time.js';
+import { EVENT_LIMITS } from '../../core/events/limits.js';
 import type { Accepted, IngestService } from '../../ingest/ingest-service.js';
 import { basicUser, type KeyResolver } from '../auth.js';
 
@@ -33,9 +35,10 @@ async function workspaceOf(request: FastifyRequest, body: Record<string, unknown
   return keys.workspaceFor('write', basicUser(request.headers.authorization) ?? fromBody);
 }
 
-function objectOrUndefined(value: unknown, field: string): JsonObject | undefined {
+/** The object, or undefined when absent or (with an issue added) not an object. */
+function objectOrUndefined(value: unknown, field: string, issues: FieldIssue[]): JsonObject | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new TesseraError('invalid_batch', { issues: [{ field, reason: 'must be an object' }] });
+  if (typeof value !== 'object' || Array.isArray(value)) { issues.push({ field, reason: 'must be an object' }); return undefined; }
   return value as JsonObject;
 }
 
@@ -68,17 +71,28 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
     const receivedAt = Date.now();
     const body = bodyObject(request);
     const workspaceId = await workspaceOf(request, body, deps.keys);
-    if (!Array.isArray(body.batch)) throw new TesseraError('invalid_batch', { issues: [{ field: 'batch', reason: body.batch === undefined ? 'is required' : 'must be an array' }] });
-    const context = objectOrUndefined(body.context, 'context');
-    const integrations = objectOrUndefined(body.integrations, 'integrations');
-    // As on an item, sentAt is an ISO string; a number would pass as epoch ms and skew every item's time.
-    if (body.sentAt !== undefined && body.sentAt !== null && typeof body.sentAt !== 'string') {
-      throw new TesseraError('invalid_batch', { issues: [{ field: 'sentAt', reason: 'must be string' }] });
+    // The batch's own fields are checked together, and reported with the items' problems at once.
+    const issues: FieldIssue[] = [];
+    if (!Array.isArray(body.batch)) issues.push({ field: 'batch', reason: body.batch === undefined ? 'is required' : 'must be an array' });
+    const context = objectOrUndefined(body.context, 'context', issues);
+    const integrations = objectOrUndefined(body.integrations, 'integrations', issues);
+    // As on an item, sentAt is an ISO string (a number would pass as epoch ms and skew every item's
+    // time), checked once here rather than once per item.
+    let sentAt: string | undefined;
+    if (body.sentAt !== undefined && body.sentAt !== null) {
+      const read = typeof body.sentAt === 'string' ? readClientTime(body.sentAt) : 'must be string';
+      if (typeof read === 'string') issues.push({ field: 'sentAt', reason: read });
+      else sentAt = body.sentAt as string;
     }
-    return answer(await deps.ingest.accept({
-      workspaceId, items: body.batch, receivedAt, gpc: hasGpc(request),
-      defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(typeof body.sentAt === 'string' ? { sentAt: body.sentAt } : {}) },
-    }));
+    const accept = {
+      workspaceId, items: Array.isArray(body.batch) ? body.batch as unknown[] : [], receivedAt, gpc: hasGpc(request),
+      defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(sentAt !== undefined ? { sentAt } : {}) },
+    };
+    if (issues.length > 0) {
+      const items = accept.items.length <= EVENT_LIMITS.maxBatchItems ? (await deps.ingest.forWorkspace(workspaceId)).validate(accept).issues : [];
+      throw new TesseraError('invalid_batch', { issues: [...issues, ...items].slice(0, 100) });
+    }
+    return answer(await deps.ingest.accept(accept));
   };
   app.post('/v1/batch', batch);
   app.post('/v1/b', batch);

@@ -1,16 +1,22 @@
 /**
  * The lines of a segment member export, produced page by page (1,000 members and their profiles
  * at a time), so that a segment of millions streams with flat memory. CSV follows RFC 4180; a
- * field that a spreadsheet would run as a formula (starting with =, +, -, @) is prefixed with '.
+ * field that a spreadsheet would run as a formula is prefixed with ' (OWASP, CSV injection): one
+ * starting with a tab or a carriage return, or with = + - @ after any leading white space (a space,
+ * a no-break space, any Unicode space or line break, or a zero-width one), the signs also in their
+ * full-width and small forms (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫: spreadsheets with East Asian input normalise them).
  */
 import type { Store } from '../../ports/store.js';
 import { toIso } from '../../core/time.js';
 
 const PAGE = 1000;
 
+/** \s covers the Unicode spaces and line breaks (U+00A0, U+2000–U+200A, U+3000, U+FEFF …); U+200B–U+200D and U+2060 are the zero-width ones. */
+const FORMULA_START = /^(?:[\t\r]|[\s\u200B-\u200D\u2060]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B])/;
+
 export function csvField(value: unknown): string {
   let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventType } from '../../../src/core/events/event.js';
+import { FUTURE_TOLERANCE_MS } from '../../../src/core/events/event-time.js';
 import { EVENT_LIMITS } from '../../../src/core/events/limits.js';
 import { jsonExtent, validateEvent, type ValidateOptions, type ValidationResult } from '../../../src/core/events/validate-event.js';
 import { createIdentityGuard } from '../../../src/core/identity/identity-key.js';
@@ -178,6 +179,83 @@ describe('time', () => {
     assert.equal(issueOf(validateEvent({ ...minimal.track, timestamp: 'yesterday' }, options())), 'timestamp: must be an ISO-8601 date-time');
     assert.equal(issueOf(validateEvent({ ...minimal.track, originalTimestamp: '2024-02-30T10:00:00Z' }, options())), 'originalTimestamp: must be an ISO-8601 date-time');
     assert.equal(issueOf(validateEvent({ ...minimal.track, sentAt: 'hello 5' }, options())), 'sentAt: must be an ISO-8601 date-time');
+  });
+});
+
+describe('the accepted range of times and the future tolerance', () => {
+  const fields = (result: ValidationResult) => issues(result).map((i) => `${i.field}: ${i.reason}`);
+
+  it('refuses syntactically valid but absurd dates, naming the field', () => {
+    for (const [field, value] of [['timestamp', '0000-01-01T00:00:00Z'], ['timestamp', '9999-12-31T23:59:59Z'], ['originalTimestamp', '1969-12-31T23:59:59.999Z'], ['sentAt', '9999-01-01T00:00:00Z'], ['timestamp', '2100-01-01T00:00:00Z']] as const) {
+      assert.equal(issueOf(validateEvent({ ...minimal.track, [field]: value }, options())), `${field}: must be between 1970-01-01 and 2099-12-31`, `${field} ${value}`);
+    }
+    assert.equal(issueOf(validateEvent({ ...minimal.track, timestamp: iso(RECEIVED) }, options({ fieldPrefix: 'batch[0].', defaults: { sentAt: '9999-01-01T00:00:00Z' } }))), 'sentAt: must be between 1970-01-01 and 2099-12-31');
+  });
+
+  it('accepts the edges of the range: 1970-01-01 and the last millisecond of 2099 (clamped, being in the future)', () => {
+    assert.equal(accepted(validateEvent({ ...minimal.track, timestamp: '1970-01-01T00:00:00Z' }, options())).timestamp, 0);
+    const late = accepted(validateEvent({ ...minimal.track, timestamp: '2099-12-31T23:59:59.999Z' }, options()));
+    assert.deepEqual([late.timestamp, late.originalTimestamp], [RECEIVED, Date.UTC(2100, 0, 1) - 1]);
+  });
+
+  it('a sentAt in 9999 no longer yields a timestamp thousands of years before the epoch', () => {
+    const result = validateEvent({ ...minimal.track, timestamp: iso(RECEIVED), sentAt: '9999-12-07T00:00:00Z' }, options());
+    assert.equal(issueOf(result), 'sentAt: must be between 1970-01-01 and 2099-12-31');
+  });
+
+  it('refuses a sentAt so far after the timestamp that the correction would land before 1970', () => {
+    const result = validateEvent({ ...minimal.track, timestamp: '1975-01-01T00:00:00Z', sentAt: '2090-01-01T00:00:00Z' }, options({ fieldPrefix: 'batch[1].' }));
+    assert.match(issueOf(result), /^batch\[1\]\.sentAt: .*before 1970/);
+  });
+
+  it('clamps a timestamp beyond the tolerance after the receive time to the receive time, keeping the original', () => {
+    const future = RECEIVED + FUTURE_TOLERANCE_MS + 1;
+    const e = accepted(validateEvent({ ...minimal.track, timestamp: iso(future) }, options()));
+    assert.deepEqual([e.timestamp, e.originalTimestamp], [RECEIVED, future]);
+    const within = RECEIVED + FUTURE_TOLERANCE_MS;
+    assert.equal(accepted(validateEvent({ ...minimal.track, timestamp: iso(within) }, options())).timestamp, within, 'a few minutes of drift pass unchanged');
+    // A sentAt before the timestamp would move the event into the future: clamped too.
+    const skewed = accepted(validateEvent({ ...minimal.track, timestamp: iso(RECEIVED), sentAt: iso(RECEIVED - 86_400_000) }, options()));
+    assert.equal(skewed.timestamp, RECEIVED);
+  });
+
+  it('an import (no skew correction) keeps its own timestamp, clamped to its receive time all the same', () => {
+    const t = Date.UTC(2019, 0, 1);
+    const e = accepted(validateEvent({ ...minimal.track, timestamp: iso(t), sentAt: iso(t + 3_600_000) }, options({ correctSkew: false })));
+    assert.equal(e.timestamp, t);
+    const ahead = accepted(validateEvent({ ...minimal.track, timestamp: '2090-01-01T00:00:00Z' }, options({ correctSkew: false })));
+    assert.equal(ahead.timestamp, RECEIVED);
+  });
+
+  it('reports a bad time together with the other problems of the event', () => {
+    assert.deepEqual(fields(validateEvent({ type: 'track', timestamp: '0000-01-01T00:00:00Z' }, options())), [
+      'event: is required', 'timestamp: must be between 1970-01-01 and 2099-12-31', 'anonymousId: either userId or anonymousId is required',
+    ]);
+  });
+});
+
+describe('every problem of an item is reported', () => {
+  const fields = (result: ValidationResult) => issues(result).map((i) => i.field);
+
+  it('both ids and the event name missing: two issues', () => {
+    assert.deepEqual(fields(validateEvent({ type: 'track' }, options({ fieldPrefix: 'batch[3].' }))), ['batch[3].event', 'batch[3].anonymousId']);
+  });
+
+  it('an unknown type does not hide the problems of the common fields', () => {
+    assert.deepEqual(fields(validateEvent({ type: 'purchase', timestamp: 'soon', messageId: 5 }, options({ fieldPrefix: 'batch[0].' }))),
+      ['batch[0].type', 'batch[0].messageId', 'batch[0].timestamp', 'batch[0].anonymousId']);
+  });
+
+  it('an oversized event still has its other problems listed', () => {
+    assert.deepEqual(fields(validateEvent({ type: 'track', properties: { blob: 'x'.repeat(EVENT_LIMITS.maxEventBytes) } }, options({ fieldPrefix: 'batch[1].' }))),
+      ['batch[1]', 'batch[1].event', 'batch[1].anonymousId']);
+  });
+
+  it('a field the schema refused is reported once, not again by the later checks', () => {
+    assert.deepEqual(fields(validateEvent({ type: 'alias' }, options())), ['previousId', 'userId']);
+    assert.deepEqual(fields(validateEvent({ ...minimal.track, timestamp: 17 }, options())), ['timestamp']);
+    assert.deepEqual(fields(validateEvent({ type: 'track', event: 'X', userId: {} }, options())), ['userId']);
+    assert.deepEqual(fields(validateEvent({ type: 'group', anonymousId: 'a', groupId: [] }, options())), ['groupId']);
   });
 });
 

@@ -42,6 +42,24 @@ describe('answer validation', () => {
     });
   });
 
+  it('names every problem of one answer: too long and not an email address, or not a phone number', () => {
+    const all = (result: ReturnType<typeof validateAnswers>) => (result.ok ? [] : result.issues.map((i) => `${i.field}: ${i.reason}`));
+    assert.deepEqual(all(validateAnswers(shown(['email']), { email: 'x'.repeat(2_001) }, undefined)), [
+      'answers.email: must be at most 2000 characters', 'answers.email: must be an email address such as name@example.com',
+    ]);
+    const phone = { ...form.fields.find((f) => f.key === 'phone')!, validation: { maxLength: 5 } };
+    assert.deepEqual(all(validateAnswers([{ field: phone, prefilled: false }], { phone: 'call me now' }, undefined)), [
+      'answers.phone: must be at most 5 characters', 'answers.phone: must be a phone number (digits, spaces, + - ( ) . /)',
+    ]);
+    const zip = { ...form.fields.find((f) => f.key === 'zip')!, errorMessage: { en: 'Please enter a 5-digit ZIP code.' }, validation: { pattern: '[0-9]{5}', maxLength: 5 } };
+    assert.deepEqual(all(validateAnswers([{ field: zip, prefilled: false }], { zip: 'abcdefgh' }, undefined)), ['answers.zip: Please enter a 5-digit ZIP code.'], 'the field\'s own message is said once');
+  });
+
+  it('a declined key that is required and answered too is told both', () => {
+    const result = validateAnswers(shown(['email']), { email: 'a@b.example' }, ['email']);
+    assert.deepEqual(result.ok ? [] : result.issues.map((i) => i.reason), ['"email" is required and cannot be declined', '"email" is both answered and declined']);
+  });
+
   it('a field\'s own error message, in the visitor\'s locale, replaces the reason of a wrong value', () => {
     const zip = { ...form.fields.find((f) => f.key === 'zip')!, errorMessage: { en: 'Please enter a 5-digit ZIP code.', de: 'Bitte eine fünfstellige PLZ.' } };
     const wrong = validateAnswers([{ field: zip, prefilled: false }], { zip: '12' }, undefined, { locale: 'de-AT', defaultLocale: 'en' });
