@@ -22,7 +22,7 @@ const logger = createLogger(config);
 const store = await openStore(config);
 await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: config.writeKey, adminKey: config.adminKey });
 const tessera = await createTessera({ config, store, logger });
-tessera.queue.submit = () => Promise.resolve({ deadLettered: 0 });
+tessera.queue.submit = () => Promise.resolve({ deadLettered: 0, duplicates: 0 });
 
 const stop = () => { tessera.close().then(() => process.exit(0), () => process.exit(1)); };
 process.on('SIGTERM', stop);

@@ -199,7 +199,10 @@ function formatSummary(o: { file: string; workspaceId: string; summary: ImportSu
     `${s.stopped ? 'Stopped importing' : 'Imported'} ${basename(o.file)} into workspace "${o.workspaceId}" in ${o.seconds.toFixed(1)} s (${count(Math.round(s.accepted / Math.max(o.seconds, 0.001)))} events/s).`,
     row('lines read', s.lines),
     row('blank lines', s.blank, '(ignored)'),
-    row('events accepted', s.accepted, '(an event whose messageId was already stored is skipped, not stored twice)'),
+    row('events accepted', s.accepted),
+    row('  new', s.stored, '(stored by this import)'),
+    row('  duplicates', s.duplicates, '(their messageId was stored already: not stored twice)'),
+    ...(s.deadLettered > 0 ? [row('  dead letters', s.deadLettered, '(failed by themselves; see GET /v1/dead-letters)')] : []),
     row('lines rejected', s.rejected),
   ];
   for (const r of s.reasons) {

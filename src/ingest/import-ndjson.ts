@@ -30,6 +30,7 @@ import { EVENT_LIMITS } from '../core/events/limits.js';
 import { jsonProblems } from '../core/json-problems.js';
 import { FUTURE_TOLERANCE_MS, readClientTime } from '../core/events/event-time.js';
 import type { WorkspaceIngest } from './ingest-service.js';
+import type { SubmitResult } from './ingest-queue.js';
 
 export interface LineIssue {
   /** The offending field (`userId`, `context.page`), or '' for the line as a whole. */
@@ -63,6 +64,12 @@ export interface ReasonCount {
 
 export interface ImportSummary extends ImportProgress {
   blank: number;
+  /** Accepted events that were new: stored by this import. */
+  stored: number;
+  /** Accepted events whose messageId was stored already (a re-import), not stored twice. */
+  duplicates: number;
+  /** Accepted events that failed by themselves and were kept as dead letters. */
+  deadLettered: number;
   /** Most frequent first. */
   reasons: ReasonCount[];
   /** Set when the import ended before the end of the source. */
@@ -73,8 +80,8 @@ export interface ImportNdjsonOptions {
   source: AsyncIterable<Uint8Array | string>;
   workspaceId: string;
   ingest: Pick<WorkspaceIngest, 'validate'>;
-  /** Commits events; the ingest queue's `submit`. */
-  submit: (workspaceId: string, events: TrackedEvent[]) => Promise<unknown>;
+  /** Commits events; the ingest queue's `submit`, which says how many were stored already or dead-lettered. */
+  submit: (workspaceId: string, events: TrackedEvent[]) => Promise<Partial<SubmitResult> | void>;
   /** Valid events per submission (default 1000). */
   batchSize?: number;
   /** Submissions awaiting commit before reading pauses (default 4). */
@@ -101,6 +108,8 @@ export async function importNdjson(options: ImportNdjsonOptions): Promise<Import
   const splitter = new LineSplitter(EVENT_LIMITS.maxEventBytes);
   const progress: ImportProgress = { bytesRead: 0, lines: 0, accepted: 0, rejected: 0 };
   let blank = 0;
+  let duplicates = 0;
+  let deadLettered = 0;
   const reasons = new Map<string, ReasonCount>();
   let events: TrackedEvent[] = [];
   const inFlight: Array<Promise<void>> = [];
@@ -126,7 +135,11 @@ export async function importNdjson(options: ImportNdjsonOptions): Promise<Import
     const chunk = events;
     events = [];
     const committed = options.submit(options.workspaceId, chunk).then(
-      () => { progress.accepted += chunk.length; },
+      (result) => {
+        progress.accepted += chunk.length;
+        duplicates += result?.duplicates ?? 0;
+        deadLettered += result?.deadLettered ?? 0;
+      },
       (error: unknown) => { failure ??= { error }; },
     );
     inFlight.push(committed);
@@ -161,7 +174,8 @@ export async function importNdjson(options: ImportNdjsonOptions): Promise<Import
   await Promise.all(inFlight);
   options.onProgress?.({ ...progress });
 
-  const summary: ImportSummary = { ...progress, blank, reasons: [...reasons.values()].sort((a, b) => b.lines - a.lines) };
+  const stored = progress.accepted - duplicates - deadLettered;
+  const summary: ImportSummary = { ...progress, blank, stored, duplicates, deadLettered, reasons: [...reasons.values()].sort((a, b) => b.lines - a.lines) };
   const failed = failure as { error: unknown } | null;
   if (failed) summary.stopped = { cause: 'failed', error: failed.error };
   else if (stoppedEarly) summary.stopped = { cause: 'aborted' };

@@ -51,6 +51,8 @@ export interface IngestQueueOptions {
 export interface SubmitResult {
   /** Events that failed alone and were kept as dead letters instead (0 almost always). */
   deadLettered: number;
+  /** Events not stored because their messageId was stored already (a retry, a re-import). */
+  duplicates: number;
 }
 
 export interface SubmitOptions {
@@ -81,6 +83,7 @@ interface Submission {
   /** Set while a failed flush is isolated: the error the request gets, or the dead letters it had. */
   failure?: unknown;
   deadLettered: number;
+  duplicates: number;
 }
 
 /** Some events of one submission: a failed flush is split into parts until the failure is alone. */
@@ -117,7 +120,7 @@ export class IngestQueue {
       return Promise.reject(new TesseraError('overloaded', { retryAfterSeconds: 1 }));
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ workspaceId, events, privacy, deadLetter: options.deadLetter ?? true, resolve, reject, deadLettered: 0 });
+      this.pending.push({ workspaceId, events, privacy, deadLetter: options.deadLetter ?? true, resolve, reject, deadLettered: 0, duplicates: 0 });
       this.pendingEvents += events.length;
       if (!this.scheduled) {
         this.scheduled = true;
@@ -170,7 +173,7 @@ export class IngestQueue {
       for (const s of submissions) s.failure ??= answer;
     }
     for (const s of submissions) {
-      if (s.failure === undefined) s.resolve({ deadLettered: s.deadLettered });
+      if (s.failure === undefined) s.resolve({ deadLettered: s.deadLettered, duplicates: s.duplicates });
       else s.reject(s.failure);
     }
   }
@@ -205,15 +208,22 @@ export class IngestQueue {
   private async commit(parts: Part[]): Promise<void> {
     const startedAt = performance.now();
     const total: BatchOutcome = { stored: 0, duplicates: 0, withheld: 0 };
+    let duplicateEvents: TrackedEvent[] = [];
     await this.store.write(async (tx) => {
       total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
+      duplicateEvents = [];
       for (const group of groupByWorkspace(parts)) {
         const outcome = await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
         total.stored += outcome.stored;
         total.duplicates += outcome.duplicates;
         total.withheld += outcome.withheld;
+        if (outcome.duplicateEvents) duplicateEvents.push(...outcome.duplicateEvents);
       }
     });
+    if (duplicateEvents.length > 0) {
+      const dropped = new Set(duplicateEvents);
+      for (const part of parts) for (const event of part.events) if (dropped.has(event)) part.submission.duplicates++;
+    }
     this.options.observer?.flushed(total, (performance.now() - startedAt) / 1000);
   }
 

@@ -25,6 +25,8 @@ export interface BatchOutcome {
   stored: number;
   duplicates: number;
   withheld: number;
+  /** The events dropped as duplicates (empty almost always), so that each submission can be told its own count. */
+  duplicateEvents?: readonly TrackedEvent[];
 }
 
 export type ProcessBatch = (tx: WriteTx, workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext) => Promise<BatchOutcome>;
@@ -63,7 +65,8 @@ export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
   const derive = createDerivedSteps(deps);
   return async (tx, workspaceId, events, privacy) => {
     const { fresh, duplicates } = await dropDuplicates(tx, workspaceId, events);
-    if (fresh.length === 0) return { stored: 0, duplicates, withheld: 0 };
+    const duplicateEvents = duplicates === 0 ? undefined : droppedFrom(events, fresh);
+    if (fresh.length === 0) return { stored: 0, duplicates, withheld: 0, ...(duplicateEvents ? { duplicateEvents } : {}) };
     const batch = new IngestBatch(tx, workspaceId, fresh, privacy);
     await prefetchIdentities(batch, deps.guard);
     let withheld = 0;
@@ -76,6 +79,12 @@ export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
     await updateProfiles(batch);
     await derive(batch);
     await persistBatch(batch);
-    return { stored: fresh.length - withheld, duplicates, withheld };
+    return { stored: fresh.length - withheld, duplicates, withheld, ...(duplicateEvents ? { duplicateEvents } : {}) };
   };
+}
+
+/** The events of `all` that are not in `kept` (by identity). */
+function droppedFrom(all: readonly TrackedEvent[], kept: readonly TrackedEvent[]): TrackedEvent[] {
+  const keep = new Set(kept);
+  return all.filter((event) => !keep.has(event));
 }

@@ -131,8 +131,12 @@ describe('importNdjson', () => {
     const { store, run } = await setUp();
     const line = JSON.stringify({ type: 'page', name: 'Home', anonymousId: 'v2', timestamp: '2023-01-01T00:00:00Z' });
     const other = JSON.stringify({ type: 'page', name: 'Docs', anonymousId: 'v2', timestamp: '2023-01-01T00:00:00Z' });
-    assert.equal((await run([line, other, line])).accepted, 3, 'accepted counts lines, duplicates included');
-    assert.equal((await run([line, other])).accepted, 2);
+    const first = await run([line, other, line]);
+    assert.equal(first.accepted, 3, 'accepted counts lines, duplicates included');
+    assert.deepEqual([first.stored, first.duplicates, first.deadLettered], [2, 1, 0], 'the repeated line is a duplicate');
+    const again = await run([line, other]);
+    assert.equal(again.accepted, 2);
+    assert.deepEqual([again.stored, again.duplicates], [0, 2], 'a re-import says that nothing was new');
     const events = await eventsOf(store, 'v2');
     assert.deepEqual(events.map((e) => e.name).sort(), ['Docs', 'Home']);
     assert.ok(events.every((e) => e.messageId.startsWith('import-')), events.map((e) => e.messageId).join());

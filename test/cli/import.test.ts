@@ -115,6 +115,8 @@ describe('tessera import', () => {
     const before = await withStore(async (store) => ({ events: (await storedEvents(store)).length, profiles: await store.profiles.count(WORKSPACE) }));
     const again = await runCli(importArgs(), env);
     assert.equal(again.code, 1, describeRun(again));
+    assert.match(again.stdout, /^\s+new\s+0\b/m, 'the summary says nothing was new');
+    assert.match(again.stdout, new RegExp(`^\\s+duplicates\\s+${count(file.validEvents)}\\b`, 'm'));
     const afterwards = await withStore(async (store) => ({ events: (await storedEvents(store)).length, profiles: await store.profiles.count(WORKSPACE) }));
     assert.deepEqual(afterwards, before);
     assert.equal(afterwards.events, file.validEvents);

@@ -52,7 +52,7 @@ describe('ingest queue: isolating a failed flush', () => {
     const q = queue({ deadLetter: async (...args) => { kept.push(args); } });
     const privacy = await privacyContexts(store).get(ws);
     const [fine, poison] = await Promise.allSettled([q.submit(ws, request('q2-a'), privacy), q.submit(ws, request('q2-poison', true), privacy, { deadLetter: false })]);
-    assert.deepEqual(fine.status === 'fulfilled' && fine.value, { deadLettered: 0 });
+    assert.deepEqual(fine.status === 'fulfilled' && fine.value, { deadLettered: 0, duplicates: 0 });
     assert.equal(poison.status, 'rejected');
     const cause = ((poison as PromiseRejectedResult).reason as TesseraError).cause as Error;
     assert.equal(cause.message, 'poisoned');
@@ -64,7 +64,7 @@ describe('ingest queue: isolating a failed flush', () => {
     const q = queue({ deadLetter: async (_ws, event) => { kept.push(event.anonymousId!); } });
     const privacy = await privacyContexts(store).get(ws);
     const batch = [...request('q3-a'), ...request('q3-p1', true), ...request('q3-b'), ...request('q3-c'), ...request('q3-p2', true), ...request('q3-d')];
-    assert.deepEqual(await q.submit(ws, batch, privacy), { deadLettered: 2 });
+    assert.deepEqual(await q.submit(ws, batch, privacy), { deadLettered: 2, duplicates: 0 });
     assert.deepEqual(kept, ['q3-p1', 'q3-p2']);
     for (const anon of ['q3-a', 'q3-b', 'q3-c', 'q3-d']) assert.ok(await store.profiles.resolve(ws, anon), anon);
   });
