@@ -35,6 +35,8 @@ import { createRecognitionService } from '../forms/recognition.js';
 import { registerTrackerRoutes } from './routes/tracker.js';
 import type { Mailer } from '../ports/mailer.js';
 import { registerEmailLinks } from './routes/email-links-plugin.js';
+import { registerApiReference } from './openapi.js';
+import { createParameterValidatorCompiler } from './schemas/validator.js';
 
 export interface AppDeps {
   store: Store;
@@ -77,8 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A profile is looked up by any of its ids (`/v1/profiles/{id}`); ids may be 512 characters,
     // percent-encoded up to 12 bytes each. Fastify's default of 100 made long ids unreachable.
     routerOptions: { maxParamLength: 8 * 1024 },
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
   });
+  // Query and path parameters are checked by our compiler (finite numbers, no control characters).
+  app.setValidatorCompiler(createParameterValidatorCompiler());
   // Any origin may send events (the write key is public). Request headers are reflected rather than
   // listed: analytics.js adds X-Retry-Count on retries (a fixed list blocked every browser retry) and
   // sites may configure their own. Retry-After is exposed so that the browser client can honour it.
@@ -91,6 +94,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerBodyParsing(app);
   registerErrorHandling(app);
+  // Before any route: the reference collects every route registered after it.
+  await registerApiReference(app, { ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) });
   if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics, token: deps.metricsToken });
   const keys = createKeyResolver(deps.store, deps.now);
   registerHealthRoutes(app, { store: deps.store, isDraining: deps.isDraining ?? (() => false) });
