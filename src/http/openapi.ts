@@ -13,6 +13,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../version.js';
+import { SHARED_BODY_SCHEMAS } from './schemas/bodies.js';
 import { ERROR_ENVELOPE, SECURITY_SCHEMES, document, routeSchema } from './schemas/route-docs.js';
 
 /** One registered route (HEAD routes Fastify adds for each GET are left out). */
@@ -49,6 +50,7 @@ export async function registerApiReference(app: FastifyInstance, options: { publ
     }
   });
   app.addSchema(ERROR_ENVELOPE);
+  for (const shared of SHARED_BODY_SCHEMAS) app.addSchema(shared);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(swagger, {
     openapi: {

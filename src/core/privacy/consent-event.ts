@@ -82,3 +82,6 @@ export function validateConsentRequest(input: unknown, options: ConsentRequestOp
 export function consentPayload(event: TrackedEvent): ConsentPayload {
   return event.properties as unknown as ConsentPayload;
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const consentInputSchema = body;

@@ -22,6 +22,7 @@ import { registerEmailLinkRoutes } from './email-links.js';
 import { registerEmailRoutes } from './emails.js';
 import { registerSubscriptionApi, registerSubscriptionPages } from './subscription-pages.js';
 import { registerSurveyPages } from './survey-pages.js';
+import { routeSchema, text } from '../schemas/route-docs.js';
 
 export interface EmailLinksDeps {
   store: Store;
@@ -64,6 +65,6 @@ export async function registerEmailLinks(app: FastifyInstance, deps: EmailLinksD
     registerSubscriptionPages(pages, { subscriptions, keys: deps.keys, ...publicUrl });
     // A link cut short or mangled by a mail client (`/e/c`, `/e/s/`, `/e/zz/…`) is a person's
     // mistake too: the friendly page, not the API's JSON 404.
-    pages.all('/e/*', async (_request, reply) => sendLinkProblem(reply, 'invalid'));
+    pages.all('/e/*', { schema: routeSchema({ summary: 'A link cut short or mangled by a mail client: a friendly page', tags: ['Email pages'], auth: 'none', pages: true, response: { 400: text('text/html', 'The link is not valid.') } }) }, async (_request, reply) => sendLinkProblem(reply, 'invalid'));
   });
 }

@@ -35,10 +35,16 @@ function numericProperties(schema: unknown): Map<string, 'integer' | 'number'> {
 
 const issue = (name: string, message: string, keyword: string): ErrorObject => ({ instancePath: `/${name}`, schemaPath: '#', keyword, params: {}, message });
 
-/** Ajv's messages, with the control-character pattern said in words. */
+/**
+ * Ajv's errors as our issues: the control-character pattern said in words, and a bad parameter
+ * NAME (`propertyNames`) reported under that name rather than as a second, vaguer error.
+ */
 function readable(errors: ErrorObject[] | null | undefined): ErrorObject[] {
-  return (errors ?? []).map((e) => (e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === NO_CONTROL_CHARACTERS
-    ? { ...e, message: 'must not contain control characters' } : e));
+  return (errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {
+    const named = e.propertyName === undefined ? e : { ...e, instancePath: `/${e.propertyName}` };
+    return e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === NO_CONTROL_CHARACTERS
+      ? { ...named, message: e.propertyName === undefined ? 'must not contain control characters' : 'has control characters in its name' } : named;
+  });
 }
 
 export function createParameterValidatorCompiler(): FastifySchemaCompiler<unknown> {
