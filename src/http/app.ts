@@ -36,7 +36,7 @@ import { registerTrackerRoutes } from './routes/tracker.js';
 import type { Mailer } from '../ports/mailer.js';
 import { registerEmailLinks } from './routes/email-links-plugin.js';
 import { registerApiReference } from './openapi.js';
-import { createParameterValidatorCompiler } from './schemas/validator.js';
+import { registerSchemaSupport } from './schemas/schema-support.js';
 
 export interface AppDeps {
   store: Store;
@@ -80,8 +80,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // percent-encoded up to 12 bytes each. Fastify's default of 100 made long ids unreachable.
     routerOptions: { maxParamLength: 8 * 1024 },
   });
-  // Query and path parameters are checked by our compiler (finite numbers, no control characters).
-  app.setValidatorCompiler(createParameterValidatorCompiler());
+  // Query and path parameters are checked by our compiler (finite numbers, no control characters);
+  // the routes' shared schemas (the error envelope) are registered.
+  registerSchemaSupport(app);
   // Any origin may send events (the write key is public). Request headers are reflected rather than
   // listed: analytics.js adds X-Retry-Count on retries (a fixed list blocked every browser retry) and
   // sites may configure their own. Retry-After is exposed so that the browser client can honour it.

@@ -2,19 +2,14 @@
  * The API reference: an OpenAPI 3.1 document generated from the schemas in the route options
  * (schemas/route-docs.ts), served as JSON at `GET /openapi.json` and as a browsable page at
  * `GET /docs` (Swagger UI, whose files ship inside the npm package: nothing is fetched from the
- * network, and no validator service is called).
- *
- * Response schemas document; they do not shape answers. Fastify would otherwise serialise a JSON
- * answer with fast-json-stringify, which silently drops every property a schema does not list:
- * answers are serialised with JSON.stringify, as for a route without a response schema, and the
- * tests check that real answers validate against the document.
+ * network, and no validator service is called). The shared schemas it refers to are registered
+ * by schemas/schema-support.ts.
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../version.js';
-import { SHARED_BODY_SCHEMAS } from './schemas/bodies.js';
-import { ERROR_ENVELOPE, SECURITY_SCHEMES, document, routeSchema } from './schemas/route-docs.js';
+import { SECURITY_SCHEMES, document, routeSchema } from './schemas/route-docs.js';
 
 /** One registered route (HEAD routes Fastify adds for each GET are left out). */
 export interface RegisteredRoute {
@@ -49,9 +44,6 @@ export async function registerApiReference(app: FastifyInstance, options: { publ
       routes.push({ method, url: route.url, hidden: (route.schema as { hide?: boolean } | undefined)?.hide === true });
     }
   });
-  app.addSchema(ERROR_ENVELOPE);
-  for (const shared of SHARED_BODY_SCHEMAS) app.addSchema(shared);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

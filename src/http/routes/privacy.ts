@@ -30,7 +30,7 @@ const schemas = {
   putSettings: routeSchema({ summary: 'Change the privacy settings (audited); fields not sent keep their value', tags, auth: 'adminKey', body: BODIES.privacySettings, response: { 200: settings } }),
   report: routeSchema({
     summary: 'What ingest withheld or flagged, per day and in total', tags, auth: 'adminKey',
-    querystring: { type: 'object', properties: { from: dayParam('First day, YYYY-MM-DD (default: 30 days ago).'), to: dayParam('Last day, YYYY-MM-DD (default: today).') } },
+    querystring: { type: 'object', properties: { from: dayParam('First day (default: 30 days ago).'), to: dayParam('Last day (default: today).') } },
     response: { 200: json({ from: { type: 'string' }, to: { type: 'string' }, explanation: { type: 'object' }, totals: { type: 'object' }, days: { type: 'array' } }, ['from', 'to', 'totals', 'days']) },
   }),
   audit: routeSchema({

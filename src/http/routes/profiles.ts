@@ -31,7 +31,8 @@ const schemas = {
     description: '`q` matches ids, email and name; each `trait.NAME=VALUE` must match exactly (given once per name).',
     querystring: {
       ...pageQuery({ fallback: 50, extra: { q: safeText(200, 'Text to find in ids, email or name.') }, additional: true }),
-      patternProperties: { '^trait\\.': safeText(512, 'trait.NAME=VALUE: the trait NAME equals VALUE.', 0) },
+      // No type: a trait given twice (an array) gets the route's own "must be given once".
+      patternProperties: { '^trait\\.': { pattern: NO_CONTROL_CHARACTERS, maxLength: 512, description: 'trait.NAME=VALUE: the trait NAME equals VALUE.' } },
       propertyNames: { pattern: NO_CONTROL_CHARACTERS, maxLength: 520 },
     },
     response: { 200: json({ profiles: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] } }, ['profiles', 'nextCursor']) },

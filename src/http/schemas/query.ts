@@ -49,5 +49,8 @@ export const profileIdParams = pathParams({ id: { description: 'Any identifier o
 /** `{id}` of a definition (segment, form, webhook, list, survey, key). */
 export const idParams = pathParams({ id: { maxLength: 200 } });
 
-/** Day parameters of reports, `YYYY-MM-DD`. */
-export const dayParam = (description: string) => ({ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description } as const);
+/**
+ * A day parameter of a report, `YYYY-MM-DD`. The route checks the form itself (it also refuses
+ * impossible days such as 2026-02-30, with its own wording); the schema bounds the text.
+ */
+export const dayParam = (description: string) => ({ ...safeText(64, `${description} YYYY-MM-DD.`), examples: ['2026-01-31'] } as const);
