@@ -13,6 +13,7 @@ import { basicUser, type KeyResolver } from '../auth.js';
 import { eventJsonSchema } from '../../core/events/event-schema.js';
 import { EVENT_LIMITS } from '../../core/events/limits.js';
 import { json, routeSchema } from '../schemas/route-docs.js';
+import { NUL_ALLOWED } from '../schemas/validator.js';
 
 const SINGLE: ReadonlyArray<[EventType, string]> = [
   ['track', 't'], ['identify', 'i'], ['page', 'p'], ['screen', 's'], ['group', 'g'], ['alias', 'a'],
@@ -28,7 +29,7 @@ const writeKeyField = { writeKey: { type: 'string', description: 'The write key,
  */
 const eventBody = (type: EventType) => {
   const schema = eventJsonSchema(type) as { properties: object };
-  return { ...schema, properties: { ...schema.properties, ...writeKeyField }, description: `A Segment ${type} call (https://segment.com/docs/connections/spec/${type}/).` };
+  return { ...schema, properties: { ...schema.properties, ...writeKeyField }, description: `A Segment ${type} call (https://segment.com/docs/connections/spec/${type}/).`, [NUL_ALLOWED]: true };
 };
 const batchBody = {
   type: 'object',
@@ -40,6 +41,7 @@ const batchBody = {
     ...writeKeyField,
   },
   required: ['batch'],
+  [NUL_ALLOWED]: true,
 };
 const singleSchema = (type: EventType, short: boolean) => routeSchema({
   summary: short ? `Record one ${type} (analytics.js short path)` : `Record one ${type}`, tags, auth: 'writeKey', body: eventBody(type), response: { 200: stored },
@@ -111,5 +113,5 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
   app.post('/v1/import', { schema: batchSchema('Import a batch of historical events (same as /v1/batch)') }, batch);
 
   // analytics.js reports its own delivery metrics here; accepted and discarded.
-  app.post('/v1/m', { schema: routeSchema({ summary: 'analytics.js delivery metrics: accepted and discarded', tags, auth: 'none', body: { type: 'object' }, response: { 200: stored } }) }, async () => ({ success: true }));
+  app.post('/v1/m', { schema: routeSchema({ summary: 'analytics.js delivery metrics: accepted and discarded', tags, auth: 'none', body: { type: 'object', [NUL_ALLOWED]: true }, response: { 200: stored } }) }, async () => ({ success: true }));
 }

@@ -56,6 +56,8 @@ export async function registerEmailLinks(app: FastifyInstance, deps: EmailLinksD
     pages.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => done(null, body));
     // People see these pages: a failure is a friendly page too, never a JSON or stack dump.
     pages.setErrorHandler((error: FastifyError, request, reply) => {
+      // A token that fails its schema (control characters in the address) is a link that does not work.
+      if (error.validation) return sendLinkProblem(reply, 'invalid');
       const client = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
       if (!client) request.log.error({ err: error }, 'email link page failed');
       return sendPage(reply, { status: client ? 400 : 500, title: 'Something went wrong', body: '<h1>Something went wrong</h1><p>Please try the link again in a moment.</p>' });

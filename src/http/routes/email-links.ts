@@ -17,7 +17,7 @@ import { LINK_TTL_MS, withTsr } from '../../links/link-lifetimes.js';
 import { findProfile } from '../../links/person.js';
 import { problemOf } from '../../links/token-problem.js';
 import { sendLinkProblem } from '../pages/link-page.js';
-import { pathParams } from '../schemas/query.js';
+import { safeText } from '../schemas/query.js';
 import { empty, routeSchema, text } from '../schemas/route-docs.js';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -25,7 +25,7 @@ const CLICK_BURST_LOOKBACK = 20;
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
 
-const tokenParams = pathParams({ token: { maxLength: 8192, description: 'The signed token of the link.' } });
+const tokenParams = { type: 'object', properties: { token: safeText(8192, 'The signed token of the link.') } } as const;
 const schemas = {
   click: routeSchema({
     summary: 'An email link click: 302 to the signed target (on an allowed domain), recording Email Link Clicked', tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true,

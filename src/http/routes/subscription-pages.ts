@@ -17,7 +17,7 @@ import { confirmationWording, type Subscriptions } from '../../links/subscriptio
 import { basicUser, type KeyResolver } from '../auth.js';
 import { escapeHtml as esc, sendLinkProblem, sendPage } from '../pages/link-page.js';
 import { publicBase } from '../public-base.js';
-import { pathParams } from '../schemas/query.js';
+import { safeText } from '../schemas/query.js';
 import { json, routeSchema, text } from '../schemas/route-docs.js';
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
@@ -28,7 +28,7 @@ export interface SubscriptionRouteDeps {
   publicUrl?: string;
 }
 
-const tokenParams = pathParams({ token: { maxLength: 8192, description: 'The signed token of the link.' } });
+const tokenParams = { type: 'object', properties: { token: safeText(8192, 'The signed token of the link.') } } as const;
 const page = (summary: string, extra: Record<number, object> = {}) => routeSchema({ summary, tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true, response: { ...{ 200: text('text/html', 'A page for a person.') }, ...extra } });
 const schemas = {
   subscribe: routeSchema({

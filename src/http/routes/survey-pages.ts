@@ -12,12 +12,12 @@ import { linkRequestOf } from '../../links/email-events.js';
 import type { LinkDeps } from '../../links/link-context.js';
 import { answerSurvey, lookUpSurveyChoice, type AnswerOutcome } from '../../links/survey-answers.js';
 import { escapeHtml as esc, sendLinkProblem, sendPage } from '../pages/link-page.js';
-import { pathParams } from '../schemas/query.js';
+import { safeText } from '../schemas/query.js';
 import { empty, routeSchema, text } from '../schemas/route-docs.js';
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
 
-const tokenParams = pathParams({ token: { maxLength: 8192, description: 'The signed token of the link.' } });
+const tokenParams = { type: 'object', properties: { token: safeText(8192, 'The signed token of the link.') } } as const;
 const schemas = {
   choice: routeSchema({ summary: 'The chosen answer with a button that posts it (pressed at once by a tiny script)', tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true, response: { 200: text('text/html', 'A page for a person.') } }),
   answer: routeSchema({ summary: 'Record the answer, then the next question, a thank-you, or a 303 to the survey\'s thank-you page', tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true, response: { ...{ 200: text('text/html', 'A page for a person.') }, 303: empty('To the survey\'s allow-listed thank-you page.') } }),

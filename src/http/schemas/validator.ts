@@ -15,6 +15,7 @@
  * (the collection API's hand-tuned validator, the zod schemas of src/core), which names every
  * failing field; its route schema documents that same shape for the OpenAPI document. Validating
  * it twice would cost time on the collection API and could coerce a value the parser would refuse.
+ * One rule holds for every body with a schema, though: no NUL character (refuseNul).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
@@ -47,12 +48,42 @@ function readable(errors: ErrorObject[] | null | undefined): ErrorObject[] {
   });
 }
 
+/**
+ * A body schema that says `x-nul-allowed: true` keeps NUL characters: the collection API, whose
+ * events are checked by the ingest pipeline's own validator.
+ */
+export const NUL_ALLOWED = 'x-nul-allowed';
+
+/**
+ * The one check every other JSON body gets from its schema: no NUL (U+0000) in any text or key.
+ * PostgreSQL cannot store it in text (a 500 there, stored as is in SQLite), and no client has a
+ * reason to send it; every such field is named.
+ */
+function refuseNul(body: unknown): boolean {
+  const errors: ErrorObject[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (errors.length >= 20) return;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) errors.push(issue(path.slice(1), 'must not contain the NUL character (U+0000)', 'pattern'));
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) errors.push(issue(`${path.slice(1)}${path ? '/' : ''}${key}`, 'has the NUL character (U+0000) in its name', 'pattern'));
+      walk(child, `${path}/${key}`);
+    }
+  };
+  walk(body, '');
+  (refuseNul as { errors?: ErrorObject[] }).errors = errors;
+  return errors.length === 0;
+}
+
 export function createParameterValidatorCompiler(): FastifySchemaCompiler<unknown> {
   // The options Fastify used: query text is coerced to the declared types, defaults are filled in,
   // unknown parameters are kept (a route that refuses them says `additionalProperties: false`).
   const ajv = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
   return ({ schema, httpPart }) => {
-    if (httpPart === 'body') return null as unknown as ReturnType<FastifySchemaCompiler<unknown>>;
+    if (httpPart === 'body') return (schema as Record<string, unknown>)[NUL_ALLOWED] === true ? null as unknown as ReturnType<FastifySchemaCompiler<unknown>> : refuseNul;
     const validate: ValidateFunction = ajv.compile(schema as object);
     const numeric = numericProperties(schema);
     const check = (data: unknown): boolean => {
