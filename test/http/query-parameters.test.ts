@@ -41,7 +41,8 @@ it('refuses control characters in trait names, text parameters and path paramete
   assert.equal(JSON.parse((await t.admin('/v1/profiles?trait.name=Q')).body).profiles.length, 1);
 });
 
-it('names every bad parameter of a request at once', async () => {
+it('names every bad parameter of a request at once, unknown ones too', async () => {
+  assertIssue(assertError(await t.admin('/v1/privacy/audit?limt=5'), 400, 'invalid_query'), 'limt', /not a parameter/);
   const error = assertError(await t.admin('/v1/profiles?limit=Infinity&q=%00'), 400, 'invalid_query');
   assertIssue(error, 'limit', /digits/);
   const both = assertError(await t.admin('/v1/privacy/audit?limit=0&cursor=%00'), 400, 'invalid_query');

@@ -37,11 +37,14 @@ function numericProperties(schema: unknown): Map<string, 'integer' | 'number'> {
 const issue = (name: string, message: string, keyword: string): ErrorObject => ({ instancePath: `/${name}`, schemaPath: '#', keyword, params: {}, message });
 
 /**
- * Ajv's errors as our issues: the control-character pattern said in words, and a bad parameter
- * NAME (`propertyNames`) reported under that name rather than as a second, vaguer error.
+ * Ajv's errors as our issues: the control-character pattern said in words, an unknown parameter
+ * and a bad parameter NAME (`propertyNames`) reported under that name rather than as a vaguer error.
  */
 function readable(errors: ErrorObject[] | null | undefined): ErrorObject[] {
   return (errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {
+    if (e.keyword === 'additionalProperties') {
+      return { ...e, instancePath: `${e.instancePath}/${String((e.params as { additionalProperty?: unknown }).additionalProperty)}`, message: 'is not a parameter of this route' };
+    }
     const named = e.propertyName === undefined ? e : { ...e, instancePath: `/${e.propertyName}` };
     return e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === NO_CONTROL_CHARACTERS
       ? { ...named, message: e.propertyName === undefined ? 'must not contain control characters' : 'has control characters in its name' } : named;
