@@ -81,10 +81,15 @@ function refuseNul(body: unknown): boolean {
   return errors.length === 0;
 }
 
+/**
+ * The options Fastify used: query text is coerced to the declared types, defaults are filled in,
+ * unknown parameters are kept (a route that refuses them says `additionalProperties: false`).
+ * One instance for the process: Ajv caches what it compiled by schema, and the routes of every app
+ * share their schema objects.
+ */
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
+
 export function createParameterValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  // The options Fastify used: query text is coerced to the declared types, defaults are filled in,
-  // unknown parameters are kept (a route that refuses them says `additionalProperties: false`).
-  const ajv = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
   return ({ schema, httpPart }) => {
     if (httpPart === 'body') return (schema as Record<string, unknown>)[NUL_ALLOWED] === true ? null as unknown as ReturnType<FastifySchemaCompiler<unknown>> : refuseNul;
     const validate: ValidateFunction = ajv.compile(schema as object);
