@@ -39,6 +39,9 @@ const catalogue = {
 
 export type ErrorCode = keyof typeof catalogue;
 
+/** Every code a caller may see (and `internal`, the code of a 500), for the API reference. */
+export const ERROR_CODES: readonly string[] = [...Object.keys(catalogue), 'internal'];
+
 export class TesseraError extends Error {
   readonly code: ErrorCode;
   readonly status: number;

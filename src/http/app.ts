@@ -39,6 +39,8 @@ import { registerEmailLinks } from './routes/email-links-plugin.js';
 import { resolvePublicBase, type PublicBase } from '../public-base.js';
 import { registerDeadLetterRoutes } from './routes/dead-letters.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
+import { registerApiReference } from './openapi.js';
+import { registerSchemaSupport } from './schemas/schema-support.js';
 
 export interface AppDeps {
   store: Store;
@@ -92,8 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A profile is looked up by any of its ids (`/v1/profiles/{id}`); ids may be 512 characters,
     // percent-encoded up to 12 bytes each. Fastify's default of 100 made long ids unreachable.
     routerOptions: { maxParamLength: 8 * 1024 },
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
   });
+  // Query and path parameters are checked by our compiler (finite numbers, no control characters);
+  // the routes' shared schemas (the error envelope) are registered.
+  registerSchemaSupport(app);
   // Any origin may send events (the write key is public). Request headers are reflected rather than
   // listed: analytics.js adds X-Retry-Count on retries (a fixed list blocked every browser retry) and
   // sites may configure their own. Retry-After is exposed so that the browser client can honour it.
@@ -107,6 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBodyParsing(app);
   registerErrorHandling(app);
   registerClosingAnswer(app);
+  // Before any route: the reference collects every route registered after it.
+  await registerApiReference(app, { ...(deps.publicBase?.source === 'configured' ? { publicUrl: deps.publicBase.url } : {}) });
   if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics, token: deps.metricsToken });
   const keys = createKeyResolver(deps.store, deps.now);
   registerHealthRoutes(app, { store: deps.store, isDraining: deps.isDraining ?? (() => false) });

@@ -21,7 +21,7 @@ function translate(error: FastifyError): TesseraError | null {
       return new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'is not valid compressed data for its Content-Encoding' }] });
   }
   if (error.validation) {
-    return new TesseraError('invalid_query', { issues: error.validation.map((v) => ({ field: validationField(error.validationContext, v), reason: v.message ?? 'is invalid' })) });
+    return new TesseraError(error.validationContext === 'body' ? 'invalid_body' : 'invalid_query', { issues: error.validation.map((v) => ({ field: validationField(error.validationContext, v), reason: v.message ?? 'is invalid' })) });
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new TesseraError(error.statusCode === 413 ? 'body_too_large' : 'invalid_body', { issues: [{ field: 'request', reason: error.message }] });
@@ -30,14 +30,14 @@ function translate(error: FastifyError): TesseraError | null {
 }
 
 /**
- * The field a schema error is about. Query and path parameters are named as the client wrote them
- * (`limit`, not `querystring.limit`), like the issues the store and the routes raise themselves.
+ * The field a schema error is about. Query and path parameters and body fields are named as the
+ * client wrote them (`limit`, not `querystring.limit`), like the issues the routes raise themselves.
  */
 function validationField(context: string | undefined, v: NonNullable<FastifyError['validation']>[number]): string {
   const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const missing = v.keyword === 'required' ? String((v.params as { missingProperty?: unknown }).missingProperty ?? '') : '';
   const name = [path, missing].filter(Boolean).join('.');
-  if (context === 'querystring' || context === 'params') return name || context;
+  if (context === 'querystring' || context === 'params' || context === 'body') return name || context;
   return [context, name].filter(Boolean).join('.') || 'request';
 }
 

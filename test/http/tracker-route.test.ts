@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { registerErrorHandling } from '../../src/http/errors.js';
 import { registerTrackerRoutes } from '../../src/http/routes/tracker.js';
+import { registerSchemaSupport } from '../../src/http/schemas/schema-support.js';
 import { startTessera, tempDir, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { buildTracker } from '../../web/tracker/build.js';
 
@@ -46,6 +47,7 @@ describe('GET /t.js', () => {
   it('without a build, answers a JSON 404 that says how to build it', async () => {
     const dir = tempDir();
     const app = Fastify();
+    registerSchemaSupport(app);
     registerErrorHandling(app);
     registerTrackerRoutes(app, { file: join(dir.path, 'missing.js') });
     try {

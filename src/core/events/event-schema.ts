@@ -61,3 +61,9 @@ export function describeSchemaError(error: ErrorObject): { field: string; reason
   }
   return { field: path, reason: error.message ?? 'is invalid' };
 }
+
+/** The JSON Schema of one event type (the same parts the validators compile), for the API reference. */
+export function eventJsonSchema(type: EventType): Record<string, unknown> {
+  const spec = extra[type];
+  return { type: 'object', properties: { ...common, ...spec.properties }, required: spec.required };
+}

@@ -191,3 +191,6 @@ export function localise(text: LocalisedText, locale: string | undefined, fallba
   }
   return Object.hasOwn(text, fallback) ? text[fallback]! : Object.values(text)[0] ?? '';
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const formInputSchema = formSchema;

@@ -135,3 +135,6 @@ function at(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   }
   return current;
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const lifecycleConfigInputSchema = configSchema;

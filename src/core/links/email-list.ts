@@ -66,3 +66,6 @@ export function confirmOutcome(current: ListSubscription | null, requestId: stri
   if (current.requestId !== requestId) return 'superseded';
   return current.status === 'subscribed' ? 'already_subscribed' : current.status === 'pending' ? 'confirm' : 'superseded';
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const emailListInputSchema = definition;

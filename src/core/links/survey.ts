@@ -83,3 +83,6 @@ export function nextQuestion(survey: Survey, answeredId: string, knownTraits: Re
 export function firstUnanswered(survey: Survey, knownTraits: ReadonlySet<string>): SurveyQuestion | null {
   return survey.questions.find((q) => !knownTraits.has(q.trait)) ?? null;
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const surveyInputSchema = definition;

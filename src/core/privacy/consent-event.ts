@@ -106,3 +106,6 @@ function checkFields(fields: Record<string, unknown>, options: ConsentRequestOpt
 export function consentPayload(event: TrackedEvent): ConsentPayload {
   return event.properties as unknown as ConsentPayload;
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const consentInputSchema = body;

@@ -85,3 +85,6 @@ export function parsePrivacySettings(input: unknown, base: PrivacySettings = DEF
 export function purposeMap(settings: PrivacySettings): Map<string, Purpose> {
   return new Map(settings.purposes.map((p) => [p.key, p]));
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const privacySettingsInputSchema = settingsSchema;

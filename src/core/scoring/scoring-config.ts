@@ -125,3 +125,6 @@ export function parseScoringConfig(input: unknown): ParsedScoringConfig {
   };
   return { ok: true, config };
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const scoringConfigInputSchema = configSchema;

@@ -78,3 +78,6 @@ export function wantsChange(webhook: Webhook, change: ProfileChange): boolean {
   if (change.kind === 'lifecycle.changed') return !webhook.stages || webhook.stages.includes(change.to);
   return !webhook.segmentIds || webhook.segmentIds.includes(change.segmentId);
 }
+
+/** The input shape, for the API reference (src/http/schemas/bodies.ts generates its JSON Schema). */
+export const webhookInputSchema = inputSchema;

@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import type { KeyResolver } from '../auth.js';
+import { pathParams } from '../schemas/query.js';
+import { routeSchema, text } from '../schemas/route-docs.js';
 
 const CHUNK_NAME = /^[\w-]+\.bundle\.[0-9a-f]{8,}\.js$/;
 
@@ -35,12 +37,16 @@ export function registerAnalyticsJsRoutes(app: FastifyInstance, deps: { keys: Ke
     return body;
   };
 
-  app.get('/analytics.js/v1/:writeKey/analytics.min.js', async (request: FastifyRequest<{ Params: { writeKey: string } }>, reply) => {
+  app.get('/analytics.js/v1/:writeKey/analytics.min.js', {
+    schema: routeSchema({ summary: 'analytics.js (Segment analytics-next) for the stock snippet', tags: ['Browser'], auth: 'none', params: pathParams({ writeKey: { maxLength: 512 } }), response: { 200: text('text/javascript', 'The library.') } }),
+  }, async (request: FastifyRequest<{ Params: { writeKey: string } }>, reply) => {
     await deps.keys.workspaceFor('write', request.params.writeKey);
     return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(read('standalone.js'));
   });
 
-  app.get('/analytics-next/bundles/:file', async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
+  app.get('/analytics-next/bundles/:file', {
+    schema: routeSchema({ summary: 'A chunk analytics.js loads lazily (immutable: the name has a content hash)', tags: ['Browser'], auth: 'none', params: pathParams({ file: { maxLength: 200 } }), response: { 200: text('text/javascript', 'The chunk.') } }),
+  }, async (request: FastifyRequest<{ Params: { file: string } }>, reply) => {
     if (!CHUNK_NAME.test(request.params.file)) throw new TesseraError('not_found', { message: `No analytics.js file "${request.params.file}".` });
     return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(read(request.params.file));
   });

@@ -12,10 +12,43 @@ import { readClientTime } from '../../core/events/event-time.js';
 import { EVENT_LIMITS } from '../../core/events/limits.js';
 import type { Accepted, IngestService } from '../../ingest/ingest-service.js';
 import { basicUser, type KeyResolver } from '../auth.js';
+import { eventJsonSchema } from '../../core/events/event-schema.js';
+import { json, routeSchema } from '../schemas/route-docs.js';
+import { NUL_ALLOWED } from '../schemas/validator.js';
 
 const SINGLE: ReadonlyArray<[EventType, string]> = [
   ['track', 't'], ['identify', 'i'], ['page', 'p'], ['screen', 's'], ['group', 'g'], ['alias', 'a'],
 ];
+
+const tags = ['Collection'];
+const stored = json({ success: { type: 'boolean', const: true } }, ['success'], 'Stored (or a duplicate messageId, already stored).');
+const writeKeyField = { writeKey: { type: 'string', description: 'The write key, for clients that cannot send HTTP Basic (analytics.js with text/plain bodies).' } };
+/**
+ * Documentation of the bodies, from the same JSON Schemas the event validator compiles
+ * (core/events/event-schema.ts). Not validated by Fastify: the hand-tuned validator of the ingest
+ * pipeline checks every event once (schemas/validator.ts).
+ */
+const eventBody = (type: EventType) => {
+  const schema = eventJsonSchema(type) as { properties: object };
+  return { ...schema, properties: { ...schema.properties, ...writeKeyField }, description: `A Segment ${type} call (https://segment.com/docs/connections/spec/${type}/).`, [NUL_ALLOWED]: true };
+};
+const batchBody = {
+  type: 'object',
+  properties: {
+    batch: { type: 'array', maxItems: EVENT_LIMITS.maxBatchItems, items: { type: 'object', description: 'An event with its `type`: track, identify, page, screen, group or alias.' } },
+    context: { type: 'object', description: 'Merged into every item\'s context.' },
+    integrations: { type: 'object' },
+    sentAt: { type: 'string', description: 'When the client sent the batch (ISO 8601), to correct clock skew.' },
+    ...writeKeyField,
+  },
+  required: ['batch'],
+  [NUL_ALLOWED]: true,
+};
+const singleSchema = (type: EventType, short: boolean) => routeSchema({
+  summary: short ? `Record one ${type} (analytics.js short path)` : `Record one ${type}`, tags, auth: 'writeKey', body: eventBody(type), response: { 200: stored },
+  description: 'Bodies may be gzip- or deflate-compressed, sent as application/json, text/plain or without a type; at most 500 KB decompressed, 32 KB per event. 400 is permanent; 429 and 503 carry Retry-After.',
+});
+const batchSchema = (summary: string) => routeSchema({ summary, tags, auth: 'writeKey', body: batchBody, response: { 200: stored }, description: 'Up to 2,500 events of any type; all are stored, or none (a 400 names every bad item).' });
 
 export interface CollectDeps {
   ingest: IngestService;
@@ -63,8 +96,8 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
       const workspaceId = await workspaceOf(request, body, deps.keys);
       return answer(await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt, gpc: hasGpc(request) }));
     };
-    app.post(`/v1/${type}`, handler);
-    app.post(`/v1/${short}`, handler);
+    app.post(`/v1/${type}`, { schema: singleSchema(type, false) }, handler);
+    app.post(`/v1/${short}`, { schema: singleSchema(type, true) }, handler);
   }
 
   const batch = async (request: FastifyRequest) => {
@@ -94,10 +127,10 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
     }
     return answer(await deps.ingest.accept(accept));
   };
-  app.post('/v1/batch', batch);
-  app.post('/v1/b', batch);
-  app.post('/v1/import', batch);
+  app.post('/v1/batch', { schema: batchSchema('Record a batch of events') }, batch);
+  app.post('/v1/b', { schema: batchSchema('Record a batch of events (analytics.js short path)') }, batch);
+  app.post('/v1/import', { schema: batchSchema('Import a batch of historical events (same as /v1/batch)') }, batch);
 
   // analytics.js reports its own delivery metrics here; accepted and discarded.
-  app.post('/v1/m', async () => ({ success: true }));
+  app.post('/v1/m', { schema: routeSchema({ summary: 'analytics.js delivery metrics: accepted and discarded', tags, auth: 'none', body: { type: 'object', [NUL_ALLOWED]: true }, response: { 200: stored } }) }, async () => ({ success: true }));
 }

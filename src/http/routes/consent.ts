@@ -8,9 +8,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
 import { basicUser, type KeyResolver } from '../auth.js';
+import { BODIES } from '../schemas/bodies.js';
+import { json, routeSchema } from '../schemas/route-docs.js';
 
 export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: IngestService; keys: KeyResolver }): void {
-  app.post('/v1/consent', async (request: FastifyRequest) => {
+  app.post('/v1/consent', {
+    schema: routeSchema({
+      summary: 'Record a visitor\'s consent choices per purpose, with the wording shown (takes effect at once)', tags: ['Privacy', 'Collection'], auth: 'writeKey',
+      body: BODIES.consent, response: { 200: json({ success: { type: 'boolean' }, messageId: { type: 'string' } }, ['success', 'messageId']) },
+    }),
+  }, async (request: FastifyRequest) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: body === undefined ? 'is required' : 'must be a JSON object' }] });

@@ -24,6 +24,7 @@ import { registerEmailLinkRoutes } from './email-links.js';
 import { registerEmailRoutes } from './emails.js';
 import { registerSubscriptionApi, registerSubscriptionPages } from './subscription-pages.js';
 import { registerSurveyPages } from './survey-pages.js';
+import { routeSchema, text } from '../schemas/route-docs.js';
 
 export interface EmailLinksDeps {
   store: Store;
@@ -59,6 +60,8 @@ export async function registerEmailLinks(app: FastifyInstance, deps: EmailLinksD
     pages.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => done(null, body));
     // People see these pages: a failure is a friendly page too, never a JSON or stack dump.
     pages.setErrorHandler((error: FastifyError, request, reply) => {
+      // A token that fails its schema (control characters in the address) is a link that does not work.
+      if (error.validation) return sendLinkProblem(reply, 'invalid');
       if (dropInvalidHeaders(reply).length > 0) request.log.error('invalid response headers dropped');
       const client = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
       if (!client) request.log.error({ err: error }, 'email link page failed');
@@ -69,6 +72,6 @@ export async function registerEmailLinks(app: FastifyInstance, deps: EmailLinksD
     registerSubscriptionPages(pages, { subscriptions, keys: deps.keys });
     // A link cut short or mangled by a mail client (`/e/c`, `/e/s/`, `/e/zz/…`) is a person's
     // mistake too: the friendly page, not the API's JSON 404.
-    pages.all('/e/*', async (_request, reply) => sendLinkProblem(reply, 'invalid'));
+    pages.all('/e/*', { schema: routeSchema({ summary: 'A link cut short or mangled by a mail client: a friendly page', tags: ['Email pages'], auth: 'none', pages: true, response: { 400: text('text/html', 'The link is not valid.') } }) }, async (_request, reply) => sendLinkProblem(reply, 'invalid'));
   });
 }

@@ -18,11 +18,24 @@ import { IDENTIFY_FROM_CLICK_WITHIN_MS, LINK_TTL_MS, withTsr } from '../../links
 import { findProfile } from '../../links/person.js';
 import { problemOf } from '../../links/token-problem.js';
 import { sendLinkProblem } from '../pages/link-page.js';
+import { safeText } from '../schemas/query.js';
+import { empty, routeSchema, text } from '../schemas/route-docs.js';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const CLICK_BURST_LOOKBACK = 20;
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
+
+const tokenParams = { type: 'object', properties: { token: safeText(8192, 'The signed token of the link.') } } as const;
+const schemas = {
+  click: routeSchema({
+    summary: 'An email link click: 302 to the signed target (on an allowed domain), recording Email Link Clicked', tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true,
+    description: 'Landing pages get `tsr=<identify token>` unless the click looks like a machine\'s. A HEAD request records nothing.',
+    response: { 302: empty('To the target.'), ...{ 200: text('text/html', 'A page for a person.') } },
+  }),
+  // No pattern on the token: the pixel is a GIF whatever the address (an email must never show a broken image).
+  open: routeSchema({ summary: 'The open pixel: a 1×1 GIF, always, recording Email Opened', tags: ['Email pages'], auth: 'link-token', params: { type: 'object', properties: { token: { type: 'string', description: 'The signed token of the link.' } } }, pages: true, response: { 200: text('image/gif', 'A transparent pixel.') } }),
+};
 
 export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): void {
   const record = async (request: FastifyRequest, run: () => Promise<unknown>) => {
@@ -30,7 +43,7 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
     try { await run(); } catch (error) { request.log.warn({ err: error }, 'email link event not recorded'); }
   };
 
-  app.get('/e/c/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  app.get('/e/c/:token', { schema: schemas.click }, async (request: TokenRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex');
     const verified = await deps.signer.verify(null, request.params.token, 'click');
     if (!verified.ok) return sendLinkProblem(reply, problemOf(verified.reason));
@@ -62,7 +75,7 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
     return reply.redirect(withTsr(target.href, identify), 302);
   });
 
-  app.get('/e/o/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  app.get('/e/o/:token', { schema: schemas.open }, async (request: TokenRequest, reply: FastifyReply) => {
     const pixel = () => reply.code(200).header('content-type', 'image/gif').header('cache-control', 'no-store, no-cache, private, max-age=0').send(PIXEL);
     const verified = await deps.signer.verify(null, request.params.token, 'open');
     if (!verified.ok || request.method === 'HEAD') return pixel();

@@ -18,6 +18,8 @@ import { mintEmailLinks, type MintedLinks } from '../../links/mint-links.js';
 import { emailOf } from '../../links/person.js';
 import { recordEmailSent } from '../../links/email-events.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
+import { jsonSchemaOf } from '../schemas/bodies.js';
+import { json, routeSchema } from '../schemas/route-docs.js';
 
 const mintBody = z.object({
   recipient: z.string().min(1).max(512),
@@ -33,6 +35,17 @@ const sendBody = mintBody.extend({
   labels: z.array(z.string().max(200)).max(50).default([]),
 }).strict();
 
+const tags = ['Email'];
+const minted = json({ recipient: { type: 'string' }, messageId: { type: 'string' }, links: { type: 'array' }, openPixel: { type: 'string' }, headers: { type: 'object' } }, ['recipient', 'messageId', 'links'], 'The signed URLs and headers to put in the email.');
+const schemas = {
+  links: routeSchema({ summary: 'Signed links for one email: clicks, open pixel, survey, unsubscribe (audited)', tags, auth: 'adminKey', body: jsonSchemaOf(mintBody.strict(), 'MintLinks'), response: { 200: minted } }),
+  send: routeSchema({
+    summary: 'Send a simple email with signed links over SMTP and record Email Sent (audited)', tags, auth: 'adminKey', body: jsonSchemaOf(sendBody, 'SendEmail'),
+    description: 'A list email to someone without consent for the list is refused (409); without a configured SMTP server the answer is 503 mail_unavailable.',
+    response: { 200: { ...minted, properties: { ...minted.properties, smtpMessageId: { type: 'string' } } } },
+  }),
+};
+
 const view = (m: MintedLinks) => ({
   recipient: m.recipient, messageId: m.messageId, links: m.links, openPixel: m.openPixel, honeypot: m.honeypot, formUrl: m.formUrl,
   survey: m.survey, unsubscribe: m.unsubscribe, headers: m.headers, subscription: m.subscription,
@@ -47,7 +60,7 @@ export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { key
     return parsed.data;
   };
 
-  app.post('/v1/emails/links', async (request) => {
+  app.post('/v1/emails/links', { schema: schemas.links }, async (request) => {
     const { workspaceId, keyId } = await admin(request);
     const body = parse(mintBody.strict(), request.body);
     const minted = await mintEmailLinks(deps, workspaceId, body);
@@ -55,7 +68,7 @@ export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { key
     return view(minted);
   });
 
-  app.post('/v1/emails/send', async (request) => {
+  app.post('/v1/emails/send', { schema: schemas.send }, async (request) => {
     const { workspaceId, keyId } = await admin(request);
     const body = parse(sendBody, request.body);
     if (!deps.mailer.configured) throw new TesseraError('mail_unavailable', { message: 'Email is not configured on this server (set TESSERA_SMTP_URL).' });

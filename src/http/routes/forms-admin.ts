@@ -15,6 +15,9 @@ import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { parseTime } from '../../core/time.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
+import { BODIES } from '../schemas/bodies.js';
+import { dayParam, idParams, safeText } from '../schemas/query.js';
+import { document, empty, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface FormsAdminDeps {
   store: Store;
@@ -26,6 +29,26 @@ export interface FormsAdminDeps {
 const FORM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_REPORT_DAYS = 366;
+
+const tags = ['Forms'];
+const form = document('A form definition.');
+const schemas = {
+  create: routeSchema({ summary: 'Create a form (audited)', tags, auth: 'adminKey', body: { ...BODIES.form, properties: { id: { type: 'string', pattern: FORM_ID.source }, ...(BODIES.form.properties as object) } }, response: { 201: form } }),
+  list: routeSchema({ summary: 'Every form', tags, auth: 'adminKey', response: { 200: json({ forms: { type: 'array', items: { type: 'object' } } }, ['forms']) } }),
+  get: routeSchema({ summary: 'One form', tags, auth: 'adminKey', params: idParams, response: { 200: form } }),
+  replace: routeSchema({ summary: 'Replace a form\'s definition (audited)', tags, auth: 'adminKey', params: idParams, body: BODIES.form, response: { 200: form } }),
+  delete: routeSchema({ summary: 'Delete a form (audited)', tags, auth: 'adminKey', params: idParams, response: { 204: empty('Deleted.') } }),
+  report: routeSchema({
+    summary: 'The form report: views, starts, submissions and drop-off per field, by day', tags, auth: 'adminKey', params: idParams,
+    querystring: { type: 'object', properties: { from: dayParam('First day (default: 29 days before to).'), to: dayParam('Last day (default: today).') } },
+    response: { 200: json({ formId: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, byDay: { type: 'array' } }, ['formId', 'from', 'to']) },
+  }),
+  preview: routeSchema({
+    summary: 'Which questions the form would ask a profile next, and why (audited when a profile is named)', tags, auth: 'adminKey', params: idParams,
+    querystring: { type: 'object', properties: { profile: safeText(512, 'Any identifier of a profile (default: an unknown visitor).') } },
+    response: { 200: json({ formId: { type: 'string' }, profileId: { type: ['string', 'null'] }, fields: { type: 'array' }, skipped: { type: 'array' } }, ['formId', 'profileId', 'fields']) },
+  }),
+};
 
 export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
@@ -49,7 +72,7 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
     return parsed.form;
   };
 
-  app.post('/v1/forms', async (request, reply) => {
+  app.post('/v1/forms', { schema: schemas.create }, async (request, reply) => {
     const { workspaceId, keyId } = await admin(request);
     const body = request.body;
     const given = isObject(body) ? body.id : undefined;
@@ -64,17 +87,17 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
     return reply.code(201).send(form);
   });
 
-  app.get('/v1/forms', async (request) => {
+  app.get('/v1/forms', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);
     return { forms: await deps.store.forms.list(workspaceId) };
   });
 
-  app.get('/v1/forms/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v1/forms/:id', { schema: schemas.get }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId } = await admin(request);
     return find(workspaceId, request.params.id);
   });
 
-  app.put('/v1/forms/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.put('/v1/forms/:id', { schema: schemas.replace }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const held = await find(workspaceId, request.params.id);
     const input = await validDefinition(workspaceId, request.body);
@@ -84,14 +107,14 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
     return form;
   });
 
-  app.delete('/v1/forms/:id', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+  app.delete('/v1/forms/:id', { schema: schemas.delete }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
     const { workspaceId, keyId } = await admin(request);
     if (!(await deps.store.forms.delete(workspaceId, request.params.id))) throw new TesseraError('not_found', { message: `No form "${request.params.id}".` });
     await audit(workspaceId, keyId, 'form.delete', null, { formId: request.params.id });
     return reply.code(204).send();
   });
 
-  app.get('/v1/forms/:id/report', async (request: FastifyRequest<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>) => {
+  app.get('/v1/forms/:id/report', { schema: schemas.report }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>) => {
     const { workspaceId } = await admin(request);
     const form = await find(workspaceId, request.params.id);
     const to = request.query.to ?? utcDay(deps.now());
@@ -104,7 +127,7 @@ export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminD
     return { formId: form.id, from, to, ...buildFormReport(totals, form.fields.map((f) => f.key)), byDay: dailyFunnels(daily, from, to) };
   });
 
-  app.get('/v1/forms/:id/preview', async (request: FastifyRequest<{ Params: { id: string }; Querystring: { profile?: string } }>) => {
+  app.get('/v1/forms/:id/preview', { schema: schemas.preview }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { profile?: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const form = await find(workspaceId, request.params.id);
     const ref = request.query.profile;

@@ -15,6 +15,8 @@ import { renderForm } from '../../forms/render-form.js';
 import { submitForm } from '../../forms/submit-form.js';
 import { createOncePerView } from '../../forms/once-per-view.js';
 import { basicUser, type KeyResolver } from '../auth.js';
+import { idParams, safeText } from '../schemas/query.js';
+import { document, empty, routeSchema } from '../schemas/route-docs.js';
 
 export interface FormRouteDeps extends FormDeps {
   keys: KeyResolver;
@@ -23,6 +25,32 @@ export interface FormRouteDeps extends FormDeps {
 
 type Query = Record<string, string | undefined>;
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+const tags = ['Forms (browser)'];
+const browserBody = { anonymousId: { type: ['string', 'number'], description: 'The visitor\'s anonymous id.' }, writeKey: { type: 'string' }, viewId: { type: 'string' }, kiosk: { type: 'boolean' } };
+const schemas = {
+  render: routeSchema({
+    summary: 'The fields to show this visitor now (recognition: X-Tessera-Recognition header or `recognition`)', tags, auth: 'writeKey', params: idParams,
+    querystring: {
+      type: 'object',
+      properties: {
+        anonymousId: safeText(512, 'The visitor\'s anonymous id (required).'), writeKey: safeText(512, 'The write key (or HTTP Basic).'), locale: safeText(200, 'A language tag such as en or de-AT.'),
+        recognition: safeText(8192, 'A recognition token (POST /v1/recognize).'), kiosk: safeText(16, '`true` or `1`: a shared device (nothing is pre-filled).'),
+      },
+    },
+    response: { 200: document('The form to show: fields with their texts, and the view id to send back.') },
+  }),
+  submit: routeSchema({
+    summary: 'Submit answers: traits (source form:<id>), consent ledger, and the next questions', tags, auth: 'writeKey', params: idParams,
+    body: { type: 'object', properties: { ...browserBody, answers: { type: 'object' }, declined: { type: 'array', items: { type: 'string' } }, recognition: { type: 'string' }, locale: { type: 'string' } }, required: ['anonymousId'] },
+    response: { 200: document('What was stored, and the next questions or the thank-you.') },
+  }),
+  events: routeSchema({
+    summary: 'Record that the visitor started or abandoned the form (sendBeacon: text/plain JSON)', tags, auth: 'writeKey', params: idParams,
+    body: { type: 'object', properties: { ...browserBody, event: { type: 'string', enum: [...FORM_INTERACTIONS] }, fields: { type: 'array', items: { type: 'string' }, maxItems: 100 } }, required: ['anonymousId', 'event'] },
+    response: { 204: empty('Recorded.') },
+  }),
+};
 
 export function registerFormRoutes(app: FastifyInstance, routeDeps: FormRouteDeps): void {
   const deps: FormRouteDeps = { ...routeDeps, firstTime: routeDeps.firstTime ?? createOncePerView() };
@@ -52,7 +80,7 @@ export function registerFormRoutes(app: FastifyInstance, routeDeps: FormRouteDep
   });
 
   // No automatic HEAD route: a HEAD (a link checker) would count a view and put it on a timeline.
-  app.get('/v1/forms/:id/render', { exposeHeadRoute: false }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v1/forms/:id/render', { exposeHeadRoute: false, schema: schemas.render }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const query = request.query as Query;
     const workspaceId = await workspaceOf(request);
     const anonymousId = normaliseIdentity('anonymous_id', query.anonymousId, deps.guard);
@@ -66,7 +94,7 @@ export function registerFormRoutes(app: FastifyInstance, routeDeps: FormRouteDep
     });
   });
 
-  app.post('/v1/forms/:id/submit', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.post('/v1/forms/:id/submit', { schema: schemas.submit }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const body = objectBody(request.body);
     const workspaceId = await workspaceOf(request, body);
     const anonymousId = anonymousIdOf(body.anonymousId);
@@ -78,7 +106,7 @@ export function registerFormRoutes(app: FastifyInstance, routeDeps: FormRouteDep
     });
   });
 
-  app.post('/v1/forms/:id/events', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+  app.post('/v1/forms/:id/events', { schema: schemas.events }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
     const body = objectBody(request.body);
     const workspaceId = await workspaceOf(request, body);
     const anonymousId = anonymousIdOf(body.anonymousId);

@@ -15,6 +15,9 @@ import type { RescoreRunner } from '../../lead-scoring/rescore.js';
 import type { Store } from '../../ports/store.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 import { lifecycleView } from '../presenters/lead-scoring-view.js';
+import { BODIES } from '../schemas/bodies.js';
+import { profileIdParams } from '../schemas/query.js';
+import { document, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface LeadScoringRouteDeps {
   store: Store;
@@ -26,7 +29,30 @@ export interface LeadScoringRouteDeps {
   now: () => number;
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
+const tags = ['Lead scoring'];
+const lifecycleAnswer = json({ profileId: { type: 'string' }, stage: { type: ['string', 'null'] }, history: { type: 'array' } }, ['profileId']);
+const rescoreAnswer = json({ rescore: { type: ['object', 'null'], description: 'Progress of the re-scoring (null: none ever ran).' } }, ['rescore']);
+const configSchemas = {
+  scoring: {
+    get: routeSchema({ summary: 'The scoring configuration', tags, auth: 'adminKey', response: { 200: document('The scoring configuration.') } }),
+    put: routeSchema({ summary: 'Replace the scoring configuration (audited; re-scores every profile in the background)', tags, auth: 'adminKey', body: BODIES.scoring, response: { 200: document('The scoring configuration saved.') } }),
+  },
+  lifecycle: {
+    get: routeSchema({ summary: 'The lifecycle configuration', tags, auth: 'adminKey', response: { 200: document('The lifecycle configuration.') } }),
+    put: routeSchema({ summary: 'Replace the lifecycle configuration (audited; re-evaluates every profile in the background)', tags, auth: 'adminKey', body: BODIES.lifecycle, response: { 200: document('The lifecycle configuration saved.') } }),
+  },
+} as const;
+const schemas = {
+  rescoreProgress: routeSchema({ summary: 'Progress of the background re-scoring', tags, auth: 'adminKey', response: { 200: rescoreAnswer } }),
+  rescore: routeSchema({ summary: 'Re-score every profile now (audited)', tags, auth: 'adminKey', response: { 202: rescoreAnswer } }),
+  score: routeSchema({ summary: 'A profile\'s scores and why ("why 57 points"; audited)', tags: ['Lead scoring', 'Profiles'], auth: 'adminKey', params: profileIdParams, response: { 200: json({ profileId: { type: 'string' }, lifecycle: { type: 'object' } }, ['profileId']) } }),
+  lifecycle: routeSchema({ summary: 'A profile\'s lifecycle stage and its history (audited)', tags: ['Lead scoring', 'Profiles'], auth: 'adminKey', params: profileIdParams, response: { 200: lifecycleAnswer } }),
+  move: routeSchema({
+    summary: 'Move a profile to a lifecycle stage by hand (audited)', tags: ['Lead scoring', 'Profiles'], auth: 'adminKey', params: profileIdParams,
+    body: { type: 'object', properties: { stage: { type: 'string', minLength: 1, maxLength: 64 }, note: { type: 'string', maxLength: 1000 } }, required: ['stage'], additionalProperties: false },
+    response: { 200: { ...lifecycleAnswer, properties: { ...lifecycleAnswer.properties, moved: { type: 'boolean' } } } },
+  }),
+};
 
 export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScoringRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
@@ -45,8 +71,8 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
    */
   const configRoutes = <C>(kind: 'scoring' | 'lifecycle', parse: (body: unknown) => { ok: true; config: C } | { ok: false; issues: FieldIssue[] },
     read: (settings: Awaited<ReturnType<LeadScoringSettingsSource['get']>>) => C, summary: (config: C) => Record<string, unknown>) => {
-    app.get(`/v1/${kind}`, async (request) => read(await deps.settings.get((await admin(request)).workspaceId)));
-    app.put(`/v1/${kind}`, async (request) => {
+    app.get(`/v1/${kind}`, { schema: configSchemas[kind].get }, async (request) => read(await deps.settings.get((await admin(request)).workspaceId)));
+    app.put(`/v1/${kind}`, { schema: configSchemas[kind].put }, async (request) => {
       const { workspaceId, keyId } = await admin(request);
       const parsed = parse(request.body);
       if (!parsed.ok) throw new TesseraError('invalid_body', { message: `The ${kind} configuration is invalid; nothing was changed.`, issues: parsed.issues });
@@ -61,12 +87,12 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
   configRoutes('lifecycle', parseLifecycleConfig, (s) => s.lifecycle, (c) => ({ stages: c.stages.length, rules: c.rules.length }));
 
   // Progress of the re-scoring a configuration change starts (null: none ever ran in this workspace).
-  app.get('/v1/scoring/rescore', async (request) => {
+  app.get('/v1/scoring/rescore', { schema: schemas.rescoreProgress }, async (request) => {
     const { workspaceId } = await admin(request);
     return { rescore: await deps.rescore.progress(workspaceId) };
   });
 
-  app.post('/v1/scoring/rescore', async (request, reply) => {
+  app.post('/v1/scoring/rescore', { schema: schemas.rescore }, async (request, reply) => {
     const { workspaceId, keyId } = await admin(request);
     const progress = deps.rescore.start(workspaceId, { replay: true });
     await audit(workspaceId, keyId, 'scoring.rescore', null, {});
@@ -74,7 +100,7 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
     return { rescore: progress };
   });
 
-  app.get('/v1/profiles/:id/score', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v1/profiles/:id/score', { schema: schemas.score }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const profile = await resolve(workspaceId, request.params.id);
     const { lifecycle } = await deps.settings.get(workspaceId);
@@ -82,14 +108,14 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
     return { profileId: profile.id, ...explainScores(profile, deps.now()), lifecycle: lifecycleView(profile.lifecycle, lifecycle) };
   });
 
-  app.get('/v1/profiles/:id/lifecycle', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v1/profiles/:id/lifecycle', { schema: schemas.lifecycle }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const profile = await resolve(workspaceId, request.params.id);
     await audit(workspaceId, keyId, 'profile.lifecycle.read', profile.id);
     return { profileId: profile.id, ...lifecycleView(profile.lifecycle, (await deps.settings.get(workspaceId)).lifecycle) };
   });
 
-  app.post('/v1/profiles/:id/lifecycle', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.post('/v1/profiles/:id/lifecycle', { schema: schemas.move }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const body = parseMoveBody(request.body);
     const found = await resolve(workspaceId, request.params.id);

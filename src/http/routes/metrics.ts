@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { bearerToken } from '../auth.js';
+import { routeSchema, text } from '../schemas/route-docs.js';
 
 export interface MetricsDeps {
   metrics: Metrics;
@@ -32,7 +33,9 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsDeps): 
   });
 
   const expected = deps.token === undefined ? null : digest(deps.token);
-  app.get('/metrics', async (request, reply) => {
+  app.get('/metrics', {
+    schema: routeSchema({ summary: 'Prometheus metrics (token, or this machine only)', tags: ['Health'], auth: 'metricsToken', response: { 200: text('text/plain', 'The Prometheus text format.') } }),
+  }, async (request, reply) => {
     if (expected) {
       const given = bearerToken(request.headers.authorization);
       // Compared as digests, in constant time: the token's length is not revealed either.

@@ -10,6 +10,9 @@ import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { runRetention } from '../../privacy/retention.js';
 import { toIso } from '../../core/time.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
+import { BODIES } from '../schemas/bodies.js';
+import { dayParam, pageQuery } from '../schemas/query.js';
+import { document, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface PrivacyRouteDeps {
   store: Store;
@@ -20,15 +23,32 @@ export interface PrivacyRouteDeps {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+const tags = ['Privacy'];
+const settings = document('The purposes (each with its legal basis) and the data schema of the workspace.');
+const schemas = {
+  getSettings: routeSchema({ summary: 'The privacy settings: purposes and data schema', tags, auth: 'adminKey', response: { 200: settings } }),
+  putSettings: routeSchema({ summary: 'Change the privacy settings (audited); fields not sent keep their value', tags, auth: 'adminKey', body: BODIES.privacySettings, response: { 200: settings } }),
+  report: routeSchema({
+    summary: 'What ingest withheld or flagged, per day and in total', tags, auth: 'adminKey',
+    querystring: { type: 'object', properties: { from: dayParam('First day (default: 30 days ago).'), to: dayParam('Last day (default: today).') } },
+    response: { 200: json({ from: { type: 'string' }, to: { type: 'string' }, explanation: { type: 'object' }, totals: { type: 'object' }, days: { type: 'array' } }, ['from', 'to', 'totals', 'days']) },
+  }),
+  audit: routeSchema({
+    summary: 'The audit log: who read or changed what, newest first', tags, auth: 'adminKey', querystring: pageQuery({ fallback: 100 }),
+    response: { 200: json({ entries: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] } }, ['entries', 'nextCursor']) },
+  }),
+  retention: routeSchema({ summary: 'Run retention now: delete what is older than each purpose allows', tags, auth: 'adminKey', response: { 200: document('What was deleted.') } }),
+};
+
 export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
 
-  app.get('/v1/privacy/settings', async (request) => {
+  app.get('/v1/privacy/settings', { schema: schemas.getSettings }, async (request) => {
     const { workspaceId } = await admin(request);
     return (await deps.privacy.get(workspaceId)).settings;
   });
 
-  app.put('/v1/privacy/settings', async (request) => {
+  app.put('/v1/privacy/settings', { schema: schemas.putSettings }, async (request) => {
     const { workspaceId, keyId } = await admin(request);
     const current = (await deps.privacy.get(workspaceId)).settings;
     const parsed = parsePrivacySettings(request.body, current);
@@ -40,7 +60,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyRouteDe
     return parsed.settings;
   });
 
-  app.get('/v1/privacy/report', async (request: FastifyRequest<{ Querystring: { from?: string; to?: string } }>) => {
+  app.get('/v1/privacy/report', { schema: schemas.report }, async (request: FastifyRequest<{ Querystring: { from?: string; to?: string } }>) => {
     const { workspaceId } = await admin(request);
     const today = new Date(deps.now()).toISOString().slice(0, 10);
     const from = request.query.from ?? new Date(deps.now() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -69,14 +89,14 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyRouteDe
     };
   });
 
-  app.get('/v1/privacy/audit', { schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string', maxLength: 512 } } } } },
+  app.get('/v1/privacy/audit', { schema: schemas.audit },
     async (request: FastifyRequest<{ Querystring: { limit: number; cursor?: string } }>) => {
       const { workspaceId } = await admin(request);
       const page = await deps.store.privacy.auditLog(workspaceId, { limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
       return { entries: page.entries.map((e) => ({ ...e, at: toIso(e.at) })), nextCursor: page.nextCursor };
     });
 
-  app.post('/v1/privacy/retention/run', async (request) => {
+  app.post('/v1/privacy/retention/run', { schema: schemas.retention }, async (request) => {
     const { workspaceId, keyId } = await admin(request);
     return runRetention({ store: deps.store, privacy: deps.privacy }, { workspaceId, now: deps.now(), actor: keyId });
   });

@@ -17,6 +17,8 @@ import type { SegmentService } from '../../segments/segment-service.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 import { segmentView } from '../presenters/segment-view.js';
 import { memberLines } from './segment-members.js';
+import { idParams, pageQuery, safeText } from '../schemas/query.js';
+import { document, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface SegmentRouteDeps {
   store: Store;
@@ -30,6 +32,37 @@ export interface SegmentRouteDeps {
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 const FORMATS = ['json', 'ndjson', 'csv'];
 
+const tags = ['Segments'];
+const segment = document('A segment: its definition, member count and backfill progress.');
+const segmentBody = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, condition: { type: 'object', description: 'A condition tree: all/any/not of trait, event and segment conditions (docs/segments.md).' } }, required: ['name', 'condition'] };
+const schemas = {
+  list: routeSchema({ summary: 'Every segment with its member count', tags, auth: 'adminKey', response: { 200: json({ segments: { type: 'array', items: { type: 'object' } } }, ['segments']) } }),
+  create: routeSchema({ summary: 'Create a segment (its members are computed in the background)', tags, auth: 'adminKey', body: segmentBody, response: { 201: segment } }),
+  preview: routeSchema({
+    summary: 'Preview a condition before saving it: count and examples (audited)', tags, auth: 'adminKey',
+    body: { type: 'object', properties: { condition: segmentBody.properties.condition, id: { type: 'string', description: 'The segment being edited (it may not refer to itself).' } }, required: ['condition'] },
+    response: { 200: json({ count: { type: 'integer' }, exact: { type: 'boolean' }, scanned: { type: 'integer' }, total: { type: 'integer' }, readable: { type: 'string' }, examples: { type: 'array' } }, ['count', 'examples']) },
+  }),
+  get: routeSchema({ summary: 'One segment', tags, auth: 'adminKey', params: idParams, response: { 200: segment } }),
+  update: routeSchema({ summary: 'Change a segment (its members are recomputed)', tags, auth: 'adminKey', params: idParams, body: segmentBody, response: { 200: segment } }),
+  delete: routeSchema({ summary: 'Delete a segment', tags, auth: 'adminKey', params: idParams, response: { 200: json({ deleted: { type: 'boolean' }, id: { type: 'string' } }, ['deleted', 'id']) } }),
+  backfill: routeSchema({ summary: 'Recompute the members now', tags, auth: 'adminKey', params: idParams, response: { 202: json({ started: { type: 'boolean' }, id: { type: 'string' } }, ['started', 'id']) } }),
+  members: routeSchema({
+    summary: 'Members: a JSON page, or the whole segment streamed as CSV or NDJSON (audited)', tags, auth: 'adminKey', params: idParams,
+    querystring: pageQuery({ fallback: 100, extra: { format: { type: 'string', enum: FORMATS, default: 'json' }, traits: safeText(2000, 'Comma-separated trait names to add as columns (CSV, NDJSON; at most 50).') } }),
+    response: {
+      200: {
+        description: 'format=json: a page of members; csv and ndjson: every member, streamed as an attachment.',
+        content: {
+          'application/json': { schema: json({ segmentId: { type: 'string' }, total: { type: 'integer' }, members: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] } }, ['segmentId', 'members', 'nextCursor']) },
+          'text/csv': { schema: { type: 'string' } },
+          'application/x-ndjson': { schema: { type: 'string' } },
+        },
+      },
+    },
+  }),
+};
+
 export function registerSegmentRoutes(app: FastifyInstance, deps: SegmentRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
   const names = async (workspaceId: string) => {
@@ -37,19 +70,19 @@ export function registerSegmentRoutes(app: FastifyInstance, deps: SegmentRouteDe
     return (id: string) => defs.segments.find((s) => s.id === id)?.name;
   };
 
-  app.get('/v1/segments', async (request) => {
+  app.get('/v1/segments', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);
     const [all, name] = await Promise.all([deps.service.listSegments(workspaceId), names(workspaceId)]);
     return { segments: all.map((r) => segmentView(r.segment, { members: r.members, backfill: r.backfill, now: deps.now(), names: name })) };
   });
 
-  app.post('/v1/segments', async (request, reply) => {
+  app.post('/v1/segments', { schema: schemas.create }, async (request, reply) => {
     const { workspaceId } = await admin(request);
     const r = await deps.service.createSegment(workspaceId, request.body);
     return reply.code(201).send(segmentView(r.segment, { members: 0, backfill: r.backfill, now: deps.now(), names: await names(workspaceId) }));
   });
 
-  app.post('/v1/segments/preview', async (request: FastifyRequest<{ Body: unknown }>) => {
+  app.post('/v1/segments/preview', { schema: schemas.preview }, async (request: FastifyRequest<{ Body: unknown }>) => {
     const { workspaceId, keyId } = await admin(request);
     const body = request.body as { condition?: unknown; id?: unknown } | null;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be a JSON object {condition}' }] });
@@ -65,45 +98,32 @@ export function registerSegmentRoutes(app: FastifyInstance, deps: SegmentRouteDe
     };
   });
 
-  app.get('/v1/segments/:id', async (request: IdRequest) => {
+  app.get('/v1/segments/:id', { schema: schemas.get }, async (request: IdRequest) => {
     const { workspaceId } = await admin(request);
     const r = await deps.service.getSegment(workspaceId, request.params.id);
     return segmentView(r.segment, { members: r.members, backfill: r.backfill, now: deps.now(), names: await names(workspaceId) });
   });
 
-  app.put('/v1/segments/:id', async (request: IdRequest) => {
+  app.put('/v1/segments/:id', { schema: schemas.update }, async (request: IdRequest) => {
     const { workspaceId } = await admin(request);
     const r = await deps.service.updateSegment(workspaceId, request.params.id, request.body);
     return segmentView(r.segment, { members: await deps.store.segments.memberCount(workspaceId, r.segment.id), backfill: r.backfill, now: deps.now(), names: await names(workspaceId) });
   });
 
-  app.delete('/v1/segments/:id', async (request: IdRequest) => {
+  app.delete('/v1/segments/:id', { schema: schemas.delete }, async (request: IdRequest) => {
     const { workspaceId } = await admin(request);
     await deps.service.deleteSegment(workspaceId, request.params.id);
     return { deleted: true, id: request.params.id };
   });
 
-  app.post('/v1/segments/:id/backfill', async (request: IdRequest, reply) => {
+  app.post('/v1/segments/:id/backfill', { schema: schemas.backfill }, async (request: IdRequest, reply) => {
     const { workspaceId } = await admin(request);
     await deps.service.getSegment(workspaceId, request.params.id);
     deps.backfills.start({ workspaceId, kind: 'segment', id: request.params.id });
     return reply.code(202).send({ started: true, id: request.params.id });
   });
 
-  app.get('/v1/segments/:id/members', {
-    schema: {
-      querystring: {
-        type: 'object',
-        properties: {
-          format: { type: 'string', enum: FORMATS, default: 'json' },
-          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-          cursor: { type: 'string', maxLength: 512 },
-          traits: { type: 'string', maxLength: 2000 },
-        },
-        additionalProperties: false,
-      },
-    },
-  }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { format: string; limit: number; cursor?: string; traits?: string } }>, reply) => {
+  app.get('/v1/segments/:id/members', { schema: schemas.members }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: { format: string; limit: number; cursor?: string; traits?: string } }>, reply) => {
     const { workspaceId, keyId } = await admin(request);
     const segment = await deps.service.getSegment(workspaceId, request.params.id);
     const traits = (request.query.traits ?? '').split(',').map((t) => t.trim()).filter(Boolean).slice(0, 50);

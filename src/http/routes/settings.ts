@@ -11,6 +11,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PublicBase } from '../../public-base.js';
 import type { KeyResolver } from '../auth.js';
+import { pathParams } from '../schemas/query.js';
+import { document, routeSchema } from '../schemas/route-docs.js';
 
 /** Browsers and shared caches may keep the document five minutes (like analytics.js itself). */
 export const SETTINGS_CACHE_CONTROL = 'public, max-age=300';
@@ -21,7 +23,13 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: { keys: KeyRe
   // tells browsers where (and over which protocol) to send events.
   const apiHost = `${base.host}${base.pathname.replace(/\/$/, '')}/v1`;
   const protocol = base.protocol.replace(':', '');
-  app.get('/v1/projects/:writeKey/settings', async (request: FastifyRequest<{ Params: { writeKey: string } }>, reply) => {
+  app.get('/v1/projects/:writeKey/settings', {
+    schema: routeSchema({
+      summary: 'The settings document analytics.js loads at start (Tessera as its one destination)', tags: ['Browser'], auth: 'none',
+      description: 'The write key is in the path, as analytics.js asks for it.',
+      params: pathParams({ writeKey: { maxLength: 512 } }), response: { 200: document('The analytics-next settings: integrations, plan, metrics.') },
+    }),
+  }, async (request: FastifyRequest<{ Params: { writeKey: string } }>, reply) => {
     await deps.keys.workspaceFor('write', request.params.writeKey);
     reply.header('cache-control', SETTINGS_CACHE_CONTROL);
     return {

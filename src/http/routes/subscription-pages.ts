@@ -16,6 +16,8 @@ import { linkRequestOf } from '../../links/email-events.js';
 import { confirmationWording, type Subscriptions } from '../../links/subscriptions.js';
 import { basicUser, type KeyResolver } from '../auth.js';
 import { escapeHtml as esc, sendLinkProblem, sendPage } from '../pages/link-page.js';
+import { safeText } from '../schemas/query.js';
+import { json, routeSchema, text } from '../schemas/route-docs.js';
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
 
@@ -24,9 +26,23 @@ export interface SubscriptionRouteDeps {
   keys: KeyResolver;
 }
 
+const tokenParams = { type: 'object', properties: { token: safeText(8192, 'The signed token of the link.') } } as const;
+const page = (summary: string, extra: Record<number, object> = {}) => routeSchema({ summary, tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true, response: { ...{ 200: text('text/html', 'A page for a person.') }, ...extra } });
+const schemas = {
+  subscribe: routeSchema({
+    summary: 'Ask for a subscription (double opt-in): sends the confirmation email; the same answer whether or not the address is known', tags: ['Email'], auth: 'writeKey',
+    body: { type: 'object', properties: { email: { type: 'string' }, list: { type: 'string' }, anonymousId: { type: ['string', 'number'] }, wording: { type: 'object' }, writeKey: { type: 'string' } }, required: ['email', 'list'] },
+    response: { 202: json({ accepted: { type: 'boolean' }, message: { type: 'string' } }, ['accepted', 'message']) },
+  }),
+  optinPage: page('The confirmation page: the list, the exact wording, a Confirm button'),
+  optin: page('Confirm the subscription (consent granted, with the confirmation as evidence)'),
+  unsubscribePage: page('The unsubscribe page, with an Unsubscribe button'),
+  unsubscribe: page('Unsubscribe: the page\'s button, or a mailbox provider\'s RFC 8058 one-click POST (`List-Unsubscribe=One-Click`, answered in plain text)', { 200: { description: 'A page, or plain text for a one-click POST.', content: { 'text/html': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } } }),
+};
+
 /** The JSON API. */
 export function registerSubscriptionApi(app: FastifyInstance, deps: SubscriptionRouteDeps): void {
-  app.post('/v1/subscriptions', async (request, reply) => {
+  app.post('/v1/subscriptions', { schema: schemas.subscribe }, async (request, reply) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be a JSON object' }] });
     const b = body as Record<string, unknown>;
@@ -39,7 +55,7 @@ export function registerSubscriptionApi(app: FastifyInstance, deps: Subscription
 /** The pages, in a scope that reads any body as text. */
 export function registerSubscriptionPages(pages: FastifyInstance, deps: SubscriptionRouteDeps): void {
 
-  pages.get('/e/optin/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  pages.get('/e/optin/:token', { schema: schemas.optinPage }, async (request: TokenRequest, reply: FastifyReply) => {
     const found = await deps.subscriptions.lookUpOptin(request.params.token);
     if (!found.ok) return sendLinkProblem(reply, found.problem);
     const { list } = found.action;
@@ -54,7 +70,7 @@ export function registerSubscriptionPages(pages: FastifyInstance, deps: Subscrip
     });
   });
 
-  pages.post('/e/optin/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  pages.post('/e/optin/:token', { schema: schemas.optin }, async (request: TokenRequest, reply: FastifyReply) => {
     const found = await deps.subscriptions.lookUpOptin(request.params.token);
     if (!found.ok) return sendLinkProblem(reply, found.problem);
     const outcome = await deps.subscriptions.confirm(found.action, linkRequestOf(request));
@@ -70,7 +86,7 @@ export function registerSubscriptionPages(pages: FastifyInstance, deps: Subscrip
     return sendPage(reply, { title: p.title, body: `<h1>${esc(p.title)}</h1><p>${p.text}</p>` });
   });
 
-  pages.get('/e/u/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  pages.get('/e/u/:token', { schema: schemas.unsubscribePage }, async (request: TokenRequest, reply: FastifyReply) => {
     const found = await deps.subscriptions.lookUpUnsubscribe(request.params.token);
     if (!found.ok) return sendLinkProblem(reply, found.problem);
     if ((await deps.subscriptions.status(found.action)) === 'unsubscribed') {
@@ -87,7 +103,7 @@ export function registerSubscriptionPages(pages: FastifyInstance, deps: Subscrip
     });
   });
 
-  pages.post('/e/u/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  pages.post('/e/u/:token', { schema: schemas.unsubscribe }, async (request: TokenRequest, reply: FastifyReply) => {
     const oneClick = isOneClick(request.body);
     const found = await deps.subscriptions.lookUpUnsubscribe(request.params.token);
     if (!found.ok) {

@@ -12,11 +12,19 @@ import { linkRequestOf } from '../../links/email-events.js';
 import type { LinkDeps } from '../../links/link-context.js';
 import { answerSurvey, lookUpSurveyChoice, type AnswerOutcome } from '../../links/survey-answers.js';
 import { escapeHtml as esc, sendLinkProblem, sendPage } from '../pages/link-page.js';
+import { safeText } from '../schemas/query.js';
+import { empty, routeSchema, text } from '../schemas/route-docs.js';
 
 type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
 
+const tokenParams = { type: 'object', properties: { token: safeText(8192, 'The signed token of the link.') } } as const;
+const schemas = {
+  choice: routeSchema({ summary: 'The chosen answer with a button that posts it (pressed at once by a tiny script)', tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true, response: { 200: text('text/html', 'A page for a person.') } }),
+  answer: routeSchema({ summary: 'Record the answer, then the next question, a thank-you, or a 303 to the survey\'s thank-you page', tags: ['Email pages'], auth: 'link-token', params: tokenParams, pages: true, response: { ...{ 200: text('text/html', 'A page for a person.') }, 303: empty('To the survey\'s allow-listed thank-you page.') } }),
+};
+
 export function registerSurveyPages(app: FastifyInstance, deps: LinkDeps): void {
-  app.get('/e/s/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  app.get('/e/s/:token', { schema: schemas.choice }, async (request: TokenRequest, reply: FastifyReply) => {
     const found = await lookUpSurveyChoice(deps, request.params.token);
     if (!found.ok) return sendLinkProblem(reply, found.problem);
     const { question, option } = found.choice;
@@ -33,7 +41,7 @@ export function registerSurveyPages(app: FastifyInstance, deps: LinkDeps): void 
     });
   });
 
-  app.post('/e/s/:token', async (request: TokenRequest, reply: FastifyReply) => {
+  app.post('/e/s/:token', { schema: schemas.answer }, async (request: TokenRequest, reply: FastifyReply) => {
     const found = await lookUpSurveyChoice(deps, request.params.token);
     if (!found.ok) return sendLinkProblem(reply, found.problem);
     const outcome = await answerSurvey(deps, found.choice, linkRequestOf(request));

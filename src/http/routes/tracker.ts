@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
+import { empty, routeSchema, text } from '../schemas/route-docs.js';
 
 /** The same three levels up from src/http/routes (tsx) and dist/http/routes (compiled). */
 export const TRACKER_FILE = fileURLToPath(new URL('../../../web/tracker/dist/t.js', import.meta.url));
@@ -31,7 +32,9 @@ export function registerTrackerRoutes(app: FastifyInstance, deps: { file?: strin
     return cached;
   };
 
-  app.get('/t.js', async (request, reply) => {
+  app.get('/t.js', {
+    schema: routeSchema({ summary: 'Tessera\'s own browser tracker, configured by data-* attributes', tags: ['Browser'], auth: 'none', response: { 200: text('text/javascript', 'The tracker (strong ETag).'), 304: empty('Not modified (If-None-Match).') } }),
+  }, async (request, reply) => {
     const { body, etag } = load();
     reply.header('etag', etag).header('cache-control', 'public, max-age=300').header('cross-origin-resource-policy', 'cross-origin');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();

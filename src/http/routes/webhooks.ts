@@ -13,6 +13,9 @@ import type { DeliveryStatus } from '../../ports/webhook-store.js';
 import type { WebhookListSource } from '../../webhooks/webhook-list.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 import { deliveryView, webhookView } from '../presenters/lead-scoring-view.js';
+import { BODIES } from '../schemas/bodies.js';
+import { idParams, pageQuery, pathParams } from '../schemas/query.js';
+import { document, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface WebhookRouteDeps {
   store: Store;
@@ -25,17 +28,26 @@ export interface WebhookRouteDeps {
   now: () => number;
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'] } as const;
-const deliveryParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, deliveryId: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id', 'deliveryId'] } as const;
-const logQuery = {
-  type: 'object',
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
-    cursor: { type: 'string', maxLength: 512 },
-    status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
-  },
-  additionalProperties: false,
-} as const;
+const deliveryParams = pathParams({ id: { maxLength: 200 }, deliveryId: { maxLength: 200 } });
+const logQuery = pageQuery({ fallback: 50, extra: { status: { type: 'string', enum: ['pending', 'delivered', 'dead'] } } });
+
+const tags = ['Webhooks'];
+const webhook = document('A webhook (its signing secret only in the answers that create or rotate it).');
+const delivery = document('A delivery: the event sent, its status and every attempt.');
+const schemas = {
+  list: routeSchema({ summary: 'Every webhook', tags, auth: 'adminKey', response: { 200: json({ webhooks: { type: 'array', items: { type: 'object' } } }, ['webhooks']) } }),
+  create: routeSchema({ summary: 'Create a webhook; the answer shows its signing secret, once (audited)', tags, auth: 'adminKey', body: BODIES.webhook, response: { 201: webhook } }),
+  get: routeSchema({ summary: 'One webhook', tags, auth: 'adminKey', params: idParams, response: { 200: webhook } }),
+  update: routeSchema({ summary: 'Change a webhook (audited)', tags, auth: 'adminKey', params: idParams, body: BODIES.webhook, response: { 200: webhook } }),
+  rotate: routeSchema({ summary: 'A new signing secret, shown once; the old one stops signing at once (audited)', tags, auth: 'adminKey', params: idParams, response: { 200: webhook } }),
+  delete: routeSchema({ summary: 'Delete a webhook (audited)', tags, auth: 'adminKey', params: idParams, response: { 200: json({ deleted: { type: 'boolean' } }, ['deleted']) } }),
+  deliveries: routeSchema({
+    summary: 'The delivery log of a webhook, newest first (audited: payloads name people)', tags, auth: 'adminKey', params: idParams, querystring: logQuery,
+    response: { 200: json({ webhookId: { type: 'string' }, deliveries: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] } }, ['webhookId', 'deliveries', 'nextCursor']) },
+  }),
+  delivery: routeSchema({ summary: 'One delivery with every attempt', tags, auth: 'adminKey', params: deliveryParams, response: { 200: delivery } }),
+  redeliver: routeSchema({ summary: 'Send a delivered or dead delivery again, with the same id (audited)', tags, auth: 'adminKey', params: deliveryParams, response: { 202: delivery } }),
+};
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
@@ -49,12 +61,12 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     return webhook;
   };
 
-  app.get('/v1/webhooks', async (request) => {
+  app.get('/v1/webhooks', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);
     return { webhooks: (await deps.store.webhooks.list(workspaceId)).map((w) => webhookView(w)) };
   });
 
-  app.post('/v1/webhooks', async (request, reply) => {
+  app.post('/v1/webhooks', { schema: schemas.create }, async (request, reply) => {
     const { workspaceId, keyId } = await admin(request);
     const parsed = parseWebhookInput(request.body, { targets: deps.targets });
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was created.', issues: parsed.issues });
@@ -67,12 +79,12 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     return webhookView(webhook, { withSecret: true });
   });
 
-  app.get('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.get('/v1/webhooks/:id', { schema: schemas.get }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId } = await admin(request);
     return webhookView(await find(workspaceId, request.params.id));
   });
 
-  app.put('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.put('/v1/webhooks/:id', { schema: schemas.update }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const current = await find(workspaceId, request.params.id);
     const { segmentIds, stages, ...kept } = current;
@@ -93,7 +105,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
 
   // A new signing secret, shown once; the old one stops signing at once (deliveries in flight
   // are signed when sent, so retries use the new one).
-  app.post('/v1/webhooks/:id/rotate-secret', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.post('/v1/webhooks/:id/rotate-secret', { schema: schemas.rotate }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const current = await find(workspaceId, request.params.id);
     const rotated: Webhook = { ...current, secret: newSecret(), updatedAt: deps.now() };
@@ -102,7 +114,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     return webhookView(rotated, { withSecret: true });
   });
 
-  app.delete('/v1/webhooks/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.delete('/v1/webhooks/:id', { schema: schemas.delete }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     if (!(await deps.store.webhooks.delete(workspaceId, request.params.id))) throw new TesseraError('not_found', { message: `No webhook ${request.params.id}.` });
     deps.webhooks.invalidate(workspaceId);
@@ -110,7 +122,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     return { deleted: true };
   });
 
-  app.get('/v1/webhooks/:id/deliveries', { schema: { params: idParams, querystring: logQuery } },
+  app.get('/v1/webhooks/:id/deliveries', { schema: schemas.deliveries },
     async (request: FastifyRequest<{ Params: { id: string }; Querystring: { limit: number; cursor?: string; status?: DeliveryStatus } }>) => {
       const { workspaceId, keyId } = await admin(request);
       const webhook = await find(workspaceId, request.params.id);
@@ -121,7 +133,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
       return { webhookId: webhook.id, deliveries: page.deliveries.map(deliveryView), nextCursor: page.nextCursor };
     });
 
-  app.get('/v1/webhooks/:id/deliveries/:deliveryId', { schema: { params: deliveryParams } },
+  app.get('/v1/webhooks/:id/deliveries/:deliveryId', { schema: schemas.delivery },
     async (request: FastifyRequest<{ Params: { id: string; deliveryId: string } }>) => {
       const { workspaceId, keyId } = await admin(request);
       const delivery = await deps.store.webhooks.delivery(workspaceId, request.params.deliveryId);
@@ -130,7 +142,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
       return deliveryView(delivery);
     });
 
-  app.post('/v1/webhooks/:id/deliveries/:deliveryId/redeliver', { schema: { params: deliveryParams } },
+  app.post('/v1/webhooks/:id/deliveries/:deliveryId/redeliver', { schema: schemas.redeliver },
     async (request: FastifyRequest<{ Params: { id: string; deliveryId: string } }>, reply) => {
       const { workspaceId, keyId } = await admin(request);
       const delivery = await deps.store.webhooks.delivery(workspaceId, request.params.deliveryId);
