@@ -68,7 +68,7 @@ export function salutationOf(i: SalutationInput): string {
   }
   if (last) {
     if (title) return `Dear ${title.split(' ')[0]!.replace(/\.$/, '')} ${last}`;
-    const honorific = given !== undefined ? ENGLISH_GIVEN.get(given) : form === 'female' ? 'Ms' : form === 'male' ? 'Mr' : undefined;
+    const honorific = (given !== undefined ? ENGLISH_GIVEN.get(given) : undefined) ?? (form === 'female' ? 'Ms' : form === 'male' ? 'Mr' : undefined);
     if (honorific) return `Dear ${honorific} ${last}`;
     if (first) return `Dear ${first} ${last}`;
   }
