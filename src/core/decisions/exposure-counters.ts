@@ -42,11 +42,18 @@ export interface Exposure {
   variantId: string;
   /** The slot's and the rule's campaign tags (the tracker echoes what decide returned). */
   tags: readonly string[];
+  /** The decision's `ruleId`, echoed by the tracker; `default` exposures are not counted. */
+  ruleId?: string;
   at: EpochMs;
 }
 
-/** The record after an exposure (a new object; the input is not changed). */
+/**
+ * The record after an exposure (a new object; the input is not changed). An exposure of the
+ * default variant (ruleId `default`) changes nothing: caps limit personalised content, and the
+ * default shown on every page must not use them up.
+ */
 export function recordExposure(c: ExposureCounters, e: Exposure): ExposureCounters {
+  if (e.ruleId === 'default') return c;
   const exposures = { ...c.exposures };
   const keys = [GLOBAL_KEY, slotKey(e.slotId), variantKey(e.slotId, e.variantId), ...new Set(e.tags.map(tagKey))];
   for (const key of keys) setOwn(exposures, key, appendTime(Object.hasOwn(exposures, key) ? exposures[key]! : [], e.at));
