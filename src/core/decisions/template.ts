@@ -42,7 +42,8 @@ export interface TemplateIssue {
   reason: string;
 }
 
-export type ParsedTemplate = { ok: true; template: CompiledTemplate } | { ok: false; issues: TemplateIssue[] };
+/** A failed parse still lists the placeholders it understood, so validation can report them too. */
+export type ParsedTemplate = { ok: true; template: CompiledTemplate } | { ok: false; issues: TemplateIssue[]; placeholders: Placeholder[] };
 
 /** What rendering reads. `salutation` is called at most once per render, and only when used. */
 export interface TemplateValues {
@@ -77,7 +78,7 @@ export function parseTemplate(text: string, identityTraits: ReadonlySet<string>)
     }
     at = close + 2;
   }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, template: { parts, depth, placeholders } };
+  return issues.length > 0 ? { ok: false, issues, placeholders } : { ok: true, template: { parts, depth, placeholders } };
 }
 
 function parsePlaceholder(inner: string): Placeholder | string {

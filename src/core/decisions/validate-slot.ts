@@ -48,9 +48,11 @@ export function validateSlot(input: unknown, refs: SlotRefs): ValidatedSlot {
   checkTimingPolicy(s.timing, 'timing', issues);
 
   const variantIds = new Set<string>();
-  if (!Array.isArray(s.variants) || s.variants.length === 0 || s.variants.length > SLOT_LIMITS.variants) issues.push({ field: 'variants', reason: `must be an array of 1 to ${SLOT_LIMITS.variants} variants` });
-  else s.variants.forEach((v, i) => {
-    checkVariant(v, `variants[${i}]`, refs, issues);
+  const tooMany = Array.isArray(s.variants) && s.variants.length > SLOT_LIMITS.variants;
+  if (!Array.isArray(s.variants) || s.variants.length === 0 || tooMany) issues.push({ field: 'variants', reason: `must be an array of 1 to ${SLOT_LIMITS.variants} variants` });
+  // Ids are still collected from too long a list, so references to them are not reported as well.
+  if (Array.isArray(s.variants)) s.variants.forEach((v, i) => {
+    if (!tooMany) checkVariant(v, `variants[${i}]`, refs, issues);
     const id = isObj(v) ? v.id : undefined;
     if (typeof id === 'string') {
       if (variantIds.has(id)) issues.push({ field: `variants[${i}].id`, reason: `repeats the id "${id}"` });

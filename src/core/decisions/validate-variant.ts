@@ -88,11 +88,8 @@ export function checkVariant(v: unknown, path: string, refs: VariantRefs, issues
 
 function checkTemplate(text: string, path: string, refs: VariantRefs, issues: FieldIssue[]): void {
   const parsed = parseTemplate(text, refs.identityTraits);
-  if (!parsed.ok) {
-    for (const issue of parsed.issues.slice(0, 10)) issues.push({ field: path, reason: `at character ${issue.offset}: ${issue.reason}` });
-    return;
-  }
-  for (const p of parsed.template.placeholders) {
+  if (!parsed.ok) for (const issue of parsed.issues.slice(0, 10)) issues.push({ field: path, reason: `at character ${issue.offset}: ${issue.reason}` });
+  for (const p of parsed.ok ? parsed.template.placeholders : parsed.placeholders) {
     const problem = placeholderProblem(p, refs);
     if (problem) issues.push({ field: path, reason: problem });
   }
