@@ -100,7 +100,7 @@ describe('slot validation', () => {
     rules.rules = Array.from({ length: 101 }, (_, i) => ({ ...valid().rules[0]!, id: `r${i}` }));
     assert.deepEqual(fields(rules), ['rules']);
     const payload = valid();
-    payload.variants[1]!.payload = { blob: 'x'.repeat(17 * 1024) };
+    (payload.variants[1] as Record<string, unknown>).payload = { blob: 'x'.repeat(17 * 1024) };
     assert.deepEqual(fields(payload), ['variants[1].payload']);
   });
 
