@@ -14,6 +14,7 @@ import type { Condition } from '../../../src/core/segments/condition.js';
 import { compileDefinitions } from '../../../src/core/segments/segment.js';
 import { evaluateProfile } from '../../../src/core/segments/membership.js';
 import { newProfile } from '../../../src/core/profiles/profile.js';
+import { applyEvent } from '../../../src/core/profiles/behaviour.js';
 import { recordEvent } from '../../../src/core/segments/record-event.js';
 import type { Segment } from '../../../src/core/segments/segment.js';
 import { T0 } from '../fixtures.js';
@@ -46,7 +47,7 @@ export function profileFor(slots: CompiledSlot[], events: TrackedEvent[], option
   const defs = compileDefinitions([...(options.segments ?? []), ...pseudo], []);
   const p = newProfile('prf-1', 'ws-test', T0);
   p.traits = { ...(options.traits ?? {}) };
-  for (const e of events) recordEvent(p, e, defs, e.receivedAt);
+  for (const e of events) { applyEvent(p.behaviour, e); recordEvent(p, e, defs, e.receivedAt); }
   if (options.segments) evaluateProfile(p, compileDefinitions(options.segments, []), options.now ?? T0);
   if (options.consent !== false) p.consent = { ...granted };
   return p;
