@@ -11,67 +11,23 @@
  * keeps only for the specs it knows. The service must add `conditions` of every slot to the
  * tracker needs it compiles (compileDefinitions), or event and page rules never match.
  */
-import { compiledCondition, type CompiledCondition } from '../segments/evaluate-condition.js';
-import type { Condition } from '../segments/condition.js';
-import { compileContextCondition, type CompiledContextCondition } from './context-condition.js';
+import { compiledCondition } from '../segments/evaluate-condition.js';
+import { compileContextCondition } from './context-condition.js';
 import { conditionDepth, contextDepth, targetedSegments } from './creepiness-guard.js';
 import { dataKindsOf } from './explain-data.js';
-import type { DataKind } from './data-kinds.js';
-import { maxDepth, type Depth } from './depth.js';
+import { maxDepth } from './depth.js';
 import type { Slot, SlotDefinition, SlotRule, Variant } from './slot.js';
-import type { SlotStrategy, StrategyRegistry } from './strategy.js';
+import type { StrategyRegistry } from './strategy.js';
 import { parseTemplate, type CompiledTemplate } from './template.js';
-import { compileCaps, compileSlotTiming, type CompiledCap, type CompiledSlotTiming } from './timing.js';
+import { compileCaps, compileSlotTiming } from './timing.js';
+import type { CompiledRule, CompiledSlot, CompiledVariant } from './compiled-slot.js';
+
+export type { CompiledRule, CompiledSlot, CompiledVariant } from './compiled-slot.js';
 import { parseDuration } from '../segments/duration.js';
 
 export interface CompileOptions {
   strategies: StrategyRegistry;
   /** Trait keys that identify a person (the data schema's `personal` traits, see identityTraitKeys). */
-  identityTraits: ReadonlySet<string>;
-}
-
-export interface CompiledVariant {
-  variant: Variant;
-  title: CompiledTemplate | null;
-  body: CompiledTemplate;
-  /** The deepest placeholder of title and body. */
-  depth: Depth;
-}
-
-export interface CompiledSequence {
-  steps: readonly string[];
-  /** Lower-cased conversion event name. */
-  conversion: string;
-  withinMs: number;
-}
-
-export interface CompiledRule {
-  rule: SlotRule;
-  id: string;
-  profileCondition: CompiledCondition | null;
-  contextCondition: CompiledContextCondition | null;
-  /** Declared, condition and variant(s) depth together. */
-  depth: Depth;
-  segments: readonly string[];
-  dataKinds: readonly DataKind[];
-  /** The slot's and the rule's tags. */
-  tags: readonly string[];
-  caps: readonly CompiledCap[];
-  sequence: CompiledSequence | null;
-}
-
-export interface CompiledSlot {
-  slot: SlotDefinition | Slot;
-  variants: ReadonlyMap<string, CompiledVariant>;
-  defaultVariant: CompiledVariant;
-  rules: readonly CompiledRule[];
-  strategy: SlotStrategy;
-  timing: CompiledSlotTiming;
-  tags: readonly string[];
-  /** Lower-cased names of the events the counters must remember for this slot (notWithin, conversions). */
-  watchedEvents: ReadonlySet<string>;
-  /** Every profile condition of the slot, for the tracker needs (see the top of the file). */
-  conditions: readonly Condition[];
   identityTraits: ReadonlySet<string>;
 }
 

@@ -89,7 +89,7 @@ export function decide(input: DecideInput): Decision {
       const small = segmentSizeRefusal({ segments: c.segments, depth: declared, allowed: allowed.depth, minSize: input.settings.minSegmentSize, sizeOf: input.segmentSize });
       if (small) { trace.push({ source: c.source, outcome: 'segment-too-small', variantId: c.variantId, detail: small }); return null; }
       const verdict = checkTiming({
-        slotId: slot.slot.id, timing: slot.timing, variantId: c.variantId, tags: [...slot.tags, ...c.tags], rule: c.rule,
+        slotId: slot.slot.id, timing: slot.timing, variantId: c.variantId, tags: [...slot.tags, ...c.tags], ruleCaps: c.rule?.caps ?? [], sequence: c.rule?.sequence ?? null,
         counters: input.counters, now, channel: input.channel, timezone: context.timezone, settings: input.settings,
       });
       if (!verdict.ok) { trace.push({ source: c.source, outcome: verdict.outcome, variantId: c.variantId, detail: verdict.detail }); return null; }

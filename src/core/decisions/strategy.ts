@@ -16,60 +16,10 @@
  * registry passed to compileSlot (strategies/registry.ts builds the default one).
  */
 import type { FieldIssue } from '../errors.js';
-import type { Profile } from '../profiles/profile.js';
-import type { EpochMs } from '../time.js';
-import type { CompiledRule, CompiledSlot } from './compile-slot.js';
-import type { DataKind } from './data-kinds.js';
-import type { DecisionContext } from './decision-context.js';
-import type { Depth } from './depth.js';
-import type { LocalizedText } from './locale.js';
+import type { SlotStrategy } from './compiled-slot.js';
 import type { SlotDefinition, StrategyConfig } from './slot.js';
 
-/** Why a candidate was proposed, for the person's explanation (explain.ts). */
-export type Reason =
-  | { kind: 'rule'; rule: CompiledRule }
-  | { kind: 'interest'; category: string; views: number }
-  | { kind: 'custom'; text: LocalizedText; dataKinds: DataKind[] }
-  | { kind: 'default' };
-
-export interface Candidate {
-  variantId: string;
-  /** A rule id, or the strategy kind for a strategy's own pick; shown in the trace and the decision. */
-  source: string;
-  /** The depth the proposer declares (the guard takes the max with the variant's template depth). */
-  depth: Depth;
-  /** Campaign tags besides the slot's (their caps apply). */
-  tags: readonly string[];
-  /** Segments the candidate targets (the minimum segment size rule applies to them). */
-  segments: readonly string[];
-  reason: Reason;
-  /** A rule's own caps and sequence (the rules strategy sets it). */
-  rule?: CompiledRule;
-}
-
-export interface StrategyInput {
-  readonly slot: CompiledSlot;
-  readonly profile: Profile | null;
-  readonly context: DecisionContext;
-  readonly now: EpochMs;
-  /** The deepest the guard allows for this decision (creepiness-guard.ts). */
-  readonly allowedDepth: Depth;
-  /** Whether a rule's conditions hold for this visit (profile AND context); traces a miss. */
-  matches(rule: CompiledRule): boolean;
-  /** The variant to show for the candidate, or null when the guard or timing refuse it; traces either way. */
-  admit(candidate: Candidate): string | null;
-}
-
-export interface Choice {
-  variantId: string;
-  candidate: Candidate;
-}
-
-export interface SlotStrategy {
-  readonly kind: string;
-  readonly depth: Depth;
-  choose(input: StrategyInput): Choice | null;
-}
+export type { Candidate, Choice, Reason, SlotStrategy, StrategyInput } from './compiled-slot.js';
 
 export interface StrategyFactory {
   readonly kind: string;

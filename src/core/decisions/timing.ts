@@ -10,13 +10,18 @@
  */
 import { parseDuration } from '../segments/duration.js';
 import type { EpochMs } from '../time.js';
-import type { CompiledRule } from './compile-slot.js';
 import type { DecisionSettings } from './decision-settings.js';
 import type { TraceOutcome } from './decision.js';
 import { countInWindow, GLOBAL_KEY, slotKey, tagKey, variantKey, type ExposureCounters } from './exposure-counters.js';
 import type { FrequencyCap, QuietHours, TimingPolicy } from './timing-policy.js';
 
 export interface CompiledCap { max: number; windowMs: number; window: string }
+export interface CompiledSequence {
+  steps: readonly string[];
+  /** Lower-cased conversion event name. */
+  conversion: string;
+  withinMs: number;
+}
 export interface CompiledQuietHours { fromMin: number; toMin: number; text: string }
 
 export interface CompiledSlotTiming {
@@ -60,7 +65,9 @@ export interface TimingInput {
   /** The candidate's variant (a sequence rule's first step until the sequence picks). */
   variantId: string;
   tags: readonly string[];
-  rule: CompiledRule | undefined;
+  /** The rule's own caps on its variant in this slot (none for strategy picks). */
+  ruleCaps: readonly CompiledCap[];
+  sequence: CompiledSequence | null;
   counters: ExposureCounters | null;
   now: EpochMs;
   channel: 'web' | 'email';
@@ -92,9 +99,9 @@ export function checkTiming(i: TimingInput): TimingVerdict {
   }
   let variantId = i.variantId;
   let detail: string | undefined;
-  if (i.rule?.sequence) {
-    const step = sequenceStep(i.slotId, i.rule.sequence, c, i.now);
-    if (step.converted) return { ok: false, outcome: 'converted', detail: `"${i.rule.sequence.conversion}" after the sequence started` };
+  if (i.sequence) {
+    const step = sequenceStep(i.slotId, i.sequence, c, i.now);
+    if (step.converted) return { ok: false, outcome: 'converted', detail: `"${i.sequence.conversion}" after the sequence started` };
     variantId = step.variantId;
     detail = step.detail;
   }
@@ -103,7 +110,7 @@ export function checkTiming(i: TimingInput): TimingVerdict {
     const caps = own(i.settings.tagCaps, tag);
     if (caps) scopes.push([tagKey(tag), compileCaps(caps)]);
   }
-  if (i.rule && i.rule.caps.length > 0) scopes.push([variantKey(i.slotId, variantId), i.rule.caps]);
+  if (i.ruleCaps.length > 0) scopes.push([variantKey(i.slotId, variantId), i.ruleCaps]);
   for (const [key, caps] of scopes) {
     if (caps.length === 0) continue;
     const times = own(c.exposures, key) ?? [];
@@ -123,7 +130,7 @@ export function checkTiming(i: TimingInput): TimingVerdict {
  */
 export function sequenceStep(
   slotId: string,
-  seq: { steps: readonly string[]; conversion: string; withinMs: number },
+  seq: CompiledSequence,
   c: ExposureCounters,
   now: EpochMs,
 ): { converted: true } | { converted: false; variantId: string; detail?: string } {
