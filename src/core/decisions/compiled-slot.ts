@@ -98,6 +98,8 @@ export interface Choice {
 export interface SlotStrategy {
   readonly kind: string;
   readonly depth: Depth;
+  /** The kinds of data its own picks use, for the transparency notice (rules: derived per rule). */
+  readonly dataKinds: readonly DataKind[];
   choose(input: StrategyInput): Choice | null;
 }
 

@@ -182,7 +182,7 @@ describe('the strategy registry', () => {
       kind: 'recommendation',
       validate: () => [],
       create: (config) => ({
-        kind: 'recommendation', depth: 'individual',
+        kind: 'recommendation', depth: 'individual', dataKinds: ['activity'],
         choose(input) {
           const candidate = { variantId: String(config.pick), source: 'recommendation', depth: 'individual' as const, tags: ['recs'], segments: [], reason: { kind: 'custom' as const, text: { en: 'Picked for you.' }, dataKinds: ['activity' as const] } };
           const v = input.admit(candidate);

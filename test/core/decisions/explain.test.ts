@@ -59,3 +59,19 @@ describe('explanations for the person', () => {
     assert.deepEqual(e.dataKindLabels, ['was Ihnen zuvor gezeigt wurde']);
   });
 });
+
+describe('transparency notice', () => {
+  test('the main parameters of every slot in plain words, capped by the slot ceiling', async () => {
+    const { transparencyNotice } = await import('../../../src/core/decisions/transparency-notice.js');
+    const slots = [
+      compile(slotDef([{ id: 'r', variantId: 'v', depth: 'segment', condition: { page: { category: 'x' } }, context: { field: 'country', op: 'equals', value: 'DE' } }], { id: 'hero', name: 'Hero' })),
+      compile(slotDef([{ id: 'k', variantId: 'v', depth: 'individual' }], { id: 'cta', name: 'CTA', depthCeiling: 'contextual' })),
+      compile(slotDef([], { id: 'plain', name: 'Plain' })),
+    ];
+    const en = transparencyNotice(slots, 'en');
+    assert.deepEqual(en.map((e) => [e.slotId, e.depth]), [['hero', 'segment'], ['cta', 'contextual'], ['plain', 'none']]);
+    assert.equal(en[0]!.text, '"Hero": adapted to groups of visitors and interests read on this site. Uses: your country, pages you read on this site. Personalised content only with your consent; without it you see general content.');
+    assert.equal(en[2]!.text, '"Plain": the same for everyone.');
+    assert.match(transparencyNotice(slots, 'de')[0]!.text, /^„Hero“: an Besuchergruppen .* Berücksichtigt: Ihr Land, Seiten, die Sie hier gelesen haben\. Persönlich/);
+  });
+});

@@ -8,6 +8,7 @@ import type { SlotStrategy, StrategyFactory } from '../strategy.js';
 const strategy: SlotStrategy = {
   kind: 'rules',
   depth: 'none',
+  dataKinds: [],
   choose(input) {
     for (const rule of input.slot.rules) {
       if (!input.matches(rule)) continue;

@@ -36,6 +36,7 @@ export const scoreSortedStrategy: StrategyFactory = {
     return {
       kind: 'score-sorted',
       depth: 'segment',
+      dataKinds: ['reading-history'],
       choose(input) {
         if (!input.profile) return null;
         const affinities = categoryAffinities(input.profile.behaviour, input.now, halfLifeMs);
