@@ -3,7 +3,7 @@
  * and which the guard and timing admit wins. A capped or too-deep rule falls through to the next.
  */
 import type { FieldIssue } from '../../errors.js';
-import type { SlotStrategy, StrategyFactory } from '../strategy.js';
+import type { Candidate, SlotStrategy, StrategyFactory } from '../strategy.js';
 
 const strategy: SlotStrategy = {
   kind: 'rules',
@@ -12,11 +12,13 @@ const strategy: SlotStrategy = {
   choose(input) {
     for (const rule of input.slot.rules) {
       if (!input.matches(rule)) continue;
-      const variantId = input.admit({
+      const candidate: Candidate = {
         variantId: rule.sequence ? rule.sequence.steps[0]! : rule.rule.variantId!,
         source: rule.id, depth: rule.depth, tags: rule.tags, segments: rule.segments, reason: { kind: 'rule', rule }, rule,
-      });
-      if (variantId !== null) return { variantId, candidate: { variantId, source: rule.id, depth: rule.depth, tags: rule.tags, segments: rule.segments, reason: { kind: 'rule', rule }, rule } };
+      };
+      // A sequence may step on: the choice names the variant admitted, not the first step.
+      const variantId = input.admit(candidate);
+      if (variantId !== null) return { variantId, candidate };
     }
     return null;
   },
