@@ -5,7 +5,6 @@ import type { DecisionContext } from '../../../src/core/decisions/decision-conte
 import { DEFAULT_DECISION_SETTINGS, type DecisionSettings } from '../../../src/core/decisions/decision-settings.js';
 import { decide, type DecideInput } from '../../../src/core/decisions/decide.js';
 import type { Decision } from '../../../src/core/decisions/decision.js';
-import type { ExposureCounters } from '../../../src/core/decisions/exposure-counters.js';
 import type { SlotDefinition, SlotRule, Variant } from '../../../src/core/decisions/slot.js';
 import { DEFAULT_STRATEGIES } from '../../../src/core/decisions/strategies/registry.js';
 import { DEFAULT_SCHEMA, identityTraitKeys } from '../../../src/core/privacy/data-schema.js';
@@ -61,4 +60,3 @@ export function run(slot: CompiledSlot, over: Partial<DecideInput> = {}): Decisi
 }
 
 export const settings = (over: Partial<DecisionSettings>): DecisionSettings => ({ ...DEFAULT_DECISION_SETTINGS, ...over });
-export type { ExposureCounters };
