@@ -11,6 +11,17 @@
  */
 import { EVENT_TYPES } from '../events/event.js';
 
+/**
+ * Special categories of personal data (GDPR Art. 9(1)): a trait or event declared with one of
+ * these is sensitive. Personalization never uses it: a slot rule or template naming such a trait
+ * is refused when saved (core/decisions/validate-slot.ts).
+ */
+export const SENSITIVE_CATEGORIES = [
+  'health', 'religion', 'political_opinion', 'sexual_orientation', 'sex_life', 'ethnicity',
+  'trade_union', 'genetic', 'biometric', 'philosophical_belief',
+] as const;
+export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number];
+
 export const FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'object', 'array', 'any'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -23,6 +34,8 @@ export interface FieldDeclaration {
   /** Overrides the purposes' retention (days). */
   retentionDays?: number;
   description?: string;
+  /** A special category (Art. 9): never used for personalization. */
+  sensitive?: SensitiveCategory;
 }
 
 export type SchemaMode = 'strict' | 'lenient';
@@ -86,4 +99,17 @@ export function eventDeclaration(schema: DataSchema, type: string, name: string 
 
 export function traitDeclaration(schema: DataSchema, name: string): FieldDeclaration | undefined {
   return Object.hasOwn(schema.traits, name) ? schema.traits[name] : undefined;
+}
+
+/** Trait keys declared sensitive (Art. 9), for slot validation. */
+export function sensitiveTraitKeys(schema: DataSchema): Set<string> {
+  return new Set(Object.entries(schema.traits).filter(([, d]) => d.sensitive !== undefined).map(([k]) => k));
+}
+
+/**
+ * Trait keys that identify a person (declared `personal`: name, email, company …): content or
+ * conditions using them are `individual` depth (core/decisions/creepiness-guard.ts).
+ */
+export function identityTraitKeys(schema: DataSchema): Set<string> {
+  return new Set(Object.entries(schema.traits).filter(([, d]) => d.personal).map(([k]) => k));
 }

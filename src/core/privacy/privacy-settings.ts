@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
-import { DEFAULT_SCHEMA, FIELD_TYPES, type DataSchema } from './data-schema.js';
+import { DEFAULT_SCHEMA, FIELD_TYPES, SENSITIVE_CATEGORIES, type DataSchema } from './data-schema.js';
 import { DEFAULT_PURPOSES, LEGAL_BASES, type Purpose } from './purposes.js';
 import type { IpPolicy, UserAgentPolicy } from './pseudonymise.js';
 
@@ -37,6 +37,7 @@ const declaration = z.object({
   // The same cap as a purpose's retention: unbounded, a day count overflows the purge date (ms).
   retentionDays: z.number().int().positive().max(36500).optional(),
   description: z.string().max(500).optional(),
+  sensitive: z.enum(SENSITIVE_CATEGORIES).optional(),
 }).strict();
 
 const settingsSchema = z.object({

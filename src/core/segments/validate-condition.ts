@@ -205,3 +205,13 @@ export function validateEventSpec(input: unknown, path: string): FieldIssue[] {
   checker.spec(input, path);
   return checker.issues;
 }
+
+/**
+ * Issues of one comparison (`{op, value | values | min | max}`) at `path`, with the same rules as
+ * in conditions: for other condition languages over values (decisions' context conditions).
+ */
+export function validateComparison(input: Record<string, unknown>, path: string): FieldIssue[] {
+  const checker = new Checker({ segments: new Set(), computedTraits: new Set(), purposes: new Set() });
+  checker.comparison(input, path);
+  return checker.issues;
+}

@@ -1,0 +1,68 @@
+/**
+ * What decide (decide.ts) answers per slot. The decide API returns `variant`, `decisionId` (made
+ * by the caller), `explanation` and `showWhy` to the public; `trace`, `allowedDepth` and
+ * `limitedBy` are for the admin preview only and must not be sent with the public write key.
+ */
+import type { DataKind } from './data-kinds.js';
+import type { Depth } from './depth.js';
+import type { DepthLimit } from './creepiness-guard.js';
+import type { Locale } from './locale.js';
+import type { BodyFormat } from './slot.js';
+
+export interface RenderedVariant {
+  id: string;
+  title?: string;
+  /** Templates applied; placeholder values escaped for `format`. */
+  body: string;
+  format: BodyFormat;
+  imageUrl?: string;
+  linkUrl?: string;
+  payload?: unknown;
+}
+
+export interface Explanation {
+  locale: Locale;
+  /** One short sentence ("Because you read 3 articles about smart factories."). */
+  text: string;
+  dataKinds: DataKind[];
+  /** The kinds in words, in `locale`. */
+  dataKindLabels: string[];
+}
+
+/**
+ * One step of the trace. Outcomes:
+ * `chosen`; `no-match` (the conditions did not hold); `no-profile` (a profile condition, no
+ * profile); `too-deep` (the guard: depth above the allowed one); `segment-too-small`; `capped`
+ * (a frequency cap; `detail` names the scope and window); `not-within`; `cool-down`;
+ * `quiet-hours`; `converted` / `sequence-waiting` (sequences); `variant-missing`.
+ */
+export type TraceOutcome =
+  | 'chosen' | 'no-match' | 'no-profile' | 'too-deep' | 'segment-too-small' | 'capped'
+  | 'not-within' | 'cool-down' | 'quiet-hours' | 'converted' | 'sequence-waiting' | 'variant-missing';
+
+export interface TraceEntry {
+  /** A rule id, a strategy kind, or `default`. */
+  source: string;
+  outcome: TraceOutcome;
+  variantId?: string;
+  detail?: string;
+  /** With `trace: 'full'` (the preview): the clauses that decided a profile condition. */
+  reasons?: string[];
+}
+
+export interface Decision {
+  slotId: string;
+  variant: RenderedVariant;
+  /** The rule that fired, the strategy kind, or `default`. */
+  ruleId: string;
+  depth: Depth;
+  allowedDepth: Depth;
+  /** What limited the allowed depth below the workspace ceiling (preview / reports). */
+  limitedBy: DepthLimit[];
+  /** Campaign tags of the shown content: the tracker echoes them in `Slot Viewed` for tag caps. */
+  tags: string[];
+  explanation: Explanation;
+  /** Whether the tracker offers the "Why?" affordance on this slot. */
+  showWhy: boolean;
+  trace: TraceEntry[];
+}
