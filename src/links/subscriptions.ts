@@ -97,6 +97,8 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
         evidence: { list: action.list.id, ...evidence },
       },
       request: { ip: request.ip, ...(request.userAgent ? { userAgent: request.userAgent } : {}) },
+      // The list's own confirmation text.
+      isPublishedWording: () => true,
     });
   };
 

@@ -7,9 +7,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
+import type { Store } from '../../ports/store.js';
+import { publishedWordingHashes } from '../../privacy/published-wordings.js';
 import { basicUser, type KeyResolver } from '../auth.js';
 
-export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: IngestService; keys: KeyResolver }): void {
+export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: IngestService; keys: KeyResolver; store: Store }): void {
   app.post('/v1/consent', async (request: FastifyRequest) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -19,8 +21,10 @@ export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: Inge
     const workspaceId = await deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? fromBody);
     const userAgent = request.headers['user-agent'];
     const origin = request.headers.origin;
+    // Only the workspace's own wording is kept once for everyone; a text of the client's stays with the person.
+    const published = await publishedWordingHashes(deps.store, workspaceId);
     const { messageId } = await deps.ingest.acceptConsent({
-      workspaceId, body,
+      workspaceId, body, isPublishedWording: (hash) => published.has(hash),
       request: { ip: request.ip, ...(userAgent ? { userAgent } : {}), ...(origin ? { origin } : {}) },
     });
     return { success: true, messageId };

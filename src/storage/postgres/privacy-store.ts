@@ -62,7 +62,7 @@ export function createPostgresPrivacyStore(pool: Pool, options: PostgresPrivacyO
     async consents(workspaceId, profileId) {
       const { rows } = await pool.query<ConsentRow>({
         name: 'tessera_consents_of',
-        text: `SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
+        text: `SELECT c.*, coalesce(c.wording_text, w.text) AS text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
           WHERE c.profile_id = $2 AND c.workspace_id = $1 ORDER BY c.seq`,
         values: [workspaceId, profileId],
       });

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { foldText } from '../../core/segments/comparison.js';
 
 export type SqliteSync = 'full' | 'normal';
 
@@ -21,6 +22,8 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   db.pragma('foreign_keys = OFF');
   // Erased data is overwritten, not just unlinked: nothing of an erased person stays in free pages.
   db.pragma('secure_delete = ON');
+  // Text as every comparison in Tessera folds it (trait search), Unicode-aware unlike SQLite's lower().
+  db.function('tessera_fold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldText(v) : v));
   return db;
 }
 

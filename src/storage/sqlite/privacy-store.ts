@@ -46,7 +46,7 @@ export const ERASURE_SQL = {
 export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void, box: SecretBox): PrivacyStore {
   const r = {
     settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
-    consents: reader.prepare(`SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
+    consents: reader.prepare(`SELECT c.*, coalesce(c.wording_text, w.text) AS text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
       WHERE c.workspace_id = ? AND c.profile_id = ? ORDER BY c.seq`),
     counters: reader.prepare('SELECT day, kind, name, count FROM privacy_counters WHERE workspace_id = ? AND day >= ? AND day <= ? ORDER BY day, kind, name'),
     audit: reader.prepare('SELECT * FROM audit_log WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
