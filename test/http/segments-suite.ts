@@ -227,7 +227,12 @@ export function segmentsSuite(start: (overrides: Partial<Config>) => Promise<Tes
       await download('gd-1', 'gd-1-b');
       const before = json(await call('GET', `/v1/segments/${readers.id}`)).members;
       const exported = json(await call('GET', '/v1/profiles/gd-1/export'));
-      assert.ok(JSON.stringify(exported).includes(readers.id), 'the export names the segment');
+      // The current memberships themselves, not only the timeline's Segment Entered entries.
+      assert.deepEqual(exported.segments.map((m: Json) => [m.id, m.name, typeof m.since, m.reason.length > 0]), [[readers.id, readers.name, 'string', true]]);
+      assert.deepEqual(exported.computedTraits, {});
+      const spender = json(await call('GET', '/v1/profiles/ct-1/export'));
+      assert.equal(spender.computedTraits.order_total_90d, 105.5, 'computed traits are exported');
+      assert.deepEqual(spender.segments.map((m: Json) => [m.id, m.name]), [['big-spenders', 'Big spenders']]);
       json(await call('DELETE', '/v1/profiles/gd-1'));
       assert.equal(json(await call('GET', `/v1/segments/${readers.id}`)).members, before - 1);
     });

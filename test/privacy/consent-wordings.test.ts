@@ -35,7 +35,7 @@ describe('consent wordings: shared only when they are the workspace\'s own', () 
     assert.deepEqual(rows.map((r) => [r.hash, r.text]), [[sha256(PUBLISHED), PUBLISHED]]);
     // Each person's ledger still shows the exact text they saw.
     assert.deepEqual((await consentOf(t, 'qy-anon')).ledger.map((e) => e.wording), [{ version: 'banner-1', hash: sha256(PERSONAL), text: PERSONAL }]);
-    assert.deepEqual((await consentOf(t, 'other-anon')).ledger.map((e) => e.wording), [{ version: '2026-11', hash: sha256(PUBLISHED), text: PUBLISHED }]);
+    assert.deepEqual((await consentOf(t, 'other-anon')).ledger.map((e) => e.wording), [{ version: '2026-11', hash: sha256(PUBLISHED), text: PUBLISHED, published: true }]);
   });
 
   it('the export of the person holds their text; after their erasure no table does', async () => {

@@ -11,7 +11,7 @@ import type { AuditEntry, ErasureReport, PrivacyCounter, PrivacyStore } from '..
 import { decodeCursor, encodeCursor } from '../shared/codec.js';
 import type { Database } from './database.js';
 
-interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
+interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; wording_text: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
 interface AuditRow { seq: number; workspace_id: string; at: number; actor: string; action: string; subject: string | null; details: string }
 
 /** For a short synchronous pause (Atomics.wait needs a shared buffer). */
@@ -81,7 +81,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     async consents(workspaceId, profileId) {
       return (r.consents.all(workspaceId, profileId) as ConsentRow[]).map((row) => ({
         workspaceId: row.workspace_id, profileId: row.profile_id, messageId: row.message_id, purposes: JSON.parse(row.purposes), channel: row.channel,
-        wording: row.wording_hash ? { version: row.wording_version ?? '', hash: row.wording_hash, ...(row.text !== null ? { text: row.text } : {}) } : null,
+        wording: row.wording_hash ? { version: row.wording_version ?? '', hash: row.wording_hash, ...(row.text !== null ? { text: row.text } : {}), ...(row.wording_text === null && row.text !== null ? { published: true as const } : {}) } : null,
         evidence: JSON.parse(row.evidence), request: JSON.parse(row.request), at: row.at, receivedAt: row.received_at,
       }));
     },
