@@ -9,6 +9,7 @@
  * when the event arrives). Replaying a profile's events through `applyEngagement` rebuilds it.
  */
 import type { TrackedEvent } from '../events/event.js';
+import { sameEventName } from '../events/event-name.js';
 import { isMachineEvent, machineEventReason } from '../events/machine-event.js';
 import type { EpochMs } from '../time.js';
 import { matchesFilter } from './filters.js';
@@ -31,7 +32,8 @@ export function eventProperty(event: Pick<TrackedEvent, 'properties' | 'category
 
 export function ruleMatches(rule: EngagementRule, event: TrackedEvent): boolean {
   if (event.type !== rule.type) return false;
-  if (rule.event !== undefined && event.name !== rule.event) return false;
+  // Names as segment conditions match them (case-insensitively).
+  if (rule.event !== undefined && !sameEventName(event.name, rule.event)) return false;
   return rule.where.every((f) => matchesFilter(eventProperty(event, f.property), f));
 }
 
