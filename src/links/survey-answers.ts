@@ -5,8 +5,9 @@
  * token, e.g. a reload, changes nothing and shows the same outcome); another answer link of the
  * same question replaces the trait (the person changed their mind) and, in the survey report,
  * their earlier answer (each person counts once per question; every answer stays in their
- * export). The trait and the event are written first, under message ids derived from the token (a repeat is a duplicate ingest drops),
- * and the answer row last: if ingest fails, nothing is recorded and the person can try again.
+ * export). The trait and the event are written first, under message ids derived from the token
+ * (a repeat is a duplicate ingest drops), and the answer row last: if ingest fails, nothing is
+ * recorded and the person can try again.
  */
 import { isAllowedTarget } from '../core/links/allowed-domains.js';
 import { judgeInteraction, DEFAULT_MACHINE_RULES } from '../core/links/machine-verdict.js';
