@@ -5,7 +5,7 @@
  * others were imported), 2 usage or configuration error, 3 the store failed (re-run to continue),
  * 130 interrupted.
  */
-import { closeSync, createReadStream, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fchmodSync, openSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { basename, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -139,7 +139,10 @@ interface RejectsFile {
 function openRejects(path: string): RejectsFile | undefined {
   let stream: WriteStream;
   try {
-    stream = createWriteStream('', { fd: openSync(path, 'w') });
+    // The rejected lines are people's data: only the owner may read the file.
+    const fd = openSync(path, 'w', 0o600);
+    fchmodSync(fd, 0o600);
+    stream = createWriteStream('', { fd });
   } catch (error) {
     process.stderr.write(`Cannot write the rejects file ${path}: ${(error as Error).message}\n`);
     process.exitCode = EXIT_USAGE;

@@ -101,6 +101,8 @@ export async function submitForm(deps: FormDeps, request: SubmitRequest): Promis
         evidence: { formId: form.id, field: field.key, viewId: ticket.id },
       },
       request: { ...(request.meta.ip ? { ip: request.meta.ip } : {}), ...(request.meta.userAgent ? { userAgent: request.meta.userAgent } : {}), ...(request.meta.origin ? { origin: request.meta.origin } : {}) },
+      // The form's own text, from its definition.
+      isPublishedWording: () => true,
     });
   }
   if (Object.keys(traits).length > 0) {

@@ -131,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   registerTrackerRoutes(app);
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
-  registerConsentRoutes(app, { ingest: deps.ingest, keys });
+  registerConsentRoutes(app, { ingest: deps.ingest, keys, store: deps.store });
   registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
   registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });

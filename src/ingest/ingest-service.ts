@@ -50,6 +50,12 @@ export interface ConsentRequest {
   /** Request metadata to keep as evidence (pseudonymised here). */
   request: { ip?: string; userAgent?: string; origin?: string };
   receivedAt?: number;
+  /**
+   * Whether a wording text (by SHA-256 hex) is the workspace's own published wording, kept once
+   * for everyone; any other text stays on the person's consent record (ConsentWording.published).
+   * Absent: none is.
+   */
+  isPublishedWording?: (hash: string) => boolean;
 }
 
 /** Validation and submission for one workspace under its current privacy settings (bulk imports). */
@@ -129,6 +135,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       const result = validateConsentRequest(request.body, {
         workspaceId: request.workspaceId, receivedAt, guard: deps.guard, purposes: new Set(privacy.purposes.keys()),
         newMessageId: deps.newMessageId, hashText: sha256, request: meta,
+        ...(request.isPublishedWording ? { isPublishedWording: request.isPublishedWording } : {}),
       });
       if (!result.ok) throw new TesseraError('invalid_body', { issues: result.issues });
       await deps.queue.submit(request.workspaceId, [result.event], privacy);

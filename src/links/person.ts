@@ -6,6 +6,7 @@
 import type { Profile } from '../core/profiles/profile.js';
 import type { Store } from '../ports/store.js';
 import { mergeHistory, personIds } from '../privacy/export.js';
+import { currentUserId } from '../core/profiles/current-user-id.js';
 
 export interface Person {
   profile: Profile;
@@ -32,8 +33,8 @@ export async function findPerson(store: Store, workspaceId: string, profileId: s
  * it comes last). Null for a profile without any.
  */
 export function identifiersOf(profile: Profile): Record<string, unknown> | null {
-  const userId = profile.identities.find((i) => i.kind === 'user_id');
-  if (userId) return { userId: userId.value };
+  const userId = currentUserId(profile);
+  if (userId) return { userId };
   const anonymous = [...profile.identities].filter((i) => i.kind === 'anonymous_id').sort((a, b) => b.firstSeenAt - a.firstSeenAt)[0];
   if (anonymous) return { anonymousId: anonymous.value };
   const email = profile.identities.find((i) => i.kind === 'email');

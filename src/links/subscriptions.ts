@@ -26,6 +26,7 @@ import { confirmationMail } from './mail-templates.js';
 import { findPerson, type Person } from './person.js';
 import { emailBase } from '../public-base.js';
 import { problemOf } from './token-problem.js';
+import { currentUserId } from '../core/profiles/current-user-id.js';
 
 /**
  * A pending request asked again within this time sends no new email (the first one's link still
@@ -80,7 +81,7 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
       { ...DEFAULT_MACHINE_RULES, scannerNetworks: settings.scannerNetworks });
   };
   const identifiers = (person: Person) => {
-    const userId = person.profile.identities.find((i) => i.kind === 'user_id')?.value;
+    const userId = currentUserId(person.profile);
     const anonymousId = [...person.profile.identities].filter((i) => i.kind === 'anonymous_id').sort((a, b) => b.firstSeenAt - a.firstSeenAt)[0]?.value;
     return userId ? { userId } : anonymousId ? { anonymousId } : null;
   };
@@ -97,6 +98,8 @@ export function createSubscriptions(deps: LinkDeps & { guard: IdentityGuard }) {
         evidence: { list: action.list.id, ...evidence },
       },
       request: { ip: request.ip, ...(request.userAgent ? { userAgent: request.userAgent } : {}) },
+      // The list's own confirmation text.
+      isPublishedWording: () => true,
     });
   };
 

@@ -3,9 +3,11 @@
  * core/links/survey.ts). A POST judged a machine's records the event with its verdict and
  * nothing else: no answer row, no trait. An answer token answers once (a second POST of the same
  * token, e.g. a reload, changes nothing and shows the same outcome); another answer link of the
- * same question replaces the trait (the person changed their mind). The trait and the event are
- * written first, under message ids derived from the token (a repeat is a duplicate ingest drops),
- * and the answer row last: if ingest fails, nothing is recorded and the person can try again.
+ * same question replaces the trait (the person changed their mind) and, in the survey report,
+ * their earlier answer (each person counts once per question; every answer stays in their
+ * export). The trait and the event are written first, under message ids derived from the token
+ * (a repeat is a duplicate ingest drops), and the answer row last: if ingest fails, nothing is
+ * recorded and the person can try again.
  */
 import { allowedTarget } from '../core/links/allowed-domains.js';
 import { judgeInteraction, DEFAULT_MACHINE_RULES } from '../core/links/machine-verdict.js';
@@ -61,9 +63,14 @@ export async function answerSurvey(deps: LinkDeps, choice: SurveyChoice, request
     await recordEmailEvent(deps.ingest, { ...base, properties, dedupeKey: `${dedupeKey}-machine` });
   } else {
     await recordEmailEvent(deps.ingest, { ...base, properties, traits: { [choice.question.trait]: choice.option.value }, traitSource: `survey:${choice.survey.id}`, dedupeKey });
+    // The report counts each person's latest answer to a question (by answeredAt): a changed answer
+    // is given a time after the one it replaces, even within the same millisecond.
+    const earlier = (await deps.store.emails.answersOf(choice.workspaceId, [profile.id]))
+      .filter((x) => x.surveyId === choice.survey.id && x.questionId === choice.question.id && x.tokenId !== choice.tokenId);
+    const answeredAt = Math.max(deps.now(), ...earlier.map((x) => x.answeredAt + 1));
     await deps.store.emails.recordAnswer({
       workspaceId: choice.workspaceId, tokenId: choice.tokenId, surveyId: choice.survey.id, questionId: choice.question.id, profileId: profile.id,
-      answer: choice.option.value, messageId: choice.email, answeredAt: deps.now(),
+      answer: choice.option.value, messageId: choice.email, answeredAt,
     });
   }
   const known = new Set(Object.keys(profile.traits));

@@ -69,7 +69,11 @@ export interface EmailStore {
   recordAnswer(answer: SurveyAnswer): Promise<boolean>;
   /** The person's answers (any of `profileIds`), oldest first. */
   answersOf(workspaceId: string, profileIds: readonly string[]): Promise<SurveyAnswer[]>;
-  /** How often each answer was given, by question then answer (aggregates only). */
+  /**
+   * How many people give each answer now, by question then answer (aggregates only): each
+   * profile's latest answer to a question counts (by answeredAt, then token id); an answer the
+   * person replaced does not.
+   */
   answerCounts(workspaceId: string, surveyId: string): Promise<AnswerCount[]>;
   /** Retention: deletes the workspace's answers given before `before`; returns how many. */
   purgeAnswers(workspaceId: string, before: EpochMs): Promise<number>;

@@ -31,6 +31,13 @@ export interface ProfileExport {
   tokenUses: TokenUse[];
   /** Events of the person ingest failed on and kept (ports/dead-letter-store.ts), found by the person's identifiers. */
   deadLetters: DeadLetter[];
+  /**
+   * The segments the person is in now, with since when and why; `name` is null for a segment
+   * whose definition was deleted while the profile still holds the membership.
+   */
+  segments: Array<{ id: string; name: string | null; since: number; reason: string }>;
+  /** The person's computed trait values, by key (also of definitions deleted since). */
+  computedTraits: Record<string, unknown>;
 }
 
 const PAGE = 1000;
@@ -48,15 +55,19 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, definitions] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
     store.tokenUses.usesOf(request.workspaceId, ids), store.deadLetters.naming(request.workspaceId, profile.identities),
+    store.segments.list(request.workspaceId),
   ]);
+  const names = new Map(definitions.filter((d) => d.kind === 'segment').map((d) => [d.id, typeof d.body.name === 'string' ? d.body.name : d.id]));
+  const segments = Object.entries(profile.segments?.member ?? {}).map(([id, m]) => ({ id, name: names.get(id) ?? null, since: m.since, reason: m.reason }));
+  const computedTraits = Object.fromEntries(Object.entries(profile.computed ?? {}).map(([key, v]) => [key, v.value]));
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, segments, computedTraits };
 }
 
 /**

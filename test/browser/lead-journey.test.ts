@@ -27,6 +27,13 @@ import { hrefsOf, startMailbox, type Mailbox } from './mailbox.js';
 import { trackerReady } from './tracker-helpers.js';
 import { startTrackerSite, TRACKER_SITE_BROWSER_ARGS, type TrackerSite } from './tracker-site.js';
 
+/**
+ * The people of this journey use an ordinary desktop Chrome. Headless Chromium announces itself
+ * (HeadlessChrome), and Tessera's one rule of automated agents (core/events/user-agent-class.ts)
+ * treats it as a machine on every path: its email clicks get no identify token.
+ */
+const PERSON_BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
 const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'lead-journey');
 const EMAIL = 'karoline.weber@acme-industries.com';
 /** Clicks sooner than this after the send are judged a link scanner's (machine-verdict.ts). */
@@ -98,7 +105,7 @@ async function answer(page: Page, key: string): Promise<void> {
 
 test('the lead journey: campaign visit, whitepaper form, email with survey and form link, masked pre-fill, every answer on the profile, nothing for the next person', { skip, timeout: 240_000 }, async (t) => {
   site.attrs = { 'cookie-domain': 'acme.test' };
-  const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, userAgent: PERSON_BROWSER });
   t.after(() => context.close());
   const network = watchTessera(context, tessera.url);
   const page = await context.newPage();
@@ -228,7 +235,7 @@ test('the lead journey: campaign visit, whitepaper form, email with survey and f
   assert.doesNotMatch(JSON.stringify(timeline), /tsr=/, 'no link token in any event');
 
   // 5. The next person on this machine, without the link: nothing personal.
-  const next = await browser.newContext({ viewport: { width: 900, height: 1000 } });
+  const next = await browser.newContext({ viewport: { width: 900, height: 1000 }, userAgent: PERSON_BROWSER });
   t.after(() => next.close());
   const nextPage = await next.newPage();
   await nextPage.goto(site.url('www.acme.test', '/next-step'));

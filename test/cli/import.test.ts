@@ -1,6 +1,6 @@
 /** `tessera import` end to end: the real command on a generated file, then the store checked in-process. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
@@ -70,6 +70,15 @@ describe('tessera import', () => {
       assert.match(row, new RegExp(`^\\s+${lines.length}\\s`));
       assert.ok(row.includes(`(lines ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''})`), row);
     }
+  });
+
+  it('creates the data folder, database files, key file and rejects file for their owner only', () => {
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    assert.equal(mode(env.TESSERA_DATA_DIR), '700');
+    const files = readdirSync(env.TESSERA_DATA_DIR);
+    assert.ok(files.includes('tessera.db') && files.includes('secrets.key'), files.join(', '));
+    for (const name of files) assert.equal(mode(join(env.TESSERA_DATA_DIR, name)), '600', name);
+    assert.equal(mode(rejectsPath), '600', 'the rejected lines are people\'s data');
   });
 
   it('writes every rejected line to the rejects file with its number, reasons and text', () => {

@@ -165,6 +165,7 @@ describe('GET /v1/profiles (search)', () => {
   it('matches a trait exactly (email in any case)', async () => {
     assert.deepEqual(names(await search('trait.email=KAROLINE@berg.example')), ['Karoline Berg']);
     assert.deepEqual(names(await search(`trait.name=${encodeURIComponent('Karl Nord')}`)), ['Karl Nord']);
+    assert.deepEqual(names(await search(`trait.name=${encodeURIComponent(' karl NORD ')}`)), ['Karl Nord'], 'trait values compare as conditions do: case-insensitively, trimmed');
     assert.deepEqual(names(await search('trait.email=nobody@example.com')), []);
     assert.deepEqual(names(await search('trait.__proto__=x&q=.example')), [], 'a filter on a trait nobody has matches nobody');
   });

@@ -180,6 +180,21 @@ export function segmentsSuite(start: (overrides: Partial<Config>) => Promise<Tes
       assert.deepEqual(rows.map((r) => r.email).sort(), ['bf0@example.com', 'bf1@example.com', 'bf2@example.com']);
       assertError(await call('GET', '/v1/segments/pricing-pro/members?format=xml'), 400);
     });
+
+    it('exports the person\'s current user id: after an alias the new one, never the previousId', async () => {
+      await send('/v1/identify', { userId: 'acct-a-legacy', traits: { email: 'renamed@example.com' }, timestamp: '2026-01-01T10:00:00Z' });
+      await send('/v1/alias', { previousId: 'acct-a-legacy', userId: 'acct-b-current', timestamp: '2026-01-02T10:00:00Z' });
+      // A stale client still tracking under the old id does not make it current again.
+      await send('/v1/track', { userId: 'acct-a-legacy', event: 'Pricing Viewed', properties: { plan: 'pro' }, timestamp: '2026-01-03T10:00:00Z' });
+      const profile = await profileOf(t, 'acct-b-current');
+      assert.deepEqual(profile.identities.filter((i: Json) => i.kind === 'user_id').map((i: Json) => i.value).sort(), ['acct-a-legacy', 'acct-b-current'], 'both ids still find the person');
+      const csv = (await call('GET', '/v1/segments/pricing-pro/members?format=csv')).body.trim().split('\r\n');
+      const row = csv.find((l) => l.includes('renamed@example.com'));
+      assert.ok(row, csv.join('\n'));
+      assert.equal(row.split(',')[2], 'acct-b-current');
+      const ndjson = (await call('GET', '/v1/segments/pricing-pro/members?format=ndjson')).body.trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(ndjson.find((r) => r.email === 'renamed@example.com').userId, 'acct-b-current');
+    });
   });
 
   describe('computed traits', () => {
@@ -212,7 +227,12 @@ export function segmentsSuite(start: (overrides: Partial<Config>) => Promise<Tes
       await download('gd-1', 'gd-1-b');
       const before = json(await call('GET', `/v1/segments/${readers.id}`)).members;
       const exported = json(await call('GET', '/v1/profiles/gd-1/export'));
-      assert.ok(JSON.stringify(exported).includes(readers.id), 'the export names the segment');
+      // The current memberships themselves, not only the timeline's Segment Entered entries.
+      assert.deepEqual(exported.segments.map((m: Json) => [m.id, m.name, typeof m.since, m.reason.length > 0]), [[readers.id, readers.name, 'string', true]]);
+      assert.deepEqual(exported.computedTraits, {});
+      const spender = json(await call('GET', '/v1/profiles/ct-1/export'));
+      assert.equal(spender.computedTraits.order_total_90d, 105.5, 'computed traits are exported');
+      assert.deepEqual(spender.segments.map((m: Json) => [m.id, m.name]), [['big-spenders', 'Big spenders']]);
       json(await call('DELETE', '/v1/profiles/gd-1'));
       assert.equal(json(await call('GET', `/v1/segments/${readers.id}`)).members, before - 1);
     });

@@ -109,6 +109,10 @@ describe('micro-surveys', () => {
     assert.equal(thanks.statusCode, 303);
     const sam2 = await h.profileId('u-sam2');
     assert.equal((await h.tessera.store.profiles.get('default', sam2))!.traits.plm_system, 'windchill');
+    // The report counts each person once, for their latest answer: Sam's Teamcenter, Sam 2's Windchill.
+    const report = (await h.admin('GET', '/v1/surveys/plm/report')).json();
+    assert.deepEqual(report.questions.map((q: { answers: Array<{ count: number }> }) => q.answers.map((a) => a.count)), [[1, 1, 0]]);
+    assert.equal((await h.tessera.store.emails.answersOf('default', [sam2])).length, 2, 'both answers stay in the person\'s record');
   });
 
   test('a scanner\'s POST is recorded as a machine event and answers nothing', async () => {

@@ -64,7 +64,8 @@ async function sendPerson(t: TesseraUnderTest): Promise<void> {
   let n = 0;
   const msg = () => `zq~msg-${++n}`;
   assertAccepted(await t.collect('/v1/page', { anonymousId: ZQ.laptop, messageId: msg(), properties: { path: ZQ.secretPath, title: 'Secret' } }));
-  json(await postConsent(t, { anonymousId: ZQ.laptop, messageId: msg(), purposes: { personalization: true }, evidence: { token: ZQ.evidence }, wording: { version: 'banner-7', text: 'Personalise?' } }));
+  json(await postConsent(t, { anonymousId: ZQ.laptop, messageId: msg(), purposes: { personalization: true }, evidence: { token: ZQ.evidence }, // A banner may show any text, the person's name included: it must go with them.
+    wording: { version: 'banner-7', text: `Personalise the site for ${ZQ.name}?` } }));
   assertAccepted(await t.collect('/v1/identify', {
     anonymousId: ZQ.laptop, userId: ZQ.userId, messageId: msg(),
     traits: { email: ZQ.email, name: ZQ.name, phone: ZQ.phoneNumber, company: ZQ.company },

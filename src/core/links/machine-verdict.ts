@@ -9,7 +9,9 @@
  * Strategy: the first rule that matches decides, strongest evidence first:
  *   1. honeypot_link — a link no human can see (hidden in the email) was followed;
  *   2. prefetch — the request announced itself as a prefetch (`Purpose`/`Sec-Purpose: prefetch`);
- *   3. scanner_user_agent — a known scanner, proxy, crawler or HTTP library, or no user agent;
+ *   3. scanner_user_agent — an automated agent by the one rule of core/events/user-agent-class.ts
+ *      (scanner, crawler, previewer, headless browser), or — since a person follows an email's
+ *      links in a mail app or browser — an HTTP library or no user agent at all;
  *   4. apple_mail_privacy — an open through Apple's mail proxy (its bare `Mozilla/5.0` user agent,
  *      or Apple's network, 17.0.0.0/8);
  *   5. scanner_network — an address in a configured scanner network;
@@ -22,6 +24,7 @@
  * behalf: the provider's user agent and network are expected there, so rules 3–5 do not apply.
  */
 import type { EpochMs } from '../time.js';
+import { classifyUserAgent } from '../events/user-agent-class.js';
 import { inRange } from './ip-range.js';
 
 export type MachineReason = 'honeypot_link' | 'prefetch' | 'scanner_user_agent' | 'apple_mail_privacy' | 'scanner_network' | 'right_after_send' | 'click_burst';
@@ -56,22 +59,6 @@ export const DEFAULT_MACHINE_RULES: MachineRules = { scannerNetworks: [], minHum
 
 export type MachineVerdict = { machine: false; reason: null } | { machine: true; reason: MachineReason; detail: string };
 
-/**
- * User agents of link scanners, mail security gateways, crawlers and HTTP libraries (a person's
- * mail client is a browser or a mail app). Matched case-insensitively. Gmail's and Yahoo's image
- * proxies are absent on purpose: they fetch the pixel when the person opens the email (a human
- * open), unlike Apple's, which fetches on delivery. Outlook's own `ms-office` agent is a person
- * clicking in desktop Outlook. Headless Chrome is absent too: it is how many people's automation
- * and accessibility tools browse, and scanners using it rarely keep its default agent.
- */
-const SCANNER_AGENTS: ReadonlyArray<[RegExp, string]> = [
-  [/barracuda/i, 'Barracuda'], [/mimecast/i, 'Mimecast'], [/proofpoint/i, 'Proofpoint'], [/symantec|messagelabs/i, 'Symantec'],
-  [/trend ?micro/i, 'Trend Micro'], [/fortiguard|fortinet/i, 'Fortinet'], [/ironport|cisco secure email/i, 'Cisco'], [/zscaler/i, 'Zscaler'],
-  [/sophos/i, 'Sophos'], [/forcepoint|websense/i, 'Forcepoint'], [/check ?point/i, 'Check Point'], [/safelinks|microsoft office protection|bingpreview/i, 'Microsoft Defender'],
-  [/googlebot|google-inspectiontool/i, 'Google crawler'], [/yahoo! slurp/i, 'Yahoo crawler'], [/phantomjs/i, 'headless browser'],
-  [/\b(bot|crawler|spider|scanner|preview|linkcheck|validator)\b|[a-z](bot|crawler|spider)\//i, 'crawler'],
-  [/^(curl|wget|python-requests|python-urllib|go-http-client|java\/|okhttp|libwww-perl|apache-httpclient|node-fetch|axios|undici|ruby|php)/i, 'HTTP library'],
-];
 /** Apple Mail Privacy Protection's proxy sends exactly this. */
 const APPLE_MPP_AGENT = /^Mozilla\/5\.0$/;
 /** Apple's own address block; MPP proxies fetch from it (and from partner ranges Apple publishes). */
@@ -87,7 +74,10 @@ export function judgeInteraction(e: EmailInteraction, rules: MachineRules = DEFA
     if (e.kind === 'open' && (APPLE_MPP_AGENT.test(agent) || (e.ip !== undefined && inRange(e.ip, APPLE_NETWORK)))) {
       return machine('apple_mail_privacy', APPLE_MPP_AGENT.test(agent) ? 'Apple Mail Privacy Protection user agent' : 'Apple Mail Privacy Protection network');
     }
-    for (const [pattern, name] of SCANNER_AGENTS) if (pattern.test(agent)) return machine('scanner_user_agent', `${name} user agent`);
+    const agentClass = classifyUserAgent(agent);
+    if (agentClass.kind === 'automated' || agentClass.kind === 'http_library') {
+      return machine('scanner_user_agent', agentClass.kind === 'http_library' ? `HTTP library user agent (${agentClass.name})` : `${agentClass.name} user agent`);
+    }
     if (APPLE_MPP_AGENT.test(agent)) return machine('scanner_user_agent', 'a bare "Mozilla/5.0" user agent');
     const network = e.ip === undefined ? undefined : rules.scannerNetworks.find((cidr) => inRange(e.ip!, cidr));
     if (network) return machine('scanner_network', `address in scanner network ${network}`);

@@ -47,6 +47,8 @@ export interface ConsentRequestOptions {
   /** SHA-256 hex of a text. */
   hashText: (text: string) => string;
   request: JsonObject;
+  /** Whether a text (by its hash) is the workspace's own published wording (see ConsentWording.published). */
+  isPublishedWording?: (hash: string) => boolean;
 }
 
 export function validateConsentRequest(input: unknown, options: ConsentRequestOptions): { ok: true; event: TrackedEvent } | { ok: false; issues: FieldIssue[] } {
@@ -65,6 +67,7 @@ export function validateConsentRequest(input: unknown, options: ConsentRequestOp
     const hash = b.wording.text !== undefined ? options.hashText(b.wording.text) : b.wording.hash!;
     if (b.wording.text !== undefined && b.wording.hash !== undefined && b.wording.hash !== hash) issues.push({ field: 'wording.hash', reason: 'does not match the SHA-256 of wording.text' });
     wording = { version: b.wording.version, hash, ...(b.wording.text !== undefined ? { text: b.wording.text } : {}) };
+    if (wording.text !== undefined && options.isPublishedWording?.(hash)) wording.published = true;
   }
   if (issues.length > 0) return { ok: false, issues };
   const payload: ConsentPayload = { purposes: b.purposes, channel: b.channel, wording, evidence: b.evidence as JsonObject, request: options.request };

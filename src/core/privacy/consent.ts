@@ -17,8 +17,16 @@ export interface ConsentWording {
   version: string;
   /** SHA-256 (hex) of the exact text shown. */
   hash: string;
-  /** The text itself, when the client sent it (kept once per hash). */
+  /** The text itself, when the client sent it. */
   text?: string;
+  /**
+   * Set by the server (never by a client) when the text is the workspace's own published wording
+   * (a Tessera form's consent field, an email list's confirmation text): only then is the text
+   * kept once per hash for every record that shows it (`consent_wordings`). Any other text — a
+   * banner may send whatever it showed, names included — is kept on the person's own consent
+   * record, so that their export shows it and their erasure removes it.
+   */
+  published?: true;
 }
 
 /** One ledger entry. */

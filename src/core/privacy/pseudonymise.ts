@@ -6,6 +6,7 @@
  */
 import Bowser from 'bowser';
 import type { JsonObject } from '../events/event.js';
+import { classifyUserAgent } from '../events/user-agent-class.js';
 
 export type IpPolicy = 'truncate' | 'hash' | 'drop';
 export type UserAgentPolicy = 'reduce' | 'drop';
@@ -57,9 +58,6 @@ function ipv6Groups(text: string): string[] | null {
   return [...head, ...new Array<string>(missing).fill('0'), ...tail].map((g) => parseInt(g, 16).toString(16));
 }
 
-// `(?<!cu)`: Cubot is a phone brand, not a crawler.
-const BOT = /(?<!cu)bot|crawl|spider|slurp|preview|scanner|monitor|headless|curl|wget|python-requests|go-http-client/i;
-
 /**
  * Parsing a user agent is costly and real traffic repeats a few hundred of them, so results are
  * remembered (bounded; a result never changes for the same string). Callers get a copy.
@@ -82,8 +80,9 @@ function parseUserAgent(ua: string): ReducedUserAgent {
   if (ua.trim() === '') return { deviceClass: 'other', browser: null, os: null };
   const parser = Bowser.getParser(ua);
   const platform = parser.getPlatformType(true);
-  // Bowser's own `bot` platform counts too: it knows crawlers the pattern misses (facebookexternalhit).
-  const deviceClass: ReducedUserAgent['deviceClass'] = BOT.test(ua) || platform === 'bot' ? 'bot'
+  // The one rule of what is automated (core/events/user-agent-class.ts). An HTTP library is not a
+  // bot: it is a server relaying a person's event (its class is "other").
+  const deviceClass: ReducedUserAgent['deviceClass'] = classifyUserAgent(ua).kind === 'automated' ? 'bot'
     : platform === 'desktop' || platform === 'mobile' || platform === 'tablet' || platform === 'tv' ? platform : 'other';
   return { deviceClass, browser: parser.getBrowserName() || null, os: parser.getOSName() || null };
 }

@@ -85,6 +85,12 @@ export interface Behaviour {
   lastTouch: Touch | null;
   email: EmailStats;
   groups: string[];
+  /**
+   * The userId of the person's latest identify or alias (by event time; of two at the same time,
+   * the later arrival): their current user id. An alias's `previousId` never becomes it.
+   * Absent in state stored before it was kept (see current-user-id.ts for the fallback).
+   */
+  userId?: { value: string; at: EpochMs };
 }
 
 export function emptyBehaviour(): Behaviour {
@@ -118,6 +124,10 @@ export function applyEvent(b: Behaviour, e: TrackedEvent): void {
   const late = b.lastSeenAt !== null && t < b.lastSeenAt;
   b.eventCount++;
   bump(b.counts, e.type, MAX_EVENT_NAMES);
+  // Only an identify or alias declares who the person is now; a track from a stale client that still
+  // sends an old id does not make it current again.
+  const userId = (e.type === 'identify' || e.type === 'alias') && typeof e.userId === 'string' ? e.userId.trim() : '';
+  if (userId !== '' && (b.userId === undefined || t >= b.userId.at)) b.userId = { value: userId, at: t };
   if ((emailField === undefined || !PASSIVE_EMAIL.has(emailField)) && !machine) {
     if (b.firstSeenAt === null || t < b.firstSeenAt) b.firstSeenAt = t;
     if (!late) b.lastSeenAt = t;

@@ -9,11 +9,12 @@
  * when the event arrives). Replaying a profile's events through `applyEngagement` rebuilds it.
  */
 import type { TrackedEvent } from '../events/event.js';
-import { isMachineEvent } from '../events/machine-event.js';
+import { sameEventName } from '../events/event-name.js';
+import { isMachineEvent, machineEventReason } from '../events/machine-event.js';
 import type { EpochMs } from '../time.js';
 import { matchesFilter } from './filters.js';
 import type { EngagementRule, ScoringConfig } from './scoring-config.js';
-import { MAX_RECENT_HITS, ruleValueAt, type EngagementRuleState, type ProfileScores } from './scores.js';
+import { MAX_RECENT_HITS, ruleValueAt, type EngagementRuleState, type IgnoredEvent, type ProfileScores } from './scores.js';
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +32,8 @@ export function eventProperty(event: Pick<TrackedEvent, 'properties' | 'category
 
 export function ruleMatches(rule: EngagementRule, event: TrackedEvent): boolean {
   if (event.type !== rule.type) return false;
-  if (rule.event !== undefined && event.name !== rule.event) return false;
+  // Names as segment conditions match them (case-insensitively).
+  if (rule.event !== undefined && !sameEventName(event.name, rule.event)) return false;
   return rule.where.every((f) => matchesFilter(eventProperty(event, f.property), f));
 }
 
@@ -40,9 +42,19 @@ export function canScore(event: TrackedEvent): boolean {
   return event.type !== 'system' && event.type !== 'consent' && !isMachineEvent(event);
 }
 
-/** Adds the event's points to every matching rule of `scores` (in place); returns how many rules it matched. */
+/**
+ * Adds the event's points to every matching rule of `scores` (in place); returns how many rules it
+ * matched. A machine-made event that matches rules earns nothing and is noted in `scores.ignored`
+ * with the reason, so that the explanation can say which events did not count and why.
+ */
 export function applyEngagement(scores: ProfileScores, config: ScoringConfig, event: TrackedEvent): number {
-  if (!canScore(event)) return 0;
+  if (event.type === 'system' || event.type === 'consent') return 0;
+  const machine = machineEventReason(event);
+  if (machine) {
+    const ruleIds = config.engagement.rules.filter((rule) => ruleMatches(rule, event)).map((rule) => rule.id);
+    if (ruleIds.length > 0) noteIgnored(scores, { at: event.timestamp, messageId: event.messageId, event: event.name ?? event.type, ruleIds, ...machine });
+    return 0;
+  }
   let matched = 0;
   for (const rule of config.engagement.rules) {
     if (!ruleMatches(rule, event)) continue;
@@ -54,6 +66,14 @@ export function applyEngagement(scores: ProfileScores, config: ScoringConfig, ev
     addHit(state, rule, halfLifeDays, event);
   }
   return matched;
+}
+
+function noteIgnored(scores: ProfileScores, ignored: IgnoredEvent): void {
+  const state = scores.ignored ??= { count: 0, recent: [] };
+  state.count++;
+  state.recent.push(ignored);
+  state.recent.sort((a, b) => a.at - b.at);
+  if (state.recent.length > MAX_RECENT_HITS) state.recent.splice(0, state.recent.length - MAX_RECENT_HITS);
 }
 
 function addHit(state: EngagementRuleState, rule: EngagementRule, halfLifeDays: number | null, event: TrackedEvent): void {

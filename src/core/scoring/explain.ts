@@ -22,9 +22,18 @@ export interface EngagementLine {
   recent: Array<{ at: string; points: number; messageId: string }>;
 }
 
+export interface IgnoredLine {
+  at: string;
+  messageId: string;
+  event: string;
+  ruleIds: string[];
+  reason: string;
+  detail: string;
+}
+
 export interface ScoreExplanation {
   at: string;
-  engagement: { score: number; rules: EngagementLine[] };
+  engagement: { score: number; rules: EngagementLine[]; ignored: { count: number; recent: IgnoredLine[] } };
   fit: { score: number; rules: ProfileScores['fit']['parts'] };
   /** The same in sentences. */
   text: string;
@@ -43,6 +52,7 @@ export function explainScores(profile: { scores?: ProfileScores }, at: EpochMs):
       firstAt: toIso(s.firstAt), lastAt: toIso(s.lastAt), recent: s.recent.map((h) => ({ at: toIso(h.at), points: h.points, messageId: h.messageId })),
     }))
     .sort((a, b) => Math.abs(b.left) - Math.abs(a.left));
+  const ignored = { count: scores?.ignored?.count ?? 0, recent: (scores?.ignored?.recent ?? []).map((e) => ({ ...e, at: toIso(e.at) })) };
   const fit = scores?.fit.parts ?? [];
   const engagementText = rules.length === 0
     ? `Engagement ${fmt(totals.engagement)} points: no scoring activity yet.`
@@ -53,5 +63,9 @@ export function explainScores(profile: { scores?: ProfileScores }, at: EpochMs):
   const fitText = fit.length === 0
     ? `Fit ${fmt(totals.fit)} points: no fit rule matches the profile's traits.`
     : `Fit ${fmt(totals.fit)} points: ${fit.map((p) => `${p.label} ${signed(p.points)} (${p.reason})`).join('; ')}.`;
-  return { at: toIso(at), engagement: { score: totals.engagement, rules }, fit: { score: totals.fit, rules: fit }, text: `${engagementText}\n${fitText}` };
+  // "Ignored as machine-made: 2 events matching scoring rules (Whitepaper Downloaded 2024-03-02: Mimecast user agent; …)."
+  const ignoredText = ignored.count === 0 ? '' : `\nIgnored as machine-made: ${ignored.count} event${ignored.count === 1 ? '' : 's'} matching scoring rules`
+    + ` (${ignored.count > ignored.recent.length ? 'latest: ' : ''}${ignored.recent.map((e) => `${e.event} ${e.at.slice(0, 10)}: ${e.detail}`).join('; ')}).`;
+  return { at: toIso(at), engagement: { score: totals.engagement, rules, ignored }, fit: { score: totals.fit, rules: fit }, text: `${engagementText}\n${fitText}${ignoredText}` };
 }
+ 

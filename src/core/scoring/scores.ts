@@ -49,10 +49,27 @@ export interface FitPart {
   reason: string;
 }
 
+/** A machine-made event that matched scoring rules and earned nothing (for the explanation). */
+export interface IgnoredEvent {
+  at: EpochMs;
+  messageId: string;
+  /** The event's name (`Whitepaper Downloaded`) or type (`page`). */
+  event: string;
+  ruleIds: string[];
+  /** Why it is machine-made (core/events/machine-event.ts). */
+  reason: string;
+  detail: string;
+}
+
 export interface ProfileScores {
   /** Rule id → state. */
   engagement: Record<string, EngagementRuleState>;
   fit: { total: number; parts: FitPart[]; at: EpochMs };
+  /**
+   * Machine-made events that matched an engagement rule and were ignored: how many, and the last
+   * few (bounded, MAX_RECENT_HITS). Absent until the first one.
+   */
+  ignored?: { count: number; recent: IgnoredEvent[] };
 }
 
 export const MAX_RECENT_HITS = 5;

@@ -34,10 +34,20 @@ export interface Comparison {
   max?: number;
 }
 
+/**
+ * How text compares everywhere (conditions here, and the stores' trait search, which keeps or
+ * computes this form of every string trait): surrounding spaces removed, then lower-cased by
+ * Unicode's default case mapping (`ÄRZTIN` = `Ärztin` = `ärztin`; not full case folding: `ß` and
+ * `SS` stay different).
+ */
+export function foldText(text: string): string {
+  return text.trim().toLowerCase();
+}
+
 /** Equality as a marketer means it (see the top of the file). */
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'string') {
-    if (typeof b === 'string') return a === b || a.trim().toLowerCase() === b.trim().toLowerCase();
+    if (typeof b === 'string') return a === b || foldText(a) === foldText(b);
     if (typeof b === 'number') return a.trim() !== '' && Number(a) === b;
   } else if (typeof a === 'number' && typeof b === 'string') return b.trim() !== '' && Number(b) === a;
   return a === b;

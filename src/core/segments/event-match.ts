@@ -13,6 +13,7 @@
  * more often than that inside the window.
  */
 import type { TrackedEvent } from '../events/event.js';
+import { sameEventName } from '../events/event-name.js';
 export { isMachineEvent } from '../events/machine-event.js';
 import { pageInfo } from '../profiles/page-info.js';
 import type { EpochMs } from '../time.js';
@@ -81,7 +82,7 @@ function canonical(value: unknown): unknown {
 export function matchesSpec(e: TrackedEvent, spec: EventSpec, now: EpochMs): boolean {
   const type = spec.type ?? 'track';
   if (e.type !== type) return false;
-  if (spec.name !== undefined && (e.name ?? '').toLowerCase() !== spec.name.toLowerCase()) return false;
+  if (spec.name !== undefined && !sameEventName(e.name, spec.name)) return false;
   if (!spec.where || spec.where.length === 0) return true;
   const page = type === 'page' || type === 'screen' ? pageOf(e) : null;
   return spec.where.every((f) => compare(eventProperty(e, f.property, page), f, now));

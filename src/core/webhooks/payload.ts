@@ -14,10 +14,11 @@ import type { JsonObject } from '../events/event.js';
 import type { Profile } from '../profiles/profile.js';
 import type { ProfileChange } from '../profiles/profile-change.js';
 import { toIso } from '../time.js';
+import { currentUserId } from '../profiles/current-user-id.js';
 
-export function webhookPayload(deliveryId: string, change: ProfileChange, profile: Pick<Profile, 'id' | 'identities' | 'traits'> | undefined): JsonObject {
+export function webhookPayload(deliveryId: string, change: ProfileChange, profile: Pick<Profile, 'id' | 'identities' | 'traits' | 'behaviour'> | undefined): JsonObject {
   const person: JsonObject = { id: change.profileId };
-  const userId = profile?.identities.find((i) => i.kind === 'user_id')?.value;
+  const userId = profile ? currentUserId(profile) : null;
   const email = typeof profile?.traits.email === 'string' ? profile.traits.email : profile?.identities.find((i) => i.kind === 'email')?.value;
   if (userId) person.userId = userId;
   if (email) person.email = email;

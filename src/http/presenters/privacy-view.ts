@@ -21,6 +21,8 @@ export function exportView(e: ProfileExport) {
     exportedAt: toIso(e.exportedAt),
     workspaceId: e.workspaceId,
     profile: profileView(e.profile),
+    segments: e.segments.map((s) => ({ id: s.id, name: s.name, since: toIso(s.since), reason: s.reason })),
+    computedTraits: e.computedTraits,
     events: e.events.map(eventView),
     consentLedger: e.consents.map(consentRecordView),
     merges: e.merges.map(mergeView),

@@ -7,11 +7,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
+import type { Store } from '../../ports/store.js';
+import { publishedWordingHashes } from '../../privacy/published-wordings.js';
 import { basicUser, type KeyResolver } from '../auth.js';
 import { BODIES } from '../schemas/bodies.js';
 import { json, routeSchema } from '../schemas/route-docs.js';
 
-export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: IngestService; keys: KeyResolver }): void {
+export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: IngestService; keys: KeyResolver; store: Store }): void {
   app.post('/v1/consent', {
     schema: routeSchema({
       summary: 'Record a visitor\'s consent choices per purpose, with the wording shown (takes effect at once)', tags: ['Privacy', 'Collection'], auth: 'writeKey',
@@ -26,8 +28,10 @@ export function registerConsentRoutes(app: FastifyInstance, deps: { ingest: Inge
     const workspaceId = await deps.keys.workspaceFor('write', basicUser(request.headers.authorization) ?? fromBody);
     const userAgent = request.headers['user-agent'];
     const origin = request.headers.origin;
+    // Only the workspace's own wording is kept once for everyone; a text of the client's stays with the person.
+    const published = await publishedWordingHashes(deps.store, workspaceId);
     const { messageId } = await deps.ingest.acceptConsent({
-      workspaceId, body,
+      workspaceId, body, isPublishedWording: (hash) => published.has(hash),
       request: { ip: request.ip, ...(userAgent ? { userAgent } : {}), ...(origin ? { origin } : {}) },
     });
     return { success: true, messageId };

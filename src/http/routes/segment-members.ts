@@ -8,6 +8,7 @@
  */
 import type { Store } from '../../ports/store.js';
 import { toIso } from '../../core/time.js';
+import { currentUserId } from '../../core/profiles/current-user-id.js';
 
 const PAGE = 1000;
 
@@ -32,7 +33,7 @@ export async function* memberLines(options: { store: Store; workspaceId: string;
       let chunk = '';
       rows.forEach((m, i) => {
         const p = profiles[i];
-        const userId = p?.identities.find((x) => x.kind === 'user_id')?.value ?? null;
+        const userId = p ? currentUserId(p) : null;
         const email = p?.identities.find((x) => x.kind === 'email')?.value ?? (typeof p?.traits.email === 'string' ? p.traits.email : null);
         const picked = Object.fromEntries(traits.map((t) => [t, p && Object.hasOwn(p.traits, t) ? p.traits[t] : null]));
         chunk += format === 'csv'

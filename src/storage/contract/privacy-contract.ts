@@ -69,14 +69,14 @@ export function privacyContract(subject: () => StoreSubject): void {
     assert.equal(await store.privacy.secret(ws, 'x'), 'first-secret', 'secrets belong to their workspace');
   });
 
-  test('consent records are appended to the ledger, oldest first; a wording text is kept once per hash', async () => {
+  test('consent records are appended to the ledger, oldest first; a published wording text is kept once per hash, any other only on its record', async () => {
     const { store } = subject();
     const ws = await newWorkspace(store);
     await send(store, ws, [{ type: 'page', anonymousId: 'cs-1', at: T0 }, { type: 'page', anonymousId: 'cs-2', at: T0 }]);
     const [p1, p2] = [await profileOf(store, ws, 'cs-1'), await profileOf(store, ws, 'cs-2')];
     const [h1, h2] = [sha256('Personalise?'), sha256('New text')];
     const r1 = consentRecord(ws, p1, {
-      at: T0 + 10, wording: { version: 'v1', hash: h1, text: 'Personalise?' }, evidence: { token: 'e-1', nested: { ok: true } }, request: { ip: '192.0.2.0', ua: 'Firefox 128' },
+      at: T0 + 10, wording: { version: 'v1', hash: h1, text: 'Personalise?', published: true }, evidence: { token: 'e-1', nested: { ok: true } }, request: { ip: '192.0.2.0', ua: 'Firefox 128' },
     });
     const r2 = consentRecord(ws, p2, { at: T0 + 20, purposes: { analytics: false, email_marketing: true }, channel: 'api', wording: { version: 'v1', hash: h1 } });
     const r3 = consentRecord(ws, p2, { at: T0 + 30, purposes: { advertising: false }, channel: 'gpc', evidence: { signal: 'Sec-GPC: 1' } });
@@ -88,9 +88,11 @@ export function privacyContract(subject: () => StoreSubject): void {
     assert.deepEqual(await store.privacy.consents(ws, p1), [r1, r4], 'no text was sent for v2 yet');
     await store.write((tx) => tx.apply(privacyChanges(ws, [r5])));
 
-    const withText = (r: ConsentRecord, text: string): ConsentRecord => ({ ...r, wording: { ...r.wording!, text } });
-    assert.deepEqual(await store.privacy.consents(ws, p1), [r1, withText(r4, 'New text'), r5], 'the text sent later is shown for every record of its hash');
-    assert.deepEqual(await store.privacy.consents(ws, p2), [withText(r2, 'Personalise?'), r3]);
+    const withText = (r: ConsentRecord, text: string): ConsentRecord => ({ ...r, wording: { ...r.wording!, text, published: true } });
+    // 'New text' is no published wording (a client's own, perhaps naming the person): it stays on
+    // r5 alone, erased and exported with its person, and never fills in r4.
+    assert.deepEqual(await store.privacy.consents(ws, p1), [r1, r4, r5], 'an unpublished text is shown for its own record only');
+    assert.deepEqual(await store.privacy.consents(ws, p2), [withText(r2, 'Personalise?'), r3], 'the published text is shown for every record of its hash');
     assert.deepEqual(await store.privacy.consents(await newWorkspace(store), p1), [], 'the ledger belongs to its workspace');
 
     // A merge moves the merged profile's records to the survivor; the ledger stays in append order.
@@ -99,7 +101,7 @@ export function privacyContract(subject: () => StoreSubject): void {
     const survivor = await profileOf(store, ws, 'cs-2');
     assert.equal(await profileOf(store, ws, 'cs-1'), survivor);
     const merged = survivor === p1 ? p2 : p1;
-    const all = [withText(r1, 'Personalise?'), withText(r2, 'Personalise?'), r3, withText(r4, 'New text'), r5].map((r) => ({ ...r, profileId: survivor }));
+    const all = [r1, withText(r2, 'Personalise?'), r3, r4, r5].map((r) => ({ ...r, profileId: survivor }));
     assert.deepEqual(await store.privacy.consents(ws, survivor), all);
     assert.deepEqual(await store.privacy.consents(ws, merged), []);
   });

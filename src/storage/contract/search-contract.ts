@@ -44,6 +44,29 @@ export function searchContract(subject: () => StoreSubject): void {
     assert.deepEqual(await find({ missing: 'x' }), []);
   });
 
+  test('trait search compares as conditions do: text case-insensitively (Unicode) and trimmed, numbers spelled as text, list items', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    await send(store, ws, [
+      { type: 'identify', userId: 'cto', traits: { title: 'CTO', tags: ['Early Adopter', 'beta'], score: 42, badge: { title: 'cto' } }, at: T0 },
+      { type: 'identify', userId: 'doctor', traits: { title: ' Ärztin ', tags: 'beta', score: '42', flag: true }, at: T0 + 1 },
+      { type: 'identify', userId: 'other', traits: { title: 'CTO Office', score: 'forty-two' }, at: T0 + 2 },
+    ]);
+    const find = async (traits: Record<string, string>) => userIds((await store.profiles.search(ws, { traits, limit: 50 })).profiles);
+    assert.deepEqual(await find({ title: 'cto' }), ['cto']);
+    assert.deepEqual(await find({ title: 'CTO' }), ['cto']);
+    assert.deepEqual(await find({ title: ' Cto ' }), ['cto']);
+    assert.deepEqual(await find({ title: 'ÄRZTIN' }), ['doctor'], 'beyond ASCII');
+    assert.deepEqual(await find({ title: 'ärztin' }), ['doctor']);
+    assert.deepEqual(await find({ tags: 'early adopter' }), ['cto'], 'a list matches when one item does');
+    assert.deepEqual(await find({ tags: 'BETA' }), ['cto', 'doctor']);
+    assert.deepEqual(await find({ score: '42' }), ['cto', 'doctor']);
+    assert.deepEqual(await find({ score: '42.0' }), ['cto'], 'a number equals the number the text spells; two texts compare as text');
+    assert.deepEqual(await find({ 'badge': 'cto' }), [], 'an object is not text');
+    assert.deepEqual(await find({ title: 'ct' }), [], 'still exact, not contains');
+    assert.deepEqual(await find({ flag: 'TRUE' }), [], 'a boolean is not text, as in conditions');
+  });
+
   test('free-text search matches identities and string traits, case-insensitively; wildcards are literal', async () => {
     const { store } = subject();
     const ws = await population(store);

@@ -13,19 +13,19 @@
 import type { Profile } from '../../core/profiles/profile.js';
 import type { ConsentWording } from '../../core/privacy/consent.js';
 import type { ChangeSet } from '../../ports/store.js';
-import { eventBody, profileState, searchText } from '../shared/codec.js';
+import { eventBody, profileState, searchText, searchTraits } from '../shared/codec.js';
 import type { Queryable } from './database.js';
 import { chunks, jsonArray, jsonb, text } from './values.js';
 import { applySegmentChanges } from './segment-store.js';
 
-/** What profile_search holds for a profile: jsonb-safe traits and the search text. */
+/** What profile_search holds for a profile: jsonb-safe folded traits (searchTraits) and the search text. */
 export interface SearchEntry {
   traits: string;
   search: string;
 }
 
 export function searchEntry(p: Profile): SearchEntry {
-  return { traits: jsonb(p.traits), search: text(searchText(p)) };
+  return { traits: jsonb(searchTraits(p.traits)), search: text(searchText(p)) };
 }
 
 /** `searchBefore`: the entries of the loaded profiles as they were loaded (unchanged ones are skipped). */
@@ -194,7 +194,8 @@ function insertEvents(db: Queryable, workspaceId: string, rows: ChangeSet['event
 }
 
 /**
- * Consent wordings are kept once per hash, with the text when some client sent it. Several
+ * The workspace's published consent wordings are kept once per hash (core/privacy/consent.ts); any
+ * other text is kept only on the person's consent record (`consents.wording_text`). Several
  * records of a batch may share a wording, and one statement may not upsert a row twice: one row
  * per hash, in hash order (two batches lock shared rows in one order, so they cannot deadlock).
  * An existing row is left alone unless it lacks the text this batch has.
@@ -202,7 +203,7 @@ function insertEvents(db: Queryable, workspaceId: string, rows: ChangeSet['event
 function insertWordings(db: Queryable, workspaceId: string, records: ChangeSet['consents']): Promise<unknown> | null {
   const byHash = new Map<string, { wording: ConsentWording; at: number }>();
   for (const r of records) {
-    if (!r.wording) continue;
+    if (!r.wording?.published) continue;
     const hash = text(r.wording.hash);
     const held = byHash.get(hash);
     if (!held) byHash.set(hash, { wording: r.wording, at: r.receivedAt });
@@ -228,13 +229,13 @@ const WORDING = rowsFrom('w', 2, [['hash', 'text'], ['version', 'text'], ['text'
 
 const CONSENT = rowsFrom('c', 2, [
   ['profile_id', 'text'], ['message_id', 'text'], ['purposes', 'json'], ['channel', 'text'], ['wording_version', 'text'], ['wording_hash', 'text'],
-  ['evidence', 'json'], ['request', 'json'], ['at', 'bigint'], ['received_at', 'bigint'],
+  ['wording_text', 'text'], ['evidence', 'json'], ['request', 'json'], ['at', 'bigint'], ['received_at', 'bigint'],
 ]);
 
 function insertConsents(db: Queryable, workspaceId: string, rows: ChangeSet['consents']): Promise<unknown> {
   return db.query({
     name: 'tessera_insert_consents',
-    text: `INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, wording_version, wording_hash, evidence, request, at, received_at)
+    text: `INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, wording_version, wording_hash, wording_text, evidence, request, at, received_at)
       SELECT $1::text, ${CONSENT.select} FROM ${CONSENT.from}`,
     values: [
       workspaceId,
@@ -244,6 +245,7 @@ function insertConsents(db: Queryable, workspaceId: string, rows: ChangeSet['con
       json(rows.map((r) => r.channel)),
       json(rows.map((r) => (r.wording ? text(r.wording.version) : null))),
       json(rows.map((r) => (r.wording ? text(r.wording.hash) : null))),
+      json(rows.map((r) => (r.wording && !r.wording.published && r.wording.text !== undefined ? text(r.wording.text) : null))),
       json(rows.map((r) => r.evidence)),
       json(rows.map((r) => r.request)),
       json(rows.map((r) => r.at)),

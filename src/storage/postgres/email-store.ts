@@ -82,8 +82,11 @@ export function createPostgresEmailStore(pool: Pool): EmailStore {
       return rows.map(toAnswer);
     },
     async answerCounts(workspaceId, surveyId) {
-      const { rows } = await pool.query<{ question_id: string; answer: string; count: string }>(`SELECT question_id, answer, count(*) AS count FROM survey_answers
-        WHERE workspace_id = $1 AND survey_id = $2 GROUP BY question_id, answer ORDER BY question_id, answer`, [workspaceId, surveyId]);
+      // Each person's latest answer to each question, as in the SQLite store.
+      const { rows } = await pool.query<{ question_id: string; answer: string; count: string }>(`SELECT question_id, answer, count(*) AS count FROM (
+          SELECT question_id, answer, row_number() OVER (PARTITION BY question_id, profile_id ORDER BY answered_at DESC, token_id DESC) AS n
+          FROM survey_answers WHERE workspace_id = $1 AND survey_id = $2) AS latest
+        WHERE n = 1 GROUP BY question_id, answer ORDER BY question_id, answer`, [workspaceId, surveyId]);
       return rows.map((r) => ({ questionId: r.question_id, answer: r.answer, count: Number(r.count) }));
     },
     async purgeAnswers(workspaceId, before) {

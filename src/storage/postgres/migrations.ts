@@ -421,4 +421,26 @@ export const migrations: Migration[] = [
       CREATE INDEX dead_letter_keys_letter ON dead_letter_keys(workspace_id, dead_letter_id);
     `,
   },
+  {
+    version: 12,
+    name: 'consent wording texts other than the workspace\'s own stay on the person\'s consent record; trait search compares folded text',
+    // As SQLite's version 9 for the wordings. And profile_search.traits now holds the traits as
+    // search compares them (storage/shared/codec.ts, searchTraits: text trimmed and lower-cased,
+    // also inside lists). Rows written before are folded here by PostgreSQL's lower(), which follows
+    // the database's LC_CTYPE: under a C.UTF-8 or a language locale it lower-cases beyond ASCII as
+    // JavaScript does; under plain "C" only ASCII, until the profile's traits next change.
+    sql: `
+      ALTER TABLE consents ADD COLUMN wording_text text;
+      UPDATE consents c SET wording_text = w.text FROM consent_wordings w
+        WHERE w.workspace_id = c.workspace_id AND w.hash = c.wording_hash AND w.text IS NOT NULL;
+      DELETE FROM consent_wordings;
+      UPDATE profile_search SET traits = (
+        SELECT coalesce(jsonb_object_agg(t.key, CASE jsonb_typeof(t.value)
+          WHEN 'string' THEN to_jsonb(lower(regexp_replace(t.value #>> '{}', '^\\s+|\\s+$', '', 'g')))
+          WHEN 'array' THEN (SELECT coalesce(jsonb_agg(CASE jsonb_typeof(e.item) WHEN 'string' THEN to_jsonb(lower(regexp_replace(e.item #>> '{}', '^\\s+|\\s+$', '', 'g'))) ELSE e.item END ORDER BY e.n), '[]'::jsonb)
+            FROM jsonb_array_elements(t.value) WITH ORDINALITY AS e(item, n))
+          ELSE t.value END), '{}'::jsonb)
+        FROM jsonb_each(profile_search.traits) AS t);
+    `,
+  },
 ];

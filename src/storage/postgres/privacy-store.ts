@@ -18,7 +18,7 @@ import type { SecretBox } from '../shared/secret-box.js';
 
 interface ConsentRow {
   workspace_id: string; profile_id: string; message_id: string; purposes: Record<string, boolean>; channel: ConsentRecord['channel'];
-  wording_version: string | null; wording_hash: string | null; text: string | null; evidence: ConsentRecord['evidence']; request: ConsentRecord['request'];
+  wording_version: string | null; wording_hash: string | null; wording_text: string | null; text: string | null; evidence: ConsentRecord['evidence']; request: ConsentRecord['request'];
   at: string; received_at: string;
 }
 interface AuditRow { seq: string; workspace_id: string; at: string; actor: string; action: string; subject: string | null; details: AuditEntry['details'] }
@@ -62,13 +62,13 @@ export function createPostgresPrivacyStore(pool: Pool, options: PostgresPrivacyO
     async consents(workspaceId, profileId) {
       const { rows } = await pool.query<ConsentRow>({
         name: 'tessera_consents_of',
-        text: `SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
+        text: `SELECT c.*, coalesce(c.wording_text, w.text) AS text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
           WHERE c.profile_id = $2 AND c.workspace_id = $1 ORDER BY c.seq`,
         values: [workspaceId, profileId],
       });
       return rows.map((row): ConsentRecord => ({
         workspaceId: row.workspace_id, profileId: row.profile_id, messageId: row.message_id, purposes: row.purposes, channel: row.channel,
-        wording: row.wording_hash ? { version: row.wording_version ?? '', hash: row.wording_hash, ...(row.text !== null ? { text: row.text } : {}) } : null,
+        wording: row.wording_hash ? { version: row.wording_version ?? '', hash: row.wording_hash, ...(row.text !== null ? { text: row.text } : {}), ...(row.wording_text === null && row.text !== null ? { published: true as const } : {}) } : null,
         evidence: row.evidence, request: row.request, at: Number(row.at), receivedAt: Number(row.received_at),
       }));
     },

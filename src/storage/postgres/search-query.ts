@@ -2,15 +2,18 @@
  * The SQL of a profile search. Filters (traits, free text) apply to `profile_search`, the order
  * (last update, newest first, then id) and the cursor to `profiles`.
  *
- * Trait search follows the SQLite store's meaning: a trait matches when its value is the given
- * string, or a number written that way (`trait.age=42` finds 42 and "42"); the email trait is
- * compared lower-cased. Each candidate value is one `traits @> {…}` test, which the GIN index
+ * Trait search follows the comparison rules (core/segments/comparison.ts), as the SQLite store
+ * does: text case-insensitively and ignoring surrounding spaces (`trait.title=cto` finds "CTO",
+ * `Ärztin` finds "ÄRZTIN"), a number trait when the value spells it (`trait.age=42` finds 42 and
+ * "42"), a list when one of its items matches. `profile_search.traits` holds the folded traits
+ * (searchTraits), so each candidate value is one `traits @> {…}` test, which the GIN index
  * (jsonb_path_ops) answers. Free text is `LIKE '%…%'` on the lower-cased search text, with the
  * wildcards of the query escaped; the trigram index answers it when pg_trgm is installed.
  */
 import { TesseraError } from '../../core/errors.js';
 import type { ProfileSearch } from '../../ports/store.js';
-import { decodeSearchCursor } from '../shared/codec.js';
+import { foldText } from '../../core/segments/comparison.js';
+import { decodeSearchCursor, searchNumber } from '../shared/codec.js';
 import { jsonb, text } from './values.js';
 
 export function searchQuery(workspaceId: string, query: ProfileSearch): { text: string; values: unknown[] } {
@@ -19,7 +22,7 @@ export function searchQuery(workspaceId: string, query: ProfileSearch): { text: 
   const where = ['p.workspace_id = $1', 'p.merged_into IS NULL'];
   const filters: string[] = [];
   for (const [name, value] of Object.entries(query.traits ?? {})) {
-    filters.push(`(${traitCandidates(name, value).map((c) => `s.traits @> ${param(jsonb({ [name]: c }))}::jsonb`).join(' OR ')})`);
+    filters.push(`(${traitCandidates(value).map((c) => `s.traits @> ${param(jsonb({ [name]: c }))}::jsonb`).join(' OR ')})`);
   }
   if (query.q) filters.push(`s.search LIKE ${param(`%${text(query.q.toLowerCase()).replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
   const at = decodeSearchCursor(query.cursor);
@@ -35,11 +38,9 @@ export function searchQuery(workspaceId: string, query: ProfileSearch): { text: 
   };
 }
 
-/** The JSON values a trait may hold to match `value`: the string itself, and the number it spells. */
-function traitCandidates(name: string, value: string): unknown[] {
-  const candidates: unknown[] = [value];
-  if (name === 'email' && value.trim().toLowerCase() !== value) candidates.unshift(value.trim().toLowerCase());
-  const number = Number(value);
-  if (value.trim() !== '' && Number.isFinite(number) && String(number) === value) candidates.push(number);
-  return candidates;
+/** The folded JSON values a trait may hold to match `value`: the text, the number it spells, or a list holding either. */
+function traitCandidates(value: string): unknown[] {
+  const number = searchNumber(value);
+  const scalars: unknown[] = number === undefined ? [foldText(value)] : [foldText(value), number];
+  return [...scalars, ...scalars.map((c) => [c])];
 }

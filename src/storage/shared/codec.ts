@@ -6,6 +6,7 @@ import type { JsonObject, StoredEvent, TrackedEvent } from '../../core/events/ev
 import type { IdentityRecord, Profile } from '../../core/profiles/profile.js';
 import { emptyBehaviour, type Behaviour } from '../../core/profiles/behaviour.js';
 import type { Touch } from '../../core/profiles/channel.js';
+import { foldText } from '../../core/segments/comparison.js';
 
 /**
  * The profile's state column. It is rewritten with every event of the person, so what still has
@@ -93,6 +94,30 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     ...(row.state.segments ? { segments: row.state.segments } : {}),
     ...(row.state.declined ? { declined: row.state.declined } : {}),
   };
+}
+
+/**
+ * The traits as exact trait search compares them (core/segments/comparison.ts): every string, also
+ * inside a list, folded (`foldText`); numbers, booleans and objects as they are. PostgreSQL keeps
+ * this in `profile_search.traits`; SQLite folds at query time with the same function.
+ */
+export function searchTraits(traits: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(traits)) {
+    out[key] = typeof value === 'string' ? foldText(value)
+      : Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? foldText(v) : v)) : value;
+  }
+  return out;
+}
+
+/**
+ * The number a searched value spells under the comparison rules (`"42"`, `" 42 "`, `"4.2e1"`), or
+ * undefined: a number trait equals the text of its value.
+ */
+export function searchNumber(value: string): number | undefined {
+  if (value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** Lower-cased identities and string traits, for free-text search. */

@@ -5,13 +5,29 @@
  * commit survives a crash of the process but not of the machine.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { foldText } from '../../core/segments/comparison.js';
 
 export type SqliteSync = 'full' | 'normal';
 
+/**
+ * The database holds personal data: only its owner may read it. A data folder Tessera creates is
+ * 0700 (a folder that exists already is the operator's to set); the database file is created 0600
+ * before SQLite opens it, and SQLite gives its -wal and -shm files the database file's permissions.
+ * Files of an older install that are readable by others are narrowed to 0600 at open.
+ */
+export function restrictToOwner(file: string): void {
+  if (file === ':memory:' || file === '') return;
+  const dir = dirname(file);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // 'a': creates the file when missing (mode 0o600, before the umask), never truncates one.
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+}
+
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (!options.readonly) restrictToOwner(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   db.pragma('busy_timeout = 10000');
   if (!options.readonly) db.pragma('journal_mode = WAL');
@@ -21,6 +37,8 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   db.pragma('foreign_keys = OFF');
   // Erased data is overwritten, not just unlinked: nothing of an erased person stays in free pages.
   db.pragma('secure_delete = ON');
+  // Text as every comparison in Tessera folds it (trait search), Unicode-aware unlike SQLite's lower().
+  db.function('tessera_fold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldText(v) : v));
   return db;
 }
 

@@ -33,8 +33,12 @@ export function createSqliteEmailStore(writer: Database.Database, reader: Databa
       ORDER BY updated_at DESC, profile_id LIMIT 1`),
     subscriptions: reader.prepare('SELECT * FROM list_subscriptions WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?)) ORDER BY list_id, updated_at, profile_id'),
     answers: reader.prepare('SELECT * FROM survey_answers WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?)) ORDER BY answered_at, token_id'),
-    counts: reader.prepare(`SELECT question_id AS questionId, answer, count(*) AS count FROM survey_answers WHERE workspace_id = ? AND survey_id = ?
-      GROUP BY question_id, answer ORDER BY question_id, answer`),
+    // Each person's latest answer to each question (one who changed their mind counts once, for
+    // the new answer); the earlier rows stay for their export.
+    counts: reader.prepare(`SELECT question_id AS questionId, answer, count(*) AS count FROM (
+        SELECT question_id, answer, row_number() OVER (PARTITION BY question_id, profile_id ORDER BY answered_at DESC, token_id DESC) AS n
+        FROM survey_answers WHERE workspace_id = ? AND survey_id = ?)
+      WHERE n = 1 GROUP BY question_id, answer ORDER BY question_id, answer`),
   };
   const w = {
     settings: writer.prepare(`INSERT INTO link_settings (workspace_id, settings, updated_at) VALUES (?, ?, ?)

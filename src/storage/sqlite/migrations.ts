@@ -380,4 +380,18 @@ export const migrations: Migration[] = [
       CREATE INDEX dead_letter_keys_letter ON dead_letter_keys(workspace_id, dead_letter_id);
     `,
   },
+  {
+    version: 12,
+    name: 'consent wording texts other than the workspace\'s own stay on the person\'s consent record',
+    // A banner may send any text it showed, a person's name included; kept once per hash in
+    // consent_wordings it outlived the person's erasure. Every text moves onto the records that
+    // show it (erased and exported with their person); consent_wordings starts over and from now
+    // on keeps only the workspace's published wordings (forms, email lists).
+    sql: `
+      ALTER TABLE consents ADD COLUMN wording_text TEXT;
+      UPDATE consents SET wording_text = (SELECT w.text FROM consent_wordings w WHERE w.workspace_id = consents.workspace_id AND w.hash = consents.wording_hash)
+        WHERE wording_hash IS NOT NULL;
+      DELETE FROM consent_wordings;
+    `,
+  },
 ];

@@ -11,7 +11,7 @@ import type { AuditEntry, ErasureReport, PrivacyCounter, PrivacyStore } from '..
 import { decodeCursor, encodeCursor } from '../shared/codec.js';
 import type { Database } from './database.js';
 
-interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
+interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; wording_text: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
 interface AuditRow { seq: number; workspace_id: string; at: number; actor: string; action: string; subject: string | null; details: string }
 
 /** For a short synchronous pause (Atomics.wait needs a shared buffer). */
@@ -47,7 +47,7 @@ export const ERASURE_SQL = {
 export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void, box: SecretBox): PrivacyStore {
   const r = {
     settings: reader.prepare('SELECT settings FROM privacy_settings WHERE workspace_id = ?').pluck(),
-    consents: reader.prepare(`SELECT c.*, w.text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
+    consents: reader.prepare(`SELECT c.*, coalesce(c.wording_text, w.text) AS text FROM consents c LEFT JOIN consent_wordings w ON w.workspace_id = c.workspace_id AND w.hash = c.wording_hash
       WHERE c.workspace_id = ? AND c.profile_id = ? ORDER BY c.seq`),
     counters: reader.prepare('SELECT day, kind, name, count FROM privacy_counters WHERE workspace_id = ? AND day >= ? AND day <= ? ORDER BY day, kind, name'),
     audit: reader.prepare('SELECT * FROM audit_log WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
@@ -82,7 +82,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
     async consents(workspaceId, profileId) {
       return (r.consents.all(workspaceId, profileId) as ConsentRow[]).map((row) => ({
         workspaceId: row.workspace_id, profileId: row.profile_id, messageId: row.message_id, purposes: JSON.parse(row.purposes), channel: row.channel,
-        wording: row.wording_hash ? { version: row.wording_version ?? '', hash: row.wording_hash, ...(row.text !== null ? { text: row.text } : {}) } : null,
+        wording: row.wording_hash ? { version: row.wording_version ?? '', hash: row.wording_hash, ...(row.text !== null ? { text: row.text } : {}), ...(row.wording_text === null && row.text !== null ? { published: true as const } : {}) } : null,
         evidence: JSON.parse(row.evidence), request: JSON.parse(row.request), at: row.at, receivedAt: row.received_at,
       }));
     },

@@ -3,7 +3,8 @@ import { TesseraError } from '../../core/errors.js';
 import type { IdentityKind } from '../../core/identity/identity-key.js';
 import { mergeRecordFromRow, type MergeRow } from '../shared/merge-rows.js';
 import type { ProfileQueries } from '../../ports/store.js';
-import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor, eventFromColumns, traitJsonPath, type EventColumns } from '../shared/codec.js';
+import { decodeCursor, decodeSearchCursor, encodeCursor, encodeSearchCursor, eventFromColumns, searchNumber, traitJsonPath, type EventColumns } from '../shared/codec.js';
+import { foldText } from '../../core/segments/comparison.js';
 import type { Database } from './database.js';
 import { loadProfileRow, prepareWriteStatements } from './write-tx.js';
 
@@ -50,10 +51,15 @@ export function createSqliteProfileQueries(db: Database.Database): ProfileQuerie
     async search(workspaceId, query) {
       const where = ['workspace_id = ?', 'merged_into IS NULL'];
       const params: unknown[] = [workspaceId];
+      // The comparison rules (core/segments/comparison.ts): text folded by tessera_fold (the same
+      // JS function, registered on every connection: database.ts), a number trait when the value
+      // spells it, a list when one of its items matches (json_each walks a list's items, or yields
+      // a scalar itself). Search scans the workspace's live profiles either way.
       for (const [name, value] of Object.entries(query.traits ?? {})) {
-        where.push('(json_extract(traits, ?) = ? OR CAST(json_extract(traits, ?) AS TEXT) = ?)');
         const path = traitJsonPath(name);
-        params.push(path, name === 'email' ? value.trim().toLowerCase() : value, path, value);
+        const number = searchNumber(value);
+        where.push(`json_type(traits, ?) <> 'object' AND EXISTS (SELECT 1 FROM json_each(traits, ?) WHERE (type = 'text' AND tessera_fold(value) = ?)${number === undefined ? '' : " OR (type IN ('integer', 'real') AND value = ?)"})`);
+        params.push(path, path, foldText(value), ...(number === undefined ? [] : [number]));
       }
       if (query.q) {
         where.push("search LIKE ? ESCAPE '\\'");

@@ -28,8 +28,8 @@ export function prepareWriteStatements(db: Database.Database) {
     insertIdentity: db.prepare('INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at, message_id) VALUES (?, ?, ?, ?, ?, ?)'),
     tombstone: db.prepare('SELECT 1 FROM tombstones WHERE workspace_id = ? AND hash = ?').pluck(),
     moveConsents: db.prepare('UPDATE consents SET profile_id = ? WHERE profile_id = ?'),
-    insertConsent: db.prepare(`INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, wording_version, wording_hash, evidence, request, at, received_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertConsent: db.prepare(`INSERT INTO consents (workspace_id, profile_id, message_id, purposes, channel, wording_version, wording_hash, wording_text, evidence, request, at, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertWording: db.prepare('INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = coalesce(consent_wordings.text, excluded.text)'),
     addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
     segments: prepareSegmentWrites(db),
@@ -113,9 +113,11 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
         s.insertEvent.run(c.workspaceId, e.messageId, profileId, originalProfileId, e.type, e.name, e.anonymousId, e.userId, e.timestamp, e.receivedAt, JSON.stringify(eventBody(e)));
       }
       for (const r of c.consents) {
-        if (r.wording) s.insertWording.run(c.workspaceId, r.wording.hash, r.wording.version, r.wording.text ?? null, r.receivedAt);
+        // The workspace's published wording is kept once for everyone; any other text only on the
+        // person's record, which their erasure deletes (core/privacy/consent.ts).
+        if (r.wording?.published) s.insertWording.run(c.workspaceId, r.wording.hash, r.wording.version, r.wording.text ?? null, r.receivedAt);
         s.insertConsent.run(c.workspaceId, r.profileId, r.messageId, JSON.stringify(r.purposes), r.channel, r.wording?.version ?? null, r.wording?.hash ?? null,
-          JSON.stringify(r.evidence), JSON.stringify(r.request), r.at, r.receivedAt);
+          r.wording && !r.wording.published ? r.wording.text ?? null : null, JSON.stringify(r.evidence), JSON.stringify(r.request), r.at, r.receivedAt);
       }
       for (const k of c.counters) s.addCounter.run(c.workspaceId, k.day, k.kind, k.name, k.count);
       for (const p of c.profiles) {

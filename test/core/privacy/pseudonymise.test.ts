@@ -123,9 +123,17 @@ describe('reduceUserAgent', () => {
     });
   }
 
-  for (const name of ['googlebot', 'googlebotSmartphone', 'bingbot', 'facebookPreview', 'headlessChrome', 'curl', 'wget', 'pythonRequests'] as const) {
+  for (const name of ['googlebot', 'googlebotSmartphone', 'bingbot', 'facebookPreview', 'headlessChrome'] as const) {
     it(`${name} → bot`, () => {
       assert.equal(reduceUserAgent(UA[name]).deviceClass, 'bot');
+    });
+  }
+
+  // A server relaying a person's events (a server-side SDK, a backend posting a form) uses an HTTP
+  // library: not a bot, on every path alike (core/events/user-agent-class.ts).
+  for (const name of ['curl', 'wget', 'pythonRequests'] as const) {
+    it(`${name} → other, not bot`, () => {
+      assert.equal(reduceUserAgent(UA[name]).deviceClass, 'other');
     });
   }
 

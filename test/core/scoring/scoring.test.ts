@@ -43,6 +43,25 @@ describe('engagement', () => {
     assert.equal(scoresAt({ scores }, T0 + 60 * DAY).engagement, 5);
   });
 
+  test('event names match as in segment conditions: case-insensitively', () => {
+    const scores = emptyScores(T0);
+    applyEngagement(scores, CONFIG, track(T0, 'whitepaper downloaded'));
+    applyEngagement(scores, CONFIG, track(T0, 'WHITEPAPER DOWNLOADED'));
+    assert.equal(scores.engagement.whitepaper?.count, 2);
+  });
+
+  test('a machine-made event that matches rules earns nothing and is noted with the reason (bounded)', () => {
+    const scores = emptyScores(T0);
+    const bot = (at: number) => trackedEvent({ type: 'track', name: 'Whitepaper Downloaded', timestamp: at, messageId: `bot-${at - T0}`, context: { device: { class: 'bot' }, browser: { name: 'Googlebot' } } });
+    for (let i = 0; i < 8; i++) applyEngagement(scores, CONFIG, bot(T0 + i));
+    applyEngagement(scores, CONFIG, trackedEvent({ type: 'track', name: 'Nothing Scores This', timestamp: T0, context: { machine: true } }));
+    assert.deepEqual(scores.engagement, {});
+    assert.equal(scores.ignored?.count, 8, 'only events that matched a rule');
+    assert.equal(scores.ignored?.recent.length, 5);
+    assert.deepEqual(scores.ignored?.recent.at(-1), { at: T0 + 7, messageId: 'bot-7', event: 'Whitepaper Downloaded', ruleIds: ['whitepaper'], reason: 'bot_user_agent', detail: 'automated user agent (Googlebot)' });
+    assert.match(explainScores({ scores }, T0).text, /\nIgnored as machine-made: 8 events matching scoring rules \(latest: Whitepaper Downloaded/);
+  });
+
   test('a rule never contributes more than its cap; property filters and types must match', () => {
     const scores = emptyScores(T0);
     for (let i = 0; i < 10; i++) applyEngagement(scores, CONFIG, pageView(T0 + i, 'https://x.test/pricing', { category: 'pricing' }));
