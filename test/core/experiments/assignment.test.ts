@@ -78,7 +78,7 @@ describe('the real @growthbook/growthbook SDK assigns exactly as Tessera, for 10
         gb.setAttributes({ id });
         const theirs = gb.run({
           key: spec.key,
-          variations: spec.weights.map((_, i) => i),
+          variations: spec.weights.map((_, i) => i) as [number, number, ...number[]],
           weights: [...spec.weights],
           coverage: spec.coverage,
           hashVersion: spec.hashVersion,
