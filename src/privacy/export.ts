@@ -3,6 +3,7 @@
  * person, found by any of their identifiers, as one machine-readable JSON document. Every export
  * is written to the audit log.
  */
+import type { ExperimentAssignment } from '../ports/experiment-store.js';
 import { TesseraError } from '../core/errors.js';
 import type { StoredEvent } from '../core/events/event.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
@@ -31,6 +32,8 @@ export interface ProfileExport {
   tokenUses: TokenUse[];
   /** Events of the person ingest failed on and kept (ports/dead-letter-store.ts), found by the person's identifiers. */
   deadLetters: DeadLetter[];
+  /** Experiment assignments (issue 16). */
+  experimentAssignments: ExperimentAssignment[];
 }
 
 const PAGE = 1000;
@@ -48,15 +51,16 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, experimentAssignments] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
     store.tokenUses.usesOf(request.workspaceId, ids), store.deadLetters.naming(request.workspaceId, profile.identities),
+    store.experiments.assignmentsOf(request.workspaceId, ids),
   ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, experimentAssignments };
 }
 
 /**
