@@ -63,7 +63,8 @@ export interface ExperimentStore {
   /**
    * Per variation with at least one assignment, in variation order: units, contaminated units, and clean units
    * with a track event named `goal.event` whose string properties equal `goal.properties`, at or after the
-   * assignment and before assignment + `goal.windowHours`. Computed by query over the stored events.
+   * assignment and before assignment + `goal.windowHours` (no goal: conversions are 0). Computed by query over the
+   * stored events on every call (cost grows with the assigned units; see docs).
    */
-  conversionCounts(workspaceId: string, experimentKey: string, goal: ConversionGoal): Promise<VariationCounts[]>;
+  conversionCounts(workspaceId: string, experimentKey: string, goal: ConversionGoal | null): Promise<VariationCounts[]>;
 }

@@ -78,9 +78,10 @@ export function createPostgresExperimentStore(pool: Pool): ExperimentStore {
   };
 }
 
-async function conversionCounts(db: Queryable, workspaceId: string, key: string, goal: ConversionGoal): Promise<VariationCounts[]> {
-  const params: unknown[] = [workspaceId, key, goal.windowHours * 3_600_000, goal.event];
-  const where = Object.entries(goal.properties).map(([name, value]) => {
+async function conversionCounts(db: Queryable, workspaceId: string, key: string, goal: ConversionGoal | null): Promise<VariationCounts[]> {
+  // No goal: `e.name = NULL` matches nothing, so every count of conversions is 0.
+  const params: unknown[] = [workspaceId, key, (goal?.windowHours ?? 0) * 3_600_000, goal?.event ?? null];
+  const where = Object.entries(goal?.properties ?? {}).map(([name, value]) => {
     params.push(name, value);
     const n = `$${params.length - 1}::text`;
     return `AND json_typeof(e.body->'properties'->${n}) = 'string' AND (e.body->'properties'->>${n}) = $${params.length}::text`;

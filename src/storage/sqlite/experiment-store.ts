@@ -77,8 +77,8 @@ export function createSqliteExperimentStore(writer: Database.Database, reader: D
   };
 }
 
-function conversionCounts(db: Database.Database, workspaceId: string, key: string, goal: ConversionGoal): VariationCounts[] {
-  const filters = Object.entries(goal.properties);
+function conversionCounts(db: Database.Database, workspaceId: string, key: string, goal: ConversionGoal | null): VariationCounts[] {
+  const filters = Object.entries(goal?.properties ?? {});
   // Property names are validated identifiers (validate-experiment.ts), so `$.properties.<name>` is a plain path.
   const where = filters.map(() => "AND json_type(e.body, ?) = 'text' AND json_extract(e.body, ?) = ?").join(' ');
   const sql = `SELECT a.variation AS variation, count(*) AS units, sum(a.contaminated) AS contaminated,
@@ -86,7 +86,8 @@ function conversionCounts(db: Database.Database, workspaceId: string, key: strin
         WHERE e.profile_id = a.profile_id AND e.ts >= a.assigned_at AND e.ts < a.assigned_at + ? AND e.workspace_id = a.workspace_id
           AND e.type = 'track' AND e.name = ? ${where}) THEN 1 ELSE 0 END) AS conversions
     FROM experiment_assignments a WHERE a.workspace_id = ? AND a.experiment_key = ? GROUP BY a.variation ORDER BY a.variation`;
-  const params: unknown[] = [goal.windowHours * 3_600_000, goal.event];
+  // No goal: `e.name = NULL` matches nothing, so every count of conversions is 0.
+  const params: unknown[] = [(goal?.windowHours ?? 0) * 3_600_000, goal?.event ?? null];
   for (const [name, value] of filters) params.push(`$.properties.${name}`, `$.properties.${name}`, value);
   params.push(workspaceId, key);
   return (db.prepare(sql).all(...params) as VariationCounts[]).map((r) => ({ variation: r.variation, units: r.units, contaminated: r.contaminated, conversions: r.conversions }));
