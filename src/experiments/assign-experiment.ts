@@ -52,7 +52,8 @@ export interface SlotAssignmentRequest {
   unit: UnitIds;
 }
 
-export type NotInReason = 'not_running' | 'no_unit' | 'not_targeted' | 'outside_namespace' | 'outside_coverage' | 'not_recorded';
+/** `variation_removed`: the person's sticky arm no longer exists (the experiment was edited to fewer variations). */
+export type NotInReason = 'not_running' | 'no_unit' | 'not_targeted' | 'outside_namespace' | 'outside_coverage' | 'not_recorded' | 'variation_removed';
 
 export type AssignAnswer =
   | { experiment: string; inExperiment: true; variation: { index: number; id: string; name: string }; sticky: boolean; contaminated: boolean }
@@ -125,13 +126,15 @@ export async function assignExperiment(deps: AssignDeps, request: SlotAssignment
     });
   };
   const answer = (a: ExperimentAssignment, sticky: boolean): AssignAnswer => {
-    const v = experiment.variations[a.variation]!;
+    const v = experiment.variations[a.variation];
+    if (!v) return out('variation_removed');
     return { experiment: key, inExperiment: true, variation: { index: a.variation, id: v.id, name: v.name }, sticky, contaminated: a.contaminated };
   };
 
   const known = await resolvePerson(deps.store, workspaceId, unit);
   const existing = known ? await deps.store.experiments.assignmentOf(workspaceId, key, known) : null;
-  if (existing && existing.variation < experiment.variations.length) {
+  if (existing) {
+    if (existing.variation >= experiment.variations.length) return out('variation_removed');
     await expose(existing.variation, existing.unitValue);
     return answer(existing, true);
   }

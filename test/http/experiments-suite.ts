@@ -93,6 +93,17 @@ export function experimentsSuite(start: (overrides: Partial<Config>) => Promise<
       assert.equal(a.variation.index, b.variation.index);
     });
 
+    it('a sticky arm removed by an edit is answered, not a 5xx', async () => {
+      const three = { variations: [{ id: 'a', weight: 0.2 }, { id: 'b', weight: 0.2 }, { id: 'c', weight: 0.6 }] };
+      json(await call('POST', '/v1/experiments', experiment('shrinks', three)), 201);
+      let inC = '';
+      for (let i = 0; i < 50 && !inC; i++) if (json(await call('POST', '/v1/experiments/shrinks/assign', { anonymousId: `shrink-${i}` })).variation.index === 2) inC = `shrink-${i}`;
+      assert.ok(inC, 'someone was assigned to the third arm');
+      json(await call('PUT', '/v1/experiments/shrinks', experiment('shrinks')));
+      assert.equal(json(await call('POST', '/v1/experiments/shrinks/assign', { anonymousId: inC })).reason, 'variation_removed');
+      assert.equal(json(await call('GET', '/v1/experiments/shrinks/results')).variations.length, 2);
+    });
+
     it('does not assign while not running, and says why', async () => {
       json(await call('POST', '/v1/experiments', experiment('paused', { status: 'draft' })), 201);
       assert.deepEqual(json(await call('POST', '/v1/experiments/paused/assign', { anonymousId: 'x' })), { experiment: 'paused', inExperiment: false, reason: 'not_running' });
