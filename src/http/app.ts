@@ -41,6 +41,8 @@ import { registerDeadLetterRoutes } from './routes/dead-letters.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import { registerApiReference } from './openapi.js';
 import { registerSchemaSupport } from './schemas/schema-support.js';
+import { registerExperimentRoutes } from './routes/experiments.js';
+import { createExperimentService } from '../experiments/experiment-service.js';
 
 export interface AppDeps {
   store: Store;
@@ -135,6 +137,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
   registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });
+  registerExperimentRoutes(app, {
+    store: deps.store, keys,
+    service: createExperimentService({
+      store: deps.store, now: deps.now,
+      refs: async (workspaceId) => (deps.segments ? deps.segments.service.refs(workspaceId) : { segments: new Set(), computedTraits: new Set(), purposes: new Set() }),
+    }),
+    assign: { ingest: deps.ingest, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) },
+  });
   if (deps.queue) registerDeadLetterRoutes(app, { store: deps.store, keys, queue: deps.queue, privacy: deps.privacy, now: deps.now });
   await registerEmailLinks(app, { ...deps, keys, publicBase });
   return app;

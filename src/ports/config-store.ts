@@ -5,7 +5,7 @@
  */
 import type { EpochMs } from '../core/time.js';
 
-export type ConfigKind = 'scoring' | 'lifecycle' | 'rescore';
+export type ConfigKind = 'scoring' | 'lifecycle' | 'rescore' | 'experiments';
 
 export interface ConfigStore {
   /** The saved document, or null when the workspace never saved one (defaults apply). */

@@ -3,6 +3,7 @@
  * person, found by any of their identifiers, as one machine-readable JSON document. Every export
  * is written to the audit log.
  */
+import type { ExperimentAssignment } from '../ports/experiment-store.js';
 import { TesseraError } from '../core/errors.js';
 import type { StoredEvent } from '../core/events/event.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
@@ -38,6 +39,8 @@ export interface ProfileExport {
   segments: Array<{ id: string; name: string | null; since: number; reason: string }>;
   /** The person's computed trait values, by key (also of definitions deleted since). */
   computedTraits: Record<string, unknown>;
+  /** Experiment assignments (issue 16). */
+  experimentAssignments: ExperimentAssignment[];
 }
 
 const PAGE = 1000;
@@ -55,10 +58,10 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, definitions] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, definitions, experimentAssignments] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
     store.tokenUses.usesOf(request.workspaceId, ids), store.deadLetters.naming(request.workspaceId, profile.identities),
-    store.segments.list(request.workspaceId),
+    store.segments.list(request.workspaceId), store.experiments.assignmentsOf(request.workspaceId, ids),
   ]);
   const names = new Map(definitions.filter((d) => d.kind === 'segment').map((d) => [d.id, typeof d.body.name === 'string' ? d.body.name : d.id]));
   const segments = Object.entries(profile.segments?.member ?? {}).map(([id, m]) => ({ id, name: names.get(id) ?? null, since: m.since, reason: m.reason }));
@@ -67,7 +70,7 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, segments, computedTraits };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, segments, computedTraits, experimentAssignments };
 }
 
 /**

@@ -51,6 +51,8 @@ const POPULATE = `
     SELECT workspace_id, 'tok-' || id, 's1', 'q1', id, 'a', 0 FROM profiles;
   INSERT INTO token_uses (workspace_id, token_id, purpose, holder, profile_id, outcome, used_at, keep_until)
     SELECT workspace_id, 'tok-' || id, 'identify', 'anon-' || substr(id, 5), id, '{}', 1700000000000, 1700000000000 + substr(id, 5)::int * 1000 FROM profiles;
+  INSERT INTO experiment_assignments (workspace_id, experiment_key, profile_id, variation, unit_value, assigned_at)
+    SELECT workspace_id, 'exp-' || (g % 3), id, g % 2, 'anon-' || substr(id, 5), 0 FROM profiles CROSS JOIN generate_series(1, 2) g;
   INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
     SELECT 'dlv-pending-' || g, 'ws', 'wh_1', 'prf_' || lpad(g::text, 6, '0'), 'lifecycle.changed', '{}', 'pending', 0, 1700000000000 + g * 1000, 0, '[]'
     FROM generate_series(1, 200) g;

@@ -34,6 +34,8 @@ export function exportView(e: ProfileExport) {
     /** Email links that recognised a device lately (kept until shortly after the link expired). */
     tokenUses: e.tokenUses.map((u) => ({ purpose: u.purpose, device: u.holder, outcome: u.outcome, usedAt: toIso(u.usedAt), keptUntil: toIso(u.keepUntil) })),
     deadLetters: e.deadLetters.map(deadLetterView),
+    /** Experiments the person was assigned to (issue 16): the arm, the id that was hashed, whether a merge mixed arms. */
+    experimentAssignments: e.experimentAssignments.map((a) => ({ experiment: a.experimentKey, variation: a.variation, hashedId: a.unitValue, assignedAt: toIso(a.assignedAt), contaminated: a.contaminated })),
   };
 }
 

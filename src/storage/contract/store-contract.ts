@@ -23,6 +23,7 @@ import { unmergeContract } from './unmerge-contract.js';
 import { tokenUseContract } from './token-use-contract.js';
 import { workspaceContract } from './workspace-contract.js';
 import { webhookContract } from './webhook-contract.js';
+import { experimentContract } from './experiment-contract.js';
 
 export type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 
@@ -60,5 +61,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('email links: settings, lists, subscriptions, surveys, answers', () => emailContract(subject));
     describe('email links: uses of single-use tokens', () => tokenUseContract(subject));
     describe('dead letters: kept, paged, retried, found and erased by identifier', () => deadLetterContract(subject));
+    describe('experiments: definitions, sticky assignments through merges, erasure, conversion counts', () => experimentContract(subject));
   });
 }

@@ -10,6 +10,7 @@
  * `profile_search` is written only for profiles whose traits or search text changed (see
  * migrations.ts for why it is a table of its own).
  */
+import { assignmentMoveQueries } from './experiment-store.js';
 import type { Profile } from '../../core/profiles/profile.js';
 import type { ConsentWording } from '../../core/privacy/consent.js';
 import type { ChangeSet } from '../../ports/store.js';
@@ -40,6 +41,8 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
       sent.push(writeSearch(db, c.workspaceId, part.map((p) => [p.id, searchEntry(p)]), 'insert'));
     }
     if (c.merges.length > 0) sent.push(...applyMerges(db, c));
+    // Experiment assignments merge one merge at a time, in batch order (a chain A→B→C ends at C).
+    for (const m of c.merges) sent.push(...assignmentMoveQueries(db, c.workspaceId, m.survivorId, m.mergedId));
     for (const part of chunks(c.identities)) sent.push(insertIdentities(db, c.workspaceId, part));
     for (const part of chunks(c.events)) sent.push(insertEvents(db, c.workspaceId, part));
     const wordings = insertWordings(db, c.workspaceId, c.consents);

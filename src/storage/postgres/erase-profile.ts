@@ -22,7 +22,7 @@ import { WORKSPACE_LOCK_CLASS } from './write-tx.js';
 
 /** Every table an erasure deletes from. */
 export const ERASED_TABLES = [
-  'profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due', 'webhook_deliveries', 'list_subscriptions', 'survey_answers', 'token_uses',
+  'profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due', 'webhook_deliveries', 'list_subscriptions', 'survey_answers', 'token_uses', 'experiment_assignments',
 ] as const;
 
 /** The live profile and the profiles merged into it, locked; empty when the profile is not live. */
@@ -46,6 +46,8 @@ export const ERASURE_DELETES = {
   surveyAnswers: 'DELETE FROM survey_answers WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   /** Uses of single-use link tokens name the person's profile and device (issue 13). */
   tokenUses: 'DELETE FROM token_uses WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
+  /** Experiment assignments name the person's profile and hashed id (issue 16). */
+  experimentAssignments: 'DELETE FROM experiment_assignments WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   profiles: 'DELETE FROM profiles WHERE id = ANY($2::text[]) AND workspace_id = $1',
   segmentMembers: 'DELETE FROM segment_members WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   segmentDue: 'DELETE FROM segment_due WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
@@ -77,6 +79,7 @@ export async function eraseProfile(db: Queryable, workspaceId: string, profileId
     run(ERASURE_DELETES.segmentMembers), run(ERASURE_DELETES.segmentDue), run(ERASURE_DELETES.webhookDeliveries),
     // Email-link data (issue 6): list subscriptions and survey answers.
     run(ERASURE_DELETES.subscriptions), run(ERASURE_DELETES.surveyAnswers), run(ERASURE_DELETES.tokenUses),
+    run(ERASURE_DELETES.experimentAssignments),
   ]);
   return { tombstones, identities, events: events + movedEvents + systemEvents, merges, consents, profiles };
 }

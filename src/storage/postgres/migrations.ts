@@ -443,4 +443,31 @@ export const migrations: Migration[] = [
         FROM jsonb_each(profile_search.traits) AS t);
     `,
   },
+  {
+    version: 13,
+    name: 'experiments and their sticky assignments, one per profile and experiment',
+    // ports/experiment-store.ts. Merges move assignments in the write transaction; erasure and the
+    // export find them by profile.
+    sql: `
+      CREATE TABLE experiments (
+        workspace_id text COLLATE "C" NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        definition jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, key)
+      );
+      CREATE TABLE experiment_assignments (
+        workspace_id text COLLATE "C" NOT NULL,
+        experiment_key text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        variation integer NOT NULL,
+        unit_value text NOT NULL,
+        assigned_at bigint NOT NULL,
+        contaminated boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (workspace_id, experiment_key, profile_id)
+      );
+      CREATE INDEX experiment_assignments_profile ON experiment_assignments(workspace_id, profile_id);
+    `,
+  },
 ];

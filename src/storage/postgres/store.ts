@@ -21,6 +21,7 @@ import { createPostgresWebhookStore } from './webhook-store.js';
 import { createPostgresSegmentStore } from './segment-store.js';
 import { createPostgresKeyringStore } from './keyring-store.js';
 import { createPostgresTokenUseStore } from './token-use-store.js';
+import { createPostgresExperimentStore } from './experiment-store.js';
 import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
 import { createPostgresDeadLetterStore } from './dead-letter-store.js';
@@ -98,6 +99,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     forms: trackedMethods(createPostgresFormStore(pool), track),
     tokenUses: trackedMethods(createPostgresTokenUseStore(pool), track),
     deadLetters: trackedMethods(createPostgresDeadLetterStore(pool), track),
+    experiments: trackedMethods(createPostgresExperimentStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

@@ -394,4 +394,31 @@ export const migrations: Migration[] = [
       DELETE FROM consent_wordings;
     `,
   },
+  {
+    version: 13,
+    name: 'experiments and their sticky assignments, one per profile and experiment',
+    // ports/experiment-store.ts. Merges move assignments in the write transaction; erasure and the
+    // export find them by profile.
+    sql: `
+      CREATE TABLE experiments (
+        workspace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE experiment_assignments (
+        workspace_id TEXT NOT NULL,
+        experiment_key TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        variation INTEGER NOT NULL,
+        unit_value TEXT NOT NULL,
+        assigned_at INTEGER NOT NULL,
+        contaminated INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (workspace_id, experiment_key, profile_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX experiment_assignments_profile ON experiment_assignments(workspace_id, profile_id);
+    `,
+  },
 ];

@@ -19,6 +19,8 @@ import type { EmailStore } from '../../ports/email-store.js';
 import type { KeyringStore } from '../../ports/keyring-store.js';
 import { createSqliteFormStore } from './form-store.js';
 import { createSqliteTokenUseStore } from './token-use-store.js';
+import { createSqliteExperimentStore } from './experiment-store.js';
+import type { ExperimentStore } from '../../ports/experiment-store.js';
 import type { TokenUseStore } from '../../ports/token-use-store.js';
 import type { FormStore } from '../../ports/form-store.js';
 import { createSqliteDeadLetterStore } from './dead-letter-store.js';
@@ -111,6 +113,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let forms: FormStore | undefined;
   let tokenUses: TokenUseStore | undefined;
   let deadLetters: DeadLetterStore | undefined;
+  let experiments: ExperimentStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -182,6 +185,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get emails() { return (emails ??= createSqliteEmailStore(writer, reader, durably)); },
     get forms() { return (forms ??= createSqliteFormStore(writer, exclusive, durably)); },
     get tokenUses() { return (tokenUses ??= createSqliteTokenUseStore(writer, reader, durably)); },
+    get experiments() { return (experiments ??= createSqliteExperimentStore(writer, reader, durably)); },
     get deadLetters() { return (deadLetters ??= createSqliteDeadLetterStore(writer, reader, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the

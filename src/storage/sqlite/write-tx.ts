@@ -10,6 +10,7 @@ import { eventBody, profileFromColumns, profileState, searchText } from '../shar
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
 import { createSqliteUnmergeTx, prepareUnmergeStatements } from './unmerge-store.js';
+import { moveAssignments, prepareAssignmentMoves } from './experiment-store.js';
 import { applySegmentChanges, createSqliteSegmentTx, eventsByProfile, prepareSegmentWrites } from './segment-store.js';
 
 export function prepareWriteStatements(db: Database.Database) {
@@ -34,6 +35,7 @@ export function prepareWriteStatements(db: Database.Database) {
     addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
     segments: prepareSegmentWrites(db),
     unmerges: prepareUnmergeStatements(db),
+    assignments: prepareAssignmentMoves(db),
     insertDelivery: db.prepare(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, '[]')`),
     insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -99,6 +101,7 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
         s.moveIdentities.run(m.survivorId, m.mergedId);
         s.moveEvents.run(m.survivorId, m.mergedId);
         s.moveConsents.run(m.survivorId, m.mergedId);
+        moveAssignments(s.assignments, c.workspaceId, m.survivorId, m.mergedId);
         s.retire.run(m.survivorId, m.mergedId);
         s.redirect.run(m.survivorId, m.mergedId);
         s.insertMerge.run(c.workspaceId, m.survivorId, m.mergedId, m.cause.kind, m.cause.value, m.messageId, m.at, JSON.stringify(m.snapshot));

@@ -1,0 +1,217 @@
+/**
+ * Flag experiments through the API on a real store: definitions with validation naming every field, assignment
+ * for server code (GrowthBook-compatible, sticky, one deduplicated `Experiment Viewed` exposure per person through
+ * ingest), live results with both engines and SRM, the holdout setting, and hostile input on every route (never a
+ * 5xx). Run against both stores (experiments.test.ts, experiments-postgres.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GrowthBook } from '@growthbook/growthbook';
+import type { Config } from '../../src/config.js';
+import { ADMIN_KEY, type TesseraUnderTest } from '../support/tessera-under-test.js';
+import { assertAccepted, assertError, assertIssue, timelineOf, type Json } from './api-helpers.js';
+
+export function experimentsSuite(start: (overrides: Partial<Config>) => Promise<TesseraUnderTest>): void {
+  let t: TesseraUnderTest;
+  before(async () => { t = await start({ segmentScheduler: false }); });
+  after(async () => { await t.close(); });
+
+  const call = (method: 'POST' | 'PUT' | 'DELETE' | 'GET', url: string, payload?: unknown, raw = false) =>
+    t.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(payload !== undefined ? { payload: raw ? String(payload) : JSON.stringify(payload) } : {}) });
+  const json = (res: { statusCode: number; body: string }, status = 200): Json => {
+    assert.equal(res.statusCode, status, res.body);
+    return JSON.parse(res.body);
+  };
+  const experiment = (key: string, over: Json = {}): Json => ({
+    key, name: `Experiment ${key}`, status: 'running',
+    variations: [{ id: 'control', name: 'Control', weight: 0.5 }, { id: 'green', name: 'Green button', weight: 0.5 }],
+    goal: { event: 'Order Completed', windowHours: 24 }, ...over,
+  });
+
+  describe('definitions', () => {
+    it('creates, refuses a duplicate key, reads, lists, updates and deletes', async () => {
+      const created = json(await call('POST', '/v1/experiments', experiment('crud', { status: 'draft', startAt: '2026-01-01T00:00:00Z' })), 201);
+      assert.equal(created.key, 'crud');
+      assert.equal(created.hashVersion, 2);
+      assert.equal(created.startAt, '2026-01-01T00:00:00.000Z');
+      assertIssue(assertError(await call('POST', '/v1/experiments', experiment('crud')), 409, 'conflict'), 'key', /another experiment/);
+      assert.equal(json(await call('GET', '/v1/experiments/crud')).name, 'Experiment crud');
+      assert.ok(json(await call('GET', '/v1/experiments')).experiments.some((e: Json) => e.key === 'crud'));
+      const updated = json(await call('PUT', '/v1/experiments/crud', { ...experiment('crud'), key: undefined, coverage: 0.5 }));
+      assert.equal(updated.coverage, 0.5);
+      assert.equal(updated.createdAt, created.createdAt);
+      assert.deepEqual(json(await call('DELETE', '/v1/experiments/crud')), { deleted: true, key: 'crud' });
+      assertError(await call('GET', '/v1/experiments/crud'), 404, 'not_found');
+      assertError(await call('DELETE', '/v1/experiments/crud'), 404, 'not_found');
+      assertError(await call('PUT', '/v1/experiments/crud', experiment('crud')), 404, 'not_found');
+    });
+
+    it('names every failing field', async () => {
+      const error = assertError(await call('POST', '/v1/experiments', {
+        key: 'ok-key', name: '', coverage: 2, hashVersion: 7, variations: [{ id: 'a', weight: 0.9 }, { id: 'b', weight: 'half' }], goal: { event: 'X', windowHours: 1e9 },
+      }), 400, 'invalid_body');
+      for (const field of ['name', 'coverage', 'hashVersion', 'variations[1].weight', 'goal.windowHours']) assertIssue(error, field, /./);
+    });
+
+    it('requires the admin key', async () => {
+      const res = await t.inject({ method: 'GET', url: '/v1/experiments' });
+      assertError(res, 401, 'unauthorized');
+    });
+  });
+
+  describe('assignment', () => {
+    it('assigns as the GrowthBook SDK does, keeps the arm (sticky) and records one exposure per person', async () => {
+      json(await call('POST', '/v1/experiments', experiment('checkout', { coverage: 0.8 })), 201);
+      const gb = new GrowthBook({ attributes: {} });
+      for (let i = 0; i < 40; i++) {
+        const anonymousId = `visitor-${i}`;
+        const answer = json(await call('POST', '/v1/experiments/checkout/assign', { anonymousId }));
+        gb.setAttributes({ id: anonymousId });
+        const theirs = gb.run({ key: 'checkout', variations: [0, 1], weights: [0.5, 0.5], coverage: 0.8, hashVersion: 2, seed: 'checkout' });
+        assert.equal(answer.inExperiment, theirs.inExperiment, anonymousId);
+        if (theirs.inExperiment) assert.equal(answer.variation.index, theirs.variationId, anonymousId);
+        else assert.equal(answer.reason, 'outside_coverage');
+      }
+      gb.destroy();
+      // Sticky: the weights change, the people already assigned keep their arm.
+      const first = json(await call('POST', '/v1/experiments/checkout/assign', { anonymousId: 'visitor-sticky' }));
+      assert.equal(first.inExperiment, true);
+      const flipped = first.variation.index === 0 ? [0, 1] : [1, 0];
+      json(await call('PUT', '/v1/experiments/checkout', experiment('checkout', { coverage: 1, variations: [{ id: 'control', weight: flipped[0] }, { id: 'green', weight: flipped[1] }] })));
+      const again = json(await call('POST', '/v1/experiments/checkout/assign', { anonymousId: 'visitor-sticky' }));
+      assert.equal(again.variation.index, first.variation.index);
+      assert.equal(again.sticky, true);
+      const viewed = (await timelineOf(t, 'visitor-sticky')).filter((e: Json) => e.event === 'Experiment Viewed');
+      assert.equal(viewed.length, 1, 'one exposure per person per experiment');
+      assert.deepEqual(viewed[0].properties, { experiment_id: 'checkout', experiment_name: 'Experiment checkout', variation_id: first.variation.id, variation_name: first.variation.index === 0 ? 'Control' : 'Green button' });
+    });
+
+    it('a person known by userId keeps the arm on another device (hashAttribute userId)', async () => {
+      json(await call('POST', '/v1/experiments', experiment('by-user', { hashAttribute: 'userId' })), 201);
+      const a = json(await call('POST', '/v1/experiments/by-user/assign', { userId: 'u-1', anonymousId: 'laptop-1' }));
+      const b = json(await call('POST', '/v1/experiments/by-user/assign', { userId: 'u-1', anonymousId: 'phone-1' }));
+      assert.equal(a.variation.index, b.variation.index);
+    });
+
+    it('a sticky arm removed by an edit is answered, not a 5xx', async () => {
+      const three = { variations: [{ id: 'a', weight: 0.2 }, { id: 'b', weight: 0.2 }, { id: 'c', weight: 0.6 }] };
+      json(await call('POST', '/v1/experiments', experiment('shrinks', three)), 201);
+      let inC = '';
+      for (let i = 0; i < 50 && !inC; i++) if (json(await call('POST', '/v1/experiments/shrinks/assign', { anonymousId: `shrink-${i}` })).variation.index === 2) inC = `shrink-${i}`;
+      assert.ok(inC, 'someone was assigned to the third arm');
+      json(await call('PUT', '/v1/experiments/shrinks', experiment('shrinks')));
+      assert.equal(json(await call('POST', '/v1/experiments/shrinks/assign', { anonymousId: inC })).reason, 'variation_removed');
+      assert.equal(json(await call('GET', '/v1/experiments/shrinks/results')).variations.length, 2);
+    });
+
+    it('does not assign while not running, and says why', async () => {
+      json(await call('POST', '/v1/experiments', experiment('paused', { status: 'draft' })), 201);
+      assert.deepEqual(json(await call('POST', '/v1/experiments/paused/assign', { anonymousId: 'x' })), { experiment: 'paused', inExperiment: false, reason: 'not_running' });
+      json(await call('POST', '/v1/experiments', experiment('anon-only')), 201);
+      assert.equal(json(await call('POST', '/v1/experiments/anon-only/assign', { userId: 'u-9' })).reason, 'no_unit');
+      assertError(await call('POST', '/v1/experiments/nope/assign', { anonymousId: 'x' }), 404, 'not_found');
+    });
+  });
+
+  describe('results', () => {
+    it('counts exposures and conversions live, compares the arms with both engines, checks the sample ratio', async () => {
+      json(await call('POST', '/v1/experiments', experiment('results')), 201);
+      const arms: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const a = json(await call('POST', '/v1/experiments/results/assign', { anonymousId: `buyer-${i}` }));
+        arms.push(a.variation.index);
+      }
+      // Every third person in the treatment and every sixth in the control converts.
+      const converting = arms.map((arm, i) => (arm === 1 ? i % 3 === 0 : i % 6 === 0));
+      for (const [i, yes] of converting.entries()) {
+        if (yes) assertAccepted(await t.collect('/v1/track', { anonymousId: `buyer-${i}`, event: 'Order Completed' }));
+      }
+      assertAccepted(await t.collect('/v1/track', { anonymousId: 'buyer-0', event: 'Order Completed' })); // a second order is the same unit
+      const r = json(await call('GET', '/v1/experiments/results/results'));
+      for (const arm of [0, 1]) {
+        const v = r.variations[arm];
+        assert.equal(v.units, arms.filter((a) => a === arm).length);
+        assert.equal(v.conversions, converting.filter((yes, i) => yes && arms[i] === arm).length);
+      }
+      assert.equal(typeof r.variations[1].frequentist.pValue, 'number');
+      assert.ok(r.variations[1].bayesian.chanceToBeatControl >= 0 && r.variations[1].bayesian.chanceToBeatControl <= 1);
+      assert.equal(r.sampleRatio.degreesOfFreedom, 1);
+      assert.ok(r.warnings.some((w: Json) => w.code === 'too_few_units'), 'thirty people are too few');
+      assertError(await call('GET', '/v1/experiments/none/results'), 404, 'not_found');
+    });
+  });
+
+  describe('settings', () => {
+    it('the global holdout is 5% unless set', async () => {
+      assert.deepEqual(json(await call('GET', '/v1/experiment-settings')), { holdoutShare: 0.05 });
+      assert.deepEqual(json(await call('PUT', '/v1/experiment-settings', { holdoutShare: 0.1 })), { holdoutShare: 0.1 });
+      assert.deepEqual(json(await call('GET', '/v1/experiment-settings')), { holdoutShare: 0.1 });
+    });
+  });
+
+  describe('hostile input: 4xx JSON naming the field, never a 5xx', () => {
+    const hostileBodies: Array<[string, unknown, boolean]> = [
+      ['NUL in the key', { ...experiment('x'), key: 'a\u0000b' }, false],
+      ['control characters in the name', { ...experiment('ctl'), name: 'a\u0007b' }, false],
+      ['1e400 as coverage', '{"key":"big","name":"n","variations":[{"id":"a","weight":0.5},{"id":"b","weight":0.5}],"coverage":1e400}', true],
+      ['Infinity (not JSON)', '{"key":"inf","coverage":Infinity}', true],
+      ['wrong types', { key: 5, name: [], variations: 'ab', coverage: '1', status: true, namespace: 'x', goal: 7 }, false],
+      ['a string body', '"just text"', true],
+      ['an array body', [1, 2], false],
+      ['a huge name', { ...experiment('huge'), name: 'x'.repeat(100_000) }, false],
+      ['too many variations', { ...experiment('many'), variations: Array.from({ length: 1000 }, (_, i) => ({ id: `v${i}`, weight: 0.001 })) }, false],
+      ['a weight of 1e-400 and a NaN-like string', { ...experiment('tiny'), variations: [{ id: 'a', weight: 1e-400 }, { id: 'b', weight: 'NaN' }] }, false],
+      ['a huge goal window', { ...experiment('win'), goal: { event: 'E', windowHours: 1e308 } }, false],
+      ['NUL in a goal property', { ...experiment('prop'), goal: { event: 'E', properties: { plan: 'a\u0000' } } }, false],
+    ];
+    for (const [name, body, raw] of hostileBodies) {
+      it(`create: ${name}`, async () => {
+        const res = await call('POST', '/v1/experiments', body, raw);
+        assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode}: ${res.body}`);
+        assertError(res, res.statusCode);
+      });
+      it(`update: ${name}`, async () => {
+        json(await call('POST', '/v1/experiments', experiment('target-of-update')), 201).key;
+        const res = await call('PUT', '/v1/experiments/target-of-update', body, raw);
+        assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode}: ${res.body}`);
+        await call('DELETE', '/v1/experiments/target-of-update');
+      });
+    }
+    it('1e400 is refused as a field, not read as Infinity or changed', async () => {
+      const error = assertError(await call('POST', '/v1/experiments', '{"key":"big","name":"n","variations":[{"id":"a","weight":0.5},{"id":"b","weight":0.5}],"coverage":1e400}', true), 400);
+      assert.ok(error.code === 'invalid_json' || error.issues?.some((i) => i.field === 'coverage'), JSON.stringify(error));
+    });
+    const badKeys = ['%00', 'a%00b', '%07x', 'UPPER', 'x'.repeat(65), '%E2%80%AE', '..', '-x'];
+    for (const key of badKeys) {
+      for (const [method, suffix, body] of [['GET', '', undefined], ['PUT', '', experiment('k')], ['DELETE', '', undefined], ['POST', '/assign', { anonymousId: 'a' }], ['GET', '/results', undefined]] as const) {
+        it(`${method} /v1/experiments/${key.slice(0, 12)}${suffix}`, async () => {
+          const res = await call(method, `/v1/experiments/${key}${suffix}`, body);
+          assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode}: ${res.body}`);
+          assertError(res, res.statusCode);
+        });
+      }
+    }
+    const assignBodies: Array<[string, unknown, string]> = [
+      ['no ids', {}, 'userId'],
+      ['NUL in anonymousId', { anonymousId: 'a\u0000' }, 'anonymousId'],
+      ['a number userId', { userId: 1e400 }, 'userId'],
+      ['an object anonymousId', { anonymousId: { $gt: '' } }, 'anonymousId'],
+      ['a huge id', { anonymousId: 'x'.repeat(10_000) }, 'anonymousId'],
+      ['an unknown field', { anonymousId: 'a', traits: {} }, 'traits'],
+      ['an array', ['a'], 'body'],
+    ];
+    for (const [name, body, field] of assignBodies) {
+      it(`assign: ${name}`, async () => {
+        await call('POST', '/v1/experiments', experiment('hostile-assign'));
+        assertIssue(assertError(await call('POST', '/v1/experiments/hostile-assign/assign', body), 400), field, /./);
+      });
+    }
+    it('settings: out of range, wrong type, unknown field', async () => {
+      assertIssue(assertError(await call('PUT', '/v1/experiment-settings', { holdoutShare: 0.9 }), 400), 'holdoutShare', /0\.5/);
+      assertIssue(assertError(await call('PUT', '/v1/experiment-settings', { holdoutShare: '0.1' }), 400), 'holdoutShare', /number/);
+      assertIssue(assertError(await call('PUT', '/v1/experiment-settings', { holdoutShare: 0.1, extra: 1 }), 400), 'extra', /setting/);
+      assertError(await call('PUT', '/v1/experiment-settings', '{"holdoutShare":1e400}', true), 400);
+      assert.deepEqual(json(await call('GET', '/v1/experiment-settings')).holdoutShare, 0.1, 'nothing was changed');
+    });
+  });
+}
