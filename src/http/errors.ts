@@ -34,7 +34,10 @@ function translate(error: FastifyError): TesseraError | null {
  * client wrote them (`limit`, not `querystring.limit`), like the issues the routes raise themselves.
  */
 function validationField(context: string | undefined, v: NonNullable<FastifyError['validation']>[number]): string {
-  const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  // JSON pointer to the field notation the domain validators use: `/links/1/url` → `links[1].url`.
+  const path = v.instancePath.replace(/^\//, '').split('/').filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((field, part) => (/^\d+$/.test(part) ? `${field}[${part}]` : field ? `${field}.${part}` : part), '');
   const missing = v.keyword === 'required' ? String((v.params as { missingProperty?: unknown }).missingProperty ?? '') : '';
   const name = [path, missing].filter(Boolean).join('.');
   if (context === 'querystring' || context === 'params' || context === 'body') return name || context;

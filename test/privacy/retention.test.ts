@@ -210,6 +210,8 @@ describe('tessera retention run', () => {
   it('an unknown workspace exits 2 and says so', async () => {
     const dir = tempDir();
     try {
+      const created = await runCli(['workspace', 'create', 'Shop', '--data-dir', dir.path]);
+      assert.equal(created.code, 0, describeRun(created));
       const result = await runCli(['retention', 'run', '--data-dir', dir.path, '--workspace', 'nope']);
       assert.equal(result.code, 2, describeRun(result));
       assert.match(result.stderr, /No workspace "nope"/);

@@ -67,12 +67,12 @@ function refuseNul(body: unknown): boolean {
   const walk = (value: unknown, path: string): void => {
     if (errors.length >= 20) return;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) errors.push(issue(path.slice(1), 'must not contain the NUL character (U+0000)', 'pattern'));
+      if (value.includes('\u0000')) errors.push(issue(path.slice(1), 'must not contain control characters (here NUL, U+0000)', 'pattern'));
       return;
     }
     if (typeof value !== 'object' || value === null) return;
     for (const [key, child] of Object.entries(value)) {
-      if (key.includes('\u0000')) errors.push(issue(`${path.slice(1)}${path ? '/' : ''}${key}`, 'has the NUL character (U+0000) in its name', 'pattern'));
+      if (key.includes('\u0000')) errors.push(issue(`${path.slice(1)}${path ? '/' : ''}${key}`, 'has a control character (NUL, U+0000) in its name', 'pattern'));
       walk(child, `${path}/${key}`);
     }
   };
