@@ -2,17 +2,23 @@
  * The experiments API (admin key): definitions (CRUD), assignment for server code, live results, and the
  * workspace's experiment settings (global holdout share).
  *
- * Bodies are validated by the core (core/experiments/validate-experiment.ts), which names every failing field;
- * the route schemas declare only their shape as an object, because Fastify's ajv is configured to coerce types
- * and would silently turn "0.5" into 0.5 — a changed value we refuse instead.
+ * Bodies are validated by the core (core/experiments/validate-experiment.ts, parseUnitIds, the service's
+ * settings check), which names every failing field and refuses "0.5" for 0.5 rather than converting it. The body
+ * schemas below document that shape for the API reference; they are not a second validator (schemas/validator.ts:
+ * a body schema only refuses the NUL character), so nothing is coerced or refused differently from the core.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { EVENT_LIMITS } from '../../core/events/limits.js';
+import { EXPERIMENT_STATUSES, HASH_ATTRIBUTES } from '../../core/experiments/experiment.js';
+import { HASH_VERSIONS } from '../../core/experiments/hashing.js';
 import { assignExperiment, parseUnitIds, type AssignDeps } from '../../experiments/assign-experiment.js';
 import { experimentResults } from '../../experiments/experiment-results.js';
 import type { ExperimentService } from '../../experiments/experiment-service.js';
 import type { Store } from '../../ports/store.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
 import { experimentView } from '../presenters/experiment-view.js';
+import { pathParams, safeText } from '../schemas/query.js';
+import { document, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface ExperimentRouteDeps {
   store: Store;
@@ -21,62 +27,121 @@ export interface ExperimentRouteDeps {
   assign: Omit<AssignDeps, 'store'>;
 }
 
-const keyParams = {
+const keyParams = pathParams({ key: { maxLength: 64, description: 'The experiment key.' } });
+
+const fraction = (description: string) => ({ type: 'number', minimum: 0, maximum: 1, description }) as const;
+const orNull = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
+const KEY = { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' } as const;
+/** Documents what validateExperimentInput accepts (core/experiments/validate-experiment.ts owns the rules). */
+const experimentBody = (description: string, required: string[]) => ({
   type: 'object',
-  properties: { key: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_.-]*$', description: 'The experiment key.' } },
-  required: ['key'],
+  description,
+  properties: {
+    key: { ...KEY, description: 'The experiment key: 1 to 64 of a-z, 0-9, _, . and -.' },
+    name: safeText(200, 'A name people read.', 1),
+    description: safeText(2000),
+    status: { type: 'string', enum: [...EXPERIMENT_STATUSES], default: 'draft' },
+    variations: {
+      type: 'array', minItems: 2, maxItems: 20, description: 'The arms; the first is the control. Weights sum to 1.',
+      items: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }, name: safeText(200, undefined, 1), weight: fraction('The share of people in this arm.') }, required: ['id', 'weight'], additionalProperties: false },
+    },
+    coverage: { ...fraction('The share of targeted people in the experiment.'), default: 1 },
+    targeting: orNull({ type: 'object', description: 'Who may take part: a condition tree of trait and segment conditions (docs/segments.md); no event clauses.' }),
+    hashAttribute: { type: 'string', enum: [...HASH_ATTRIBUTES], default: 'anonymousId' },
+    hashVersion: { type: 'integer', enum: [...HASH_VERSIONS], default: 2, description: 'GrowthBook\'s hash version.' },
+    seed: safeText(200, 'The hash seed (default: the key).', 1),
+    namespace: orNull({ type: 'object', properties: { id: KEY, start: fraction('Start of the range.'), end: fraction('End of the range (after start).') }, required: ['id', 'start', 'end'], additionalProperties: false }),
+    startAt: orNull({ type: 'string', format: 'date-time' }),
+    stopAt: orNull({ type: 'string', format: 'date-time', description: 'After startAt.' }),
+    goal: orNull({
+      type: 'object', description: 'The conversion: a track event, optionally with properties it must have, within a window after assignment.',
+      properties: { event: safeText(200, undefined, 1), properties: { type: 'object', maxProperties: 10, additionalProperties: safeText(500) }, windowHours: { type: 'integer', minimum: 1, maximum: 24 * 366, default: 72 } },
+      required: ['event'], additionalProperties: false,
+    }),
+  },
+  required,
   additionalProperties: false,
-} as const;
-const objectBody = (description: string) => ({ type: 'object', description }) as const;
+});
+const settingsBody = { type: 'object', properties: { holdoutShare: { type: 'number', minimum: 0, maximum: 0.5, description: 'The share of people in the global holdout, 0 (none) to 0.5.' } }, required: ['holdoutShare'], additionalProperties: false };
+const unitId = safeText(EVENT_LIMITS.maxIdLength, undefined, 1);
+const assignBody = { type: 'object', description: 'Who is assigned: at least one of the ids.', properties: { userId: unitId, anonymousId: unitId }, additionalProperties: false };
+
+const tags = ['Experiments'];
+const experiment = document('An experiment: its definition with ISO times, createdAt and updatedAt.');
+const settings = json({ holdoutShare: { type: 'number' } }, ['holdoutShare']);
+const schemas = {
+  list: routeSchema({ summary: 'Every experiment', tags, auth: 'adminKey', response: { 200: json({ experiments: { type: 'array', items: { type: 'object' } } }, ['experiments']) } }),
+  create: routeSchema({ summary: 'Create an experiment', tags, auth: 'adminKey', body: experimentBody('An experiment.', ['key', 'name', 'variations']), response: { 201: experiment } }),
+  settings: routeSchema({ summary: 'The experiment settings of the workspace (the global holdout)', tags, auth: 'adminKey', response: { 200: settings } }),
+  putSettings: routeSchema({ summary: 'Change the experiment settings', tags, auth: 'adminKey', body: settingsBody, response: { 200: settings } }),
+  get: routeSchema({ summary: 'One experiment', tags, auth: 'adminKey', params: keyParams, response: { 200: experiment } }),
+  update: routeSchema({ summary: 'Replace an experiment (the key may be omitted; it cannot change)', tags, auth: 'adminKey', params: keyParams, body: experimentBody('The whole experiment.', ['name', 'variations']), response: { 200: experiment } }),
+  delete: routeSchema({ summary: 'Delete an experiment and its assignments', tags, auth: 'adminKey', params: keyParams, response: { 200: json({ deleted: { type: 'boolean' }, key: { type: 'string' } }, ['deleted', 'key']) } }),
+  assign: routeSchema({
+    summary: 'Assign a person to a variation (sticky; records the exposure)', tags, auth: 'adminKey', params: keyParams, body: assignBody,
+    response: {
+      200: json({
+        experiment: { type: 'string' }, inExperiment: { type: 'boolean' },
+        variation: json({ index: { type: 'integer' }, id: { type: 'string' }, name: { type: 'string' } }, ['index', 'id', 'name']),
+        sticky: { type: 'boolean' }, contaminated: { type: 'boolean' },
+        reason: { type: 'string', enum: ['not_running', 'no_unit', 'not_targeted', 'outside_namespace', 'outside_coverage', 'not_recorded', 'variation_removed'], description: 'Why the person is not in the experiment.' },
+      }, ['experiment', 'inExperiment']),
+    },
+  }),
+  results: routeSchema({
+    summary: 'Live results: units and conversions per variation, frequentist and Bayesian comparisons, sample-ratio check', tags, auth: 'adminKey', params: keyParams,
+    response: { 200: json({ experiment: { type: 'string' }, status: { type: 'string' }, goal: { type: ['object', 'null'] }, variations: { type: 'array', items: { type: 'object' } }, sampleRatio: { type: 'object' }, warnings: { type: 'array', items: { type: 'object' } } }, ['experiment', 'status', 'goal', 'variations', 'sampleRatio', 'warnings']) },
+  }),
+};
 
 type KeyRequest = FastifyRequest<{ Params: { key: string } }>;
 
 export function registerExperimentRoutes(app: FastifyInstance, deps: ExperimentRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
 
-  app.get('/v1/experiments', async (request) => {
+  app.get('/v1/experiments', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);
     return { experiments: (await deps.service.list(workspaceId)).map(experimentView) };
   });
 
-  app.post('/v1/experiments', { schema: { body: objectBody('An experiment: key, name, variations [{id, name?, weight}], coverage?, targeting?, hashAttribute?, hashVersion?, seed?, namespace?, status?, startAt?, stopAt?, goal?') } }, async (request, reply) => {
+  app.post('/v1/experiments', { schema: schemas.create }, async (request, reply) => {
     const { workspaceId } = await admin(request);
     return reply.code(201).send(experimentView(await deps.service.create(workspaceId, request.body)));
   });
 
-  app.get('/v1/experiment-settings', async (request) => {
+  app.get('/v1/experiment-settings', { schema: schemas.settings }, async (request) => {
     const { workspaceId } = await admin(request);
     return deps.service.settings(workspaceId);
   });
 
-  app.put('/v1/experiment-settings', { schema: { body: objectBody('{holdoutShare}: the share of people in the global holdout, 0 to 0.5') } }, async (request) => {
+  app.put('/v1/experiment-settings', { schema: schemas.putSettings }, async (request) => {
     const { workspaceId } = await admin(request);
     return deps.service.putSettings(workspaceId, request.body);
   });
 
-  app.get('/v1/experiments/:key', { schema: { params: keyParams } }, async (request: KeyRequest) => {
+  app.get('/v1/experiments/:key', { schema: schemas.get }, async (request: KeyRequest) => {
     const { workspaceId } = await admin(request);
     return experimentView(await deps.service.get(workspaceId, request.params.key));
   });
 
-  app.put('/v1/experiments/:key', { schema: { params: keyParams, body: objectBody('The whole experiment (the key may be omitted; it cannot change)') } }, async (request: KeyRequest) => {
+  app.put('/v1/experiments/:key', { schema: schemas.update }, async (request: KeyRequest) => {
     const { workspaceId } = await admin(request);
     return experimentView(await deps.service.update(workspaceId, request.params.key, request.body));
   });
 
-  app.delete('/v1/experiments/:key', { schema: { params: keyParams } }, async (request: KeyRequest) => {
+  app.delete('/v1/experiments/:key', { schema: schemas.delete }, async (request: KeyRequest) => {
     const { workspaceId } = await admin(request);
     await deps.service.delete(workspaceId, request.params.key);
     return { deleted: true, key: request.params.key };
   });
 
-  app.post('/v1/experiments/:key/assign', { schema: { params: keyParams, body: objectBody('{userId?, anonymousId?}: who is assigned (at least one)') } }, async (request: KeyRequest) => {
+  app.post('/v1/experiments/:key/assign', { schema: schemas.assign }, async (request: KeyRequest) => {
     const { workspaceId } = await admin(request);
     const unit = parseUnitIds(request.body);
     return assignExperiment({ ...deps.assign, store: deps.store }, { workspaceId, experimentKey: request.params.key, unit });
   });
 
-  app.get('/v1/experiments/:key/results', { schema: { params: keyParams } }, async (request: KeyRequest) => {
+  app.get('/v1/experiments/:key/results', { schema: schemas.results }, async (request: KeyRequest) => {
     const { workspaceId } = await admin(request);
     return experimentResults(deps.store, workspaceId, request.params.key);
   });

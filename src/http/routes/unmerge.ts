@@ -13,6 +13,9 @@ import { TesseraError, type FieldIssue } from '../../core/errors.js';
 import type { UndoneMerge, UnmergeRequest } from '../../identity/unmerge.js';
 import type { Store } from '../../ports/store.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
+import { NO_CONTROL_CHARACTERS, profileIdParams } from '../schemas/query.js';
+import { json, routeSchema } from '../schemas/route-docs.js';
+import { NUL_ALLOWED } from '../schemas/validator.js';
 
 export interface UnmergeRouteDeps {
   store: Store;
@@ -21,12 +24,42 @@ export interface UnmergeRouteDeps {
   now: () => number;
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } as const;
 const MAX_ID = 512;
 const MAX_INCLUDED = 100;
 
+const profileId = { type: 'string', minLength: 1, maxLength: MAX_ID, pattern: NO_CONTROL_CHARACTERS } as const;
+/**
+ * Documents the body; parseUnmergeBody validates it. It refuses every control character (NUL included) in each id
+ * and names every failing field at once, so the schema's NUL pre-check (validator.ts) is left out: it would answer
+ * the NUL alone and hide the other bad fields. Unknown fields, NUL in their names included, are refused by name.
+ */
+const unmergeBody = {
+  [NUL_ALLOWED]: true,
+  type: 'object',
+  properties: {
+    mergedProfileId: { ...profileId, description: 'The profile merged away into this one, to restore.' },
+    including: { type: 'array', maxItems: MAX_INCLUDED, uniqueItems: true, items: profileId, description: 'Later merges that depend on this one, undone together with it (a 409 names each when they are missing).' },
+  },
+  required: ['mergedProfileId'],
+  additionalProperties: false,
+} as const;
+const count = { type: 'integer', minimum: 0 } as const;
+const schema = routeSchema({
+  summary: 'Undo a wrong merge: restore the merged profile with its identities and events (audited)', tags: ['Profiles'], auth: 'adminKey',
+  params: profileIdParams, body: unmergeBody,
+  response: {
+    200: json({
+      profileId: { type: 'string' },
+      undone: {
+        type: 'array', description: 'What each undo moved, in the order done.',
+        items: json({ survivorId: { type: 'string' }, restoredProfileId: { type: 'string' }, identities: count, removedIdentities: count, events: count }, ['survivorId', 'restoredProfileId', 'identities', 'removedIdentities', 'events']),
+      },
+    }, ['profileId', 'undone']),
+  },
+});
+
 export function registerUnmergeRoutes(app: FastifyInstance, deps: UnmergeRouteDeps): void {
-  app.post('/v1/profiles/:id/unmerge', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.post('/v1/profiles/:id/unmerge', { schema }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
     const body = parseUnmergeBody(request.body);
     const profileId = await deps.store.profiles.resolve(workspaceId, request.params.id);

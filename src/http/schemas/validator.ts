@@ -53,7 +53,8 @@ function readable(errors: ErrorObject[] | null | undefined): ErrorObject[] {
 
 /**
  * A body schema that says `x-nul-allowed: true` keeps NUL characters: the collection API, whose
- * events are checked by the ingest pipeline's own validator.
+ * events are checked by the ingest pipeline's own validator, and a body whose parser refuses control
+ * characters itself while naming every other failing field too (unmerge).
  */
 export const NUL_ALLOWED = 'x-nul-allowed';
 
