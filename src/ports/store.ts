@@ -25,6 +25,7 @@ import type { UnmergeTx } from './unmerge-store.js';
 import type { TokenUseStore } from './token-use-store.js';
 import type { DeadLetterStore } from './dead-letter-store.js';
 import type { StoreMaintenance } from './store-maintenance.js';
+import type { DecisionStore } from './decision-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -45,6 +46,8 @@ export interface Store {
   readonly tokenUses: TokenUseStore;
   /** Events ingest failed on by themselves, kept for an admin to retry (ports/dead-letter-store.ts). */
   readonly deadLetters: DeadLetterStore;
+  /** Personalization slots, decision settings, per-person exposure counters (ports/decision-store.ts). */
+  readonly decisions: DecisionStore;
   /** Failures of the store's background upkeep (WAL checkpoints, VACUUM), for logs, metrics and `/readyz`. */
   readonly maintenance: StoreMaintenance;
   /**

@@ -13,6 +13,7 @@ import type { ListSubscription } from '../core/links/email-list.js';
 import type { SurveyAnswer } from '../ports/email-store.js';
 import type { TokenUse } from '../ports/token-use-store.js';
 import type { DeadLetter } from '../ports/dead-letter-store.js';
+import type { StoredCounters } from '../ports/decision-store.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -31,6 +32,8 @@ export interface ProfileExport {
   tokenUses: TokenUse[];
   /** Events of the person ingest failed on and kept (ports/dead-letter-store.ts), found by the person's identifiers. */
   deadLetters: DeadLetter[];
+  /** Personalization exposure counters (what was shown when, dismissals, the events timing watches), per profile id. */
+  exposureCounters: StoredCounters[];
 }
 
 const PAGE = 1000;
@@ -48,15 +51,16 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, exposureCounters] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
     store.tokenUses.usesOf(request.workspaceId, ids), store.deadLetters.naming(request.workspaceId, profile.identities),
+    store.decisions.countersOf(request.workspaceId, ids),
   ]);
   await store.privacy.audit({ workspaceId: request.workspaceId, at: request.now, actor: request.actor, action: 'profile.export', subject: profileId, details: { events: events.length, consents: consents.length } });
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, exposureCounters };
 }
 
 /**

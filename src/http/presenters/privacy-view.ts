@@ -32,7 +32,16 @@ export function exportView(e: ProfileExport) {
     /** Email links that recognised a device lately (kept until shortly after the link expired). */
     tokenUses: e.tokenUses.map((u) => ({ purpose: u.purpose, device: u.holder, outcome: u.outcome, usedAt: toIso(u.usedAt), keptUntil: toIso(u.keepUntil) })),
     deadLetters: e.deadLetters.map(deadLetterView),
+    /** Personalization timing: when which slot content was seen, dismissed, and the last time of each watched event. */
+    exposureCounters: e.exposureCounters.map((c) => ({
+      profileId: c.profileId, updatedAt: toIso(c.updatedAt),
+      exposures: isoRecord(c.counters.exposures, (ts) => ts.map(toIso)), firstSeen: isoRecord(c.counters.firstSeen, toIso),
+      dismissed: isoRecord(c.counters.dismissed, toIso), lastEvents: isoRecord(c.counters.lastEvents, toIso),
+    })),
   };
 }
+
+/** Keys kept as own entries (they may be client-given, e.g. `__proto__`). */
+const isoRecord = <T, U>(record: Record<string, T>, view: (v: T) => U): Record<string, U> => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, view(v)]));
 
 const isoOrNull = (at: number | null) => (at === null ? null : toIso(at));

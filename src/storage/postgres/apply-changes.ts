@@ -17,6 +17,7 @@ import { eventBody, profileState, searchText } from '../shared/codec.js';
 import type { Queryable } from './database.js';
 import { chunks, jsonArray, jsonb, text } from './values.js';
 import { applySegmentChanges } from './segment-store.js';
+import { mergePostgresCounters } from './decision-store.js';
 
 /** What profile_search holds for a profile: jsonb-safe traits and the search text. */
 export interface SearchEntry {
@@ -147,6 +148,8 @@ function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
       json(c.merges.map((m) => m.at)),
       json(c.merges.map((m) => m.snapshot)),
     ]),
+    // Exposure counters (ports/decision-store.ts) are folded, not moved: read, merged, written.
+    mergePostgresCounters(db, c.workspaceId, c.merges.map((m) => ({ mergedId: m.mergedId, finalId: finalOf(m.mergedId), at: m.at }))),
   ];
 }
 

@@ -421,4 +421,33 @@ export const migrations: Migration[] = [
       CREATE INDEX dead_letter_keys_letter ON dead_letter_keys(workspace_id, dead_letter_id);
     `,
   },
+  {
+    version: 12,
+    name: 'personalization decisions: slots, decision settings, per-person exposure counters',
+    // ports/decision-store.ts. exposure_counters is personal data: erased and exported with the
+    // person, merged into the survivor on a profile merge.
+    sql: `
+      CREATE TABLE decision_slots (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        body jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        version integer NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE decision_settings (
+        workspace_id text COLLATE "C" NOT NULL PRIMARY KEY,
+        settings jsonb NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE TABLE exposure_counters (
+        workspace_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        counters jsonb NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, profile_id)
+      );
+    `,
+  },
 ];

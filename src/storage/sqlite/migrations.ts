@@ -380,4 +380,33 @@ export const migrations: Migration[] = [
       CREATE INDEX dead_letter_keys_letter ON dead_letter_keys(workspace_id, dead_letter_id);
     `,
   },
+  {
+    version: 12,
+    name: 'personalization decisions: slots, decision settings, per-person exposure counters',
+    // ports/decision-store.ts. exposure_counters is personal data: erased and exported with the
+    // person, merged into the survivor on a profile merge.
+    sql: `
+      CREATE TABLE decision_slots (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE decision_settings (
+        workspace_id TEXT NOT NULL PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE exposure_counters (
+        workspace_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        counters TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, profile_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

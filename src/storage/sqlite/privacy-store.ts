@@ -42,6 +42,8 @@ export const ERASURE_SQL = {
   subscriptions: 'DELETE FROM list_subscriptions INDEXED BY list_subscriptions_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   surveyAnswers: 'DELETE FROM survey_answers INDEXED BY survey_answers_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   tokenUses: 'DELETE FROM token_uses INDEXED BY token_uses_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** Per-person exposure counters of personalization timing (ports/decision-store.ts). */
+  exposureCounters: 'DELETE FROM exposure_counters WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
 } as const;
 
 export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void, box: SecretBox): PrivacyStore {
@@ -119,6 +121,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         erasure.subscriptions.run(workspaceId, ids);
         erasure.surveyAnswers.run(workspaceId, ids);
         erasure.tokenUses.run(workspaceId, ids);
+        erasure.exposureCounters.run(workspaceId, ids);
         return report;
       });
       const report = run.immediate();
