@@ -20,6 +20,7 @@ import { createSegmentDefinitions } from './segments/segment-definitions.js';
 import { startSegmentScheduler } from './segments/segment-scheduler.js';
 import { BackfillRunner } from './segments/backfill.js';
 import { createSegmentService, type SegmentServices } from './segments/segment-service.js';
+import { createSlotService } from './decisions/slot-service.js';
 import { createLeadScoringSettings } from './lead-scoring/lead-scoring-settings.js';
 import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
@@ -118,6 +119,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const backfills = new BackfillRunner(segmentDeps);
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => backfills.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming backfills failed'));
   const segments: SegmentServices = { service: createSegmentService({ store: options.store, privacy, definitions, backfills, now }), definitions, backfills, scheduler: segmentScheduler };
+  const slots = createSlotService({ store: options.store, privacy, conditionRefs: (workspaceId) => segments.service.refs(workspaceId), now });
   const hooks = options.config.webhooks;
   // One policy for registration (the routes) and connection (the worker): no internal targets but the allowed.
   const targets = createWebhookTargetPolicy(hooks.allow);
@@ -130,7 +132,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, queue, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, slots, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });
