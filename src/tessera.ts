@@ -64,7 +64,9 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const newMessageId = () => newTimeOrderedId('tessera-');
   const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => newTimeOrderedId('dlv_'), now };
   const definitions = createSegmentDefinitions(store, now);
-  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
+  const privacy = createPrivacyContexts(store, now);
+  const slots = createSlotService({ store, privacy, now });
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
   const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
@@ -78,9 +80,8 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
     },
     ...(observer ? { observer } : {}),
   });
-  const privacy = createPrivacyContexts(store, now);
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-') });
-  return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
+  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots };
 }
 
 /** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
@@ -107,7 +108,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
   metrics.watchMaintenance(options.store.maintenance);
@@ -119,7 +120,6 @@ export async function createTessera(options: { config: Config; store: Store; log
   const backfills = new BackfillRunner(segmentDeps);
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => backfills.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming backfills failed'));
   const segments: SegmentServices = { service: createSegmentService({ store: options.store, privacy, definitions, backfills, now }), definitions, backfills, scheduler: segmentScheduler };
-  const slots = createSlotService({ store: options.store, privacy, conditionRefs: (workspaceId) => segments.service.refs(workspaceId), now });
   const hooks = options.config.webhooks;
   // One policy for registration (the routes) and connection (the worker): no internal targets but the allowed.
   const targets = createWebhookTargetPolicy(hooks.allow);

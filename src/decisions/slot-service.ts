@@ -17,16 +17,14 @@ import { validateDecisionSettings } from '../core/decisions/validate-settings.js
 import { validateSlot, type SlotRefs } from '../core/decisions/validate-slot.js';
 import { TesseraError } from '../core/errors.js';
 import { identityTraitKeys, sensitiveTraitKeys } from '../core/privacy/data-schema.js';
-import type { ConditionRefs } from '../core/segments/validate-condition.js';
 import type { StoredSlot } from '../ports/decision-store.js';
 import type { Store } from '../ports/store.js';
 import type { PrivacyContexts } from '../privacy/privacy-context.js';
+import { conditionRefsOf } from '../segments/segment-service.js';
 
 export interface SlotServiceDeps {
   store: Store;
   privacy: PrivacyContexts;
-  /** What a condition may refer to (the segment service's `refs`). */
-  conditionRefs(workspaceId: string): Promise<ConditionRefs>;
   now: () => number;
   strategies?: StrategyRegistry;
   /** Compiled slots kept (across workspaces); default 2,000. */
@@ -38,14 +36,21 @@ export const MAX_SLOTS = 200;
 
 export type SlotService = ReturnType<typeof createSlotService>;
 
+/** How long ingest keeps a workspace's watched event names before reading its slots again. */
+const WATCHED_TTL_MS = 5_000;
+
 export function createSlotService(deps: SlotServiceDeps) {
   const strategies = deps.strategies ?? DEFAULT_STRATEGIES;
   const compiled = new LRUCache<string, CompiledSlot>({ max: deps.cacheSize ?? 2_000 });
 
+  // Per workspace: the event names its slots watch (null: no slots), for ingest (update-exposure-counters.ts).
+  const watched = new LRUCache<string, { names: Promise<ReadonlySet<string> | null>; until: number }>({ max: 10_000 });
+  const changed = (workspaceId: string) => void watched.delete(workspaceId);
+
   const identityTraits = async (workspaceId: string): Promise<Set<string>> => identityTraitKeys((await deps.privacy.get(workspaceId)).settings.schema);
 
   const refs = async (workspaceId: string): Promise<SlotRefs> => {
-    const [conditions, privacy] = await Promise.all([deps.conditionRefs(workspaceId), deps.privacy.get(workspaceId)]);
+    const [conditions, privacy] = await Promise.all([conditionRefsOf(deps, workspaceId), deps.privacy.get(workspaceId)]);
     return { ...conditions, sensitiveTraits: sensitiveTraitKeys(privacy.settings.schema), identityTraits: identityTraitKeys(privacy.settings.schema), strategies };
   };
 
@@ -82,7 +87,9 @@ export function createSlotService(deps: SlotServiceDeps) {
       if (await deps.store.decisions.getSlot(workspaceId, slot.id)) throw new TesseraError('conflict', { message: `A slot "${slot.id}" exists already.`, issues: [{ field: 'id', reason: 'is taken' }] });
       if ((await deps.store.decisions.listSlots(workspaceId)).length >= MAX_SLOTS) throw new TesseraError('conflict', { message: `A workspace holds at most ${MAX_SLOTS} slots.` });
       const now = deps.now();
-      return deps.store.decisions.putSlot({ ...slot, workspaceId, createdAt: now, updatedAt: now });
+      const created = await deps.store.decisions.putSlot({ ...slot, workspaceId, createdAt: now, updatedAt: now });
+      changed(workspaceId);
+      return created;
     },
 
     /** Replaces the definition; the body's `id`, when given, must be the path's. */
@@ -91,11 +98,14 @@ export function createSlotService(deps: SlotServiceDeps) {
       const withId = body !== null && typeof body === 'object' && !Array.isArray(body) && !Object.hasOwn(body, 'id') ? { ...body, id } : body;
       const slot = await validated(workspaceId, withId);
       if (slot.id !== id) throw new TesseraError('invalid_body', { issues: [{ field: 'id', reason: `must be "${id}" (the slot in the path) or absent` }] });
-      return deps.store.decisions.putSlot({ ...slot, workspaceId, createdAt: existing.createdAt, updatedAt: deps.now() } satisfies Slot);
+      const replaced = await deps.store.decisions.putSlot({ ...slot, workspaceId, createdAt: existing.createdAt, updatedAt: deps.now() } satisfies Slot);
+      changed(workspaceId);
+      return replaced;
     },
 
     async deleteSlot(workspaceId: string, id: string): Promise<void> {
       if (!(await deps.store.decisions.deleteSlot(workspaceId, id))) throw new TesseraError('not_found', { message: `No slot "${id}".` });
+      changed(workspaceId);
     },
 
     async settings(workspaceId: string): Promise<DecisionSettings> {
@@ -120,6 +130,21 @@ export function createSlotService(deps: SlotServiceDeps) {
     async compiledSlots(workspaceId: string): Promise<CompiledSlot[]> {
       const [slots, identity] = await Promise.all([deps.store.decisions.listSlots(workspaceId), identityTraits(workspaceId)]);
       return slots.map((s) => compile(s, identity));
+    },
+
+    /**
+     * Lower-cased event names the workspace's slots watch (`watchedEvents`: "not within" and
+     * sequence conversions); null when the workspace has no slots, so ingest does nothing. Cached
+     * for a few seconds; a change through this process is seen at once, another server's within
+     * WATCHED_TTL_MS.
+     */
+    watchedEvents(workspaceId: string): Promise<ReadonlySet<string> | null> {
+      const hit = watched.get(workspaceId);
+      if (hit && hit.until > deps.now()) return hit.names;
+      const names = this.compiledSlots(workspaceId).then((all) => (all.length === 0 ? null : new Set(all.flatMap((s) => [...s.watchedEvents].map((n) => n.toLowerCase())))));
+      watched.set(workspaceId, { names, until: deps.now() + WATCHED_TTL_MS });
+      names.catch(() => changed(workspaceId));
+      return names;
     },
 
     /** The transparency notice for the workspace's slots, in `locale`. */

@@ -8,7 +8,7 @@
  * write transaction, WriteTx.apply) and deletes the merged one.
  */
 import type { DecisionSettings } from '../core/decisions/decision-settings.js';
-import type { ExposureCounters } from '../core/decisions/exposure-counters.js';
+import type { Exposure, ExposureCounters } from '../core/decisions/exposure-counters.js';
 import type { Slot } from '../core/decisions/slot.js';
 import type { EpochMs } from '../core/time.js';
 
@@ -54,6 +54,15 @@ export interface DecisionStore {
   /** The counters kept under any of these profile ids (a person and the profiles merged into it), for the export. */
   countersOf(workspaceId: string, profileIds: readonly string[]): Promise<StoredCounters[]>;
 }
+
+/**
+ * A change to one person's counters, written with an ingest batch (ChangeSet.exposures) after the
+ * batch's merges, so it lands on the record the merges folded together. `profileId` is live.
+ */
+export type CounterUpdate =
+  | { kind: 'exposure'; profileId: string; exposure: Exposure }
+  | { kind: 'dismiss'; profileId: string; slotId: string; at: EpochMs }
+  | { kind: 'event'; profileId: string; name: string; at: EpochMs };
 
 /** Serialises a counters record, refusing one over the bound (shared by both adapters). */
 export function serialiseCounters(counters: ExposureCounters): string {

@@ -25,7 +25,7 @@ import type { UnmergeTx } from './unmerge-store.js';
 import type { TokenUseStore } from './token-use-store.js';
 import type { DeadLetterStore } from './dead-letter-store.js';
 import type { StoreMaintenance } from './store-maintenance.js';
-import type { DecisionStore } from './decision-store.js';
+import type { CounterUpdate, DecisionStore } from './decision-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -110,6 +110,8 @@ export interface ChangeSet {
   deliveries?: WebhookDelivery[];
   /** Segment memberships and due times, written after the profiles (ports/segment-store.ts). */
   segments?: SegmentChanges;
+  /** Exposure counter changes (ports/decision-store.ts), applied after the merges. */
+  exposures?: CounterUpdate[];
 }
 
 export interface EventPage {

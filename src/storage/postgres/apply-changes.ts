@@ -17,7 +17,7 @@ import { eventBody, profileState, searchText } from '../shared/codec.js';
 import type { Queryable } from './database.js';
 import { chunks, jsonArray, jsonb, text } from './values.js';
 import { applySegmentChanges } from './segment-store.js';
-import { mergePostgresCounters } from './decision-store.js';
+import { mergePostgresCounters, updatePostgresCounters } from './decision-store.js';
 
 /** What profile_search holds for a profile: jsonb-safe traits and the search text. */
 export interface SearchEntry {
@@ -41,6 +41,7 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
       sent.push(writeSearch(db, c.workspaceId, part.map((p) => [p.id, searchEntry(p)]), 'insert'));
     }
     if (c.merges.length > 0) sent.push(...applyMerges(db, c));
+    if (c.merges.length > 0 || (c.exposures?.length ?? 0) > 0) sent.push(writeCounters(db, c));
     for (const part of chunks(c.identities)) sent.push(insertIdentities(db, c.workspaceId, part));
     for (const part of chunks(c.events)) sent.push(insertEvents(db, c.workspaceId, part));
     const wordings = insertWordings(db, c.workspaceId, c.consents);
@@ -121,14 +122,30 @@ const MERGE = rowsFrom('m', 2, [['survivor_id', 'text'], ['merged_id', 'text'], 
  * Merges in batch order may chain (A into B, then B into C); everything of a merged profile goes
  * to the end of its chain, and every redirect points there directly, as if applied one by one.
  */
-function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
+function finalSurvivors(c: ChangeSet): (id: string) => string {
   const next = new Map(c.merges.map((m) => [m.mergedId, m.survivorId]));
-  const finalOf = (id: string) => {
+  return (id: string) => {
     let current = id;
     for (let hop = next.get(current); hop !== undefined && hop !== id; hop = next.get(current)) current = hop;
     return current;
   };
-  const merged = [...next.keys()];
+}
+
+/**
+ * Exposure counters (ports/decision-store.ts) are folded on a merge, not moved (read, merged with
+ * core's mergeCounters, written), then the batch's own counter updates land on the folded record.
+ */
+async function writeCounters(db: Queryable, c: ChangeSet): Promise<void> {
+  if (c.merges.length > 0) {
+    const finalOf = finalSurvivors(c);
+    await mergePostgresCounters(db, c.workspaceId, c.merges.map((m) => ({ mergedId: m.mergedId, finalId: finalOf(m.mergedId), at: m.at })));
+  }
+  await updatePostgresCounters(db, c);
+}
+
+function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
+  const finalOf = finalSurvivors(c);
+  const merged = [...new Set(c.merges.map((m) => m.mergedId))];
   const mapping = [merged, merged.map(finalOf)];
   return [
     db.query(`UPDATE identities SET profile_id = m.final FROM ${MAPPING} WHERE identities.profile_id = m.merged AND identities.profile_id = ANY($1)`, mapping),
@@ -148,8 +165,6 @@ function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
       json(c.merges.map((m) => m.at)),
       json(c.merges.map((m) => m.snapshot)),
     ]),
-    // Exposure counters (ports/decision-store.ts) are folded, not moved: read, merged, written.
-    mergePostgresCounters(db, c.workspaceId, c.merges.map((m) => ({ mergedId: m.mergedId, finalId: finalOf(m.mergedId), at: m.at }))),
   ];
 }
 

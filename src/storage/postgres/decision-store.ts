@@ -7,6 +7,8 @@ import type { DecisionSettings } from '../../core/decisions/decision-settings.js
 import { mergeCounters, type ExposureCounters } from '../../core/decisions/exposure-counters.js';
 import type { Slot } from '../../core/decisions/slot.js';
 import { serialiseCounters, type DecisionStore, type StoredSlot } from '../../ports/decision-store.js';
+import type { ChangeSet } from '../../ports/store.js';
+import { applyCounterUpdates, latestAt, updatesByProfile } from '../shared/counter-updates.js';
 import type { Pool, Queryable } from './database.js';
 import { jsonb, text } from './values.js';
 
@@ -96,4 +98,19 @@ export async function mergePostgresCounters(db: Queryable, workspaceId: string, 
     ON CONFLICT (workspace_id, profile_id) DO UPDATE SET counters = excluded.counters, updated_at = excluded.updated_at`,
   [workspaceId, survivors, survivors.map((id) => countersJson(held.get(id)!)), survivors.map((id) => touched.get(id)!)]);
   await db.query('DELETE FROM exposure_counters WHERE profile_id = ANY($2::text[]) AND workspace_id = $1', [workspaceId, [...removed]]);
+}
+
+/** An ingest batch's counter updates, inside the write transaction; the caller runs it after the merge fold. */
+export async function updatePostgresCounters(db: Queryable, c: ChangeSet): Promise<void> {
+  if (!c.exposures || c.exposures.length === 0) return;
+  const grouped = updatesByProfile(c.exposures);
+  const ids = [...grouped.keys()];
+  const { rows } = await db.query<{ profile_id: string; counters: ExposureCounters }>(
+    'SELECT profile_id, counters FROM exposure_counters WHERE profile_id = ANY($2::text[]) AND workspace_id = $1 ORDER BY profile_id FOR UPDATE', [c.workspaceId, ids]);
+  const held = new Map(rows.map((r) => [r.profile_id, r.counters]));
+  const next = ids.map((id) => countersJson(applyCounterUpdates(held.get(id) ?? null, grouped.get(id)!)));
+  await db.query(`INSERT INTO exposure_counters (workspace_id, profile_id, counters, updated_at)
+    SELECT $1, p, c::jsonb, t FROM unnest($2::text[], $3::text[], $4::bigint[]) AS x(p, c, t)
+    ON CONFLICT (workspace_id, profile_id) DO UPDATE SET counters = excluded.counters, updated_at = excluded.updated_at`,
+  [c.workspaceId, ids.map(text), next, ids.map((id) => latestAt(grouped.get(id)!))]);
 }

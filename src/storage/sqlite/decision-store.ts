@@ -8,6 +8,8 @@ import type { DecisionSettings } from '../../core/decisions/decision-settings.js
 import { mergeCounters, type ExposureCounters } from '../../core/decisions/exposure-counters.js';
 import type { Slot } from '../../core/decisions/slot.js';
 import { serialiseCounters, type DecisionStore, type StoredSlot } from '../../ports/decision-store.js';
+import type { ChangeSet } from '../../ports/store.js';
+import { applyCounterUpdates, latestAt, updatesByProfile } from '../shared/counter-updates.js';
 import type { Database } from './database.js';
 
 interface SlotRow { workspace_id: string; id: string; body: string; created_at: number; updated_at: number; version: number }
@@ -90,4 +92,14 @@ export function mergeSqliteCounters(s: CounterMergeStatements, m: { workspaceId:
   const counters = survivor === undefined ? (JSON.parse(merged) as ExposureCounters) : mergeCounters(JSON.parse(survivor) as ExposureCounters, JSON.parse(merged) as ExposureCounters);
   s.put.run(m.workspaceId, m.survivorId, serialiseCounters(counters), m.at);
   s.remove.run(m.workspaceId, m.mergedId);
+}
+
+/** An ingest batch's counter updates, inside the write transaction, after its merges (write-tx.ts). */
+export function updateSqliteCounters(s: CounterMergeStatements, c: ChangeSet): void {
+  if (!c.exposures || c.exposures.length === 0) return;
+  for (const [profileId, updates] of updatesByProfile(c.exposures)) {
+    const json = s.get.get(c.workspaceId, profileId) as string | undefined;
+    const next = applyCounterUpdates(json === undefined ? null : (JSON.parse(json) as ExposureCounters), updates);
+    s.put.run(c.workspaceId, profileId, serialiseCounters(next), latestAt(updates));
+  }
 }

@@ -9,7 +9,7 @@ import type { ChangeSet, WriteTx } from '../../ports/store.js';
 import { eventBody, profileFromColumns, profileState, searchText } from '../shared/codec.js';
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
-import { mergeSqliteCounters, prepareCounterMerge } from './decision-store.js';
+import { mergeSqliteCounters, prepareCounterMerge, updateSqliteCounters } from './decision-store.js';
 import { createSqliteUnmergeTx, prepareUnmergeStatements } from './unmerge-store.js';
 import { applySegmentChanges, createSqliteSegmentTx, eventsByProfile, prepareSegmentWrites } from './segment-store.js';
 
@@ -108,6 +108,7 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
         cache.retired(m.mergedId);
         for (const i of m.snapshot.identities) cache.setOwner(c.workspaceId, i, m.survivorId);
       }
+      updateSqliteCounters(s.counterMerge, c);
       for (const { profileId, identity: i } of c.identities) {
         s.insertIdentity.run(c.workspaceId, i.kind, i.value, profileId, i.firstSeenAt, i.messageId);
         cache.setOwner(c.workspaceId, i, profileId);
