@@ -5,7 +5,21 @@ import { DEFAULT_DECISION_SETTINGS } from '../../core/decisions/decision-setting
 import { emptyCounters, recordDismiss, recordEvent, recordExposure, slotKey, type ExposureCounters } from '../../core/decisions/exposure-counters.js';
 import type { Slot } from '../../core/decisions/slot.js';
 import { MAX_COUNTERS_BYTES } from '../../ports/decision-store.js';
-import { T0, newWorkspace, profileOf, send, type StoreSubject } from './contract-fixtures.js';
+import { randomUUID } from 'node:crypto';
+import { createIdentityGuard } from '../../core/identity/identity-key.js';
+import { createProcessBatch } from '../../ingest/process-batch.js';
+import type { Store } from '../../ports/store.js';
+import { T0, events, newWorkspace, privacyContexts, profileOf, send, type StoreSubject } from './contract-fixtures.js';
+
+/** Ingest as the server runs it with slots: `watched` answers what the workspace's slots watch (null: no slots). */
+async function sendWithSlots(store: Store, workspaceId: string, watched: ReadonlySet<string> | null, inputs: Parameters<typeof events>[1]) {
+  const processBatch = createProcessBatch({
+    guard: createIdentityGuard(), newProfileId: () => `prf_${randomUUID()}`, newMessageId: () => `tessera-${randomUUID()}`,
+    slots: { watchedEvents: async () => watched },
+  });
+  const privacy = await privacyContexts(store).get(workspaceId);
+  return store.write((tx) => processBatch(tx, workspaceId, events(workspaceId, inputs), privacy));
+}
 
 const slot = (workspaceId: string, id: string, over: Partial<Slot> = {}): Slot => ({
   workspaceId, id, name: `Slot ${id}`, channel: 'web', defaultVariantId: 'a', rules: [], strategy: { kind: 'rules' }, depthCeiling: 'individual', explain: false,
@@ -117,5 +131,39 @@ export function decisionContract(subject: () => StoreSubject): void {
     await store.privacy.erase(ws, person, { tombstone: null, at: T0 + 10 });
     assert.equal(await store.decisions.getCounters(ws, person), null);
     assert.ok(await store.decisions.getCounters(ws, other));
+  });
+
+  test('ingest: Slot Viewed, Slot Dismissed and watched events update the counters in the batch, after the batch\'s merge folded them', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    await send(store, ws, [{ type: 'identify', anonymousId: 'di-phone', at: T0 }]);
+    await send(store, ws, [{ type: 'identify', anonymousId: 'di-laptop', userId: 'di-user', at: T0 }]);
+    const phone = await profileOf(store, ws, 'di-phone');
+    const laptop = await profileOf(store, ws, 'di-user');
+    await store.decisions.putCounters(ws, phone, seen(emptyCounters(), 'hero', T0 + 1), T0 + 1);
+    await sendWithSlots(store, ws, new Set(['form submitted']), [
+      { type: 'track', anonymousId: 'di-phone', event: 'Slot Viewed', properties: { slot: 'hero', variant: 'a', ruleId: 'r1', tags: ['promo'] }, at: T0 + 5 },
+      { type: 'identify', anonymousId: 'di-phone', userId: 'di-user', at: T0 + 6 },
+      { type: 'track', userId: 'di-user', event: 'Slot Dismissed', properties: { slot: 'hero' }, at: T0 + 7 },
+      { type: 'track', userId: 'di-user', event: 'Form Submitted', at: T0 + 8 },
+      { type: 'track', userId: 'di-user', event: 'Other Thing', at: T0 + 9 },
+      { type: 'track', userId: 'di-user', event: 'Slot Viewed', properties: { slot: 'hero', variant: 'a', ruleId: 'default' }, at: T0 + 10 },
+      { type: 'track', userId: 'di-user', event: 'Slot Viewed', properties: { slot: 'bad id!', variant: 'a' }, at: T0 + 11 },
+    ]);
+    const person = await profileOf(store, ws, 'di-user');
+    assert.ok(person === phone || person === laptop);
+    const c = await store.decisions.getCounters(ws, person);
+    assert.deepEqual(c?.exposures[slotKey('hero')], [T0 + 1, T0 + 5], 'the phone\'s record folded in, then this batch\'s exposure; the default\'s and a malformed one count nothing');
+    assert.deepEqual(c?.exposures['t:promo'], [T0 + 1, T0 + 5]);
+    assert.equal(c?.dismissed.hero, T0 + 7);
+    assert.deepEqual(c?.lastEvents, { 'form submitted': T0 + 8 });
+    assert.deepEqual((await store.decisions.countersOf(ws, [phone, laptop])).map((r) => r.profileId), [person]);
+  });
+
+  test('ingest: a workspace without slots keeps no counters', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    await sendWithSlots(store, ws, null, [{ type: 'track', userId: 'dn-user', event: 'Slot Viewed', properties: { slot: 'hero', variant: 'a', ruleId: 'r1' }, at: T0 }]);
+    assert.equal(await store.decisions.getCounters(ws, await profileOf(store, ws, 'dn-user')), null);
   });
 }

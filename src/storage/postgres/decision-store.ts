@@ -6,6 +6,7 @@
 import type { DecisionSettings } from '../../core/decisions/decision-settings.js';
 import { mergeCounters, type ExposureCounters } from '../../core/decisions/exposure-counters.js';
 import type { Slot } from '../../core/decisions/slot.js';
+import { slotBody } from '../shared/slot-body.js';
 import { serialiseCounters, type DecisionStore, type StoredSlot } from '../../ports/decision-store.js';
 import type { ChangeSet } from '../../ports/store.js';
 import { applyCounterUpdates, latestAt, updatesByProfile } from '../shared/counter-updates.js';
@@ -15,13 +16,6 @@ import { jsonb, text } from './values.js';
 interface SlotRow { workspace_id: string; id: string; body: Slot; created_at: string; updated_at: string; version: number }
 
 const slotOf = (r: SlotRow): StoredSlot => ({ ...r.body, workspaceId: r.workspace_id, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), version: r.version });
-
-/** The slot's definition without the envelope the columns hold. */
-function slotBody(slot: Slot): Record<string, unknown> {
-  const { workspaceId: _w, createdAt: _c, updatedAt: _u, ...body } = slot as Slot & { version?: number };
-  delete (body as { version?: number }).version;
-  return body;
-}
 
 /** Counters as jsonb text, refused over the bound (NUL and lone surrogates cleaned as everywhere). */
 const countersJson = (counters: ExposureCounters): string => { serialiseCounters(counters); return jsonb(counters); };

@@ -7,6 +7,7 @@
 import type { DecisionSettings } from '../../core/decisions/decision-settings.js';
 import { mergeCounters, type ExposureCounters } from '../../core/decisions/exposure-counters.js';
 import type { Slot } from '../../core/decisions/slot.js';
+import { slotBody } from '../shared/slot-body.js';
 import { serialiseCounters, type DecisionStore, type StoredSlot } from '../../ports/decision-store.js';
 import type { ChangeSet } from '../../ports/store.js';
 import { applyCounterUpdates, latestAt, updatesByProfile } from '../shared/counter-updates.js';
@@ -15,13 +16,6 @@ import type { Database } from './database.js';
 interface SlotRow { workspace_id: string; id: string; body: string; created_at: number; updated_at: number; version: number }
 
 const slotOf = (r: SlotRow): StoredSlot => ({ ...(JSON.parse(r.body) as Slot), workspaceId: r.workspace_id, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version });
-
-/** The slot's definition without the envelope the columns hold. */
-export function slotBody(slot: Slot): Record<string, unknown> {
-  const { workspaceId: _w, createdAt: _c, updatedAt: _u, ...body } = slot as Slot & { version?: number };
-  delete (body as { version?: number }).version;
-  return body;
-}
 
 export function createSqliteDecisionStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>): DecisionStore {
   const r = {
