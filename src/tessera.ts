@@ -65,7 +65,7 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => newTimeOrderedId('dlv_'), now };
   const definitions = createSegmentDefinitions(store, now);
   const privacy = createPrivacyContexts(store, now);
-  const slots = createSlotService({ store, privacy, now });
+  const slots = createSlotService({ store, privacy, definitions, now });
   const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
   const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);

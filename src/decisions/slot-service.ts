@@ -26,6 +26,8 @@ export interface SlotServiceDeps {
   store: Store;
   privacy: PrivacyContexts;
   now: () => number;
+  /** Ingest's segment definitions: slot rules' event conditions need trackers there, so a slot change invalidates them. */
+  definitions?: { invalidate(workspaceId: string): void };
   strategies?: StrategyRegistry;
   /** Compiled slots kept (across workspaces); default 2,000. */
   cacheSize?: number;
@@ -45,7 +47,10 @@ export function createSlotService(deps: SlotServiceDeps) {
 
   // Per workspace: the event names its slots watch (null: no slots), for ingest (update-exposure-counters.ts).
   const watched = new LRUCache<string, { names: Promise<ReadonlySet<string> | null>; until: number }>({ max: 10_000 });
-  const changed = (workspaceId: string) => void watched.delete(workspaceId);
+  const changed = (workspaceId: string) => {
+    watched.delete(workspaceId);
+    deps.definitions?.invalidate(workspaceId);
+  };
 
   const identityTraits = async (workspaceId: string): Promise<Set<string>> => identityTraitKeys((await deps.privacy.get(workspaceId)).settings.schema);
 

@@ -124,6 +124,28 @@ export function slotsSuite(start: (overrides: Partial<Config>) => Promise<Tesser
       assert.ok(preview.decision.limitedBy.includes('consent'), JSON.stringify(preview.decision.limitedBy));
     });
 
+    it('a rule counting events matches once the person read three articles on the topic (slot conditions get event trackers)', async () => {
+      const topic = {
+        id: 'topic-cta', name: 'Topic CTA', channel: 'web', defaultVariantId: 'plain',
+        variants: [{ id: 'plain', body: 'Read more', format: 'text' }, { id: 'factory', body: 'Get the smart factory guide', format: 'text' }],
+        rules: [{ id: 'r-readers', variantId: 'factory', depth: 'segment', condition: { event: { name: 'Article Read', where: [{ property: 'topic', op: 'equals', value: 'smart factory' }], atLeast: 3, within: '30d' } } }],
+      };
+      json(await call('POST', '/v1/slots', topic), 201);
+      assert.equal((await t.collect('/v1/consent', { userId: 'ev-dan', purposes: { personalization: true }, channel: 'api' })).statusCode, 200);
+      const read = (i: number) => send('/v1/track', { userId: 'ev-dan', event: 'Article Read', messageId: `ev-dan-${i}`, properties: { topic: 'smart factory' } });
+      await read(0);
+      await read(1);
+      const two = json(await call('POST', '/v1/slots/topic-cta/preview', { profile: 'ev-dan' }));
+      assert.equal(two.decision.ruleId, 'default');
+      assert.deepEqual(two.decision.trace[0], { source: 'r-readers', outcome: 'no-match', detail: 'profile', reasons: two.decision.trace[0].reasons });
+      assert.ok(two.decision.trace[0].reasons.length > 0, 'the full trace says which clause failed');
+      await read(2);
+      const three = json(await call('POST', '/v1/slots/topic-cta/preview', { profile: 'ev-dan' }));
+      assert.equal(three.decision.ruleId, 'r-readers');
+      assert.equal(three.decision.variant.body, 'Get the smart factory guide');
+      json(await call('DELETE', '/v1/slots/topic-cta'));
+    });
+
     it('decides for a made-up visit without a profile', async () => {
       const pricing = json(await call('POST', '/v1/slots/hero/preview', { context: { path: '/pricing', deviceClass: 'mobile', locale: 'de-DE' } }));
       assert.equal(pricing.profileId, null);
