@@ -46,7 +46,7 @@ export function createSlotService(deps: SlotServiceDeps) {
   const compiled = new LRUCache<string, CompiledSlot>({ max: deps.cacheSize ?? 2_000 });
 
   // Per workspace: the event names its slots watch (null: no slots), for ingest (update-exposure-counters.ts).
-  const watched = new LRUCache<string, { names: Promise<ReadonlySet<string> | null>; until: number }>({ max: 10_000 });
+  const watched = new LRUCache<string, { names: Promise<ReadonlySet<string> | null> }>({ max: 10_000, ttl: WATCHED_TTL_MS });
   const changed = (workspaceId: string) => {
     watched.delete(workspaceId);
     deps.definitions?.invalidate(workspaceId);
@@ -145,9 +145,9 @@ export function createSlotService(deps: SlotServiceDeps) {
      */
     watchedEvents(workspaceId: string): Promise<ReadonlySet<string> | null> {
       const hit = watched.get(workspaceId);
-      if (hit && hit.until > deps.now()) return hit.names;
+      if (hit) return hit.names;
       const names = this.compiledSlots(workspaceId).then((all) => (all.length === 0 ? null : new Set(all.flatMap((s) => [...s.watchedEvents].map((n) => n.toLowerCase())))));
-      watched.set(workspaceId, { names, until: deps.now() + WATCHED_TTL_MS });
+      watched.set(workspaceId, { names });
       names.catch(() => changed(workspaceId));
       return names;
     },

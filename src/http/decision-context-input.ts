@@ -38,9 +38,10 @@ function intField(v: unknown, path: string, min: number, max: number, issues: Fi
   return v;
 }
 
-/** A context object; `recognised` and `locale` default to `fallbackRecognition` and `en`. */
-export function parseDecisionContext(input: unknown, path: string, fallbackRecognition: Recognition, issues: FieldIssue[]): DecisionContext {
-  const out: DecisionContext = { recognised: fallbackRecognition, locale: 'en' };
+/** A context object at `where.path`; `recognised` and `locale` default to `where.recognised` and `en`. Problems go to `issues`. */
+export function parseDecisionContext(input: unknown, where: { path: string; recognised: Recognition }, issues: FieldIssue[]): DecisionContext {
+  const { path } = where;
+  const out: DecisionContext = { recognised: where.recognised, locale: 'en' };
   if (input === undefined) return out;
   if (!isObj(input)) { issues.push({ field: path, reason: 'must be an object (url, path, category, referrer, utm, deviceClass, localHour, weekday, country, timezone, recognised, locale)' }); return out; }
   unknownKeys(input, path, CONTEXT_KEYS, issues);
@@ -113,7 +114,7 @@ export function parsePreviewInput(body: unknown): ParsedPreview {
     profile = textField(b.profile, 'profile', issues);
     if (profile === '') { issues.push({ field: 'profile', reason: 'must not be empty' }); profile = undefined; }
   }
-  const context = parseDecisionContext(b.context, 'context', b.profile !== undefined ? 'login' : 'none', issues);
+  const context = parseDecisionContext(b.context, { path: 'context', recognised: b.profile !== undefined ? 'login' : 'none' }, issues);
   if (b.profile === undefined && context.recognised !== 'none' && isObj(b.context) && b.context.recognised !== undefined) {
     issues.push({ field: 'context.recognised', reason: 'must be "none" without a profile' });
   }

@@ -47,10 +47,10 @@ export interface DecisionStore {
   /** The profile's counters; null when it has none. `profileId` is the live profile's id. */
   getCounters(workspaceId: string, profileId: string): Promise<ExposureCounters | null>;
   /**
-   * Replaces the profile's counters. Throws (nothing written) when the record serialises to more
-   * than MAX_COUNTERS_BYTES.
+   * Replaces the profile's counters (`record.profileId` is the live profile's id). Throws (nothing
+   * written) when the counters serialise to more than MAX_COUNTERS_BYTES.
    */
-  putCounters(workspaceId: string, profileId: string, counters: ExposureCounters, at: EpochMs): Promise<void>;
+  putCounters(workspaceId: string, record: StoredCounters): Promise<void>;
   /** The counters kept under any of these profile ids (a person and the profiles merged into it), for the export. */
   countersOf(workspaceId: string, profileIds: readonly string[]): Promise<StoredCounters[]>;
 }

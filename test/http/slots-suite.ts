@@ -156,6 +156,11 @@ export function slotsSuite(start: (overrides: Partial<Config>) => Promise<Tesser
       assert.equal(home.decision.variant.body, 'Welcome');
       assert.equal(home.at, '2026-03-01T09:00:00.000Z');
       assert.equal(json(await call('POST', '/v1/slots/hero/preview')).decision.ruleId, 'default', 'no body: an empty visit');
+      // A replaced slot is compiled anew (the cache keys on the version), at once.
+      const changed = { ...hero, variants: hero.variants.map((v) => (v.id === 'general' ? { ...v, body: 'Welcome back' } : v)) };
+      json(await call('PUT', '/v1/slots/hero', changed));
+      assert.equal(json(await call('POST', '/v1/slots/hero/preview', { context: { path: '/' } })).decision.variant.body, 'Welcome back');
+      json(await call('PUT', '/v1/slots/hero', hero));
     });
 
     it('refuses a bad preview request, naming every failing field', async () => {
@@ -225,9 +230,9 @@ export function slotsSuite(start: (overrides: Partial<Config>) => Promise<Tesser
       const en = json(await call('GET', '/v1/personalization/notice'));
       assert.equal(en.locale, 'en');
       assert.deepEqual(en.slots.map((s: Json) => s.slotId).sort(), ['cta', 'hero']);
-      assert.ok(en.slots.find((s: Json) => s.slotId === 'hero').text.includes('"Hero"'));
+      assert.ok(en.slots.find((s: Json) => s.slotId === 'hero').text.includes('"Hero banner"'));
       const de = json(await call('GET', '/v1/personalization/notice?locale=de'));
-      assert.ok(de.slots.find((s: Json) => s.slotId === 'hero').text.includes('„Hero“'));
+      assert.ok(de.slots.find((s: Json) => s.slotId === 'hero').text.includes('„Hero banner“'));
       assertError(await call('GET', '/v1/personalization/notice?locale=fr'), 400);
     });
   });

@@ -71,17 +71,17 @@ export function decisionContract(subject: () => StoreSubject): void {
     assert.equal(await store.decisions.getCounters(ws, 'prf_none'), null);
     let c = seen(emptyCounters(), 'hero', T0);
     c = recordDismiss(recordEvent(c, 'Form Submitted', T0 + 1), '__proto__', T0 + 2);
-    await store.decisions.putCounters(ws, 'prf_a', c, T0 + 3);
+    await store.decisions.putCounters(ws, { profileId: 'prf_a', counters: c, updatedAt: T0 + 3 });
     const back = await store.decisions.getCounters(ws, 'prf_a');
     assert.deepEqual(back, c);
     assert.ok(Object.hasOwn(back!.dismissed, '__proto__'), 'a client-given key stays an own entry');
     const later = seen(c, 'hero', T0 + 10);
-    await store.decisions.putCounters(ws, 'prf_a', later, T0 + 10);
+    await store.decisions.putCounters(ws, { profileId: 'prf_a', counters: later, updatedAt: T0 + 10 });
     assert.deepEqual((await store.decisions.getCounters(ws, 'prf_a'))?.exposures[slotKey('hero')], [T0, T0 + 10]);
     assert.deepEqual(await store.decisions.countersOf(ws, ['prf_a', 'prf_b']), [{ profileId: 'prf_a', counters: later, updatedAt: T0 + 10 }]);
     const huge: ExposureCounters = { ...emptyCounters(), lastEvents: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`event-${i}-${'x'.repeat(20)}`, T0])) };
     assert.ok(JSON.stringify(huge).length > MAX_COUNTERS_BYTES);
-    await assert.rejects(store.decisions.putCounters(ws, 'prf_a', huge, T0 + 11));
+    await assert.rejects(store.decisions.putCounters(ws, { profileId: 'prf_a', counters: huge, updatedAt: T0 + 11 }));
     assert.deepEqual(await store.decisions.getCounters(ws, 'prf_a'), later, 'nothing written');
   });
 
@@ -92,8 +92,8 @@ export function decisionContract(subject: () => StoreSubject): void {
     await send(store, ws, [{ type: 'identify', anonymousId: 'dc-laptop', userId: 'dc-user', at: T0 }]);
     const phone = await profileOf(store, ws, 'dc-phone');
     const laptop = await profileOf(store, ws, 'dc-user');
-    await store.decisions.putCounters(ws, phone, recordDismiss(seen(emptyCounters(), 'hero', T0 + 1), 'hero', T0 + 5), T0 + 5);
-    await store.decisions.putCounters(ws, laptop, recordDismiss(seen(emptyCounters(), 'hero', T0 + 2), 'hero', T0 + 3), T0 + 3);
+    await store.decisions.putCounters(ws, { profileId: phone, counters: recordDismiss(seen(emptyCounters(), 'hero', T0 + 1), 'hero', T0 + 5), updatedAt: T0 + 5 });
+    await store.decisions.putCounters(ws, { profileId: laptop, counters: recordDismiss(seen(emptyCounters(), 'hero', T0 + 2), 'hero', T0 + 3), updatedAt: T0 + 3 });
     await send(store, ws, [{ type: 'identify', anonymousId: 'dc-phone', userId: 'dc-user', at: T0 + 10 }]);
     const person = await profileOf(store, ws, 'dc-user');
     const gone = person === laptop ? phone : laptop;
@@ -112,8 +112,8 @@ export function decisionContract(subject: () => StoreSubject): void {
     const phone = await profileOf(store, ws, 'dm-phone');
     const laptop = await profileOf(store, ws, 'dm-user');
     const counters = seen(emptyCounters(), 'cta', T0 + 1);
-    await store.decisions.putCounters(ws, phone, counters, T0 + 1);
-    await store.decisions.putCounters(ws, laptop, counters, T0 + 1);
+    await store.decisions.putCounters(ws, { profileId: phone, counters: counters, updatedAt: T0 + 1 });
+    await store.decisions.putCounters(ws, { profileId: laptop, counters: counters, updatedAt: T0 + 1 });
     await send(store, ws, [{ type: 'identify', anonymousId: 'dm-phone', userId: 'dm-user', at: T0 + 10 }]);
     const person = await profileOf(store, ws, 'dm-user');
     assert.deepEqual((await store.decisions.countersOf(ws, [phone, laptop])).map((c) => c.profileId), [person]);
@@ -126,8 +126,8 @@ export function decisionContract(subject: () => StoreSubject): void {
     await send(store, ws, [{ type: 'identify', userId: 'de-other', at: T0 }]);
     const person = await profileOf(store, ws, 'de-user');
     const other = await profileOf(store, ws, 'de-other');
-    await store.decisions.putCounters(ws, person, seen(emptyCounters(), 'hero', T0), T0);
-    await store.decisions.putCounters(ws, other, seen(emptyCounters(), 'hero', T0), T0);
+    await store.decisions.putCounters(ws, { profileId: person, counters: seen(emptyCounters(), 'hero', T0), updatedAt: T0 });
+    await store.decisions.putCounters(ws, { profileId: other, counters: seen(emptyCounters(), 'hero', T0), updatedAt: T0 });
     await store.privacy.erase(ws, person, { tombstone: null, at: T0 + 10 });
     assert.equal(await store.decisions.getCounters(ws, person), null);
     assert.ok(await store.decisions.getCounters(ws, other));
@@ -140,7 +140,7 @@ export function decisionContract(subject: () => StoreSubject): void {
     await send(store, ws, [{ type: 'identify', anonymousId: 'di-laptop', userId: 'di-user', at: T0 }]);
     const phone = await profileOf(store, ws, 'di-phone');
     const laptop = await profileOf(store, ws, 'di-user');
-    await store.decisions.putCounters(ws, phone, seen(emptyCounters(), 'hero', T0 + 1), T0 + 1);
+    await store.decisions.putCounters(ws, { profileId: phone, counters: seen(emptyCounters(), 'hero', T0 + 1), updatedAt: T0 + 1 });
     await sendWithSlots(store, ws, new Set(['form submitted']), [
       { type: 'track', anonymousId: 'di-phone', event: 'Slot Viewed', properties: { slot: 'hero', variant: 'a', ruleId: 'r1', tags: ['promo'] }, at: T0 + 5 },
       { type: 'identify', anonymousId: 'di-phone', userId: 'di-user', at: T0 + 6 },

@@ -51,7 +51,7 @@ export function createPostgresDecisionStore(pool: Pool): DecisionStore {
       const { rows } = await pool.query<{ counters: ExposureCounters }>('SELECT counters FROM exposure_counters WHERE workspace_id = $1 AND profile_id = $2', [workspaceId, text(profileId)]);
       return rows[0]?.counters ?? null;
     },
-    async putCounters(workspaceId, profileId, counters, at) {
+    async putCounters(workspaceId, { profileId, counters, updatedAt: at }) {
       await pool.query(`INSERT INTO exposure_counters (workspace_id, profile_id, counters, updated_at) VALUES ($1, $2, $3::jsonb, $4)
         ON CONFLICT (workspace_id, profile_id) DO UPDATE SET counters = excluded.counters, updated_at = excluded.updated_at`, [workspaceId, text(profileId), countersJson(counters), at]);
     },

@@ -52,9 +52,9 @@ export function createSqliteDecisionStore(writer: Database.Database, reader: Dat
       const json = r.counters.get(workspaceId, profileId) as string | undefined;
       return json ? (JSON.parse(json) as ExposureCounters) : null;
     },
-    async putCounters(workspaceId, profileId, counters, at) {
+    async putCounters(workspaceId, { profileId, counters, updatedAt }) {
       const json = serialiseCounters(counters);
-      await exclusive(() => { w.counters.run(workspaceId, profileId, json, at); });
+      await exclusive(() => { w.counters.run(workspaceId, profileId, json, updatedAt); });
     },
     async countersOf(workspaceId, profileIds) {
       return (r.countersOf.all(workspaceId, JSON.stringify(profileIds)) as Array<{ profile_id: string; counters: string; updated_at: number }>)
