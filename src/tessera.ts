@@ -20,6 +20,7 @@ import { createSegmentDefinitions } from './segments/segment-definitions.js';
 import { startSegmentScheduler } from './segments/segment-scheduler.js';
 import { BackfillRunner } from './segments/backfill.js';
 import { createSegmentService, type SegmentServices } from './segments/segment-service.js';
+import { createSlotService } from './decisions/slot-service.js';
 import { createLeadScoringSettings } from './lead-scoring/lead-scoring-settings.js';
 import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
@@ -63,7 +64,9 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const newMessageId = () => newTimeOrderedId('tessera-');
   const leadScoring = { settings: createLeadScoringSettings(store, now), webhooks: createWebhookList(store, now), newMessageId, newDeliveryId: () => newTimeOrderedId('dlv_'), now };
   const definitions = createSegmentDefinitions(store, now);
-  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
+  const privacy = createPrivacyContexts(store, now);
+  const slots = createSlotService({ store, privacy, definitions, now });
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
   const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
@@ -77,9 +80,8 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
     },
     ...(observer ? { observer } : {}),
   });
-  const privacy = createPrivacyContexts(store, now);
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-') });
-  return { queue, ingest, privacy, guard, leadScoring, definitions, derive };
+  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots };
 }
 
 /** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
@@ -106,7 +108,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
   metrics.watchMaintenance(options.store.maintenance);
@@ -130,7 +132,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, queue, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, slots, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });

@@ -23,6 +23,8 @@ import type { PrivacyContexts } from '../privacy/privacy-context.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerAnalyticsJsRoutes } from './routes/analytics-js.js';
 import { registerSegmentRoutes } from './routes/segments.js';
+import { registerSlotRoutes } from './routes/slots.js';
+import type { SlotService } from '../decisions/slot-service.js';
 import { registerComputedTraitRoutes } from './routes/computed-traits.js';
 import { registerLeadScoringRoutes, type LeadScoringRouteDeps } from './routes/lead-scoring.js';
 import { registerWebhookRoutes, type WebhookRouteDeps } from './routes/webhooks.js';
@@ -50,6 +52,8 @@ export interface AppDeps {
   privacy: PrivacyContexts;
   /** Segments and computed traits (absent: their routes are not registered). */
   segments?: SegmentServices;
+  /** Personalization slots and settings (absent: their admin routes are not registered). */
+  slots?: SlotService;
   /** Scoring, lifecycle and webhooks (absent: their routes are not registered). */
   leadScoring?: Pick<LeadScoringRouteDeps, 'settings' | 'move' | 'rescore'> & Pick<WebhookRouteDeps, 'webhooks' | 'targets' | 'poke'>;
   logger: Logger;
@@ -131,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });
     registerComputedTraitRoutes(app, { keys, service: deps.segments.service, backfills: deps.segments.backfills, now: deps.now });
   }
+  if (deps.slots) registerSlotRoutes(app, { store: deps.store, keys, slots: deps.slots, now: deps.now });
   registerTrackerRoutes(app);
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerConsentRoutes(app, { ingest: deps.ingest, keys, store: deps.store });

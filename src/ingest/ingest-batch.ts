@@ -3,6 +3,7 @@
  * after each event, merges, and the events with their assigned profiles. The steps read and
  * change it in memory; `persistBatch` writes it in one `WriteTx.apply`.
  */
+import type { CounterUpdate } from '../ports/decision-store.js';
 import type { TrackedEvent } from '../core/events/event.js';
 import type { MergeRecord, Profile, IdentityRecord } from '../core/profiles/profile.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
@@ -48,6 +49,8 @@ export class IngestBatch {
   readonly deliveries: WebhookDelivery[] = [];
   /** Segment memberships and due times to write with the batch (segment steps). */
   readonly segmentChanges: SegmentChanges = { members: [], due: [], retired: [] };
+  /** Exposure counter changes (update-exposure-counters.ts); profile ids may be merged-away ones (persist maps them with `live`). */
+  readonly counterUpdates: CounterUpdate[] = [];
   /**
    * Set when the batch re-evaluates profiles without events (ingest/reevaluate.ts): the moment
    * evaluated and the cause recorded with the changes (`time`, `backfill`, `definition`, `manual:…`).

@@ -2,7 +2,7 @@
  * Wires the ingest steps for one batch of one workspace, inside one write transaction. No logic here.
  *   drop duplicates → prefetch identities → per event: admit (privacy) → assign to a profile →
  *   record consent → update profiles → derived steps (computed traits → scores → lifecycle →
- *   segments → webhook outbox) → persist
+ *   segments → webhook outbox → exposure counters) → persist
  * The derived steps are also what a re-evaluation without events runs (reevaluate.ts).
  */
 import type { TrackedEvent } from '../core/events/event.js';
@@ -18,6 +18,7 @@ import { updateProfiles } from './steps/update-profiles.js';
 import { updateComputedTraits } from './steps/update-computed-traits.js';
 import { updateSegments } from './steps/update-segments.js';
 import { scoreAndMoveProfiles, writeWebhookOutbox, type LeadScoringDeps } from './steps/lead-scoring-steps.js';
+import { updateExposureCounters, type WatchedEventsSource } from './steps/update-exposure-counters.js';
 import { compileDefinitions } from '../core/segments/segment.js';
 import type { SegmentDefinitionsSource } from '../segments/segment-definitions.js';
 
@@ -36,6 +37,8 @@ export interface ProcessBatchDeps extends ResolveIdentitiesDeps {
   definitions?: SegmentDefinitionsSource;
   /** Scores, lifecycle and the webhook outbox; without it there are none (tests of other steps). */
   leadScoring?: LeadScoringDeps;
+  /** The event names personalization slots watch (the slot service); without it no exposure counters are kept. */
+  slots?: WatchedEventsSource;
   /**
    * Steps the composition adds, run on each admitted event after it is assigned to a profile
    * (tests inject a failure here, to prove that a poison event is isolated). None by default.
@@ -58,6 +61,7 @@ export function createDerivedSteps(deps: ProcessBatchDeps): DerivedSteps {
     await scoreAndMoveProfiles(batch, deps.leadScoring);
     updateSegments(batch, definitions, deps.newMessageId);
     await writeWebhookOutbox(batch, deps.leadScoring);
+    await updateExposureCounters(batch, deps.slots);
   };
 }
 

@@ -26,6 +26,7 @@ import type { TokenUseStore } from './token-use-store.js';
 import type { DeadLetterStore } from './dead-letter-store.js';
 import type { StoreMaintenance } from './store-maintenance.js';
 import type { ExperimentStore } from './experiment-store.js';
+import type { CounterUpdate, DecisionStore } from './decision-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -48,6 +49,8 @@ export interface Store {
   readonly deadLetters: DeadLetterStore;
   /** Experiments and their sticky assignments (ports/experiment-store.ts, issue 16). */
   readonly experiments: ExperimentStore;
+  /** Personalization slots, decision settings, per-person exposure counters (ports/decision-store.ts). */
+  readonly decisions: DecisionStore;
   /** Failures of the store's background upkeep (WAL checkpoints, VACUUM), for logs, metrics and `/readyz`. */
   readonly maintenance: StoreMaintenance;
   /**
@@ -110,6 +113,8 @@ export interface ChangeSet {
   deliveries?: WebhookDelivery[];
   /** Segment memberships and due times, written after the profiles (ports/segment-store.ts). */
   segments?: SegmentChanges;
+  /** Exposure counter changes (ports/decision-store.ts), applied after the merges. */
+  exposures?: CounterUpdate[];
 }
 
 export interface EventPage {

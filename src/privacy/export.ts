@@ -14,6 +14,7 @@ import type { ListSubscription } from '../core/links/email-list.js';
 import type { SurveyAnswer } from '../ports/email-store.js';
 import type { TokenUse } from '../ports/token-use-store.js';
 import type { DeadLetter } from '../ports/dead-letter-store.js';
+import type { StoredCounters } from '../ports/decision-store.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -41,6 +42,8 @@ export interface ProfileExport {
   computedTraits: Record<string, unknown>;
   /** Experiment assignments (issue 16). */
   experimentAssignments: ExperimentAssignment[];
+  /** Personalization exposure counters (what was shown when, dismissals, the events timing watches), per profile id. */
+  exposureCounters: StoredCounters[];
 }
 
 const PAGE = 1000;
@@ -58,10 +61,11 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, definitions, experimentAssignments] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, definitions, experimentAssignments, exposureCounters] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
     store.tokenUses.usesOf(request.workspaceId, ids), store.deadLetters.naming(request.workspaceId, profile.identities),
     store.segments.list(request.workspaceId), store.experiments.assignmentsOf(request.workspaceId, ids),
+    store.decisions.countersOf(request.workspaceId, ids),
   ]);
   const names = new Map(definitions.filter((d) => d.kind === 'segment').map((d) => [d.id, typeof d.body.name === 'string' ? d.body.name : d.id]));
   const segments = Object.entries(profile.segments?.member ?? {}).map(([id, m]) => ({ id, name: names.get(id) ?? null, since: m.since, reason: m.reason }));
@@ -70,7 +74,7 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, segments, computedTraits, experimentAssignments };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, segments, computedTraits, experimentAssignments, exposureCounters };
 }
 
 /**

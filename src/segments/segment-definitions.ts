@@ -1,6 +1,6 @@
 /**
  * The segments and computed traits of a workspace as ingest uses them (compiled: dependency order,
- * event trackers), cached per workspace for a few seconds and dropped at once when a definition
+ * event trackers, also for the event conditions of its personalization slots' rules), cached per workspace for a few seconds and dropped at once when a definition
  * changes through this process (like privacy-context.ts). Another server sees a change within the
  * cache's lifetime; the backfill that follows every change covers the profiles in between.
  */
@@ -8,6 +8,7 @@ import type { ComputedTraitDefinition } from '../core/computed-traits/computed-t
 import { compileDefinitions, type Segment, type SegmentDefinitions } from '../core/segments/segment.js';
 import type { StoredDefinition } from '../ports/segment-store.js';
 import type { Store } from '../ports/store.js';
+import type { StoredSlot } from '../ports/decision-store.js';
 
 export interface SegmentDefinitionsSource {
   get(workspaceId: string): Promise<SegmentDefinitions>;
@@ -25,8 +26,10 @@ export function computedOf(d: StoredDefinition): ComputedTraitDefinition {
   return { ...(d.body as unknown as ComputedTraitDefinition), key: d.id };
 }
 
-export function compileStored(stored: readonly StoredDefinition[]): SegmentDefinitions {
-  return compileDefinitions(stored.filter((d) => d.kind === 'segment').map(segmentOf), stored.filter((d) => d.kind === 'computed').map(computedOf));
+/** `slots`: the workspace's personalization slots; their rule conditions get event trackers too (compile-slot.ts). */
+export function compileStored(stored: readonly StoredDefinition[], slots: readonly StoredSlot[] = []): SegmentDefinitions {
+  const slotConditions = slots.flatMap((s) => s.rules.flatMap((r) => (r.condition ? [r.condition] : [])));
+  return compileDefinitions(stored.filter((d) => d.kind === 'segment').map(segmentOf), stored.filter((d) => d.kind === 'computed').map(computedOf), slotConditions);
 }
 
 /**
@@ -38,12 +41,13 @@ export function compileStored(stored: readonly StoredDefinition[]): SegmentDefin
 export function createSegmentDefinitions(store: Store, now: () => number): SegmentDefinitionsSource {
   interface Entry { definitions: Promise<SegmentDefinitions>; signature: Promise<string>; until: number; refreshing: boolean }
   const cache = new Map<string, Entry>();
-  const signatureOf = (stored: readonly StoredDefinition[]) => stored.map((d) => `${d.kind}:${d.id}:${d.updatedAt}`).join('|');
+  const signatureOf = ([stored, slots]: readonly [readonly StoredDefinition[], readonly StoredSlot[]]) =>
+    [...stored.map((d) => `${d.kind}:${d.id}:${d.updatedAt}`), ...slots.map((s) => `slot:${s.id}:${s.version}`)].join('|');
   const load = (workspaceId: string, previous?: Entry): Entry => {
-    const listed = store.segments.list(workspaceId);
+    const listed = Promise.all([store.segments.list(workspaceId), store.decisions.listSlots(workspaceId)] as const);
     const signature = listed.then(signatureOf);
-    const definitions = Promise.all([listed, signature, previous?.signature, previous?.definitions]).then(([stored, sig, oldSig, old]) =>
-      (old && sig === oldSig ? old : compileStored(stored)));
+    const definitions = Promise.all([listed, signature, previous?.signature, previous?.definitions]).then(([[stored, slots], sig, oldSig, old]) =>
+      (old && sig === oldSig ? old : compileStored(stored, slots)));
     const entry: Entry = { definitions, signature, until: now() + TTL_MS, refreshing: false };
     definitions.catch(() => { if (cache.get(workspaceId) === entry) cache.delete(workspaceId); });
     return entry;

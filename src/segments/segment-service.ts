@@ -18,6 +18,16 @@ import type { SegmentScheduler } from './segment-scheduler.js';
 import { newProgress } from './backfill.js';
 import { computedOf, segmentOf, type SegmentDefinitionsSource } from './segment-definitions.js';
 
+/** What a condition may refer to in a workspace: its segments (but `selfId`), computed traits and purposes. */
+export async function conditionRefsOf(deps: { store: Store; privacy: PrivacyContexts }, workspaceId: string, selfId?: string): Promise<ConditionRefs> {
+  const [all, privacy] = await Promise.all([deps.store.segments.list(workspaceId), deps.privacy.get(workspaceId)]);
+  return {
+    segments: new Set(all.filter((d) => d.kind === 'segment' && d.id !== selfId).map((d) => d.id)),
+    computedTraits: new Set(all.filter((d) => d.kind === 'computed').map((d) => d.id)),
+    purposes: new Set(privacy.purposes.keys()),
+  };
+}
+
 export interface SegmentServiceDeps {
   store: Store;
   privacy: PrivacyContexts;
@@ -34,14 +44,7 @@ const MAX_DEFINITIONS = 500;
 export function createSegmentService(deps: SegmentServiceDeps) {
   const { store } = deps;
 
-  const refs = async (workspaceId: string, selfId?: string): Promise<ConditionRefs> => {
-    const [all, privacy] = await Promise.all([store.segments.list(workspaceId), deps.privacy.get(workspaceId)]);
-    return {
-      segments: new Set(all.filter((d) => d.kind === 'segment' && d.id !== selfId).map((d) => d.id)),
-      computedTraits: new Set(all.filter((d) => d.kind === 'computed').map((d) => d.id)),
-      purposes: new Set(privacy.purposes.keys()),
-    };
-  };
+  const refs = (workspaceId: string, selfId?: string): Promise<ConditionRefs> => conditionRefsOf({ store, privacy: deps.privacy }, workspaceId, selfId);
 
   const save = async (d: StoredDefinition, backfill: boolean) => {
     await store.segments.put(d);

@@ -72,6 +72,10 @@ async function sendPerson(t: TesseraUnderTest): Promise<void> {
   }));
   assertAccepted(await t.collect('/v1/track', { userId: ZQ.userId, messageId: msg(), event: 'Order Completed', properties: { orderId: ZQ.orderId, total: 99 } }));
   assertAccepted(await t.collect('/v1/page', { anonymousId: ZQ.phone, messageId: msg(), properties: { path: '/zq~phone-landing' } }));
+  // Exposures of a personalization slot on both devices: exposure counters, folded by the merge below.
+  for (const device of [{ userId: ZQ.userId }, { anonymousId: ZQ.phone }]) {
+    assertAccepted(await t.collect('/v1/track', { ...device, messageId: msg(), event: 'Slot Viewed', properties: { slot: 'hero', variant: 'promo', ruleId: 'r-all' } }));
+  }
   assertAccepted(await t.collect('/v1/identify', { anonymousId: ZQ.phone, messageId: msg(), traits: { email: ZQ.email.toLowerCase() } }));
 }
 
@@ -128,12 +132,17 @@ for (const backend of BACKENDS) {
       const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
       assert.equal((await t.inject({ method: 'PUT', url: '/v1/lifecycle', headers: admin, payload: JSON.stringify({ rules: [{ id: 'sub', to: 'subscriber', when: { trait: 'email', op: 'exists' } }] }) })).statusCode, 200);
       assert.equal((await t.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload: JSON.stringify({ url: 'https://crm.example/crm', events: ['lifecycle.changed'] }) })).statusCode, 201);
+      // A personalization slot: the person's Slot Viewed events become exposure counters.
+      const slot = { id: 'hero', name: 'Hero', channel: 'web', defaultVariantId: 'plain', variants: [{ id: 'plain', body: 'Hi', format: 'text' }, { id: 'promo', body: 'Offer', format: 'text' }], rules: [{ id: 'r-all', variantId: 'promo', depth: 'none' }] };
+      assert.equal((await t.inject({ method: 'POST', url: '/v1/slots', headers: admin, payload: JSON.stringify(slot) })).statusCode, 201);
       await sendBystander(t);
       await sendPerson(t);
       await sendPersonDeadLetters(t);
       const person = await profileOf(t, ZQ.userId);
       assert.equal(person.merges.length, 1, 'the phone profile was merged into the person');
       profileIds = [person.id, person.merges[0].mergedId];
+      const counters = await t.tessera.store.decisions.countersOf('default', profileIds);
+      assert.deepEqual(counters.map((c) => [c.profileId, c.counters.exposures['s:hero']?.length]), [[person.id, 2]], 'both devices\' exposures, folded into the survivor');
       // The pseudonymous profile ids may stay in the audit log only (see the file comment).
       allowed = profileIds.map((id) => ({ table: 'audit_log', column: 'subject', needle: id, reason: 'accountability: which profile was read, exported, erased' }));
       timelineBefore = await timelineOf(t, ZQ.email);
@@ -173,7 +182,7 @@ for (const backend of BACKENDS) {
       const dump = storeDump(t);
       try {
         const { tables, rowsScanned, remains } = await findRemains(dump, [...ZQ_VALUES, ...profileIds], allowed);
-        const expected = ['profiles', 'identities', 'events', 'merges', 'consents', 'dead_letters', 'dead_letter_keys', 'consent_wordings', 'privacy_counters', 'tombstones', 'audit_log', 'privacy_settings'];
+        const expected = ['profiles', 'identities', 'events', 'merges', 'consents', 'dead_letters', 'dead_letter_keys', 'consent_wordings', 'privacy_counters', 'tombstones', 'audit_log', 'privacy_settings', 'exposure_counters'];
         for (const table of [...expected, ...(backend.name === 'postgres' ? ['profile_search'] : [])]) {
           assert.ok(tables.includes(table), `the scan did not see ${table}: ${tables}`);
         }

@@ -58,6 +58,7 @@ const POPULATE = `
     FROM generate_series(1, 200) g;
   INSERT INTO segment_members (workspace_id, segment_id, profile_id, since, reason)
     SELECT workspace_id, 'seg-' || (g % 5), id, 0, 'r' FROM profiles CROSS JOIN generate_series(1, 2) g;
+  INSERT INTO exposure_counters (workspace_id, profile_id, counters, updated_at) SELECT workspace_id, id, '{"exposures":{},"firstSeen":{},"dismissed":{},"lastEvents":{}}', 0 FROM profiles;
   INSERT INTO segment_due (workspace_id, profile_id, due_at) SELECT workspace_id, id, 1700000000000 FROM profiles;
   INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
     VALUES ('wh_1', 'ws', 'https://crm.test/', 's', '', '["lifecycle.changed"]', true, 0, 0);

@@ -149,7 +149,12 @@ export function closesCycle(candidate: Pick<Segment, 'id' | 'condition'>, others
   return false;
 }
 
-export function compileDefinitions(segments: readonly Segment[], computed: readonly ComputedTraitDefinition[]): SegmentDefinitions {
+/**
+ * `trackedConditions`: conditions evaluated elsewhere (personalization slot rules,
+ * core/decisions/compile-slot.ts `conditions`) whose event leaves need trackers too; they are not
+ * segments (no membership).
+ */
+export function compileDefinitions(segments: readonly Segment[], computed: readonly ComputedTraitDefinition[], trackedConditions: readonly Condition[] = []): SegmentDefinitions {
   const trackers = new Map<string, TrackerNeeds>();
   const need = (spec: EventCondition, sequence: boolean) => {
     const key = trackerKey(specOf(spec));
@@ -161,5 +166,6 @@ export function compileDefinitions(segments: readonly Segment[], computed: reado
     trackers.set(key, current);
   };
   for (const s of segments) for (const leaf of eventLeaves(s.condition)) need(leaf.spec, leaf.sequence);
+  for (const c of trackedConditions) for (const leaf of eventLeaves(c)) need(leaf.spec, leaf.sequence);
   return { segments: orderSegments(segments), computed: [...computed], trackers };
 }

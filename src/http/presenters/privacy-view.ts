@@ -36,7 +36,16 @@ export function exportView(e: ProfileExport) {
     deadLetters: e.deadLetters.map(deadLetterView),
     /** Experiments the person was assigned to (issue 16): the arm, the id that was hashed, whether a merge mixed arms. */
     experimentAssignments: e.experimentAssignments.map((a) => ({ experiment: a.experimentKey, variation: a.variation, hashedId: a.unitValue, assignedAt: toIso(a.assignedAt), contaminated: a.contaminated })),
+    /** Personalization timing: when which slot content was seen, dismissed, and the last time of each watched event. */
+    exposureCounters: e.exposureCounters.map((c) => ({
+      profileId: c.profileId, updatedAt: toIso(c.updatedAt),
+      exposures: isoRecord(c.counters.exposures, (ts) => ts.map(toIso)), firstSeen: isoRecord(c.counters.firstSeen, toIso),
+      dismissed: isoRecord(c.counters.dismissed, toIso), lastEvents: isoRecord(c.counters.lastEvents, toIso),
+    })),
   };
 }
+
+/** Keys kept as own entries (they may be client-given, e.g. `__proto__`). */
+const isoRecord = <T, U>(record: Record<string, T>, view: (v: T) => U): Record<string, U> => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, view(v)]));
 
 const isoOrNull = (at: number | null) => (at === null ? null : toIso(at));

@@ -13,5 +13,6 @@ export async function persistBatch(batch: IngestBatch): Promise<void> {
     counters: batch.privacyCounters,
     deliveries: batch.deliveries,
     segments: { ...batch.segmentChanges, retired: [...batch.segmentChanges.retired, ...batch.merges.map((m) => m.mergedId)] },
+    exposures: batch.counterUpdates.map((u) => ({ ...u, profileId: batch.live(u.profileId) })),
   });
 }

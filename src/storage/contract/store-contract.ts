@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deadLetterContract } from './dead-letter-contract.js';
+import { decisionContract } from './decision-contract.js';
 import { concurrencyContract } from './concurrency-contract.js';
 import type { OpenFreshStore, StoreSubject } from './contract-fixtures.js';
 import { erasureContract } from './erasure-contract.js';
@@ -55,6 +56,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('privacy: settings, consent ledger, counters, audit log', () => privacyContract(subject));
     describe('privacy: erasure and retention', () => erasureContract(subject));
     describe('segments: definitions, memberships, scheduler', () => segmentContract(subject));
+    describe('personalization: slots, decision settings, exposure counters', () => decisionContract(subject));
     describe('scoring configuration, webhooks and the delivery outbox', () => webhookContract(subject));
     describe('email links: signing keyring', () => keyringContract(subject));
     describe('forms: definitions, counters, declined fields', () => formContract(subject));

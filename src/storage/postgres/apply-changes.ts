@@ -18,6 +18,7 @@ import { eventBody, profileState, searchText, searchTraits } from '../shared/cod
 import type { Queryable } from './database.js';
 import { chunks, jsonArray, jsonb, text } from './values.js';
 import { applySegmentChanges } from './segment-store.js';
+import { mergePostgresCounters, updatePostgresCounters } from './decision-store.js';
 
 /** What profile_search holds for a profile: jsonb-safe folded traits (searchTraits) and the search text. */
 export interface SearchEntry {
@@ -43,6 +44,7 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
     if (c.merges.length > 0) sent.push(...applyMerges(db, c));
     // Experiment assignments merge one merge at a time, in batch order (a chain A→B→C ends at C).
     for (const m of c.merges) sent.push(...assignmentMoveQueries(db, c.workspaceId, m.survivorId, m.mergedId));
+    if (c.merges.length > 0 || (c.exposures?.length ?? 0) > 0) sent.push(writeCounters(db, c));
     for (const part of chunks(c.identities)) sent.push(insertIdentities(db, c.workspaceId, part));
     for (const part of chunks(c.events)) sent.push(insertEvents(db, c.workspaceId, part));
     const wordings = insertWordings(db, c.workspaceId, c.consents);
@@ -123,14 +125,30 @@ const MERGE = rowsFrom('m', 2, [['survivor_id', 'text'], ['merged_id', 'text'], 
  * Merges in batch order may chain (A into B, then B into C); everything of a merged profile goes
  * to the end of its chain, and every redirect points there directly, as if applied one by one.
  */
-function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
+function finalSurvivors(c: ChangeSet): (id: string) => string {
   const next = new Map(c.merges.map((m) => [m.mergedId, m.survivorId]));
-  const finalOf = (id: string) => {
+  return (id: string) => {
     let current = id;
     for (let hop = next.get(current); hop !== undefined && hop !== id; hop = next.get(current)) current = hop;
     return current;
   };
-  const merged = [...next.keys()];
+}
+
+/**
+ * Exposure counters (ports/decision-store.ts) are folded on a merge, not moved (read, merged with
+ * core's mergeCounters, written), then the batch's own counter updates land on the folded record.
+ */
+async function writeCounters(db: Queryable, c: ChangeSet): Promise<void> {
+  if (c.merges.length > 0) {
+    const finalOf = finalSurvivors(c);
+    await mergePostgresCounters(db, c.workspaceId, c.merges.map((m) => ({ mergedId: m.mergedId, finalId: finalOf(m.mergedId), at: m.at })));
+  }
+  await updatePostgresCounters(db, c);
+}
+
+function applyMerges(db: Queryable, c: ChangeSet): Array<Promise<unknown>> {
+  const finalOf = finalSurvivors(c);
+  const merged = [...new Set(c.merges.map((m) => m.mergedId))];
   const mapping = [merged, merged.map(finalOf)];
   return [
     db.query(`UPDATE identities SET profile_id = m.final FROM ${MAPPING} WHERE identities.profile_id = m.merged AND identities.profile_id = ANY($1)`, mapping),

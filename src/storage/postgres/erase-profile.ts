@@ -9,7 +9,7 @@
  * 4. The deletes, sent together (pipelined): identities; events by profile, by original profile
  *    (moved by a merge) and `system` events naming one of the profiles (the other side of a refused
  *    merge); merges where one of them survived or was merged; consents; profile_search; profiles;
- *    list subscriptions, survey answers and uses of single-use link tokens.
+ *    list subscriptions, survey answers, uses of single-use link tokens and exposure counters.
  *    Each uses an index (migrations.ts), so an erasure does not read the whole events table while
  *    it holds the workspace lock.
  * The tables deleted from are then VACUUMed (vacuum.ts), outside the transaction.
@@ -22,7 +22,7 @@ import { WORKSPACE_LOCK_CLASS } from './write-tx.js';
 
 /** Every table an erasure deletes from. */
 export const ERASED_TABLES = [
-  'profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due', 'webhook_deliveries', 'list_subscriptions', 'survey_answers', 'token_uses', 'experiment_assignments',
+  'profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due', 'webhook_deliveries', 'list_subscriptions', 'survey_answers', 'token_uses', 'experiment_assignments', 'exposure_counters',
 ] as const;
 
 /** The live profile and the profiles merged into it, locked; empty when the profile is not live. */
@@ -48,6 +48,8 @@ export const ERASURE_DELETES = {
   tokenUses: 'DELETE FROM token_uses WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   /** Experiment assignments name the person's profile and hashed id (issue 16). */
   experimentAssignments: 'DELETE FROM experiment_assignments WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
+  /** Per-person exposure counters of personalization timing (ports/decision-store.ts). */
+  exposureCounters: 'DELETE FROM exposure_counters WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   profiles: 'DELETE FROM profiles WHERE id = ANY($2::text[]) AND workspace_id = $1',
   segmentMembers: 'DELETE FROM segment_members WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   segmentDue: 'DELETE FROM segment_due WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
@@ -80,6 +82,7 @@ export async function eraseProfile(db: Queryable, workspaceId: string, profileId
     // Email-link data (issue 6): list subscriptions and survey answers.
     run(ERASURE_DELETES.subscriptions), run(ERASURE_DELETES.surveyAnswers), run(ERASURE_DELETES.tokenUses),
     run(ERASURE_DELETES.experimentAssignments),
+    run(ERASURE_DELETES.exposureCounters),
   ]);
   return { tombstones, identities, events: events + movedEvents + systemEvents, merges, consents, profiles };
 }

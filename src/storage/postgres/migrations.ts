@@ -470,4 +470,33 @@ export const migrations: Migration[] = [
       CREATE INDEX experiment_assignments_profile ON experiment_assignments(workspace_id, profile_id);
     `,
   },
+  {
+    version: 14,
+    name: 'personalization decisions: slots, decision settings, per-person exposure counters',
+    // ports/decision-store.ts. exposure_counters is personal data: erased and exported with the
+    // person, merged into the survivor on a profile merge.
+    sql: `
+      CREATE TABLE decision_slots (
+        workspace_id text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        body jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        version integer NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      );
+      CREATE TABLE decision_settings (
+        workspace_id text COLLATE "C" NOT NULL PRIMARY KEY,
+        settings jsonb NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE TABLE exposure_counters (
+        workspace_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        counters jsonb NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, profile_id)
+      );
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ import { createPostgresExperimentStore } from './experiment-store.js';
 import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
 import { createPostgresDeadLetterStore } from './dead-letter-store.js';
+import { createPostgresDecisionStore } from './decision-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -100,6 +101,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     tokenUses: trackedMethods(createPostgresTokenUseStore(pool), track),
     deadLetters: trackedMethods(createPostgresDeadLetterStore(pool), track),
     experiments: trackedMethods(createPostgresExperimentStore(pool), track),
+    decisions: trackedMethods(createPostgresDecisionStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

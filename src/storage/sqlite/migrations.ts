@@ -421,4 +421,33 @@ export const migrations: Migration[] = [
       CREATE INDEX experiment_assignments_profile ON experiment_assignments(workspace_id, profile_id);
     `,
   },
+  {
+    version: 14,
+    name: 'personalization decisions: slots, decision settings, per-person exposure counters',
+    // ports/decision-store.ts. exposure_counters is personal data: erased and exported with the
+    // person, merged into the survivor on a profile merge.
+    sql: `
+      CREATE TABLE decision_slots (
+        workspace_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE decision_settings (
+        workspace_id TEXT NOT NULL PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE exposure_counters (
+        workspace_id TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        counters TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, profile_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

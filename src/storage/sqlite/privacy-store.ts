@@ -44,6 +44,8 @@ export const ERASURE_SQL = {
   tokenUses: 'DELETE FROM token_uses INDEXED BY token_uses_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   /** Experiment assignments name the person's profile and hashed id (issue 16). */
   experimentAssignments: 'DELETE FROM experiment_assignments INDEXED BY experiment_assignments_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** Per-person exposure counters of personalization timing (ports/decision-store.ts). */
+  exposureCounters: 'DELETE FROM exposure_counters WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
 } as const;
 
 export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void, box: SecretBox): PrivacyStore {
@@ -122,6 +124,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         erasure.surveyAnswers.run(workspaceId, ids);
         erasure.tokenUses.run(workspaceId, ids);
         erasure.experimentAssignments.run(workspaceId, ids);
+        erasure.exposureCounters.run(workspaceId, ids);
         return report;
       });
       const report = run.immediate();

@@ -12,6 +12,8 @@ import { createSqliteWebhookStore } from './webhook-store.js';
 import type { ConfigStore } from '../../ports/config-store.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { createSqliteSegmentStore } from './segment-store.js';
+import { createSqliteDecisionStore } from './decision-store.js';
+import type { DecisionStore } from '../../ports/decision-store.js';
 import type { SegmentStore } from '../../ports/segment-store.js';
 import { createSqliteKeyringStore } from './keyring-store.js';
 import { createSqliteEmailStore } from './email-store.js';
@@ -114,6 +116,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let tokenUses: TokenUseStore | undefined;
   let deadLetters: DeadLetterStore | undefined;
   let experiments: ExperimentStore | undefined;
+  let decisions: DecisionStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -187,6 +190,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get tokenUses() { return (tokenUses ??= createSqliteTokenUseStore(writer, reader, durably)); },
     get experiments() { return (experiments ??= createSqliteExperimentStore(writer, reader, durably)); },
     get deadLetters() { return (deadLetters ??= createSqliteDeadLetterStore(writer, reader, durably)); },
+    get decisions() { return (decisions ??= createSqliteDecisionStore(writer, reader, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.

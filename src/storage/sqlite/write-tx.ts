@@ -9,6 +9,7 @@ import type { ChangeSet, WriteTx } from '../../ports/store.js';
 import { eventBody, profileFromColumns, profileState, searchText } from '../shared/codec.js';
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
+import { mergeSqliteCounters, prepareCounterMerge, updateSqliteCounters } from './decision-store.js';
 import { createSqliteUnmergeTx, prepareUnmergeStatements } from './unmerge-store.js';
 import { moveAssignments, prepareAssignmentMoves } from './experiment-store.js';
 import { applySegmentChanges, createSqliteSegmentTx, eventsByProfile, prepareSegmentWrites } from './segment-store.js';
@@ -34,6 +35,7 @@ export function prepareWriteStatements(db: Database.Database) {
     insertWording: db.prepare('INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = coalesce(consent_wordings.text, excluded.text)'),
     addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
     segments: prepareSegmentWrites(db),
+    counterMerge: prepareCounterMerge(db),
     unmerges: prepareUnmergeStatements(db),
     assignments: prepareAssignmentMoves(db),
     insertDelivery: db.prepare(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
@@ -105,9 +107,11 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
         s.retire.run(m.survivorId, m.mergedId);
         s.redirect.run(m.survivorId, m.mergedId);
         s.insertMerge.run(c.workspaceId, m.survivorId, m.mergedId, m.cause.kind, m.cause.value, m.messageId, m.at, JSON.stringify(m.snapshot));
+        mergeSqliteCounters(s.counterMerge, { workspaceId: c.workspaceId, survivorId: m.survivorId, mergedId: m.mergedId, at: m.at });
         cache.retired(m.mergedId);
         for (const i of m.snapshot.identities) cache.setOwner(c.workspaceId, i, m.survivorId);
       }
+      updateSqliteCounters(s.counterMerge, c);
       for (const { profileId, identity: i } of c.identities) {
         s.insertIdentity.run(c.workspaceId, i.kind, i.value, profileId, i.firstSeenAt, i.messageId);
         cache.setOwner(c.workspaceId, i, profileId);
