@@ -20,6 +20,12 @@ export interface FieldDeclaration {
   type: FieldType;
   /** Whether it identifies or describes a person (shown in exports and the privacy report). */
   personal: boolean;
+  /**
+   * A special category of personal data (GDPR Art. 9: health, religion, political opinion, sexual
+   * orientation, ethnic origin, trade-union membership, biometrics). Never used for profiling:
+   * persona features refuse it (core/personas/feature-definition.ts).
+   */
+  sensitive?: boolean;
   /** Overrides the purposes' retention (days). */
   retentionDays?: number;
   description?: string;

@@ -34,6 +34,7 @@ const declaration = z.object({
   purposes: z.array(z.string()).min(1, 'needs at least one purpose'),
   type: z.enum(FIELD_TYPES),
   personal: z.boolean(),
+  sensitive: z.boolean().optional(),
   // The same cap as a purpose's retention: unbounded, a day count overflows the purge date (ms).
   retentionDays: z.number().int().positive().max(36500).optional(),
   description: z.string().max(500).optional(),
