@@ -24,6 +24,7 @@ import type { FormStore } from './form-store.js';
 import type { UnmergeTx } from './unmerge-store.js';
 import type { TokenUseStore } from './token-use-store.js';
 import type { DeadLetterStore } from './dead-letter-store.js';
+import type { PersonaStore } from './persona-store.js';
 import type { StoreMaintenance } from './store-maintenance.js';
 
 export interface Store {
@@ -45,6 +46,8 @@ export interface Store {
   readonly tokenUses: TokenUseStore;
   /** Events ingest failed on by themselves, kept for an admin to retry (ports/dead-letter-store.ts). */
   readonly deadLetters: DeadLetterStore;
+  /** Persona models: aggregates only, no profile ids (ports/persona-store.ts, issue 17). */
+  readonly personas: PersonaStore;
   /** Failures of the store's background upkeep (WAL checkpoints, VACUUM), for logs, metrics and `/readyz`. */
   readonly maintenance: StoreMaintenance;
   /**

@@ -421,4 +421,18 @@ export const migrations: Migration[] = [
       CREATE INDEX dead_letter_keys_letter ON dead_letter_keys(workspace_id, dead_letter_id);
     `,
   },
+  {
+    version: 12,
+    name: 'persona models: aggregates only, no profile ids',
+    // ports/persona-store.ts. The person → persona link lives in the profile's state, not here.
+    sql: `
+      CREATE TABLE persona_models (
+        workspace_id text COLLATE "C" NOT NULL,
+        version integer NOT NULL,
+        fitted_at bigint NOT NULL,
+        model jsonb NOT NULL,
+        PRIMARY KEY (workspace_id, version)
+      );
+    `,
+  },
 ];

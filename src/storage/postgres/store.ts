@@ -24,6 +24,7 @@ import { createPostgresTokenUseStore } from './token-use-store.js';
 import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
 import { createPostgresDeadLetterStore } from './dead-letter-store.js';
+import { createPostgresPersonaStore } from './persona-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -98,6 +99,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     forms: trackedMethods(createPostgresFormStore(pool), track),
     tokenUses: trackedMethods(createPostgresTokenUseStore(pool), track),
     deadLetters: trackedMethods(createPostgresDeadLetterStore(pool), track),
+    personas: trackedMethods(createPostgresPersonaStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

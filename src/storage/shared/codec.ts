@@ -22,6 +22,7 @@ export interface ProfileState {
   computed?: Profile['computed'];
   segments?: Profile['segments'];
   declined?: Profile['declined'];
+  persona?: Profile['persona'];
 }
 
 export function profileState(p: Profile): ProfileState {
@@ -34,6 +35,7 @@ export function profileState(p: Profile): ProfileState {
   if (p.computed) state.computed = p.computed;
   if (p.segments) state.segments = p.segments;
   if (p.declined) state.declined = p.declined;
+  if (p.persona) state.persona = p.persona;
   return state;
 }
 
@@ -92,6 +94,7 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     ...(row.state.computed ? { computed: row.state.computed } : {}),
     ...(row.state.segments ? { segments: row.state.segments } : {}),
     ...(row.state.declined ? { declined: row.state.declined } : {}),
+    ...(row.state.persona ? { persona: row.state.persona } : {}),
   };
 }
 
