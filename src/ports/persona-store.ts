@@ -7,52 +7,9 @@
  * The link person → persona lives on the profile (`Profile.persona`), so it is shown, exported and
  * erased with the person, never here.
  */
-import type { FeatureEvidence } from '../core/personas/describe-personas.js';
-import type { FeatureDefinition } from '../core/personas/feature-definition.js';
-import type { FeatureScaling } from '../core/personas/features.js';
-import type { EpochMs } from '../core/time.js';
+import type { PersonaModel } from '../core/personas/persona-model.js';
 
-export interface PersonaAggregate {
-  /** Stable across refits (core/personas/match-personas.ts): `p1`, `p2`, … */
-  id: string;
-  /** Generated name, or the marketer's when pinned. */
-  name: string;
-  description: string;
-  /** A pinned persona keeps its name and description over refits. */
-  pinned: boolean;
-  /** Mixture weight π_k and the expected number of fitted profiles (N·π_k). */
-  weight: number;
-  size: number;
-  /** Mean and diagonal variances in the model's standardised units. */
-  mean: number[];
-  variances: number[];
-  distinguishing: FeatureEvidence[];
-}
-
-export interface PersonaModelChanges {
-  born: string[];
-  vanished: string[];
-  splits: { from: string; into: string[] }[];
-}
-
-export interface PersonaModel {
-  workspaceId: string;
-  /** 1, 2, … per workspace; the highest is the current model. */
-  version: number;
-  fittedAt: EpochMs;
-  definition: FeatureDefinition;
-  definitionVersion: string;
-  scaling: FeatureScaling;
-  /** Feature keys in vector order (core/personas/features.ts featureSpecs). */
-  features: string[];
-  personas: PersonaAggregate[];
-  /** Assignment threshold in force for this model. */
-  threshold: number;
-  sampleSize: number;
-  logLikelihood: number;
-  bic: number;
-  changes: PersonaModelChanges;
-}
+export type { PersonaAggregate, PersonaModel, PersonaModelChanges } from '../core/personas/persona-model.js';
 
 export interface PersonaStore {
   /**
