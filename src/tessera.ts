@@ -25,6 +25,8 @@ import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
 import { createWebhookTargetPolicy } from './core/webhooks/webhook-target.js';
 import { RescoreRunner } from './lead-scoring/rescore.js';
+import { PersonaFitRunner } from './personas/persona-fit-runner.js';
+import { fitInWorker } from './personas/fit-worker.js';
 import { createLinkSigner } from './links/link-signer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -128,9 +130,12 @@ export async function createTessera(options: { config: Config; store: Store; log
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
   const rescore = new RescoreRunner({ store: options.store, privacy, derive, settings: leadScoring.settings, logger, now });
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
+  // Persona fits run EM in a worker thread, so ingest is served meanwhile.
+  const personaFits = new PersonaFitRunner({ store: options.store, privacy, derive, logger, now, runFit: fitInWorker });
+  if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => personaFits.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming persona fits failed'));
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, queue, privacy, segments, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, leadScoring: leadScoringApi, personas: { fits: personaFits }, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });
@@ -142,6 +147,7 @@ export async function createTessera(options: { config: Config; store: Store; log
       await segmentScheduler.stop();
       await backfills.stop();
       await rescore.stop();
+      await personaFits.stop();
       await deliveries?.stop();
       await app.close();
       await queue.close();
