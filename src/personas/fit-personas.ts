@@ -126,7 +126,7 @@ export function personaLink(profile: Profile, model: PersonaModel, context: Para
   const x = standardise(features.values, model.scaling);
   const mixture = { weights: model.personas.map((p) => p.weight), means: model.personas.map((p) => p.mean), variances: model.personas.map((p) => p.variances) };
   const a = assignPersona({ mixture, personaIds: model.personas.map((p) => p.id) }, x, model.threshold);
-  return { modelVersion: model.version, personaId: a.personaId, probability: a.probability, probabilities: a.probabilities, at: context.at };
+  return { modelVersion: model.version, personaId: a.personaId, probability: a.probability, probabilities: a.probabilities, at: context.at, basis: [...context.definition.profilingPurposes] };
 }
 
 async function* pages(store: Store, workspaceId: string, limit: number): AsyncGenerator<Profile[]> {

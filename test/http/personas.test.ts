@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_KEY, startTessera, type TesseraUnderTest } from '../support/tessera-under-test.js';
+import { cellText, storeDump } from '../privacy/data-scan.js';
 import { assertAccepted, assertError, assertIssue, profileOf, type Json } from './api-helpers.js';
 
 const DAY = 86_400_000;
@@ -52,8 +53,15 @@ describe('personas API', () => {
         }
       }
       assertAccepted(await t.collect('/v1/batch', { batch }));
+      // Profiling rests on consent (the default purpose): everyone planted grants it.
+      for (let i = 0; i < PER_GROUP; i++) {
+        const res = await t.collect('/v1/consent', { anonymousId: `${g.name}-${i}`, purposes: { profiling: true }, channel: 'banner', timestamp: new Date(T0 + 3 * DAY).toISOString() });
+        assert.equal(res.statusCode, 200, res.body);
+      }
     }
-    const saved = ok(await adminJson('PUT', '/v1/personas/definition', { profilingPurposes: ['analytics'], categories: ['factory', 'energy', 'pricing'] }));
+    // One more visitor without consent: never fitted, never assigned.
+    assertAccepted(await t.collect('/v1/page', { anonymousId: 'no-consent', properties: { url: 'https://x.test/factory/robots' } }));
+    const saved = ok(await adminJson('PUT', '/v1/personas/definition', { categories: ['factory', 'energy', 'pricing'] }));
     assert.match(saved.version, /^[0-9a-f]{16}$/);
     assert.ok(saved.features.some((f: Json) => f.key === 'category:factory'));
 
@@ -74,6 +82,22 @@ describe('personas API', () => {
       assert.ok(p.distinguishing.length > 0);
     }
     assert.ok(!JSON.stringify(list).includes('factory-0'));
+    // Below the API: the persona table holds no profile id and no identifier of anyone.
+    const dump = storeDump(t);
+    try {
+      const rows = await dump.rows('persona_models');
+      assert.equal(rows.length, 1);
+      const cells = rows.flatMap((r) => Object.values(r).map(cellText)).join('\n');
+      for (const g of GROUPS) {
+        for (const i of [0, 12, PER_GROUP - 1]) {
+          const anonymousId = `${g.name}-${i}`;
+          assert.ok(!cells.includes(anonymousId), anonymousId);
+          assert.ok(!cells.includes((await profileOf(t, anonymousId)).id), `profile id of ${anonymousId}`);
+        }
+      }
+    } finally {
+      await dump.close();
+    }
 
     const profile = await profileOf(t, 'factory-0');
     assert.equal(profile.persona.modelVersion, 1);
@@ -82,6 +106,15 @@ describe('personas API', () => {
     assert.ok(persona.distinguishing.some((e: Json) => e.feature === 'category:factory' && e.effectSize > 0), persona.description);
     const exported = ok(await adminJson('GET', '/v1/profiles/factory-0/export'));
     assert.equal(exported.profile.persona.personaId, profile.persona.personaId);
+
+    assert.equal((await profileOf(t, 'no-consent')).persona, undefined);
+
+    // Withdrawing profiling consent removes the link at once, from the profile and its export.
+    const withdrawn = await t.collect('/v1/consent', { anonymousId: 'factory-1', purposes: { profiling: false }, channel: 'banner' });
+    assert.equal(withdrawn.statusCode, 200, withdrawn.body);
+    assert.ok((await profileOf(t, 'factory-2')).persona, 'the others keep theirs');
+    assert.equal((await profileOf(t, 'factory-1')).persona, undefined);
+    assert.equal(ok(await adminJson('GET', '/v1/profiles/factory-1/export')).profile.persona, undefined);
 
     const renamed = ok(await adminJson('PATCH', `/v1/personas/${persona.id}`, { name: 'Evening factory readers', pinned: true }));
     assert.deepEqual(renamed, { id: persona.id, name: 'Evening factory readers', description: persona.description, pinned: true });
