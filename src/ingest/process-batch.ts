@@ -2,7 +2,7 @@
  * Wires the ingest steps for one batch of one workspace, inside one write transaction. No logic here.
  *   drop duplicates → prefetch identities → per event: admit (privacy) → assign to a profile →
  *   record consent → update profiles → derived steps (computed traits → scores → lifecycle →
- *   segments → webhook outbox) → persist
+ *   personas → segments → webhook outbox) → persist
  * The derived steps are also what a re-evaluation without events runs (reevaluate.ts).
  */
 import type { TrackedEvent } from '../core/events/event.js';
@@ -20,6 +20,8 @@ import { updateSegments } from './steps/update-segments.js';
 import { scoreAndMoveProfiles, writeWebhookOutbox, type LeadScoringDeps } from './steps/lead-scoring-steps.js';
 import { compileDefinitions } from '../core/segments/segment.js';
 import type { SegmentDefinitionsSource } from '../segments/segment-definitions.js';
+import type { PersonaModelsSource } from '../personas/persona-models.js';
+import { assignPersonas } from './steps/assign-personas.js';
 
 export interface BatchOutcome {
   stored: number;
@@ -34,6 +36,8 @@ export interface ProcessBatchDeps extends ResolveIdentitiesDeps {
   definitions?: SegmentDefinitionsSource;
   /** Scores, lifecycle and the webhook outbox; without it there are none (tests of other steps). */
   leadScoring?: LeadScoringDeps;
+  /** The current persona model per workspace, for incremental assignment; without it there is none. */
+  personas?: PersonaModelsSource;
   /**
    * Steps the composition adds, run on each admitted event after it is assigned to a profile
    * (tests inject a failure here, to prove that a poison event is isolated). None by default.
@@ -54,6 +58,7 @@ export function createDerivedSteps(deps: ProcessBatchDeps): DerivedSteps {
     const definitions = deps.definitions ? await deps.definitions.get(batch.workspaceId) : NO_DEFINITIONS;
     await updateComputedTraits(batch, definitions);
     await scoreAndMoveProfiles(batch, deps.leadScoring);
+    if (deps.personas) await assignPersonas(batch, deps.personas);
     updateSegments(batch, definitions, deps.newMessageId);
     await writeWebhookOutbox(batch, deps.leadScoring);
   };

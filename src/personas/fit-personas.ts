@@ -15,12 +15,11 @@
  * Features are computed from the profile alone: device class and time of day come from the page
  * timestamps the behaviour keeps (core/personas/activity.ts explains the fallback).
  */
-import { assignPersona } from '../core/personas/assign-persona.js';
 import { buildPersonaModel, type BuildModelInput, type BuiltModel } from '../core/personas/build-model.js';
 import type { FeatureDefinition } from '../core/personas/feature-definition.js';
-import { extractFeatures, featureSpecs, standardise } from '../core/personas/features.js';
+import { extractFeatures, featureSpecs } from '../core/personas/features.js';
+import { personaLink, preparePersonaModel } from '../core/personas/persona-link.js';
 import type { PersonaModel } from '../core/personas/persona-model.js';
-import type { ProfilePersona } from '../core/personas/profile-persona.js';
 import { Reservoir } from '../core/personas/reservoir.js';
 import { seededRandom } from '../core/personas/seeded-random.js';
 import type { SelectionOptions } from '../core/personas/select-components.js';
@@ -38,6 +37,8 @@ export interface FitPersonasDeps {
   now: () => EpochMs;
   /** Runs the model fit; default in-process. The app passes `fitInWorker`. */
   runFit?: (input: BuildModelInput) => Promise<BuiltModel>;
+  /** Called when a new model is stored (ingest's cache of models drops the workspace's). */
+  onModelSaved?: (workspaceId: string) => void;
 }
 
 export type FitPhase = 'sample' | 'fit' | 'assign';
@@ -99,6 +100,8 @@ export async function fitPersonas(deps: FitPersonasDeps, request: FitPersonasReq
   const model: PersonaModel = { ...built.model, version };
   progress('fit', 1, 1);
 
+  deps.onModelSaved?.(workspaceId);
+  const prepared = preparePersonaModel(model);
   const counts = { assigned: 0, unassigned: 0, withoutBasis: 0 };
   let done = 0;
   for await (const page of pages(store, workspaceId, request.pageSize ?? 500)) {
@@ -106,7 +109,7 @@ export async function fitPersonas(deps: FitPersonasDeps, request: FitPersonasReq
       workspaceId, profileIds: page.map((p) => p.id), now: at, cause: `personas:${version}`,
       prepare: (batch) => {
         for (const profile of batch.profiles.values()) {
-          const link = personaLink(profile, model, { definition, privacy, at });
+          const link = personaLink(profile, prepared, { privacy, at });
           if (link === null) { counts.withoutBasis++; delete profile.persona; continue; }
           profile.persona = link;
           if (link.personaId === null) counts.unassigned++; else counts.assigned++;
@@ -117,16 +120,6 @@ export async function fitPersonas(deps: FitPersonasDeps, request: FitPersonasReq
     progress('assign', done);
   }
   return { ok: true, version, model, eligible, ...counts };
-}
-
-/** A profile's persona link under a model, or null when it may not be profiled. */
-export function personaLink(profile: Profile, model: PersonaModel, context: Parameters<typeof extractFeatures>[1]): ProfilePersona | null {
-  const features = extractFeatures(profile, context);
-  if (!features.ok) return null;
-  const x = standardise(features.values, model.scaling);
-  const mixture = { weights: model.personas.map((p) => p.weight), means: model.personas.map((p) => p.mean), variances: model.personas.map((p) => p.variances) };
-  const a = assignPersona({ mixture, personaIds: model.personas.map((p) => p.id) }, x, model.threshold);
-  return { modelVersion: model.version, personaId: a.personaId, probability: a.probability, probabilities: a.probabilities, at: context.at, basis: [...context.definition.profilingPurposes] };
 }
 
 async function* pages(store: Store, workspaceId: string, limit: number): AsyncGenerator<Profile[]> {

@@ -116,6 +116,18 @@ describe('personas API', () => {
     assert.equal((await profileOf(t, 'factory-1')).persona, undefined);
     assert.equal(ok(await adminJson('GET', '/v1/profiles/factory-1/export')).profile.persona, undefined);
 
+    // A newcomer with consent is assigned on their own events, without a refit.
+    const consent = await t.collect('/v1/consent', { anonymousId: 'newcomer', purposes: { profiling: true }, channel: 'banner', timestamp: new Date(T0).toISOString() });
+    assert.equal(consent.statusCode, 200, consent.body);
+    const visits = [];
+    for (const [pi, path] of GROUPS[0]!.pages.entries()) {
+      for (const day of [0, 1]) visits.push({ type: 'page', anonymousId: 'newcomer', properties: { url: `https://x.test/${path}` }, timestamp: new Date(T0 + day * DAY + 20 * 3_600_000 + pi * 60_000 + 500).toISOString() });
+    }
+    assertAccepted(await t.collect('/v1/batch', { batch: visits }));
+    const newcomer = await profileOf(t, 'newcomer');
+    assert.equal(newcomer.persona?.personaId, profile.persona.personaId, JSON.stringify(newcomer.persona));
+    assert.equal(newcomer.persona.modelVersion, 1);
+
     const renamed = ok(await adminJson('PATCH', `/v1/personas/${persona.id}`, { name: 'Evening factory readers', pinned: true }));
     assert.deepEqual(renamed, { id: persona.id, name: 'Evening factory readers', description: persona.description, pinned: true });
   });
