@@ -4,7 +4,8 @@
  * 1. `extractFeatures`: raw values, each with a stated transform —
  *    - `share`: a fraction in [0, 1] (content-category affinity as the decayed share of page views:
  *      each page's views weigh `2^(-age / halfLife)` by the age of its last view; channel mix over
- *      the first and the last touch; device, daypart and weekend shares of the person's actions);
+ *      the first and the last touch; device, daypart and weekend shares of the person's actions in
+ *      the workspace's local time, activity.ts);
  *    - `log1p`: counts and amounts, `ln(1 + x)` (recency in days, sessions, page views, pages per
  *      session, minutes per page view, email opens, forms submitted, engagement score, monetary value);
  *    - `rate`: a ratio in [0, 1] (bounce rate, email open and click rates, form completion);
@@ -24,7 +25,7 @@ import type { Channel } from '../profiles/channel.js';
 import type { Profile } from '../profiles/profile.js';
 import { scoresAt } from '../scoring/scores.js';
 import type { EpochMs } from '../time.js';
-import { countTime, DAYPARTS, DEVICE_CLASSES, emptyActivity, type Activity } from './activity.js';
+import { DAYPARTS, DEVICE_CLASSES, localActivity } from './activity.js';
 import { isSensitiveTrait, type FeatureDefinition } from './feature-definition.js';
 
 const DAY_MS = 86_400_000;
@@ -53,8 +54,6 @@ export interface FeatureContext {
   privacy: { purposes: readonly Purpose[]; schema: DataSchema };
   /** The moment the features describe (recency, decay). */
   at: EpochMs;
-  /** The person's activity folded from their events; absent: page timestamps, device unknown. */
-  activity?: Activity;
 }
 
 /** The features a definition yields, in vector order. */
@@ -131,7 +130,7 @@ export function extractFeatures(profile: Profile, context: FeatureContext): Feat
   const touches = [b.firstTouch, b.lastTouch].filter((t) => t !== null);
   for (const g of CHANNEL_GROUPS) values.push(touches.length > 0 ? touches.filter((t) => CHANNEL_GROUP[t.channel] === g).length / touches.length : 0);
 
-  const activity = context.activity ?? activityFromPages(profile, definition.utcOffsetMinutes);
+  const activity = localActivity(b, definition.utcOffsetMinutes);
   const devices = DEVICE_CLASSES.reduce((s, d) => s + activity.devices[d], 0);
   for (const d of DEVICE_CLASSES) values.push(devices > 0 ? activity.devices[d] / devices : 0);
   values.push(devices > 0 ? 0 : 1);
@@ -216,16 +215,6 @@ function decayedCategoryWeights(profile: Profile, halfLifeDays: number, at: Epoc
     weights.set(key, (weights.get(key) ?? 0) + w);
   }
   return weights;
-}
-
-/** Without events: the first and last view of every page, weighted half its views each. */
-function activityFromPages(profile: Profile, utcOffsetMinutes: number): Activity {
-  const activity = emptyActivity();
-  for (const page of Object.values(profile.behaviour.pages)) {
-    countTime(activity, page.firstAt, utcOffsetMinutes, page.views / 2);
-    countTime(activity, page.lastAt, utcOffsetMinutes, page.views / 2);
-  }
-  return activity;
 }
 
 function numericTrait(profile: Profile, key: string): number {

@@ -46,6 +46,8 @@ export function behaviourView(b: Behaviour) {
     },
     email: { ...b.email, lastOpenedAt: iso(b.email.lastOpenedAt), lastClickedAt: iso(b.email.lastClickedAt) },
     groups: b.groups,
+    // When the person acts (UTC hour of the week, 0 = Sunday 00:00) and on which device class.
+    ...(b.activity ? { activity: { utcHourOfWeek: b.activity.hours, devices: b.activity.devices } } : {}),
   };
 }
 

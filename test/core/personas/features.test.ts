@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { emptyActivity, foldActivity } from '../../../src/core/personas/activity.js';
 import { definitionVersion, parseFeatureDefinition, topTraitValues, type FeatureDefinition } from '../../../src/core/personas/feature-definition.js';
 import { extractFeatures, featureSpecs, fitScaling, standardise } from '../../../src/core/personas/features.js';
 import { DEFAULT_SCHEMA, type DataSchema } from '../../../src/core/privacy/data-schema.js';
@@ -24,8 +23,8 @@ function consenting(profile: Profile): Profile {
   return profile;
 }
 
-function featureMap(profile: Profile, def: FeatureDefinition, at: number, activity?: ReturnType<typeof emptyActivity>): Map<string, number> {
-  const result = extractFeatures(profile, { definition: def, privacy: PRIVACY, at, ...(activity ? { activity } : {}) });
+function featureMap(profile: Profile, def: FeatureDefinition, at: number): Map<string, number> {
+  const result = extractFeatures(profile, { definition: def, privacy: PRIVACY, at });
   assert.ok(result.ok, result.ok ? '' : result.reason);
   const specs = featureSpecs(def, SCHEMA);
   assert.equal(result.values.length, specs.length);
@@ -117,20 +116,32 @@ describe('persona features', () => {
     for (const v of f.values()) assert.ok(Number.isFinite(v));
   });
 
-  test('activity folded from events gives device and time-of-day shares in local time', () => {
-    const activity = emptyActivity();
+  test('the activity the behaviour keeps gives device and time-of-day shares in the workspace\'s local time', () => {
     const at = (h: number) => Date.UTC(2024, 4, 4, h); // a Saturday
     const ev = (h: number, cls: string) => ({ ...pageView(at(h), 'https://x.test/'), context: { device: { class: cls } } });
-    foldActivity(activity, ev(19, 'mobile'), 60); // 20:00 local
-    foldActivity(activity, ev(20, 'mobile'), 60);
-    foldActivity(activity, ev(8, 'desktop'), 60);
-    foldActivity(activity, trackedEvent({ type: 'track', name: 'Email Delivered', timestamp: at(3) }), 60);
-    const f = featureMap(consenting(newProfile('p', 'ws', T0)), definition(), at(21), activity);
-    assert.equal(f.get('device:mobile'), 2 / 3);
+    const profile = consenting(newProfile('p', 'ws', T0));
+    profile.behaviour = replayBehaviour([
+      ev(19, 'mobile'), ev(20, 'mobile'), ev(8, 'desktop'), ev(9, 'bot'),
+      // Not the person's own actions: an email sent to them, a time report of a page view.
+      trackedEvent({ type: 'track', name: 'Email Delivered', timestamp: at(3) }),
+      trackedEvent({ type: 'track', name: 'Page Ping', timestamp: at(19) + 1000, properties: { visibleMs: 500 } }),
+    ]);
+    assert.equal(profile.behaviour.activity?.hours.reduce((s, n) => s + n, 0), 4);
+    const f = featureMap(profile, definition({ utcOffsetMinutes: 60 }), at(21));
+    assert.equal(f.get('device:mobile'), 2 / 3, 'the bot is no device of the person');
     assert.equal(f.get('device:unknown'), 0);
-    assert.equal(f.get('time:evening'), 2 / 3);
-    assert.equal(f.get('time:morning'), 1 / 3);
+    // 20:00 and 21:00 local are evening; 09:00 and 10:00 morning.
+    assert.equal(f.get('time:evening'), 0.5);
+    assert.equal(f.get('time:morning'), 0.5);
     assert.equal(f.get('time:weekend'), 1);
+    // UTC+5 moves 19:00 and 20:00 UTC past midnight into Sunday night.
+    const east = featureMap(profile, definition({ utcOffsetMinutes: 300 }), at(21));
+    assert.equal(east.get('time:night'), 0.5);
+    // A profile stored before the behaviour kept activity falls back to its page timestamps.
+    delete profile.behaviour.activity;
+    const old = featureMap(profile, definition({ utcOffsetMinutes: 60 }), at(21));
+    assert.equal(old.get('device:unknown'), 1);
+    assert.ok(Math.abs(old.get('time:evening')! + old.get('time:morning')! - 1) < 1e-9);
   });
 
   test('a categorical value outside the fixed vocabulary goes to (other); a missing numeric trait is imputed to the mean', () => {
