@@ -12,8 +12,8 @@
  *    write goes through the same persistence as an event; a profile without a legal basis loses
  *    any persona link it had.
  *
- * Features are computed from the profile alone: device class and time of day come from the page
- * timestamps the behaviour keeps (core/personas/activity.ts explains the fallback).
+ * Features are computed from the profile alone (its behaviour keeps the activity by hour of the
+ * week and device class; core/personas/activity.ts), so no event is read again.
  */
 import { buildPersonaModel, type BuildModelInput, type BuiltModel } from '../core/personas/build-model.js';
 import type { FeatureDefinition } from '../core/personas/feature-definition.js';
