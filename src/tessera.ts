@@ -26,6 +26,9 @@ import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
 import { createWebhookTargetPolicy } from './core/webhooks/webhook-target.js';
 import { RescoreRunner } from './lead-scoring/rescore.js';
+import { PersonaFitRunner } from './personas/persona-fit-runner.js';
+import { createPersonaModels } from './personas/persona-models.js';
+import { fitInWorker } from './personas/fit-worker.js';
 import { createLinkSigner } from './links/link-signer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -66,7 +69,8 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const definitions = createSegmentDefinitions(store, now);
   const privacy = createPrivacyContexts(store, now);
   const slots = createSlotService({ store, privacy, definitions, now });
-  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
+  const personaModels = createPersonaModels(store, now);
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, personas: personaModels, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
   const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
@@ -81,7 +85,7 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
     ...(observer ? { observer } : {}),
   });
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-') });
-  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots };
+  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels };
 }
 
 /** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
@@ -108,7 +112,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
   metrics.watchMaintenance(options.store.maintenance);
@@ -130,9 +134,12 @@ export async function createTessera(options: { config: Config; store: Store; log
   const retention = scheduleRetention({ store: options.store, privacy, logger, now }, options.config.retentionIntervalMinutes);
   const rescore = new RescoreRunner({ store: options.store, privacy, derive, settings: leadScoring.settings, logger, now });
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => rescore.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming re-scoring failed'));
+  // Persona fits run EM in a worker thread, so ingest is served meanwhile.
+  const personaFits = new PersonaFitRunner({ store: options.store, privacy, derive, logger, now, runFit: fitInWorker, onModelSaved: (ws) => personaModels.invalidate(ws) });
+  if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => personaFits.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming persona fits failed'));
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, queue, privacy, segments, slots, leadScoring: leadScoringApi, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, slots, leadScoring: leadScoringApi, personas: { fits: personaFits }, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });
@@ -144,6 +151,7 @@ export async function createTessera(options: { config: Config; store: Store; log
       await segmentScheduler.stop();
       await backfills.stop();
       await rescore.stop();
+      await personaFits.stop();
       await deliveries?.stop();
       await app.close();
       await queue.close();

@@ -7,6 +7,7 @@ import { migrateCommand } from './migrate.js';
 import { withUsageExitCode } from './options.js';
 import { retentionCommand } from './retention.js';
 import { segmentsCommand } from './segments.js';
+import { personasCommand } from './personas.js';
 import { serveCommand } from './serve.js';
 import { workspaceCommand } from './workspace.js';
 import { VERSION } from '../version.js';
@@ -23,5 +24,6 @@ export function createProgram(): Command {
     .addCommand(importCommand())
     .addCommand(migrateCommand())
     .addCommand(retentionCommand())
-    .addCommand(segmentsCommand());
+    .addCommand(segmentsCommand())
+    .addCommand(personasCommand());
 }

@@ -5,7 +5,7 @@
  * 0 done, 2 usage or configuration error, 3 the store failed (run again to resume), 130 interrupted
  * (run again to resume).
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import pino from 'pino';
 import { describeCondition } from '../core/segments/describe-condition.js';
@@ -47,7 +47,7 @@ export function segmentsCommand(): Command {
     .option('--restart', 'start from the first profile instead of resuming an unfinished backfill')
     .addOption(new Option('--chunk <n>', 'profiles per transaction (1-10000)').default(500).argParser((v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--chunk must be a whole number from 1 to 10000');
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('must be a whole number from 1 to 10000.');
       return n;
     }))
     .addHelpText('after', `

@@ -40,6 +40,7 @@ import type { Mailer } from '../ports/mailer.js';
 import { registerEmailLinks } from './routes/email-links-plugin.js';
 import { resolvePublicBase, type PublicBase } from '../public-base.js';
 import { registerDeadLetterRoutes } from './routes/dead-letters.js';
+import { registerPersonaRoutes, type PersonaRouteDeps } from './routes/personas.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import { registerApiReference } from './openapi.js';
 import { registerSchemaSupport } from './schemas/schema-support.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   slots?: SlotService;
   /** Scoring, lifecycle and webhooks (absent: their routes are not registered). */
   leadScoring?: Pick<LeadScoringRouteDeps, 'settings' | 'move' | 'rescore'> & Pick<WebhookRouteDeps, 'webhooks' | 'targets' | 'poke'>;
+  /** Persona fits in the background (absent: the persona routes are not registered). */
+  personas?: Pick<PersonaRouteDeps, 'fits'>;
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
@@ -131,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerLeadScoringRoutes(app, { store: deps.store, keys, now: deps.now, settings: deps.leadScoring.settings, move: deps.leadScoring.move, rescore: deps.leadScoring.rescore });
     registerWebhookRoutes(app, { store: deps.store, keys, now: deps.now, webhooks: deps.leadScoring.webhooks, targets: deps.leadScoring.targets, poke: deps.leadScoring.poke });
   }
+  if (deps.personas) registerPersonaRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, fits: deps.personas.fits });
   if (deps.segments) {
     registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });
     registerComputedTraitRoutes(app, { keys, service: deps.segments.service, backfills: deps.segments.backfills, now: deps.now });

@@ -2,7 +2,7 @@
  * Wires the ingest steps for one batch of one workspace, inside one write transaction. No logic here.
  *   drop duplicates → prefetch identities → per event: admit (privacy) → assign to a profile →
  *   record consent → update profiles → derived steps (computed traits → scores → lifecycle →
- *   segments → webhook outbox → exposure counters) → persist
+ *   personas → segments → webhook outbox → exposure counters) → persist
  * The derived steps are also what a re-evaluation without events runs (reevaluate.ts).
  */
 import type { TrackedEvent } from '../core/events/event.js';
@@ -21,6 +21,8 @@ import { scoreAndMoveProfiles, writeWebhookOutbox, type LeadScoringDeps } from '
 import { updateExposureCounters, type WatchedEventsSource } from './steps/update-exposure-counters.js';
 import { compileDefinitions } from '../core/segments/segment.js';
 import type { SegmentDefinitionsSource } from '../segments/segment-definitions.js';
+import type { PersonaModelsSource } from '../personas/persona-models.js';
+import { assignPersonas } from './steps/assign-personas.js';
 
 export interface BatchOutcome {
   stored: number;
@@ -39,6 +41,8 @@ export interface ProcessBatchDeps extends ResolveIdentitiesDeps {
   leadScoring?: LeadScoringDeps;
   /** The event names personalization slots watch (the slot service); without it no exposure counters are kept. */
   slots?: WatchedEventsSource;
+  /** The current persona model per workspace, for incremental assignment; without it there is none. */
+  personas?: PersonaModelsSource;
   /**
    * Steps the composition adds, run on each admitted event after it is assigned to a profile
    * (tests inject a failure here, to prove that a poison event is isolated). None by default.
@@ -59,6 +63,7 @@ export function createDerivedSteps(deps: ProcessBatchDeps): DerivedSteps {
     const definitions = deps.definitions ? await deps.definitions.get(batch.workspaceId) : NO_DEFINITIONS;
     await updateComputedTraits(batch, definitions);
     await scoreAndMoveProfiles(batch, deps.leadScoring);
+    if (deps.personas) await assignPersonas(batch, deps.personas);
     updateSegments(batch, definitions, deps.newMessageId);
     await writeWebhookOutbox(batch, deps.leadScoring);
     await updateExposureCounters(batch, deps.slots);

@@ -5,7 +5,8 @@
  */
 import type { EpochMs } from '../core/time.js';
 
-export type ConfigKind = 'scoring' | 'lifecycle' | 'rescore' | 'experiments';
+/** `personas`: the persona feature definition; `personas-fit`: the last persona fit job's progress. */
+export type ConfigKind = 'scoring' | 'lifecycle' | 'rescore' | 'experiments' | 'personas' | 'personas-fit';
 
 export interface ConfigStore {
   /** The saved document, or null when the workspace never saved one (defaults apply). */

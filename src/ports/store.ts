@@ -24,6 +24,7 @@ import type { FormStore } from './form-store.js';
 import type { UnmergeTx } from './unmerge-store.js';
 import type { TokenUseStore } from './token-use-store.js';
 import type { DeadLetterStore } from './dead-letter-store.js';
+import type { PersonaStore } from './persona-store.js';
 import type { StoreMaintenance } from './store-maintenance.js';
 import type { ExperimentStore } from './experiment-store.js';
 import type { CounterUpdate, DecisionStore } from './decision-store.js';
@@ -51,6 +52,8 @@ export interface Store {
   readonly experiments: ExperimentStore;
   /** Personalization slots, decision settings, per-person exposure counters (ports/decision-store.ts). */
   readonly decisions: DecisionStore;
+  /** Persona models: aggregates only, no profile ids (ports/persona-store.ts, issue 17). */
+  readonly personas: PersonaStore;
   /** Failures of the store's background upkeep (WAL checkpoints, VACUUM), for logs, metrics and `/readyz`. */
   readonly maintenance: StoreMaintenance;
   /**

@@ -11,7 +11,7 @@ const STORE_OPTIONS = ['--config', '--data-dir', '--database-url', '--log-level'
 
 /** What each help page must show. A command missing here fails the coverage test below. */
 const EXPECTED: Record<string, string[]> = {
-  '': ['serve', 'workspace', 'keys', 'link-keys', 'import', 'migrate', 'retention', 'segments', '--version'],
+  '': ['serve', 'workspace', 'keys', 'link-keys', 'import', 'migrate', 'retention', 'segments', 'personas', '--version'],
   serve: ['--host', '--port', '--public-url', '--write-key', '--admin-key', '--sqlite-sync', ...STORE_OPTIONS, ...ENVIRONMENT.map(([name]) => name)],
   workspace: ['create', 'list'],
   'workspace create': ['<name>', '--id', '--json', ...STORE_OPTIONS],
@@ -31,6 +31,9 @@ const EXPECTED: Record<string, string[]> = {
   segments: ['list', 'backfill'],
   'segments list': ['--workspace', '--json', ...STORE_OPTIONS],
   'segments backfill': ['<id>', '--workspace', '--computed', '--restart', '--chunk', ...STORE_OPTIONS, 'Exit codes'],
+  personas: ['fit', 'list'],
+  'personas fit': ['--workspace', '--sample', 'legal basis for profiling', ...STORE_OPTIONS, 'Exit codes'],
+  'personas list': ['--workspace', '--json', ...STORE_OPTIONS],
 };
 
 function commandPaths(commands: Command[], prefix = ''): string[] {

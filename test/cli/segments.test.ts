@@ -33,6 +33,12 @@ describe('tessera segments', () => {
     assert.match(row.readable, /Demo Requested \(size ≥ 200\)/);
   });
 
+  it('exits 2 (usage) for a bad --chunk, as for any bad option value', async () => {
+    const result = await runCli(['segments', 'backfill', 'big-demos', '--data-dir', dataDir, '--chunk', '0']);
+    assert.equal(result.code, 2, describeRun(result));
+    assert.match(result.stderr, /must be a whole number from 1 to 10000/);
+  });
+
   it('exits 2 for a segment that does not exist', async () => {
     const result = await runCli(['segments', 'backfill', 'nope', '--data-dir', dataDir]);
     assert.equal(result.code, 2, describeRun(result));

@@ -16,6 +16,13 @@ const roundTrip = (p: Profile): Profile => profileFromColumns(
 );
 
 describe('profile state column', () => {
+  test('the persona link (issue 17) is kept in the profile state, so export and erasure carry it', () => {
+    const p = newProfile('prf_p', 'ws', T0);
+    p.persona = { modelVersion: 3, personaId: 'p2', probability: 0.8, probabilities: { p1: 0.2, p2: 0.8 }, at: T0, basis: ['profiling'] };
+    assert.deepEqual((JSON.parse(JSON.stringify(profileState(p))) as { persona?: unknown }).persona, p.persona);
+    assert.deepEqual(roundTrip(p), p);
+  });
+
   test('a first-time visitor reads back as written, from a state without the empty fields', () => {
     const p = newProfile('prf_1', 'ws', T0);
     applyEvent(p.behaviour, pageView(T0, 'https://acme.example/pricing?utm_source=news&utm_medium=email&utm_campaign=fall', { category: 'pricing' }));

@@ -34,7 +34,11 @@ export interface FieldDeclaration {
   /** Overrides the purposes' retention (days). */
   retentionDays?: number;
   description?: string;
-  /** A special category (Art. 9): never used for personalization. */
+  /**
+   * A special category of personal data (GDPR Art. 9), named: never used for personalization or
+   * profiling. Slot rules naming it are refused (core/decisions/validate-slot.ts) and persona
+   * features refuse it (core/personas/feature-definition.ts).
+   */
   sensitive?: SensitiveCategory;
 }
 

@@ -32,6 +32,7 @@ import type { EpochMs } from '../time.js';
 import type { Touch } from './channel.js';
 import { sessionTouch } from './acquisition.js';
 import { pageInfo, type PageInfo } from './page-info.js';
+import { countActivity, emptyBehaviourActivity, type BehaviourActivity } from './activity.js';
 
 export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 /** Without a report from the tracker, no single page view counts more than this. */
@@ -91,6 +92,8 @@ export interface Behaviour {
    * Absent in state stored before it was kept (see current-user-id.ts for the fallback).
    */
   userId?: { value: string; at: EpochMs };
+  /** The person's actions by UTC hour of the week and device class (activity.ts); absent until the first one. */
+  activity?: BehaviourActivity;
 }
 
 export function emptyBehaviour(): Behaviour {
@@ -131,6 +134,7 @@ export function applyEvent(b: Behaviour, e: TrackedEvent): void {
   if ((emailField === undefined || !PASSIVE_EMAIL.has(emailField)) && !machine) {
     if (b.firstSeenAt === null || t < b.firstSeenAt) b.firstSeenAt = t;
     if (!late) b.lastSeenAt = t;
+    if ((e.type === 'page' || e.type === 'screen' || e.type === 'track') && !timeReport) countActivity(b.activity ??= emptyBehaviourActivity(), e);
   }
 
   const page = pageInfo(e);

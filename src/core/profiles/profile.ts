@@ -12,6 +12,7 @@ import type { ProfileLifecycle } from '../lifecycle/lifecycle.js';
 import type { ProfileSegments } from '../segments/segment.js';
 import type { ComputedTraitValue } from '../computed-traits/aggregate.js';
 import type { DeclinedFields } from '../forms/declined.js';
+import type { ProfilePersona } from '../personas/profile-persona.js';
 
 export interface TraitMeta {
   /** What set it: `identify`, `track:Form Submitted`, `context.traits`, later `form:<id>` … */
@@ -51,6 +52,11 @@ export interface Profile {
   segments?: ProfileSegments;
   /** Form fields the person declined to answer, with when (forms: not asked again for a while). */
   declined?: DeclinedFields;
+  /**
+   * The person's persona probabilities under the current persona model (issue 17); absent when
+   * never assigned or when profiling has no legal basis for them (removed at once on withdrawal).
+   */
+  persona?: ProfilePersona;
 }
 
 export function newProfile(id: string, workspaceId: string, at: EpochMs): Profile {

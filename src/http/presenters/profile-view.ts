@@ -46,6 +46,8 @@ export function behaviourView(b: Behaviour) {
     },
     email: { ...b.email, lastOpenedAt: iso(b.email.lastOpenedAt), lastClickedAt: iso(b.email.lastClickedAt) },
     groups: b.groups,
+    // When the person acts (UTC hour of the week, 0 = Sunday 00:00) and on which device class.
+    ...(b.activity ? { activity: { utcHourOfWeek: b.activity.hours, devices: b.activity.devices } } : {}),
   };
 }
 
@@ -71,6 +73,8 @@ export function profileView(p: Profile, merges?: MergeRecord[], now = Date.now()
     consent: consentView(p.consent),
     ...(p.scores ? { scores: scoresAt(p, now) } : {}),
     ...(p.lifecycle ? { lifecycle: { stage: p.lifecycle.stage, since: iso(p.lifecycle.since), history: p.lifecycle.history.map((m) => ({ ...m, at: iso(m.at) })) } } : {}),
+    // Persona probabilities under the current persona model (issue 17); absent when not profiled.
+    ...(p.persona ? { persona: { ...p.persona, at: iso(p.persona.at) } } : {}),
     // Form fields the person declined, not asked again during the form's cool-down.
     declined: Object.fromEntries(Object.entries(p.declined ?? {}).map(([k, d]) => [k, { at: iso(d.at), source: d.source }])),
     ...(merges ? { merges: merges.map(mergeView) } : {}),

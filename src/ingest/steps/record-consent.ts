@@ -2,10 +2,13 @@
  * Consent events change the person's consent state at once (later events of the same batch are
  * admitted under it) and append to the ledger. A Global Privacy Control signal on any event
  * withdraws the configured purposes it still finds granted, recorded in the ledger as channel `gpc`.
+ * A change that takes away the legal basis of the person's persona link removes the link at once
+ * (GDPR Art. 7(3), 21: profiling stops with the withdrawal, not at the next fit).
  */
 import type { TrackedEvent } from '../../core/events/event.js';
 import { consentPayload } from '../../core/privacy/consent-event.js';
 import { applyConsent, isGranted, type ConsentRecord } from '../../core/privacy/consent.js';
+import { personaLinkStands } from '../../core/personas/profile-persona.js';
 import type { Profile } from '../../core/profiles/profile.js';
 import type { IngestBatch } from '../ingest-batch.js';
 
@@ -26,5 +29,6 @@ export function recordConsent(batch: IngestBatch, event: TrackedEvent, profile: 
 
 function append(batch: IngestBatch, profile: Profile, event: TrackedEvent, change: Pick<ConsentRecord, 'purposes' | 'channel' | 'wording' | 'evidence' | 'request'>): void {
   profile.consent = applyConsent(profile.consent, { purposes: change.purposes, channel: change.channel, messageId: event.messageId, at: event.timestamp });
+  if (profile.persona && !personaLinkStands(profile.persona, profile.consent, batch.privacy.settings.purposes)) delete profile.persona;
   batch.consents.push({ workspaceId: batch.workspaceId, profileId: profile.id, messageId: event.messageId, at: event.timestamp, receivedAt: event.receivedAt, ...change });
 }

@@ -22,6 +22,7 @@ import { segmentContract } from './segment-contract.js';
 import { timelineContract } from './timeline-contract.js';
 import { unmergeContract } from './unmerge-contract.js';
 import { tokenUseContract } from './token-use-contract.js';
+import { personaContract } from './persona-contract.js';
 import { workspaceContract } from './workspace-contract.js';
 import { webhookContract } from './webhook-contract.js';
 import { experimentContract } from './experiment-contract.js';
@@ -64,5 +65,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, o
     describe('email links: uses of single-use tokens', () => tokenUseContract(subject));
     describe('dead letters: kept, paged, retried, found and erased by identifier', () => deadLetterContract(subject));
     describe('experiments: definitions, sticky assignments through merges, erasure, conversion counts', () => experimentContract(subject));
+    describe('personas: models of aggregates, versions, labels, no identifiers', () => personaContract(subject));
   });
 }

@@ -499,4 +499,18 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'persona models: aggregates only, no profile ids',
+    // ports/persona-store.ts. The person → persona link lives in the profile's state, not here.
+    sql: `
+      CREATE TABLE persona_models (
+        workspace_id text COLLATE "C" NOT NULL,
+        version integer NOT NULL,
+        fitted_at bigint NOT NULL,
+        model jsonb NOT NULL,
+        PRIMARY KEY (workspace_id, version)
+      );
+    `,
+  },
 ];

@@ -26,6 +26,7 @@ import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
 import { createPostgresDeadLetterStore } from './dead-letter-store.js';
 import { createPostgresDecisionStore } from './decision-store.js';
+import { createPostgresPersonaStore } from './persona-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -102,6 +103,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     deadLetters: trackedMethods(createPostgresDeadLetterStore(pool), track),
     experiments: trackedMethods(createPostgresExperimentStore(pool), track),
     decisions: trackedMethods(createPostgresDecisionStore(pool), track),
+    personas: trackedMethods(createPostgresPersonaStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

@@ -23,6 +23,7 @@ export interface ProfileState {
   computed?: Profile['computed'];
   segments?: Profile['segments'];
   declined?: Profile['declined'];
+  persona?: Profile['persona'];
 }
 
 export function profileState(p: Profile): ProfileState {
@@ -35,6 +36,7 @@ export function profileState(p: Profile): ProfileState {
   if (p.computed) state.computed = p.computed;
   if (p.segments) state.segments = p.segments;
   if (p.declined) state.declined = p.declined;
+  if (p.persona) state.persona = p.persona;
   return state;
 }
 
@@ -93,6 +95,7 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     ...(row.state.computed ? { computed: row.state.computed } : {}),
     ...(row.state.segments ? { segments: row.state.segments } : {}),
     ...(row.state.declined ? { declined: row.state.declined } : {}),
+    ...(row.state.persona ? { persona: row.state.persona } : {}),
   };
 }
 

@@ -450,4 +450,18 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 15,
+    name: 'persona models: aggregates only, no profile ids',
+    // ports/persona-store.ts. The person → persona link lives in the profile's state, not here.
+    sql: `
+      CREATE TABLE persona_models (
+        workspace_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        fitted_at INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, version)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -27,6 +27,8 @@ import type { TokenUseStore } from '../../ports/token-use-store.js';
 import type { FormStore } from '../../ports/form-store.js';
 import { createSqliteDeadLetterStore } from './dead-letter-store.js';
 import type { DeadLetterStore } from '../../ports/dead-letter-store.js';
+import { createSqlitePersonaStore } from './persona-store.js';
+import type { PersonaStore } from '../../ports/persona-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -117,6 +119,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let deadLetters: DeadLetterStore | undefined;
   let experiments: ExperimentStore | undefined;
   let decisions: DecisionStore | undefined;
+  let personas: PersonaStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -191,6 +194,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get experiments() { return (experiments ??= createSqliteExperimentStore(writer, reader, durably)); },
     get deadLetters() { return (deadLetters ??= createSqliteDeadLetterStore(writer, reader, durably)); },
     get decisions() { return (decisions ??= createSqliteDecisionStore(writer, reader, durably)); },
+    get personas() { return (personas ??= createSqlitePersonaStore(writer, reader, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.

@@ -1,0 +1,113 @@
+/**
+ * Personas API (admin key; issue 17):
+ * - GET/PUT /v1/personas/definition: the workspace's feature definition (validated: purposes with
+ *   a legal basis for profiling, no sensitive categories, the one-hot width cap) and its version;
+ * - POST /v1/personas/fit: starts a fit in the background, 202 with the job; GET: its progress;
+ * - GET /v1/personas: the current model's personas — aggregates only, none smaller than the
+ *   k-anonymity minimum (20 profiles of the fitted sample; smaller ones are counted as hidden);
+ * - PATCH /v1/personas/{id}: rename, describe, pin.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { TesseraError } from '../../core/errors.js';
+import { definitionVersion, parseFeatureDefinition } from '../../core/personas/feature-definition.js';
+import { featureSpecs } from '../../core/personas/features.js';
+import type { PersonaFitRunner } from '../../personas/persona-fit-runner.js';
+import { featureDefinition as savedDefinition, InvalidDefinition } from '../../personas/persona-fit-runner.js';
+import type { Store } from '../../ports/store.js';
+import type { PrivacyContexts } from '../../privacy/privacy-context.js';
+import { bearerToken, type KeyResolver } from '../auth.js';
+
+export interface PersonaRouteDeps {
+  store: Store;
+  keys: KeyResolver;
+  privacy: PrivacyContexts;
+  fits: Pick<PersonaFitRunner, 'start' | 'progress'>;
+  now: () => number;
+}
+
+/** Reports never show a persona of fewer profiles than this (k-anonymity, issue 17 §3). */
+export const K_ANONYMITY_MINIMUM = 20;
+
+const text = (max: number) => z.string().max(max).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+const labelSchema = z.object({ name: text(100).min(1).optional(), description: text(1000).optional(), pinned: z.boolean().optional() }).strict()
+  .refine((l) => l.name !== undefined || l.description !== undefined || l.pinned !== undefined, 'give name, description or pinned');
+const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['id'] } as const;
+
+export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDeps): void {
+  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const audit = (workspaceId: string, actor: string, action: string, subject: string | null, details: Record<string, unknown> = {}) =>
+    deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject, details });
+
+  // A saved definition that names a trait marked sensitive since is no longer valid: a 409 says so.
+  const featureDefinition = async (...args: Parameters<typeof savedDefinition>) => {
+    try {
+      return await savedDefinition(...args);
+    } catch (error) {
+      if (error instanceof InvalidDefinition) throw new TesseraError('conflict', { message: `${error.message}; save a new one.` });
+      throw error;
+    }
+  };
+
+  app.get('/v1/personas/definition', async (request) => {
+    const { workspaceId } = await admin(request);
+    const definition = await featureDefinition(deps.store, deps.privacy, workspaceId);
+    const { settings } = await deps.privacy.get(workspaceId);
+    return { definition, version: definitionVersion(definition), features: featureSpecs(definition, settings.schema) };
+  });
+
+  app.put('/v1/personas/definition', async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    const { settings } = await deps.privacy.get(workspaceId);
+    const parsed = parseFeatureDefinition(request.body, settings);
+    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The persona feature definition is invalid; nothing was changed.', issues: parsed.issues });
+    await deps.store.configs.put(workspaceId, 'personas', parsed.definition, deps.now());
+    const version = definitionVersion(parsed.definition);
+    await audit(workspaceId, keyId, 'personas.definition.update', null, { version });
+    return { definition: parsed.definition, version, features: featureSpecs(parsed.definition, settings.schema) };
+  });
+
+  app.post('/v1/personas/fit', async (request, reply) => {
+    const { workspaceId, keyId } = await admin(request);
+    const job = deps.fits.start(workspaceId);
+    await audit(workspaceId, keyId, 'personas.fit', job.id, {});
+    reply.code(202);
+    return { job };
+  });
+
+  app.get('/v1/personas/fit', async (request) => {
+    const { workspaceId } = await admin(request);
+    return { job: await deps.fits.progress(workspaceId) };
+  });
+
+  app.get('/v1/personas', async (request) => {
+    const { workspaceId } = await admin(request);
+    const model = await deps.store.personas.currentModel(workspaceId);
+    if (!model) return { model: null, personas: [], hidden: 0 };
+    const shown = model.personas.filter((p) => p.size >= K_ANONYMITY_MINIMUM);
+    return {
+      model: { version: model.version, fittedAt: new Date(model.fittedAt).toISOString(), definitionVersion: model.definitionVersion, sampleSize: model.sampleSize, threshold: model.threshold, bic: model.bic, changes: model.changes },
+      personas: shown.map((p) => ({
+        id: p.id, name: p.name, description: p.description, pinned: p.pinned, size: p.size, share: p.weight,
+        distinguishing: p.distinguishing,
+      })),
+      hidden: model.personas.length - shown.length,
+    };
+  });
+
+  app.patch('/v1/personas/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { workspaceId, keyId } = await admin(request);
+    const parsed = labelSchema.safeParse(request.body);
+    if (!parsed.success) {
+      throw new TesseraError('invalid_body', { issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message })) });
+    }
+    const label = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as { name?: string; description?: string; pinned?: boolean };
+    if (!(await deps.store.personas.label(workspaceId, request.params.id, label))) {
+      throw new TesseraError('not_found', { message: `The current persona model has no persona "${request.params.id}".` });
+    }
+    await audit(workspaceId, keyId, 'personas.label', request.params.id, { fields: Object.keys(label) });
+    const model = await deps.store.personas.currentModel(workspaceId);
+    const persona = model!.personas.find((p) => p.id === request.params.id)!;
+    return { id: persona.id, name: persona.name, description: persona.description, pinned: persona.pinned };
+  });
+}
