@@ -158,7 +158,7 @@ export function personasSuite(start: (overrides: Partial<Config>) => Promise<Tes
       assertIssue(named, 'name', /./);
       assertIssue(named, 'pinned', /./);
       assertError(await adminJson('PATCH', '/v1/personas/p999', { name: 'x' }), 404, 'not_found');
-      assertError(await adminJson('PATCH', `/v1/personas/${encodeURIComponent('p\u0001')}`, { name: 'x' }), 404);
+      assertIssue(assertError(await adminJson('PATCH', `/v1/personas/${encodeURIComponent('p\u0001')}`, { name: 'x' }), 400), 'id', /control characters/);
       assertError(await adminJson('PATCH', `/v1/personas/${'p'.repeat(100)}`, { name: 'x' }), 400);
     });
   });

@@ -17,6 +17,8 @@ import { featureDefinition as savedDefinition, InvalidDefinition } from '../../p
 import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { bearerToken, type KeyResolver } from '../auth.js';
+import { pathParams } from '../schemas/query.js';
+import { document, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface PersonaRouteDeps {
   store: Store;
@@ -32,7 +34,29 @@ export const K_ANONYMITY_MINIMUM = 20;
 const text = (max: number) => z.string().max(max).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 const labelSchema = z.object({ name: text(100).min(1).optional(), description: text(1000).optional(), pinned: z.boolean().optional() }).strict()
   .refine((l) => l.name !== undefined || l.description !== undefined || l.pinned !== undefined, 'give name, description or pinned');
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['id'] } as const;
+
+const tags = ['Personas'];
+const definitionAnswer = json({ definition: { type: 'object' }, version: { type: 'string' }, features: { type: 'array', items: { type: 'object' } } }, ['definition', 'version', 'features']);
+const jobAnswer = json({ job: { type: ['object', 'null'], description: 'The fit job: id, state, phase, done, total, …; null before the first fit.' } }, ['job']);
+const schemas = {
+  getDefinition: routeSchema({ summary: 'The persona feature definition, its version (a hash) and the features it yields', tags, auth: 'adminKey', response: { 200: definitionAnswer } }),
+  putDefinition: routeSchema({
+    summary: 'Replace the persona feature definition (purposes with a legal basis for profiling; no sensitive categories)', tags, auth: 'adminKey',
+    body: document('The feature definition: profilingPurposes, categories, categoryHalfLifeDays, lifecycleStages, monetaryTrait, traits, sensitiveCategories, utcOffsetMinutes, maxOneHotWidth (docs/personas.md).'),
+    response: { 200: definitionAnswer },
+  }),
+  startFit: routeSchema({ summary: 'Start fitting personas in the background (audited): 202 with the job', tags, auth: 'adminKey', response: { 202: jobAnswer } }),
+  fitProgress: routeSchema({ summary: 'The progress of the last persona fit', tags, auth: 'adminKey', response: { 200: jobAnswer } }),
+  list: routeSchema({
+    summary: 'The current personas: aggregates only, none smaller than 20 profiles of the fitted sample', tags, auth: 'adminKey',
+    response: { 200: json({ model: { type: ['object', 'null'] }, personas: { type: 'array', items: { type: 'object' } }, hidden: { type: 'integer' } }, ['model', 'personas', 'hidden']) },
+  }),
+  label: routeSchema({
+    summary: 'Name, describe or pin a persona of the current model (audited)', tags, auth: 'adminKey', params: pathParams({ id: { maxLength: 64 } }),
+    body: json({ name: { type: 'string', maxLength: 100 }, description: { type: 'string', maxLength: 1000 }, pinned: { type: 'boolean' } }),
+    response: { 200: json({ id: { type: 'string' }, name: { type: ['string', 'null'] }, description: { type: ['string', 'null'] }, pinned: { type: 'boolean' } }, ['id']) },
+  }),
+};
 
 export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDeps): void {
   const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
@@ -49,14 +73,14 @@ export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDe
     }
   };
 
-  app.get('/v1/personas/definition', async (request) => {
+  app.get('/v1/personas/definition', { schema: schemas.getDefinition }, async (request) => {
     const { workspaceId } = await admin(request);
     const definition = await featureDefinition(deps.store, deps.privacy, workspaceId);
     const { settings } = await deps.privacy.get(workspaceId);
     return { definition, version: definitionVersion(definition), features: featureSpecs(definition, settings.schema) };
   });
 
-  app.put('/v1/personas/definition', async (request) => {
+  app.put('/v1/personas/definition', { schema: schemas.putDefinition }, async (request) => {
     const { workspaceId, keyId } = await admin(request);
     const { settings } = await deps.privacy.get(workspaceId);
     const parsed = parseFeatureDefinition(request.body, settings);
@@ -67,7 +91,7 @@ export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDe
     return { definition: parsed.definition, version, features: featureSpecs(parsed.definition, settings.schema) };
   });
 
-  app.post('/v1/personas/fit', async (request, reply) => {
+  app.post('/v1/personas/fit', { schema: schemas.startFit }, async (request, reply) => {
     const { workspaceId, keyId } = await admin(request);
     const job = deps.fits.start(workspaceId);
     await audit(workspaceId, keyId, 'personas.fit', job.id, {});
@@ -75,12 +99,12 @@ export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDe
     return { job };
   });
 
-  app.get('/v1/personas/fit', async (request) => {
+  app.get('/v1/personas/fit', { schema: schemas.fitProgress }, async (request) => {
     const { workspaceId } = await admin(request);
     return { job: await deps.fits.progress(workspaceId) };
   });
 
-  app.get('/v1/personas', async (request) => {
+  app.get('/v1/personas', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);
     const model = await deps.store.personas.currentModel(workspaceId);
     if (!model) return { model: null, personas: [], hidden: 0 };
@@ -95,7 +119,7 @@ export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDe
     };
   });
 
-  app.patch('/v1/personas/:id', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
+  app.patch('/v1/personas/:id', { schema: schemas.label }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const parsed = labelSchema.safeParse(request.body);
     if (!parsed.success) {
