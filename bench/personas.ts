@@ -16,7 +16,7 @@ import { DEFAULT_FEATURE_DEFINITION } from '../src/core/personas/feature-definit
 import type { FeatureSpec } from '../src/core/personas/features.js';
 import { preparePersonaModel } from '../src/core/personas/persona-link.js';
 import { Reservoir } from '../src/core/personas/reservoir.js';
-import { normalDraw, seededRandom } from '../src/core/personas/seeded-random.js';
+import { normalDraw, seededRandom } from '../src/core/seeded-random.js';
 
 const HELP = `npm run bench:personas -- [flags]
 

@@ -21,7 +21,7 @@ import { extractFeatures, featureSpecs } from '../core/personas/features.js';
 import { personaLink, preparePersonaModel } from '../core/personas/persona-link.js';
 import type { PersonaModel } from '../core/personas/persona-model.js';
 import { Reservoir } from '../core/personas/reservoir.js';
-import { seededRandom } from '../core/personas/seeded-random.js';
+import { seededRandom } from '../core/seeded-random.js';
 import type { SelectionOptions } from '../core/personas/select-components.js';
 import type { Profile } from '../core/profiles/profile.js';
 import type { EpochMs } from '../core/time.js';

@@ -51,16 +51,7 @@ export function track(at: number, name: string, properties: JsonObject = {}, url
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so that a failing seed can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/core/seeded-random.js';
 
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];

@@ -20,7 +20,7 @@
  * `tolerance` or after `maxIterations`, and it returns the log-likelihood trace.
  */
 import { kmeansPlusPlus, nearestCentre, type Rows } from './kmeans-plus-plus.js';
-import type { Random } from './seeded-random.js';
+import type { Random } from '../seeded-random.js';
 
 export interface GaussianMixture {
   weights: number[];

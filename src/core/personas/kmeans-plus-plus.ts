@@ -7,7 +7,7 @@
  * When every remaining point coincides with a centre (all distances 0: identical points), the next
  * centre is drawn uniformly, so k centres are always returned for k ≤ n.
  */
-import type { Random } from './seeded-random.js';
+import type { Random } from '../seeded-random.js';
 
 export type Rows = readonly (readonly number[])[];
 

@@ -4,7 +4,7 @@
  * 1985). The i-th item (0-based) replaces a random slot with probability size / (i + 1). With a
  * seeded generator the sample is reproducible for the same stream order.
  */
-import type { Random } from './seeded-random.js';
+import type { Random } from '../seeded-random.js';
 
 export class Reservoir<T> {
   readonly items: T[] = [];

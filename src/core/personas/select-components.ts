@@ -13,7 +13,7 @@
  */
 import { DEFAULT_EM_OPTIONS, fitGaussianMixture, type EmOptions, type GaussianMixture } from './gaussian-mixture.js';
 import type { Rows } from './kmeans-plus-plus.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../seeded-random.js';
 
 export interface SelectionOptions {
   minComponents: number;

@@ -7,20 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { seededRandom as rng } from '../../../src/core/seeded-random.js';
 import { twoProportionZTest, welchTTest } from '../../../src/core/experiments/statistics/frequentist.js';
 import type { MeanSummary } from '../../../src/core/experiments/statistics/summaries.js';
 
-/** mulberry32: a small, well-known 32-bit PRNG; seeded, so the simulation is repeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const conversions = (random: () => number, n: number, p: number) => {
   let x = 0;

@@ -5,7 +5,7 @@ import { DEFAULT_FEATURE_DEFINITION } from '../../../src/core/personas/feature-d
 import type { FeatureSpec } from '../../../src/core/personas/features.js';
 import type { PersonaModel } from '../../../src/core/personas/persona-model.js';
 import { Reservoir } from '../../../src/core/personas/reservoir.js';
-import { normalDraw, seededRandom } from '../../../src/core/personas/seeded-random.js';
+import { normalDraw, seededRandom } from '../../../src/core/seeded-random.js';
 
 const SPECS: FeatureSpec[] = [
   { key: 'category:Factory', label: 'share of Factory content', transform: 'share' },

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { assignPersona } from '../../../src/core/personas/assign-persona.js';
 import { fitGaussianMixture, logLikelihood, logSumExp, posterior } from '../../../src/core/personas/gaussian-mixture.js';
 import { kmeansPlusPlus } from '../../../src/core/personas/kmeans-plus-plus.js';
-import { normalDraw, seededRandom } from '../../../src/core/personas/seeded-random.js';
+import { normalDraw, seededRandom } from '../../../src/core/seeded-random.js';
 import { bic, parameterCount, selectComponents } from '../../../src/core/personas/select-components.js';
 
 const TRUE_MEANS = [[0, 0, 0], [8, 8, 0], [-8, 6, 5]];

@@ -1,6 +1,6 @@
 /**
- * A small seeded pseudo-random generator, so that fitting is reproducible: the same data and seed
- * give the same personas. Mulberry32 (Tommy Ettinger's 32-bit generator, public domain): a 32-bit
+ * A small seeded pseudo-random generator, so that whatever uses chance is reproducible (persona
+ * fits, simulations, generated test data): the same seed gives the same numbers. Mulberry32 (Tommy Ettinger's 32-bit generator, public domain): a 32-bit
  * state advanced by a Weyl increment and mixed by two multiply-xorshift rounds; period 2^32, which
  * is ample for seeding a few restarts and a reservoir sample. Not for anything secret.
  */
