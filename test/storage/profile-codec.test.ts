@@ -46,6 +46,20 @@ describe('profile state column', () => {
     assert.deepEqual(roundTrip(p), p);
   });
 
+  test('the activity histogram is stored sparse (only hours and devices with actions) and reads back dense; the dense form written before still reads', () => {
+    const p = newProfile('prf_4', 'ws', T0);
+    applyEvent(p.behaviour, pageView(T0, 'https://acme.example/', { category: 'home' }));
+    applyEvent(p.behaviour, track(T0 + MINUTE, 'Clicked'));
+    const hour = new Date(T0).getUTCDay() * 24 + new Date(T0).getUTCHours();
+    assert.equal(p.behaviour.activity?.hours[hour], 2);
+    const stored = JSON.parse(JSON.stringify(profileState(p))) as { behaviour: { activity: { hours: Record<string, number> } } };
+    assert.deepEqual(stored.behaviour.activity.hours, { [hour]: 2 }, 'no zeros stored');
+    assert.deepEqual(roundTrip(p), p);
+    const dense = { hours: p.behaviour.activity!.hours, devices: p.behaviour.activity!.devices };
+    const old = profileFromColumns({ id: 'prf_4', workspace_id: 'ws', created_at: T0, updated_at: T0, traits: {}, state: { behaviour: { ...stored.behaviour, activity: dense } as never } }, []);
+    assert.deepEqual(old.behaviour.activity, p.behaviour.activity);
+  });
+
   test('a state in the complete form written before still reads', () => {
     const behaviour = { ...emptyBehaviour(), firstSeenAt: T0, lastSeenAt: T0, eventCount: 1, counts: { page: 1 }, pageViews: 1 };
     const p = profileFromColumns({ id: 'prf_3', workspace_id: 'ws', created_at: T0, updated_at: T0, traits: {}, state: { traitMeta: {}, behaviour, mergeRefusals: {}, consent: {} } }, []);

@@ -5,6 +5,7 @@
 import type { JsonObject, StoredEvent, TrackedEvent } from '../../core/events/event.js';
 import type { IdentityRecord, Profile } from '../../core/profiles/profile.js';
 import { emptyBehaviour, type Behaviour } from '../../core/profiles/behaviour.js';
+import { DEVICE_CLASSES, emptyBehaviourActivity, HOURS_OF_WEEK, type BehaviourActivity, type DeviceClass } from '../../core/profiles/activity.js';
 import type { Touch } from '../../core/profiles/channel.js';
 import { foldText } from '../../core/segments/comparison.js';
 
@@ -54,7 +55,35 @@ function storedBehaviour(b: Behaviour): Partial<Behaviour> {
   if (lastTouch !== null && !sameTouch(lastTouch, firstTouch)) stored.lastTouch = lastTouch;
   if (email.sent + email.delivered + email.opened + email.clicked + email.bounced + email.unsubscribed > 0 || email.lastOpenedAt !== null || email.lastClickedAt !== null) stored.email = email;
   if (groups.length > 0) stored.groups = groups;
+  if (out.activity) (stored as Record<string, unknown>).activity = storedActivity(out.activity);
   return stored;
+}
+
+/**
+ * The activity histogram as stored: only the hours of the week and device classes with actions
+ * (`{"hours":{"49":3},"devices":{"desktop":3}}`). Most people act in a few hours of the week, and
+ * the 168 zeros of the dense form made every profile write longer (rows stored before are read
+ * back either way).
+ */
+interface StoredActivity {
+  hours: Record<string, number> | number[];
+  devices: Partial<Record<DeviceClass, number>>;
+}
+
+function storedActivity(activity: BehaviourActivity): StoredActivity {
+  const hours: Record<string, number> = {};
+  for (let i = 0; i < activity.hours.length; i++) if (activity.hours[i]! > 0) hours[i] = activity.hours[i]!;
+  const devices: Partial<Record<DeviceClass, number>> = {};
+  for (const cls of DEVICE_CLASSES) if (activity.devices[cls] > 0) devices[cls] = activity.devices[cls];
+  return { hours, devices };
+}
+
+function restoreActivity(stored: StoredActivity): BehaviourActivity {
+  const activity = emptyBehaviourActivity();
+  if (Array.isArray(stored.hours)) stored.hours.forEach((n, i) => { if (i < HOURS_OF_WEEK) activity.hours[i] = n; });
+  else for (const [hour, n] of Object.entries(stored.hours ?? {})) if (Number(hour) < HOURS_OF_WEEK) activity.hours[Number(hour)] = n;
+  for (const cls of DEVICE_CLASSES) activity.devices[cls] = stored.devices?.[cls] ?? 0;
+  return activity;
 }
 
 function sameTouch(a: Touch, b: Touch | null): boolean {
@@ -66,6 +95,7 @@ function restoreBehaviour(stored: Partial<Behaviour> | undefined): Behaviour {
   const b = { ...emptyBehaviour(), ...stored };
   // A last touch left out was the first one.
   if (stored?.lastTouch === undefined) b.lastTouch = b.firstTouch;
+  if (stored?.activity) b.activity = restoreActivity(stored.activity as unknown as StoredActivity);
   return b;
 }
 
