@@ -7,18 +7,10 @@ import type { DataKind } from './data-kinds.js';
 import type { Depth } from './depth.js';
 import type { DepthLimit } from './creepiness-guard.js';
 import type { Locale } from './locale.js';
-import type { BodyFormat } from './slot.js';
+import type { Variant } from './slot.js';
 
-export interface RenderedVariant {
-  id: string;
-  title?: string;
-  /** Templates applied; placeholder values escaped for `format`. */
-  body: string;
-  format: BodyFormat;
-  imageUrl?: string;
-  linkUrl?: string;
-  payload?: unknown;
-}
+/** A variant as shown: its `title` and `body` with templates applied (placeholder values escaped for `format`). */
+export type RenderedVariant = Omit<Variant, 'categories'>;
 
 export interface Explanation {
   locale: Locale;
