@@ -98,7 +98,9 @@ describe('postgres store: plans made while the database is young', { skip: await
         const { rows } = await young.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${s.name}${s.args}`);
         const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
         assert.match(plan, s.index, `${s.name}:\n${plan}`);
-        assert.doesNotMatch(plan, /Seq Scan|Bitmap/, `${s.name}:\n${plan}`);
+        // The webhooks table holds a few rows per workspace: the planner may read it whole (it does so
+        // when autovacuum has analysed it meanwhile, which makes the cached plan be made again).
+        assert.doesNotMatch(plan, /Seq Scan on (?!webhooks )|Bitmap/, `${s.name}:\n${plan}`);
       }
     } finally {
       await young.end();
