@@ -49,6 +49,27 @@ module.exports = {
       to: { pathNot: '^web/tracker/src/' },
     },
     {
+      name: 'admin-talks-only-http',
+      comment: 'The admin app (admin/src) talks to Tessera only through the documented HTTP API: from the server it may import types (erased at build), never runtime code.',
+      severity: 'error',
+      from: { path: '^admin/src/' },
+      to: { path: '^(src|web)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'admin-runs-in-the-browser',
+      comment: 'The admin app is bundled for the browser: no Node built-ins.',
+      severity: 'error',
+      from: { path: '^admin/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'server-does-not-import-the-admin-app',
+      comment: 'The server serves admin/dist as files; it imports nothing of admin/.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^admin/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -59,6 +80,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 };

@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAMP = join(root, 'dist', '.build-stamp');
-const INPUTS = ['src', 'web/tracker/src', 'web/tracker/build.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = ['src', 'web/tracker/src', 'web/tracker/build.ts', 'admin/src', 'admin/build.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 if (process.argv.includes('--help')) {
-  process.stdout.write('Usage: node scripts/build-if-stale.mjs [--force]\nRuns `npm run build` when a file under src/, web/tracker/ or the build configuration is newer than the last build.\n');
+  process.stdout.write('Usage: node scripts/build-if-stale.mjs [--force]\nRuns `npm run build` when a file under src/, web/tracker/, admin/ or the build configuration is newer than the last build.\n');
   process.exit(0);
 }
 

@@ -64,11 +64,21 @@ const schema = z.object({
    * the metrics.
    */
   metricsToken: z.string().min(16, 'must be at least 16 characters, e.g. the output of `openssl rand -hex 24`').optional(),
+  /** Sessions of people signed in to the admin app (docs/admin.md): idle and absolute timeouts, sign-in attempts per address. */
+  sessions: z.object({
+    idleMinutes: positiveInt.max(24 * 60).default(30),
+    absoluteHours: positiveInt.max(24 * 30).default(12),
+    signInsPerMinute: positiveInt.max(10_000).default(10),
+  }).default({ idleMinutes: 30, absoluteHours: 12, signInsPerMinute: 10 }),
   ingest: z.object({
     maxBatchEvents: positiveInt.default(5000),
     maxPendingEvents: positiveInt.default(200_000),
     maxInFlight: positiveInt.default(1),
   }).default({ maxBatchEvents: 5000, maxPendingEvents: 200_000, maxInFlight: 1 }),
+  /** Experiments: how often the optimiser and monitor look at running experiments (experiments/experiment-optimiser.ts). */
+  experiments: z.object({
+    optimiserIntervalSeconds: z.coerce.number().min(0.1).max(86_400).default(60),
+  }).default({ optimiserIntervalSeconds: 60 }),
   /** Webhook delivery (config file only, but `allow`): attempts in all, retry delays (exponential, jittered), request timeout, days the delivery log is kept. */
   webhooks: z.object({
     deliver: z.boolean().default(true),
@@ -108,8 +118,12 @@ export const ENVIRONMENT: ReadonlyArray<[string, string, string]> = [
   ['TESSERA_SMTP_URL', 'smtpUrl', 'SMTP server of opt-in and link emails, e.g. smtp://user:pass@mail.example.com:587'],
   ['TESSERA_MAIL_FROM', 'mailFrom', 'sender of those emails (default "Tessera <no-reply@localhost>")'],
   ['TESSERA_LINK_DOMAINS', 'links.allowedDomains', 'comma-separated domains email-link clicks may redirect to (and their subdomains)'],
+  ['TESSERA_EXPERIMENT_OPTIMISER_SECONDS', 'experiments.optimiserIntervalSeconds', 'how often running experiments are checked for a decision, SRM and guardrail breaches, and bandits for due weight updates (default 60)'],
   ['TESSERA_WEBHOOK_ALLOW', 'webhooks.allow', 'comma-separated internal CIDRs, addresses or host names webhooks may be sent to (default: public addresses only)'],
   ['TESSERA_METRICS_TOKEN', 'metricsToken', 'bearer token Prometheus sends for GET /metrics (without it: loopback clients only)'],
+  ['TESSERA_SESSION_IDLE_MINUTES', 'sessions.idleMinutes', 'a signed-in session ends after this many minutes without a request (default 30)'],
+  ['TESSERA_SESSION_ABSOLUTE_HOURS', 'sessions.absoluteHours', 'a signed-in session ends this many hours after sign-in at the latest (default 12)'],
+  ['TESSERA_SIGN_INS_PER_MINUTE', 'sessions.signInsPerMinute', 'sign-in attempts per client address and minute (default 10)'],
   ['TESSERA_CONFIG', '', 'path of a JSON config file'],
 ];
 

@@ -21,13 +21,19 @@ import { startSegmentScheduler } from './segments/segment-scheduler.js';
 import { BackfillRunner } from './segments/backfill.js';
 import { createSegmentService, type SegmentServices } from './segments/segment-service.js';
 import { createSlotService } from './decisions/slot-service.js';
+import { createExperimentPlans } from './experiments/experiment-plans.js';
+import { createGoalService } from './analytics/goals.js';
+import { BanditScheduler } from './experiments/bandit-update.js';
+import { ExperimentOptimiser } from './experiments/experiment-optimiser.js';
 import { createLeadScoringSettings } from './lead-scoring/lead-scoring-settings.js';
 import { createWebhookList } from './webhooks/webhook-list.js';
 import { startDeliveryWorker } from './webhooks/delivery-worker.js';
 import { createWebhookTargetPolicy } from './core/webhooks/webhook-target.js';
 import { RescoreRunner } from './lead-scoring/rescore.js';
 import { PersonaFitRunner } from './personas/persona-fit-runner.js';
+import { PersonaFitSchedule } from './personas/persona-fit-schedule.js';
 import { createPersonaModels } from './personas/persona-models.js';
+import { createRecommendationSettings } from './recommendations/recommendation-settings.js';
 import { fitInWorker } from './personas/fit-worker.js';
 import { createLinkSigner } from './links/link-signer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
@@ -36,6 +42,8 @@ import type { IngestObserver } from './ingest/ingest-queue.js';
 import { VERSION } from './version.js';
 import { unmerge } from './identity/unmerge.js';
 import { resolvePublicBase } from './public-base.js';
+import { createSlotExposureRecorder, type SlotExposureRecorder } from './decisions/record-slot-exposures.js';
+import { createCountryLookup } from './geo/country-of-ip.js';
 
 export interface Tessera {
   app: FastifyInstance;
@@ -47,6 +55,8 @@ export interface Tessera {
   segments: SegmentServices;
   /** Prometheus metrics, served at `GET /metrics`. */
   metrics: Metrics;
+  /** Records slot experiment exposures after their `Slot Viewed` committed (decisions/record-slot-exposures.ts). */
+  slotExposures: SlotExposureRecorder;
   /** Stops accepting, writes what was accepted, closes the app and the store. */
   close(): Promise<void>;
 }
@@ -70,10 +80,16 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const privacy = createPrivacyContexts(store, now);
   const slots = createSlotService({ store, privacy, definitions, now });
   const personaModels = createPersonaModels(store, now);
-  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, personas: personaModels, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
+  const recommendationSettings = createRecommendationSettings({ store, now });
+  const experimentPlans = createExperimentPlans(store);
+  const goals = createGoalService({ store, now });
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, personas: personaModels, recommendations: recommendationSettings, experiments: experimentPlans, goals, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
   const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
+  const signer = createLinkSigner({ keyring: store.keyring, now });
+  // Fed by the queue once a batch committed; it records through `ingest`, made below.
+  let slotExposures: SlotExposureRecorder | null = null;
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
@@ -83,9 +99,12 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
       logger.warn({ workspaceId, messageId: event.messageId, error: error instanceof Error ? error.name : typeof error }, 'an event failed alone and was kept as a dead letter; its request was acknowledged');
     },
     ...(observer ? { observer } : {}),
+    onCommitted: (workspaceId, events) => slotExposures?.committed(workspaceId, events),
   });
-  const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-') });
-  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels };
+  const countryOf = createCountryLookup((error) => logger.error({ err: error }, 'the GeoIP country database could not be read; events are stored without a country'));
+  const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-'), countryOf });
+  slotExposures = createSlotExposureRecorder({ store, signer, ingest, now, onError: (error) => logger.error({ err: error }, 'recording a slot experiment exposure failed') });
+  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, experimentPlans, goals, signer, slotExposures };
 }
 
 /** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
@@ -112,12 +131,11 @@ export async function createTessera(options: { config: Config; store: Store; log
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, experimentPlans, goals, signer, slotExposures } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
   metrics.watchMaintenance(options.store.maintenance);
   logMaintenance(options.store.maintenance, logger, now);
-  const signer = createLinkSigner({ keyring: options.store.keyring, now });
   const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
   const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };
   const segmentScheduler = startSegmentScheduler(segmentDeps, { enabled: options.config.segmentScheduler });
@@ -137,24 +155,43 @@ export async function createTessera(options: { config: Config; store: Store; log
   // Persona fits run EM in a worker thread, so ingest is served meanwhile.
   const personaFits = new PersonaFitRunner({ store: options.store, privacy, derive, logger, now, runFit: fitInWorker, onModelSaved: (ws) => personaModels.invalidate(ws) });
   if (options.config.segmentScheduler) void options.store.workspaces.list().then((all) => personaFits.resume(all.map((w) => w.id))).catch((error: unknown) => logger.error({ err: error }, 'resuming persona fits failed'));
+  // Refits on each workspace's schedule (personas/persona-fit-schedule.ts), through the same runner.
+  const personaSchedule = new PersonaFitSchedule({ store: options.store, fits: personaFits, logger, now });
+  if (options.config.segmentScheduler) personaSchedule.start();
+  // Bandits look as often as the optimiser (TESSERA_EXPERIMENT_OPTIMISER_SECONDS); each moves its weights on its own cadence.
+  const bandits = new BanditScheduler({ store: options.store, now, onChange: (ws) => experimentPlans.invalidate(ws), onError: (error) => logger.error({ err: error }, 'updating bandit weights failed') },
+    (options.config.experiments?.optimiserIntervalSeconds ?? 60) * 1000);
+  if (options.config.segmentScheduler) bandits.start();
+  const optimiser = new ExperimentOptimiser({
+    store: options.store, now, newDeliveryId: leadScoring.newDeliveryId, onChange: (ws) => experimentPlans.invalidate(ws), onQueued: () => deliveries?.poke(),
+    onError: (error) => logger.error({ err: error }, 'optimising or monitoring an experiment failed'),
+  }, (options.config.experiments?.optimiserIntervalSeconds ?? 60) * 1000);
+  if (options.config.segmentScheduler) optimiser.start();
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, queue, privacy, segments, slots, leadScoring: leadScoringApi, personas: { fits: personaFits }, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, slots, experimentPlans, leadScoring: leadScoringApi, personas: { fits: personaFits }, recommendationSettings, goals, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
+    sessions: { idleMs: options.config.sessions.idleMinutes * 60_000, absoluteMs: options.config.sessions.absoluteHours * 3600_000, signInsPerMinute: options.config.sessions.signInsPerMinute },
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });
   return {
-    app, store: options.store, ingest, queue, logger, segments, metrics,
+    app, store: options.store, ingest, queue, logger, segments, metrics, slotExposures,
     async close() {
       draining = true;
       await retention.stop();
       await segmentScheduler.stop();
       await backfills.stop();
       await rescore.stop();
+      await personaSchedule.stop();
       await personaFits.stop();
+      await bandits.stop();
+      await optimiser.stop();
       await deliveries?.stop();
       await app.close();
+      // Exposures handed over so far are recorded while the queue still takes their Experiment Viewed.
+      await slotExposures.idle();
       await queue.close();
+      await slotExposures.idle();
       await mailer.close();
       await options.store.close();
     },

@@ -15,11 +15,9 @@ import { importNdjson, type ImportProgress, type ImportSummary, type RejectedLin
 import type { Config } from '../config.js';
 import type { Store } from '../ports/store.js';
 import { createIngest } from '../tessera.js';
-import { EXIT_USAGE, configFrom, withStoreOptions, openCommandStore } from './options.js';
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, withStoreOptions } from './options.js';
 
 const EXIT_REJECTED = 1;
-const EXIT_STORE_FAILED = 3;
-const EXIT_INTERRUPTED = 130;
 const MAX_BATCH_SIZE = 10_000;
 
 export function importCommand(): Command {

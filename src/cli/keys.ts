@@ -1,8 +1,12 @@
-/** `tessera keys list|create|revoke`: API keys of a workspace. Exit codes: 1 no such active key, 2 usage error or no such workspace. */
+/**
+ * `tessera keys list|create|revoke`: API keys of a workspace. Kinds: `write` (public), `admin`
+ * (secret, everything), `server` (secret, only its `--scope`s, e.g. `decide`). Exit codes: 1 no such
+ * active key, 2 usage error or no such workspace.
+ */
 import { Command, Option } from 'commander';
-import type { ApiKeyKind } from '../core/workspaces/workspace.js';
+import { API_KEY_SCOPES, type ApiKeyKind, type ApiKeyScope } from '../core/workspaces/workspace.js';
 import type { Store } from '../ports/store.js';
-import { addKey } from '../workspaces/api-keys.js';
+import { addKey, addServerKey } from '../workspaces/api-keys.js';
 import { EXIT_USAGE, configFrom, withStoreOptions, withUsageExitCode, openCommandStore } from './options.js';
 
 const workspaceOption = () => new Option('--workspace <id>', 'workspace id').default('default');
@@ -16,7 +20,7 @@ export function keysCommand(): Command {
       try {
         if (!(await workspaceExists(store, String(flags.workspace)))) return;
         for (const k of await store.workspaces.listKeys(String(flags.workspace))) {
-          process.stdout.write(`${k.id}\t${k.kind}\t${k.prefix}…\tcreated ${new Date(k.createdAt).toISOString()}${k.revokedAt ? `\trevoked ${new Date(k.revokedAt).toISOString()}` : ''}\n`);
+          process.stdout.write(`${k.id}\t${k.kind}${k.kind === 'server' ? ` [${k.scopes.join(',')}]` : ''}\t${k.prefix}…\tcreated ${new Date(k.createdAt).toISOString()}${k.revokedAt ? `\trevoked ${new Date(k.revokedAt).toISOString()}` : ''}\n`);
         }
       } finally {
         await store.close();
@@ -24,13 +28,19 @@ export function keysCommand(): Command {
     });
   withStoreOptions(keys.command('create').description('create a key and print it (shown once)'))
     .addOption(workspaceOption())
-    .addOption(new Option('--kind <kind>', 'write (public, for trackers) or admin (secret)').choices(['write', 'admin']).makeOptionMandatory())
+    .addOption(new Option('--kind <kind>', 'write (public, for trackers), admin (secret, everything) or server (secret, only its scopes)').choices(['write', 'admin', 'server']).makeOptionMandatory())
+    .addOption(new Option('--scope <scope...>', `what a server key may do (required with --kind server): ${API_KEY_SCOPES.join(', ')}`).choices([...API_KEY_SCOPES]))
     .action(async (flags: Record<string, unknown>) => {
+      const kind = flags.kind as ApiKeyKind;
+      const scopes = (flags.scope as ApiKeyScope[] | undefined) ?? [];
+      if (kind === 'server' && scopes.length === 0) { usage(`A server key needs at least one --scope (${API_KEY_SCOPES.join(', ')}).`); return; }
+      if (kind !== 'server' && scopes.length > 0) { usage('--scope is for server keys only (write and admin keys have fixed rights).'); return; }
       const store = await openCommandStore(configFrom(flags));
       try {
         const workspaceId = String(flags.workspace);
         if (!(await workspaceExists(store, workspaceId))) return;
-        process.stdout.write(`${await addKey(store, workspaceId, flags.kind as ApiKeyKind, Date.now())}\n`);
+        const now = Date.now();
+        process.stdout.write(`${kind === 'server' ? await addServerKey(store, workspaceId, { scopes, now }) : await addKey(store, workspaceId, kind, now)}\n`);
       } finally {
         await store.close();
       }
@@ -50,6 +60,11 @@ export function keysCommand(): Command {
       }
     });
   return keys;
+}
+
+function usage(message: string): void {
+  process.stderr.write(`${message}\n`);
+  process.exitCode = EXIT_USAGE;
 }
 
 /** False, with a message and exit code 2 (a wrong `--workspace` is a usage error), when there is no such workspace. */

@@ -1,10 +1,21 @@
 /** Options and conventions shared by the commands. */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openStore, StoreNotFoundError, type OpenedStore } from '../storage/open-store.js';
 
 /** Exit codes of every command: 2 is a usage or configuration error (nothing was done). */
 export const EXIT_USAGE = 2;
+/** A long job whose store failed: what was written stays; run it again to resume. */
+export const EXIT_STORE_FAILED = 3;
+/** A long job interrupted (Ctrl-C, SIGTERM): run it again to resume. */
+export const EXIT_INTERRUPTED = 130;
+
+/** An option's parser for a whole number from `min` to `max`, written in digits. */
+export const wholeNumber = (min: number, max: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+  return n;
+};
 
 /**
  * Usage errors (unknown option, missing argument, invalid choice) exit with code 2 rather than

@@ -6,7 +6,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import pino from 'pino';
+import { MAX_FIT_EVERY_HOURS, parseFitSchedule } from '../core/personas/fit-schedule.js';
 import { fitPersonas, type FitProgress } from '../personas/fit-personas.js';
+import { fitScheduleState } from '../personas/persona-fit-schedule.js';
 import { fitInWorker } from '../personas/fit-worker.js';
 import { featureDefinition } from '../personas/persona-fit-runner.js';
 import type { PersonaModel } from '../ports/persona-store.js';
@@ -16,7 +18,7 @@ import { configFrom, withStoreOptions, openCommandStore } from './options.js';
 const EXIT_NOT_FITTED = 3;
 
 export function personasCommand(): Command {
-  const personas = new Command('personas').description('personas learned from behaviour: fit them, list them');
+  const personas = new Command('personas').description('personas learned from behaviour: fit them, list them, schedule their refits');
   withStoreOptions(personas.command('fit').description('fit the personas of a workspace and assign every profile, with progress'))
     .addOption(new Option('--workspace <id>', 'workspace id').default('default'))
     .addOption(new Option('--sample <n>', 'largest number of profiles fitted (1000-1000000)').default(20_000).argParser((v) => {
@@ -72,6 +74,30 @@ the store failed.
         const model = await store.personas.currentModel(String(flags.workspace));
         if (flags.json) { process.stdout.write(`${JSON.stringify(model)}\n`); return; }
         process.stdout.write(model ? describeModel(model) : `No persona model in workspace "${String(flags.workspace)}" yet: run \`tessera personas fit\`.\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  withStoreOptions(personas.command('schedule').description('show or set how often the server refits the personas of a workspace on its own'))
+    .addOption(new Option('--workspace <id>', 'workspace id').default('default'))
+    .addOption(new Option('--every-hours <n>', 'hours between scheduled fits, counted from the last fit; 0: never (on demand only)').argParser((v) => {
+      const parsed = parseFitSchedule({ fitEveryHours: Number(v) });
+      if (v.trim() === '' || !parsed.ok) throw new InvalidArgumentError(`must be 0 or a number of hours from 0.25 to ${MAX_FIT_EVERY_HOURS}.`);
+      return parsed.schedule.fitEveryHours;
+    }))
+    .addHelpText('after', `
+After the first fit, a running server (with TESSERA_SEGMENT_SCHEDULER on, the default) refits the
+personas every --every-hours (default 24), counted from the last fit stored; fits never overlap.
+Without --every-hours, prints the schedule with the last and the next fit.
+`)
+    .action(async (flags: Record<string, unknown>) => {
+      const store = await openCommandStore(configFrom(flags));
+      try {
+        const workspaceId = String(flags.workspace);
+        if (flags.everyHours !== undefined) await store.configs.put(workspaceId, 'personas-schedule', { fitEveryHours: flags.everyHours }, Date.now());
+        const state = await fitScheduleState(store, workspaceId);
+        const at = (ms: number | null) => (ms === null ? 'none' : new Date(ms).toISOString());
+        process.stdout.write(`every ${state.fitEveryHours === 0 ? 'never (on demand only)' : `${state.fitEveryHours} h`}; last fit ${at(state.lastFitAt)}; next ${at(state.nextFitAt)}${state.running ? '; a fit is running' : ''}\n`);
       } finally {
         await store.close();
       }

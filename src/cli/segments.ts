@@ -13,10 +13,7 @@ import type { BackfillProgress } from '../ports/segment-store.js';
 import { progressFigures, runBackfill } from '../segments/backfill.js';
 import { segmentOf } from '../segments/segment-definitions.js';
 import { createIngest } from '../tessera.js';
-import { configFrom, EXIT_USAGE, withStoreOptions, openCommandStore } from './options.js';
-
-const EXIT_STORE_FAILED = 3;
-const EXIT_INTERRUPTED = 130;
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, withStoreOptions } from './options.js';
 
 export function segmentsCommand(): Command {
   const segments = new Command('segments').description('segments and computed traits: list them, backfill one over stored profiles');

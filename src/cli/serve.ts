@@ -5,6 +5,7 @@ import { publicBaseWarning, resolvePublicBase } from '../public-base.js';
 import { createLogger, createTessera } from '../tessera.js';
 import { ensureDefaultWorkspace } from '../workspaces/api-keys.js';
 import { configFrom, withStoreOptions, openCommandStore } from './options.js';
+import { welcomeAtStart, welcomeText } from '../access/welcome.js';
 
 export function serveCommand(): Command {
   const command = withStoreOptions(new Command('serve').description('start the Tessera server'))
@@ -24,6 +25,9 @@ export function serveCommand(): Command {
       if (publicUrlWarning) logger.warn(publicUrlWarning);
       const created = await ensureDefaultWorkspace(store, { now: Date.now(), writeKey: config.writeKey, adminKey: config.adminKey });
       if (created) printKeys(created.workspace.id, created.writeKey, created.adminKey, config.writeKey !== undefined, config.adminKey !== undefined);
+      // The first administrator's one-time link, while no user exists (access/welcome.ts).
+      const welcome = welcomeText(await welcomeAtStart(store.users, { workspaceId: 'default', baseUrl: resolvePublicBase(config).url, now: Date.now() }));
+      if (welcome) process.stdout.write(welcome);
       const tessera = await createTessera({ config, store, logger, processMetrics: true });
       let stopping = false;
       const stop = (signal: string) => {

@@ -34,6 +34,8 @@ const catalogue = {
   headers_too_large: { status: 431, message: 'The request headers are too large.' },
   public_url_required: { status: 503, message: 'Emails with links need the public URL of this server (TESSERA_PUBLIC_URL), which is not configured.' },
   invalid_token: { status: 401, message: 'The link token is not valid: tampered, expired, for another purpose or retired.' },
+  account_locked: { status: 429, message: 'This account is locked after too many failed sign-ins; try again later.' },
+  too_many_attempts: { status: 429, message: 'Too many sign-in attempts from this address; retry later.' },
   token_used: { status: 409, message: 'The link token was used on another device already: a link recognises only the device it was first opened on.' },
 } as const;
 

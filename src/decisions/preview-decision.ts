@@ -3,7 +3,8 @@
  * person (found by any identifier, as the profile API resolves them) or a made-up visit without a
  * profile, with the full trace (every rule looked at, with the deciding clauses of profile
  * conditions). It reads the same inputs decide will — the profile, the person's exposure counters,
- * the workspace's settings, the sizes of the segments the rules target — and writes nothing.
+ * the workspace's settings, the sizes of the segments the rules target, the global holdout and the
+ * slot experiment's arm (trace entries `holdout` and `experiment:<key>`) — and writes nothing.
  */
 import { performance } from 'node:perf_hooks';
 import { decide, type DecideChannel } from '../core/decisions/decide.js';
@@ -14,6 +15,8 @@ import { TesseraError } from '../core/errors.js';
 import type { EpochMs } from '../core/time.js';
 import type { Store } from '../ports/store.js';
 import type { SlotService } from './slot-service.js';
+import type { PrefetchedRecommendation } from '../core/recommendations/slot-strategy.js';
+import { createSlotExperiments, unitOfVisit, type SlotExperiments } from './slot-experiments.js';
 
 export interface PreviewRequest {
   workspaceId: string;
@@ -35,7 +38,10 @@ export interface Preview {
   durationMs: number;
 }
 
-export async function previewDecision(deps: { store: Store; slots: SlotService; now: () => number }, request: PreviewRequest): Promise<Preview> {
+/** Loads recommended items for a strategy that needs them (recommendations/recommendation-service.ts). */
+export type RecommendationLoader = (request: { workspaceId: string; kind: string; profileId: string | null; itemId?: string; limit: number; now: EpochMs }) => Promise<PrefetchedRecommendation[]>;
+
+export async function previewDecision(deps: { store: Store; slots: SlotService; now: () => number; recommend?: RecommendationLoader; experiments?: SlotExperiments }, request: PreviewRequest): Promise<Preview> {
   const { store } = deps;
   const slot = await deps.slots.compiledSlot(request.workspaceId, request.slotId);
   let profileId: string | null = null;
@@ -51,10 +57,23 @@ export async function previewDecision(deps: { store: Store; slots: SlotService; 
   const targeted = [...new Set(slot.rules.flatMap((r) => r.segments))];
   const sizes = new Map(await Promise.all(targeted.map(async (id) => [id, await store.segments.memberCount(request.workspaceId, id)] as const)));
   const at = request.at ?? deps.now();
+  const wanted = slot.strategy.needs?.recommendations;
+  const prefetched = wanted && deps.recommend
+    ? await deps.recommend({ workspaceId: request.workspaceId, kind: wanted.kind, profileId, limit: wanted.limit, now: at, ...(request.context.itemId !== undefined ? { itemId: request.context.itemId } : {}) })
+    : undefined;
+  // The holdout and the experiment arm as decide would see them for this person (the unit: their user id, else
+  // the anonymous id the preview named, else their first one).
+  const experiments = deps.experiments ?? createSlotExperiments({ store });
+  const anonymousId = profile?.identities.find((i) => i.kind === 'anonymous_id' && i.value === request.profile)?.value ?? profile?.identities.find((i) => i.kind === 'anonymous_id')?.value;
+  const unit = unitOfVisit(anonymousId !== undefined ? { anonymousId } : {}, profile);
+  const holdout = await experiments.holdout(request.workspaceId, unit);
+  const key = slot.slot.experiment;
+  const arm = !holdout && key !== undefined ? await experiments.armOf({ workspaceId: request.workspaceId, experimentKey: key, profile, unit, now: at }) : null;
   const started = performance.now();
   const decision = decide({
     slot, profile, context: request.context, channel: request.channel, now: at, counters,
-    segmentSize: (id) => sizes.get(id), settings, trace: 'full',
+    segmentSize: (id) => sizes.get(id), settings, trace: 'full', ...(prefetched ? { prefetched } : {}),
+    holdout, ...(arm ? { experimentArm: { experiment: arm.experiment, variation: arm.variation, unit: arm.unit } } : {}),
   });
   return { decision, profileId, at, counters, durationMs: performance.now() - started };
 }

@@ -9,18 +9,20 @@ import { LRUCache } from 'lru-cache';
 import { compileSlot, type CompiledSlot } from '../core/decisions/compile-slot.js';
 import { DEFAULT_DECISION_SETTINGS, type DecisionSettings } from '../core/decisions/decision-settings.js';
 import type { Locale } from '../core/decisions/locale.js';
-import type { Slot } from '../core/decisions/slot.js';
+import type { Slot, SlotDefinition } from '../core/decisions/slot.js';
 import { DEFAULT_STRATEGIES } from '../core/decisions/strategies/registry.js';
 import type { StrategyRegistry } from '../core/decisions/strategy.js';
 import { transparencyNotice, type NoticeEntry } from '../core/decisions/transparency-notice.js';
 import { validateDecisionSettings } from '../core/decisions/validate-settings.js';
 import { validateSlot, type SlotRefs } from '../core/decisions/validate-slot.js';
-import { TesseraError } from '../core/errors.js';
+import { TesseraError, type FieldIssue } from '../core/errors.js';
 import { identityTraitKeys, sensitiveTraitKeys } from '../core/privacy/data-schema.js';
 import type { StoredSlot } from '../ports/decision-store.js';
 import type { Store } from '../ports/store.js';
 import type { PrivacyContexts } from '../privacy/privacy-context.js';
 import { conditionRefsOf } from '../segments/segment-service.js';
+import { buildSlotReport, goalOf, localDay, reportSpecOf, type ReportInterval, type ReportSpec } from '../core/decisions/slot-report.js';
+import { usableZone } from '../core/decisions/timing.js';
 
 export interface SlotServiceDeps {
   store: Store;
@@ -41,14 +43,41 @@ export type SlotService = ReturnType<typeof createSlotService>;
 /** How long ingest keeps a workspace's watched event names before reading its slots again. */
 const WATCHED_TTL_MS = 5_000;
 
+/**
+ * How long decide keeps a workspace's compiled slots and settings: a change through this process
+ * is seen at once (the entry is dropped), another server's within this time.
+ */
+const DECIDE_TTL_MS = 2_000;
+
+/** What decide needs of a workspace, read once per DECIDE_TTL_MS. */
+export interface DecideSnapshot {
+  slots: ReadonlyMap<string, { compiled: CompiledSlot; version: number }>;
+  settings: DecisionSettings;
+}
+
+/** A slot's `experiment` must name an experiment of the workspace whose every variation id is a variant of the slot. */
+async function experimentIssues(store: Store, workspaceId: string, slot: SlotDefinition): Promise<FieldIssue[]> {
+  if (slot.experiment === undefined) return [];
+  const found = await store.experiments.get(workspaceId, slot.experiment);
+  if (!found) return [{ field: 'experiment', reason: `no experiment "${slot.experiment}" exists in this workspace` }];
+  const variants = new Set(slot.variants.map((v) => v.id));
+  const orphans = found.experiment.variations.filter((v) => !variants.has(v.id)).map((v) => v.id);
+  return orphans.length === 0 ? [] : [{ field: 'experiment', reason: `the variation ids of experiment "${slot.experiment}" must be variant ids of this slot; no variant for ${orphans.map((o) => `"${o}"`).join(', ')}` }];
+}
+
 export function createSlotService(deps: SlotServiceDeps) {
   const strategies = deps.strategies ?? DEFAULT_STRATEGIES;
   const compiled = new LRUCache<string, CompiledSlot>({ max: deps.cacheSize ?? 2_000 });
 
   // Per workspace: the event names its slots watch (null: no slots), for ingest (update-exposure-counters.ts).
   const watched = new LRUCache<string, { names: Promise<ReadonlySet<string> | null> }>({ max: 10_000, ttl: WATCHED_TTL_MS });
+  // Per workspace: its time zone and its slots' goals (null: no slots), for the slot reports (update-slot-reports.ts).
+  const specs = new LRUCache<string, { spec: Promise<ReportSpec | null> }>({ max: 10_000, ttl: WATCHED_TTL_MS });
+  const snapshots = new LRUCache<string, { snapshot: Promise<DecideSnapshot> }>({ max: 10_000, ttl: DECIDE_TTL_MS });
   const changed = (workspaceId: string) => {
     watched.delete(workspaceId);
+    specs.delete(workspaceId);
+    snapshots.delete(workspaceId);
     deps.definitions?.invalidate(workspaceId);
   };
 
@@ -62,6 +91,8 @@ export function createSlotService(deps: SlotServiceDeps) {
   const validated = async (workspaceId: string, body: unknown) => {
     const checked = validateSlot(body, await refs(workspaceId));
     if (!checked.ok) throw new TesseraError('invalid_body', { issues: checked.issues });
+    const issues = await experimentIssues(deps.store, workspaceId, checked.slot);
+    if (issues.length > 0) throw new TesseraError('invalid_body', { issues });
     return checked.slot;
   };
 
@@ -114,7 +145,8 @@ export function createSlotService(deps: SlotServiceDeps) {
     },
 
     async settings(workspaceId: string): Promise<DecisionSettings> {
-      return (await deps.store.decisions.getSettings(workspaceId)) ?? DEFAULT_DECISION_SETTINGS;
+      // Settings stored before a field existed take its default.
+      return { ...DEFAULT_DECISION_SETTINGS, ...(await deps.store.decisions.getSettings(workspaceId)) };
     },
 
     /** Replaces the settings: fields left out take their defaults (DEFAULT_DECISION_SETTINGS). */
@@ -122,6 +154,9 @@ export function createSlotService(deps: SlotServiceDeps) {
       const checked = validateDecisionSettings(body, DEFAULT_DECISION_SETTINGS);
       if (!checked.ok) throw new TesseraError('invalid_body', { issues: checked.issues });
       await deps.store.decisions.putSettings(workspaceId, checked.settings, deps.now());
+      // The report spec holds the time zone; decide's snapshot the settings.
+      specs.delete(workspaceId);
+      snapshots.delete(workspaceId);
       return checked.settings;
     },
 
@@ -152,9 +187,55 @@ export function createSlotService(deps: SlotServiceDeps) {
       return names;
     },
 
+    /**
+     * What ingest needs for the slot reports: the workspace's time zone (decision settings) and
+     * its slots' goals; null when the workspace has no slots. Cached like `watchedEvents`.
+     */
+    reportSpec(workspaceId: string): Promise<ReportSpec | null> {
+      const hit = specs.get(workspaceId);
+      if (hit) return hit.spec;
+      const spec = Promise.all([deps.store.decisions.listSlots(workspaceId), this.settings(workspaceId)]).then(([slots, settings]) => reportSpecOf(slots, usableZone(settings.timezone) ?? 'UTC'));
+      specs.set(workspaceId, { spec });
+      spec.catch(() => changed(workspaceId));
+      return spec;
+    },
+
+    /** The slot's report over [from, to] (local days in the workspace's time zone). */
+    async report(workspaceId: string, id: string, range: { from: string; to: string; interval: ReportInterval }) {
+      const slot = await stored(workspaceId, id);
+      const rows = await deps.store.slotReports.rows(workspaceId, slot.id, range);
+      return { slot: slot.id, goal: goalOf(slot), ...buildSlotReport(rows, range) };
+    },
+
+    /** The slot's stored report rows over [from, to] (not found: the slot does not exist). */
+    async reportRows(workspaceId: string, id: string, range: { from: string; to: string }) {
+      const slot = await stored(workspaceId, id);
+      return { slot: slot.id, rows: await deps.store.slotReports.rows(workspaceId, slot.id, range) };
+    },
+
+    /** Today, in the workspace's time zone (the default end of a report). */
+    async today(workspaceId: string): Promise<{ day: string; timezone: string }> {
+      const timezone = usableZone((await this.settings(workspaceId)).timezone) ?? 'UTC';
+      return { day: localDay(deps.now(), timezone), timezone };
+    },
+
+    /** The workspace's compiled slots by id and its settings, for decide (cached DECIDE_TTL_MS; see above). */
+    forDecide(workspaceId: string): Promise<DecideSnapshot> {
+      const hit = snapshots.get(workspaceId);
+      if (hit) return hit.snapshot;
+      const snapshot = (async () => {
+        const [slots, identity, settings] = await Promise.all([deps.store.decisions.listSlots(workspaceId), identityTraits(workspaceId), this.settings(workspaceId)]);
+        return { slots: new Map(slots.map((s) => [s.id, { compiled: compile(s, identity), version: s.version }])), settings };
+      })();
+      snapshots.set(workspaceId, { snapshot });
+      snapshot.catch(() => snapshots.delete(workspaceId));
+      return snapshot;
+    },
+
     /** The transparency notice for the workspace's slots, in `locale`. */
     async notice(workspaceId: string, locale: Locale): Promise<NoticeEntry[]> {
       return transparencyNotice(await this.compiledSlots(workspaceId), locale);
     },
   };
 }
+

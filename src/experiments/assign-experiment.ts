@@ -17,6 +17,8 @@ import { aggregateValue } from '../core/computed-traits/aggregate.js';
 import { TesseraError, type FieldIssue } from '../core/errors.js';
 import { assignVariation } from '../core/experiments/assign-variation.js';
 import { isLive, type Experiment } from '../core/experiments/experiment.js';
+import { inNamespace } from '../core/experiments/namespace.js';
+import { rolledOutVariation } from '../core/experiments/optimisation-settings.js';
 import { EVENT_LIMITS } from '../core/events/limits.js';
 import { newProfile, type Profile } from '../core/profiles/profile.js';
 import { evaluateCondition } from '../core/segments/evaluate-condition.js';
@@ -57,7 +59,9 @@ export type NotInReason = 'not_running' | 'no_unit' | 'not_targeted' | 'outside_
 
 export type AssignAnswer =
   | { experiment: string; inExperiment: true; variation: { index: number; id: string; name: string }; sticky: boolean; contaminated: boolean }
-  | { experiment: string; inExperiment: false; reason: NotInReason };
+  | { experiment: string; inExperiment: false; reason: NotInReason }
+  /** A concluded experiment whose winner was rolled out (core/experiments/optimisation-settings.ts): show `variation`; nothing is recorded. */
+  | { experiment: string; inExperiment: false; reason: 'concluded'; variation: { index: number; id: string; name: string } };
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -113,18 +117,10 @@ export async function assignExperiment(deps: AssignDeps, request: SlotAssignment
   if (!stored) throw new TesseraError('not_found', { message: `No experiment "${key}".` });
   const experiment = stored.experiment;
   const out = (reason: NotInReason): AssignAnswer => ({ experiment: key, inExperiment: false, reason });
+  const rolledOut = rolledOutVariation(experiment);
+  if (rolledOut !== null) return rolloutAnswer(deps, { workspaceId, experiment, unit, index: rolledOut });
   if (!isLive(experiment, deps.now())) return out('not_running');
 
-  const expose = async (variation: number, unitValue: string) => {
-    const v = experiment.variations[variation]!;
-    await deps.ingest.accept({
-      workspaceId, impliedType: 'track',
-      items: [{
-        messageId: exposureMessageId(workspaceId, key, unitValue), event: EXPOSURE_EVENT, ...unit,
-        properties: { experiment_id: key, experiment_name: experiment.name, variation_id: v.id, variation_name: v.name },
-      }],
-    });
-  };
   const answer = (a: ExperimentAssignment, sticky: boolean): AssignAnswer => {
     const v = experiment.variations[a.variation];
     if (!v) return out('variation_removed');
@@ -135,7 +131,7 @@ export async function assignExperiment(deps: AssignDeps, request: SlotAssignment
   const existing = known ? await deps.store.experiments.assignmentOf(workspaceId, key, known) : null;
   if (existing) {
     if (existing.variation >= experiment.variations.length) return out('variation_removed');
-    await expose(existing.variation, existing.unitValue);
+    await exposeOnce(deps, { workspaceId, experiment, unit, variation: existing.variation, unitValue: existing.unitValue });
     return answer(existing, true);
   }
 
@@ -146,10 +142,59 @@ export async function assignExperiment(deps: AssignDeps, request: SlotAssignment
   const assigned = assignVariation({ key, seed: experiment.seed, hashVersion: experiment.hashVersion, weights: experiment.variations.map((v) => v.weight), coverage: experiment.coverage, ...(experiment.namespace ? { namespace: experiment.namespace } : {}) }, unitValue);
   if (!assigned.inExperiment) return out(assigned.reason);
 
-  await expose(assigned.variation, unitValue);
-  // The exposure made (or found) the person's profile; the assignment is kept on it, the first one winning.
-  const profileId = await resolvePerson(deps.store, workspaceId, unit);
-  if (!profileId) return out('not_recorded');
-  const result = await deps.store.experiments.assign({ workspaceId, experimentKey: key, profileId, variation: assigned.variation, unitValue, assignedAt: deps.now(), contaminated: false });
+  const result = await recordExposure(deps, { workspaceId, experiment, unit, variation: assigned.variation, unitValue });
+  if (!result) return out('not_recorded');
   return answer(result.assignment, !result.first);
+}
+
+/** The rolled-out winner for everyone the experiment reaches (its targeting and namespace), as decide shows it on slots. */
+async function rolloutAnswer(deps: AssignDeps, r: { workspaceId: string; experiment: Experiment; unit: UnitIds; index: number }): Promise<AssignAnswer> {
+  const { experiment } = r;
+  const key = experiment.key;
+  const unitValue = experiment.hashAttribute === 'userId' ? (r.unit.userId ?? r.unit.anonymousId) : r.unit.anonymousId;
+  if (experiment.namespace && (unitValue === undefined || !inNamespace(unitValue, experiment.namespace))) return { experiment: key, inExperiment: false, reason: 'outside_namespace' };
+  if (experiment.targeting) {
+    const known = await resolvePerson(deps.store, r.workspaceId, r.unit);
+    const profile = (known ? await deps.store.profiles.get(r.workspaceId, known) : null) ?? newProfile('', r.workspaceId, deps.now());
+    if (!(await targeted(deps, experiment, r.workspaceId, profile))) return { experiment: key, inExperiment: false, reason: 'not_targeted' };
+  }
+  const v = experiment.variations[r.index]!;
+  return { experiment: key, inExperiment: false, reason: 'concluded', variation: { index: r.index, id: v.id, name: v.name } };
+}
+
+/** What an exposure records: who saw which variation, and the id that was hashed. */
+export interface ExposureRecord {
+  workspaceId: string;
+  experiment: Experiment;
+  /** The ids the `Experiment Viewed` event carries (they find or make the person). */
+  unit: UnitIds;
+  /** Index into the experiment's variations. */
+  variation: number;
+  unitValue: string;
+}
+
+/** Ingests the `Experiment Viewed` event, stored once per (workspace, experiment, hashed id) by its messageId. */
+async function exposeOnce(deps: AssignDeps, r: ExposureRecord): Promise<void> {
+  const v = r.experiment.variations[r.variation]!;
+  await deps.ingest.accept({
+    workspaceId: r.workspaceId, impliedType: 'track',
+    items: [{
+      messageId: exposureMessageId(r.workspaceId, r.experiment.key, r.unitValue), event: EXPOSURE_EVENT, ...r.unit,
+      properties: { experiment_id: r.experiment.key, experiment_name: r.experiment.name, variation_id: v.id, variation_name: v.name },
+    }],
+  });
+}
+
+/**
+ * The one recording path of an exposure, for flag experiments (`assignExperiment`) and slot experiments (a
+ * `Slot Viewed` at ingest, record-slot-exposures.ts): the `Experiment Viewed` event (deduplicated per hashed id),
+ * then the sticky assignment on the person it made or found, the first one winning. Null when no person could be
+ * found for the ids (the event was withheld, e.g. by consent).
+ */
+export async function recordExposure(deps: AssignDeps, r: ExposureRecord): Promise<{ first: boolean; assignment: ExperimentAssignment } | null> {
+  await exposeOnce(deps, r);
+  // The exposure made (or found) the person's profile; the assignment is kept on it, the first one winning.
+  const profileId = await resolvePerson(deps.store, r.workspaceId, r.unit);
+  if (!profileId) return null;
+  return deps.store.experiments.assign({ workspaceId: r.workspaceId, experimentKey: r.experiment.key, profileId, variation: r.variation, unitValue: r.unitValue, assignedAt: deps.now(), contaminated: false });
 }

@@ -3,7 +3,7 @@
  * key created once, and the workspace's experiment settings (the global holdout share).
  */
 import { TesseraError } from '../core/errors.js';
-import type { Experiment } from '../core/experiments/experiment.js';
+import { metricsOf, type Experiment } from '../core/experiments/experiment.js';
 import { DEFAULT_HOLDOUT_SHARE, type HoldoutSettings } from '../core/experiments/holdout.js';
 import { validateExperimentInput } from '../core/experiments/validate-experiment.js';
 import type { ConditionRefs } from '../core/segments/validate-condition.js';
@@ -15,6 +15,8 @@ export interface ExperimentServiceDeps {
   /** Segment ids, computed traits and purposes a targeting condition may name. */
   refs(workspaceId: string): Promise<ConditionRefs>;
   now: () => number;
+  /** Called after a definition is created, changed or deleted (ingest's cached plans: experiment-plans.ts). */
+  onChange?: (workspaceId: string) => void;
 }
 
 export interface ExperimentSettings extends Required<HoldoutSettings> {}
@@ -32,6 +34,18 @@ export interface ExperimentService {
   settings(workspaceId: string): Promise<ExperimentSettings>;
   /** Throws invalid_body. */
   putSettings(workspaceId: string, body: unknown): Promise<ExperimentSettings>;
+}
+
+/** Whether what the aggregates are kept from changed: the metrics (goal included) or the CUPED window. */
+export function measuresChanged(before: Experiment, after: Experiment): boolean {
+  return canonical(metricsOf(before)) !== canonical(metricsOf(after)) || before.analysis.cupedDays !== after.analysis.cupedDays;
+}
+
+/** JSON with object keys sorted: PostgreSQL's jsonb gives a stored definition back with its keys reordered. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(value);
 }
 
 const notFound = (key: string) => new TesseraError('not_found', { message: `No experiment "${key}".` });
@@ -53,19 +67,27 @@ export function createExperimentService(deps: ExperimentServiceDeps): Experiment
     async create(workspaceId, body) {
       const experiment = await validated(workspaceId, body);
       const now = deps.now();
-      const stored = { workspaceId, experiment, createdAt: now, updatedAt: now };
+      const stored = { workspaceId, experiment, createdAt: now, updatedAt: now, metricsGeneration: 0 };
       if (!(await deps.store.experiments.create(stored))) throw new TesseraError('conflict', { message: `An experiment "${experiment.key}" exists.`, issues: [{ field: 'key', reason: 'is used by another experiment' }] });
+      deps.onChange?.(workspaceId);
       return stored;
     },
     async update(workspaceId, key, body) {
       const before = await get(workspaceId, key);
-      const experiment = await validated(workspaceId, body, key);
-      const stored = { workspaceId, experiment, createdAt: before.createdAt, updatedAt: deps.now() };
+      const input = await validated(workspaceId, body, key);
+      // The optimiser's state is not input: the alerts stay, the conclusion while the experiment stays concluded.
+      const experiment = { ...input, conclusion: input.status === 'concluded' ? (before.experiment.conclusion ?? null) : null, alerts: before.experiment.alerts ?? [] };
+      // Changed metrics (or CUPED window) start a new generation of aggregates: units are counted again from it,
+      // and `tessera experiments recompute` fills it from stored events (docs/experiments.md).
+      const generation = before.metricsGeneration + (measuresChanged(before.experiment, experiment) ? 1 : 0);
+      const stored = { workspaceId, experiment, createdAt: before.createdAt, updatedAt: deps.now(), metricsGeneration: generation };
       if (!(await deps.store.experiments.update(stored))) throw notFound(key);
+      deps.onChange?.(workspaceId);
       return stored;
     },
     async delete(workspaceId, key) {
       if (!(await deps.store.experiments.delete(workspaceId, key))) throw notFound(key);
+      deps.onChange?.(workspaceId);
     },
     async settings(workspaceId) {
       const saved = (await deps.store.configs.get(workspaceId, 'experiments')) as HoldoutSettings | null;

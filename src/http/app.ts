@@ -24,6 +24,10 @@ import { registerSettingsRoutes } from './routes/settings.js';
 import { registerAnalyticsJsRoutes } from './routes/analytics-js.js';
 import { registerSegmentRoutes } from './routes/segments.js';
 import { registerSlotRoutes } from './routes/slots.js';
+import { registerDecideRoutes } from './routes/decide.js';
+import { createDecideForVisitor } from '../decisions/decide-for-visitor.js';
+import { registerWhyPages } from './routes/why.js';
+import { createWhyDecision } from '../decisions/why-decision.js';
 import type { SlotService } from '../decisions/slot-service.js';
 import { registerComputedTraitRoutes } from './routes/computed-traits.js';
 import { registerLeadScoringRoutes, type LeadScoringRouteDeps } from './routes/lead-scoring.js';
@@ -36,16 +40,42 @@ import { registerFormRoutes } from './routes/forms.js';
 import { registerRecognitionRoutes } from './routes/recognition.js';
 import { createRecognitionService } from '../forms/recognition.js';
 import { registerTrackerRoutes } from './routes/tracker.js';
+import { registerAdminAppRoutes } from './routes/admin-app.js';
 import type { Mailer } from '../ports/mailer.js';
 import { registerEmailLinks } from './routes/email-links-plugin.js';
 import { resolvePublicBase, type PublicBase } from '../public-base.js';
 import { registerDeadLetterRoutes } from './routes/dead-letters.js';
 import { registerPersonaRoutes, type PersonaRouteDeps } from './routes/personas.js';
+import { registerItemRoutes } from './routes/items.js';
+import { registerRecommendationRoutes } from './routes/recommendations.js';
+import { registerVisitorRecommendationRoutes } from './routes/visitor-recommendations.js';
+import { createRecommendationService, recommendationLoader } from '../recommendations/recommendation-service.js';
+import type { RecommendationSettingsService } from '../recommendations/recommendation-settings.js';
+import { createItemService } from '../recommendations/item-service.js';
+import { createCatalogueGenerations } from '../recommendations/list-cache.js';
+import { registerAnalyticsRoutes } from './routes/analytics.js';
+import { registerAnalyticsProfilesRoutes } from './routes/analytics-profiles.js';
+import { createAnalyticsService } from '../analytics/analytics-service.js';
+import { withSegmentFilter } from '../analytics/segment-filter.js';
+import { withGoals } from '../analytics/goal-conversions.js';
+import { createGoalService, type GoalService } from '../analytics/goals.js';
+import { registerAnalyticsGoalRoutes } from './routes/analytics-goals.js';
+import { registerFunnelRoutes } from './routes/analytics-funnels.js';
+import { createFunnelService } from '../analytics/funnels.js';
+import { createRetentionService } from '../analytics/retention.js';
+import { registerAudienceRoutes } from './routes/audiences.js';
+import { createAudienceService } from '../audiences/audience-service.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import { registerApiReference } from './openapi.js';
 import { registerSchemaSupport } from './schemas/schema-support.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
+import { registerMeasureRoutes } from './routes/measures.js';
 import { createExperimentService } from '../experiments/experiment-service.js';
+import { createUserService } from '../access/users.js';
+import { createSessionService } from '../access/sessions.js';
+import { registerSessionAuth } from './session-auth.js';
+import { registerSessionRoutes } from './routes/session.js';
+import { registerUserRoutes } from './routes/users.js';
 
 export interface AppDeps {
   store: Store;
@@ -55,10 +85,18 @@ export interface AppDeps {
   segments?: SegmentServices;
   /** Personalization slots and settings (absent: their admin routes are not registered). */
   slots?: SlotService;
+  /** What ingest knows of the experiments; told of every definition change (absent: it learns within a second). */
+  experimentPlans?: { invalidate(workspaceId: string): void };
   /** Scoring, lifecycle and webhooks (absent: their routes are not registered). */
   leadScoring?: Pick<LeadScoringRouteDeps, 'settings' | 'move' | 'rescore'> & Pick<WebhookRouteDeps, 'webhooks' | 'targets' | 'poke'>;
   /** Persona fits in the background (absent: the persona routes are not registered). */
   personas?: Pick<PersonaRouteDeps, 'fits'>;
+  /** Recommendation settings, the instance ingest reads (absent: its routes are not registered). */
+  recommendationSettings?: RecommendationSettingsService;
+  /** How long popular / trending rows and content candidates are cached (recommendations/list-cache.ts); default 1 s, 0: off. */
+  recommendationListCacheTtlMs?: number;
+  /** Analytics goals, the instance ingest reads (absent: one of its own). */
+  goals?: GoalService;
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
@@ -84,7 +122,11 @@ export interface AppDeps {
   unmerge?: UnmergeRouteDeps['unmerge'];
   /** The ingest queue, for retrying dead letters (absent: the dead-letter routes are not registered). */
   queue?: Pick<IngestQueue, 'submit'>;
+  /** Sessions of signed-in people (config `sessions`); default: 30 minutes idle, 12 hours at most, 10 sign-ins a minute per address. */
+  sessions?: { idleMs: number; absoluteMs: number; signInsPerMinute: number };
 }
+
+export const DEFAULT_SESSION_LIMITS = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000, signInsPerMinute: 10 };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const publicBase = deps.publicBase ?? resolvePublicBase({ host: '127.0.0.1', port: 8780 });
@@ -124,36 +166,70 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerApiReference(app, { ...(deps.publicBase?.source === 'configured' ? { publicUrl: deps.publicBase.url } : {}) });
   if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics, token: deps.metricsToken });
   const keys = createKeyResolver(deps.store, deps.now);
+  // Signed-in people: before every route, so that the session hook guards them all.
+  const sessionLimits = deps.sessions ?? DEFAULT_SESSION_LIMITS;
+  const users = createUserService({ users: deps.store.users, now: deps.now });
+  const sessions = createSessionService({ users: deps.store.users, now: deps.now, limits: sessionLimits });
+  const audit = (entry: Parameters<Store['privacy']['audit']>[0]) => deps.store.privacy.audit(entry);
+  const secure = publicBase.url.startsWith('https:');
+  await registerSessionAuth(app, { sessions, audit, now: deps.now, secure });
+  await registerSessionRoutes(app, { users, sessions, audit, now: deps.now, secure, signInsPerMinute: sessionLimits.signInsPerMinute });
+  registerUserRoutes(app, { keys, users, store: deps.store.users, audit, publicBase, now: deps.now });
   registerHealthRoutes(app, { store: deps.store, isDraining: deps.isDraining ?? (() => false) });
   registerCollectRoutes(app, { ingest: deps.ingest, keys });
   registerSettingsRoutes(app, { keys, publicBase });
   registerAnalyticsJsRoutes(app, { keys });
   registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) });
+  const goals = deps.goals ?? createGoalService({ store: deps.store, now: deps.now });
+  const analytics = withSegmentFilter(createAnalyticsService({ store: deps.store, now: deps.now }), { store: deps.store, now: deps.now });
+  registerAnalyticsRoutes(app, { keys, analytics: withGoals(analytics, { goals, store: deps.store, now: deps.now }) });
+  registerAnalyticsGoalRoutes(app, { keys, goals });
+  registerAnalyticsProfilesRoutes(app, { keys, store: deps.store, now: deps.now });
+  registerFunnelRoutes(app, { keys, funnels: createFunnelService({ store: deps.store, now: deps.now }), retention: createRetentionService({ store: deps.store, now: deps.now }) });
   if (deps.unmerge) registerUnmergeRoutes(app, { store: deps.store, keys, unmerge: deps.unmerge, now: deps.now });
   if (deps.leadScoring) {
     registerLeadScoringRoutes(app, { store: deps.store, keys, now: deps.now, settings: deps.leadScoring.settings, move: deps.leadScoring.move, rescore: deps.leadScoring.rescore });
     registerWebhookRoutes(app, { store: deps.store, keys, now: deps.now, webhooks: deps.leadScoring.webhooks, targets: deps.leadScoring.targets, poke: deps.leadScoring.poke });
   }
   if (deps.personas) registerPersonaRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, fits: deps.personas.fits });
+  registerAudienceRoutes(app, { store: deps.store, keys, now: deps.now, service: createAudienceService({ store: deps.store, privacy: deps.privacy, now: deps.now }) });
   if (deps.segments) {
     registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });
     registerComputedTraitRoutes(app, { keys, service: deps.segments.service, backfills: deps.segments.backfills, now: deps.now });
   }
-  if (deps.slots) registerSlotRoutes(app, { store: deps.store, keys, slots: deps.slots, now: deps.now });
+  const catalogueGenerations = createCatalogueGenerations();
+  const recommendations = deps.recommendationSettings ? createRecommendationService({ store: deps.store, settings: deps.recommendationSettings, listCacheTtlMs: deps.recommendationListCacheTtlMs ?? 1_000, catalogueGenerations }) : null;
+  if (deps.slots) {
+    registerSlotRoutes(app, { store: deps.store, keys, slots: deps.slots, now: deps.now, signer: deps.signer, ...(recommendations ? { recommend: recommendationLoader(recommendations) } : {}) });
+    const decide = createDecideForVisitor({
+      store: deps.store, slots: deps.slots, signer: deps.signer, now: deps.now, publicUrl: publicBase.url, ...(recommendations ? { recommend: recommendationLoader(recommendations) } : {}),
+    });
+    registerDecideRoutes(app, { keys, guard: deps.guard, decide });
+    await registerWhyPages(app, { why: createWhyDecision({ store: deps.store, slots: deps.slots, ingest: deps.ingest, signer: deps.signer, now: deps.now }) });
+  }
   registerTrackerRoutes(app);
+  await registerAdminAppRoutes(app);
   registerPrivacyRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerConsentRoutes(app, { ingest: deps.ingest, keys, store: deps.store });
   registerFormsAdminRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now });
   registerFormRoutes(app, { store: deps.store, ingest: deps.ingest, privacy: deps.privacy, signer: deps.signer, now: deps.now, logger: deps.logger, keys, guard: deps.guard });
   registerRecognitionRoutes(app, { keys, guard: deps.guard, recognition: createRecognitionService({ store: deps.store, ingest: deps.ingest, signer: deps.signer, guard: deps.guard, now: deps.now }) });
+  const experimentService = createExperimentService({
+    store: deps.store, now: deps.now,
+    ...(deps.experimentPlans ? { onChange: (workspaceId: string) => deps.experimentPlans!.invalidate(workspaceId) } : {}),
+    refs: async (workspaceId) => (deps.segments ? deps.segments.service.refs(workspaceId) : { segments: new Set(), computedTraits: new Set(), purposes: new Set() }),
+  });
   registerExperimentRoutes(app, {
     store: deps.store, keys,
-    service: createExperimentService({
-      store: deps.store, now: deps.now,
-      refs: async (workspaceId) => (deps.segments ? deps.segments.service.refs(workspaceId) : { segments: new Set(), computedTraits: new Set(), purposes: new Set() }),
-    }),
+    service: experimentService,
     assign: { ingest: deps.ingest, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) },
   });
+  registerMeasureRoutes(app, { store: deps.store, keys, now: deps.now, settings: (workspaceId) => experimentService.settings(workspaceId) });
+  registerItemRoutes(app, { keys, items: createItemService({ store: deps.store, now: deps.now, generations: catalogueGenerations }) });
+  if (deps.recommendationSettings && recommendations) {
+    registerRecommendationRoutes(app, { store: deps.store, keys, settings: deps.recommendationSettings, recommendations, now: deps.now });
+    registerVisitorRecommendationRoutes(app, { store: deps.store, keys, signer: deps.signer, recommendations, now: deps.now });
+  }
   if (deps.queue) registerDeadLetterRoutes(app, { store: deps.store, keys, queue: deps.queue, privacy: deps.privacy, now: deps.now });
   await registerEmailLinks(app, { ...deps, keys, publicBase });
   return app;

@@ -9,10 +9,11 @@ import { DEVICE_CLASSES, RECOGNITION_LEVELS, type DecisionContext, type Recognit
 import type { DecideChannel } from '../core/decisions/decide.js';
 import { checkTimeZone } from '../core/decisions/validate-timing.js';
 import type { FieldIssue } from '../core/errors.js';
+import { itemIdProblem } from '../core/recommendations/item.js';
 
 const MAX_TEXT = 2000;
 const CONTROL = /[\u0000-\u001F\u007F]/;
-const CONTEXT_KEYS = ['url', 'path', 'category', 'referrer', 'utm', 'deviceClass', 'localHour', 'weekday', 'country', 'timezone', 'recognised', 'locale'];
+const CONTEXT_KEYS = ['url', 'path', 'category', 'referrer', 'itemId', 'utm', 'deviceClass', 'localHour', 'weekday', 'country', 'timezone', 'recognised', 'locale'];
 const UTM_KEYS = ['source', 'medium', 'campaign', 'content', 'term'];
 const LOCALE_TAG = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/;
 /** Preview instants: 2000-01-01 … 2100-01-01. */
@@ -43,13 +44,18 @@ export function parseDecisionContext(input: unknown, where: { path: string; reco
   const { path } = where;
   const out: DecisionContext = { recognised: where.recognised, locale: 'en' };
   if (input === undefined) return out;
-  if (!isObj(input)) { issues.push({ field: path, reason: 'must be an object (url, path, category, referrer, utm, deviceClass, localHour, weekday, country, timezone, recognised, locale)' }); return out; }
+  if (!isObj(input)) { issues.push({ field: path, reason: 'must be an object (url, path, category, referrer, itemId, utm, deviceClass, localHour, weekday, country, timezone, recognised, locale)' }); return out; }
   unknownKeys(input, path, CONTEXT_KEYS, issues);
   const at = (key: string) => `${path}.${key}`;
   for (const key of ['url', 'path', 'category', 'referrer'] as const) {
     if (input[key] === undefined) continue;
     const v = textField(input[key], at(key), issues);
     if (v !== undefined) out[key] = v;
+  }
+  if (input.itemId !== undefined) {
+    const problem = itemIdProblem(input.itemId);
+    if (problem === null) out.itemId = input.itemId as string;
+    else issues.push({ field: at('itemId'), reason: problem });
   }
   if (input.utm !== undefined) {
     if (!isObj(input.utm)) issues.push({ field: at('utm'), reason: 'must be an object {source, medium, campaign, content, term}' });

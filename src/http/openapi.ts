@@ -26,6 +26,8 @@ export interface RegisteredRoute {
 export const UNDOCUMENTED: ReadonlyArray<{ method: string; url: RegExp; reason: string }> = [
   { method: 'OPTIONS', url: /^\*$/, reason: 'CORS preflight of every route (@fastify/cors), answered by the plugin' },
   { method: '*', url: /^\/docs(\/.*)?$/, reason: 'the browsable page of this document (Swagger UI\'s own files)' },
+  { method: 'GET', url: /^\/$/, reason: 'a redirect to the admin app (/admin/)' },
+  { method: 'GET', url: /^\/admin(\/\*)?$/, reason: 'the admin app\'s static files (admin/dist) and its screens, all answered with index.html' },
 ];
 
 declare module 'fastify' {

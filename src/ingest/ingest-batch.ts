@@ -14,6 +14,13 @@ import type { ProfileChange } from '../core/profiles/profile-change.js';
 import type { WebhookDelivery } from '../ports/webhook-store.js';
 import type { SegmentChanges } from '../ports/segment-store.js';
 import type { EpochMs } from '../core/time.js';
+import type { Item } from '../core/recommendations/item.js';
+import type { InteractionKind } from '../core/recommendations/interactions.js';
+import type { LearningParams } from '../core/recommendations/co-occurrence.js';
+import type { RecommendationFeedback } from '../core/recommendations/feedback.js';
+import type { RotationParams } from '../core/recommendations/rotation.js';
+import type { AnalyticsChanges } from '../ports/analytics-store.js';
+import type { ExperimentChanges } from '../ports/experiment-store.js';
 
 export interface AssignedEvent {
   event: TrackedEvent;
@@ -51,11 +58,25 @@ export class IngestBatch {
   readonly segmentChanges: SegmentChanges = { members: [], due: [], retired: [] };
   /** Exposure counter changes (update-exposure-counters.ts); profile ids may be merged-away ones (persist maps them with `live`). */
   readonly counterUpdates: CounterUpdate[] = [];
+  /** Items the batch's events name, as stubs for the catalogue (learn-items.ts), by id. */
+  readonly itemStubs = new Map<string, Item>();
+  /** The batch's item interactions in event order; profile ids may be merged-away ones (use `live`). */
+  readonly itemInteractions: Array<{ profileId: string; itemId: string; kind: InteractionKind; at: EpochMs }> = [];
+  /** Views and clicks of recommended lists (learn-items.ts), in event order; profile ids may be merged-away ones. */
+  readonly itemFeedback: Array<RecommendationFeedback & { profileId: string }> = [];
+  /** The workspace's learning parameters, set by learn-items.ts when it found interactions. */
+  itemLearning: (LearningParams & RotationParams) | null = null;
+  /** Experiment aggregate deltas (update-experiment-metrics.ts); null when the batch changed none. */
+  experimentChanges: ExperimentChanges | null = null;
   /**
    * Set when the batch re-evaluates profiles without events (ingest/reevaluate.ts): the moment
    * evaluated and the cause recorded with the changes (`time`, `backfill`, `definition`, `manual:…`).
    */
   reevaluation: { now: EpochMs; cause: string } | null = null;
+  /** Web-analytics rollups, sketches and open visits (update-analytics.ts); null when the batch counts nothing. */
+  analytics: AnalyticsChanges | null = null;
+  /** The web-analytics hit key of each event that has one (key-analytics-hits.ts), stored with the event. */
+  readonly hitKeys = new Map<TrackedEvent, string>();
   private readonly counters = new Map<string, PrivacyCounter>();
 
   constructor(

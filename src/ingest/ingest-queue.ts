@@ -45,6 +45,11 @@ export interface IngestQueueOptions {
   deadLetter?: (workspaceId: string, event: TrackedEvent, error: unknown) => Promise<void>;
   /** Told of every flush and refusal (the metrics). */
   observer?: IngestObserver;
+  /**
+   * Told, after a transaction committed, of each workspace's events in it (duplicates included): a worker fed
+   * by ingest (slot experiment exposures, decisions/record-slot-exposures.ts). Must return at once and not throw.
+   */
+  onCommitted?: (workspaceId: string, events: readonly TrackedEvent[]) => void;
 }
 
 /** What became of a submission's events besides being stored. */
@@ -209,10 +214,11 @@ export class IngestQueue {
     const startedAt = performance.now();
     const total: BatchOutcome = { stored: 0, duplicates: 0, withheld: 0 };
     let duplicateEvents: TrackedEvent[] = [];
+    const groups = groupByWorkspace(parts);
     await this.store.write(async (tx) => {
       total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
       duplicateEvents = [];
-      for (const group of groupByWorkspace(parts)) {
+      for (const group of groups) {
         const outcome = await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
         total.stored += outcome.stored;
         total.duplicates += outcome.duplicates;
@@ -225,6 +231,7 @@ export class IngestQueue {
       for (const part of parts) for (const event of part.events) if (dropped.has(event)) part.submission.duplicates++;
     }
     this.options.observer?.flushed(total, (performance.now() - startedAt) / 1000);
+    if (this.options.onCommitted) for (const group of groups) this.options.onCommitted(group.workspaceId, group.events);
   }
 
   /** The event failed alone: keep it as a dead letter, or fail its request when that is not possible. */

@@ -14,6 +14,7 @@ import type { IdentityGuard } from '../core/identity/identity-key.js';
 import { undeclaredFields } from '../core/privacy/admit-event.js';
 import { validateConsentRequest } from '../core/privacy/consent-event.js';
 import { pseudonymiseContext } from '../core/privacy/pseudonymise.js';
+import { withCountry } from '../core/events/country.js';
 import type { PrivacyContext, PrivacyContexts } from '../privacy/privacy-context.js';
 import type { IngestQueue, SubmitResult } from './ingest-queue.js';
 
@@ -23,6 +24,8 @@ export interface IngestServiceDeps {
   privacy: PrivacyContexts;
   now: () => number;
   newMessageId: () => string;
+  /** The country of an IP address (geo/country-of-ip.ts), looked up before the IP is pseudonymised; without it no country is kept. */
+  countryOf?: (ip: string) => string | null;
 }
 
 export interface AcceptRequest {
@@ -42,6 +45,8 @@ export interface AcceptRequest {
   traitSource?: string;
   /** False for `tessera import`: events keep their own timestamp (no clock-skew correction). */
   correctSkew?: boolean;
+  /** The address the request came from: only its country is kept (core/events/country.ts), never the address. */
+  requestIp?: string;
 }
 
 export interface ConsentRequest {
@@ -106,7 +111,8 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       if (!result.ok) { issues.push(...result.issues); return; }
       const undeclared = undeclaredFields(result.event, settings.schema, fieldPrefix);
       if (undeclared.length > 0) { issues.push(...undeclared); return; }
-      let context = pseudonymiseContext(result.event.context, pseudonymise);
+      const located = deps.countryOf ? withCountry(result.event.context, request.requestIp, deps.countryOf) : result.event.context;
+      let context = pseudonymiseContext(located, pseudonymise);
       if (request.gpc && context.gpc !== true) context = { ...context, gpc: true };
       const event = context === result.event.context ? result.event : { ...result.event, context };
       if (request.traitSource !== undefined) event.traitSource = request.traitSource;

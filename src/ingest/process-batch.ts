@@ -2,7 +2,7 @@
  * Wires the ingest steps for one batch of one workspace, inside one write transaction. No logic here.
  *   drop duplicates → prefetch identities → per event: admit (privacy) → assign to a profile →
  *   record consent → update profiles → derived steps (computed traits → scores → lifecycle →
- *   personas → segments → webhook outbox → exposure counters) → persist
+ *   personas → segments → webhook outbox → exposure counters and slot reports → items learned → experiment aggregates) → web-analytics rollups and hit keys → persist
  * The derived steps are also what a re-evaluation without events runs (reevaluate.ts).
  */
 import type { TrackedEvent } from '../core/events/event.js';
@@ -23,6 +23,12 @@ import { compileDefinitions } from '../core/segments/segment.js';
 import type { SegmentDefinitionsSource } from '../segments/segment-definitions.js';
 import type { PersonaModelsSource } from '../personas/persona-models.js';
 import { assignPersonas } from './steps/assign-personas.js';
+import { learnItems } from './steps/learn-items.js';
+import type { RecommendationSettingsSource } from '../recommendations/recommendation-settings.js';
+import { updateAnalytics } from './steps/update-analytics.js';
+import { keyAnalyticsHits } from './steps/key-analytics-hits.js';
+import type { GoalRulesSource } from '../analytics/goals.js';
+import { updateExperimentMetrics, type ExperimentPlansSource } from './steps/update-experiment-metrics.js';
 
 export interface BatchOutcome {
   stored: number;
@@ -43,11 +49,19 @@ export interface ProcessBatchDeps extends ResolveIdentitiesDeps {
   slots?: WatchedEventsSource;
   /** The current persona model per workspace, for incremental assignment; without it there is none. */
   personas?: PersonaModelsSource;
+  /** Recommendation settings per workspace (URL patterns); without it no items are learned from events. */
+  recommendations?: RecommendationSettingsSource;
+  /** The workspace's experiments, for their aggregates; without it none are kept. */
+  experiments?: ExperimentPlansSource;
   /**
    * Steps the composition adds, run on each admitted event after it is assigned to a profile
    * (tests inject a failure here, to prove that a poison event is isolated). None by default.
    */
   eventSteps?: readonly EventStep[];
+  /** The workspace's analytics goals, counted by the rollups (analytics/goals.ts); none without it. */
+  goals?: GoalRulesSource;
+  /** Web-analytics rollups (update-analytics.ts); on unless false (the benchmark measures ingest without them). */
+  analytics?: boolean;
 }
 
 /** An added per-event step; it may throw (the event then fails its transaction). */
@@ -67,6 +81,8 @@ export function createDerivedSteps(deps: ProcessBatchDeps): DerivedSteps {
     updateSegments(batch, definitions, deps.newMessageId);
     await writeWebhookOutbox(batch, deps.leadScoring);
     await updateExposureCounters(batch, deps.slots);
+    await learnItems(batch, deps.recommendations);
+    await updateExperimentMetrics(batch, deps.experiments);
   };
 }
 
@@ -87,6 +103,7 @@ export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
     }
     await updateProfiles(batch);
     await derive(batch);
+    if (deps.analytics !== false) { await updateAnalytics(batch, deps.goals ? await deps.goals.rules(workspaceId) : []); keyAnalyticsHits(batch); }
     await persistBatch(batch);
     return { stored: fresh.length - withheld, duplicates, withheld, ...(duplicateEvents ? { duplicateEvents } : {}) };
   };

@@ -36,6 +36,15 @@
  *   from old emails); its effect is idempotent and the page shows only the list's name.
  * - optin: lives a week; only the newest request's link confirms, confirming twice changes
  *   nothing; the page shows only the list's name.
+ *
+ * Sign-in links of the admin app (access/users.ts; random tokens stored as hashes, not signed):
+ * - welcome (`/admin/welcome?token=…`, printed by `npm start` while there is no user): whoever
+ *   holds it creates the first administrator, i.e. owns the installation. Printed to the terminal
+ *   (and so to whatever collects its output), so: lives WELCOME minutes, single-use (redeemed
+ *   atomically), only the newest works, and it works only while there is no user at all.
+ * - set-password (an admin's reset, `tessera users create|reset-password`): sets the password of
+ *   one named account and signs in; passed on by chat or e-mail, so it lives a day, is single-use,
+ *   and a newer link for the same user retires the older one.
  */
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
@@ -49,6 +58,9 @@ export const LINK_TTL_MS = {
   /** From the click to the tracker's exchange on the landing page: seconds, with room for a slow page or a consent banner. */
   identify: 15 * MINUTE,
 } as const;
+
+/** Sign-in links of the admin app (see above). */
+export const SIGN_IN_LINK_TTL_MS = { welcome: 60 * MINUTE, 'set-password': DAY } as const;
 
 /**
  * A click on a link of an email older than this still redirects, but recognises nobody: an old

@@ -55,6 +55,14 @@ export interface LinkSigner {
    * False when the workspace has no such unretired key.
    */
   retire(workspaceId: string, keyId: string): Promise<boolean>;
+  /**
+   * The key new tokens of other formats are sealed with (decision ids, core/decisions/decision-id.ts):
+   * the same active key `sign` uses, made on first use (the only write; the slot admin API makes it
+   * when a workspace's first slot is saved, so that decide never writes).
+   */
+  activeKey(workspaceId: string): Promise<SigningKey>;
+  /** An unretired key of the workspace by id, or null (with the same one reload as `verify`). */
+  verifyingKey(workspaceId: string, keyId: string): Promise<Buffer | null>;
 }
 
 interface CachedKeys {
@@ -93,19 +101,34 @@ export function createLinkSigner(deps: { keyring: KeyringStore; now: () => numbe
     return records.map((k) => ({ id: k.id, createdAt: k.createdAt, retiredAt: k.retiredAt, active: k.id === active?.id }));
   };
 
+  const activeKey = async (workspaceId: string): Promise<SigningKey> => {
+    let keys = await keysOf(workspaceId);
+    if (!keys.active) {
+      await deps.keyring.ensureActive(newKey(workspaceId));
+      keys = await load(workspaceId);
+    }
+    return keys.active!;
+  };
+
   return {
+    activeKey,
+
+    async verifyingKey(workspaceId, keyId) {
+      let keys = await keysOf(workspaceId);
+      const found = keys.verifying.get(keyId);
+      if (found || deps.now() - keys.loadedAt < RELOAD_UNKNOWN_AFTER_MS) return found ?? null;
+      keys = await load(workspaceId);
+      return keys.verifying.get(keyId) ?? null;
+    },
+
     async sign(workspaceId, request) {
       if (!(request.ttlMs > 0 && request.ttlMs <= MAX_TOKEN_TTL_MS)) throw new Error(`token ttl must be in (0, ${MAX_TOKEN_TTL_MS}] ms, got ${request.ttlMs}`);
-      let keys = await keysOf(workspaceId);
-      if (!keys.active) {
-        await deps.keyring.ensureActive(newKey(workspaceId));
-        keys = await load(workspaceId);
-      }
+      const active = await activeKey(workspaceId);
       const issuedAt = deps.now();
       return signToken({
         purpose: request.purpose, workspaceId, recipient: request.recipient, id: randomBytes(12).toString('base64url'),
         issuedAt, expiresAt: issuedAt + request.ttlMs, ...(request.data ? { data: request.data } : {}),
-      }, keys.active!);
+      }, active);
     },
 
     async verify(workspaceId, token, purpose) {

@@ -1,11 +1,13 @@
 /**
  * Runs `buildPersonaModel` (EM over the sample: seconds of CPU) in a worker thread, so the event
  * loop that serves ingest and the API is never blocked by a fit. The input and the result cross the
- * thread boundary by structured clone; one worker per fit, ended when it answers.
+ * thread boundary by structured clone; one worker per fit, ended when it answers. The worker runs
+ * at the lowest CPU priority (below).
  *
  * This file is both sides: imported, it exports `fitInWorker`; started as a worker, it fits the
  * `workerData` it was given and posts the result back.
  */
+import { setPriority } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { buildPersonaModel, type BuildModelInput, type BuiltModel } from '../core/personas/build-model.js';
 
@@ -31,5 +33,10 @@ function workerEntry(): [string | URL, { eval?: boolean }] {
 }
 
 if (!isMainThread && parentPort && (workerData as { rows?: unknown } | null)?.rows) {
+  // The fit is background work: this thread takes the lowest CPU priority (nice 19), so that on a
+  // busy machine the event loop serving ingest and the API is scheduled first. On Linux the nice
+  // value is per thread (setpriority(2), "who" 0 is the calling thread), so only the fit yields;
+  // where lowering it is refused, the fit simply runs at normal priority.
+  try { setPriority(19); } catch { /* normal priority */ }
   parentPort.postMessage(buildPersonaModel(workerData as BuildModelInput));
 }

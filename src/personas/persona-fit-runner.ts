@@ -50,6 +50,11 @@ export class PersonaFitRunner {
     return { ...job };
   }
 
+  /** Whether this process runs a fit of the workspace now. */
+  isRunning(workspaceId: string): boolean {
+    return this.running.has(workspaceId);
+  }
+
   /** The running or last job of the workspace, or null when none ever ran. */
   async progress(workspaceId: string): Promise<PersonaFitJob | null> {
     const current = this.running.get(workspaceId);

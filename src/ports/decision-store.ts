@@ -60,9 +60,24 @@ export interface DecisionStore {
  * batch's merges, so it lands on the record the merges folded together. `profileId` is live.
  */
 export type CounterUpdate =
-  | { kind: 'exposure'; profileId: string; exposure: Exposure }
-  | { kind: 'dismiss'; profileId: string; slotId: string; at: EpochMs }
-  | { kind: 'event'; profileId: string; name: string; at: EpochMs };
+  | { kind: 'exposure'; profileId: string; exposure: Exposure; report?: ReportedAs }
+  | { kind: 'dismiss'; profileId: string; slotId: string; at: EpochMs; report?: ReportedAs & { variantId: string } }
+  | { kind: 'event'; profileId: string; name: string; at: EpochMs }
+  /** A click on a slot's variant: changes no counter, counts in the slot report. */
+  | { kind: 'click'; profileId: string; slotId: string; at: EpochMs; report: ReportedAs & { variantId: string } }
+  /** A slot's goal event: converts the person's latest view of the slot when within `withinMs` (core recordGoal). */
+  | { kind: 'goal'; profileId: string; slotId: string; at: EpochMs; withinMs: number; report: ReportedAs };
+
+/**
+ * How an update counts in the slot reports (ports/slot-report-store.ts): the local day, and the
+ * rule and depth the event said (absent: taken from the person's latest view, else `unknown`).
+ * Updates without `report` count in no report.
+ */
+export interface ReportedAs {
+  day: string;
+  ruleId?: string;
+  depth?: string;
+}
 
 /** Serialises a counters record, refusing one over the bound (shared by both adapters). */
 export function serialiseCounters(counters: ExposureCounters): string {

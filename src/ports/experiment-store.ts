@@ -10,6 +10,7 @@
  * An assignment names a person (profile id and the hashed id): erasure deletes the person's assignments
  * (PrivacyStore.erase) and the export lists them (`assignmentsOf`).
  */
+import type { AggregateRow } from '../core/experiments/aggregates.js';
 import type { ConversionGoal, Experiment } from '../core/experiments/experiment.js';
 import type { EpochMs } from '../core/time.js';
 
@@ -18,6 +19,30 @@ export interface StoredExperiment {
   experiment: Experiment;
   createdAt: EpochMs;
   updatedAt: EpochMs;
+  /**
+   * Which generation of aggregates the results read (core/experiments/aggregates.ts). A change of the metrics
+   * starts a new one (the service), a recompute fills it from stored events; units kept under an older
+   * generation are not updated by ingest until they are recomputed. 0 for experiments stored before.
+   */
+  metricsGeneration: number;
+}
+
+/** Progress of a recompute of an experiment's aggregates from stored events (one per experiment, the latest). */
+export interface RecomputeProgress {
+  experimentKey: string;
+  generation: number;
+  /** The last profile id done (pages go in profile id order); '' before the first page. */
+  cursor: string;
+  processed: number;
+  startedAt: EpochMs;
+  finishedAt: EpochMs | null;
+}
+
+/** A bandit's weights from `at` on, and why they changed (`bandit`, `definition`). */
+export interface WeightChange {
+  at: EpochMs;
+  weights: number[];
+  reason: string;
 }
 
 export interface ExperimentAssignment {
@@ -48,9 +73,13 @@ export interface ExperimentStore {
   get(workspaceId: string, key: string): Promise<StoredExperiment | null>;
   /** Inserts; false (and nothing written) when the key exists in the workspace. */
   create(stored: StoredExperiment): Promise<boolean>;
-  /** Replaces the definition (keeps createdAt); false when there is none. */
-  update(stored: StoredExperiment): Promise<boolean>;
-  /** Deletes the experiment and its assignments; false when there was none. */
+  /**
+   * Replaces the definition and the metrics generation (keeps createdAt); false when there is none, or when
+   * `ifUpdatedAt` is given and the stored experiment's updatedAt is another (someone changed it since it was read:
+   * the background jobs pass it so that they never overwrite a marketer's change with the state they read before).
+   */
+  update(stored: StoredExperiment, options?: { ifUpdatedAt?: EpochMs }): Promise<boolean>;
+  /** Deletes the experiment, its assignments, aggregates, recompute progress and weight history; false when there was none. */
   delete(workspaceId: string, key: string): Promise<boolean>;
   /**
    * Stores the assignment unless the profile already has one for the experiment, atomically across servers;
@@ -67,4 +96,31 @@ export interface ExperimentStore {
    * stored events on every call (cost grows with the assigned units; see docs).
    */
   conversionCounts(workspaceId: string, experimentKey: string, goal: ConversionGoal | null): Promise<VariationCounts[]>;
+  /**
+   * The aggregate rows of one generation (any order), as ingest and recomputes left them: deltas added per
+   * (variation, metric, day) — summing the rows up to a day gives the state at the end of that day.
+   */
+  aggregates(workspaceId: string, experimentKey: string, generation: number): Promise<AggregateRow[]>;
+  /** Deletes the aggregate rows of generations below `generation` (after a recompute finished). */
+  dropOlderAggregates(workspaceId: string, experimentKey: string, generation: number): Promise<void>;
+  /** Profile ids with an assignment, after `after` in id order, at most `limit` (recompute pages). */
+  assignedProfiles(workspaceId: string, experimentKey: string, after: string, limit: number): Promise<string[]>;
+  /** Assigned units (for the recompute's progress). */
+  assignedCount(workspaceId: string, experimentKey: string): Promise<number>;
+  /** The latest recompute's progress; null when none ran. */
+  recomputeOf(workspaceId: string, experimentKey: string): Promise<RecomputeProgress | null>;
+  /** Appends to the weight history (a bandit's updates). */
+  recordWeights(workspaceId: string, experimentKey: string, change: WeightChange): Promise<void>;
+  /** The weight history, oldest first. */
+  weightHistory(workspaceId: string, experimentKey: string): Promise<WeightChange[]>;
+}
+
+/**
+ * Experiment changes written with an ingest batch or a recompute page (ChangeSet.experiments), in the same
+ * transaction as the profiles that hold the per-person state: aggregate deltas added to the rows, and a
+ * recompute's progress replaced.
+ */
+export interface ExperimentChanges {
+  aggregates: AggregateRow[];
+  recompute?: RecomputeProgress;
 }

@@ -17,6 +17,8 @@ export interface PersonaStore {
    * version. Concurrent saves get distinct versions.
    */
   saveModel(model: Omit<PersonaModel, 'version'>): Promise<number>;
+  /** When the current model was fitted (its `fittedAt`), or null when the workspace has none; reads no model. */
+  lastFittedAt(workspaceId: string): Promise<number | null>;
   /** The highest version, or null when the workspace has none. */
   currentModel(workspaceId: string): Promise<PersonaModel | null>;
   /** One version, or null when it does not exist. */

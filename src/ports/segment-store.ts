@@ -80,7 +80,26 @@ export interface SegmentStore {
   setBackfill(workspaceId: string, kind: DefinitionKind, id: string, progress: BackfillProgress): Promise<void>;
   /** Members in profile id order, after the cursor (a profile id). */
   members(workspaceId: string, segmentId: string, options: { limit: number; after?: string }): Promise<MemberRow[]>;
+  /**
+   * The segment's member count as kept by the store: every write that inserts or deletes
+   * membership rows (ingest entries and exits, merges, erasure, deletion of the segment) changes it
+   * in the same transaction, so it equals the number of rows `members` pages through, without
+   * counting them (0 for a segment with none, or unknown). Cheap at any size.
+   */
   memberCount(workspaceId: string, segmentId: string): Promise<number>;
+  /**
+   * Sets the kept count from the membership rows themselves (a count over the segment's rows, so
+   * as slow as counting) and returns it; writes committing meanwhile are neither lost nor counted
+   * twice. Run when a backfill of the segment finishes (segments/backfill.ts).
+   */
+  recountMembers(workspaceId: string, segmentId: string): Promise<number>;
+  /**
+   * Where a store keeps a count in pieces (PostgreSQL: one row per writing transaction), folds the
+   * pieces of every segment that has many into one, so that they do not pile up between reads; the
+   * counts do not change. Returns how many segments were folded (always 0 on SQLite). The segment
+   * scheduler runs it now and then.
+   */
+  compactMemberCounts(): Promise<number>;
   /** Live profile ids in id order after `after`, for backfills. */
   profileIds(workspaceId: string, options: { limit: number; after?: string }): Promise<string[]>;
   /** Live profiles in id order after `after`, read-only (preview). */

@@ -24,10 +24,20 @@ import type { FormStore } from './form-store.js';
 import type { UnmergeTx } from './unmerge-store.js';
 import type { TokenUseStore } from './token-use-store.js';
 import type { DeadLetterStore } from './dead-letter-store.js';
+import type { AudienceStore } from './audience-store.js';
 import type { PersonaStore } from './persona-store.js';
 import type { StoreMaintenance } from './store-maintenance.js';
-import type { ExperimentStore } from './experiment-store.js';
+import type { ExperimentChanges, ExperimentStore } from './experiment-store.js';
 import type { CounterUpdate, DecisionStore } from './decision-store.js';
+import type { SlotReportStore } from './slot-report-store.js';
+import type { UserStore } from './user-store.js';
+import type { Item, RecommendationStore } from './recommendation-store.js';
+import type { Interaction, LearningParams } from '../core/recommendations/co-occurrence.js';
+import type { RecommendationFeedback } from '../core/recommendations/feedback.js';
+import type { RebuildProgress } from './recommendation-store.js';
+import type { RotationParams } from '../core/recommendations/rotation.js';
+import type { AnalyticsChanges, AnalyticsStore, AnalyticsTx } from './analytics-store.js';
+import type { HitStore } from './hit-store.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -52,8 +62,19 @@ export interface Store {
   readonly experiments: ExperimentStore;
   /** Personalization slots, decision settings, per-person exposure counters (ports/decision-store.ts). */
   readonly decisions: DecisionStore;
+  /** Slot reports: counts per slot × variant × rule × depth × day, no person ids (ports/slot-report-store.ts). */
+  readonly slotReports: SlotReportStore;
   /** Persona models: aggregates only, no profile ids (ports/persona-store.ts, issue 17). */
   readonly personas: PersonaStore;
+  /** People who sign in, their sessions and one-time sign-in tokens (ports/user-store.ts, issue 19). */
+  readonly users: UserStore;
+  /** The item catalogue and what recommendations learn from events (ports/recommendation-store.ts, issue 15). */
+  readonly recommendations: RecommendationStore;
+  /** Web-analytics rollups, visitor sketches and open visits (ports/analytics-store.ts, issue 18). */
+  readonly analytics: AnalyticsStore;
+  /** Funnel steps and retention activity, read from events through their hit keys (ports/hit-store.ts, issue 18). */
+  readonly hits: HitStore;
+  readonly audiences: AudienceStore;
   /** Failures of the store's background upkeep (WAL checkpoints, VACUUM), for logs, metrics and `/readyz`. */
   readonly maintenance: StoreMaintenance;
   /**
@@ -90,6 +111,8 @@ export interface WriteTx {
   readonly segments: SegmentTx;
   /** Undoing merges (ports/unmerge-store.ts). */
   readonly unmerges: UnmergeTx;
+  /** Open visits and stored sketches for the analytics step (ports/analytics-store.ts). */
+  readonly analytics: AnalyticsTx;
 }
 
 /**
@@ -103,7 +126,8 @@ export interface ChangeSet {
   newProfiles: Profile[];
   merges: MergeRecord[];
   identities: Array<{ profileId: string; identity: IdentityRecord }>;
-  events: Array<{ event: TrackedEvent; profileId: string; originalProfileId: string }>;
+  /** `hit`: the event's web-analytics hit key (core/analytics/hit-key.ts), null or absent when it has none. */
+  events: Array<{ event: TrackedEvent; profileId: string; originalProfileId: string; hit?: string | null }>;
   profiles: Profile[];
   /** Appended to the consent ledger, after the events (profile ids are live ones). */
   consents: ConsentRecord[];
@@ -118,6 +142,41 @@ export interface ChangeSet {
   segments?: SegmentChanges;
   /** Exposure counter changes (ports/decision-store.ts), applied after the merges. */
   exposures?: CounterUpdate[];
+  /**
+   * Items the events named (ports/recommendation-store.ts): each inserted as a stub (`source:
+   * event`) only when the workspace has no item of its id; a stored item is never changed.
+   */
+  itemStubs?: Item[];
+  /**
+   * Item interactions to learn from (core/recommendations/co-occurrence.ts), applied after the
+   * merges (a merged person's recent items fold into the survivor's): each person's recent history
+   * advances, and the co-occurrence and popularity aggregates get the batch's increments. Profile
+   * ids are live ones.
+   */
+  itemLearning?: {
+    params: LearningParams & RotationParams;
+    interactions: Array<Interaction & { profileId: string }>;
+    /**
+     * Views and clicks of recommended lists (core/recommendations/feedback.ts): each person's shown
+     * counts advance (rotation.ts, in their history), and the per-list report gets the batch's sums.
+     */
+    feedback?: Array<RecommendationFeedback & { profileId: string }>;
+    /**
+     * A rebuild's page (recommendations/rebuild-recommendations.ts): each person's history is
+     * learned from empty, then the history ingest kept for them since the rebuild began is folded
+     * in; the per-list report is left as it is (ingest counted those views once).
+     */
+    replay?: true;
+  };
+  /** A rebuild's page: its progress, replaced with the page, and the time its stubs are created at. */
+  itemRebuild?: { progress: RebuildProgress; stubsAt: EpochMs };
+  /**
+   * Web-analytics rollups, sketches and open visits (ports/analytics-store.ts), written last; the
+   * open visits of profiles merged away in the batch are dropped.
+   */
+  analytics?: AnalyticsChanges;
+  /** Experiment aggregate deltas and recompute progress (ports/experiment-store.ts), applied last. */
+  experiments?: ExperimentChanges;
 }
 
 export interface EventPage {
@@ -148,6 +207,20 @@ export interface ProfileQueries {
   merges(workspaceId: string, profileId: string): Promise<MergeRecord[]>;
   search(workspaceId: string, query: ProfileSearch): Promise<{ profiles: Profile[]; nextCursor: string | null }>;
   count(workspaceId: string): Promise<number>;
+  /**
+   * Lifecycle moves of the period (`from` included, `to` excluded; the `Lifecycle Stage Changed`
+   * entries of the timelines, so a person erased is gone from them), counted per (from, to):
+   * the moves and the distinct people who made them. Order: most moves first, then from, to.
+   */
+  lifecycleMoves(workspaceId: string, period: { from: EpochMs; to: EpochMs }): Promise<LifecycleMoveCount[]>;
+}
+
+export interface LifecycleMoveCount {
+  /** Null for a person's first stage. */
+  from: string | null;
+  to: string;
+  moves: number;
+  people: number;
 }
 
 export interface WorkspaceStore {

@@ -7,9 +7,10 @@
  * receivers dedupe by the delivery id).
  */
 import type { EpochMs } from '../core/time.js';
-import type { Webhook, WebhookEvent } from '../core/webhooks/webhook.js';
+import type { Webhook, WebhookEvent, WebhookMessage } from '../core/webhooks/webhook.js';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+/** `suppressed`: a message webhook's delivery that a frequency cap stopped (never sent; its log says why). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'suppressed';
 
 export interface DeliveryAttempt {
   at: EpochMs;
@@ -44,6 +45,8 @@ export interface WebhookDelivery {
 export interface ClaimedDelivery extends WebhookDelivery {
   url: string;
   secret: string;
+  /** The webhook's message setting (null: not a message): the worker applies the timing policy. */
+  message: WebhookMessage | null;
   /** The lease token; `finish` only applies while the lease is this worker's. */
   lease: string;
 }
@@ -72,6 +75,11 @@ export interface WebhookStore {
   claim(options: { now: EpochMs; limit: number; leaseMs: number; lease: string }): Promise<ClaimedDelivery[]>;
   /** Records an attempt and the new status; false (nothing written) when the lease was lost. */
   finish(id: string, lease: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /**
+   * Puts a claimed delivery back, due at `at`, without counting an attempt (a message waiting for
+   * the end of quiet hours); false (nothing written) when the lease was lost.
+   */
+  defer(id: string, lease: string, at: EpochMs): Promise<boolean>;
   /** The earliest moment a pending delivery becomes due (its next attempt or its lease's end), or null. */
   nextDueAt(): Promise<EpochMs | null>;
   /** A webhook's deliveries, newest first. */
@@ -80,7 +88,7 @@ export interface WebhookStore {
   /** Makes a delivery pending again, due at `at`, with a fresh count of attempts; false when unknown. */
   redeliver(workspaceId: string, id: string, at: EpochMs): Promise<boolean>;
   /**
-   * Retention of the delivery log: deletes up to `limit` delivered or dead deliveries created, and
+   * Retention of the delivery log: deletes up to `limit` delivered, dead or suppressed deliveries created, and
    * delivered, before `before`, in any workspace; returns how many. Pending ones stay.
    */
   purgeFinished(before: EpochMs, limit: number): Promise<number>;

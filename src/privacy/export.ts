@@ -4,6 +4,8 @@
  * is written to the audit log.
  */
 import type { ExperimentAssignment } from '../ports/experiment-store.js';
+import type { OpenVisit } from '../core/analytics/visit.js';
+import type { VisitAttributes } from '../core/analytics/dimensions.js';
 import { TesseraError } from '../core/errors.js';
 import type { StoredEvent } from '../core/events/event.js';
 import type { ConsentRecord } from '../core/privacy/consent.js';
@@ -15,6 +17,7 @@ import type { SurveyAnswer } from '../ports/email-store.js';
 import type { TokenUse } from '../ports/token-use-store.js';
 import type { DeadLetter } from '../ports/dead-letter-store.js';
 import type { StoredCounters } from '../ports/decision-store.js';
+import type { RecentItem, ShownItem } from '../core/recommendations/co-occurrence.js';
 
 export interface ProfileExport {
   exportedAt: number;
@@ -44,6 +47,14 @@ export interface ProfileExport {
   experimentAssignments: ExperimentAssignment[];
   /** Personalization exposure counters (what was shown when, dismissals, the events timing watches), per profile id. */
   exposureCounters: StoredCounters[];
+  /** Recommendations: the person's recent items (what co-occurs with their next interaction), per profile id. */
+  itemHistory: Array<{ profileId: string; items: RecentItem[]; shown: ShownItem[] }>;
+  /** The person's open web-analytics visit, if one is open (ports/analytics-store.ts). */
+  analyticsVisits: Array<{ profileId: string; visit: OpenVisit }>;
+  /** The person's indexed web-analytics visits: start and attributes of each (funnel and retention filters). */
+  analyticsPersonVisits: Array<{ profileId: string; start: number; attributes: VisitAttributes }>;
+  /** The person's hashed rows in ad-platform audience export state (what was last sent), per audience and format. */
+  audiences: Array<{ audienceId: string; format: string; row: string }>;
 }
 
 const PAGE = 1000;
@@ -61,12 +72,16 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   } while (cursor);
   const [consents, merges] = await Promise.all([store.privacy.consents(request.workspaceId, profileId), mergeHistory(store, request.workspaceId, profileId)]);
   const ids = personIds(profileId, merges);
-  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, definitions, experimentAssignments, exposureCounters] = await Promise.all([
+  const [webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, definitions, experimentAssignments, exposureCounters, analyticsVisits, audiences, analyticsPersonVisits] = await Promise.all([
     store.webhooks.deliveriesOf(request.workspaceId, ids), store.emails.subscriptionsOf(request.workspaceId, ids), store.emails.answersOf(request.workspaceId, ids),
     store.tokenUses.usesOf(request.workspaceId, ids), store.deadLetters.naming(request.workspaceId, profile.identities),
     store.segments.list(request.workspaceId), store.experiments.assignmentsOf(request.workspaceId, ids),
-    store.decisions.countersOf(request.workspaceId, ids),
+    store.decisions.countersOf(request.workspaceId, ids), store.analytics.visitsOf(request.workspaceId, ids),
+    store.audiences.rowsOf(request.workspaceId, ids), store.analytics.personVisits(request.workspaceId, ids, 0, Number.MAX_SAFE_INTEGER),
   ]);
+  const itemHistory = (await Promise.all(ids.map(async (id) => ({ profileId: id, history: await store.recommendations.history(request.workspaceId, id) }))))
+    .filter((h) => h.history !== null)
+    .map((h) => ({ profileId: h.profileId, items: h.history!.items, shown: h.history!.shown ?? [] }));
   const names = new Map(definitions.filter((d) => d.kind === 'segment').map((d) => [d.id, typeof d.body.name === 'string' ? d.body.name : d.id]));
   const segments = Object.entries(profile.segments?.member ?? {}).map(([id, m]) => ({ id, name: names.get(id) ?? null, since: m.since, reason: m.reason }));
   const computedTraits = Object.fromEntries(Object.entries(profile.computed ?? {}).map(([key, v]) => [key, v.value]));
@@ -74,7 +89,7 @@ export async function exportProfile(store: Store, request: { workspaceId: string
   // An undone merge's snapshot describes the other person (a profile of its own again): it is in
   // that person's export, not in this one's.
   const own = merges.filter((m) => !m.undone || ids.includes(m.mergedId));
-  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, segments, computedTraits, experimentAssignments, exposureCounters };
+  return { exportedAt: request.now, workspaceId: request.workspaceId, profile, events, consents, merges: own, webhookDeliveries, subscriptions, surveyAnswers, tokenUses, deadLetters, segments, computedTraits, experimentAssignments, exposureCounters, itemHistory, analyticsVisits, analyticsPersonVisits, audiences };
 }
 
 /**

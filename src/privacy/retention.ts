@@ -9,6 +9,8 @@
  * - A profile left with no events, no traits and no consent decision is deleted entirely (a consent
  *   decision is kept with its ledger while the profile lives).
  * - Micro-survey answers (issue 6) are kept as long as their `Survey Answered` events.
+ * - Web-analytics rollups (issue 18) are kept as long as page views: their values are the pages,
+ *   referrers and campaigns of the visits they count.
  */
 import { eventDeclaration, type FieldDeclaration } from '../core/privacy/data-schema.js';
 import type { PrivacySettings } from '../core/privacy/privacy-settings.js';
@@ -31,6 +33,8 @@ export interface RetentionReport {
   mergeSnapshotsRedacted: number;
   /** Micro-survey answers past the retention of `Survey Answered` events. */
   surveyAnswersDeleted: number;
+  /** Web-analytics rollup and sketch rows of hours past the retention of page views (their values are pages visited). */
+  analyticsRowsDeleted: number;
 }
 
 export interface RetentionProgress {
@@ -75,7 +79,7 @@ export async function runRetention(
   const { store } = deps;
   const { workspaceId, now } = request;
   const { settings } = await deps.privacy.get(workspaceId);
-  const report: RetentionReport = { workspaceId, startedAt: new Date(now).toISOString(), finishedAt: '', events: [], traits: [], profilesRecomputed: 0, profilesDeleted: 0, mergeSnapshotsRedacted: 0, surveyAnswersDeleted: 0 };
+  const report: RetentionReport = { workspaceId, startedAt: new Date(now).toISOString(), finishedAt: '', events: [], traits: [], profilesRecomputed: 0, profilesDeleted: 0, mergeSnapshotsRedacted: 0, surveyAnswersDeleted: 0, analyticsRowsDeleted: 0 };
   const traitDays = (trait: string) => retentionDays(settings, Object.hasOwn(settings.schema.traits, trait) ? settings.schema.traits[trait] : undefined);
   const touched = new Set<string>();
   let purged = 0;
@@ -135,6 +139,8 @@ export async function runRetention(
   report.mergeSnapshotsRedacted = await store.privacy.redactMergeSnapshots(workspaceId, (trait, at) => at < now - traitDays(trait) * DAY_MS);
   const answerDays = retentionDays(settings, eventDeclaration(settings.schema, 'track', 'Survey Answered'));
   report.surveyAnswersDeleted = await store.emails.purgeAnswers(workspaceId, now - answerDays * DAY_MS);
+  const pageDays = retentionDays(settings, eventDeclaration(settings.schema, 'page', null));
+  report.analyticsRowsDeleted = await store.analytics.purge(workspaceId, now - pageDays * DAY_MS);
   // Uses of single-use link tokens past their time (every claim deletes them too; this covers a
   // server that stopped recognising anyone): they name a device, and refuse nothing any more.
   await store.tokenUses.purgeExpired(now);

@@ -74,6 +74,9 @@ export async function runBackfill(deps: BackfillDeps, target: BackfillTarget, op
       options.onProgress?.(progress);
     }
     if (!options.signal?.aborted) {
+      // The kept member count moved with every entry and exit written above; set it exactly once
+      // the whole segment has been evaluated (ports/segment-store.ts recountMembers).
+      if (target.kind === 'segment') await deps.store.segments.recountMembers(target.workspaceId, target.id);
       progress = { ...progress, state: 'done', total: Math.max(progress.total, progress.processed), finishedAt: deps.now(), updatedAt: deps.now() };
       await deps.store.segments.setBackfill(target.workspaceId, target.kind, target.id, progress);
     }

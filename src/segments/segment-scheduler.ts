@@ -6,6 +6,7 @@
  * MAX_SLEEP_MS, so that due times written by another server are picked up), claims due profiles in
  * a write transaction (on PostgreSQL with SKIP LOCKED: two servers share the work, never the same
  * profile), and re-evaluates them there (ingest/reevaluate.ts), which writes their next due time.
+ * Every COMPACT_COUNTS_MS it also folds the kept member counts a store keeps in pieces (PostgreSQL).
  * Tests call `runDue(now)` with their own clock instead of waiting.
  */
 import type { Logger } from 'pino';
@@ -15,6 +16,8 @@ import type { PrivacyContext } from '../privacy/privacy-context.js';
 
 export const MAX_SLEEP_MS = 5_000;
 export const CLAIM_LIMIT = 500;
+/** How often the loop also folds the pieces of kept member counts (ports/segment-store.ts compactMemberCounts). */
+export const COMPACT_COUNTS_MS = 60_000;
 
 export interface SegmentScheduler {
   /** Re-evaluates every profile due at `now`; returns how many were re-evaluated. */
@@ -26,6 +29,7 @@ export function startSegmentScheduler(deps: ReevaluateDeps & { logger: Logger; n
   let stopped = !options.enabled;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
+  let compactedAt = deps.now();
 
   const runDue = async (now: EpochMs): Promise<number> => {
     let total = 0;
@@ -65,6 +69,15 @@ export function startSegmentScheduler(deps: ReevaluateDeps & { logger: Logger; n
       if (processed > 0) deps.logger.debug({ processed }, 'segment scheduler re-evaluated due profiles');
     } catch (error) {
       deps.logger.error({ err: error }, 'segment scheduler run failed');
+    }
+    if (!stopped && deps.now() - compactedAt >= COMPACT_COUNTS_MS) {
+      compactedAt = deps.now();
+      try {
+        const folded = await deps.store.segments.compactMemberCounts();
+        if (folded > 0) deps.logger.debug({ folded }, 'segment scheduler folded kept member counts');
+      } catch (error) {
+        deps.logger.error({ err: error }, 'segment scheduler could not fold the kept member counts');
+      }
     }
     if (stopped) return;
     let sleep = MAX_SLEEP_MS;

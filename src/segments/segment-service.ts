@@ -18,13 +18,18 @@ import type { SegmentScheduler } from './segment-scheduler.js';
 import { newProgress } from './backfill.js';
 import { computedOf, segmentOf, type SegmentDefinitionsSource } from './segment-definitions.js';
 
-/** What a condition may refer to in a workspace: its segments (but `selfId`), computed traits and purposes. */
+/**
+ * What a condition may refer to in a workspace: its segments (but `selfId`), computed traits,
+ * purposes, and the personas of its current persona model (null without a model: any well-formed
+ * persona id is then accepted, see validate-condition.ts).
+ */
 export async function conditionRefsOf(deps: { store: Store; privacy: PrivacyContexts }, workspaceId: string, selfId?: string): Promise<ConditionRefs> {
-  const [all, privacy] = await Promise.all([deps.store.segments.list(workspaceId), deps.privacy.get(workspaceId)]);
+  const [all, privacy, model] = await Promise.all([deps.store.segments.list(workspaceId), deps.privacy.get(workspaceId), deps.store.personas.currentModel(workspaceId)]);
   return {
     segments: new Set(all.filter((d) => d.kind === 'segment' && d.id !== selfId).map((d) => d.id)),
     computedTraits: new Set(all.filter((d) => d.kind === 'computed').map((d) => d.id)),
     purposes: new Set(privacy.purposes.keys()),
+    personas: model ? new Set(model.personas.map((p) => p.id)) : null,
   };
 }
 
@@ -109,10 +114,16 @@ export function createSegmentService(deps: SegmentServiceDeps) {
 
     async getSegment(workspaceId: string, id: string): Promise<SegmentRecord & { members: number }> {
       const d = await stored(workspaceId, 'segment', id);
-      return { segment: segmentOf(d), backfill: d.backfill, members: await store.segments.memberCount(workspaceId, id) };
+      return { segment: segmentOf(d), backfill: d.backfill, members: await store.segments.memberCount(workspaceId, d.id) };
     },
 
-    async listSegments(workspaceId: string): Promise<Array<SegmentRecord & { members: number }>> {
+    /**
+     * Every segment with its member count: the count the store keeps as members enter and leave
+     * (ports/segment-store.ts memberCount), exact and cheap at any size. `counts` is accepted for
+     * compatibility: `'cached'` once meant "only the counts known from the last 10 s" (counting a
+     * segment took up to a second at a million profiles, bench:admin); both now give every count.
+     */
+    async listSegments(workspaceId: string, _options: { counts?: 'all' | 'cached' } = {}): Promise<Array<SegmentRecord & { members: number | null }>> {
       const all = (await store.segments.list(workspaceId)).filter((d) => d.kind === 'segment');
       return Promise.all(all.map(async (d) => ({ segment: segmentOf(d), backfill: d.backfill, members: await store.segments.memberCount(workspaceId, d.id) })));
     },

@@ -9,10 +9,20 @@
  * that stops or dies mid-attempt leaves the row leased, and it becomes due again when the lease
  * runs out (the receiver may then see it twice and dedupes by Tessera-Delivery-Id). `stop` waits
  * for the attempts under way. Once an hour it deletes finished deliveries past `logRetentionMs`.
+ *
+ * Message webhooks (core/webhooks/webhook.ts `message`) obey the workspace's timing policy for
+ * messages before each attempt (core/decisions/message-timing.ts): in quiet hours the delivery is
+ * put back, due when they end (no attempt counted); over a frequency cap it is `suppressed` with
+ * the reason in its log (never sent, counts nothing); once delivered it counts as the person's
+ * exposure (global cap and the message's tags), shared with slots. The person's time zone is the
+ * workspace's: profiles keep no time zone of their own.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { DEFAULT_DECISION_SETTINGS } from '../core/decisions/decision-settings.js';
+import { checkMessageTiming, recordMessage } from '../core/decisions/message-timing.js';
 import { retryDelay, type BackoffPolicy } from '../core/webhooks/backoff.js';
+import { SUPPRESSED_PREFIX } from '../core/webhooks/delivery-error.js';
 import type { WebhookTargetPolicy } from '../core/webhooks/webhook-target.js';
 import type { Store } from '../ports/store.js';
 import type { ClaimedDelivery } from '../ports/webhook-store.js';
@@ -75,7 +85,37 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   }).finally(() => { wake = null; if (timer) clearTimeout(timer); });
 
   const send = createDeliverySender({ now, timeoutMs: options.timeoutMs, targets: options.targets, ...(options.resolve ? { resolve: options.resolve } : {}) });
+  // The timing policy of a message delivery: true when it may be sent now (else it was put back or suppressed).
+  const timingAllows = async (delivery: ClaimedDelivery): Promise<boolean> => {
+    const { message } = delivery;
+    if (!message) return true;
+    const [settings, counters] = await Promise.all([
+      store.decisions.getSettings(delivery.workspaceId),
+      store.decisions.getCounters(delivery.workspaceId, delivery.profileId),
+    ]);
+    const at = now();
+    const verdict = checkMessageTiming({ tags: message.tags, counters, settings: settings ?? DEFAULT_DECISION_SETTINGS, timezone: undefined, now: at });
+    if (verdict.action === 'send') return true;
+    const log = { deliveryId: delivery.id, webhookId: delivery.webhookId, reason: verdict.reason };
+    if (verdict.action === 'wait') {
+      if (await store.webhooks.defer(delivery.id, delivery.lease, verdict.until)) logger.info({ ...log, due: new Date(verdict.until).toISOString() }, 'message webhook delivery waits for the end of quiet hours');
+      return false;
+    }
+    const kept = await store.webhooks.finish(delivery.id, delivery.lease, { attempt: { at, status: null, error: `${SUPPRESSED_PREFIX}${verdict.reason}`, durationMs: 0 }, status: 'suppressed', nextAttemptAt: null });
+    if (kept) logger.info(log, 'message webhook delivery suppressed by a frequency cap');
+    return false;
+  };
+
+  // A delivered message counts as the person's exposure (read, add, write: a Slot Viewed of the
+  // same person ingested in between may be lost; the counters are a cap's estimate, not a ledger).
+  const countMessage = async (delivery: ClaimedDelivery, at: number) => {
+    if (!delivery.message) return;
+    const counters = await store.decisions.getCounters(delivery.workspaceId, delivery.profileId);
+    await store.decisions.putCounters(delivery.workspaceId, { profileId: delivery.profileId, counters: recordMessage(counters, delivery.message.tags, at), updatedAt: at });
+  };
+
   const attempt = async (delivery: ClaimedDelivery) => {
+    if (!(await timingAllows(delivery))) return;
     const { attempt: result, detail } = await send(delivery);
     const attempts = delivery.attempts + 1;
     const delay = result.error === null ? null : retryDelay(attempts, policy, random());
@@ -83,6 +123,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const nextAttemptAt = status === 'pending' ? now() + delay! : null;
     const kept = await store.webhooks.finish(delivery.id, delivery.lease, { attempt: result, status, nextAttemptAt });
     if (kept) options.onAttempt?.(status === 'pending' ? 'retry' : status, result.durationMs / 1000);
+    if (kept && status === 'delivered') await countMessage(delivery, result.at);
     const log = { deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: attempts, status: result.status, error: result.error, detail };
     if (!kept) logger.warn(log, 'webhook delivery lease lost; another worker will retry it');
     else if (status === 'dead') logger.warn(log, 'webhook delivery failed for the last time; marked dead');

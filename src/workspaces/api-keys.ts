@@ -9,10 +9,10 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TesseraError } from '../core/errors.js';
-import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../core/workspaces/workspace.js';
+import type { ApiKeyKind, ApiKeyRecord, ApiKeyScope, Workspace } from '../core/workspaces/workspace.js';
 import type { Store } from '../ports/store.js';
 
-const PREFIX: Record<ApiKeyKind, string> = { write: 'wk_', admin: 'ak_' };
+const PREFIX: Record<ApiKeyKind, string> = { write: 'wk_', admin: 'ak_', server: 'sk_' };
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -22,8 +22,8 @@ export function generateKey(kind: ApiKeyKind): string {
   return PREFIX[kind] + randomBytes(24).toString('base64url');
 }
 
-export function keyRecord(workspaceId: string, kind: ApiKeyKind, key: string, now: number): ApiKeyRecord {
-  return { id: `key_${randomUUID()}`, workspaceId, kind, hash: hashKey(key), prefix: key.slice(0, 7), createdAt: now, revokedAt: null };
+export function keyRecord(workspaceId: string, kind: ApiKeyKind, key: string, now: number, scopes: readonly ApiKeyScope[] = []): ApiKeyRecord {
+  return { id: `key_${randomUUID()}`, workspaceId, kind, hash: hashKey(key), prefix: key.slice(0, 7), createdAt: now, revokedAt: null, scopes: kind === 'server' ? [...new Set(scopes)].sort() : [] };
 }
 
 /**
@@ -33,6 +33,21 @@ export function keyRecord(workspaceId: string, kind: ApiKeyKind, key: string, no
  */
 export async function addKey(store: Store, workspaceId: string, kind: ApiKeyKind, now: number, key = generateKey(kind)): Promise<string> {
   if (await store.workspaces.addKey(keyRecord(workspaceId, kind, key, now))) return key;
+  return alreadyStored(store, workspaceId, kind, key);
+}
+
+/**
+ * Adds a new secret server key (`sk_…`) holding `scopes` (at least one) and returns it in clear
+ * (shown once). Server keys are never configured by environment: they are made here.
+ */
+export async function addServerKey(store: Store, workspaceId: string, options: { scopes: readonly ApiKeyScope[]; now: number }): Promise<string> {
+  if (options.scopes.length === 0) throw new TesseraError('invalid_body', { issues: [{ field: 'scopes', reason: 'a server key needs at least one scope' }] });
+  const key = generateKey('server');
+  if (await store.workspaces.addKey(keyRecord(workspaceId, 'server', key, options.now, options.scopes))) return key;
+  return alreadyStored(store, workspaceId, 'server', key);
+}
+
+async function alreadyStored(store: Store, workspaceId: string, kind: ApiKeyKind, key: string): Promise<string> {
   const stored = await store.workspaces.findKey(kind, hashKey(key));
   if (stored?.workspaceId !== workspaceId) {
     throw new TesseraError('conflict', { message: `This ${kind} key (${key.slice(0, 7)}…) is stored already, revoked or for another workspace; use another key.` });

@@ -67,16 +67,37 @@ export function watchTessera(context: BrowserContext, tesseraUrl: string) {
   const requests: TesseraRequest[] = [];
   const isTessera = (url: string) => url.startsWith(`${tesseraUrl}/`);
   const entry = new Map<object, TesseraRequest>();
+  // How often each page's main frame has navigated: a request still in flight when its page is left is aborted
+  // for the page (net::ERR_ABORTED) although the browser goes on sending it (the tracker sends with keepalive or
+  // sendBeacon for that reason); that is the visitor leaving, not Tessera failing to answer. Whether such events
+  // arrive is checked on the server side by the tests that need them.
+  const navigations = new WeakMap<Page, number>();
+  const sentAt = new Map<object, { page: Page; navigation: number }>();
+  const abortedIn = new Map<TesseraRequest, { page: Page; navigation: number }>();
+  const watchPage = (page: Page) => page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.set(page, (navigations.get(page) ?? 0) + 1); });
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
   context.on('request', (request) => {
     if (!isTessera(request.url())) return;
     const r: TesseraRequest = { method: request.method(), path: new URL(request.url()).pathname, headers: request.headers(), outcome: 'pending' };
     entry.set(request, r);
     requests.push(r);
+    let page: Page | null = null;
+    try { page = request.frame().page(); } catch { /* a service worker's request has no frame */ }
+    if (page) sentAt.set(request, { page, navigation: navigations.get(page) ?? 0 });
   });
   context.on('requestfailed', (request) => {
     const r = entry.get(request);
-    if (r) r.outcome = `failed: ${request.failure()?.errorText ?? 'unknown'}`;
+    if (!r) return;
+    r.outcome = `failed: ${request.failure()?.errorText ?? 'unknown'}`;
+    const origin = sentAt.get(request);
+    if (r.outcome === 'failed: net::ERR_ABORTED' && origin) abortedIn.set(r, origin);
   });
+  // Read when asked, not when the failure arrives: the page's navigation may be reported after its requests' abort.
+  const leftWithThePage = (r: TesseraRequest) => {
+    const origin = abortedIn.get(r);
+    return origin !== undefined && (origin.page.isClosed() || (navigations.get(origin.page) ?? 0) > origin.navigation);
+  };
   context.on('response', (response) => {
     const r = entry.get(response.request());
     if (r) r.outcome = response.status() >= 200 && response.status() <= 299 ? String(response.status()) : `answered ${response.status()}`;
@@ -86,8 +107,8 @@ export function watchTessera(context: BrowserContext, tesseraUrl: string) {
     /** Requests still waiting for an answer or a failure. */
     pending: () => requests.filter((r) => r.outcome === 'pending'),
     /** Requests that failed or were answered non-2xx. */
-    problems: () => requests.filter((r) => r.outcome !== 'pending' && !/^2\d\d$/.test(r.outcome)),
-    describe: (list: TesseraRequest[] = requests) => list.map((r) => `${r.method} ${r.path} → ${r.outcome}`).join('\n'),
+    problems: () => requests.filter((r) => r.outcome !== 'pending' && !leftWithThePage(r) && !/^2\d\d$/.test(r.outcome)),
+    describe: (list: TesseraRequest[] = requests) => list.map((r) => `${r.method} ${r.path} → ${r.outcome}${leftWithThePage(r) ? ' (its page was left)' : ''}`).join('\n'),
   };
 }
 

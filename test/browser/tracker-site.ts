@@ -3,7 +3,10 @@
  * its own origins (www.acme.test and shop.acme.test share the cookie domain `acme.test`;
  * partner.test is another site), with a consent banner calling the tracker's consent API, a
  * marked call-to-action, an outbound link, and pages that hold Tessera forms
- * (`<div data-tessera-form="ID">`). Browsers reach these names through
+ * (`<div data-tessera-form="ID">`), and pages with personalised slots (`data-tessera-slot`): the
+ * solutions page (a salutation line, a hero, a call to action; in German at /de/loesungen),
+ * articles on the smart factory (/smart-factory/…) and a small single-page app (/app). Browsers
+ * reach these names through
  * TRACKER_SITE_BROWSER_ARGS (every *.test host is mapped to 127.0.0.1).
  *
  * `attrs` and `forms` are read on every request, so a test can change the script tag's data-*
@@ -29,9 +32,9 @@ export interface TrackerSite {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-function layout(o: { title: string; body: string; script: string; partnerUrl: string }): string {
+function layout(o: { title: string; body: string; script: string; partnerUrl: string; lang?: string }): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${o.lang ?? 'en'}">
 <head>
 <meta charset="utf-8">
 <link rel="icon" href="data:,">
@@ -41,6 +44,11 @@ function layout(o: { title: string; body: string; script: string; partnerUrl: st
   nav a { margin-right: 1rem; }
   #banner { border: 1px solid #c6ccd6; padding: .5rem 1rem; margin-bottom: 1rem; }
   .lead-form { --tsr-accent: #0b5cad; --tsr-accent-text: #fff; --tsr-radius: 6px; border: 1px solid #dde2ea; padding: 1rem 1.5rem; }
+  .salutation { font-style: italic; min-height: 1.5em; }
+  .hero { background: #eef3fb; padding: 1rem 1.5rem; border-radius: 8px; min-height: 7rem; }
+  .hero h1, .hero .tsr-slot-title { font-size: 1.6rem; margin: 0 0 .5rem; }
+  .cta { border: 2px solid #0b5cad; padding: .75rem 1.25rem; border-radius: 8px; margin: 1.5rem 0; min-height: 3rem; }
+  .cta a { font-weight: 600; }
 </style>
 <script>window.tessera = window.tessera || [];</script>
 ${o.script}
@@ -72,7 +80,7 @@ ${o.body}
 </html>`;
 }
 
-function page(path: string, site: TrackerSite): { title: string; body: string } | undefined {
+function page(path: string, site: TrackerSite): { title: string; body: string; lang?: string } | undefined {
   const form = (id: string | undefined, heading: string, intro: string) => `<h1>${heading}</h1><p>${intro}</p>
 <div class="lead-form" ${id ? `data-tessera-form="${esc(id)}"` : ''}><p class="fallback">The form is loading…</p></div>`;
   switch (path) {
@@ -86,9 +94,54 @@ function page(path: string, site: TrackerSite): { title: string; body: string } 
     case '/whitepaper': return { title: 'Acme PLM — Whitepaper', body: form(site.forms.whitepaper, 'The PLM Maturity Guide 2026', 'Forty pages on how manufacturers connect their product data. Tell us where to send it.') };
     case '/next-step': return { title: 'Acme PLM — Your next step', body: form(site.forms.second, 'Your PLM assessment', 'Two quick questions and we send you the assessment for your team.') };
     case '/thanks': return { title: 'Acme PLM — Thank you', body: '<h1>Thank you</h1><p>Your download starts now.</p>' };
-    default: return undefined;
+    case '/solutions': return { title: 'Acme PLM — Solutions', body: SLOTS_BODY };
+    case '/de/loesungen': return { title: 'Acme PLM — Lösungen', lang: 'de', body: SLOTS_BODY_DE };
+    case '/app': case '/app/pricing': case '/app/service': return { title: 'Acme PLM — App', body: APP_BODY };
+    default: {
+      const article = /^\/smart-factory\/([a-z-]+)$/.exec(path);
+      if (article) {
+        const name = article[1]!.replace(/-/g, ' ');
+        return { title: `Smart factory: ${name}`, body: `<h1>Smart factory: ${name}</h1><p>How connected product data runs the shop floor.</p><p><a href="/solutions">Our solutions</a></p>` };
+      }
+      return undefined;
+    }
   }
 }
+
+/** The articles of the smart-factory topic (category `smart-factory`, the first path segment). */
+export const SMART_FACTORY_ARTICLES = ['/smart-factory/digital-twin', '/smart-factory/shop-floor-data', '/smart-factory/predictive-maintenance'];
+
+const SLOTS_BODY = `<p data-tessera-slot="salutation" class="salutation">Hello,</p>
+<section data-tessera-slot="hero" class="hero"><h1>Connected product data</h1><p>One model from design to service.</p></section>
+<aside data-tessera-slot="cta" class="cta"><a href="/pricing">Book a demo</a></aside>
+<p>Read more: ${SMART_FACTORY_ARTICLES.map((a) => `<a href="${a}">${a.split('/')[2]}</a>`).join(' · ')}</p>`;
+
+const SLOTS_BODY_DE = `<p data-tessera-slot="salutation" class="salutation">Guten Tag,</p>
+<section data-tessera-slot="hero" class="hero"><h1>Vernetzte Produktdaten</h1><p>Ein Modell von der Entwicklung bis zum Service.</p></section>
+<aside data-tessera-slot="cta" class="cta"><a href="/pricing">Demo vereinbaren</a></aside>`;
+
+/**
+ * A single-page app: its links change the address with history.pushState and render the view
+ * themselves (the hero slot element is replaced on every view, as frameworks do).
+ */
+const APP_BODY = `<nav id="app-nav"><a href="/app/pricing">App pricing</a> <a href="/app/service">App service</a></nav>
+<main id="app"></main>
+<script>
+  function render() {
+    var view = location.pathname.split('/')[2] || 'start';
+    document.getElementById('app').innerHTML = '<h2>View: ' + view + '</h2><section data-tessera-slot="hero" class="hero" data-view="' + view + '"><h1>Connected product data</h1></section>';
+    document.title = 'Acme PLM — App ' + view;
+  }
+  document.getElementById('app-nav').addEventListener('click', function (e) {
+    var a = e.target.closest('a');
+    if (!a) return;
+    e.preventDefault();
+    history.pushState({}, '', a.getAttribute('href'));
+    render();
+  });
+  addEventListener('popstate', render);
+  render();
+</script>`;
 
 export async function startTrackerSite(options: { tesseraUrl: string; writeKey: string }): Promise<TrackerSite> {
   const port = await freePort();

@@ -19,7 +19,8 @@ async function serveAnswersOn(port: number, args: string[]): Promise<{ answered:
   child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    for (let attempt = 0; attempt < 300 && child.exitCode === null; attempt++) {
+    // Up to 90 s, as test/support/server-process.ts allows: tsx compiles every module at start, slow on a loaded machine.
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline && child.exitCode === null;) {
       try {
         if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { answered: true, output };
       } catch { /* not listening yet */ }

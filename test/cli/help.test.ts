@@ -11,7 +11,7 @@ const STORE_OPTIONS = ['--config', '--data-dir', '--database-url', '--log-level'
 
 /** What each help page must show. A command missing here fails the coverage test below. */
 const EXPECTED: Record<string, string[]> = {
-  '': ['serve', 'workspace', 'keys', 'link-keys', 'import', 'migrate', 'retention', 'segments', 'personas', '--version'],
+  '': ['serve', 'workspace', 'keys', 'link-keys', 'import', 'migrate', 'retention', 'segments', 'personas', 'users', 'items', 'recommendations', 'experiments', 'audiences', '--version'],
   serve: ['--host', '--port', '--public-url', '--write-key', '--admin-key', '--sqlite-sync', ...STORE_OPTIONS, ...ENVIRONMENT.map(([name]) => name)],
   workspace: ['create', 'list'],
   'workspace create': ['<name>', '--id', '--json', ...STORE_OPTIONS],
@@ -31,9 +31,28 @@ const EXPECTED: Record<string, string[]> = {
   segments: ['list', 'backfill'],
   'segments list': ['--workspace', '--json', ...STORE_OPTIONS],
   'segments backfill': ['<id>', '--workspace', '--computed', '--restart', '--chunk', ...STORE_OPTIONS, 'Exit codes'],
-  personas: ['fit', 'list'],
+  personas: ['fit', 'list', 'schedule'],
   'personas fit': ['--workspace', '--sample', 'legal basis for profiling', ...STORE_OPTIONS, 'Exit codes'],
   'personas list': ['--workspace', '--json', ...STORE_OPTIONS],
+  'personas schedule': ['--workspace', '--every-hours', 'counted from the last fit', ...STORE_OPTIONS],
+  users: ['create', 'list', 'disable', 'enable', 'reset-password', 'welcome-link', 'privacy_officer'],
+  'users create': ['--email', '--name', '--role', 'marketer', '--workspace', ...STORE_OPTIONS],
+  'users list': ['--workspace', ...STORE_OPTIONS],
+  'users disable': ['<email>', '--workspace', ...STORE_OPTIONS],
+  'users enable': ['<email>', '--workspace', ...STORE_OPTIONS],
+  'users reset-password': ['<email>', '--workspace', ...STORE_OPTIONS],
+  'users welcome-link': ['--workspace', ...STORE_OPTIONS],
+  items: ['import'],
+  'items import': ['<file>', '--workspace', '--format', '--batch-size', '--skip', '--rejects', 'CSV', ...STORE_OPTIONS, 'Exit codes'],
+  recommendations: ['evaluate', 'rebuild'],
+  'recommendations evaluate': ['--workspace', '--k', 'leave-last-out', 'Hit rate', ...STORE_OPTIONS],
+  'recommendations rebuild': ['--workspace', '--chunk', '--restart', 'resumes', ...STORE_OPTIONS, 'Exit codes'],
+  analytics: ['backfill'],
+  'analytics backfill': ['--workspace', '--chunk', '--restart', 'resumes', 'schema version 25', ...STORE_OPTIONS, 'Exit codes'],
+  experiments: ['recompute'],
+  'experiments recompute': ['--workspace', '--restart', '--chunk', 'recompute_needed', 'resume', ...STORE_OPTIONS, 'Exit codes'],
+  audiences: ['export'],
+  'audiences export': ['<id>', '--workspace', '--format', 'meta', 'google', 'linkedin', '--out', '--since', 'advertising purpose', ...STORE_OPTIONS, 'Exit codes'],
 };
 
 function commandPaths(commands: Command[], prefix = ''): string[] {

@@ -1,4 +1,4 @@
-/** `tessera personas fit|list` as a user runs them, on a real SQLite store prepared by the real app. */
+/** `tessera personas fit|list|schedule` as a user runs them, on a real SQLite store prepared by the real app. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTessera, type TesseraUnderTest } from '../support/tessera-under-test.js';
@@ -39,6 +39,17 @@ describe('tessera personas', () => {
     const result = await runCli(['personas', 'fit', '--data-dir', dataDir, '--workspace', 'nobody-here']);
     assert.equal(result.code, 3, describeRun(result));
     assert.match(result.stderr, /No personas were fitted: no profiles to fit/);
+  });
+
+  it('shows and sets the fit schedule, counted from the last fit (the command line\'s fit counts)', async () => {
+    const shown = await runCli(['personas', 'schedule', '--data-dir', dataDir]);
+    assert.equal(shown.code, 0, describeRun(shown));
+    assert.match(shown.stdout, /^every 24 h; last fit \d{4}-\d\d-\d\dT[\d:.]+Z; next \d{4}-/);
+    const off = await runCli(['personas', 'schedule', '--data-dir', dataDir, '--every-hours', '0']);
+    assert.equal(off.code, 0, describeRun(off));
+    assert.match(off.stdout, /^every never \(on demand only\); last fit .*; next none/);
+    const bad = await runCli(['personas', 'schedule', '--data-dir', dataDir, '--every-hours', '-3']);
+    assert.equal(bad.code, 2, describeRun(bad));
   });
 
   it('refuses a bad --sample with exit 2', async () => {

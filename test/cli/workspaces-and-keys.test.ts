@@ -90,6 +90,31 @@ describe('tessera workspace and keys', () => {
     }
   });
 
+  it('creates a server key with its scopes; it is secret, listed with its scopes, and a server key needs a scope', async () => {
+    const created = await runCli(['keys', 'create', '--workspace', 'shop', '--kind', 'server', '--scope', 'decide'], env);
+    assert.equal(created.code, 0, describeRun(created));
+    const serverKey = created.stdout.trim();
+    assert.match(serverKey, /^sk_[\w-]{20,}$/);
+    const listed = await runCli(['keys', 'list', '--workspace', 'shop'], env);
+    assert.match(listed.stdout, new RegExp(`\tserver \\[decide\\]\t${serverKey.slice(0, 7)}…`), listed.stdout);
+    const [noScope, scopeOnWrite, badScope] = await Promise.all([
+      runCli(['keys', 'create', '--workspace', 'shop', '--kind', 'server'], env),
+      runCli(['keys', 'create', '--workspace', 'shop', '--kind', 'write', '--scope', 'decide'], env),
+      runCli(['keys', 'create', '--workspace', 'shop', '--kind', 'server', '--scope', 'everything'], env),
+    ]);
+    assert.equal(noScope.code, 2, describeRun(noScope));
+    assert.match(noScope.stderr, /at least one --scope/);
+    assert.equal(scopeOnWrite.code, 2, describeRun(scopeOnWrite));
+    assert.match(scopeOnWrite.stderr, /server keys only/);
+    assert.equal(badScope.code, 2, describeRun(badScope));
+    const store = await openStore(loadConfig({ env: {}, flags: { dataDir } }));
+    try {
+      assert.deepEqual((await store.workspaces.findKey('server', hashKey(serverKey)))?.scopes, ['decide']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('exits 2 for a workspace that does not exist or a missing --kind', async () => {
     const [list, create, noKind] = await Promise.all([
       runCli(['keys', 'list', '--workspace', 'nowhere'], env),

@@ -26,7 +26,7 @@ const templateOf = (url: string) => url.replace(/:(\w+)/g, '{$1}').replace(/\*$/
 
 it('is an OpenAPI 3.1 document with the security schemes and the error envelope', () => {
   assert.equal((doc as unknown as { openapi: string }).openapi, '3.1.0');
-  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['adminKey', 'metricsToken', 'writeKey']);
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['adminKey', 'metricsToken', 'serverKey', 'session', 'writeKey']);
   assert.ok(doc.components.schemas.ErrorEnvelope, 'the error envelope is a shared component');
 });
 
@@ -53,7 +53,7 @@ it('gives every operation a summary, its security and the error envelope for 4xx
     for (const range of ['4XX', '5XX']) {
       const answer = operation.responses[range];
       assert.ok(answer, `${name}: no ${range} answer documented`);
-      const pages = path.startsWith('/e/');
+      const pages = path.startsWith('/e/') || path.startsWith('/why/');
       const schema = answer.content?.[pages ? 'text/html' : 'application/json']?.schema as { $ref?: string } | undefined;
       if (!pages) assert.equal(schema?.$ref, '#/components/schemas/ErrorEnvelope', `${name}: ${range} is not the error envelope`);
       else assert.ok(schema, `${name}: ${range} is not a page`);
@@ -63,9 +63,11 @@ it('gives every operation a summary, its security and the error envelope for 4xx
   }
 });
 
-it('documents the admin key on admin routes and the write key on the collection API', () => {
+it('documents the admin key or a session on admin routes and the write key on the collection API', () => {
   const security = (method: string, path: string) => JSON.stringify(doc.paths[path]?.[method]?.security);
-  assert.equal(security('get', '/v1/profiles'), JSON.stringify([{ adminKey: [] }]));
+  assert.equal(security('get', '/v1/profiles'), JSON.stringify([{ adminKey: [] }, { session: [] }]));
+  assert.equal(security('get', '/v1/session'), JSON.stringify([{ session: [] }]));
+  assert.equal(security('post', '/v1/session'), '[]');
   assert.equal(security('post', '/v1/batch'), JSON.stringify([{ writeKey: [] }, {}]));
   assert.equal(security('get', '/healthz'), '[]');
   const search = doc.paths['/v1/profiles']!.get!.parameters!.map((p) => p.name).sort();

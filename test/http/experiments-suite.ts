@@ -141,6 +141,71 @@ export function experimentsSuite(start: (overrides: Partial<Config>) => Promise<
     });
   });
 
+  describe('metrics', () => {
+    const metrics = [
+      { id: 'revenue', kind: 'sum', event: 'Order Completed', valueProperty: 'revenue' },
+      { id: 'ctr', kind: 'ratio', numerator: { event: 'Slot Clicked' }, denominator: { event: 'Slot Viewed' } },
+      { id: 'dwell', kind: 'duration' },
+      { id: 'bounce-rate', kind: 'ratio', numerator: { counter: 'bounces' }, denominator: { counter: 'sessions' }, higherIsBetter: false, guardrail: true },
+    ];
+
+    it('validation names every failing field of metrics, analysis and bandit', async () => {
+      const error = assertError(await call('POST', '/v1/experiments', experiment('bad-metrics', {
+        metrics: [{ id: 'goal', kind: 'count', event: 'x' }, { id: 'm2', kind: 'sum', event: 'Order Completed' }, { id: 'm3', kind: 'ratio', numerator: { counter: 'visits' }, denominator: 5 }, { id: 'm4', kind: 'median' }],
+        analysis: { alpha: 0.5, correction: 'bonferroni', prior: { mean: 0, sd: -1 }, cupedDays: 1e400 },
+        bandit: { floor: 0.9, beta: 0.2 },
+      })), 400, 'invalid_body');
+      for (const field of ['metrics[0].id', 'metrics[1].valueProperty', 'metrics[2].numerator.counter', 'metrics[2].denominator', 'metrics[3].kind', 'analysis.alpha', 'analysis.correction', 'analysis.prior.sd', 'analysis.cupedDays', 'bandit.floor', 'bandit.beta']) assertIssue(error, field, /./);
+    });
+
+    it('results per metric and variation from the aggregates: both engines, corrected p-values, daily series, CSV; a metric change asks for a recompute', async () => {
+      const created = json(await call('POST', '/v1/experiments', experiment('metrics', { metrics })), 201);
+      assert.deepEqual(created.metrics.map((m: Json) => m.id), ['revenue', 'ctr', 'dwell', 'bounce-rate']);
+      assert.equal(created.metrics[2].event, 'Page Left', 'duration reads the tracker\'s Page Left by default');
+      const arms: number[] = [];
+      for (let i = 0; i < 40; i++) arms.push(json(await call('POST', '/v1/experiments/metrics/assign', { anonymousId: `m-${i}` })).variation.index);
+      for (let i = 0; i < 40; i++) {
+        const who = { anonymousId: `m-${i}` };
+        assertAccepted(await t.collect('/v1/track', { ...who, event: 'Slot Viewed', properties: { slot: 'hero', variant: 'a' } }));
+        if (i % (arms[i] === 1 ? 2 : 4) === 0) assertAccepted(await t.collect('/v1/track', { ...who, event: 'Slot Clicked', properties: { slot: 'hero' } }));
+        if (i % 3 === 0) assertAccepted(await t.collect('/v1/track', { ...who, event: 'Order Completed', properties: { revenue: 10 + i } }));
+        assertAccepted(await t.collect('/v1/track', { ...who, event: 'Page Left', properties: { visibleMs: 1000 * (i + 1) } }));
+      }
+      const r = json(await call('GET', '/v1/experiments/metrics/results'));
+      assert.deepEqual(r.metrics.map((m: Json) => m.id), ['goal', 'revenue', 'ctr', 'dwell', 'bounce-rate']);
+      const byId = (id: string) => r.metrics.find((m: Json) => m.id === id);
+      const inArm = (arm: number) => arms.map((a, i) => [a, i] as const).filter(([a]) => a === arm).map(([, i]) => i);
+      for (const arm of [0, 1]) {
+        const people = inArm(arm);
+        assert.equal(byId('revenue').variations[arm].units, people.length);
+        assert.equal(byId('revenue').variations[arm].total, people.filter((i) => i % 3 === 0).reduce((s, i) => s + 10 + i, 0));
+        assert.equal(byId('ctr').variations[arm].denominator, people.length);
+        assert.equal(byId('ctr').variations[arm].total, people.filter((i) => i % (arm === 1 ? 2 : 4) === 0).length);
+        assert.ok(Math.abs(byId('dwell').variations[arm].total - people.reduce((s, i) => s + i + 1, 0)) < 1e-9, 'dwell in seconds');
+      }
+      const ctr = byId('ctr').variations[1].comparison;
+      assert.ok(ctr.frequentist.lift > 0 && ctr.frequentist.pValueCorrected >= ctr.frequentist.pValue);
+      assert.ok(ctr.sequential.interval[0] <= ctr.frequentist.interval[0], 'the confidence sequence is wider');
+      assert.ok(ctr.bayesian.chanceToWin > 0.5);
+      assert.equal(typeof byId('bounce-rate').variations[1].comparison.guardrailBreached, 'boolean');
+      assert.ok(r.series.length >= 1 && r.series.at(-1).units.reduce((s: number, n: number) => s + n, 0) === 40, 'the last day of the series has every unit');
+      assert.equal(r.aggregates.recomputeNeeded, false);
+      const csv = await call('GET', '/v1/experiments/metrics/results?format=csv');
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-type']), /text\/csv/);
+      const lines = csv.body.trim().split('\r\n');
+      assert.equal(lines.length, 1 + 5 * 2);
+      assert.match(lines[0]!, /^metric,kind,guardrail,variation,units/);
+      // Changing a metric starts a new generation; until a recompute, the results say so.
+      const changed = json(await call('PUT', '/v1/experiments/metrics', { ...experiment('metrics'), key: undefined, metrics: metrics.slice(0, 2) }));
+      assert.equal(changed.metricsGeneration, 1);
+      const after = json(await call('GET', '/v1/experiments/metrics/results'));
+      assert.equal(after.aggregates.recomputeNeeded, true);
+      assert.ok(after.warnings.some((w: Json) => w.code === 'recompute_needed'));
+      assert.equal(json(await call('PUT', '/v1/experiments/metrics', { ...experiment('metrics'), key: undefined, metrics: metrics.slice(0, 2), coverage: 0.9 })).metricsGeneration, 1, 'other changes keep the generation');
+    });
+  });
+
   describe('settings', () => {
     it('the global holdout is 5% unless set', async () => {
       assert.deepEqual(json(await call('GET', '/v1/experiment-settings')), { holdoutShare: 0.05 });

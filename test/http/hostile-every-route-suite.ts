@@ -14,13 +14,19 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ADMIN_KEY, basicAuth, WRITE_KEY, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { WHITEPAPER_FORM_INPUT } from '../core/forms/form-fixtures.js';
 import { assertError } from './api-helpers.js';
+import { addServerKey } from '../../src/workspaces/api-keys.js';
+import { userWithRole, type SignedIn } from '../support/sessions.js';
 import { createAnswerChecker, fillPath, operationsOf, type OpenApiDocument, type Operation } from './openapi-check.js';
 
 export function hostileEveryRouteSuite(start: (overrides?: Partial<Config>) => Promise<TesseraUnderTest>): void {
   let t: TesseraUnderTest;
   let doc: OpenApiDocument;
+  let serverKey: string;
+  /** The session of the routes of one's own session (`session` scheme only). */
+  let session: SignedIn;
   before(async () => {
     t = await start();
+    serverKey = await addServerKey(t.tessera.store, 'default', { scopes: ['decide'], now: Date.now() });
     doc = JSON.parse((await t.inject({ method: 'GET', url: '/openapi.json' })).body) as OpenApiDocument;
     // Something to find behind each kind of {id}, so that hostile query parameters reach the store.
     const res = await t.collect('/v1/identify', { userId: 'ref-user', anonymousId: 'ref-anon', traits: { email: 'ref@example.com', name: 'Ref' } });
@@ -28,14 +34,25 @@ export function hostileEveryRouteSuite(start: (overrides?: Partial<Config>) => P
     const admin = (url: string, body: unknown) => t.inject({ method: 'POST', url, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
     assert.equal((await admin('/v1/segments', { id: 'ref-seg', name: 'Ref', condition: { trait: { key: 'name', op: 'exists' } } })).statusCode, 201);
     assert.equal((await admin('/v1/forms', { id: 'ref-form', ...WHITEPAPER_FORM_INPUT })).statusCode, 201);
+    const slot = await admin('/v1/slots', { id: 'ref-slot', name: 'Ref', channel: 'web', variants: [{ id: 'a', body: 'A', format: 'text' }], defaultVariantId: 'a', goal: { event: 'Ref Goal' } });
+    assert.equal(slot.statusCode, 201, slot.body);
     const hook = await admin('/v1/webhooks', { url: 'https://crm.test/hook', events: ['segment.entered'] });
     assert.equal(hook.statusCode, 201, hook.body);
     REFERENCE_IDS.set('/v1/webhooks/', JSON.parse(hook.body).id as string);
+    session = await userWithRole(t, 'marketer', 'hostile-session@example.com');
+    const other = await admin('/v1/users', { email: 'hostile-ref@example.com', name: 'Ref', role: 'viewer' });
+    assert.equal(other.statusCode, 201, other.body);
+    REFERENCE_IDS.set('/v1/users/', JSON.parse(other.body).user.id as string);
   });
 
   /** The {id} of each kind of thing that exists (by path prefix); `ref-user` (a profile) otherwise. */
-  const REFERENCE_IDS = new Map<string, string>([['/v1/segments/', 'ref-seg'], ['/v1/forms/', 'ref-form']]);
+  const REFERENCE_IDS = new Map<string, string>([['/v1/segments/', 'ref-seg'], ['/v1/forms/', 'ref-form'], ['/v1/slots/', 'ref-slot']]);
   after(async () => { await t.close(); });
+  /** Query parameters a read needs to answer 2xx at all (a report of a moment and a KPI). */
+  const REPRESENTATIVE_QUERIES = new Map<string, string>([
+    ['/v1/measures/before-after', 'at=2026-11-15T00:00:00Z&event=Order%20Completed'],
+    ['/v1/analytics/funnel', 'step1=page%3A%2F&step2=page%3A%2Fpricing'],
+  ]);
 
   /** Percent-encoded, as they appear in a URL. */
   const HOSTILE_TEXT = ['%00', 'a%00b', '%01%1F', '%7F', '%0D%0A', '%E2%80%AE', '%25', '__proto__', 'constructor', '..%2F..', 'x'.repeat(3000)];
@@ -47,7 +64,9 @@ export function hostileEveryRouteSuite(start: (overrides?: Partial<Config>) => P
   function headersFor(operation: Operation): Record<string, string> {
     const schemes = (operation.security ?? []).flatMap((r) => Object.keys(r));
     if (schemes.includes('adminKey')) return { authorization: `Bearer ${ADMIN_KEY}` };
+    if (schemes.includes('session')) return session.headers();
     if (schemes.includes('writeKey')) return { authorization: basicAuth(WRITE_KEY) };
+    if (schemes.includes('serverKey')) return { authorization: `Bearer ${serverKey}` };
     return {};
   }
 
@@ -57,7 +76,7 @@ export function hostileEveryRouteSuite(start: (overrides?: Partial<Config>) => P
     const { method, path, url, res, problems } = options;
     const name = `${method.toUpperCase()} ${url.slice(0, 160)}`;
     if (res.statusCode >= 500) { problems.push(`${name}: ${res.statusCode} ${res.body.slice(0, 200)}`); return; }
-    if (res.statusCode >= 400 && !path.startsWith('/e/')) {
+    if (res.statusCode >= 400 && !path.startsWith('/e/') && !path.startsWith('/why/')) {
       try { assertError(res, res.statusCode); } catch (error) { problems.push(`${name}: not the error envelope: ${(error as Error).message.slice(0, 300)}`); return; }
     }
     const mismatch = options.checkAnswer({ method, path, res });
@@ -89,8 +108,9 @@ export function hostileEveryRouteSuite(start: (overrides?: Partial<Config>) => P
       };
       const hasBody = method === 'post' || method === 'put';
       const base = fillPath(path, benignFor(path));
-      // A representative call: harmless parameters, an empty object as the body.
-      await send(base, hasBody ? '{}' : undefined);
+      // A representative call: harmless parameters (the required ones of a report, REPRESENTATIVE_QUERIES), an empty object as the body.
+      const representative = REPRESENTATIVE_QUERIES.get(path);
+      await send(representative ? `${base}?${representative}` : base, hasBody ? '{}' : undefined);
 
       // Path parameters: every parameter hostile at once, and each hostile number.
       if (path.includes('{')) {

@@ -245,6 +245,60 @@ export function leadScoringSuite(start: (overrides: Partial<Config>) => Promise<
     });
   });
 
+  describe('preview before saving, and the stage funnel', () => {
+    it('says what a person would score under unsaved rules, rule by rule, and the moves they would make; nothing is saved', async () => {
+      await send('/v1/identify', { userId: 'pia', traits: { email: 'pia@acme.test', role: 'CTO' } });
+      for (let i = 0; i < 2; i++) await send('/v1/track', { userId: 'pia', event: 'Webinar Attended' });
+      const proposed = { ...SCORING, engagement: { ...SCORING.engagement, rules: [...SCORING.engagement.rules, { id: 'webinar', label: 'Webinar Attended', event: 'Webinar Attended', points: 8 }] } };
+      const res = await adminJson('POST', '/v1/scoring/preview', { profile: 'pia@acme.test', scoring: proposed, lifecycle: { rules: [...LIFECYCLE.rules.slice(0, 1), { id: 'mql', to: 'marketing_qualified', when: { engagement: { gte: 15 } } }] } });
+      assert.equal(res.statusCode, 200, res.body);
+      const preview = JSON.parse(res.body) as Json;
+      const rule = (id: string) => preview.rules.find((r: Json) => r.ruleId === id);
+      assert.deepEqual([rule('webinar').points, rule('webinar').current, rule('webinar').count], [16, 0, 2]);
+      assert.deepEqual([rule('decision-maker').points, rule('decision-maker').current], [20, 20]);
+      assert.deepEqual([rule('whitepaper').points, rule('pricing').points], [0, 0]);
+      assert.deepEqual([preview.proposed.engagement, preview.current.engagement, preview.proposed.fit], [16, 0, 20]);
+      assert.equal(preview.lifecycle.stage, 'subscriber');
+      assert.deepEqual(preview.lifecycle.moves.map((m: Json) => `${m.from}>${m.to}`), ['subscriber>marketing_qualified']);
+      assert.match(preview.explanation.text, /Webinar Attended ×2 → \+16/);
+      // The stored rules apply when none are sent; nothing was saved.
+      const stored = JSON.parse((await adminJson('POST', '/v1/scoring/preview', { profile: 'pia' })).body) as Json;
+      assert.deepEqual([stored.proposed.engagement, stored.lifecycle.moves.length], [0, 0]);
+      assert.equal((JSON.parse((await t.admin('/v1/scoring')).body) as Json).engagement.rules.length, 2);
+      assert.equal((JSON.parse((await t.admin('/v1/profiles/pia/score')).body) as Json).engagement.score, 0);
+      const audit = JSON.parse((await t.admin('/v1/privacy/audit?limit=5')).body) as Json;
+      assert.equal(audit.entries.filter((e: Json) => e.action === 'profile.score.preview').length, 2);
+    });
+
+    it('refuses bad rules naming each field under scoring. and lifecycle., and an unknown person with 404', async () => {
+      const bad = assertError(await adminJson('POST', '/v1/scoring/preview', {
+        profile: 'pia', scoring: { engagement: { rules: [{ id: 'x', event: 'A', points: 'ten' }] } }, lifecycle: { rules: [{ id: 'r', to: 'vip', when: { bant: 'complete' } }] },
+      }), 400, 'invalid_body');
+      assertIssue(bad, 'scoring.engagement.rules[0].points', /number/);
+      assertIssue(bad, 'lifecycle.rules[0].to', /not one of the stages/);
+      assertError(await adminJson('POST', '/v1/scoring/preview', { profile: 'nobody-at-all' }), 404, 'not_found');
+      assertError(await adminJson('POST', '/v1/scoring/preview', {}), 400);
+      assertError(await t.inject({ method: 'POST', url: '/v1/scoring/preview', payload: '{"profile":"pia"}', headers: { 'content-type': 'application/json' } }), 401);
+    });
+
+    it('counts the moves of the last days per stage and per (from, to)', async () => {
+      const res = await t.admin('/v1/lifecycle/funnel?days=7');
+      assert.equal(res.statusCode, 200, res.body);
+      const funnel = JSON.parse(res.body) as Json;
+      assert.equal(funnel.days, 7);
+      assert.deepEqual(funnel.stages.slice(0, 3).map((s: Json) => s.key), ['subscriber', 'lead', 'marketing_qualified'], 'the configured stages in order');
+      const first = funnel.moves.find((m: Json) => m.from === null && m.to === 'subscriber');
+      const subscriber = funnel.stages.find((s: Json) => s.key === 'subscriber');
+      assert.ok(first.people >= 4 && first.moves >= first.people, JSON.stringify(funnel.moves));
+      assert.ok(subscriber.entered >= first.moves && subscriber.left >= 1, JSON.stringify(subscriber));
+      const mql = funnel.stages.find((s: Json) => s.key === 'marketing_qualified');
+      assert.equal(mql.entered, funnel.moves.filter((m: Json) => m.to === 'marketing_qualified').reduce((n: number, m: Json) => n + m.moves, 0));
+      assert.equal(JSON.parse((await t.admin('/v1/lifecycle/funnel')).body).days, 30);
+      assertError(await t.admin('/v1/lifecycle/funnel?days=0'), 400);
+      assertError(await t.admin('/v1/lifecycle/funnel?days=lots'), 400);
+    });
+  });
+
   describe('configuration changes', () => {
     it('re-score existing profiles from their stored events, and move those a rule now applies to', async () => {
       await send('/v1/identify', { userId: 'rita', traits: { email: 'rita@acme.test', role: 'CTO' } });

@@ -14,6 +14,7 @@ export type OpenApiDocument = {
 };
 export interface Operation {
   summary?: string;
+  tags?: string[];
   security?: Array<Record<string, string[]>>;
   parameters?: Array<{ in: string; name: string; required?: boolean; schema?: { type?: unknown } }>;
   requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };

@@ -237,4 +237,40 @@ export function segmentsSuite(start: (overrides: Partial<Config>) => Promise<Tes
       assert.equal(json(await call('GET', `/v1/segments/${readers.id}`)).members, before - 1);
     });
   });
+  describe('member counts in the list', () => {
+    it('are kept as members enter and leave (issue 19 §3): exact at once in the list and on the segment\'s page, without counting', async () => {
+      const condition = { trait: { key: 'tier', op: 'equals', value: 'listed' } };
+      await send('/v1/identify', { userId: 'lc-0', traits: { tier: 'listed' } });
+      json(await call('POST', '/v1/segments', { id: 'list-count', name: 'Listed tier', condition }), 201);
+      await idle();
+      const listed = async (query = '') => (json(await call('GET', `/v1/segments${query}`)).segments as Json[]).find((s) => s.id === 'list-count')!.members;
+      assert.equal(await listed(), 1);
+      await send('/v1/identify', { userId: 'lc-1', traits: { tier: 'listed' } });
+      assert.equal(await listed(), 2, 'the list: an entry counts at once');
+      assert.equal(json(await call('GET', '/v1/segments/list-count')).members, 2, 'the segment itself');
+      await send('/v1/identify', { userId: 'lc-0', traits: { tier: 'other' } });
+      assert.equal(await listed(), 1, 'an exit counts at once');
+      json(await call('PUT', '/v1/segments/list-count', { name: 'Listed tier (renamed)', condition }));
+      await idle();
+      assert.equal(await listed(), 1, 'a renamed segment keeps its count');
+      json(await call('PUT', '/v1/segments/list-count', { name: 'Listed or other tier', condition: { trait: { key: 'tier', op: 'in', value: ['listed', 'other'] } } }));
+      await idle();
+      assert.equal(await listed(), 2, 'redefined and backfilled');
+      assert.equal(await listed('?counts=cached'), 2, 'counts=cached (kept for compatibility) gives the same count');
+    });
+
+    it('counts=cached, kept for compatibility, gives every count too (it once gave null for a count not known from the last 10 s)', async () => {
+      const condition = { trait: { key: 'tier', op: 'equals', value: 'cached-only' } };
+      await send('/v1/identify', { userId: 'cc-0', traits: { tier: 'cached-only' } });
+      json(await call('POST', '/v1/segments', { id: 'cached-count', name: 'Cached only', condition }), 201);
+      await idle();
+      const listed = async () => (json(await call('GET', '/v1/segments?counts=cached')).segments as Json[]).find((s) => s.id === 'cached-count')!;
+      assert.equal((await listed()).members, 1, 'never read before, counted all the same');
+      assert.equal(json(await call('GET', '/v1/segments/cached-count')).members, 1);
+      assert.equal((json(await call('GET', '/v1/segments?counts=all')).segments as Json[]).find((s) => s.id === 'cached-count')!.members, 1);
+      const bad = await call('GET', '/v1/segments?counts=some');
+      assert.match(JSON.stringify(json(bad, 400)), /counts/);
+    });
+  });
+
 }

@@ -44,7 +44,9 @@ export function sqliteDump(file: string): DatabaseDump {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   return {
     async tables() {
-      return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]);
+      // A virtual table (the contentless FTS5 index of People search) holds nothing itself and
+      // cannot be scanned: its shadow tables (profiles_search_data, …) are tables and are read.
+      return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name").pluck().all() as string[]);
     },
     async rows(table) {
       return db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`).all() as Array<Record<string, unknown>>;

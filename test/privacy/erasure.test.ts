@@ -47,6 +47,14 @@ const ZQ = {
  */
 const ZQ_VALUES = ['zq~', ZQ.email.toLowerCase(), ZQ.name, ZQ.phoneNumber, ZQ.company, ZQ.orderId];
 
+/**
+ * The pages the person visited stay as dimension values of the web-analytics rollups (issue 18:
+ * erasing a person leaves the aggregate counts; the rollups count everyone's visits by page and
+ * hold no identifier). Only their `value` column may keep such a needle; the test suite of the
+ * analytics (test/analytics) checks the counts stay and the person's open visit goes.
+ */
+const AGGREGATES: Allowance[] = ['analytics_rollups', 'analytics_sketches', 'analytics_values'].map((table) => ({ table, column: 'value', needle: 'zq~', reason: 'anonymous aggregate: a page path (or its category) counted for every visitor' }));
+
 const BEA = { userId: 'bea-user-1', email: 'beatrix@example.org', anon: 'bea-anon' };
 
 const erase = (t: TesseraUnderTest, id: string) => t.inject({ method: 'DELETE', url: `/v1/profiles/${encodeURIComponent(id)}`, headers: adminHeaders });
@@ -70,11 +78,16 @@ async function sendPerson(t: TesseraUnderTest): Promise<void> {
     anonymousId: ZQ.laptop, userId: ZQ.userId, messageId: msg(),
     traits: { email: ZQ.email, name: ZQ.name, phone: ZQ.phoneNumber, company: ZQ.company },
   }));
-  assertAccepted(await t.collect('/v1/track', { userId: ZQ.userId, messageId: msg(), event: 'Order Completed', properties: { orderId: ZQ.orderId, total: 99 } }));
+  assertAccepted(await t.collect('/v1/track', { userId: ZQ.userId, messageId: msg(), event: 'Order Completed', properties: { orderId: ZQ.orderId, total: 99, products: [{ product_id: 'SKU-1' }, { product_id: 'SKU-2' }] } }));
   assertAccepted(await t.collect('/v1/page', { anonymousId: ZQ.phone, messageId: msg(), properties: { path: '/zq~phone-landing' } }));
   // Exposures of a personalization slot on both devices: exposure counters, folded by the merge below.
   for (const device of [{ userId: ZQ.userId }, { anonymousId: ZQ.phone }]) {
     assertAccepted(await t.collect('/v1/track', { ...device, messageId: msg(), event: 'Slot Viewed', properties: { slot: 'hero', variant: 'promo', ruleId: 'r-all' } }));
+  }
+  // Exposures to an experiment on both devices, in different arms: per-person experiment state on the profile,
+  // contaminated by the merge below; the aggregates keep only anonymous sums.
+  for (const [device, variation] of [[{ userId: ZQ.userId }, 'control'], [{ anonymousId: ZQ.phone }, 'treatment']] as const) {
+    assertAccepted(await t.collect('/v1/track', { ...device, messageId: msg(), event: 'Experiment Viewed', properties: { experiment_id: 'zq-test', variation_id: variation } }));
   }
   assertAccepted(await t.collect('/v1/identify', { anonymousId: ZQ.phone, messageId: msg(), traits: { email: ZQ.email.toLowerCase() } }));
 }
@@ -135,6 +148,8 @@ for (const backend of BACKENDS) {
       // A personalization slot: the person's Slot Viewed events become exposure counters.
       const slot = { id: 'hero', name: 'Hero', channel: 'web', defaultVariantId: 'plain', variants: [{ id: 'plain', body: 'Hi', format: 'text' }, { id: 'promo', body: 'Offer', format: 'text' }], rules: [{ id: 'r-all', variantId: 'promo', depth: 'none' }] };
       assert.equal((await t.inject({ method: 'POST', url: '/v1/slots', headers: admin, payload: JSON.stringify(slot) })).statusCode, 201);
+      const experiment = { key: 'zq-test', name: 'Experiment', status: 'running', variations: [{ id: 'control', weight: 0.5 }, { id: 'treatment', weight: 0.5 }], goal: { event: 'Order Completed' } };
+      assert.equal((await t.inject({ method: 'POST', url: '/v1/experiments', headers: admin, payload: JSON.stringify(experiment) })).statusCode, 201);
       await sendBystander(t);
       await sendPerson(t);
       await sendPersonDeadLetters(t);
@@ -144,9 +159,10 @@ for (const backend of BACKENDS) {
       const counters = await t.tessera.store.decisions.countersOf('default', profileIds);
       assert.deepEqual(counters.map((c) => [c.profileId, c.counters.exposures['s:hero']?.length]), [[person.id, 2]], 'both devices\' exposures, folded into the survivor');
       // The pseudonymous profile ids may stay in the audit log only (see the file comment).
-      allowed = profileIds.map((id) => ({ table: 'audit_log', column: 'subject', needle: id, reason: 'accountability: which profile was read, exported, erased' }));
+      allowed = [...profileIds.map((id) => ({ table: 'audit_log', column: 'subject', needle: id, reason: 'accountability: which profile was read, exported, erased' })), ...AGGREGATES];
       timelineBefore = await timelineOf(t, ZQ.email);
-      json(await t.admin(`/v1/profiles/${encodeURIComponent(ZQ.email)}/export`));
+      const exported = json(await t.admin(`/v1/profiles/${encodeURIComponent(ZQ.email)}/export`));
+      assert.equal(exported.profile.experiments['zq-test'].contaminated, true, 'the export shows the person\'s experiment state (contaminated by the merge)');
       bystanderBefore = await snapshot(t, BEA.email);
     });
     after(async () => { await t.close(); });
@@ -182,7 +198,7 @@ for (const backend of BACKENDS) {
       const dump = storeDump(t);
       try {
         const { tables, rowsScanned, remains } = await findRemains(dump, [...ZQ_VALUES, ...profileIds], allowed);
-        const expected = ['profiles', 'identities', 'events', 'merges', 'consents', 'dead_letters', 'dead_letter_keys', 'consent_wordings', 'privacy_counters', 'tombstones', 'audit_log', 'privacy_settings', 'exposure_counters'];
+        const expected = ['profiles', 'identities', 'events', 'merges', 'consents', 'dead_letters', 'dead_letter_keys', 'consent_wordings', 'privacy_counters', 'tombstones', 'audit_log', 'privacy_settings', 'exposure_counters', 'rec_history'];
         for (const table of [...expected, ...(backend.name === 'postgres' ? ['profile_search'] : [])]) {
           assert.ok(tables.includes(table), `the scan did not see ${table}: ${tables}`);
         }
@@ -196,7 +212,8 @@ for (const backend of BACKENDS) {
     it('no raw byte of the database files (database, write-ahead log) holds the email or another value', { skip: backend.name === 'postgres' && RAW_BYTES_SKIP }, () => {
       const files = sqliteFiles(t.dataDir);
       assert.ok(files.length >= 1);
-      assert.deepEqual(findInFiles(files, [ZQ.email, ZQ.name, ZQ.phoneNumber, ZQ.company, ZQ.orderId, ZQ.userId, ZQ.laptop, ZQ.phone, ZQ.secretPath, ZQ.evidence]), []);
+      // Not the secret path: it stays a value of the analytics rollups (AGGREGATES); the row scan shows it is nowhere else.
+      assert.deepEqual(findInFiles(files, [ZQ.email, ZQ.name, ZQ.phoneNumber, ZQ.company, ZQ.orderId, ZQ.userId, ZQ.laptop, ZQ.phone, ZQ.evidence]), []);
     });
 
     it('the API knows nobody by any of the identifiers or profile ids', async () => {
@@ -272,7 +289,7 @@ for (const backend of BACKENDS) {
       assert.ok(refusals.every((r) => !r.key.includes(personId) && /^[a-z_]+:[\w-]{16}$/.test(r.key)), JSON.stringify(refusals));
       const dump = storeDump(t);
       try {
-        const allowed = [{ table: 'audit_log', column: 'subject', needle: personId, reason: 'accountability' }];
+        const allowed = [{ table: 'audit_log', column: 'subject', needle: personId, reason: 'accountability' }, ...AGGREGATES];
         assert.deepEqual((await findRemains(dump, [...ZQ_VALUES, personId], allowed)).remains, []);
       } finally {
         await dump.close();
@@ -311,7 +328,7 @@ for (const backend of BACKENDS) {
         assert.equal(tombstones.length, 4);
         for (const row of tombstones) assert.match(String(row.hash), /^[0-9a-f]{64}$/);
         const ids = (await auditLog(t)).filter((e) => e.subject !== null).map((e) => e.subject as string);
-        const allowed = ids.map((id) => ({ table: 'audit_log', column: 'subject', needle: id, reason: 'accountability' }));
+        const allowed = [...ids.map((id) => ({ table: 'audit_log', column: 'subject', needle: id, reason: 'accountability' })), ...AGGREGATES];
         assert.deepEqual((await findRemains(dump, ZQ_VALUES, allowed)).remains, []);
       } finally {
         await dump.close();

@@ -59,7 +59,12 @@ const POPULATE = `
   INSERT INTO segment_members (workspace_id, segment_id, profile_id, since, reason)
     SELECT workspace_id, 'seg-' || (g % 5), id, 0, 'r' FROM profiles CROSS JOIN generate_series(1, 2) g;
   INSERT INTO exposure_counters (workspace_id, profile_id, counters, updated_at) SELECT workspace_id, id, '{"exposures":{},"firstSeen":{},"dismissed":{},"lastEvents":{}}', 0 FROM profiles;
+  INSERT INTO audience_members (workspace_id, audience_id, format, profile_id, row, seq)
+    SELECT workspace_id, 'aud-' || (g % 3), 'meta', id, md5(id) || E'\n', 1 FROM profiles CROSS JOIN generate_series(1, 3) g;
   INSERT INTO segment_due (workspace_id, profile_id, due_at) SELECT workspace_id, id, 1700000000000 FROM profiles;
+  INSERT INTO rec_history (workspace_id, profile_id, history, updated_at) SELECT workspace_id, id, '{"items":[]}', 0 FROM profiles;
+  INSERT INTO analytics_visits (workspace_id, visitor, profile_id, last_at, last_path, state) SELECT workspace_id, 'p:' || id, id, 0, '/', '{}' FROM profiles;
+  INSERT INTO analytics_person_visits (workspace_id, profile_id, start, attributes) SELECT workspace_id, id, s, '{}' FROM profiles, generate_series(1, 3) AS s;
   INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
     VALUES ('wh_1', 'ws', 'https://crm.test/', 's', '', '["lifecycle.changed"]', true, 0, 0);
 `;

@@ -7,7 +7,7 @@
  * few tens of thousands of events. The test sends the lookup exactly as the write path does, while
  * the events table is empty and after it has grown, and reads from the index statistics which
  * index answered. The lookups that stay named statements are planned as generic plans on the empty
- * tables and explained after the tables have grown: each must probe every column of its index.
+ * tables and explained as planned: each must probe every column of its index.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -61,7 +61,7 @@ describe('postgres store: plans made while the database is young', { skip: await
     assert.equal(afterwards.events_message! - before.events_message!, asked.length, `one probe of events_message per id: ${JSON.stringify({ before, afterwards })}`);
   });
 
-  test('the named lookups keep plans that probe every column of their index when planned on empty tables', async () => {
+  test('the named lookups, planned as generic plans on empty tables, probe every column of their index', async () => {
     // A database of its own: these plans are made while every table is empty.
     const fresh = await createTestDatabase();
     await (await openPostgresStore({ url: fresh.url, migrate: true })).close();
@@ -75,31 +75,18 @@ describe('postgres store: plans made while the database is young', { skip: await
         { name: 'claim', sql: CLAIM_SQL, args: "(1700000100000, 16, 30000, 'lease')", index: /Index Scan using webhook_deliveries_due on webhook_deliveries c/ },
         { name: 'timeline', sql: TIMELINE_SQL, args: "('prf_1', 'ws', 9007199254740991, 9007199254740991, 51)", index: /Index Scan using events_timeline on events[^\n]*\n\s+Index Cond: \(\(profile_id = \$1\)/ },
       ];
-      // The plan PostgreSQL caches once it prefers a generic one, made while the tables are empty.
       await young.query('SET plan_cache_mode = force_generic_plan');
+      // The plan PostgreSQL caches once it prefers a generic one, made while the tables are empty, is read at once:
+      // it is the plan such a session keeps while the tables grow. (Reading it after rows went in tests the server's
+      // cache instead: a burst of DDL in other databases of the server overflows the shared invalidation queue,
+      // every session then drops its cached plans, and PostgreSQL plans anew from the grown tables.)
       for (const s of statements) {
         await young.query(`PREPARE ${s.name} AS ${s.sql}`);
         await young.query(`EXECUTE ${s.name}${s.args}`);
-      }
-      await young.query(`INSERT INTO identities (workspace_id, kind, value, profile_id, first_seen_at)
-        SELECT 'ws', 'anonymous_id', 'anon-' || g, 'prf_' || g, 0 FROM generate_series(1, 20000) g`);
-      await young.query(`INSERT INTO tombstones (workspace_id, hash, erased_at) SELECT 'ws', md5(g::text), 0 FROM generate_series(1, 20000) g`);
-      await young.query(`INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body)
-        SELECT 'ws', 'msg-' || g, 'prf_' || (g % 50), 'prf_' || (g % 50), 'track', 'Viewed', NULL, NULL, 1700000000000 + g, 1700000000000 + g, '{}'
-        FROM generate_series(1, 60000) g`);
-      // The delivery log: mostly finished deliveries, a few due.
-      await young.query(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
-        VALUES ('wh_1', 'ws', 'https://crm.test/', 's', '', '["lifecycle.changed"]', true, 0, 0)`);
-      await young.query(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
-        SELECT 'dlv-' || g, 'ws', 'wh_1', 'prf_' || g, 'lifecycle.changed', '{}', CASE WHEN g % 1000 = 0 THEN 'pending' ELSE 'delivered' END, 1,
-          CASE WHEN g % 1000 = 0 THEN 1700000000000 + g ELSE NULL END, 0, '[]'
-        FROM generate_series(1, 50000) g`);
-      for (const s of statements) {
         const { rows } = await young.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${s.name}${s.args}`);
         const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
         assert.match(plan, s.index, `${s.name}:\n${plan}`);
-        // The webhooks table holds a few rows per workspace: the planner may read it whole (it does so
-        // when autovacuum has analysed it meanwhile, which makes the cached plan be made again).
+        // The webhooks table holds a few rows per workspace: the planner may read it whole.
         assert.doesNotMatch(plan, /Seq Scan on (?!webhooks )|Bitmap/, `${s.name}:\n${plan}`);
       }
     } finally {

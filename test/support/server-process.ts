@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { ADMIN_KEY, tempDir, WRITE_KEY } from './tessera-under-test.js';
 
+const START_TIMEOUT_MS = 90_000;
+
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function freePort(): Promise<number> {
@@ -31,15 +33,20 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
-export async function startServerProcess(options: { dataDir: string; env?: Record<string, string>; port?: number }): Promise<ServerProcess> {
+/**
+ * `seedKeys: false` starts as `npm start` does on a fresh machine: no keys are configured, so the
+ * first start makes the workspace's keys and prints them (read them from `output()`).
+ */
+export async function startServerProcess(options: { dataDir: string; env?: Record<string, string>; port?: number; seedKeys?: boolean }): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
+  const keys = options.seedKeys === false ? {} : { TESSERA_WRITE_KEY: WRITE_KEY, TESSERA_ADMIN_KEY: ADMIN_KEY };
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '',
       TESSERA_PORT: String(port), TESSERA_HOST: '127.0.0.1', TESSERA_DATA_DIR: options.dataDir,
-      TESSERA_WRITE_KEY: WRITE_KEY, TESSERA_ADMIN_KEY: ADMIN_KEY, TESSERA_LOG_LEVEL: 'warn',
+      ...keys, TESSERA_LOG_LEVEL: 'warn',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,13 +55,14 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
   child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: tsx compiles every module at start, and a loaded 2-core machine takes long for it.
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited during start:\n${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`server did not start in 30 s:\n${output}`); }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`server did not start in ${START_TIMEOUT_MS / 1000} s:\n${output}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -1,18 +1,20 @@
 /**
  * The pure parts of the browser tracker (web/tracker/src), run in Node: configuration from data-*
  * attributes, cookie strings, campaign and token handling of the address, visible time, outbound
- * clicks, the consent policy and the form answers.
+ * clicks, the consent policy, the form answers, and the slot module's request context and texts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clickText, isOutbound } from '../../web/tracker/src/clicks.js';
-import { flag, readConfig } from '../../web/tracker/src/config.js';
+import { flag, readConfig, slotTimeout } from '../../web/tracker/src/config.js';
 import { decodeDecision, encodeDecision, mayStoreId, sendPolicy } from '../../web/tracker/src/consent.js';
 import { answerOf, autocompleteOf, declinable, issuesByField, safeRedirect } from '../../web/tracker/src/form-logic.js';
 import { DEFAULT_TEXTS, textsFor, type FieldView } from '../../web/tracker/src/form-types.js';
 import { cookieDomainFits, cookieString, readCookie, uuid } from '../../web/tracker/src/ids.js';
 import { campaignOf, pageOf, withoutParam } from '../../web/tracker/src/page.js';
 import { setVisible, startClock, visibleMs } from '../../web/tracker/src/visible-time.js';
+import { contextOf, fits, itemOf, slotIds } from '../../web/tracker/src/slots/decision.js';
+import { slotTexts } from '../../web/tracker/src/slots/texts.js';
 
 const attrs = (map: Record<string, string>) => (name: string) => (Object.hasOwn(map, name) ? map[name]! : null);
 
@@ -25,18 +27,18 @@ describe('readConfig', () => {
   it('defaults: host from the script address, basic consent, analytics id purpose, page view on, styles on', () => {
     assert.deepEqual(readConfig(attrs({ 'write-key': 'wk_1' }), 'https://t.example:8443/t.js?v=2', 'https://acme.com'), {
       writeKey: 'wk_1', host: 'https://t.example:8443', cookieDomain: null, consent: 'basic', idPurpose: 'analytics',
-      kiosk: false, autoPage: true, spa: false, styles: true, locale: null, recognition: null,
+      kiosk: false, autoPage: true, spa: false, styles: true, locale: null, recognition: null, slotTimeout: 300,
     });
   });
 
   it('reads every attribute; the cookie domain loses a leading dot and case; the host its trailing slash', () => {
     const cfg = readConfig(attrs({
       'write-key': 'wk_1', host: 'https://collect.acme.com/', 'cookie-domain': '.ACME.com', consent: 'STRICT',
-      'id-purpose': 'necessary', kiosk: '', 'auto-page': 'false', spa: 'true', styles: 'off', locale: 'de', recognition: 'tok',
+      'id-purpose': 'necessary', kiosk: '', 'auto-page': 'false', spa: 'true', styles: 'off', locale: 'de', recognition: 'tok', 'slot-timeout': '800',
     }), '', 'https://acme.com');
     assert.deepEqual(cfg, {
       writeKey: 'wk_1', host: 'https://collect.acme.com', cookieDomain: 'acme.com', consent: 'strict', idPurpose: 'necessary',
-      kiosk: true, autoPage: false, spa: true, styles: false, locale: 'de', recognition: 'tok',
+      kiosk: true, autoPage: false, spa: true, styles: false, locale: 'de', recognition: 'tok', slotTimeout: 800,
     });
   });
 
@@ -238,4 +240,53 @@ describe('form answers', () => {
     assert.equal(textsFor('en-GB'), DEFAULT_TEXTS);
     assert.equal(textsFor('dex'), DEFAULT_TEXTS);
   });
+});
+
+describe('slots', () => {
+  it('data-slot-timeout: whole milliseconds up to 10 s; anything else is the default 300 ms', () => {
+    assert.equal(slotTimeout('0'), 0);
+    assert.equal(slotTimeout(' 800 '), 800);
+    assert.equal(slotTimeout('99999'), 10_000);
+    for (const bad of ['', 'abc', '-5', '1.5', '1e3', '300ms', '123456']) assert.equal(slotTimeout(bad), 300, bad);
+  });
+
+  it('the decide context: address, path, referrer, campaign, language and time zone', () => {
+    assert.deepEqual(contextOf({ href: 'https://acme.com/smart-factory/a?utm_source=news&utm_campaign=%20spring%20&x=1', referrer: 'https://search.example/', locale: 'de-DE', timezone: 'Europe/Berlin' }), {
+      url: 'https://acme.com/smart-factory/a?utm_source=news&utm_campaign=%20spring%20&x=1', path: '/smart-factory/a', referrer: 'https://search.example/',
+      locale: 'de-DE', timezone: 'Europe/Berlin', utm: { source: 'news', campaign: 'spring' },
+    });
+    assert.deepEqual(contextOf({ href: 'https://acme.com/', referrer: '', locale: 'en' }), { url: 'https://acme.com/', path: '/', locale: 'en' });
+  });
+
+  it('leaves out what the decide API would refuse, so that the slots still get a decision', () => {
+    const long = `https://acme.com/?q=${'x'.repeat(2000)}`;
+    const context = contextOf({ href: long, referrer: 'https://a.example/\u0007', locale: 'not a language', timezone: undefined });
+    assert.deepEqual(context, { path: '/' });
+    assert.equal(fits('a\u0000b'), undefined);
+    assert.equal(fits(''), undefined);
+    assert.equal(fits('ok'), 'ok');
+  });
+
+  it('one request names each slot once, at most 20, none empty', () => {
+    assert.deepEqual(slotIds(['hero', 'cta', 'hero', '', 'salutation']), ['hero', 'cta', 'salutation']);
+    assert.equal(slotIds(Array.from({ length: 30 }, (_, i) => `s${i}`)).length, 20);
+  });
+
+  it('German texts for German pages, English otherwise', () => {
+    assert.equal(slotTexts('de').general, 'Stattdessen allgemeine Inhalte zeigen');
+    assert.equal(slotTexts('de-AT').lang, 'de');
+    assert.equal(slotTexts('en-GB').general, 'Show me general content instead');
+    assert.equal(slotTexts('dev').lang, 'en');
+    assert.equal(slotTexts('').lang, 'en');
+  });
+});
+
+it('slot events name the item of a recommendation slot: item_id from the variant chosen by recommendations, nothing for other decisions', () => {
+  const variant = (payload?: unknown) => ({ id: 'v-drill', body: 'Drill', format: 'text' as const, ...(payload !== undefined ? { payload } : {}) });
+  assert.deepEqual(itemOf({ rule: 'recommendation', variant: variant({ itemId: 'drill' }) }), { item_id: 'drill' });
+  assert.deepEqual(itemOf({ rule: 'default', variant: variant({ itemId: 'drill' }) }), {}, 'the default variant was not recommended');
+  assert.deepEqual(itemOf({ rule: 'vip', variant: variant({ itemId: 'drill' }) }), {}, 'a rule chose it');
+  assert.deepEqual(itemOf({ rule: 'recommendation', variant: variant() }), {});
+  assert.deepEqual(itemOf({ rule: 'recommendation', variant: variant({ itemId: 7 }) }), {}, 'only a text id');
+  assert.deepEqual(itemOf({ rule: 'recommendation', variant: variant('drill') }), {});
 });

@@ -16,7 +16,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 
 const delivery = (url: string): ClaimedDelivery => ({
   id: 'dlv_1', workspaceId: 'ws', webhookId: 'wh_1', profileId: 'p', event: 'lifecycle.changed', payload: '{"type":"lifecycle.changed"}',
-  status: 'pending', attempts: 0, nextAttemptAt: 0, createdAt: 0, deliveredAt: null, log: [], url, secret: 'whsec_test', lease: 'l',
+  status: 'pending', attempts: 0, nextAttemptAt: 0, createdAt: 0, deliveredAt: null, log: [], url, secret: 'whsec_test', message: null, lease: 'l',
 });
 
 /** A resolver that answers `answers[host]` and counts its calls; any other name does not exist. */

@@ -60,6 +60,8 @@ export type Reason =
   | { kind: 'rule'; rule: CompiledRule }
   | { kind: 'interest'; category: string; views: number }
   | { kind: 'custom'; text: LocalizedText; dataKinds: DataKind[] }
+  /** The visitor's arm of the slot's experiment (variation id = variant id). */
+  | { kind: 'experiment'; experiment: string; variation: string }
   | { kind: 'default' };
 
 export interface Candidate {
@@ -88,6 +90,19 @@ export interface StrategyInput {
   matches(rule: CompiledRule): boolean;
   /** The variant to show for the candidate, or null when the guard or timing refuse it; traces either way. */
   admit(candidate: Candidate): string | null;
+  /**
+   * What the strategy asked for in its `needs`, loaded by the service before deciding (the
+   * strategy stays pure and synchronous); undefined when nothing was asked or loaded.
+   */
+  readonly prefetched?: unknown;
+}
+
+/**
+ * Data a strategy needs from outside the profile, loaded by the service before `choose`:
+ * `recommendations`: recommended item ids of this kind for the visitor (issue 15), best first.
+ */
+export interface StrategyNeeds {
+  recommendations?: { kind: string; limit: number };
 }
 
 export interface Choice {
@@ -100,6 +115,8 @@ export interface SlotStrategy {
   readonly depth: Depth;
   /** The kinds of data its own picks use, for the transparency notice (rules: derived per rule). */
   readonly dataKinds: readonly DataKind[];
+  /** What the service must load before deciding (StrategyNeeds); absent: nothing. */
+  readonly needs?: StrategyNeeds;
   choose(input: StrategyInput): Choice | null;
 }
 

@@ -56,14 +56,15 @@ export function allowedDepth(i: DepthInputs): { depth: Depth; limitedBy: DepthLi
 }
 
 /**
- * What a profile condition reveals: a trait declared identity-level → `individual`; any other
- * profile leaf (traits, events, pages, segments, scores …) → `segment`; none → `none`.
+ * What a profile condition reveals: a trait declared identity-level → `individual`; a persona leaf
+ * (a modelled archetype of the person) → `persona`; any other profile leaf (traits, events, pages,
+ * segments, scores …) → `segment`; none → `none`.
  */
 export function conditionDepth(c: Condition | undefined, identityTraits: ReadonlySet<string>): Depth {
   if (!c) return 'none';
   let depth: Depth = 'none';
   for (const leaf of leavesOf(c)) {
-    const d: Depth = 'trait' in leaf && identityTraits.has(leaf.trait.key) ? 'individual' : 'segment';
+    const d: Depth = 'trait' in leaf && identityTraits.has(leaf.trait.key) ? 'individual' : 'persona' in leaf ? 'persona' : 'segment';
     depth = maxDepth(depth, d);
   }
   return depth;

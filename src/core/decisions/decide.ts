@@ -22,6 +22,7 @@ import { allowedDepth, PERSONALIZATION_PURPOSE, segmentSizeRefusal } from './cre
 import type { DecisionContext } from './decision-context.js';
 import type { DecisionSettings } from './decision-settings.js';
 import type { Decision, RenderedVariant, TraceEntry } from './decision.js';
+import type { DecisionReason } from './decision-id.js';
 import { deeperThan, maxDepth, type Depth } from './depth.js';
 import { explain } from './explain.js';
 import type { ExposureCounters } from './exposure-counters.js';
@@ -48,6 +49,19 @@ export interface DecideInput {
   settings: DecisionSettings;
   /** `full` (the admin preview) adds the deciding clauses of each profile condition to the trace. */
   trace?: 'basic' | 'full';
+  /** What the slot's strategy asked for in its `needs`, loaded by the service (StrategyInput.prefetched). */
+  prefetched?: unknown;
+  /**
+   * The person is in the global holdout (core/experiments/holdout.ts): no personalization at all — the default
+   * variant with nothing of the person rendered (depth `none`), no experiment, no rules.
+   */
+  holdout?: boolean;
+  /**
+   * The visitor's arm of the slot's experiment, assigned by the service (decisions/slot-experiments.ts); its
+   * variant is shown whatever the rules say (timing caps do not apply to an arm: they would bias the comparison).
+   * Absent: the visitor is not in the experiment and the strategy chooses.
+   */
+  experimentArm?: { experiment: string; variation: string; unit: string };
 }
 
 const NO_TRAITS: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -61,12 +75,14 @@ export function decide(input: DecideInput): Decision {
     personalizationGranted: isGranted(consent, PERSONALIZATION_PURPOSE), recognition,
   });
   const trace: TraceEntry[] = [];
+  const locale = languageOf(context.locale, input.settings.defaultLocale);
+  if (input.holdout) return heldOut(input, locale, trace);
   const evaluation = profile ? evaluationContext(profile, now) : null;
   const acc = { changesAt: null as EpochMs | null };
-  const locale = languageOf(context.locale, input.settings.defaultLocale);
 
   const strategyInput: StrategyInput = {
     slot, profile, context, now, allowedDepth: allowed.depth,
+    ...(input.prefetched !== undefined ? { prefetched: input.prefetched } : {}),
     matches(rule: CompiledRule): boolean {
       if (deeperThan(rule.depth, allowed.depth)) {
         trace.push({ source: rule.id, outcome: 'too-deep', detail: `${rule.depth} > allowed ${allowed.depth} (${allowed.limitedBy.join(', ') || 'ceiling'})` });
@@ -101,6 +117,23 @@ export function decide(input: DecideInput): Decision {
   };
 
   const channelFits = slot.slot.channel === 'any' || slot.slot.channel === input.channel;
+  const arm = channelFits && input.experimentArm ? slot.variants.get(input.experimentArm.variation) : undefined;
+  if (arm && input.experimentArm) {
+    const { experiment, variation } = input.experimentArm;
+    trace.push({ source: `experiment:${experiment}`, outcome: 'chosen', variantId: variation, detail: `variation "${variation}" of experiment "${experiment}"` });
+    return {
+      slotId: slot.slot.id,
+      variant: render(arm, { profile, allowed: allowed.depth, locale, input }),
+      ruleId: 'experiment',
+      depth: minUsed(arm.depth, allowed.depth), allowedDepth: allowed.depth, limitedBy: allowed.limitedBy, tags: [...slot.tags],
+      explanation: explain({ reason: { kind: 'experiment', experiment, variation }, locale, recognition }),
+      reason: { kind: 'experiment', ...input.experimentArm },
+      showWhy: slot.slot.explain,
+      experiment: { key: experiment, variation },
+      trace,
+    };
+  }
+  if (input.experimentArm) trace.push({ source: `experiment:${input.experimentArm.experiment}`, outcome: 'variant-missing', variantId: input.experimentArm.variation });
   const choice = channelFits ? slot.strategy.choose(strategyInput) : null;
   if (!channelFits) trace.push({ source: slot.strategy.kind, outcome: 'no-match', detail: `the slot is for ${slot.slot.channel}, the request for ${input.channel}` });
 
@@ -115,9 +148,39 @@ export function decide(input: DecideInput): Decision {
     ruleId: choice ? choice.candidate.source : 'default',
     depth, allowedDepth: allowed.depth, limitedBy: allowed.limitedBy, tags,
     explanation: explain({ reason, locale, recognition }),
+    reason: compactReason(reason),
     showWhy: slot.slot.explain,
     trace,
   };
+}
+
+/** The global holdout: the default variant rendered at depth `none`, explained as shown to everyone. */
+function heldOut(input: DecideInput, locale: Locale, trace: TraceEntry[]): Decision {
+  const { slot } = input;
+  const variant = slot.defaultVariant;
+  trace.push({ source: 'holdout', outcome: 'holdout', detail: 'the person is in the global holdout: no personalization' });
+  trace.push({ source: 'default', outcome: 'chosen', variantId: variant.variant.id });
+  return {
+    slotId: slot.slot.id,
+    variant: render(variant, { profile: input.profile, allowed: 'none', locale, input }),
+    ruleId: 'default', depth: 'none', allowedDepth: 'none', limitedBy: [], tags: [],
+    explanation: explain({ reason: { kind: 'default' }, locale, recognition: 'none' }),
+    reason: { kind: 'default' },
+    showWhy: slot.slot.explain,
+    holdout: true,
+    trace,
+  };
+}
+
+function compactReason(r: Reason): DecisionReason {
+  switch (r.kind) {
+    // Chosen above with the arm's unit; a strategy proposing it is not a thing.
+    case 'experiment': return { kind: 'default' };
+    case 'rule': return { kind: 'rule', ruleId: r.rule.id };
+    case 'interest': return { kind: 'interest', category: r.category };
+    case 'custom': return { kind: 'custom', text: r.text, dataKinds: [...r.dataKinds] };
+    case 'default': return { kind: 'default' };
+  }
 }
 
 /** The default's depth as rendered: its placeholders above the allowed depth fell back. */

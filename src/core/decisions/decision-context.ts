@@ -41,6 +41,8 @@ export interface DecisionContext {
   country?: string;
   /** IANA time zone (`Europe/Berlin`); quiet hours fall back to the workspace's. */
   timezone?: string;
+  /** The item the page is about (a product page's id; issue 15): also-bought/also-viewed slots start from it. */
+  itemId?: string;
   recognised: Recognition;
   /** BCP 47 tag (`de-DE`); explanations and salutations use its language (see locale.ts). */
   locale: string;

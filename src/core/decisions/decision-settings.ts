@@ -20,12 +20,18 @@ export interface DecisionSettings {
   timezone: string;
   /** Explanations in this language when the request's locale is not one we speak. */
   defaultLocale: Locale;
-  /** Caps on all slots together. */
+  /** Caps on all slots and message webhooks together (core/decisions/message-timing.ts). */
   globalCaps: FrequencyCap[];
   /** Caps per campaign tag (lower-case tag → caps). */
   tagCaps: Record<string, FrequencyCap[]>;
   /** Quiet hours for messages; null: none. */
   quietHours: QuietHours | null;
+  /**
+   * The site's page where a person sees, corrects or deletes their data (or the privacy notice
+   * naming the contact), linked from the "Why am I seeing this?" page; null: the page asks the
+   * person to contact the site's operator.
+   */
+  privacyUrl: string | null;
 }
 
 export const DEFAULT_DECISION_SETTINGS: DecisionSettings = {
@@ -37,4 +43,5 @@ export const DEFAULT_DECISION_SETTINGS: DecisionSettings = {
   globalCaps: [],
   tagCaps: {},
   quietHours: { from: '21:00', to: '08:00' },
+  privacyUrl: null,
 };

@@ -8,6 +8,7 @@ import type { Depth } from './depth.js';
 import type { DepthLimit } from './creepiness-guard.js';
 import type { Locale } from './locale.js';
 import type { Variant } from './slot.js';
+import type { DecisionReason } from './decision-id.js';
 
 /** A variant as shown: its `title` and `body` with templates applied (placeholder values escaped for `format`). */
 export type RenderedVariant = Omit<Variant, 'categories'>;
@@ -26,11 +27,13 @@ export interface Explanation {
  * `chosen`; `no-match` (the conditions did not hold); `no-profile` (a profile condition, no
  * profile); `too-deep` (the guard: depth above the allowed one); `segment-too-small`; `capped`
  * (a frequency cap; `detail` names the scope and window); `not-within`; `cool-down`;
- * `quiet-hours`; `converted` / `sequence-waiting` (sequences); `variant-missing`.
+ * `quiet-hours`; `converted` / `sequence-waiting` (sequences); `variant-missing`; `holdout` (the person is in
+ * the global holdout: no personalization at all). An experiment's arm is `chosen` with source `experiment:<key>`.
  */
 export type TraceOutcome =
   | 'chosen' | 'no-match' | 'no-profile' | 'too-deep' | 'segment-too-small' | 'capped'
-  | 'not-within' | 'cool-down' | 'quiet-hours' | 'converted' | 'sequence-waiting' | 'variant-missing';
+  | 'not-within' | 'cool-down' | 'quiet-hours' | 'converted' | 'sequence-waiting' | 'variant-missing'
+  | 'holdout';
 
 export interface TraceEntry {
   /** A rule id, a strategy kind, or `default`. */
@@ -54,7 +57,13 @@ export interface Decision {
   /** Campaign tags of the shown content: the tracker echoes them in `Slot Viewed` for tag caps. */
   tags: string[];
   explanation: Explanation;
+  /** What the explanation was built from, compact and serialisable: the decision id keeps it, so /why can explain in any language. */
+  reason: DecisionReason;
   /** Whether the tracker offers the "Why?" affordance on this slot. */
   showWhy: boolean;
+  /** Set when the visitor's arm of the slot's experiment chose the variant (variation id = variant id). */
+  experiment?: { key: string; variation: string };
+  /** The person is in the global holdout: the default, depth `none`. */
+  holdout?: true;
   trace: TraceEntry[];
 }

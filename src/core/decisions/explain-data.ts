@@ -17,7 +17,7 @@ export function profileLeafKind(leaf: Condition, identityTraits: ReadonlySet<str
   if ('event' in leaf || 'sequence' in leaf || 'computed' in leaf) return 'activity';
   if ('page' in leaf) return 'reading-history';
   if ('email' in leaf) return 'email-activity';
-  if ('segment' in leaf) return 'groups';
+  if ('segment' in leaf || 'persona' in leaf) return 'groups';
   if ('lifecycle' in leaf) return 'customer-stage';
   if ('score' in leaf) return 'engagement';
   if ('consent' in leaf) return 'consent-choices';

@@ -9,7 +9,8 @@
  *   information, then the visit (country: "Popular with visitors from your region"; page; source;
  *   device; time; language); a rule without conditions is "Shown to everyone";
  * - the score-sorted strategy's interest ("Because you often read about …");
- * - the default: "Shown to everyone".
+ * - an experiment's arm: "Shown to a random share of visitors" (no data about the person chose it);
+ * - the default (also for the global holdout): "Shown to everyone".
  *
  * Never revealing what the person did not give on this device: generated texts never echo a
  * trait value, name, company or email (only the admin's own words: categories and topics in the
@@ -30,6 +31,7 @@ type Phrase = (locale: Locale, detailed: boolean) => string;
 const t = (en: string, de: string): Phrase => (l) => (l === 'de' ? de : en);
 
 const EVERYONE = t('Shown to everyone.', 'Wird allen angezeigt.');
+const EXPERIMENT = t('Shown to a random share of visitors, to compare versions of this content.', 'Einem zufälligen Teil der Besucher gezeigt, um Fassungen dieses Inhalts zu vergleichen.');
 const PHRASES = {
   event: t('Because of what you did on this site.', 'Wegen Ihrer Aktivität auf dieser Seite.'),
   email: t('Because of emails from us you read.', 'Wegen E-Mails von uns, die Sie gelesen haben.'),
@@ -58,6 +60,7 @@ export function explain(i: ExplainInput): Explanation {
   let kinds: readonly DataKind[] = [];
   switch (i.reason.kind) {
     case 'default': text = EVERYONE(i.locale, detailed); break;
+    case 'experiment': text = EXPERIMENT(i.locale, detailed); break;
     case 'interest':
       text = i.locale === 'de' ? `Weil Sie oft Beiträge zu „${i.reason.category}“ lesen.` : `Because you often read about ${i.reason.category}.`;
       kinds = ['reading-history'];
@@ -89,7 +92,7 @@ function ruleText(rule: CompiledRule, locale: Locale, detailed: boolean): string
     [(l) => 'page' in l || 'event' in l || 'sequence' in l || 'computed' in l, PHRASES.event],
     [(l) => 'email' in l, PHRASES.email],
     [(l) => 'lifecycle' in l, PHRASES.lifecycle],
-    [(l) => 'segment' in l, PHRASES.segment],
+    [(l) => 'segment' in l || 'persona' in l, PHRASES.segment],
     [(l) => 'score' in l, PHRASES.score],
     [(l) => 'trait' in l, PHRASES.trait],
   ];

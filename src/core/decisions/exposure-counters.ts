@@ -24,6 +24,23 @@ export interface ExposureCounters {
   dismissed: Record<string, EpochMs>;
   /** Lower-cased event name → last time. */
   lastEvents: Record<string, EpochMs>;
+  /**
+   * Slot id → the person's latest view of it (the default's too), for slot reports: a goal event
+   * within the slot's window converts it once (slot-report.ts). Absent in records written before
+   * reports existed.
+   */
+  lastViews?: Record<string, ViewMark>;
+}
+
+/** The latest `Slot Viewed` of one slot by one person: what was shown, and whether it converted. */
+export interface ViewMark {
+  at: EpochMs;
+  variantId: string;
+  ruleId: string;
+  /** The decision's depth as the view reported it; `unknown` when it did not. */
+  depth: string;
+  /** Set once a goal event converted this view (a view converts at most once). */
+  convertedAt?: EpochMs;
 }
 
 export const MAX_TIMES_PER_KEY = MAX_CAP;
@@ -44,6 +61,8 @@ export interface Exposure {
   tags: readonly string[];
   /** The decision's `ruleId`, echoed by the tracker; `default` exposures are not counted. */
   ruleId?: string;
+  /** The decision's depth, echoed by the tracker (reports only). */
+  depth?: string;
   at: EpochMs;
 }
 
@@ -52,7 +71,8 @@ export interface Exposure {
  * default variant (ruleId `default`) changes nothing: caps limit personalised content, and the
  * default shown on every page must not use them up.
  */
-export function recordExposure(c: ExposureCounters, e: Exposure): ExposureCounters {
+export function recordExposure(c0: ExposureCounters, e: Exposure): ExposureCounters {
+  const c = markView(c0, e);
   if (e.ruleId === 'default') return c;
   const exposures = { ...c.exposures };
   const keys = [GLOBAL_KEY, slotKey(e.slotId), variantKey(e.slotId, e.variantId), ...new Set(e.tags.map(tagKey))];
@@ -61,6 +81,36 @@ export function recordExposure(c: ExposureCounters, e: Exposure): ExposureCounte
   const firstSeen = { ...c.firstSeen };
   if (!Object.hasOwn(firstSeen, vk) || firstSeen[vk]! > e.at) setOwn(firstSeen, vk, e.at);
   return { ...c, exposures: boundKeys(exposures, (ts) => ts[ts.length - 1] ?? 0), firstSeen: boundKeys(firstSeen, (t) => t) };
+}
+
+/** The record with `e` as the slot's latest view, unless a later view is marked already. */
+export function markView(c: ExposureCounters, e: Exposure): ExposureCounters {
+  const views = c.lastViews ?? {};
+  const held = Object.hasOwn(views, e.slotId) ? views[e.slotId]! : undefined;
+  if (held && held.at > e.at) return c;
+  const out = { ...views };
+  setOwn(out, e.slotId, { at: e.at, variantId: e.variantId, ruleId: e.ruleId ?? 'unknown', depth: e.depth ?? 'unknown' });
+  return { ...c, lastViews: boundKeys(out, (m) => m.at) };
+}
+
+/** The slot's latest view, if any. */
+export function lastViewOf(c: ExposureCounters | null, slotId: string): ViewMark | undefined {
+  const views = c?.lastViews;
+  return views && Object.hasOwn(views, slotId) ? views[slotId] : undefined;
+}
+
+/**
+ * A goal event at `at` for a slot whose goal window is `withinMs`: the latest view converts when it
+ * was at or before `at`, at most `withinMs` before it, and has not converted yet. Returns the
+ * converted view (null: nothing converted) and the record after it.
+ */
+export function recordGoal(c: ExposureCounters, slotId: string, at: EpochMs, withinMs: number): { counters: ExposureCounters; converted: ViewMark | null } {
+  const mark = lastViewOf(c, slotId);
+  if (!mark || mark.convertedAt !== undefined || mark.at > at || at - mark.at > withinMs) return { counters: c, converted: null };
+  const converted = { ...mark, convertedAt: at };
+  const views = { ...c.lastViews };
+  setOwn(views, slotId, converted);
+  return { counters: { ...c, lastViews: views }, converted };
 }
 
 export function recordDismiss(c: ExposureCounters, slotId: string, at: EpochMs): ExposureCounters {
@@ -85,10 +135,17 @@ export function mergeCounters(a: ExposureCounters, b: ExposureCounters): Exposur
   for (const [key, t] of Object.entries(b.dismissed)) dismissed = latest(dismissed, key, t);
   let lastEvents = a.lastEvents;
   for (const [key, t] of Object.entries(b.lastEvents)) lastEvents = latest(lastEvents, key, t);
-  return {
+  const merged = {
     exposures: boundKeys(exposures, (ts) => ts[ts.length - 1] ?? 0), firstSeen: boundKeys(firstSeen, (t) => t),
     dismissed: boundKeys(dismissed, (t) => t), lastEvents: boundKeys(lastEvents, (t) => t),
   };
+  if (!a.lastViews && !b.lastViews) return merged;
+  // The later view of each slot wins (the person saw it last, on whichever device).
+  const lastViews = { ...a.lastViews };
+  for (const [slot, mark] of Object.entries(b.lastViews ?? {})) {
+    if (!Object.hasOwn(lastViews, slot) || lastViews[slot]!.at < mark.at) setOwn(lastViews, slot, mark);
+  }
+  return { ...merged, lastViews: boundKeys(lastViews, (m) => m.at) };
 }
 
 /** How many times in `times` (ascending) fall in the rolling window (now − window, now]. */

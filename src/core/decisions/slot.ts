@@ -19,6 +19,8 @@
  *   always part of the decision).
  * - `timing`: caps, cool-down, "not within", quiet hours (timing.ts) for this slot's non-default
  *   content; `tags` are campaign tags whose workspace caps also apply.
+ * - `goal`: what counts as a conversion in the slot's report (slot-report.ts): a track event a
+ *   person performs within `within` (default 7 days) after viewing the slot.
  */
 import type { Condition } from '../segments/condition.js';
 import type { EpochMs } from '../time.js';
@@ -96,6 +98,16 @@ export interface StrategyConfig {
   [option: string]: unknown;
 }
 
+/** A slot's conversion goal for its report. */
+export interface SlotGoal {
+  /** A track event name, compared case-insensitively ("Demo Requested"). */
+  event: string;
+  /** A duration ("7d"), at most 90 days; default DEFAULT_GOAL_WINDOW. */
+  within?: string;
+}
+
+export const DEFAULT_GOAL_WINDOW = '7d';
+
 /** What an admin writes (POST/PUT /v1/slots). */
 export interface SlotDefinition {
   id: string;
@@ -110,6 +122,13 @@ export interface SlotDefinition {
   explain: boolean;
   timing?: TimingPolicy;
   tags?: string[];
+  goal?: SlotGoal;
+  /**
+   * A running flag experiment (its key) whose variations are this slot's variants (variation id = variant id):
+   * a visitor in the experiment sees their arm's variant; outside it (targeting, coverage, namespace, not running)
+   * the slot's rules decide (docs/decisions.md, "Slot experiments").
+   */
+  experiment?: string;
 }
 
 /** As the store keeps it. */

@@ -19,7 +19,7 @@ import type { FieldIssue } from '../errors.js';
 import type { SlotStrategy } from './compiled-slot.js';
 import type { SlotDefinition, StrategyConfig } from './slot.js';
 
-export type { Candidate, Choice, Reason, SlotStrategy, StrategyInput } from './compiled-slot.js';
+export type { Candidate, Choice, Reason, SlotStrategy, StrategyInput, StrategyNeeds } from './compiled-slot.js';
 
 export interface StrategyFactory {
   readonly kind: string;

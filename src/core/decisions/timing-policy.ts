@@ -4,7 +4,7 @@
  *
  * - Frequency caps: at most `max` exposures in any rolling `window` ("1d", "7d"); several caps on
  *   one scope all apply (3 per day AND 10 per week). Scopes: a slot, a rule's variant in its slot,
- *   a campaign tag, and all slots together (global).
+ *   a campaign tag, and all slots and message webhooks together (global; message-timing.ts).
  * - `notWithin`: nothing from this slot within `window` after the person's last `event`
  *   ("no sign-up prompt within 10 minutes of a Form Submitted").
  * - `dismissCooldown`: nothing from this slot within this window after `Slot Dismissed` for it.

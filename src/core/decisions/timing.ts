@@ -150,7 +150,7 @@ export function sequenceStep(
 }
 
 function scopeName(key: string): string {
-  if (key === GLOBAL_KEY) return 'all slots';
+  if (key === GLOBAL_KEY) return 'all slots and messages';
   if (key.startsWith('s:')) return `slot ${key.slice(2)}`;
   if (key.startsWith('t:')) return `tag ${key.slice(2)}`;
   return `variant ${key.slice(2)}`;

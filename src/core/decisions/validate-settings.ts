@@ -5,6 +5,7 @@ import { isDepth } from './depth.js';
 import { LOCALES } from './locale.js';
 import { checkCaps, checkQuietHours, checkTimeZone, isObj, onlyKeys } from './validate-timing.js';
 import { checkId } from './validate-variant.js';
+import { urlTextProblem } from '../safe-url.js';
 
 export type ValidatedSettings = { ok: true; settings: DecisionSettings } | { ok: false; issues: FieldIssue[] };
 
@@ -27,5 +28,9 @@ export function validateDecisionSettings(input: unknown, base: DecisionSettings 
     else checkCaps(caps, `tagCaps.${tag}`, issues);
   }
   checkQuietHours(s.quietHours, 'quietHours', issues);
+  if (s.privacyUrl !== null) {
+    const problem = typeof s.privacyUrl === 'string' && s.privacyUrl.length <= 2000 ? urlTextProblem(s.privacyUrl) ?? (/^https?:\/\/[^/]/i.test(s.privacyUrl) && URL.canParse(s.privacyUrl) ? null : 'must be an absolute http(s) URL') : 'must be an absolute http(s) URL of at most 2000 characters, or null';
+    if (problem) issues.push({ field: 'privacyUrl', reason: problem });
+  }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, settings: s as unknown as DecisionSettings };
 }

@@ -11,11 +11,12 @@
 import type { FieldIssue } from '../errors.js';
 import type { Condition } from '../segments/condition.js';
 import { validateCondition, type ConditionRefs } from '../segments/validate-condition.js';
+import { EXPERIMENT_KEY } from '../experiments/validate-experiment.js';
 import { isDepth } from './depth.js';
 import { SLOT_CHANNELS, SLOT_LIMITS, type SlotDefinition } from './slot.js';
 import type { StrategyRegistry } from './strategy.js';
 import { validateContextCondition } from './validate-context-condition.js';
-import { checkCaps, checkSequence, checkText, checkTimingPolicy, isObj, onlyKeys } from './validate-timing.js';
+import { checkCaps, checkSequence, checkText, checkTimingPolicy, checkWindow, isObj, onlyKeys } from './validate-timing.js';
 import { checkId, checkVariant, isSensitive } from './validate-variant.js';
 
 export interface SlotRefs extends ConditionRefs {
@@ -28,7 +29,7 @@ export interface SlotRefs extends ConditionRefs {
 
 export type ValidatedSlot = { ok: true; slot: SlotDefinition } | { ok: false; issues: FieldIssue[] };
 
-const SLOT_KEYS = ['id', 'name', 'description', 'channel', 'variants', 'defaultVariantId', 'rules', 'strategy', 'depthCeiling', 'explain', 'timing', 'tags'];
+const SLOT_KEYS = ['id', 'name', 'description', 'channel', 'variants', 'defaultVariantId', 'rules', 'strategy', 'depthCeiling', 'explain', 'timing', 'tags', 'goal', 'experiment'];
 const RULE_KEYS = ['id', 'name', 'variantId', 'sequence', 'condition', 'context', 'depth', 'caps', 'tags', 'explanation'];
 
 /** `input` with defaults applied (strategy rules, ceiling individual, explain false, rules []) when valid. */
@@ -46,6 +47,9 @@ export function validateSlot(input: unknown, refs: SlotRefs): ValidatedSlot {
   if (typeof s.explain !== 'boolean') issues.push({ field: 'explain', reason: 'must be true or false' });
   checkTags(s.tags, 'tags', issues);
   checkTimingPolicy(s.timing, 'timing', issues);
+  checkGoal(s.goal, 'goal', issues);
+  // Whether the experiment exists and its variations are variants is checked by the slot service (it reads the store).
+  if (s.experiment !== undefined && (typeof s.experiment !== 'string' || !EXPERIMENT_KEY.test(s.experiment))) issues.push({ field: 'experiment', reason: 'must be the key of an experiment (1 to 64 of a-z, 0-9, _, . and -)' });
 
   const variantIds = new Set<string>();
   const tooMany = Array.isArray(s.variants) && s.variants.length > SLOT_LIMITS.variants;
@@ -131,4 +135,13 @@ function checkTags(v: unknown, path: string, issues: FieldIssue[]): void {
   if (v === undefined) return;
   if (!Array.isArray(v) || v.length > SLOT_LIMITS.tags) { issues.push({ field: path, reason: `must be an array of at most ${SLOT_LIMITS.tags} tags` }); return; }
   v.forEach((t, i) => checkId(t, `${path}[${i}]`, issues));
+}
+
+/** `{event, within?}`: a track event name and a window of at most 90 days. */
+function checkGoal(v: unknown, path: string, issues: FieldIssue[]): void {
+  if (v === undefined) return;
+  if (!isObj(v)) { issues.push({ field: path, reason: 'must be an object {event, within?}, e.g. {"event": "Demo Requested", "within": "7d"}' }); return; }
+  onlyKeys(v, path, ['event', 'within'], issues);
+  checkText(v.event, `${path}.event`, SLOT_LIMITS.nameChars, issues);
+  if (v.within !== undefined) checkWindow(v.within, `${path}.within`, issues);
 }

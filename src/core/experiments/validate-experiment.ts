@@ -11,13 +11,17 @@ import { parseTime } from '../time.js';
 import { EXPERIMENT_STATUSES, HASH_ATTRIBUTES, type ConversionGoal, type Experiment, type ExperimentStatus, type HashAttribute, type Variation } from './experiment.js';
 import { HASH_VERSIONS, type HashVersion } from './hashing.js';
 import type { NamespaceRange } from './namespace.js';
+import { validateAnalysis, validateBandit, validateMetrics } from './validate-metrics.js';
+import { validateOptimisation } from './optimisation-settings.js';
 
 export const EXPERIMENT_KEY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const VARIATION_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** No C0/C1 control characters (and so no NUL) in any text we keep. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const FIELDS = ['key', 'name', 'description', 'status', 'variations', 'coverage', 'targeting', 'hashAttribute', 'hashVersion', 'seed', 'namespace', 'startAt', 'stopAt', 'goal'];
+const FIELDS = ['key', 'name', 'description', 'status', 'variations', 'coverage', 'targeting', 'hashAttribute', 'hashVersion', 'seed', 'namespace', 'startAt', 'stopAt', 'goal', 'metrics', 'analysis', 'bandit', 'optimisation'];
+/** Kept by the optimiser (the GET answer shows them); a body may not set them. */
+const STATE_FIELDS = ['conclusion', 'alerts'];
 const MAX_VARIATIONS = 20;
 const MAX_WINDOW_HOURS = 24 * 366;
 
@@ -89,7 +93,8 @@ export function validateExperimentInput(input: unknown, refs: ConditionRefs, opt
   if (!isObj(input)) return { ok: false, issues: [{ field: 'body', reason: 'must be a JSON object {key, name, variations, …}' }] };
   const body = input;
   const issues: FieldIssue[] = [];
-  for (const k of Object.keys(body)) if (!FIELDS.includes(k)) issues.push({ field: k, reason: `is not a field of an experiment; expected ${FIELDS.join(', ')}` });
+  for (const k of Object.keys(body)) if (STATE_FIELDS.includes(k)) issues.push({ field: k, reason: 'is kept by the optimiser and cannot be set; leave it out' });
+  else if (!FIELDS.includes(k)) issues.push({ field: k, reason: `is not a field of an experiment; expected ${FIELDS.join(', ')}` });
   const key = options.key ?? body.key;
   if (options.key !== undefined && body.key !== undefined && body.key !== options.key) issues.push({ field: 'key', reason: 'cannot be changed' });
   if (typeof key !== 'string' || !EXPERIMENT_KEY.test(key)) issues.push({ field: 'key', reason: 'must be 1 to 64 of a-z, 0-9, _, . and -, starting with a letter or digit' });
@@ -120,6 +125,11 @@ export function validateExperimentInput(input: unknown, refs: ConditionRefs, opt
   const stopAt = time(body, 'stopAt', issues);
   if (startAt !== null && stopAt !== null && stopAt <= startAt) issues.push({ field: 'stopAt', reason: 'must be after startAt' });
   const g = goal(body.goal, issues);
+  const metrics = validateMetrics(body.metrics, issues, g ? ['goal'] : []);
+  const analysis = validateAnalysis(body.analysis, issues);
+  const bandit = validateBandit(body.bandit, vars.length, issues);
+  if (bandit && !g && metrics.length === 0 && body.metrics === undefined) issues.push({ field: 'bandit', reason: 'needs a metric to optimise: set goal or metrics (the bandit optimises the first)' });
+  const optimisation = validateOptimisation(body.optimisation, [...(g ? ['goal'] : []), ...metrics.map((m) => m.id)], issues);
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
@@ -127,7 +137,7 @@ export function validateExperimentInput(input: unknown, refs: ConditionRefs, opt
       key: key as string, name: (body.name as string).trim(), description: typeof body.description === 'string' ? body.description : '',
       status: status as ExperimentStatus, variations: vars, coverage: coverage as number, targeting,
       hashAttribute: hashAttribute as HashAttribute, hashVersion: hashVersion as HashVersion, seed: typeof body.seed === 'string' ? body.seed : (key as string),
-      namespace: ns, startAt, stopAt, goal: g,
+      namespace: ns, startAt, stopAt, goal: g, metrics, analysis, bandit, optimisation, conclusion: null, alerts: [],
     },
   };
 }

@@ -13,6 +13,7 @@ import type { ProfileSegments } from '../segments/segment.js';
 import type { ComputedTraitValue } from '../computed-traits/aggregate.js';
 import type { DeclinedFields } from '../forms/declined.js';
 import type { ProfilePersona } from '../personas/profile-persona.js';
+import type { ProfileExperiments } from '../experiments/unit-state.js';
 
 export interface TraitMeta {
   /** What set it: `identify`, `track:Form Submitted`, `context.traits`, later `form:<id>` … */
@@ -57,6 +58,11 @@ export interface Profile {
    * never assigned or when profiling has no legal basis for them (removed at once on withdrawal).
    */
   persona?: ProfilePersona;
+  /**
+   * The person's state in the experiments they were exposed to: arm, first exposure, metric values since
+   * (core/experiments/unit-state.ts), from which the experiment aggregates are kept; absent until exposed.
+   */
+  experiments?: ProfileExperiments;
 }
 
 export function newProfile(id: string, workspaceId: string, at: EpochMs): Profile {

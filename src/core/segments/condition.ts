@@ -14,6 +14,10 @@
  * - `lifecycle`: the current lifecycle stage is one of `in`.
  * - `score`: the engagement (decayed, now) or fit score compared with numbers.
  * - `consent`: the person's consent for a purpose is granted (or not).
+ * - `persona`: the person's probability of a persona (core/personas; the link lives on the profile)
+ *   reaches `minProbability`; without it, the persona is the person's assigned one (the most
+ *   probable, above the model's threshold). No link (no model, no legal basis for profiling,
+ *   consent withdrawn): false.
  *
  * Example: "read two whitepapers on smart factories in the last 30 days and not contacted by sales":
  * `{"and":[{"event":{"name":"Whitepaper Downloaded","where":[{"property":"topic","op":"equals","value":"smart factory"}],"atLeast":2,"within":"30d"}},
@@ -81,9 +85,17 @@ export type Condition =
   | { segment: { id: string } }
   | { lifecycle: { in: string[] } }
   | { score: Comparison & { kind: 'engagement' | 'fit' } }
-  | { consent: { purpose: string; granted: boolean } };
+  | { consent: { purpose: string; granted: boolean } }
+  | { persona: PersonaCondition };
 
-export const LEAF_KINDS = ['trait', 'event', 'sequence', 'page', 'email', 'computed', 'segment', 'lifecycle', 'score', 'consent'] as const;
+export interface PersonaCondition {
+  /** A persona id of the workspace's model (`p2`). */
+  id: string;
+  /** 0 < p ≤ 1: the person's probability of the persona is at least this. Absent: it is their assigned persona. */
+  minProbability?: number;
+}
+
+export const LEAF_KINDS = ['trait', 'event', 'sequence', 'page', 'email', 'computed', 'segment', 'lifecycle', 'score', 'consent', 'persona'] as const;
 
 /** Email spec event names per action (https://segment.com/docs/connections/spec/email/). */
 export const EMAIL_EVENT_NAMES = { opened: 'Email Opened', clicked: 'Email Link Clicked' } as const;

@@ -31,6 +31,7 @@ export function describeCondition(c: Condition, names: (segmentId: string) => st
   }
   if ('lifecycle' in c) return `lifecycle stage ${c.lifecycle.in.length === 1 ? `= ${JSON.stringify(c.lifecycle.in[0])}` : `in (${c.lifecycle.in.map((s) => JSON.stringify(s)).join(', ')})`}`;
   if ('score' in c) return `${c.score.kind} score ${describeComparison(c.score)}`;
+  if ('persona' in c) return c.persona.minProbability === undefined ? `persona ${c.persona.id}` : `persona ${c.persona.id} with probability at least ${c.persona.minProbability}`;
   return `consent for ${c.consent.purpose} ${c.consent.granted ? 'granted' : 'not granted'}`;
 }
 

@@ -16,6 +16,7 @@ import { compare, comparisonChangesAt } from './comparison.js';
 import { emailAsEvent, pageAsEvent, specOf, type Condition, type EventCondition, type SequenceCondition } from './condition.js';
 import { describeCondition } from './describe-condition.js';
 import { conditionInputs } from './segment.js';
+import { personaHolds } from './persona-condition.js';
 import { parseDuration } from './duration.js';
 import { countBefore, countSince, emptyTracker, firstSince, trackerKey, type TrackerState } from './event-match.js';
 
@@ -173,6 +174,7 @@ function leafHolds(c: Condition, ctx: EvaluationContext, acc: Acc): boolean {
     return compare(value, c.score, ctx.now);
   }
   if ('consent' in c) return c.consent.granted === isGranted(ctx.profile.consent, c.consent.purpose);
+  if ('persona' in c) return personaHolds(c.persona, ctx.profile);
   return false;
 }
 

@@ -100,6 +100,7 @@ interface EvaluationPlan {
   anyComputed: number[];
   scores: number[];
   consent: number[];
+  persona: number[];
   /** Segment index → the segments (later in dependency order) whose condition names it. */
   dependents: number[][];
   /** Segments a new profile must be evaluated against although its batch did not touch them (emptyAnswers not false). */
@@ -113,7 +114,7 @@ function planOf(defs: SegmentDefinitions): EvaluationPlan {
   const index = new Map(defs.segments.map((s, i) => [s.id, i]));
   const empty = emptyAnswers(defs);
   plan = {
-    holds: [], byTracker: new Map(), byTrait: new Map(), byComputed: new Map(), anyTrait: [], anyComputed: [], scores: [], consent: [], dependents: defs.segments.map(() => []),
+    holds: [], byTracker: new Map(), byTrait: new Map(), byComputed: new Map(), anyTrait: [], anyComputed: [], scores: [], consent: [], persona: [], dependents: defs.segments.map(() => []),
     openWhenEmpty: defs.segments.flatMap((s, i) => (empty.get(s.id) !== false ? [i] : [])),
   };
   defs.segments.forEach((s, i) => {
@@ -126,6 +127,7 @@ function planOf(defs: SegmentDefinitions): EvaluationPlan {
     if (inputs.computedKeys.size > 0) plan!.anyComputed.push(i);
     if (inputs.scores) plan!.scores.push(i);
     if (inputs.consent) plan!.consent.push(i);
+    if (inputs.persona) plan!.persona.push(i);
     for (const id of inputs.segments) { const j = index.get(id); if (j !== undefined) plan!.dependents[j]!.push(i); }
   });
   plans.set(defs, plan);
@@ -148,6 +150,8 @@ function segmentsToEvaluate(plan: EvaluationPlan, touched: Touched, defs: Segmen
   }
   if (touched.consent) markAll(marks, plan.consent);
   if (touched.scores !== false) markAll(marks, plan.scores);
+  // A withdrawal of profiling consent removes the persona link in the consent step.
+  if (touched.persona !== false || touched.consent) markAll(marks, plan.persona);
   // A new profile is in the segments an empty profile would be in, or whose answer time can change.
   if (touched.fresh === true) markAll(marks, plan.openWhenEmpty);
   return marks;
@@ -181,6 +185,11 @@ export interface Touched {
    * Unknown (undefined): segments reading scores or the stage are evaluated.
    */
   scores?: boolean;
+  /**
+   * The persona step changed the person's persona link (probabilities, model, or its removal).
+   * Unknown (undefined): segments reading personas are evaluated.
+   */
+  persona?: boolean;
 }
 
 /**

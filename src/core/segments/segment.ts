@@ -84,6 +84,8 @@ export interface ConditionInputs {
   /** Scores and lifecycle stage: changed by the scoring and lifecycle steps (`Touched.scores`). */
   scores: boolean;
   segments: Set<string>;
+  /** The persona link (set by the persona step of ingest, removed on a withdrawal of profiling consent). */
+  persona: boolean;
 }
 
 const inputsCache = new WeakMap<object, ConditionInputs>();
@@ -91,13 +93,14 @@ const inputsCache = new WeakMap<object, ConditionInputs>();
 export function conditionInputs(c: Condition): ConditionInputs {
   const cached = inputsCache.get(c);
   if (cached) return cached;
-  const inputs: ConditionInputs = { trackers: trackerKeysOf(c), traitKeys: new Set(), computedKeys: new Set(), consent: false, scores: false, segments: new Set() };
+  const inputs: ConditionInputs = { trackers: trackerKeysOf(c), traitKeys: new Set(), computedKeys: new Set(), consent: false, scores: false, segments: new Set(), persona: false };
   for (const l of leavesOf(c)) {
     if ('trait' in l) inputs.traitKeys.add(l.trait.key);
     else if ('computed' in l) inputs.computedKeys.add(l.computed.key);
     else if ('segment' in l) inputs.segments.add(l.segment.id);
     else if ('consent' in l) inputs.consent = true;
     else if ('score' in l || 'lifecycle' in l) inputs.scores = true;
+    else if ('persona' in l) inputs.persona = true;
   }
   inputsCache.set(c, inputs);
   return inputs;

@@ -16,7 +16,17 @@ export interface ConditionRefs {
   segments: ReadonlySet<string>;
   computedTraits: ReadonlySet<string>;
   purposes: ReadonlySet<string>;
+  /**
+   * The persona ids of the workspace's current persona model; null or absent when it has none
+   * yet. With a model, an unknown persona id is refused; without one, any well-formed id
+   * (`p1`, `p2`, …) is accepted, so that segments can be defined before the first fit (they have
+   * no members until a fit assigns people).
+   */
+  personas?: ReadonlySet<string> | null;
 }
+
+/** The form of persona ids (core/personas/match-personas.ts hands out p1, p2, …). */
+export const PERSONA_ID = /^p[1-9][0-9]{0,5}$/;
 
 export const MAX_DEPTH = 12;
 export const MAX_NODES = 200;
@@ -116,6 +126,17 @@ class Checker {
         if (this.text(body.purpose, `${at}.purpose`, 100) && !this.refs.purposes.has(body.purpose)) this.fail(`${at}.purpose`, `no purpose "${body.purpose}" is configured in this workspace`);
         if (typeof body.granted !== 'boolean') this.fail(`${at}.granted`, 'must be true or false');
         return;
+      case 'persona': {
+        this.only(body, at, ['id', 'minProbability']);
+        if (this.text(body.id, `${at}.id`, 20)) {
+          const known = this.refs.personas;
+          if (!PERSONA_ID.test(body.id)) this.fail(`${at}.id`, 'must be a persona id such as "p2" (GET /v1/personas lists them)');
+          else if (known && !known.has(body.id)) this.fail(`${at}.id`, `no persona "${body.id}" in this workspace's current persona model (it has ${[...known].join(', ') || 'none'})`);
+        }
+        const p = body.minProbability;
+        if (p !== undefined && (typeof p !== 'number' || !Number.isFinite(p) || p <= 0 || p > 1)) this.fail(`${at}.minProbability`, 'must be a number above 0 and at most 1');
+        return;
+      }
       default:
         this.fail(path, `"${kind}" is not a condition; expected and, or, not, ${LEAF_KINDS.join(', ')}`);
     }

@@ -12,6 +12,12 @@ export const DELIVERY_ERRORS = {
   timeout: 'timeout',
 } as const;
 
+/**
+ * The log entry of a message delivery the timing policy suppressed (never sent): this prefix and
+ * the policy's reason ("frequency cap: …"), which says nothing about the target.
+ */
+export const SUPPRESSED_PREFIX = 'suppressed: ';
+
 /** The error of an answer with `status`: null for 2xx, else its class (redirects are never followed). */
 export function answerError(status: number): string | null {
   if (status >= 200 && status < 300) return null;
@@ -28,6 +34,6 @@ const CATEGORIES = new Set<string>(Object.values(DELIVERY_ERRORS));
 export function deliveryErrorCategory(attempt: { status: number | null; error: string | null }): string | null {
   if (attempt.error === null) return null;
   if (attempt.status !== null) return answerError(attempt.status) ?? DELIVERY_ERRORS.connection;
-  if (CATEGORIES.has(attempt.error)) return attempt.error;
+  if (CATEGORIES.has(attempt.error) || attempt.error.startsWith(SUPPRESSED_PREFIX)) return attempt.error;
   return /^no answer within/.test(attempt.error) ? DELIVERY_ERRORS.timeout : DELIVERY_ERRORS.connection;
 }

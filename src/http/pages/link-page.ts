@@ -22,11 +22,13 @@ export interface PageOptions {
   body: string;
   /** An inline script (trusted), allowed by this response's nonce. */
   script?: string;
+  /** The page's language (default en). */
+  lang?: 'en' | 'de';
 }
 
 const STYLE = `body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2933;background:#f5f7fa;margin:0;padding:2rem 1rem}
 main{max-width:32rem;margin:0 auto;background:#fff;border-radius:8px;padding:2rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
-h1{font-size:1.4rem;margin:0 0 1rem}p{margin:0 0 1rem}
+h1{font-size:1.4rem;margin:0 0 1rem}h2{font-size:1.05rem;margin:1.25rem 0 .5rem}p{margin:0 0 1rem}
 button,.button{font:inherit;background:#2456c7;color:#fff;border:0;border-radius:6px;padding:.6rem 1.2rem;cursor:pointer;text-decoration:none;display:inline-block;margin:.25rem .25rem .25rem 0}
 button.secondary{background:#e4e7eb;color:#1f2933}button:focus-visible,.button:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 form.inline{display:inline}.muted{color:#616e7c;font-size:.9rem}`;
@@ -34,7 +36,7 @@ form.inline{display:inline}.muted{color:#616e7c;font-size:.9rem}`;
 export function sendPage(reply: FastifyReply, options: PageOptions): FastifyReply {
   const nonce = randomBytes(16).toString('base64');
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${options.lang ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(options.title)}</title><style>${STYLE}</style></head>
 <body><main>${options.body}</main>${options.script ? `<script nonce="${nonce}">${options.script}</script>` : ''}</body></html>`;
   return reply

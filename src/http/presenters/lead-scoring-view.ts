@@ -24,7 +24,7 @@ export function lifecycleView(lifecycle: ProfileLifecycle | undefined, config: L
 export function webhookView(w: Webhook, options: { withSecret?: boolean } = {}) {
   return {
     id: w.id, url: w.url, description: w.description, events: w.events,
-    ...(w.segmentIds ? { segmentIds: w.segmentIds } : {}), ...(w.stages ? { stages: w.stages } : {}),
+    ...(w.segmentIds ? { segmentIds: w.segmentIds } : {}), ...(w.stages ? { stages: w.stages } : {}), ...(w.message ? { message: w.message } : {}),
     active: w.active, createdAt: toIso(w.createdAt), updatedAt: toIso(w.updatedAt),
     ...(options.withSecret ? { secret: w.secret } : {}),
   };

@@ -37,10 +37,24 @@ export function exportView(e: ProfileExport) {
     /** Experiments the person was assigned to (issue 16): the arm, the id that was hashed, whether a merge mixed arms. */
     experimentAssignments: e.experimentAssignments.map((a) => ({ experiment: a.experimentKey, variation: a.variation, hashedId: a.unitValue, assignedAt: toIso(a.assignedAt), contaminated: a.contaminated })),
     /** Personalization timing: when which slot content was seen, dismissed, and the last time of each watched event. */
+    audiences: e.audiences.map((a) => ({ audienceId: a.audienceId, format: a.format, row: a.row.trimEnd() })),
     exposureCounters: e.exposureCounters.map((c) => ({
       profileId: c.profileId, updatedAt: toIso(c.updatedAt),
       exposures: isoRecord(c.counters.exposures, (ts) => ts.map(toIso)), firstSeen: isoRecord(c.counters.firstSeen, toIso),
       dismissed: isoRecord(c.counters.dismissed, toIso), lastEvents: isoRecord(c.counters.lastEvents, toIso),
+      /** The latest view of each slot (what was shown, whether a goal followed), for slot reports. */
+      lastViews: isoRecord(c.counters.lastViews ?? {}, (m) => ({
+        at: toIso(m.at), variant: m.variantId, rule: m.ruleId, depth: m.depth, convertedAt: m.convertedAt === undefined ? null : toIso(m.convertedAt),
+      })),
+    })),
+    /** Web analytics (docs/analytics.md): the person's open visit, and each visit indexed with its attributes (funnel and retention filters). */
+    analyticsVisits: e.analyticsVisits.map((v) => ({ profileId: v.profileId, start: toIso(v.visit.start), lastAt: toIso(v.visit.last), lastPath: v.visit.lastPath, attributes: v.visit.attributes })),
+    analyticsPersonVisits: e.analyticsPersonVisits.map((v) => ({ profileId: v.profileId, start: toIso(v.start), attributes: v.attributes })),
+    /** Recommendations: the person's recent items, which co-occur with their next interaction (docs/recommendations.md). */
+    itemHistory: e.itemHistory.map((h) => ({
+      profileId: h.profileId, items: h.items.map((r) => ({ item: r.itemId, kind: r.kind, family: r.family, at: toIso(r.at) })),
+      /** Rotation: items recommended lists showed them since their last click, with the last time (docs/recommendations.md). */
+      shownInRecommendations: h.shown.map((s) => ({ item: s.itemId, lastShownAt: toIso(s.at) })),
     })),
   };
 }

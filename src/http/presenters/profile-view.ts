@@ -77,8 +77,18 @@ export function profileView(p: Profile, merges?: MergeRecord[], now = Date.now()
     ...(p.persona ? { persona: { ...p.persona, at: iso(p.persona.at) } } : {}),
     // Form fields the person declined, not asked again during the form's cool-down.
     declined: Object.fromEntries(Object.entries(p.declined ?? {}).map(([k, d]) => [k, { at: iso(d.at), source: d.source }])),
+    // The person's state in experiments (issue 16): arm, first exposure, metric values since, pre-exposure values.
+    ...(p.experiments ? { experiments: experimentsView(p.experiments) } : {}),
     ...(merges ? { merges: merges.map(mergeView) } : {}),
   };
+}
+
+function experimentsView(units: NonNullable<Profile['experiments']>) {
+  return Object.fromEntries(Object.entries(units).map(([key, u]) => [key, {
+    variation: u.v, firstExposureAt: iso(u.at), metricsGeneration: u.g, contaminated: u.x === true,
+    metrics: Object.fromEntries(Object.entries(u.m).map(([id, [numerator, denominator]]) => [id, { numerator, denominator }])),
+    ...(u.p ? { preExposure: u.p } : {}),
+  }]));
 }
 
 export function eventView(e: StoredEvent) {

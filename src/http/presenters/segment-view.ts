@@ -20,7 +20,7 @@ export function backfillView(p: BackfillProgress | null, now: number) {
   };
 }
 
-export function segmentView(s: Segment, extra: { members?: number; backfill: BackfillProgress | null; now: number; names?: (id: string) => string | undefined }) {
+export function segmentView(s: Segment, extra: { members?: number | null; backfill: BackfillProgress | null; now: number; names?: (id: string) => string | undefined }) {
   return {
     id: s.id, name: s.name, description: s.description, condition: s.condition,
     readable: describeCondition(s.condition, extra.names),

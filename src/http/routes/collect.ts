@@ -94,7 +94,7 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
       const receivedAt = Date.now();
       const body = bodyObject(request);
       const workspaceId = await workspaceOf(request, body, deps.keys);
-      return answer(await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt, gpc: hasGpc(request) }));
+      return answer(await deps.ingest.accept({ workspaceId, items: [body], impliedType: type, receivedAt, gpc: hasGpc(request), requestIp: request.ip }));
     };
     app.post(`/v1/${type}`, { schema: singleSchema(type, false) }, handler);
     app.post(`/v1/${short}`, { schema: singleSchema(type, true) }, handler);
@@ -119,6 +119,8 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectDeps): 
     }
     const accept = {
       workspaceId, items: Array.isArray(body.batch) ? body.batch as unknown[] : [], receivedAt, gpc: hasGpc(request),
+      // A historical import comes from a server, not from the visitors: its address says nothing of their country.
+      ...(request.routeOptions.url === '/v1/import' ? {} : { requestIp: request.ip }),
       defaults: { ...(context ? { context } : {}), ...(integrations ? { integrations } : {}), ...(sentAt !== undefined ? { sentAt } : {}) },
     };
     if (issues.length > 0) {

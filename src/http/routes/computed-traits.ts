@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BackfillRunner } from '../../segments/backfill.js';
 import type { SegmentService } from '../../segments/segment-service.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { computedTraitView } from '../presenters/segment-view.js';
 import { pathParams } from '../schemas/query.js';
 import { document, json, routeSchema } from '../schemas/route-docs.js';
@@ -23,7 +23,7 @@ const schemas = {
 };
 
 export function registerComputedTraitRoutes(app: FastifyInstance, deps: { keys: KeyResolver; service: SegmentService; backfills: BackfillRunner; now: () => number }): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
 
   app.get('/v1/computed-traits', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);

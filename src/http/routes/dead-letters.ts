@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import { retryAll, retryDeadLetter, type RetryDeps } from '../../dead-letters/retry-dead-letters.js';
 import type { DeadLetter } from '../../ports/dead-letter-store.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { deadLetterView } from '../presenters/dead-letter-view.js';
 import { idParams, pageQuery } from '../schemas/query.js';
 import { document, json, routeSchema } from '../schemas/route-docs.js';
@@ -37,7 +37,7 @@ const schemas = {
 const view = deadLetterView;
 
 export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, actor: string, action: string, details: Record<string, string | number>) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject: null, details });
   const find = async (workspaceId: string, id: string): Promise<DeadLetter> => {

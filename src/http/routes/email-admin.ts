@@ -19,7 +19,7 @@ import type { LinkDeps } from '../../links/link-context.js';
 import { findPerson } from '../../links/person.js';
 import type { SigningKeyInfo } from '../../links/link-signer.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { BODIES, jsonSchemaOf } from '../schemas/bodies.js';
 import { idParams, profileIdParams } from '../schemas/query.js';
 import { document, empty, json, routeSchema } from '../schemas/route-docs.js';
@@ -57,7 +57,7 @@ const keyView = (k: SigningKeyInfo) => ({ id: k.id, active: k.active, createdAt:
 const issuesOf = (error: z.ZodError) => error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message }));
 
 export function registerEmailAdminRoutes(app: FastifyInstance, deps: LinkDeps & { keys: KeyResolver; privacy: PrivacyContexts }): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, actor: string, action: string, details: Record<string, string | number | boolean | null>) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject: null, details });
 

@@ -16,6 +16,7 @@ import { linkRequestOf, recordEmailEvent, type LinkRequest } from '../../links/e
 import type { LinkDeps } from '../../links/link-context.js';
 import { IDENTIFY_FROM_CLICK_WITHIN_MS, LINK_TTL_MS, withTsr } from '../../links/link-lifetimes.js';
 import { findProfile } from '../../links/person.js';
+import { decisionIdOfUrl, openDecision } from '../../decisions/open-decision.js';
 import { problemOf } from '../../links/token-problem.js';
 import { sendLinkProblem } from '../pages/link-page.js';
 import { safeText } from '../schemas/query.js';
@@ -65,9 +66,12 @@ export function registerEmailLinkRoutes(app: FastifyInstance, deps: LinkDeps): v
       kind: 'click', userAgent: link.userAgent, ip: link.ip, at: deps.now(), sentAt: claims.issuedAt, prefetch: link.prefetch,
       honeypot: data.honeypot === true, otherClicksAt: await otherClicks(deps, profile, email, url),
     }, { ...DEFAULT_MACHINE_RULES, scannerNetworks: settings.scannerNetworks });
+    // A link of a decided block (GET /v1/decide/email) attributes the click to its decision, when the id opens for this workspace.
+    const decision = await openDecision(deps, decisionIdOfUrl(url), claims.workspaceId);
+    const attribution = decision ? { decisionId: decisionIdOfUrl(url)!, slot: decision.claims.slotId, variant: decision.claims.variantId, ruleId: decision.claims.ruleId } : {};
     await record(request, () => recordEmailEvent(deps.ingest, {
       workspaceId: claims.workspaceId, profile, name: 'Email Link Clicked', request: link, verdict,
-      properties: { link_url: url, ...(email ? { email_id: email } : {}), ...(data.honeypot === true ? { honeypot: true } : {}) },
+      properties: { link_url: url, ...(email ? { email_id: email } : {}), ...(data.honeypot === true ? { honeypot: true } : {}), ...attribution },
     }));
     // No recognition for machines, for links minted without it, nor from an old email (link-lifetimes.ts).
     if (verdict.machine || data.identify === false || deps.now() - claims.issuedAt > IDENTIFY_FROM_CLICK_WITHIN_MS) return reply.redirect(target.href, 302);

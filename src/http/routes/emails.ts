@@ -17,7 +17,7 @@ import { linksMail } from '../../links/mail-templates.js';
 import { mintEmailLinks, type MintedLinks } from '../../links/mint-links.js';
 import { emailOf } from '../../links/person.js';
 import { recordEmailSent } from '../../links/email-events.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { jsonSchemaOf } from '../schemas/bodies.js';
 import { json, routeSchema } from '../schemas/route-docs.js';
 
@@ -52,7 +52,7 @@ const view = (m: MintedLinks) => ({
 });
 
 export function registerEmailRoutes(app: FastifyInstance, deps: LinkDeps & { keys: KeyResolver }): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be a JSON object' }] });
     const parsed = schema.safeParse(body);

@@ -11,11 +11,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EVENT_LIMITS } from '../../core/events/limits.js';
 import { EXPERIMENT_STATUSES, HASH_ATTRIBUTES } from '../../core/experiments/experiment.js';
 import { HASH_VERSIONS } from '../../core/experiments/hashing.js';
+import { METRIC_KINDS, QUANTILE_OF } from '../../core/experiments/metric.js';
+import { CORRECTIONS, MAX_METRICS } from '../../core/experiments/validate-metrics.js';
+import { DECIDE_BY, OPTIMISATION_MODES } from '../../core/experiments/optimisation-settings.js';
 import { assignExperiment, parseUnitIds, type AssignDeps } from '../../experiments/assign-experiment.js';
-import { experimentResults } from '../../experiments/experiment-results.js';
+import { experimentResults, resultsCsv } from '../../experiments/experiment-results.js';
 import type { ExperimentService } from '../../experiments/experiment-service.js';
 import type { Store } from '../../ports/store.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { experimentView } from '../presenters/experiment-view.js';
 import { pathParams, safeText } from '../schemas/query.js';
 import { document, json, routeSchema } from '../schemas/route-docs.js';
@@ -58,6 +61,40 @@ const experimentBody = (description: string, required: string[]) => ({
       properties: { event: safeText(200, undefined, 1), properties: { type: 'object', maxProperties: 10, additionalProperties: safeText(500) }, windowHours: { type: 'integer', minimum: 1, maximum: 24 * 366, default: 72 } },
       required: ['event'], additionalProperties: false,
     }),
+    metrics: {
+      type: 'array', maxItems: MAX_METRICS, description: 'Metrics besides the goal (docs/experiments.md): conversion, count, sum, duration, ratio or quantile (median dwell time); guardrails are flagged when they worsen.',
+      items: { type: 'object', properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }, name: safeText(200, undefined, 1), kind: { type: 'string', enum: [...METRIC_KINDS] },
+        event: safeText(200, 'The track event (duration: default `Page Left`).', 1), properties: { type: 'object', maxProperties: 10, additionalProperties: safeText(500) },
+        valueProperty: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', description: 'sum: the numeric property summed; duration: default `visibleMs` (reported in seconds).' },
+        numerator: { type: 'object', description: 'ratio: {event, properties?, valueProperty?} or {counter: sessions | bounces}.' },
+        denominator: { type: 'object', description: 'ratio: as numerator.' },
+        windowHours: { type: 'integer', minimum: 1, maximum: 24 * 366, default: 72 }, guardrail: { type: 'boolean', default: false }, higherIsBetter: { type: 'boolean', default: true },
+        quantile: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'quantile (required there): which quantile of the people\'s values, 0.5 the median.' },
+        of: { type: 'string', enum: [...QUANTILE_OF], default: 'duration', description: 'quantile: how a person\'s value is summed from their events.' },
+      }, required: ['id', 'kind'], additionalProperties: false },
+    },
+    analysis: {
+      type: 'object', description: 'How results are analysed.', additionalProperties: false,
+      properties: {
+        alpha: { type: 'number', minimum: 0.001, maximum: 0.2, default: 0.05 }, correction: { type: 'string', enum: [...CORRECTIONS], default: 'holm' },
+        prior: orNull({ type: 'object', properties: { mean: { type: 'number' }, sd: { type: 'number', exclusiveMinimum: 0 } }, required: ['mean', 'sd'], additionalProperties: false, description: 'Normal prior on the relative lift; null: flat.' }),
+        expectedUnits: { type: 'integer', minimum: 100, default: 5000, description: 'Units the confidence sequence is tuned for.' },
+        cupedDays: { type: 'integer', minimum: 0, maximum: 90, default: 14, description: 'Pre-exposure days for CUPED; 0: off.' },
+      },
+    },
+    optimisation: orNull({
+      type: 'object', description: 'Automatic optimisation (docs/experiments.md): rollout stops the experiment and rolls out the winner once the rule decides; bandit hands the traffic to the bandit once every arm has minUnitsPerArm.', additionalProperties: false,
+      properties: {
+        mode: { type: 'string', enum: [...OPTIMISATION_MODES], default: 'rollout' }, decideBy: { type: 'string', enum: [...DECIDE_BY], default: 'sequential' },
+        chanceToWin: { type: 'number', exclusiveMinimum: 0.5, exclusiveMaximum: 1, default: 0.95 }, minUnitsPerArm: { type: 'integer', minimum: 1, default: 100 },
+        metric: { type: 'string', description: 'The metric decided on (default: the first, the goal when set).' },
+      },
+    }),
+    bandit: orNull({
+      type: 'object', description: 'Top-two Thompson sampling on the first metric: the weights move on a cadence once every arm has minUnits.', additionalProperties: false,
+      properties: { cadenceHours: { type: 'integer', minimum: 1, maximum: 744, default: 24 }, floor: { type: 'number', minimum: 0, maximum: 0.5, default: 0.01 }, minUnits: { type: 'integer', minimum: 1, default: 100 }, beta: { type: 'number', minimum: 0.5, maximum: 1, default: 0.5 } },
+    }),
   },
   required,
   additionalProperties: false,
@@ -84,20 +121,36 @@ const schemas = {
         experiment: { type: 'string' }, inExperiment: { type: 'boolean' },
         variation: json({ index: { type: 'integer' }, id: { type: 'string' }, name: { type: 'string' } }, ['index', 'id', 'name']),
         sticky: { type: 'boolean' }, contaminated: { type: 'boolean' },
-        reason: { type: 'string', enum: ['not_running', 'no_unit', 'not_targeted', 'outside_namespace', 'outside_coverage', 'not_recorded', 'variation_removed'], description: 'Why the person is not in the experiment.' },
+        reason: { type: 'string', enum: ['not_running', 'no_unit', 'not_targeted', 'outside_namespace', 'outside_coverage', 'not_recorded', 'variation_removed', 'concluded'], description: 'Why the person is not in the experiment; `concluded`: its winner was rolled out, show `variation`.' },
       }, ['experiment', 'inExperiment']),
     },
   }),
   results: routeSchema({
-    summary: 'Live results: units and conversions per variation, frequentist and Bayesian comparisons, sample-ratio check', tags, auth: 'adminKey', params: keyParams,
-    response: { 200: json({ experiment: { type: 'string' }, status: { type: 'string' }, goal: { type: ['object', 'null'] }, variations: { type: 'array', items: { type: 'object' } }, sampleRatio: { type: 'object' }, warnings: { type: 'array', items: { type: 'object' } } }, ['experiment', 'status', 'goal', 'variations', 'sampleRatio', 'warnings']) },
+    summary: 'Live results: per metric and variation units, means, lifts from both engines, corrected p-values, SRM, daily series (JSON or CSV)', tags, auth: 'adminKey', params: keyParams,
+    querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'csv'], default: 'json' } }, additionalProperties: false },
+    response: {
+      200: {
+        description: 'format=json: the results; csv: one line per metric and variation.',
+        content: {
+          'application/json': { schema: json({
+            experiment: { type: 'string' }, status: { type: 'string' }, goal: { type: ['object', 'null'] }, analysis: { type: 'object' }, aggregates: { type: 'object' },
+            variations: { type: 'array', items: { type: 'object' } }, metrics: { type: 'array', items: { type: 'object' } }, sampleRatio: { type: ['object', 'null'] },
+            warnings: { type: 'array', items: { type: 'object' } }, series: { type: 'array', items: { type: 'object' } }, bandit: { type: 'object', description: 'Bandits: settings and weight history.' },
+            optimisation: { type: ['object', 'null'], description: 'The automatic optimisation rule; null: off.' },
+            conclusion: { type: ['object', 'null'], description: 'Set when the optimiser concluded the experiment: {winner: {index, id}, decidedBy, metric, lift, evidence, at, applied: {kind: rollout, slots}}.' },
+            alerts: { type: 'array', items: { type: 'object' }, description: 'Raised by the monitor, once each: {code, kind: sample_ratio_mismatch | guardrail_breached, at, message, metric?, variation?, pValue?, lift?}.' },
+          }, ['experiment', 'status', 'goal', 'variations', 'metrics', 'sampleRatio', 'warnings', 'series']) },
+          'text/csv': { schema: { type: 'string' } },
+        },
+      },
+    },
   }),
 };
 
 type KeyRequest = FastifyRequest<{ Params: { key: string } }>;
 
 export function registerExperimentRoutes(app: FastifyInstance, deps: ExperimentRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
 
   app.get('/v1/experiments', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);
@@ -141,8 +194,11 @@ export function registerExperimentRoutes(app: FastifyInstance, deps: ExperimentR
     return assignExperiment({ ...deps.assign, store: deps.store }, { workspaceId, experimentKey: request.params.key, unit });
   });
 
-  app.get('/v1/experiments/:key/results', { schema: schemas.results }, async (request: KeyRequest) => {
+  app.get('/v1/experiments/:key/results', { schema: schemas.results }, async (request: FastifyRequest<{ Params: { key: string }; Querystring: { format?: 'json' | 'csv' } }>, reply) => {
     const { workspaceId } = await admin(request);
-    return experimentResults(deps.store, workspaceId, request.params.key);
+    const results = await experimentResults(deps.store, workspaceId, request.params.key);
+    if (request.query.format !== 'csv') return results;
+    reply.header('content-disposition', `attachment; filename="experiment-${request.params.key}-results.csv"`);
+    return reply.type('text/csv; charset=utf-8').send(resultsCsv(results));
   });
 }

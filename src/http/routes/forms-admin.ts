@@ -14,7 +14,7 @@ import { knowledgeOf, purposeCheck } from '../../forms/render-form.js';
 import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { parseTime } from '../../core/time.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { BODIES } from '../schemas/bodies.js';
 import { dayParam, idParams, safeText } from '../schemas/query.js';
 import { document, empty, json, routeSchema } from '../schemas/route-docs.js';
@@ -51,7 +51,7 @@ const schemas = {
 };
 
 export function registerFormsAdminRoutes(app: FastifyInstance, deps: FormsAdminDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, keyId: string, action: string, subject: string | null, details: Record<string, unknown>) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action, subject, details });
   const find = async (workspaceId: string, id: string) => {

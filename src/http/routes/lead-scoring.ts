@@ -2,18 +2,22 @@
  * Lead scoring and lifecycle API (admin key): the workspace's scoring and lifecycle configuration,
  * a profile's scores with their explanation ("why 57 points"), its lifecycle stage with history,
  * and manual moves. A configuration change re-scores the existing profiles in the background
- * (lead-scoring/rescore.ts).
+ * (lead-scoring/rescore.ts). Before saving, a preview says what a person would score under the
+ * changed rules (core/scoring/preview.ts); the stage funnel counts the moves of a period.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError, type FieldIssue } from '../../core/errors.js';
 import { parseLifecycleConfig } from '../../core/lifecycle/lifecycle-config.js';
 import { explainScores } from '../../core/scoring/explain.js';
+import { previewScores } from '../../core/scoring/preview.js';
 import { parseScoringConfig } from '../../core/scoring/scoring-config.js';
+import { stageFunnel } from '../../core/lifecycle/stage-funnel.js';
+import { toIso } from '../../core/time.js';
 import type { LeadScoringSettingsSource } from '../../lead-scoring/lead-scoring-settings.js';
 import { moveStage, type MoveStageDeps } from '../../lead-scoring/move-stage.js';
 import type { RescoreRunner } from '../../lead-scoring/rescore.js';
 import type { Store } from '../../ports/store.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { lifecycleView } from '../presenters/lead-scoring-view.js';
 import { BODIES } from '../schemas/bodies.js';
 import { profileIdParams } from '../schemas/query.js';
@@ -47,6 +51,25 @@ const schemas = {
   rescore: routeSchema({ summary: 'Re-score every profile now (audited)', tags, auth: 'adminKey', response: { 202: rescoreAnswer } }),
   score: routeSchema({ summary: 'A profile\'s scores and why ("why 57 points"; audited)', tags: ['Lead scoring', 'Profiles'], auth: 'adminKey', params: profileIdParams, response: { 200: json({ profileId: { type: 'string' }, lifecycle: { type: 'object' } }, ['profileId']) } }),
   lifecycle: routeSchema({ summary: 'A profile\'s lifecycle stage and its history (audited)', tags: ['Lead scoring', 'Profiles'], auth: 'adminKey', params: profileIdParams, response: { 200: lifecycleAnswer } }),
+  preview: routeSchema({
+    summary: 'What a person would score under unsaved rules: per rule, proposed and current points, and the lifecycle moves they would make (audited)',
+    description: '`scoring` and `lifecycle` default to the stored configurations; engagement is rebuilt from the person\'s stored events, as a save re-scores. Nothing is saved.',
+    tags: ['Lead scoring', 'Profiles'], auth: 'adminKey',
+    body: {
+      type: 'object', additionalProperties: false, required: ['profile'],
+      properties: {
+        profile: { type: 'string', minLength: 1, maxLength: 512, description: 'Any identifier of the person: profile id, userId, email or anonymousId.' },
+        scoring: BODIES.scoring, lifecycle: BODIES.lifecycle,
+      },
+    },
+    response: { 200: document('{ profileId, at, rules, proposed, current, explanation, lifecycle: { stage, moves, heldUntil } }') },
+  }),
+  funnel: routeSchema({
+    summary: 'The stage funnel: lifecycle moves of the last days per stage and per (from, to)',
+    tags, auth: 'adminKey',
+    querystring: { type: 'object', additionalProperties: false, properties: { days: { type: 'integer', minimum: 1, maximum: 366, default: 30, description: 'The period: the last this many days up to now.' } } },
+    response: { 200: document('{ from, to, days, stages: [{ key, label, entered, left }], moves: [{ from, to, moves, people }] }') },
+  }),
   move: routeSchema({
     summary: 'Move a profile to a lifecycle stage by hand (audited)', tags: ['Lead scoring', 'Profiles'], auth: 'adminKey', params: profileIdParams,
     body: { type: 'object', properties: { stage: { type: 'string', minLength: 1, maxLength: 64 }, note: { type: 'string', maxLength: 1000 } }, required: ['stage'], additionalProperties: false },
@@ -55,7 +78,7 @@ const schemas = {
 };
 
 export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScoringRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, actor: string, action: string, subject: string | null, details: Record<string, unknown> = {}) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject, details });
   const resolve = async (workspaceId: string, id: string) => {
@@ -108,6 +131,36 @@ export function registerLeadScoringRoutes(app: FastifyInstance, deps: LeadScorin
     return { profileId: profile.id, ...explainScores(profile, deps.now()), lifecycle: lifecycleView(profile.lifecycle, lifecycle) };
   });
 
+  app.post('/v1/scoring/preview', { schema: schemas.preview }, async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    const { body, issues } = parsePreviewBody(request.body);
+    const stored = await deps.settings.get(workspaceId);
+    const parsedScoring = body.scoring === undefined ? null : parseScoringConfig(body.scoring);
+    const parsedLifecycle = body.lifecycle === undefined ? null : parseLifecycleConfig(body.lifecycle);
+    if (parsedScoring && !parsedScoring.ok) issues.push(...parsedScoring.issues.map((i) => ({ ...i, field: `scoring.${i.field}` })));
+    if (parsedLifecycle && !parsedLifecycle.ok) issues.push(...parsedLifecycle.issues.map((i) => ({ ...i, field: `lifecycle.${i.field}` })));
+    if (issues.length > 0) throw new TesseraError('invalid_body', { message: 'The rules to preview are invalid.', issues });
+    const profile = await resolve(workspaceId, body.profile);
+    const events = (await deps.store.segments.eventsByProfile(workspaceId, [profile.id])).get(profile.id) ?? [];
+    const preview = previewScores({
+      profile, events, at: deps.now(),
+      scoring: parsedScoring?.ok ? parsedScoring.config : stored.scoring,
+      lifecycle: parsedLifecycle?.ok ? parsedLifecycle.config : stored.lifecycle,
+    });
+    await audit(workspaceId, keyId, 'profile.score.preview', profile.id);
+    return { profileId: profile.id, ...preview };
+  });
+
+  app.get('/v1/lifecycle/funnel', { schema: schemas.funnel }, async (request) => {
+    const { workspaceId } = await admin(request);
+    const { days } = request.query as { days: number };
+    const to = deps.now();
+    const from = to - days * 86_400_000;
+    const moves = await deps.store.profiles.lifecycleMoves(workspaceId, { from, to });
+    const { lifecycle } = await deps.settings.get(workspaceId);
+    return { from: toIso(from), to: toIso(to), days, ...stageFunnel(lifecycle.stages, moves), moves };
+  });
+
   app.get('/v1/profiles/:id/lifecycle', { schema: schemas.lifecycle }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const profile = await resolve(workspaceId, request.params.id);
@@ -136,4 +189,14 @@ function parseMoveBody(body: unknown): { stage: string; note?: string } {
   for (const key of Object.keys(rest)) issues.push({ field: key, reason: 'is not a field of a move (stage, note)' });
   if (issues.length > 0) throw new TesseraError('invalid_body', { issues });
   return { stage: stage as string, ...(typeof note === 'string' && note.trim() ? { note: note.trim() } : {}) };
+}
+
+/** The preview's body: the person (any identifier) and the rules to try; each failing field named. */
+function parsePreviewBody(body: unknown): { body: { profile: string; scoring?: unknown; lifecycle?: unknown }; issues: FieldIssue[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TesseraError('invalid_body', { issues: [{ field: 'body', reason: 'must be an object such as {"profile": "lena@example.com", "scoring": {…}}' }] });
+  const { profile, scoring, lifecycle, ...rest } = body as Record<string, unknown>;
+  const issues: FieldIssue[] = [];
+  if (typeof profile !== 'string' || profile.trim() === '' || profile.length > 512) issues.push({ field: 'profile', reason: 'is required: an identifier of the person (profile id, userId, email or anonymousId)' });
+  for (const key of Object.keys(rest)) issues.push({ field: key, reason: 'is not a field of a preview (profile, scoring, lifecycle)' });
+  return { body: { profile: typeof profile === 'string' ? profile.trim() : '', scoring, lifecycle }, issues };
 }

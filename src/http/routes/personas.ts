@@ -3,20 +3,27 @@
  * - GET/PUT /v1/personas/definition: the workspace's feature definition (validated: purposes with
  *   a legal basis for profiling, no sensitive categories, the one-hot width cap) and its version;
  * - POST /v1/personas/fit: starts a fit in the background, 202 with the job; GET: its progress;
+ * - GET/PUT /v1/personas/schedule: how often fits run on their own (`fitEveryHours`, 0 = never),
+ *   with the last and next fit (personas/persona-fit-schedule.ts);
  * - GET /v1/personas: the current model's personas — aggregates only, none smaller than the
  *   k-anonymity minimum (20 profiles of the fitted sample; smaller ones are counted as hidden);
+ * - GET /v1/personas/report: the agency briefing (persona-report.ts), aggregates only;
  * - PATCH /v1/personas/{id}: rename, describe, pin.
  */
+import { projectPersonas } from '../../core/personas/persona-projection.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TesseraError } from '../../core/errors.js';
 import { definitionVersion, parseFeatureDefinition } from '../../core/personas/feature-definition.js';
 import { featureSpecs } from '../../core/personas/features.js';
+import { parseFitSchedule } from '../../core/personas/fit-schedule.js';
+import { personaReport } from '../../core/personas/persona-report.js';
 import type { PersonaFitRunner } from '../../personas/persona-fit-runner.js';
+import { fitScheduleState } from '../../personas/persona-fit-schedule.js';
 import { featureDefinition as savedDefinition, InvalidDefinition } from '../../personas/persona-fit-runner.js';
 import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { pathParams } from '../schemas/query.js';
 import { document, json, routeSchema } from '../schemas/route-docs.js';
 
@@ -38,6 +45,12 @@ const labelSchema = z.object({ name: text(100).min(1).optional(), description: t
 const tags = ['Personas'];
 const definitionAnswer = json({ definition: { type: 'object' }, version: { type: 'string' }, features: { type: 'array', items: { type: 'object' } } }, ['definition', 'version', 'features']);
 const jobAnswer = json({ job: { type: ['object', 'null'], description: 'The fit job: id, state, phase, done, total, …; null before the first fit.' } }, ['job']);
+const scheduleAnswer = json({
+  fitEveryHours: { type: 'number' },
+  lastFitAt: { type: ['string', 'null'], description: 'The last fit stored (model fitted or fit started), ISO time; null before the first fit.' },
+  nextFitAt: { type: ['string', 'null'], description: 'When the next scheduled fit is due; null before the first fit (that one is asked for) and when fitEveryHours is 0.' },
+  running: { type: 'boolean' },
+}, ['fitEveryHours', 'lastFitAt', 'nextFitAt', 'running']);
 const schemas = {
   getDefinition: routeSchema({ summary: 'The persona feature definition, its version (a hash) and the features it yields', tags, auth: 'adminKey', response: { 200: definitionAnswer } }),
   putDefinition: routeSchema({
@@ -47,9 +60,19 @@ const schemas = {
   }),
   startFit: routeSchema({ summary: 'Start fitting personas in the background (audited): 202 with the job', tags, auth: 'adminKey', response: { 202: jobAnswer } }),
   fitProgress: routeSchema({ summary: 'The progress of the last persona fit', tags, auth: 'adminKey', response: { 200: jobAnswer } }),
+  getSchedule: routeSchema({ summary: 'How often personas are refitted on their own, with the last and the next fit', tags, auth: 'adminKey', response: { 200: scheduleAnswer } }),
+  putSchedule: routeSchema({
+    summary: 'Set how often personas are refitted on their own (audited): fitEveryHours, 0 = never (on demand only)', tags, auth: 'adminKey',
+    body: json({ fitEveryHours: { type: 'number', minimum: 0, maximum: 8760, description: 'Hours between scheduled fits, counted from the last fit; 0: never on a schedule.' } }, ['fitEveryHours']),
+    response: { 200: scheduleAnswer },
+  }),
   list: routeSchema({
     summary: 'The current personas: aggregates only, none smaller than 20 profiles of the fitted sample', tags, auth: 'adminKey',
-    response: { 200: json({ model: { type: ['object', 'null'] }, personas: { type: 'array', items: { type: 'object' } }, hidden: { type: 'integer' } }, ['model', 'personas', 'hidden']) },
+    response: { 200: json({ model: { type: ['object', 'null'] }, personas: { type: 'array', items: { type: 'object' } }, hidden: { type: 'integer' }, projection: { type: ['object', 'null'], description: 'A 2-D map of the personas shown: `points` (id, x, y) from a weighted PCA of their centroids, and per axis the share of variance it shows and its strongest features (`loadings`: feature, label, loading); null before the first fit.' } }, ['model', 'personas', 'hidden']) },
+  }),
+  report: routeSchema({
+    summary: 'A persona report without personal data, for briefing an agency: size, share, distinguishing features, top content, channels (none below 20 profiles)', tags, auth: 'adminKey',
+    response: { 200: json({ report: { type: ['object', 'null'], description: 'modelVersion, fittedAt, sampleSize, kMinimum, personas, hidden; null before the first fit.' } }, ['report']) },
   }),
   label: routeSchema({
     summary: 'Name, describe or pin a persona of the current model (audited)', tags, auth: 'adminKey', params: pathParams({ id: { maxLength: 64 } }),
@@ -59,7 +82,7 @@ const schemas = {
 };
 
 export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, actor: string, action: string, subject: string | null, details: Record<string, unknown> = {}) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject, details });
 
@@ -104,11 +127,34 @@ export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDe
     return { job: await deps.fits.progress(workspaceId) };
   });
 
+  const scheduleOf = async (workspaceId: string) => {
+    const state = await fitScheduleState(deps.store, workspaceId);
+    const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+    return { fitEveryHours: state.fitEveryHours, lastFitAt: iso(state.lastFitAt), nextFitAt: iso(state.nextFitAt), running: state.running };
+  };
+
+  app.get('/v1/personas/schedule', { schema: schemas.getSchedule }, async (request) => {
+    const { workspaceId } = await admin(request);
+    return scheduleOf(workspaceId);
+  });
+
+  app.put('/v1/personas/schedule', { schema: schemas.putSchedule }, async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    const parsed = parseFitSchedule(request.body);
+    if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The persona fit schedule is invalid; nothing was changed.', issues: parsed.issues });
+    await deps.store.configs.put(workspaceId, 'personas-schedule', parsed.schedule, deps.now());
+    await audit(workspaceId, keyId, 'personas.schedule.update', null, { fitEveryHours: parsed.schedule.fitEveryHours });
+    return scheduleOf(workspaceId);
+  });
+
   app.get('/v1/personas', { schema: schemas.list }, async (request) => {
     const { workspaceId } = await admin(request);
     const model = await deps.store.personas.currentModel(workspaceId);
-    if (!model) return { model: null, personas: [], hidden: 0 };
+    if (!model) return { model: null, personas: [], hidden: 0, projection: null };
     const shown = model.personas.filter((p) => p.size >= K_ANONYMITY_MINIMUM);
+    const { settings } = await deps.privacy.get(workspaceId);
+    const labels = new Map(featureSpecs(model.definition, settings.schema).map((f) => [f.key, f.label]));
+    const projection = projectPersonas(shown, model.features);
     return {
       model: { version: model.version, fittedAt: new Date(model.fittedAt).toISOString(), definitionVersion: model.definitionVersion, sampleSize: model.sampleSize, threshold: model.threshold, bic: model.bic, changes: model.changes },
       personas: shown.map((p) => ({
@@ -116,7 +162,21 @@ export function registerPersonaRoutes(app: FastifyInstance, deps: PersonaRouteDe
         distinguishing: p.distinguishing,
       })),
       hidden: model.personas.length - shown.length,
+      // A 2-D map of the personas shown (core/personas/persona-projection.ts), axes with their strongest features.
+      projection: {
+        points: projection.points,
+        axes: projection.axes.map((axis) => ({ explained: axis.explained, loadings: axis.loadings.map((l) => ({ ...l, label: labels.get(l.feature) ?? l.feature })) })),
+      },
     };
+  });
+
+  app.get('/v1/personas/report', { schema: schemas.report }, async (request) => {
+    const { workspaceId, keyId } = await admin(request);
+    const model = await deps.store.personas.currentModel(workspaceId);
+    if (!model) return { report: null };
+    await audit(workspaceId, keyId, 'personas.report', null, { version: model.version });
+    const report = personaReport(model, K_ANONYMITY_MINIMUM);
+    return { report: { ...report, fittedAt: new Date(report.fittedAt).toISOString() } };
   });
 
   app.patch('/v1/personas/:id', { schema: schemas.label }, async (request: FastifyRequest<{ Params: { id: string } }>) => {

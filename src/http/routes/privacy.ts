@@ -9,7 +9,7 @@ import type { Store } from '../../ports/store.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { runRetention } from '../../privacy/retention.js';
 import { toIso } from '../../core/time.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { BODIES } from '../schemas/bodies.js';
 import { dayParam, pageQuery } from '../schemas/query.js';
 import { document, json, routeSchema } from '../schemas/route-docs.js';
@@ -41,7 +41,7 @@ const schemas = {
 };
 
 export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
 
   app.get('/v1/privacy/settings', { schema: schemas.getSettings }, async (request) => {
     const { workspaceId } = await admin(request);

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import type { Store } from '../../ports/store.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { eventView, profileView } from '../presenters/profile-view.js';
 import { consentRecordView, consentView, exportView } from '../presenters/privacy-view.js';
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
@@ -49,7 +49,7 @@ export interface ProfileRouteDeps {
 }
 
 export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, keyId: string, action: string, subject: string | null, details: Record<string, unknown> = {}) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor: keyId, action, subject, details });
 

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 import { normaliseIdentity, type IdentityGuard } from '../../core/identity/identity-key.js';
 import type { RecognitionService } from '../../forms/recognition.js';
-import { basicUser, bearerToken, type KeyResolver } from '../auth.js';
+import { basicUser, type KeyResolver } from '../auth.js';
 import { objectBody } from './forms.js';
 import { json, routeSchema } from '../schemas/route-docs.js';
 
@@ -53,7 +53,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, deps: Recognitio
   });
 
   app.post('/v1/recognitions', { schema: schemas.fromServer }, async (request) => {
-    const { workspaceId } = await deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+    const { workspaceId } = await deps.keys.admin(request);
     const body = objectBody(request.body);
     return deps.recognition.recognizeFromServer(workspaceId, { anonymousId: body.anonymousId, userId: body.userId, email: body.email });
   });

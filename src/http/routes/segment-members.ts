@@ -7,8 +7,19 @@
  * full-width and small forms (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫: spreadsheets with East Asian input normalise them).
  */
 import type { Store } from '../../ports/store.js';
+import type { Profile } from '../../core/profiles/profile.js';
 import { toIso } from '../../core/time.js';
 import { currentUserId } from '../../core/profiles/current-user-id.js';
+
+/** Who a member is, for people reading a segment: the current user id, the e-mail and the name trait (each null when unknown). */
+export function memberIdentity(p: Profile | null): { userId: string | null; email: string | null; name: string | null } {
+  const userId = p ? currentUserId(p) : null;
+  const email = p?.identities.find((x) => x.kind === 'email')?.value ?? (typeof p?.traits.email === 'string' ? p.traits.email : null);
+  const t = p?.traits ?? {};
+  const name = typeof t.name === 'string' && t.name.trim() ? t.name
+    : [t.firstName, t.lastName].filter((x): x is string => typeof x === 'string' && x.trim() !== '').join(' ') || null;
+  return { userId, email, name };
+}
 
 const PAGE = 1000;
 
@@ -33,8 +44,7 @@ export async function* memberLines(options: { store: Store; workspaceId: string;
       let chunk = '';
       rows.forEach((m, i) => {
         const p = profiles[i];
-        const userId = p ? currentUserId(p) : null;
-        const email = p?.identities.find((x) => x.kind === 'email')?.value ?? (typeof p?.traits.email === 'string' ? p.traits.email : null);
+        const { userId, email } = memberIdentity(p ?? null);
         const picked = Object.fromEntries(traits.map((t) => [t, p && Object.hasOwn(p.traits, t) ? p.traits[t] : null]));
         chunk += format === 'csv'
           ? `${[m.profileId, toIso(m.since), userId, email, ...traits.map((t) => picked[t]), m.reason].map(csvField).join(',')}\r\n`

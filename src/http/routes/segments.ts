@@ -14,9 +14,9 @@ import type { BackfillRunner } from '../../segments/backfill.js';
 import { previewCondition } from '../../segments/preview.js';
 import type { SegmentDefinitionsSource } from '../../segments/segment-definitions.js';
 import type { SegmentService } from '../../segments/segment-service.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { segmentView } from '../presenters/segment-view.js';
-import { memberLines } from './segment-members.js';
+import { memberIdentity, memberLines } from './segment-members.js';
 import { idParams, pageQuery, safeText } from '../schemas/query.js';
 import { document, json, routeSchema } from '../schemas/route-docs.js';
 
@@ -36,7 +36,12 @@ const tags = ['Segments'];
 const segment = document('A segment: its definition, member count and backfill progress.');
 const segmentBody = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, condition: { type: 'object', description: 'A condition tree: all/any/not of trait, event and segment conditions (docs/segments.md).' } }, required: ['name', 'condition'] };
 const schemas = {
-  list: routeSchema({ summary: 'Every segment with its member count', tags, auth: 'adminKey', response: { 200: json({ segments: { type: 'array', items: { type: 'object' } } }, ['segments']) } }),
+  list: routeSchema({
+    summary: 'Every segment with its member count', tags, auth: 'adminKey',
+    querystring: { type: 'object', properties: { counts: { type: 'string', enum: ['all', 'cached'], default: 'all',
+      description: 'Kept for compatibility: both give every member count, as the store keeps it while members enter and leave (exact, never null now). cached once meant only the counts known from the last 10 s.' } } },
+    response: { 200: json({ segments: { type: 'array', items: { type: 'object' } } }, ['segments']) },
+  }),
   create: routeSchema({ summary: 'Create a segment (its members are computed in the background)', tags, auth: 'adminKey', body: segmentBody, response: { 201: segment } }),
   preview: routeSchema({
     summary: 'Preview a condition before saving it: count and examples (audited)', tags, auth: 'adminKey',
@@ -52,7 +57,7 @@ const schemas = {
     querystring: pageQuery({ fallback: 100, extra: { format: { type: 'string', enum: FORMATS, default: 'json' }, traits: safeText(2000, 'Comma-separated trait names to add as columns (CSV, NDJSON; at most 50).') } }),
     response: {
       200: {
-        description: 'format=json: a page of members; csv and ndjson: every member, streamed as an attachment.',
+        description: 'format=json: a page of members (profileId, userId, email, name, since, reason); csv and ndjson: every member, streamed as an attachment.',
         content: {
           'application/json': { schema: json({ segmentId: { type: 'string' }, total: { type: 'integer' }, members: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] } }, ['segmentId', 'members', 'nextCursor']) },
           'text/csv': { schema: { type: 'string' } },
@@ -64,15 +69,15 @@ const schemas = {
 };
 
 export function registerSegmentRoutes(app: FastifyInstance, deps: SegmentRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const names = async (workspaceId: string) => {
     const defs = await deps.definitions.get(workspaceId);
     return (id: string) => defs.segments.find((s) => s.id === id)?.name;
   };
 
-  app.get('/v1/segments', { schema: schemas.list }, async (request) => {
+  app.get('/v1/segments', { schema: schemas.list }, async (request: FastifyRequest<{ Querystring: { counts: 'all' | 'cached' } }>) => {
     const { workspaceId } = await admin(request);
-    const [all, name] = await Promise.all([deps.service.listSegments(workspaceId), names(workspaceId)]);
+    const [all, name] = await Promise.all([deps.service.listSegments(workspaceId, { counts: request.query.counts }), names(workspaceId)]);
     return { segments: all.map((r) => segmentView(r.segment, { members: r.members, backfill: r.backfill, now: deps.now(), names: name })) };
   });
 
@@ -134,9 +139,11 @@ export function registerSegmentRoutes(app: FastifyInstance, deps: SegmentRouteDe
       const rows = await deps.store.segments.members(workspaceId, segment.segment.id, { limit: request.query.limit + 1, ...(after ? { after } : {}) });
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
+      // Who each member is (user id, e-mail, name), so that a person reading the page recognises them.
+      const profiles = await Promise.all(page.map((m) => deps.store.profiles.get(workspaceId, m.profileId)));
       return {
         segmentId: segment.segment.id, total: segment.members,
-        members: page.map((m) => ({ profileId: m.profileId, since: toIso(m.since), reason: m.reason })),
+        members: page.map((m, i) => ({ profileId: m.profileId, ...memberIdentity(profiles[i] ?? null), since: toIso(m.since), reason: m.reason })),
         nextCursor: rows.length > request.query.limit && last ? Buffer.from(last.profileId).toString('base64url') : null,
       };
     }

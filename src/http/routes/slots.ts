@@ -8,13 +8,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LOCALES, type Locale } from '../../core/decisions/locale.js';
 import { TesseraError } from '../../core/errors.js';
 import { toIso } from '../../core/time.js';
-import { previewDecision } from '../../decisions/preview-decision.js';
+import { previewDecision, type RecommendationLoader } from '../../decisions/preview-decision.js';
 import type { SlotService } from '../../decisions/slot-service.js';
 import type { StoredSlot } from '../../ports/decision-store.js';
 import type { Store } from '../../ports/store.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { LinkSigner } from '../../links/link-signer.js';
+import type { KeyResolver } from '../auth.js';
 import { parsePreviewInput } from '../decision-context-input.js';
-import { idParams } from '../schemas/query.js';
+import { dayParam, idParams } from '../schemas/query.js';
+import { reportCsv, reportRange, type ReportQuery } from './slot-report-query.js';
 import { document, json, routeSchema } from '../schemas/route-docs.js';
 
 export interface SlotRouteDeps {
@@ -22,12 +24,16 @@ export interface SlotRouteDeps {
   keys: KeyResolver;
   slots: SlotService;
   now: () => number;
+  /** Decision ids are sealed with the workspace's link key: made with the first slot, so that decide never writes. */
+  signer?: Pick<LinkSigner, 'activeKey'>;
+  /** Recommended items for slots of the `recommendation` strategy (absent: they show their default). */
+  recommend?: RecommendationLoader;
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 const tags = ['Personalization'];
-const slot = document('A slot: its definition (id, name, channel, variants, defaultVariantId, rules, strategy, depthCeiling, explain, timing, tags), createdAt, updatedAt and version.');
+const slot = document('A slot: its definition (id, name, channel, variants, defaultVariantId, rules, strategy, depthCeiling, explain, timing, tags, goal, experiment), createdAt, updatedAt and version.');
 const slotBody = {
   type: 'object', description: 'A slot definition (docs/decisions.md). Validated as a whole; every problem is named by its path.',
   properties: {
@@ -35,6 +41,8 @@ const slotBody = {
     variants: { type: 'array', items: { type: 'object' } }, defaultVariantId: { type: 'string' }, rules: { type: 'array', items: { type: 'object' } },
     strategy: { type: 'object' }, depthCeiling: { type: 'string', enum: ['none', 'contextual', 'segment', 'persona', 'individual'] }, explain: { type: 'boolean' },
     timing: { type: 'object' }, tags: { type: 'array', items: { type: 'string' } },
+    goal: { type: 'object', description: 'The conversion goal of the slot\'s report: {event, within?} (within: a duration, default "7d", at most "90d").' },
+    experiment: { type: 'string', description: 'The key of an experiment whose variation ids are variant ids of this slot: decide shows the visitor\'s arm (docs/decisions.md, Slot experiments).' },
   },
   required: ['id', 'name', 'channel', 'variants', 'defaultVariantId'],
 };
@@ -58,6 +66,33 @@ const schemas = {
     summary: 'What the slot would show a person or a made-up visit: the rule that fired, the variant, the explanation and the full trace (audited)', tags, auth: 'adminKey', params: idParams, body: previewBody,
     response: { 200: json({ decision: { type: 'object' }, profileId: { type: ['string', 'null'] }, at: { type: 'string' }, durationMs: { type: 'number' } }, ['decision', 'profileId', 'at']) },
   }),
+  report: routeSchema({
+    summary: 'The slot\'s report: impressions, clicks, CTR, dismissals, conversions after exposure and the depth mix, in total and over time, per variant, per rule and per depth',
+    tags, auth: 'adminKey', params: idParams,
+    querystring: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        from: dayParam('First local day in the workspace\'s time zone (default: 29 days before to).'),
+        to: dayParam('Last local day (default: today in the workspace\'s time zone).'),
+        interval: { type: 'string', enum: ['day', 'week'], default: 'day', description: 'One point per day, or per ISO week (starting Monday).' },
+        format: { type: 'string', enum: ['json', 'csv'], default: 'json', description: 'csv: one line per period, variant, rule and depth.' },
+      },
+    },
+    response: {
+      200: {
+        description: 'json: the report; csv: its rows as an attachment.',
+        content: {
+          'application/json': {
+            schema: json({
+              slot: { type: 'string' }, goal: { type: ['object', 'null'] }, timezone: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, interval: { type: 'string' },
+              totals: { type: 'object' }, series: { type: 'array' }, variants: { type: 'array' }, rules: { type: 'array' }, depths: { type: 'array' },
+            }, ['slot', 'from', 'to', 'interval', 'totals', 'series', 'variants', 'rules', 'depths']),
+          },
+          'text/csv': { schema: { type: 'string' } },
+        },
+      },
+    },
+  }),
   getSettings: routeSchema({ summary: 'The workspace\'s decision settings', tags, auth: 'adminKey', response: { 200: settingsDoc } }),
   putSettings: routeSchema({ summary: 'Replace the decision settings; omitted fields take their defaults (audited)', tags, auth: 'adminKey', body: settingsDoc, response: { 200: settingsDoc } }),
   notice: routeSchema({
@@ -73,7 +108,7 @@ export function slotView(s: StoredSlot) {
 }
 
 export function registerSlotRoutes(app: FastifyInstance, deps: SlotRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, actor: string, action: string, subject: string | null, details: Record<string, unknown>) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject, details });
 
@@ -85,6 +120,7 @@ export function registerSlotRoutes(app: FastifyInstance, deps: SlotRouteDeps): v
   app.post('/v1/slots', { schema: schemas.create }, async (request, reply) => {
     const { workspaceId, keyId } = await admin(request);
     const created = await deps.slots.createSlot(workspaceId, request.body);
+    await deps.signer?.activeKey(workspaceId);
     await audit(workspaceId, keyId, 'slot.create', null, { slotId: created.id, version: created.version });
     return reply.code(201).send(slotView(created));
   });
@@ -112,9 +148,20 @@ export function registerSlotRoutes(app: FastifyInstance, deps: SlotRouteDeps): v
     const { workspaceId, keyId } = await admin(request);
     const parsed = parsePreviewInput(request.body);
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The preview request is invalid.', issues: parsed.issues });
-    const preview = await previewDecision({ store: deps.store, slots: deps.slots, now: deps.now }, { workspaceId, slotId: request.params.id, ...parsed.input });
+    const preview = await previewDecision({ store: deps.store, slots: deps.slots, now: deps.now, ...(deps.recommend ? { recommend: deps.recommend } : {}) }, { workspaceId, slotId: request.params.id, ...parsed.input });
     await audit(workspaceId, keyId, 'slot.preview', preview.profileId, { slotId: request.params.id, ruleId: preview.decision.ruleId });
     return { decision: preview.decision, profileId: preview.profileId, at: toIso(preview.at), durationMs: preview.durationMs };
+  });
+
+  app.get('/v1/slots/:id/report', { schema: schemas.report }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: ReportQuery }>, reply) => {
+    const { workspaceId } = await admin(request);
+    const { day: today, timezone } = await deps.slots.today(workspaceId);
+    const range = reportRange(request.query, today);
+    if (request.query.format !== 'csv') return { ...(await deps.slots.report(workspaceId, request.params.id, range)), timezone };
+    const { slot: id, rows } = await deps.slots.reportRows(workspaceId, request.params.id, range);
+    reply.header('content-disposition', `attachment; filename="slot-${id}-report.csv"`);
+    reply.type('text/csv; charset=utf-8');
+    return reportCsv(rows, range.interval);
   });
 
   app.get('/v1/personalization/settings', { schema: schemas.getSettings }, async (request) => {

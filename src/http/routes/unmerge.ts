@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TesseraError, type FieldIssue } from '../../core/errors.js';
 import type { UndoneMerge, UnmergeRequest } from '../../identity/unmerge.js';
 import type { Store } from '../../ports/store.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { NO_CONTROL_CHARACTERS, profileIdParams } from '../schemas/query.js';
 import { json, routeSchema } from '../schemas/route-docs.js';
 import { NUL_ALLOWED } from '../schemas/validator.js';
@@ -60,7 +60,7 @@ const schema = routeSchema({
 
 export function registerUnmergeRoutes(app: FastifyInstance, deps: UnmergeRouteDeps): void {
   app.post('/v1/profiles/:id/unmerge', { schema }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    const { workspaceId, keyId } = await deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+    const { workspaceId, keyId } = await deps.keys.admin(request);
     const body = parseUnmergeBody(request.body);
     const profileId = await deps.store.profiles.resolve(workspaceId, request.params.id);
     if (!profileId) throw new TesseraError('not_found', { message: `No profile is known by "${request.params.id}".` });

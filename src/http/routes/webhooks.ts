@@ -11,7 +11,7 @@ import type { WebhookTargetPolicy } from '../../core/webhooks/webhook-target.js'
 import type { Store } from '../../ports/store.js';
 import type { DeliveryStatus } from '../../ports/webhook-store.js';
 import type { WebhookListSource } from '../../webhooks/webhook-list.js';
-import { bearerToken, type KeyResolver } from '../auth.js';
+import type { KeyResolver } from '../auth.js';
 import { deliveryView, webhookView } from '../presenters/lead-scoring-view.js';
 import { BODIES } from '../schemas/bodies.js';
 import { idParams, pageQuery, pathParams } from '../schemas/query.js';
@@ -29,7 +29,7 @@ export interface WebhookRouteDeps {
 }
 
 const deliveryParams = pathParams({ id: { maxLength: 200 }, deliveryId: { maxLength: 200 } });
-const logQuery = pageQuery({ fallback: 50, extra: { status: { type: 'string', enum: ['pending', 'delivered', 'dead'] } } });
+const logQuery = pageQuery({ fallback: 50, extra: { status: { type: 'string', enum: ['pending', 'delivered', 'dead', 'suppressed'] } } });
 
 const tags = ['Webhooks'];
 const webhook = document('A webhook (its signing secret only in the answers that create or rotate it).');
@@ -52,7 +52,7 @@ const schemas = {
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
 export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
-  const admin = (request: FastifyRequest) => deps.keys.authenticate('admin', bearerToken(request.headers.authorization));
+  const admin = (request: FastifyRequest) => deps.keys.admin(request);
   const audit = (workspaceId: string, actor: string, action: string, details: Record<string, unknown>) =>
     deps.store.privacy.audit({ workspaceId, at: deps.now(), actor, action, subject: null, details });
   const find = async (workspaceId: string, id: string): Promise<Webhook> => {
@@ -87,13 +87,13 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
   app.put('/v1/webhooks/:id', { schema: schemas.update }, async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { workspaceId, keyId } = await admin(request);
     const current = await find(workspaceId, request.params.id);
-    const { segmentIds, stages, ...kept } = current;
-    // A field sent as null clears the narrowing (all segments / all stages).
+    const { segmentIds, stages, message, ...kept } = current;
+    // A field sent as null clears the narrowing (all segments / all stages) or the message setting.
     const body = request.body && typeof request.body === 'object' && !Array.isArray(request.body)
       ? Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== null)) : request.body;
     const cleared = (field: string) => typeof request.body === 'object' && request.body !== null && (request.body as Record<string, unknown>)[field] === null;
-    const base = { ...kept, ...(segmentIds && !cleared('segmentIds') ? { segmentIds } : {}), ...(stages && !cleared('stages') ? { stages } : {}) };
-    const parsed = parseWebhookInput(body, { targets: deps.targets, current: { url: base.url, description: base.description, events: base.events, active: base.active, ...(base.segmentIds ? { segmentIds: base.segmentIds } : {}), ...(base.stages ? { stages: base.stages } : {}) } });
+    const base = { ...kept, ...(segmentIds && !cleared('segmentIds') ? { segmentIds } : {}), ...(stages && !cleared('stages') ? { stages } : {}), ...(message && !cleared('message') ? { message } : {}) };
+    const parsed = parseWebhookInput(body, { targets: deps.targets, current: { url: base.url, description: base.description, events: base.events, active: base.active, ...(base.segmentIds ? { segmentIds: base.segmentIds } : {}), ...(base.stages ? { stages: base.stages } : {}), ...(base.message ? { message: base.message } : {}) } });
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The webhook is invalid; nothing was changed.', issues: parsed.issues });
     const updated: Webhook = { id: current.id, workspaceId, secret: current.secret, createdAt: current.createdAt, ...parsed.input, updatedAt: deps.now() };
     await deps.store.webhooks.update(updated);

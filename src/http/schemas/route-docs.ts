@@ -38,10 +38,13 @@ const ERROR_REF = { $ref: 'ErrorEnvelope#' } as const;
 export const SECURITY_SCHEMES = {
   adminKey: { type: 'http', scheme: 'bearer', description: 'An admin key: `Authorization: Bearer <admin key>`. Reads and changes everything of its workspace; keep it on servers.' },
   writeKey: { type: 'http', scheme: 'basic', description: 'A write key as the HTTP Basic user name with an empty password (what Segment\'s libraries send). The write key is public (it is in web pages); browser routes also take it as `writeKey` in the JSON body or the query.' },
+  serverKey: { type: 'http', scheme: 'bearer', description: 'A server key (`sk_…`, `tessera keys create --kind server --scope decide`): `Authorization: Bearer <server key>`. Secret, for servers; it may do only what its scopes allow (`decide`: decisions for anyone by userId or email).' },
+  session: { type: 'apiKey', in: 'cookie', name: 'tessera_session', description: 'A person signed in to the admin app (`POST /v1/session`): the HttpOnly session cookie; requests that change something also send the session\'s CSRF token as `x-csrf-token`. Admin routes then allow what the user\'s role allows (docs/admin.md); a refusal is 403 `forbidden` naming the role needed.' },
   metricsToken: { type: 'http', scheme: 'bearer', description: 'The configured `TESSERA_METRICS_TOKEN`; without one, `/metrics` answers clients on the same machine only.' },
 } as const;
 
-export type Auth = keyof typeof SECURITY_SCHEMES | 'none' | 'link-token';
+/** `writeOrServerKey`: browsers send the write key, servers a server key (the decide API). */
+export type Auth = keyof typeof SECURITY_SCHEMES | 'none' | 'link-token' | 'writeOrServerKey';
 
 /** Shorthands for documented answers. */
 export const json = (properties: Record<string, unknown> = {}, required: string[] = [], description?: string) =>
@@ -67,7 +70,11 @@ export interface RouteDocs {
 }
 
 export function routeSchema(docs: RouteDocs): FastifySchema {
-  const security = docs.auth === 'none' || docs.auth === 'link-token' ? [] : docs.auth === 'writeKey' ? [{ writeKey: [] }, {}] : [{ [docs.auth]: [] }];
+  // Every admin route also takes a signed-in person (http/session-auth.ts checks their role).
+  const security = docs.auth === 'none' || docs.auth === 'link-token' ? []
+    : docs.auth === 'writeKey' ? [{ writeKey: [] }, {}]
+      : docs.auth === 'writeOrServerKey' ? [{ writeKey: [] }, { serverKey: [] }, {}]
+        : docs.auth === 'adminKey' ? [{ adminKey: [] }, { session: [] }] : [{ [docs.auth]: [] }];
   const errors = docs.pages
     ? { '4xx': text('text/html', 'A friendly page saying what went wrong.'), '5xx': text('text/html', 'A friendly page.') }
     : { '4xx': { description: 'A client error, in the error envelope.', ...ERROR_REF }, '5xx': { description: 'A server error or overload (429/503 carry Retry-After), in the error envelope.', ...ERROR_REF } };

@@ -11,6 +11,7 @@ import type { SegmentDefinitions } from '../../core/segments/segment.js';
 import type { EpochMs } from '../../core/time.js';
 import type { IngestBatch } from '../ingest-batch.js';
 import { scoreSignature, type Touched } from '../../core/segments/membership.js';
+import { personaSignature } from '../../core/segments/persona-condition.js';
 
 /** The moment a batch evaluates windows at: the re-evaluation's time, else the latest receipt. */
 export function evaluationTime(batch: IngestBatch): EpochMs {
@@ -23,14 +24,19 @@ export function evaluationTime(batch: IngestBatch): EpochMs {
 /**
  * What each profile's events touched in this batch (for updateSegments; absent: evaluate
  * everything). `scoresBefore` is the profile's score signature before the scoring and lifecycle
- * steps ran, for `Touched.scores`.
+ * steps ran, for `Touched.scores`; `personaBefore` likewise the persona link before the persona step
+ * (`Touched.persona`).
  */
-type BatchTouch = Touched & { trackers: Set<string>; traitKeys: Set<string>; computedKeys: Set<string>; scoresBefore: string };
+type BatchTouch = Touched & { trackers: Set<string>; traitKeys: Set<string>; computedKeys: Set<string>; scoresBefore: string; personaBefore: string };
 const touchedByBatch = new WeakMap<IngestBatch, Map<string, BatchTouch>>();
 
 export function touchedIn(batch: IngestBatch, profileId: string): Touched | undefined {
   const t = touchedByBatch.get(batch)?.get(profileId);
-  if (t) t.scores = scoreSignature(batch.profile(profileId)) !== t.scoresBefore;
+  if (t) {
+    const profile = batch.profile(profileId);
+    t.scores = scoreSignature(profile) !== t.scoresBefore;
+    t.persona = personaSignature(profile) !== t.personaBefore;
+  }
   return t;
 }
 
@@ -51,7 +57,7 @@ export async function updateComputedTraits(batch: IngestBatch, defs: SegmentDefi
     if (pending) { pending.push(item.event); continue; }
     let t = touched.get(profile.id);
     if (!t) {
-      t = { fresh: batch.newProfileIds.has(profile.id), trackers: new Set(), traits: false, traitKeys: new Set(), computed: false, computedKeys: new Set(), consent: false, scoresBefore: scoreSignature(profile) };
+      t = { fresh: batch.newProfileIds.has(profile.id), trackers: new Set(), traits: false, traitKeys: new Set(), computed: false, computedKeys: new Set(), consent: false, scoresBefore: scoreSignature(profile), personaBefore: personaSignature(profile) };
       touched.set(profile.id, t);
     }
     const e = item.event;

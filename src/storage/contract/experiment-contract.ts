@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Experiment } from '../../core/experiments/experiment.js';
+import { DEFAULT_ANALYSIS } from '../../core/experiments/validate-metrics.js';
 import type { ExperimentAssignment } from '../../ports/experiment-store.js';
 import { T0, newWorkspace, profileOf, send, type StoreSubject } from './contract-fixtures.js';
 
@@ -11,7 +12,7 @@ export const experimentFixture = (key: string, over: Partial<Experiment> = {}): 
   key, name: `Experiment ${key}`, description: '', status: 'running',
   variations: [{ id: 'control', name: 'Control', weight: 0.5 }, { id: 'treatment', name: 'Treatment', weight: 0.5 }],
   coverage: 1, targeting: null, hashAttribute: 'anonymousId', hashVersion: 2, seed: key, namespace: null, startAt: null, stopAt: null,
-  goal: { event: 'Order Completed', properties: {}, windowHours: 24 }, ...over,
+  goal: { event: 'Order Completed', properties: {}, windowHours: 24 }, metrics: [], analysis: DEFAULT_ANALYSIS, bandit: null, optimisation: null, conclusion: null, alerts: [], ...over,
 });
 
 const assignment = (workspaceId: string, experimentKey: string, profileId: string, variation: number, over: Partial<ExperimentAssignment> = {}): ExperimentAssignment => ({
@@ -24,15 +25,27 @@ export function experimentContract(subject: () => StoreSubject): void {
     const ws = await newWorkspace(store);
     const other = await newWorkspace(store);
     const b = experimentFixture('b-test');
-    assert.equal(await store.experiments.create({ workspaceId: ws, experiment: b, createdAt: T0, updatedAt: T0 }), true);
-    assert.equal(await store.experiments.create({ workspaceId: ws, experiment: { ...b, name: 'again' }, createdAt: T0, updatedAt: T0 }), false);
-    assert.equal(await store.experiments.create({ workspaceId: ws, experiment: experimentFixture('a-test'), createdAt: T0, updatedAt: T0 }), true);
+    assert.equal(await store.experiments.create({ workspaceId: ws, experiment: b, createdAt: T0, updatedAt: T0, metricsGeneration: 0 }), true);
+    assert.equal(await store.experiments.create({ workspaceId: ws, experiment: { ...b, name: 'again' }, createdAt: T0, updatedAt: T0, metricsGeneration: 0 }), false);
+    assert.equal(await store.experiments.create({ workspaceId: ws, experiment: experimentFixture('a-test'), createdAt: T0, updatedAt: T0, metricsGeneration: 0 }), true);
     assert.deepEqual((await store.experiments.list(ws)).map((x) => x.experiment.key), ['a-test', 'b-test']);
-    assert.deepEqual(await store.experiments.get(ws, 'b-test'), { workspaceId: ws, experiment: b, createdAt: T0, updatedAt: T0 });
+    assert.deepEqual(await store.experiments.get(ws, 'b-test'), { workspaceId: ws, experiment: b, createdAt: T0, updatedAt: T0, metricsGeneration: 0 });
     assert.equal(await store.experiments.get(other, 'b-test'), null);
-    assert.equal(await store.experiments.update({ workspaceId: other, experiment: b, createdAt: T0, updatedAt: T0 + 1 }), false);
-    assert.equal(await store.experiments.update({ workspaceId: ws, experiment: { ...b, status: 'stopped' }, createdAt: T0 + 99, updatedAt: T0 + 1 }), true);
-    assert.deepEqual(await store.experiments.get(ws, 'b-test'), { workspaceId: ws, experiment: { ...b, status: 'stopped' }, createdAt: T0, updatedAt: T0 + 1 });
+    assert.equal(await store.experiments.update({ workspaceId: other, experiment: b, createdAt: T0, updatedAt: T0 + 1, metricsGeneration: 0 }), false);
+    assert.equal(await store.experiments.update({ workspaceId: ws, experiment: { ...b, status: 'stopped' }, createdAt: T0 + 99, updatedAt: T0 + 1, metricsGeneration: 3 }), true);
+    assert.deepEqual(await store.experiments.get(ws, 'b-test'), { workspaceId: ws, experiment: { ...b, status: 'stopped' }, createdAt: T0, updatedAt: T0 + 1, metricsGeneration: 3 });
+    // A background job's write names the version it read: refused once someone else has written since.
+    assert.equal(await store.experiments.update({ workspaceId: ws, experiment: { ...b, status: 'running' }, createdAt: T0, updatedAt: T0 + 5, metricsGeneration: 3 }, { ifUpdatedAt: T0 }), false, 'read at T0, changed at T0 + 1');
+    assert.equal((await store.experiments.get(ws, 'b-test'))?.experiment.status, 'stopped', 'the newer change stays');
+    assert.equal(await store.experiments.update({ workspaceId: ws, experiment: { ...b, status: 'stopped' }, createdAt: T0, updatedAt: T0 + 1, metricsGeneration: 3 }, { ifUpdatedAt: T0 + 1 }), true, 'unchanged since it was read');
+    // The optimiser's rule and state (core/experiments/optimisation.ts) are kept with the definition, as given.
+    const optimised: Experiment = {
+      ...b, status: 'concluded', optimisation: { mode: 'rollout', decideBy: 'sequential', chanceToWin: 0.95, minUnitsPerArm: 100, metric: 'goal' },
+      conclusion: { winner: { index: 1, id: 'treatment' }, decidedBy: 'sequential', metric: 'goal', lift: 0.2, evidence: { interval: [0.05, 0.35], pValue: 0.01 }, at: T0 + 2, applied: { kind: 'rollout', slots: ['hero'] } },
+      alerts: [{ code: 'sample_ratio_mismatch', kind: 'sample_ratio_mismatch', at: T0 + 1, message: 'skewed', pValue: 0.0001 }],
+    };
+    assert.equal(await store.experiments.update({ workspaceId: ws, experiment: optimised, createdAt: T0, updatedAt: T0 + 2, metricsGeneration: 3 }), true);
+    assert.deepEqual((await store.experiments.get(ws, 'b-test'))?.experiment, optimised);
     await store.experiments.assign(assignment(ws, 'b-test', 'prf_1', 1));
     assert.equal(await store.experiments.delete(ws, 'b-test'), true);
     assert.equal(await store.experiments.delete(ws, 'b-test'), false);

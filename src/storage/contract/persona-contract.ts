@@ -22,12 +22,14 @@ export function personaContract(subject: () => StoreSubject): void {
     const ws = await newWorkspace(store);
     const other = await newWorkspace(store);
     assert.equal(await store.personas.currentModel(ws), null);
+    assert.equal(await store.personas.lastFittedAt(ws), null);
     const first = model(ws, ['p1', 'p2']);
     assert.equal(await store.personas.saveModel(first), 1);
     const second = model(ws, ['p1', 'p3'], { fittedAt: T0 + 1000, changes: { born: ['p3'], vanished: ['p2'], splits: [{ from: 'p1', into: ['p1', 'p3'] }] } });
     assert.equal(await store.personas.saveModel(second), 2);
     assert.equal(await store.personas.saveModel(model(other, ['p1'])), 1, 'versions are per workspace');
     assert.deepEqual(await store.personas.currentModel(ws), { ...second, version: 2 });
+    assert.equal(await store.personas.lastFittedAt(ws), T0 + 1000);
     assert.deepEqual(await store.personas.model(ws, 1), { ...first, version: 1 });
     assert.equal(await store.personas.model(ws, 3), null);
     assert.deepEqual(await store.personas.usedIds(ws), ['p1', 'p2', 'p3']);

@@ -46,6 +46,21 @@ export function webhookContract(subject: () => StoreSubject): void {
     assert.equal(await store.configs.get(other, 'scoring'), null);
   });
 
+  test('a configuration document is replaced only if it is still the one read', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const first = { goals: [{ id: 'signup', name: 'Sign-up', n: 1.5, nested: { list: [1, 'ü', null] } }] };
+    assert.equal(await store.configs.replaceIf(ws, 'goals', null, first, T0), true, 'none saved yet');
+    assert.equal(await store.configs.replaceIf(ws, 'goals', null, { goals: [] }, T0), false, 'saved meanwhile');
+    const read = await store.configs.get(ws, 'goals');
+    assert.deepEqual(read, first);
+    const second = { goals: [...first.goals, { id: 'demo', name: 'Demo' }] };
+    assert.equal(await store.configs.replaceIf(ws, 'goals', read, second, T0 + 1), true, 'unchanged since it was read');
+    assert.equal(await store.configs.replaceIf(ws, 'goals', read, { goals: [] }, T0 + 2), false, 'changed since it was read');
+    assert.deepEqual(await store.configs.get(ws, 'goals'), second);
+    assert.equal(await store.configs.replaceIf(await newWorkspace(store), 'goals', read, second, T0), false, 'another workspace has none');
+  });
+
   test('webhooks are created, read, listed, updated and deleted within their workspace', async () => {
     const { store } = subject();
     const ws = await newWorkspace(store);
@@ -189,5 +204,36 @@ export function webhookContract(subject: () => StoreSubject): void {
     assert.equal(await store.webhooks.delivery(ws, about.id), null);
     assert.notEqual(await store.webhooks.delivery(ws, other.id), null, 'other people’s deliveries stay');
     await store.webhooks.delete(ws, hook.id);
+  });
+
+  test('a message webhook keeps its tags; its claimed deliveries carry them, are deferred without an attempt, and can be suppressed', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const hook = webhook(ws, { message: { tags: ['newsletter'] } });
+    const plain = webhook(ws, { createdAt: T0 + 1 });
+    await store.webhooks.create(hook);
+    await store.webhooks.create(plain);
+    assert.deepEqual(await store.webhooks.get(ws, hook.id), hook);
+    const cleared = { ...hook, updatedAt: T0 + 2 };
+    delete cleared.message;
+    await store.webhooks.update(cleared);
+    assert.deepEqual(await store.webhooks.get(ws, hook.id), cleared);
+    await store.webhooks.update(hook);
+    const d = delivery(hook);
+    const p = delivery(plain);
+    await outbox(store, ws, [d, p]);
+    const claimed = (await store.webhooks.claim({ now: T0, limit: 1000, leaseMs: 60_000, lease: 'L' })).filter((c) => c.workspaceId === ws);
+    assert.deepEqual(claimed.map((c) => [c.id, c.message]).sort(), [[d.id, { tags: ['newsletter'] }], [p.id, null]].sort());
+    assert.equal(await store.webhooks.defer(d.id, 'other', T0 + 50_000), false, 'only while the lease is the caller’s');
+    assert.equal(await store.webhooks.defer(d.id, 'L', T0 + 50_000), true);
+    const deferred = await store.webhooks.delivery(ws, d.id);
+    assert.deepEqual([deferred?.status, deferred?.attempts, deferred?.nextAttemptAt, deferred?.log], ['pending', 0, T0 + 50_000, []]);
+    assert.equal((await store.webhooks.claim({ now: T0 + 49_999, limit: 1000, leaseMs: 60_000, lease: 'M' })).some((c) => c.id === d.id), false, 'not due before');
+    const again = await store.webhooks.claim({ now: T0 + 50_000, limit: 1000, leaseMs: 60_000, lease: 'M' });
+    assert.ok(again.some((c) => c.id === d.id), 'due again, its lease released');
+    assert.equal(await store.webhooks.finish(d.id, 'M', { attempt: attempt(T0 + 50_000, null, 'suppressed: frequency cap'), status: 'suppressed', nextAttemptAt: null }), true);
+    assert.equal((await store.webhooks.deliveries(ws, hook.id, { limit: 10, status: 'suppressed' })).deliveries[0]?.log[0]?.error, 'suppressed: frequency cap');
+    await store.webhooks.delete(ws, hook.id);
+    await store.webhooks.delete(ws, plain.id);
   });
 }

@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import type { ApiKeyRecord } from '../../core/workspaces/workspace.js';
 import { T0, newWorkspace, type StoreSubject } from './contract-fixtures.js';
 
-const key = (workspaceId: string, kind: ApiKeyRecord['kind'], at: number): ApiKeyRecord => ({
-  id: `key_${randomUUID()}`, workspaceId, kind, hash: randomUUID().replace(/-/g, ''), prefix: kind === 'write' ? 'wk_abcd' : 'ak_abcd', createdAt: at, revokedAt: null,
+const PREFIXES = { write: 'wk_abcd', admin: 'ak_abcd', server: 'sk_abcd' } as const;
+const key = (workspaceId: string, kind: ApiKeyRecord['kind'], at: number, scopes: ApiKeyRecord['scopes'] = []): ApiKeyRecord => ({
+  id: `key_${randomUUID()}`, workspaceId, kind, hash: randomUUID().replace(/-/g, ''), prefix: PREFIXES[kind], createdAt: at, revokedAt: null, scopes,
 });
 
 export function workspaceContract(subject: () => StoreSubject): void {
@@ -55,6 +56,20 @@ export function workspaceContract(subject: () => StoreSubject): void {
     const racing = key(fresh, 'write', T0);
     const raced = await Promise.all(Array.from({ length: 4 }, () => store.workspaces.addKey({ ...racing, id: `key_${randomUUID()}` })));
     assert.deepEqual(raced.filter(Boolean).length, 1, 'one key per hash, whoever comes first');
+  });
+
+  test('a server key keeps its scopes; write and admin keys have none', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const server = key(ws, 'server', T0, ['decide']);
+    const bare = key(ws, 'server', T0 + 1);
+    await store.workspaces.addKey(server);
+    await store.workspaces.addKey(bare);
+    assert.deepEqual(await store.workspaces.findKey('server', server.hash), server);
+    assert.deepEqual((await store.workspaces.findKey('server', bare.hash))?.scopes, []);
+    assert.equal(await store.workspaces.findKey('admin', server.hash), null, 'a server key is not an admin key');
+    assert.equal(await store.workspaces.findKey('write', server.hash), null, 'nor a write key');
+    assert.deepEqual((await store.workspaces.listKeys(ws)).map((k) => [k.kind, k.scopes]), [['server', ['decide']], ['server', []]]);
   });
 
   test('a key is revoked only in its own workspace', async () => {

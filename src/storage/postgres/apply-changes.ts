@@ -10,7 +10,7 @@
  * `profile_search` is written only for profiles whose traits or search text changed (see
  * migrations.ts for why it is a table of its own).
  */
-import { assignmentMoveQueries } from './experiment-store.js';
+import { assignmentMoveQueries, experimentChangeQueries } from './experiment-store.js';
 import type { Profile } from '../../core/profiles/profile.js';
 import type { ConsentWording } from '../../core/privacy/consent.js';
 import type { ChangeSet } from '../../ports/store.js';
@@ -18,7 +18,10 @@ import { eventBody, profileState, searchText, searchTraits } from '../shared/cod
 import type { Queryable } from './database.js';
 import { chunks, jsonArray, jsonb, text } from './values.js';
 import { applySegmentChanges } from './segment-store.js';
+import { analyticsQueries } from './analytics-store.js';
 import { mergePostgresCounters, updatePostgresCounters } from './decision-store.js';
+import { insertPostgresItemStubs, learnPostgresItems, putPostgresRebuild } from './recommendation-store.js';
+import { stubTime } from '../shared/item-codec.js';
 
 /** What profile_search holds for a profile: jsonb-safe folded traits (searchTraits) and the search text. */
 export interface SearchEntry {
@@ -45,6 +48,7 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
     // Experiment assignments merge one merge at a time, in batch order (a chain A→B→C ends at C).
     for (const m of c.merges) sent.push(...assignmentMoveQueries(db, c.workspaceId, m.survivorId, m.mergedId));
     if (c.merges.length > 0 || (c.exposures?.length ?? 0) > 0) sent.push(writeCounters(db, c));
+    if (c.merges.length > 0 || (c.itemLearning?.interactions.length ?? 0) > 0 || (c.itemLearning?.feedback?.length ?? 0) > 0) sent.push(learnPostgresItems(db, c, finalSurvivors(c)));
     for (const part of chunks(c.identities)) sent.push(insertIdentities(db, c.workspaceId, part));
     for (const part of chunks(c.events)) sent.push(insertEvents(db, c.workspaceId, part));
     const wordings = insertWordings(db, c.workspaceId, c.consents);
@@ -63,6 +67,10 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
     }
     if (c.segments) sent.push(...applySegmentChanges(db, c.workspaceId, c.segments));
     for (const part of chunks(c.deliveries ?? [])) sent.push(insertDeliveries(db, c.workspaceId, part));
+    for (const part of chunks(c.itemStubs ?? [])) sent.push(insertPostgresItemStubs(db, c.workspaceId, part, stubTime(c)));
+    if (c.itemRebuild) sent.push(putPostgresRebuild(db, c.workspaceId, c.itemRebuild.progress));
+    sent.push(...analyticsQueries(db, c.workspaceId, c.analytics, c.merges));
+    sent.push(...experimentChangeQueries(db, c.workspaceId, c.experiments));
   } catch (error) {
     // Serialising a row failed after some statements went out: let them finish before the rollback.
     await Promise.allSettled(sent);
@@ -190,13 +198,13 @@ function insertIdentities(db: Queryable, workspaceId: string, rows: ChangeSet['i
 
 const EVENT = rowsFrom('e', 2, [
   ['message_id', 'text'], ['profile_id', 'text'], ['original_profile_id', 'text'], ['type', 'text'], ['name', 'text'],
-  ['anonymous_id', 'text'], ['user_id', 'text'], ['ts', 'bigint'], ['received_at', 'bigint'], ['body', 'json'],
+  ['anonymous_id', 'text'], ['user_id', 'text'], ['ts', 'bigint'], ['received_at', 'bigint'], ['body', 'json'], ['hit', 'text'],
 ]);
 
 function insertEvents(db: Queryable, workspaceId: string, rows: ChangeSet['events']): Promise<unknown> {
   return db.query({
     name: 'tessera_insert_events',
-    text: `INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body)
+    text: `INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body, hit)
       SELECT $1::text, ${EVENT.select} FROM ${EVENT.from}`,
     values: [
       workspaceId,
@@ -210,6 +218,7 @@ function insertEvents(db: Queryable, workspaceId: string, rows: ChangeSet['event
       json(rows.map((r) => r.event.timestamp)),
       json(rows.map((r) => r.event.receivedAt)),
       json(rows.map((r) => eventBody(r.event))),
+      json(rows.map((r) => (r.hit == null ? null : text(r.hit)))),
     ],
   });
 }

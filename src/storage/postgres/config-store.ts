@@ -18,5 +18,13 @@ export function createPostgresConfigStore(pool: Pool): ConfigStore {
         values: [workspaceId, kind, JSON.stringify(value), at],
       });
     },
+    async replaceIf(workspaceId, kind, expected, value, at) {
+      // A json column keeps the text it was given (JSON.stringify's), which JSON.stringify of the parsed value
+      // gives back: comparing texts compares documents.
+      const result = expected === null
+        ? await pool.query('INSERT INTO workspace_configs (workspace_id, kind, value, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, kind) DO NOTHING', [workspaceId, kind, JSON.stringify(value), at])
+        : await pool.query('UPDATE workspace_configs SET value = $3, updated_at = $4 WHERE workspace_id = $1 AND kind = $2 AND value::text = $5', [workspaceId, kind, JSON.stringify(value), at, JSON.stringify(expected)]);
+      return result.rowCount === 1;
+    },
   };
 }

@@ -12,6 +12,7 @@ import type { ChangeSet } from '../../ports/store.js';
 import { applyCounterUpdates, latestAt, updatesByProfile } from '../shared/counter-updates.js';
 import type { Pool, Queryable } from './database.js';
 import { jsonb, text } from './values.js';
+import { addPostgresReportRows } from './slot-report-store.js';
 
 interface SlotRow { workspace_id: string; id: string; body: Slot; created_at: string; updated_at: string; version: number }
 
@@ -94,7 +95,11 @@ export async function mergePostgresCounters(db: Queryable, workspaceId: string, 
   await db.query('DELETE FROM exposure_counters WHERE profile_id = ANY($2::text[]) AND workspace_id = $1', [workspaceId, [...removed]]);
 }
 
-/** An ingest batch's counter updates, inside the write transaction; the caller runs it after the merge fold. */
+/**
+ * An ingest batch's counter updates, inside the write transaction (the caller runs it after the
+ * merge fold), and the slot-report increments they yield. Records the updates did not change are
+ * not written.
+ */
 export async function updatePostgresCounters(db: Queryable, c: ChangeSet): Promise<void> {
   if (!c.exposures || c.exposures.length === 0) return;
   const grouped = updatesByProfile(c.exposures);
@@ -102,9 +107,12 @@ export async function updatePostgresCounters(db: Queryable, c: ChangeSet): Promi
   const { rows } = await db.query<{ profile_id: string; counters: ExposureCounters }>(
     'SELECT profile_id, counters FROM exposure_counters WHERE profile_id = ANY($2::text[]) AND workspace_id = $1 ORDER BY profile_id FOR UPDATE', [c.workspaceId, ids]);
   const held = new Map(rows.map((r) => [r.profile_id, r.counters]));
-  const next = ids.map((id) => countersJson(applyCounterUpdates(held.get(id) ?? null, grouped.get(id)!)));
-  await db.query(`INSERT INTO exposure_counters (workspace_id, profile_id, counters, updated_at)
+  const applied = ids.map((id) => ({ id, ...applyCounterUpdates(held.get(id) ?? null, grouped.get(id)!) }));
+  const changed = applied.filter((a) => a.changed);
+  const writes: Array<Promise<unknown>> = [addPostgresReportRows(db, c.workspaceId, applied.flatMap((a) => a.report))];
+  if (changed.length > 0) writes.push(db.query(`INSERT INTO exposure_counters (workspace_id, profile_id, counters, updated_at)
     SELECT $1, p, c::jsonb, t FROM unnest($2::text[], $3::text[], $4::bigint[]) AS x(p, c, t)
     ON CONFLICT (workspace_id, profile_id) DO UPDATE SET counters = excluded.counters, updated_at = excluded.updated_at`,
-  [c.workspaceId, ids.map(text), next, ids.map((id) => latestAt(grouped.get(id)!))]);
+  [c.workspaceId, changed.map((a) => text(a.id)), changed.map((a) => countersJson(a.counters)), changed.map((a) => latestAt(grouped.get(a.id)!))]));
+  await Promise.all(writes);
 }

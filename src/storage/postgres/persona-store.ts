@@ -24,6 +24,10 @@ export function createPostgresPersonaStore(pool: Pool): PersonaStore {
       const { rows } = await pool.query<ModelRow>('SELECT * FROM persona_models WHERE workspace_id = $1 ORDER BY version DESC LIMIT 1', [workspaceId]);
       return rows[0] ? personaModelFromRow(rows[0], rows[0].model) : null;
     },
+    async lastFittedAt(workspaceId) {
+      const { rows } = await pool.query<{ fitted_at: string }>('SELECT fitted_at FROM persona_models WHERE workspace_id = $1 ORDER BY version DESC LIMIT 1', [workspaceId]);
+      return rows[0] ? Number(rows[0].fitted_at) : null;
+    },
     async model(workspaceId, version) {
       const { rows } = await pool.query<ModelRow>('SELECT * FROM persona_models WHERE workspace_id = $1 AND version = $2', [workspaceId, version]);
       return rows[0] ? personaModelFromRow(rows[0], rows[0].model) : null;

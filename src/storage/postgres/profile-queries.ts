@@ -8,6 +8,7 @@ import type { Queryable } from './database.js';
 import { loadLiveProfiles } from './profile-rows.js';
 import { searchQuery } from './search-query.js';
 import { text } from './values.js';
+import { LIFECYCLE_MOVE_FILTER, moveCountOf, sortMoveCounts } from '../shared/lifecycle-moves.js';
 
 const LOOKUP_ORDER: IdentityKind[] = ['user_id', 'email', 'anonymous_id'];
 
@@ -86,6 +87,16 @@ export function createPostgresProfileQueries(db: Queryable): ProfileQueries {
         values: [workspaceId],
       });
       return Number(rows[0]?.n ?? 0);
+    },
+
+    async lifecycleMoves(workspaceId, period) {
+      const { rows } = await db.query<Parameters<typeof moveCountOf>[0]>({
+        name: 'tessera_lifecycle_moves',
+        text: `SELECT body->'properties'->>'from' AS from_stage, body->'properties'->>'to' AS to_stage, count(*) AS moves, count(DISTINCT profile_id) AS people
+          FROM events WHERE workspace_id = $1 AND ${LIFECYCLE_MOVE_FILTER} AND ts >= $2 AND ts < $3 GROUP BY 1, 2`,
+        values: [workspaceId, period.from, period.to],
+      });
+      return sortMoveCounts(rows.map(moveCountOf).filter((r) => r !== null));
     },
   };
 }

@@ -8,7 +8,52 @@ import type { StoredEvent, TrackedEvent } from '../../core/events/event.js';
 import type { BackfillProgress, DefinitionKind, SegmentChanges, SegmentStore, SegmentTx, StoredDefinition } from '../../ports/segment-store.js';
 import { eventFromColumns, profileFromColumns, type EventColumns, type ProfileColumns } from '../shared/codec.js';
 import type { Pool, Queryable } from './database.js';
+import { inTransaction } from './transaction.js';
 import { jsonb, text } from './values.js';
+
+/**
+ * The kept member count of each segment (migration 39, issue 19 §3): every transaction that inserts
+ * or deletes membership rows also inserts, in the same statement, one row per segment with the
+ * number of rows it actually inserted (a conflicting entry that only updated `since` counts 0:
+ * `xmax = 0` marks a row the INSERT created rather than updated) or deleted (negative); the count
+ * is the sum of a segment's rows.
+ *
+ * Why delta rows and not one counter row per segment updated with `members = members + delta`:
+ * concurrent ingest transactions (several servers, or batches of one server, under the shared
+ * workspace lock) would all update the same row of a busy segment, each waiting for the previous
+ * one's COMMIT, serialising ingest on its most common segments; and two transactions touching two
+ * segments in different orders would deadlock. Inserted rows lock nothing another writer wants,
+ * and go out pipelined with the rest of the batch like before.
+ *
+ * The price is a sum on read and rows that pile up: a read that finds more than FOLD_AT rows
+ * folds them into one (memberCount), the segment scheduler folds those of every segment now and
+ * then (compactMemberCounts), and recountMembers replaces them with the exact count. Both
+ * hold a transaction-scoped advisory lock per segment, so a fold and a recount never interleave;
+ * neither blocks ingest. Rows of transactions not yet committed are invisible to both and stay,
+ * to be added when they commit, so no change is lost or counted twice.
+ */
+export const SEGMENT_COUNT_LOCK_CLASS = 0x7e55_0039;
+const FOLD_AT = 64;
+
+/** `WITH changed AS (<statement> RETURNING segment_id …)` followed by the rows of its counts. */
+const ADD_COUNTS = `INSERT INTO segment_member_counts (workspace_id, segment_id, delta)
+  SELECT $1, segment_id, sum(delta) FROM changed GROUP BY segment_id HAVING sum(delta) <> 0`;
+
+const COUNT = 'SELECT coalesce(sum(delta), 0) AS n, count(*) AS rows FROM segment_member_counts WHERE workspace_id = $1 AND segment_id = $2';
+const FOLD = `WITH gone AS (DELETE FROM segment_member_counts WHERE workspace_id = $1 AND segment_id = $2 RETURNING delta)
+  INSERT INTO segment_member_counts (workspace_id, segment_id, delta) SELECT $1, $2, sum(delta) FROM gone HAVING count(*) > 0`;
+/** Segments whose count is in more than $1 pieces (a scan of the table, which folding keeps small). */
+const MANY_PIECES = `SELECT workspace_id, segment_id FROM segment_member_counts GROUP BY workspace_id, segment_id HAVING count(*) > $1 LIMIT 1000`;
+/** One statement, one snapshot: the rows deleted and the memberships counted are of the same moment. */
+const RECOUNT = `WITH gone AS (DELETE FROM segment_member_counts WHERE workspace_id = $1 AND segment_id = $2)
+  INSERT INTO segment_member_counts (workspace_id, segment_id, delta)
+  SELECT $1, $2, count(*) FROM segment_members WHERE workspace_id = $1 AND segment_id = $2 RETURNING delta`;
+
+const lockCount = (db: Queryable, workspaceId: string, segmentId: string) =>
+  db.query(`SELECT pg_advisory_xact_lock($1, hashtext($2 || '/' || $3))`, [SEGMENT_COUNT_LOCK_CLASS, workspaceId, text(segmentId)]);
+
+/** `deleteSql` (a DELETE FROM segment_members) with the kept counts lowered by the rows it deleted; `column`: their segment id. */
+export const REMOVE_COUNTED = (deleteSql: string, column = 'segment_id') => `WITH changed AS (${deleteSql} RETURNING ${column} AS segment_id, -1 AS delta) ${ADD_COUNTS}`;
 
 interface DefinitionRow { workspace_id: string; kind: DefinitionKind; id: string; body: Record<string, unknown>; created_at: string; updated_at: string; backfill: BackfillProgress | null }
 
@@ -37,6 +82,10 @@ async function eventsByProfile(db: Queryable, workspaceId: string, ids: readonly
 }
 
 export function createPostgresSegmentStore(pool: Pool): SegmentStore {
+  const fold = (workspaceId: string, segmentId: string) => inTransaction(pool, async (db) => {
+    await lockCount(db, workspaceId, segmentId);
+    await db.query(FOLD, [workspaceId, text(segmentId)]);
+  });
   return {
     async list(workspaceId) {
       const { rows } = await pool.query<DefinitionRow>('SELECT * FROM definitions WHERE workspace_id = $1 ORDER BY created_at, id', [workspaceId]);
@@ -53,7 +102,8 @@ export function createPostgresSegmentStore(pool: Pool): SegmentStore {
     },
     async delete(workspaceId, kind, id) {
       const { rows } = await pool.query<{ deleted: boolean }>(`WITH d AS (DELETE FROM definitions WHERE workspace_id = $1 AND kind = $2 AND id = $3 RETURNING id),
-          m AS (DELETE FROM segment_members WHERE workspace_id = $1 AND segment_id = $3 AND $2 = 'segment' AND EXISTS (SELECT 1 FROM d))
+          m AS (DELETE FROM segment_members WHERE workspace_id = $1 AND segment_id = $3 AND $2 = 'segment' AND EXISTS (SELECT 1 FROM d)),
+          c AS (DELETE FROM segment_member_counts WHERE workspace_id = $1 AND segment_id = $3 AND $2 = 'segment' AND EXISTS (SELECT 1 FROM d))
         SELECT EXISTS (SELECT 1 FROM d) AS deleted`, [workspaceId, kind, text(id)]);
       return rows[0]?.deleted === true;
     },
@@ -67,9 +117,20 @@ export function createPostgresSegmentStore(pool: Pool): SegmentStore {
       return rows.map((r) => ({ profileId: r.profile_id, since: Number(r.since), reason: r.reason }));
     },
     async memberCount(workspaceId, segmentId) {
-      const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM segment_members WHERE workspace_id = $1 AND segment_id = $2', [workspaceId, text(segmentId)]);
+      const { rows } = await pool.query<{ n: string; rows: string }>(COUNT, [workspaceId, text(segmentId)]);
+      if (Number(rows[0]?.rows ?? 0) > FOLD_AT) await fold(workspaceId, segmentId);
       return Number(rows[0]?.n ?? 0);
     },
+    async compactMemberCounts() {
+      const { rows } = await pool.query<{ workspace_id: string; segment_id: string }>(MANY_PIECES, [FOLD_AT]);
+      for (const r of rows) await fold(r.workspace_id, r.segment_id);
+      return rows.length;
+    },
+    recountMembers: (workspaceId, segmentId) => inTransaction(pool, async (db) => {
+      await lockCount(db, workspaceId, segmentId);
+      const { rows } = await db.query<{ delta: string }>(RECOUNT, [workspaceId, text(segmentId)]);
+      return Number(rows[0]?.delta ?? 0);
+    }),
     async profileIds(workspaceId, { limit, after }) {
       const { rows } = await pool.query<{ id: string }>('SELECT id FROM profiles WHERE workspace_id = $1 AND merged_into IS NULL AND id > $2 ORDER BY id LIMIT $3', [workspaceId, text(after ?? ''), limit]);
       return rows.map((r) => r.id);
@@ -102,20 +163,21 @@ export function createPostgresSegmentTx(db: Queryable): SegmentTx {
 export function applySegmentChanges(db: Queryable, workspaceId: string, c: SegmentChanges): Array<Promise<unknown>> {
   const sent: Array<Promise<unknown>> = [];
   if (c.retired.length > 0) {
-    sent.push(db.query('DELETE FROM segment_members WHERE profile_id = ANY($2::text[]) AND workspace_id = $1', [workspaceId, c.retired]));
+    sent.push(db.query(REMOVE_COUNTED('DELETE FROM segment_members WHERE profile_id = ANY($2::text[]) AND workspace_id = $1'), [workspaceId, c.retired]));
     sent.push(db.query('DELETE FROM segment_due WHERE profile_id = ANY($2::text[]) AND workspace_id = $1', [workspaceId, c.retired]));
   }
   const exits = c.members.filter((m) => m.since === null);
   const entries = c.members.filter((m) => m.since !== null);
   if (exits.length > 0) {
-    sent.push(db.query(`DELETE FROM segment_members s USING unnest($2::text[], $3::text[]) AS x(segment_id, profile_id)
-      WHERE s.workspace_id = $1 AND s.segment_id = x.segment_id AND s.profile_id = x.profile_id`,
+    sent.push(db.query(REMOVE_COUNTED(`DELETE FROM segment_members s USING unnest($2::text[], $3::text[]) AS x(segment_id, profile_id)
+      WHERE s.workspace_id = $1 AND s.segment_id = x.segment_id AND s.profile_id = x.profile_id`, 's.segment_id'),
     [workspaceId, exits.map((m) => text(m.segmentId)), exits.map((m) => m.profileId)]));
   }
   if (entries.length > 0) {
-    sent.push(db.query(`INSERT INTO segment_members (workspace_id, segment_id, profile_id, since, reason)
+    sent.push(db.query(`WITH changed AS (INSERT INTO segment_members (workspace_id, segment_id, profile_id, since, reason)
       SELECT $1, x.segment_id, x.profile_id, x.since, x.reason FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(segment_id, profile_id, since, reason)
-      ON CONFLICT (workspace_id, segment_id, profile_id) DO UPDATE SET since = excluded.since, reason = excluded.reason`,
+      ON CONFLICT (workspace_id, segment_id, profile_id) DO UPDATE SET since = excluded.since, reason = excluded.reason
+      RETURNING segment_id, CASE WHEN xmax = 0 THEN 1 ELSE 0 END AS delta) ${ADD_COUNTS}`,
     [workspaceId, entries.map((m) => text(m.segmentId)), entries.map((m) => m.profileId), entries.map((m) => m.since), entries.map((m) => text(m.reason))]));
   }
   const notDue = c.due.filter((d) => d.dueAt === null).map((d) => d.profileId);

@@ -9,6 +9,9 @@
  * own connection, so the database's locks are what keep them apart, the same as between servers.
  * `close` waits for the writes, privacy operations and VACUUM runs (vacuum.ts) under way.
  */
+import { createPostgresSlotReportStore } from './slot-report-store.js';
+import { createPostgresAnalyticsStore } from './analytics-store.js';
+import { createPostgresHitStore } from './hit-store.js';
 import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { Store, WriteTx } from '../../ports/store.js';
 import { assertNotNewer } from '../migration-status.js';
@@ -21,12 +24,15 @@ import { createPostgresWebhookStore } from './webhook-store.js';
 import { createPostgresSegmentStore } from './segment-store.js';
 import { createPostgresKeyringStore } from './keyring-store.js';
 import { createPostgresTokenUseStore } from './token-use-store.js';
+import { createPostgresUserStore } from './user-store.js';
 import { createPostgresExperimentStore } from './experiment-store.js';
 import { createPostgresEmailStore } from './email-store.js';
 import { createPostgresFormStore } from './form-store.js';
 import { createPostgresDeadLetterStore } from './dead-letter-store.js';
 import { createPostgresDecisionStore } from './decision-store.js';
+import { createPostgresAudienceStore } from './audience-store.js';
 import { createPostgresPersonaStore } from './persona-store.js';
+import { createPostgresRecommendationStore } from './recommendation-store.js';
 import { createPostgresProfileQueries } from './profile-queries.js';
 import { inTransaction } from './transaction.js';
 import { createVacuumScheduler } from './vacuum.js';
@@ -104,6 +110,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     experiments: trackedMethods(createPostgresExperimentStore(pool), track),
     decisions: trackedMethods(createPostgresDecisionStore(pool), track),
     personas: trackedMethods(createPostgresPersonaStore(pool), track),
+    slotReports: trackedMethods(createPostgresSlotReportStore(pool), track),
+    users: trackedMethods(createPostgresUserStore(pool), track),
+    recommendations: trackedMethods(createPostgresRecommendationStore(pool), track),
+    analytics: trackedMethods(createPostgresAnalyticsStore(pool), track),
+    hits: trackedMethods(createPostgresHitStore(pool), track),
+    audiences: trackedMethods(createPostgresAudienceStore(pool), track),
     write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       return track(inTransaction(pool, (client) => work(createPostgresWriteTx(client))));
     },

@@ -6,6 +6,7 @@
  * back and is thrown as is.
  */
 import { isTransientConflict, type Pool, type Queryable } from './database.js';
+import { pause } from '../shared/pause.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -15,7 +16,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: Queryable) => 
       return await once(pool, work);
     } catch (error) {
       if (!isTransientConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
+      await pause(Math.random() * 10 * 2 ** Math.min(attempt, 5));
     }
   }
 }

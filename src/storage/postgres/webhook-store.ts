@@ -8,7 +8,7 @@ import { TesseraError } from '../../core/errors.js';
 import type { Webhook } from '../../core/webhooks/webhook.js';
 import type { ClaimedDelivery, WebhookStore } from '../../ports/webhook-store.js';
 import type { SecretBox } from '../shared/secret-box.js';
-import { decodeDeliveryCursor, deliveryFromRow, encodeDeliveryCursor, webhookFromRow, type DeliveryRow, type WebhookRow } from '../shared/webhook-rows.js';
+import { decodeDeliveryCursor, deliveryFromRow, encodeDeliveryCursor, messageOf, webhookFromRow, type DeliveryRow, type WebhookRow } from '../shared/webhook-rows.js';
 import type { Pool } from './database.js';
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
@@ -20,15 +20,15 @@ export const CLAIM_SQL = `UPDATE webhook_deliveries d SET lease = $4, lease_unti
     WHERE c.status = 'pending' AND c.next_attempt_at <= $1 AND (c.lease_until IS NULL OR c.lease_until <= $1)
     ORDER BY c.next_attempt_at LIMIT $2 FOR UPDATE OF c SKIP LOCKED)
   AND w.id = d.webhook_id
-  RETURNING d.*, w.url, w.secret`;
+  RETURNING d.*, w.url, w.secret, w.message`;
 
 export function createPostgresWebhookStore(pool: Pool, box: SecretBox): WebhookStore {
-  const write = (w: Webhook) => [w.url, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active];
+  const write = (w: Webhook) => [w.url, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active, json(w.message)];
   return {
     async create(w) {
-      await pool.query(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, segment_ids, stages, active, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [w.id, w.workspaceId, w.url, box.seal(w.secret), w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active, w.createdAt, w.updatedAt]);
+      await pool.query(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, segment_ids, stages, active, message, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [w.id, w.workspaceId, w.url, box.seal(w.secret), w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active, json(w.message), w.createdAt, w.updatedAt]);
     },
     async get(workspaceId, id) {
       const { rows } = await pool.query<WebhookRow>('SELECT * FROM webhooks WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
@@ -39,8 +39,8 @@ export function createPostgresWebhookStore(pool: Pool, box: SecretBox): WebhookS
       return rows.map((r) => webhookFromRow(r, box));
     },
     async update(w) {
-      const { rowCount } = await pool.query(`UPDATE webhooks SET url = $1, description = $2, events = $3, segment_ids = $4, stages = $5, active = $6, secret = $7,
-        updated_at = $8 WHERE workspace_id = $9 AND id = $10`, [...write(w), box.seal(w.secret), w.updatedAt, w.workspaceId, w.id]);
+      const { rowCount } = await pool.query(`UPDATE webhooks SET url = $1, description = $2, events = $3, segment_ids = $4, stages = $5, active = $6, message = $7,
+        secret = $8, updated_at = $9 WHERE workspace_id = $10 AND id = $11`, [...write(w), box.seal(w.secret), w.updatedAt, w.workspaceId, w.id]);
       return (rowCount ?? 0) > 0;
     },
     async delete(workspaceId, id) {
@@ -51,8 +51,8 @@ export function createPostgresWebhookStore(pool: Pool, box: SecretBox): WebhookS
       return Number(rows[0]?.deleted ?? 0) > 0;
     },
     async claim({ now, limit, leaseMs, lease }) {
-      const { rows } = await pool.query<DeliveryRow & { url: string; secret: string }>({ name: 'tessera_claim_deliveries', text: CLAIM_SQL, values: [now, limit, leaseMs, lease] });
-      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: box.open(row.secret), lease }))
+      const { rows } = await pool.query<DeliveryRow & { url: string; secret: string; message: unknown }>({ name: 'tessera_claim_deliveries', text: CLAIM_SQL, values: [now, limit, leaseMs, lease] });
+      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: box.open(row.secret), message: messageOf(row.message), lease }))
         .sort((a, b) => (a.nextAttemptAt ?? 0) - (b.nextAttemptAt ?? 0));
     },
     async finish(id, lease, o) {
@@ -62,6 +62,10 @@ export function createPostgresWebhookStore(pool: Pool, box: SecretBox): WebhookS
           delivered_at = $5, log = (log::jsonb || jsonb_build_array($6::jsonb))::json WHERE id = $1 AND lease = $2`,
         values: [id, lease, o.status, o.nextAttemptAt, o.status === 'delivered' ? o.attempt.at : null, JSON.stringify(o.attempt)],
       });
+      return (rowCount ?? 0) > 0;
+    },
+    async defer(id, lease, at) {
+      const { rowCount } = await pool.query('UPDATE webhook_deliveries SET next_attempt_at = $3, lease = NULL, lease_until = NULL WHERE id = $1 AND lease = $2', [id, lease, at]);
       return (rowCount ?? 0) > 0;
     },
     async nextDueAt() {

@@ -3,17 +3,19 @@
  * a concurrent insert of the same row waits for the other transaction and then writes nothing, so
  * two servers seeding one database both succeed.
  */
-import type { ApiKeyKind, ApiKeyRecord, Workspace } from '../../core/workspaces/workspace.js';
+import { isApiKeyScope, type ApiKeyKind, type ApiKeyRecord, type ApiKeyScope, type Workspace } from '../../core/workspaces/workspace.js';
 import type { WorkspaceStore } from '../../ports/store.js';
 import type { Queryable } from './database.js';
 
-interface KeyRow { id: string; workspace_id: string; kind: ApiKeyKind; hash: string; prefix: string; created_at: string; revoked_at: string | null }
+interface KeyRow { id: string; workspace_id: string; kind: ApiKeyKind; hash: string; prefix: string; created_at: string; revoked_at: string | null; scopes: unknown }
 interface WorkspaceRow { id: string; name: string; created_at: string }
 
 const toKey = (r: KeyRow): ApiKeyRecord => ({
   id: r.id, workspaceId: r.workspace_id, kind: r.kind, hash: r.hash, prefix: r.prefix,
-  createdAt: Number(r.created_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  createdAt: Number(r.created_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at), scopes: scopesOf(r.scopes),
 });
+/** Known scopes only: a scope this version does not know grants nothing. */
+const scopesOf = (v: unknown): ApiKeyScope[] => (Array.isArray(v) ? v.filter(isApiKeyScope) : []);
 const toWorkspace = (r: WorkspaceRow): Workspace => ({ id: r.id, name: r.name, createdAt: Number(r.created_at) });
 
 export function createPostgresWorkspaceStore(db: Queryable): WorkspaceStore {
@@ -30,8 +32,8 @@ export function createPostgresWorkspaceStore(db: Queryable): WorkspaceStore {
       return (await db.query<WorkspaceRow>('SELECT * FROM workspaces ORDER BY created_at, id')).rows.map(toWorkspace);
     },
     async addKey(k) {
-      const result = await db.query('INSERT INTO api_keys (id, workspace_id, kind, hash, prefix, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
-        [k.id, k.workspaceId, k.kind, k.hash, k.prefix, k.createdAt, k.revokedAt]);
+      const result = await db.query('INSERT INTO api_keys (id, workspace_id, kind, hash, prefix, created_at, revoked_at, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
+        [k.id, k.workspaceId, k.kind, k.hash, k.prefix, k.createdAt, k.revokedAt, JSON.stringify(k.scopes ?? [])]);
       return result.rowCount === 1;
     },
     async findKey(kind, hash) {

@@ -18,6 +18,7 @@
  * - What is left (another server inserting the same message id, rare lock-order deadlocks) ends in
  *   a unique violation or deadlock error, and the store re-runs the whole work (store.ts).
  */
+import { createPostgresAnalyticsTx } from './analytics-store.js';
 import { identityKeyString, type IdentityKey } from '../../core/identity/identity-key.js';
 import type { ChangeSet, WriteTx } from '../../ports/store.js';
 import { applyChanges, searchEntry, type SearchEntry } from './apply-changes.js';
@@ -73,6 +74,7 @@ export function createPostgresWriteTx(db: Queryable): WriteTx {
 
   return {
     segments: createPostgresSegmentTx(db),
+    analytics: createPostgresAnalyticsTx(db),
     unmerges: createPostgresUnmergeTx(db, (workspaceId) => db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [WORKSPACE_LOCK_CLASS, workspaceId])),
     async existingMessageIds(workspaceId, messageIds) {
       if (messageIds.length === 0) return new Set();

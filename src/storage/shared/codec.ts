@@ -25,6 +25,7 @@ export interface ProfileState {
   segments?: Profile['segments'];
   declined?: Profile['declined'];
   persona?: Profile['persona'];
+  experiments?: Profile['experiments'];
 }
 
 export function profileState(p: Profile): ProfileState {
@@ -38,6 +39,7 @@ export function profileState(p: Profile): ProfileState {
   if (p.segments) state.segments = p.segments;
   if (p.declined) state.declined = p.declined;
   if (p.persona) state.persona = p.persona;
+  if (p.experiments && !isEmpty(p.experiments)) state.experiments = p.experiments;
   return state;
 }
 
@@ -126,6 +128,7 @@ export function profileFromColumns(row: ProfileColumns, identities: IdentityReco
     ...(row.state.segments ? { segments: row.state.segments } : {}),
     ...(row.state.declined ? { declined: row.state.declined } : {}),
     ...(row.state.persona ? { persona: row.state.persona } : {}),
+    ...(row.state.experiments ? { experiments: row.state.experiments } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
  * Mapping between webhooks / deliveries and the columns both stores keep. JSON columns arrive
  * parsed (PostgreSQL json) or as text (SQLite); `parse` takes either.
  */
-import type { Webhook } from '../../core/webhooks/webhook.js';
+import type { Webhook, WebhookMessage } from '../../core/webhooks/webhook.js';
 import type { WebhookDelivery } from '../../ports/webhook-store.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -10,17 +10,23 @@ const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) as T 
 
 export interface WebhookRow {
   id: string; workspace_id: string; url: string; secret: string; description: string; events: unknown;
-  segment_ids: unknown; stages: unknown; active: number | boolean; created_at: number | string; updated_at: number | string;
+  segment_ids: unknown; stages: unknown; message?: unknown; active: number | boolean; created_at: number | string; updated_at: number | string;
 }
 
 export function webhookFromRow(r: WebhookRow, box: SecretBox): Webhook {
   const segmentIds = r.segment_ids === null ? null : parse<string[]>(r.segment_ids);
   const stages = r.stages === null ? null : parse<string[]>(r.stages);
+  const message = messageOf(r.message);
   return {
     id: r.id, workspaceId: r.workspace_id, url: r.url, secret: box.open(r.secret), description: r.description, events: parse(r.events),
-    ...(segmentIds ? { segmentIds } : {}), ...(stages ? { stages } : {}),
+    ...(segmentIds ? { segmentIds } : {}), ...(stages ? { stages } : {}), ...(message ? { message } : {}),
     active: Boolean(r.active), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
   };
+}
+
+/** The `message` column (null or absent: not a message). */
+export function messageOf(v: unknown): WebhookMessage | null {
+  return v === null || v === undefined ? null : parse<WebhookMessage>(v);
 }
 
 export interface DeliveryRow {

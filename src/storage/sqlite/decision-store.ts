@@ -12,6 +12,8 @@ import { serialiseCounters, type DecisionStore, type StoredSlot } from '../../po
 import type { ChangeSet } from '../../ports/store.js';
 import { applyCounterUpdates, latestAt, updatesByProfile } from '../shared/counter-updates.js';
 import type { Database } from './database.js';
+import type { ReportRow } from '../../core/decisions/slot-report.js';
+import { addSqliteReportRows, prepareReportAdd } from './slot-report-store.js';
 
 interface SlotRow { workspace_id: string; id: string; body: string; created_at: number; updated_at: number; version: number }
 
@@ -67,6 +69,8 @@ export interface CounterMergeStatements {
   get: Database.Statement;
   put: Database.Statement;
   remove: Database.Statement;
+  /** Adds slot-report increments (slot-report-store.ts). */
+  addReport: Database.Statement;
 }
 
 export function prepareCounterMerge(db: Database.Database): CounterMergeStatements {
@@ -75,6 +79,7 @@ export function prepareCounterMerge(db: Database.Database): CounterMergeStatemen
     put: db.prepare(`INSERT INTO exposure_counters (workspace_id, profile_id, counters, updated_at) VALUES (?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET counters = excluded.counters, updated_at = excluded.updated_at`),
     remove: db.prepare('DELETE FROM exposure_counters WHERE workspace_id = ? AND profile_id = ?'),
+    addReport: prepareReportAdd(db),
   };
 }
 
@@ -88,12 +93,18 @@ export function mergeSqliteCounters(s: CounterMergeStatements, m: { workspaceId:
   s.remove.run(m.workspaceId, m.mergedId);
 }
 
-/** An ingest batch's counter updates, inside the write transaction, after its merges (write-tx.ts). */
+/**
+ * An ingest batch's counter updates, inside the write transaction, after its merges (write-tx.ts),
+ * and the slot-report increments they yield. A record the updates did not change is not written.
+ */
 export function updateSqliteCounters(s: CounterMergeStatements, c: ChangeSet): void {
   if (!c.exposures || c.exposures.length === 0) return;
+  const report: ReportRow[] = [];
   for (const [profileId, updates] of updatesByProfile(c.exposures)) {
     const json = s.get.get(c.workspaceId, profileId) as string | undefined;
     const next = applyCounterUpdates(json === undefined ? null : (JSON.parse(json) as ExposureCounters), updates);
-    s.put.run(c.workspaceId, profileId, serialiseCounters(next), latestAt(updates));
+    if (next.changed) s.put.run(c.workspaceId, profileId, serialiseCounters(next.counters), latestAt(updates));
+    report.push(...next.report);
   }
+  addSqliteReportRows(s.addReport, c.workspaceId, report);
 }

@@ -17,6 +17,7 @@ export function createSqlitePersonaStore(writer: Database.Database, reader: Data
     currentForUpdate: writer.prepare('SELECT * FROM persona_models WHERE workspace_id = ? ORDER BY version DESC LIMIT 1'),
     update: writer.prepare('UPDATE persona_models SET model = ? WHERE workspace_id = ? AND version = ?'),
     current: reader.prepare('SELECT * FROM persona_models WHERE workspace_id = ? ORDER BY version DESC LIMIT 1'),
+    lastFittedAt: reader.prepare('SELECT fitted_at FROM persona_models WHERE workspace_id = ? ORDER BY version DESC LIMIT 1').pluck(),
     one: reader.prepare('SELECT * FROM persona_models WHERE workspace_id = ? AND version = ?'),
     all: reader.prepare('SELECT model FROM persona_models WHERE workspace_id = ?'),
   };
@@ -29,6 +30,10 @@ export function createSqlitePersonaStore(writer: Database.Database, reader: Data
     currentModel: async (workspaceId) => {
       const row = s.current.get(workspaceId) as ModelRow | undefined;
       return row ? toModel(row) : null;
+    },
+    lastFittedAt: async (workspaceId) => {
+      const at = s.lastFittedAt.get(workspaceId) as number | undefined;
+      return at === undefined ? null : Number(at);
     },
     model: async (workspaceId, version) => {
       const row = s.one.get(workspaceId, version) as ModelRow | undefined;

@@ -3,6 +3,9 @@
  * and retention. Writes go through the store's exclusive writer (`exclusive`), like ingest.
  */
 import type { SecretBox } from '../shared/secret-box.js';
+import type { Platform } from '../../core/audiences/normalise.js';
+import { erasedRow } from '../../core/audiences/platform-rows.js';
+import { erasedMemberKey } from '../shared/audience-codec.js';
 import { TesseraError } from '../../core/errors.js';
 import type { ConsentRecord } from '../../core/privacy/consent.js';
 import type { PrivacySettings } from '../../core/privacy/privacy-settings.js';
@@ -10,6 +13,8 @@ import type { IdentityKey } from '../../core/identity/identity-key.js';
 import type { AuditEntry, ErasureReport, PrivacyCounter, PrivacyStore } from '../../ports/privacy-store.js';
 import { decodeCursor, encodeCursor } from '../shared/codec.js';
 import type { Database } from './database.js';
+import { pause } from '../shared/pause.js';
+import { ADD_MEMBER_COUNT, addMemberCounts, removedPerSegment } from './segment-store.js';
 
 interface ConsentRow { workspace_id: string; profile_id: string; message_id: string; purposes: string; channel: ConsentRecord['channel']; wording_version: string | null; wording_hash: string | null; wording_text: string | null; text: string | null; evidence: string; request: string; at: number; received_at: number }
 interface AuditRow { seq: number; workspace_id: string; at: number; actor: string; action: string; subject: string | null; details: string }
@@ -19,7 +24,7 @@ interface AuditRow { seq: number; workspace_id: string; at: number; actor: strin
 const TRUNCATE_ATTEMPTS = 1000;
 
 /**
- * What an erasure deletes, each statement through an index on the person's ids (checked by
+ * What an erasure deletes (and, for audience rows, reads to detach), each statement through an index on the person's ids (checked by
  * test/storage/sqlite-query-plans.test.ts): `+workspace_id` keeps the planner off the indexes
  * that lead with the workspace alone, which would read the whole workspace while the writer is
  * held; tables keyed by (workspace_id, profile_id) keep the plain comparison, which uses both.
@@ -35,7 +40,8 @@ export const ERASURE_SQL = {
   merges: 'DELETE FROM merges WHERE +workspace_id = ? AND (survivor_id IN (SELECT value FROM json_each(?)) OR merged_id IN (SELECT value FROM json_each(?)))',
   consents: 'DELETE FROM consents WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   profiles: 'DELETE FROM profiles WHERE +workspace_id = ? AND id IN (SELECT value FROM json_each(?))',
-  segmentMembers: 'DELETE FROM segment_members WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** Returns the segment of each membership deleted, for the kept member counts (segment-store.ts). */
+  segmentMembers: 'DELETE FROM segment_members WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?)) RETURNING segment_id',
   segmentDue: 'DELETE FROM segment_due WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   /** Webhook deliveries name the person (payload: profile id, userId, email). */
   webhookDeliveries: 'DELETE FROM webhook_deliveries WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
@@ -46,7 +52,32 @@ export const ERASURE_SQL = {
   experimentAssignments: 'DELETE FROM experiment_assignments INDEXED BY experiment_assignments_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   /** Per-person exposure counters of personalization timing (ports/decision-store.ts). */
   exposureCounters: 'DELETE FROM exposure_counters WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** The person's recent items of recommendations (ports/recommendation-store.ts); the aggregates hold no person. */
+  itemHistory: 'DELETE FROM rec_history WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** The person's open web-analytics visit (ports/analytics-store.ts); the rollups hold no identifiers and stay. */
+  analyticsVisits: 'DELETE FROM analytics_visits INDEXED BY analytics_visits_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** The person's indexed visits (start and attributes, for funnel and retention filters). */
+  analyticsPersonVisits: 'DELETE FROM analytics_person_visits WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /**
+   * Hashed rows of the person in ad-platform audience export state (ports/audience-store.ts): read
+   * here, then detached from the person (`DETACH_AUDIENCE_MEMBER`) rather than deleted, so that the
+   * next export of each audience sends them as a `remove`; that export drops them.
+   */
+  audienceMembers: 'SELECT audience_id, format, profile_id, row FROM audience_members INDEXED BY audience_members_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
 } as const;
+
+/**
+ * A rebuild's cursor (rec_rebuilds, recommendations/rebuild-recommendations.ts) that names one of
+ * the erased profiles moves back to the live profile before it in profile id order ('' when there
+ * is none): the same resume point, since the rebuild pages through live profiles after the cursor
+ * and the erased ones are gone. Parameters: the ids (JSON), the workspace, the ids again.
+ */
+const ERASE_REBUILD_CURSOR = `UPDATE rec_rebuilds SET cursor = coalesce((SELECT max(p.id) FROM profiles p WHERE p.workspace_id = rec_rebuilds.workspace_id
+    AND p.merged_into IS NULL AND p.id < rec_rebuilds.cursor AND p.id NOT IN (SELECT value FROM json_each(?))), '')
+  WHERE workspace_id = ? AND cursor IN (SELECT value FROM json_each(?))`;
+
+/** An erased person's audience row: under a random key that names no one, with only its hashes (core/audiences/platform-rows.ts `erasedRow`). */
+const DETACH_AUDIENCE_MEMBER = 'UPDATE audience_members SET profile_id = ?, row = ? WHERE workspace_id = ? AND audience_id = ? AND format = ? AND profile_id = ?';
 
 export function createSqlitePrivacyStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T | Promise<T>) => Promise<T>, onErase: () => void, box: SecretBox): PrivacyStore {
   const r = {
@@ -68,6 +99,9 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       SELECT id FROM chain`).pluck(),
     identitiesOf: writer.prepare('SELECT kind, value FROM identities WHERE +workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))'),
     tombstone: writer.prepare('INSERT INTO tombstones (workspace_id, hash, erased_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    detachAudienceMember: writer.prepare(DETACH_AUDIENCE_MEMBER),
+    rebuildCursor: writer.prepare(ERASE_REBUILD_CURSOR),
+    memberCount: writer.prepare(ADD_MEMBER_COUNT),
   };
   const erasure = Object.fromEntries(Object.entries(ERASURE_SQL).map(([name, sql]) => [name, writer.prepare(sql)])) as Record<keyof typeof ERASURE_SQL, Database.Statement>;
 
@@ -116,7 +150,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
           consents: erasure.consents.run(workspaceId, ids).changes,
           profiles: erasure.profiles.run(workspaceId, ids).changes,
         };
-        erasure.segmentMembers.run(workspaceId, ids);
+        addMemberCounts(w.memberCount, workspaceId, removedPerSegment(erasure.segmentMembers.pluck().all(workspaceId, ids) as string[]));
         erasure.segmentDue.run(workspaceId, ids);
         erasure.webhookDeliveries.run(workspaceId, ids);
         // Email-link data (issue 6): list subscriptions and survey answers.
@@ -125,6 +159,13 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         erasure.tokenUses.run(workspaceId, ids);
         erasure.experimentAssignments.run(workspaceId, ids);
         erasure.exposureCounters.run(workspaceId, ids);
+        erasure.itemHistory.run(workspaceId, ids);
+        w.rebuildCursor.run(ids, workspaceId, ids);
+        erasure.analyticsVisits.run(workspaceId, ids);
+        erasure.analyticsPersonVisits.run(workspaceId, ids);
+        for (const member of erasure.audienceMembers.all(workspaceId, ids) as Array<{ audience_id: string; format: Platform; profile_id: string; row: string }>) {
+          w.detachAudienceMember.run(erasedMemberKey(), erasedRow(member.row, member.format), workspaceId, member.audience_id, member.format, member.profile_id);
+        }
         return report;
       });
       const report = run.immediate();
@@ -137,7 +178,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       for (let attempt = 0; attempt < TRUNCATE_ATTEMPTS; attempt++) {
         const [result] = writer.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
         if (!result || result.busy === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await pause(10);
       }
       return report;
     }),

@@ -4,6 +4,8 @@
  * Write transactions are `BEGIN IMMEDIATE`, so even two processes on one file take turns; one
  * server per file is the supported set-up.
  */
+import type { SlotReportStore } from '../../ports/slot-report-store.js';
+import { createSqliteSlotReportStore } from './slot-report-store.js';
 import type { PrivacyStore } from '../../ports/privacy-store.js';
 import type { ProfileQueries, Store, WorkspaceStore, WriteTx } from '../../ports/store.js';
 import { createSqlitePrivacyStore } from './privacy-store.js';
@@ -21,14 +23,24 @@ import type { EmailStore } from '../../ports/email-store.js';
 import type { KeyringStore } from '../../ports/keyring-store.js';
 import { createSqliteFormStore } from './form-store.js';
 import { createSqliteTokenUseStore } from './token-use-store.js';
+import { createSqliteUserStore } from './user-store.js';
+import type { UserStore } from '../../ports/user-store.js';
 import { createSqliteExperimentStore } from './experiment-store.js';
 import type { ExperimentStore } from '../../ports/experiment-store.js';
 import type { TokenUseStore } from '../../ports/token-use-store.js';
 import type { FormStore } from '../../ports/form-store.js';
 import { createSqliteDeadLetterStore } from './dead-letter-store.js';
 import type { DeadLetterStore } from '../../ports/dead-letter-store.js';
+import { createSqliteAudienceStore } from './audience-store.js';
+import type { AudienceStore } from '../../ports/audience-store.js';
 import { createSqlitePersonaStore } from './persona-store.js';
+import type { AnalyticsStore } from '../../ports/analytics-store.js';
+import { createSqliteAnalyticsStore } from './analytics-store.js';
+import type { HitStore } from '../../ports/hit-store.js';
+import { createSqliteHitStore } from './hit-store.js';
 import type { PersonaStore } from '../../ports/persona-store.js';
+import { createSqliteRecommendationStore } from './recommendation-store.js';
+import type { RecommendationStore } from '../../ports/recommendation-store.js';
 import { WriteCache } from './write-cache.js';
 import { createWalSync } from './wal-sync.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -120,6 +132,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let experiments: ExperimentStore | undefined;
   let decisions: DecisionStore | undefined;
   let personas: PersonaStore | undefined;
+  let slotReports: SlotReportStore | undefined;
+  let users: UserStore | undefined;
+  let recommendations: RecommendationStore | undefined;
+  let analytics: AnalyticsStore | undefined;
+  let hits: HitStore | undefined;
+  let audiences: AudienceStore | undefined;
   // One writer at a time: ingest transactions and the privacy writes (audit, erasure, retention)
   // take turns on the writer connection.
   let queue: Promise<unknown> = Promise.resolve();
@@ -195,6 +213,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get deadLetters() { return (deadLetters ??= createSqliteDeadLetterStore(writer, reader, durably)); },
     get decisions() { return (decisions ??= createSqliteDecisionStore(writer, reader, durably)); },
     get personas() { return (personas ??= createSqlitePersonaStore(writer, reader, durably)); },
+    get slotReports() { return (slotReports ??= createSqliteSlotReportStore(reader)); },
+    get users() { return (users ??= createSqliteUserStore(writer, exclusive, durably)); },
+    get recommendations() { return (recommendations ??= createSqliteRecommendationStore(writer, reader, durably)); },
+    get analytics() { return (analytics ??= createSqliteAnalyticsStore(writer, reader, durably)); },
+    get hits() { return (hits ??= createSqliteHitStore(writer, reader, durably)); },
+    get audiences() { return (audiences ??= createSqliteAudienceStore(writer, reader, durably)); },
     async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
       // The writer is free again as soon as the transaction committed; the caller waits for the
       // commit to be on disk.

@@ -7,24 +7,25 @@ import { TesseraError } from '../../core/errors.js';
 import type { Webhook } from '../../core/webhooks/webhook.js';
 import type { ClaimedDelivery, WebhookStore } from '../../ports/webhook-store.js';
 import type { SecretBox } from '../shared/secret-box.js';
-import { decodeDeliveryCursor, deliveryFromRow, encodeDeliveryCursor, webhookFromRow, type DeliveryRow, type WebhookRow } from '../shared/webhook-rows.js';
+import { decodeDeliveryCursor, deliveryFromRow, encodeDeliveryCursor, messageOf, webhookFromRow, type DeliveryRow, type WebhookRow } from '../shared/webhook-rows.js';
 import type { Database } from './database.js';
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 export function createSqliteWebhookStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>, box: SecretBox): WebhookStore {
   const s = {
-    insert: writer.prepare(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, segment_ids, stages, active, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    update: writer.prepare(`UPDATE webhooks SET url = ?, description = ?, events = ?, segment_ids = ?, stages = ?, active = ?, secret = ?, updated_at = ?
+    insert: writer.prepare(`INSERT INTO webhooks (id, workspace_id, url, secret, description, events, segment_ids, stages, active, message, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    update: writer.prepare(`UPDATE webhooks SET url = ?, description = ?, events = ?, segment_ids = ?, stages = ?, active = ?, message = ?, secret = ?, updated_at = ?
       WHERE workspace_id = ? AND id = ?`),
     delete: writer.prepare('DELETE FROM webhooks WHERE workspace_id = ? AND id = ?'),
     deleteDeliveries: writer.prepare('DELETE FROM webhook_deliveries WHERE workspace_id = ? AND webhook_id = ?'),
     get: reader.prepare('SELECT * FROM webhooks WHERE workspace_id = ? AND id = ?'),
     list: reader.prepare('SELECT * FROM webhooks WHERE workspace_id = ? ORDER BY created_at, id'),
-    due: writer.prepare(`SELECT d.*, w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active = 1
+    due: writer.prepare(`SELECT d.*, w.url, w.secret, w.message FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active = 1
       WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
       ORDER BY d.next_attempt_at LIMIT ?`),
+    defer: writer.prepare('UPDATE webhook_deliveries SET next_attempt_at = ?, lease = NULL, lease_until = NULL WHERE id = ? AND lease = ?'),
     lease: writer.prepare('UPDATE webhook_deliveries SET lease = ?, lease_until = ? WHERE id = ?'),
     finish: writer.prepare(`UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease = NULL, lease_until = NULL,
       delivered_at = ?, log = json_insert(log, '$[#]', json(?)) WHERE id = ? AND lease = ?`),
@@ -38,9 +39,9 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
       WHERE status <> 'pending' AND created_at < @before AND coalesce(delivered_at, 0) < @before LIMIT @limit)`),
     of: reader.prepare('SELECT * FROM webhook_deliveries WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?)) ORDER BY seq'),
   };
-  const write = (w: Webhook) => [w.url, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0];
+  const write = (w: Webhook) => [w.url, w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0, json(w.message)];
   return {
-    create: (w) => exclusive(() => { s.insert.run(w.id, w.workspaceId, w.url, box.seal(w.secret), w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0, w.createdAt, w.updatedAt); }),
+    create: (w) => exclusive(() => { s.insert.run(w.id, w.workspaceId, w.url, box.seal(w.secret), w.description, JSON.stringify(w.events), json(w.segmentIds), json(w.stages), w.active ? 1 : 0, json(w.message), w.createdAt, w.updatedAt); }),
     async get(workspaceId, id) {
       const row = s.get.get(workspaceId, id) as WebhookRow | undefined;
       return row ? webhookFromRow(row, box) : null;
@@ -54,11 +55,12 @@ export function createSqliteWebhookStore(writer: Database.Database, reader: Data
       return s.delete.run(workspaceId, id).changes > 0;
     }).immediate()),
     claim: ({ now, limit, leaseMs, lease }) => exclusive(() => writer.transaction(() => {
-      const rows = s.due.all(now, now, limit) as Array<DeliveryRow & { url: string; secret: string }>;
+      const rows = s.due.all(now, now, limit) as Array<DeliveryRow & { url: string; secret: string; message: unknown }>;
       for (const row of rows) s.lease.run(lease, now + leaseMs, row.id);
-      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: box.open(row.secret), lease }));
+      return rows.map((row): ClaimedDelivery => ({ ...deliveryFromRow(row), url: row.url, secret: box.open(row.secret), message: messageOf(row.message), lease }));
     }).immediate()),
     finish: (id, lease, o) => exclusive(() => s.finish.run(o.status, o.nextAttemptAt, o.status === 'delivered' ? o.attempt.at : null, JSON.stringify(o.attempt), id, lease).changes > 0),
+    defer: (id, lease, at) => exclusive(() => s.defer.run(at, id, lease).changes > 0),
     async nextDueAt() {
       const at = s.nextDue.get() as number | null;
       return at ?? null;

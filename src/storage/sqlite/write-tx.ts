@@ -10,8 +10,11 @@ import { eventBody, profileFromColumns, profileState, searchText } from '../shar
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
 import { mergeSqliteCounters, prepareCounterMerge, updateSqliteCounters } from './decision-store.js';
+import { insertSqliteItemStubs, learnSqliteItems, mergeSqliteHistories, prepareItemLearningWrites, prepareItemStubWrites, prepareRebuildWrite } from './recommendation-store.js';
+import { stubTime } from '../shared/item-codec.js';
 import { createSqliteUnmergeTx, prepareUnmergeStatements } from './unmerge-store.js';
-import { moveAssignments, prepareAssignmentMoves } from './experiment-store.js';
+import { applyExperimentChanges, moveAssignments, prepareAssignmentMoves, prepareExperimentWrites } from './experiment-store.js';
+import { applySqliteAnalytics, createSqliteAnalyticsTx, prepareAnalyticsWrites } from './analytics-store.js';
 import { applySegmentChanges, createSqliteSegmentTx, eventsByProfile, prepareSegmentWrites } from './segment-store.js';
 
 export function prepareWriteStatements(db: Database.Database) {
@@ -35,12 +38,17 @@ export function prepareWriteStatements(db: Database.Database) {
     insertWording: db.prepare('INSERT INTO consent_wordings (workspace_id, hash, version, text, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET text = coalesce(consent_wordings.text, excluded.text)'),
     addCounter: db.prepare('INSERT INTO privacy_counters (workspace_id, day, kind, name, count) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count'),
     segments: prepareSegmentWrites(db),
+    analytics: prepareAnalyticsWrites(db),
     counterMerge: prepareCounterMerge(db),
+    itemStubs: prepareItemStubWrites(db),
+    itemRebuild: prepareRebuildWrite(db),
+    itemLearning: prepareItemLearningWrites(db),
     unmerges: prepareUnmergeStatements(db),
     assignments: prepareAssignmentMoves(db),
+    experiments: prepareExperimentWrites(db),
     insertDelivery: db.prepare(`INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, profile_id, event, payload, status, attempts, next_attempt_at, created_at, log)
       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, '[]')`),
-    insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertEvent: db.prepare('INSERT INTO events (workspace_id, message_id, profile_id, original_profile_id, type, name, anonymous_id, user_id, ts, received_at, body, hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 }
 
@@ -60,6 +68,7 @@ export function loadProfileRow(s: WriteStatements, workspaceId: string, id: stri
 export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): WriteTx {
   return {
     segments: createSqliteSegmentTx(s.segments),
+    analytics: createSqliteAnalyticsTx(s.analytics),
     unmerges: createSqliteUnmergeTx(s.unmerges, cache),
     async existingMessageIds(workspaceId, ids) {
       const found = new Set<string>();
@@ -108,16 +117,18 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
         s.redirect.run(m.survivorId, m.mergedId);
         s.insertMerge.run(c.workspaceId, m.survivorId, m.mergedId, m.cause.kind, m.cause.value, m.messageId, m.at, JSON.stringify(m.snapshot));
         mergeSqliteCounters(s.counterMerge, { workspaceId: c.workspaceId, survivorId: m.survivorId, mergedId: m.mergedId, at: m.at });
+        mergeSqliteHistories(s.itemLearning, { workspaceId: c.workspaceId, survivorId: m.survivorId, mergedId: m.mergedId, at: m.at });
         cache.retired(m.mergedId);
         for (const i of m.snapshot.identities) cache.setOwner(c.workspaceId, i, m.survivorId);
       }
       updateSqliteCounters(s.counterMerge, c);
+      learnSqliteItems(s.itemLearning, c);
       for (const { profileId, identity: i } of c.identities) {
         s.insertIdentity.run(c.workspaceId, i.kind, i.value, profileId, i.firstSeenAt, i.messageId);
         cache.setOwner(c.workspaceId, i, profileId);
       }
-      for (const { event: e, profileId, originalProfileId } of c.events) {
-        s.insertEvent.run(c.workspaceId, e.messageId, profileId, originalProfileId, e.type, e.name, e.anonymousId, e.userId, e.timestamp, e.receivedAt, JSON.stringify(eventBody(e)));
+      for (const { event: e, profileId, originalProfileId, hit } of c.events) {
+        s.insertEvent.run(c.workspaceId, e.messageId, profileId, originalProfileId, e.type, e.name, e.anonymousId, e.userId, e.timestamp, e.receivedAt, JSON.stringify(eventBody(e)), hit ?? null);
       }
       for (const r of c.consents) {
         // The workspace's published wording is kept once for everyone; any other text only on the
@@ -133,6 +144,10 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
       }
       for (const d of c.deliveries ?? []) s.insertDelivery.run(d.id, c.workspaceId, d.webhookId, d.profileId, d.event, d.payload, d.nextAttemptAt, d.createdAt);
       if (c.segments) applySegmentChanges(s.segments, c.workspaceId, c.segments);
+      if (c.itemStubs && c.itemStubs.length > 0) insertSqliteItemStubs(s.itemStubs, c.workspaceId, c.itemStubs, stubTime(c));
+      if (c.itemRebuild) { const p = c.itemRebuild.progress; s.itemRebuild.run(c.workspaceId, p.cursor, p.processed, p.startedAt, p.finishedAt); }
+      applySqliteAnalytics(s.analytics, c.workspaceId, c.analytics, c.merges);
+      applyExperimentChanges(s.experiments, c.workspaceId, c.experiments);
     },
   };
 }

@@ -203,3 +203,35 @@ describe('the strategy registry', () => {
     assert.throws(() => strategyRegistry(rulesStrategy, rulesStrategy), /two strategies of kind "rules"/);
   });
 });
+
+describe('decide: slot experiments and the global holdout', () => {
+  const slot = compile(hero);
+  const known = () => profileFor([slot], [], { traits: { lastName: 'Weber', firstName: 'Karoline' }, consent: true });
+
+  test('the experiment arm is shown whatever the rules say, carried in the reason with the hashed id; a missing variant falls back to the rules', () => {
+    const d = run(slot, { profile: known(), context: context({ recognised: 'login' }), experimentArm: { experiment: 'hero-copy', variation: 'campaign', unit: 'aid-1' } });
+    assert.equal(d.variant.id, 'campaign');
+    assert.equal(d.ruleId, 'experiment');
+    assert.deepEqual(d.experiment, { key: 'hero-copy', variation: 'campaign' });
+    assert.deepEqual(d.reason, { kind: 'experiment', experiment: 'hero-copy', variation: 'campaign', unit: 'aid-1' });
+    assert.equal(d.explanation.text, 'Shown to a random share of visitors, to compare versions of this content.');
+    assert.equal(d.trace.at(-1)!.source, 'experiment:hero-copy');
+    const gone = run(slot, { profile: known(), context: context({ recognised: 'login' }), experimentArm: { experiment: 'hero-copy', variation: 'deleted', unit: 'aid-1' } });
+    assert.equal(gone.ruleId, 'known', 'the rules decide when the arm has no variant');
+    assert.equal(gone.experiment, undefined);
+    assert.equal(gone.trace[0]!.outcome, 'variant-missing');
+  });
+
+  test('a person in the holdout gets the default at depth none, nothing of the person rendered, even with an arm', () => {
+    const named: SlotDefinition = { ...hero, defaultVariantId: 'named' };
+    const d = run(compile(named), { profile: known(), context: context({ recognised: 'login' }), holdout: true, experimentArm: { experiment: 'hero-copy', variation: 'campaign', unit: 'aid-1' } });
+    assert.equal(d.variant.id, 'named');
+    assert.ok(!d.variant.body.includes('Weber') && !d.variant.body.includes('Karoline'), d.variant.body);
+    assert.equal(d.depth, 'none');
+    assert.equal(d.ruleId, 'default');
+    assert.equal(d.holdout, true);
+    assert.equal(d.experiment, undefined);
+    assert.equal(d.explanation.text, 'Shown to everyone.');
+    assert.deepEqual(d.trace.map((e) => e.outcome), ['holdout', 'chosen']);
+  });
+});

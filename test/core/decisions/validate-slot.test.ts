@@ -155,4 +155,21 @@ describe('decision settings validation', () => {
     assert.equal(r.ok, false);
     assert.deepEqual(!r.ok && r.issues.map((i) => i.field).sort(), ['defaultLocale', 'depthCeiling', 'minSegmentSize', 'quietHours.to', 'salutation', 'tagCaps.Spring', 'tagCaps.ok', 'timezone', 'x'].sort());
   });
+
+  test('privacyUrl: null or an absolute http(s) URL without control characters', () => {
+    const ok = validateDecisionSettings({ privacyUrl: 'https://www.example.com/privacy#data' });
+    assert.equal(ok.ok && ok.settings.privacyUrl, 'https://www.example.com/privacy#data');
+    assert.equal(validateDecisionSettings({}).ok && (validateDecisionSettings({}) as { settings: { privacyUrl: unknown } }).settings.privacyUrl, null);
+    for (const bad of ['/privacy', 'javascript:alert(1)', 'https://a.example/x\r\ny', 'https://a.example/%0d', 42, 'https://' + 'a'.repeat(2000)]) {
+      const r = validateDecisionSettings({ privacyUrl: bad });
+      assert.deepEqual(!r.ok && r.issues.map((i) => i.field), ['privacyUrl'], String(bad));
+    }
+  });
+});
+
+describe('slot validation: the experiment reference', () => {
+  test('an experiment key passes (its existence is the slot service\'s check); anything else is named', () => {
+    assert.deepEqual(fields({ ...valid(), experiment: 'hero-copy.v2' }), []);
+    for (const bad of [42, '', 'Has Spaces', 'x'.repeat(65), null]) assert.deepEqual(fields({ ...valid(), experiment: bad }), ['experiment'], JSON.stringify(bad));
+  });
 });

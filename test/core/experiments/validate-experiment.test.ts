@@ -8,12 +8,13 @@ const refs = { segments: new Set(['vip']), computedTraits: new Set<string>(), pu
 const valid = { key: 'checkout-button', name: 'Checkout button', variations: [{ id: 'control', weight: 0.5 }, { id: 'green', name: 'Green', weight: 0.5 }] };
 
 describe('experiment validation', () => {
-  test('defaults: draft, full coverage, anonymousId, hash v2, seed = key, no goal', () => {
+  test('defaults: draft, full coverage, anonymousId, hash v2, seed = key, no goal, no metrics, default analysis, no bandit, no optimisation', () => {
     const r = validateExperimentInput(valid, refs);
     assert.ok(r.ok);
     assert.deepEqual({ ...r.experiment, variations: undefined }, {
       key: 'checkout-button', name: 'Checkout button', description: '', status: 'draft', variations: undefined, coverage: 1, targeting: null,
       hashAttribute: 'anonymousId', hashVersion: 2, seed: 'checkout-button', namespace: null, startAt: null, stopAt: null, goal: null,
+      metrics: [], analysis: { alpha: 0.05, correction: 'holm', prior: null, expectedUnits: 5000, cupedDays: 14 }, bandit: null, optimisation: null, conclusion: null, alerts: [],
     });
     assert.deepEqual(r.experiment.variations[0], { id: 'control', name: 'control', weight: 0.5 });
   });
@@ -66,5 +67,32 @@ describe('global holdout', () => {
     assert.equal(isInHoldout({}, 'anon-1'), isInHoldout({}, 'anon-1'));
     // Growing the share keeps everyone already held out (positions below 5% are below 20%).
     assert.ok(ids.every((id) => !isInHoldout({}, id) || isInHoldout({ holdoutShare: 0.2 }, id)));
+  });
+});
+
+describe('metrics validation', () => {
+  const refs = { segments: new Set<string>(), computedTraits: new Set<string>(), purposes: new Set<string>() };
+  const base = { key: 'm', name: 'M', variations: [{ id: 'a', weight: 0.5 }, { id: 'b', weight: 0.5 }] };
+  test('defaults per kind: duration reads Page Left visibleMs in seconds; ratio sides; guardrail and direction', () => {
+    const r = validateExperimentInput({ ...base, metrics: [
+      { id: 'dwell', kind: 'duration' },
+      { id: 'bounce', kind: 'ratio', numerator: { counter: 'bounces' }, denominator: { counter: 'sessions' }, guardrail: true, higherIsBetter: false },
+      { id: 'rev', kind: 'sum', event: 'Order Completed', valueProperty: 'revenue', properties: { plan: 'pro' }, windowHours: 24 },
+    ] }, refs);
+    assert.ok(r.ok);
+    assert.deepEqual(r.experiment.metrics[0]!.numerator, { event: 'Page Left', properties: {}, valueProperty: 'visibleMs', scale: 0.001 });
+    assert.deepEqual([r.experiment.metrics[1]!.numerator, r.experiment.metrics[1]!.denominator, r.experiment.metrics[1]!.guardrail, r.experiment.metrics[1]!.higherIsBetter], [{ counter: 'bounces' }, { counter: 'sessions' }, true, false]);
+    assert.deepEqual(r.experiment.metrics[2]!.numerator, { event: 'Order Completed', properties: { plan: 'pro' }, valueProperty: 'revenue', scale: 1 });
+    assert.equal(r.experiment.metrics[2]!.windowHours, 24);
+  });
+  test('the goal is the metric `goal`; a metric may not take its id; fields of another kind are named', () => {
+    const r = validateExperimentInput({ ...base, goal: { event: 'Order Completed' }, metrics: [{ id: 'goal', kind: 'count', event: 'x' }, { id: 'c', kind: 'conversion', event: 'x', valueProperty: 'v' }, { id: 'c', kind: 'count', event: 'y' }] }, refs);
+    assert.ok(!r.ok);
+    assert.deepEqual(r.issues.map((i) => i.field), ['metrics[0].id', 'metrics[1].valueProperty', 'metrics[2].id']);
+  });
+  test('a bandit needs a metric', () => {
+    const r = validateExperimentInput({ ...base, bandit: {} }, refs);
+    assert.ok(!r.ok);
+    assert.deepEqual(r.issues.map((i) => i.field), ['bandit']);
   });
 });

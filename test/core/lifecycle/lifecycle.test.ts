@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseLifecycleConfig, type LifecycleConfig } from '../../../src/core/lifecycle/lifecycle-config.js';
 import { applyMove, automaticMoves, manualMove, mergeLifecycle, nextCheckAt, type LifecycleSubject } from '../../../src/core/lifecycle/transitions.js';
+import { stageFunnel } from '../../../src/core/lifecycle/stage-funnel.js';
 import { emptyScores, type ProfileScores } from '../../../src/core/scoring/scores.js';
 import { T0 } from '../fixtures.js';
 
@@ -121,5 +122,22 @@ describe('validation', () => {
     assert.ok(issues.some((i) => i.field === 'rules[2].when.value' && /list/.test(i.reason)), JSON.stringify(issues));
     const stages = parseLifecycleConfig({ rules: [{ id: 'b', to: 'nowhere', when: { bant: 'complete' } }, { id: 'c', to: 'lead', from: ['limbo'], when: { bant: 'complete' } }] });
     assert.deepEqual(stages.ok ? [] : stages.issues.map((i) => i.field), ['rules[0].to', 'rules[1].from[0]']);
+  });
+});
+
+describe('stage funnel', () => {
+  test('moves entered and left per configured stage in order; an unknown stage comes last under its key', () => {
+    const funnel = stageFunnel([{ key: 'subscriber', label: 'Subscriber' }, { key: 'lead', label: 'Lead' }, { key: 'customer', label: 'Customer' }], [
+      { from: null, to: 'subscriber', moves: 5, people: 5 },
+      { from: 'subscriber', to: 'lead', moves: 3, people: 2 },
+      { from: 'lead', to: 'subscriber', moves: 1, people: 1 },
+      { from: 'lead', to: 'gone', moves: 2, people: 2 },
+    ]);
+    assert.deepEqual(funnel.stages, [
+      { key: 'subscriber', label: 'Subscriber', entered: 6, left: 3 },
+      { key: 'lead', label: 'Lead', entered: 3, left: 3 },
+      { key: 'customer', label: 'Customer', entered: 0, left: 0 },
+      { key: 'gone', label: 'gone', entered: 2, left: 0 },
+    ]);
   });
 });

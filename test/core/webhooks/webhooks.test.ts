@@ -55,3 +55,39 @@ describe('webhook definitions', () => {
     assert.deepEqual(ok.ok && ok.input, { url: 'https://hooks.example.com:8443/x', description: '', events: ['lifecycle.changed'], active: true });
   });
 });
+
+describe('message webhooks', () => {
+  const targets = createWebhookTargetPolicy();
+  const base = { url: 'https://mailer.test/hook', events: ['segment.entered'] };
+
+  test('`message: {tags}` is kept with tags lower-cased and once each; absent means not a message', () => {
+    const parsed = parseWebhookInput({ ...base, message: { tags: ['Newsletter', 'newsletter', 'offers'] } }, { targets });
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.input.message, { tags: ['newsletter', 'offers'] });
+    const plain = parseWebhookInput(base, { targets });
+    assert.ok(plain.ok);
+    assert.equal('message' in plain.input, false);
+    const noTags = parseWebhookInput({ ...base, message: {} }, { targets });
+    assert.ok(noTags.ok);
+    assert.deepEqual(noTags.input.message, { tags: [] });
+  });
+
+  test('experiment events are refused on a message webhook (they name no person), accepted otherwise', () => {
+    const events = ['segment.entered', 'experiment.concluded'];
+    const bad = parseWebhookInput({ ...base, events, message: { tags: [] } }, { targets });
+    assert.ok(!bad.ok);
+    assert.deepEqual(bad.issues.map((i) => i.field), ['events']);
+    const ok = parseWebhookInput({ ...base, events: [...events, 'experiment.srm_detected', 'experiment.guardrail_breached'] }, { targets });
+    assert.ok(ok.ok);
+    assert.deepEqual(ok.input.events, ['segment.entered', 'experiment.concluded', 'experiment.srm_detected', 'experiment.guardrail_breached']);
+  });
+
+  test('a bad message setting is refused, naming every failing field', () => {
+    const bad = parseWebhookInput({ ...base, message: { tags: ['ok', 'not a tag', 7], channel: 'sms' } }, { targets });
+    assert.ok(!bad.ok);
+    assert.deepEqual(bad.issues.map((i) => i.field).sort(), ['message', 'message.tags[1]', 'message.tags[2]']);
+    const notObject = parseWebhookInput({ ...base, message: true }, { targets });
+    assert.ok(!notObject.ok);
+    assert.deepEqual(notObject.issues.map((i) => i.field), ['message']);
+  });
+});

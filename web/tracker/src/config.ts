@@ -21,6 +21,8 @@
  *                        back/forward; not a change of the #fragment alone) is a page view.
  * - data-styles          `false` turns off the small default stylesheet of forms.
  * - data-locale          the language of forms; default: <html lang>, then the browser's language.
+ * - data-slot-timeout    how long (ms, 0–10000, default 300) slots (`data-tessera-slot`) stay hidden waiting for
+ *                        Tessera's decision; after that the page's default HTML stays, and a late answer is ignored.
  * - data-recognition     a pre-fill token the site's own server obtained for this visitor
  *                        (POST /v1/recognitions with the admin key and the visitor's `tsr_aid` cookie):
  *                        the "signed server-side identify". Ignored in kiosk mode.
@@ -39,6 +41,7 @@ export interface TrackerConfig {
   styles: boolean;
   locale: string | null;
   recognition: string | null;
+  slotTimeout: number;
 }
 
 /** A boolean attribute: present (empty) or any value but `false`/`0`/`off`/`no` means true. */
@@ -72,5 +75,11 @@ export function readConfig(attr: (name: string) => string | null, scriptSrc: str
     styles: flag(attr('styles'), true),
     locale: (attr('locale') ?? '').trim() || null,
     recognition: (attr('recognition') ?? '').trim() || null,
+    slotTimeout: slotTimeout(attr('slot-timeout') ?? ''),
   };
+}
+
+/** data-slot-timeout: whole milliseconds up to 10,000; anything else is the default 300. */
+export function slotTimeout(value: string): number {
+  return /^\s*\d{1,5}\s*$/.test(value) ? Math.min(+value, 10_000) : 300;
 }

@@ -12,12 +12,15 @@ import { mountForm, type MountedForm } from './form.js';
 import type { FormTexts } from './form-types.js';
 import { uuid } from './ids.js';
 import { campaignOf, pageOf, withoutParam, type Campaign, type PageProps } from './page.js';
+import { loadSlots, type SlotHost } from './slot-host.js';
 import { deviceStore } from './storage.js';
 import { injectStyles } from './style.js';
 import { createTransport } from './transport.js';
 import { setVisible, startClock, visibleMs, type VisibleClock } from './visible-time.js';
 
 export const VERSION = '1.0.0';
+/** The content hash of t-slots.js, set by build.ts: the module's address changes with its content. */
+declare const __TSR_SLOTS__: string;
 const ID = 'tsr_aid';
 const CONSENT = 'tsr_consent';
 const RECOGNITION = 'tsr_rec';
@@ -197,9 +200,18 @@ export function startTracker(cfg: TrackerConfig): TesseraApi {
     else if (link && isOutbound(link.href, location.href, cfg.cookieDomain)) track('Outbound Link Clicked', { url: link.href, text }, true);
   }, true);
 
+  // Slots (data-tessera-slot): the slot module is loaded only on pages that have them, and in
+  // strict mode only once events may be sent (before that, the slots keep their default).
+  const slotHost: SlotHost = { t: api, post: net.post, rec: currentRecognition, locale, timeout: cfg.slotTimeout, styles: cfg.styles };
+  const slots = () => { if (sendPolicy(cfg.consent, decision, cfg.idPurpose) === 'send') loadSlots(slotHost, `${cfg.host}/t-slots.js?v=${__TSR_SLOTS__}`); };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', slots);
+  else slots();
+
   if (cfg.spa) {
     // After the app's own handler (a macrotask later), so that the new view's title is set.
-    const changed = () => setTimeout(() => { if (location.href.split('#')[0] !== page.url.split('#')[0]) viewPage(); }, 0);
+    const changed = () => setTimeout(() => {
+      if (location.href.split('#')[0] !== page.url.split('#')[0]) { viewPage(); slots(); }
+    }, 0);
     for (const name of ['pushState', 'replaceState'] as const) {
       const original = history[name];
       history[name] = function (this: History, ...args: Parameters<History['pushState']>) {

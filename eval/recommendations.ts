@@ -1,0 +1,110 @@
+/**
+ * `npm run eval:recommendations`: the offline evaluation of every recommendation strategy as the API
+ * serves it (src/recommendations/evaluate-serving.ts), leave-last-out per person, hit rate @10 and
+ * NDCG @10 against the popularity baseline, on two data sets:
+ *   (a) public: 20,000 U.S. domestic flights of January–March 2001 (eval/datasets/README.md: source
+ *       and licence); each origin airport plays a customer and each flight a purchase of its
+ *       destination, so "also bought" is "airports that fly to X also fly to Y";
+ *   (b) generated: a shop with planted co-purchases (src/recommendations/planted-shop.ts, seed 7),
+ *       where the right answer is known.
+ * Each data set is learned through the real ingest pipeline into a fresh SQLite store (a temp
+ * folder, removed afterwards), with the default settings.
+ *
+ * First the model selection (src/recommendations/select-serving-model.ts): every candidate serving
+ * model (similarity measure, for-you recency, backfill) on the VALIDATION split of each data set
+ * (each person's test item removed, the one before it held out; the planted shop scores every
+ * `--validation-every`-th person, to keep the run short), printed as a table with the chosen one.
+ * Then the TEST split (leave-last-out), untouched by the selection: every strategy with the chosen
+ * model, and for-you / also-bought with the served default and the previous model for comparison.
+ * Prints the tables and, last, one JSON line; exits 1 when for-you or also-bought of the chosen
+ * model does not beat popularity on a data set on the test split.
+ *
+ *   npm run eval:recommendations -- [--people 3000] [--k 10] [--validation-every 3]
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Interaction } from '../src/core/recommendations/co-occurrence.js';
+import type { RecommendationKind } from '../src/core/recommendations/recommend.js';
+import { evaluateServing, type ServingEvaluationInput, type ServingEvaluationResult } from '../src/recommendations/evaluate-serving.js';
+import { candidateModels, formatSelection, selectServingModel } from '../src/recommendations/select-serving-model.js';
+import { DEFAULT_SERVING_MODEL, PREVIOUS_SERVING_MODEL, servingModelName, type ServingModel } from '../src/core/recommendations/serving-model.js';
+import { plantedShop } from '../src/recommendations/planted-shop.js';
+import { openSqliteStore } from '../src/storage/sqlite/store.js';
+
+const { values: flags } = parseArgs({ options: { people: { type: 'string', default: '3000' }, k: { type: 'string', default: '10' }, 'validation-every': { type: 'string', default: '3' }, help: { type: 'boolean', default: false } } });
+if (flags.help) { process.stdout.write('npm run eval:recommendations -- [--people N (planted shop, default 3000)] [--k N (default 10)] [--validation-every N (planted shop validation: every N-th person, default 3)]\n'); process.exit(0); }
+const K = Number(flags.k);
+const progress = (m: string) => process.stderr.write(`[eval] ${m}\n`);
+
+/** Origin airports as customers, each flight a purchase of its destination, in time order. */
+function flights(): Interaction[][] {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'datasets', 'us-flights-2001-q1.csv');
+  const byOrigin = new Map<string, Interaction[]>();
+  for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+    const [date, origin, destination] = line.split(',') as [string, string, string];
+    const list = byOrigin.get(origin) ?? [];
+    list.push({ itemId: destination, kind: 'purchase', at: Date.parse(date) });
+    byOrigin.set(origin, list);
+  }
+  return [...byOrigin.values()];
+}
+
+type Extra = Pick<ServingEvaluationInput, 'split' | 'models' | 'every'>;
+
+async function run(name: string, data: { people: Interaction[][]; items: Parameters<typeof evaluateServing>[1]['items'] }, strategies: RecommendationKind[], extra: Extra = {}): Promise<ServingEvaluationResult & { dataSet: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-eval-recs-'));
+  const store = await openSqliteStore({ file: join(dir, 'tessera.db'), sync: 'normal', migrate: true });
+  try {
+    progress(`${name} (${extra.split ?? 'test'}): ${data.people.length} people`);
+    return { dataSet: name, ...await evaluateServing(store, { workspaceId: 'evaluation', ...data, strategies, k: K, ...extra, onProgress: (m) => progress(`${name} (${extra.split ?? 'test'}): ${m}`) }) };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const flightData = { people: flights(), items: [] };
+  const shop = plantedShop({ seed: 7, people: Number(flags.people), bundles: 60, start: Date.UTC(2026, 0, 1) });
+  const candidates = candidateModels();
+  const validation = [
+    await run('us-flights-2001-q1', flightData, ['for-you', 'also-bought'], { split: 'validation', models: candidates }),
+    await run('planted-shop', shop, ['for-you', 'also-bought'], { split: 'validation', models: candidates, every: Number(flags['validation-every']) }),
+  ];
+  const selection = selectServingModel(validation);
+  process.stdout.write(formatSelection(selection, K));
+  const same = (a: ServingModel, b: ServingModel) => servingModelName(a) === servingModelName(b);
+  if (!same(selection.chosen, DEFAULT_SERVING_MODEL)) process.stdout.write(`NOTE: the chosen model differs from the served default (${servingModelName(DEFAULT_SERVING_MODEL)}); set DEFAULT_SERVING_MODEL in src/core/recommendations/serving-model.ts.\n`);
+  // The test split: the chosen model for every strategy, then the served default and the previous model for comparison.
+  const others = [DEFAULT_SERVING_MODEL, PREVIOUS_SERVING_MODEL].filter((m, n, all) => !same(m, selection.chosen) && all.findIndex((o) => same(o, m)) === n);
+  const models = (strategies: RecommendationKind[]) => [{ model: selection.chosen, strategies }, ...others.map((model) => ({ model, strategies: ['for-you', 'also-bought'] as RecommendationKind[] }))];
+  // No catalogue labels on flights: `similar` has nothing to go on; no views or reads: no also-viewed / also-read.
+  const flightStrategies: RecommendationKind[] = ['for-you', 'also-bought', 'trending', 'popular'];
+  const shopStrategies: RecommendationKind[] = ['for-you', 'also-bought', 'also-viewed', 'similar', 'trending', 'popular'];
+  const results = [
+    await run('us-flights-2001-q1', flightData, flightStrategies, { models: models(flightStrategies) }),
+    await run('planted-shop', shop, shopStrategies, { models: models(shopStrategies) }),
+  ];
+  let failed = false;
+  process.stdout.write(`\nTEST split, leave-last-out, k = ${K}, chosen model ${servingModelName(selection.chosen)} (hit rate @${K}, NDCG @${K}; "lift": against popularity)\n`);
+  process.stdout.write('data set             people  items  strategy      hit rate   NDCG    started  lift (hit)\n');
+  for (const r of results) {
+    const base = r.strategies.find((s) => s.strategy === 'popular')!;
+    const line = (label: string, s: ServingEvaluationResult['strategies'][number]) => {
+      const lift = base.hitRate === 0 ? '—' : `${(s.hitRate / base.hitRate).toFixed(2)}×`;
+      process.stdout.write(`${r.dataSet.padEnd(19)}  ${String(r.people).padStart(6)}  ${String(r.items).padStart(5)}  ${label.padEnd(12)}  ${s.hitRate.toFixed(4).padStart(8)}  ${s.ndcg.toFixed(4).padStart(6)}  ${String(s.started).padStart(7)}  ${lift.padStart(10)}\n`);
+    };
+    for (const s of r.strategies) {
+      line(s.strategy, s);
+      if ((s.strategy === 'for-you' || s.strategy === 'also-bought') && !(s.hitRate > base.hitRate && s.ndcg > base.ndcg)) failed = true;
+    }
+    for (const m of r.byModel.slice(1)) for (const s of m.strategies) line(`${s.strategy} [${same(m.model, PREVIOUS_SERVING_MODEL) ? 'previous' : 'default'}]`, s);
+  }
+  process.stdout.write(`${JSON.stringify({ evaluation: 'recommendations', k: K, chosen: servingModelName(selection.chosen), validation: selection.table.map((t) => ({ model: t.name, criterion: t.criterion, beatsPreviousEverywhere: t.beatsPreviousEverywhere, perDataSet: t.perDataSet })), results })}\n`);
+  if (failed) { process.stderr.write('for-you or also-bought does not beat popularity on a data set\n'); process.exitCode = 1; }
+}
+
+main().catch((error: unknown) => { process.stderr.write(`${(error as Error).stack ?? String(error)}\n`); process.exit(1); });

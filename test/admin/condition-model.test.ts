@@ -1,0 +1,76 @@
+/**
+ * The builder's model of a condition (admin/src/condition-model.ts): every leaf kind becomes the
+ * JSON the API takes, the JSON path of each rule is known (so the API's issues land at their
+ * rule), and a stored condition reads back into the model unchanged; what the builder has no form
+ * for is said (null), never silently dropped. Each built condition is also checked by the
+ * server's own validator.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fromCondition, newGroup, newLeaf, toCondition } from '../../admin/src/condition-model.js';
+import type { Condition } from '../../src/core/segments/condition.js';
+import { validateCondition } from '../../src/core/segments/validate-condition.js';
+
+const refs = { segments: new Set(['customers']), computedTraits: new Set(['orders_90d']), purposes: new Set(['newsletter']) };
+
+describe('the condition builder model', () => {
+  it('builds every leaf kind as the API takes it, with each rule\'s path', () => {
+    const event = newLeaf('event', { name: 'Whitepaper Downloaded', atLeast: '2', within: '30d', property: 'topic', propertyOp: 'equals', propertyValue: 'smart factory' });
+    const contacted = newLeaf('trait', { key: 'contacted_by_sales', op: 'equals', value: 'true' });
+    contacted.negate = true;
+    const inner = newGroup('or', [
+      newLeaf('page', { path: '/pricing', url: '', atLeast: '1', within: '7d' }),
+      newLeaf('email', { action: 'clicked', atLeast: '1', within: '' }),
+      newLeaf('sequence', { steps: 'Signup, Demo Booked', within: '14d' }),
+    ]);
+    const root = newGroup('and', [event, contacted, inner,
+      newLeaf('computed', { key: 'orders_90d', op: 'between', value: '1, 5' }),
+      newLeaf('segment', { id: 'customers' }),
+      newLeaf('lifecycle', { in: 'lead, mql' }),
+      newLeaf('score', { kind: 'fit', op: 'gte', value: '40' }),
+      newLeaf('consent', { purpose: 'newsletter', granted: 'true' }),
+      newLeaf('trait', { key: 'role', op: 'in', value: 'CTO, CIO' }),
+    ]);
+    const { condition, paths } = toCondition(root);
+    assert.deepEqual(condition, { and: [
+      { event: { name: 'Whitepaper Downloaded', where: [{ property: 'topic', op: 'equals', value: 'smart factory' }], atLeast: 2, within: '30d' } },
+      { not: { trait: { key: 'contacted_by_sales', op: 'equals', value: true } } },
+      { or: [
+        { page: { path: '/pricing', atLeast: 1, within: '7d' } },
+        { email: { action: 'clicked', atLeast: 1 } },
+        { sequence: { steps: [{ name: 'Signup' }, { name: 'Demo Booked' }], within: '14d' } },
+      ] },
+      { computed: { key: 'orders_90d', op: 'between', min: 1, max: 5 } },
+      { segment: { id: 'customers' } },
+      { lifecycle: { in: ['lead', 'mql'] } },
+      { score: { kind: 'fit', op: 'gte', value: 40 } },
+      { consent: { purpose: 'newsletter', granted: true } },
+      { trait: { key: 'role', op: 'in', values: ['CTO', 'CIO'] } },
+    ] });
+    assert.deepEqual(validateCondition(condition, refs), [], 'the server accepts what the builder makes');
+    assert.equal(paths.get(event.id), 'condition.and[0].event');
+    assert.equal(paths.get(contacted.id), 'condition.and[1].not.trait');
+    assert.equal(paths.get(inner.rules[1]!.id), 'condition.and[2].or[1].email');
+  });
+
+  it('keeps what was typed when it is not a number, so the API names the field', () => {
+    const leaf = newLeaf('event', { name: 'X', atLeast: 'two', within: '30d' });
+    const { condition, paths } = toCondition(newGroup('and', [leaf]));
+    const issues = validateCondition(condition, refs);
+    assert.ok(issues.some((i) => i.field.startsWith(paths.get(leaf.id)!) && i.field.endsWith('atLeast')), JSON.stringify(issues));
+  });
+
+  it('reads a stored condition back into the same JSON, and refuses what it has no form for', () => {
+    const stored: Condition = { and: [
+      { event: { name: 'Whitepaper Downloaded', where: [{ property: 'topic', op: 'equals', value: 'smart factory' }], atLeast: 2, within: '30d' } },
+      { not: { or: [{ lifecycle: { in: ['customer'] } }, { consent: { purpose: 'newsletter', granted: false } }] } },
+    ] };
+    const model = fromCondition(stored);
+    assert.ok(model);
+    assert.deepEqual(toCondition(model).condition, stored);
+    const single: Condition = { segment: { id: 'customers' } };
+    assert.deepEqual(toCondition(fromCondition(single)!).condition, single, 'one rule stays one rule');
+    assert.equal(fromCondition({ page: { category: 'blog' } }), null, 'a page category has no form yet');
+    assert.equal(fromCondition({ event: { name: 'A', before: '30d' } }), null, '"before" has no form yet');
+  });
+});
