@@ -69,6 +69,22 @@ export function privacyContract(subject: () => StoreSubject): void {
     assert.equal(await store.privacy.secret(ws, 'x'), 'first-secret', 'secrets belong to their workspace');
   });
 
+  test('a stored secret is read inside a write transaction without waiting for it to end', async () => {
+    // The privacy context is loaded again every few seconds, also by an ingest step inside the batch's
+    // transaction; a read that queued behind the writer waited on itself and stopped ingest for good.
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    await store.privacy.secret(ws, 'the-secret');
+    let timer: NodeJS.Timeout | undefined;
+    const waitedOnItself = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('no answer within 5 s'), 5_000); });
+    try {
+      const inside = await store.write(async () => Promise.race([store.privacy.secret(ws, 'other'), waitedOnItself]));
+      assert.equal(inside, 'the-secret');
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
   test('consent records are appended to the ledger, oldest first; a published wording text is kept once per hash, any other only on its record', async () => {
     const { store } = subject();
     const ws = await newWorkspace(store);

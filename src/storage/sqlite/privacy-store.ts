@@ -86,6 +86,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       WHERE c.workspace_id = ? AND c.profile_id = ? ORDER BY c.seq`),
     counters: reader.prepare('SELECT day, kind, name, count FROM privacy_counters WHERE workspace_id = ? AND day >= ? AND day <= ? ORDER BY day, kind, name'),
     audit: reader.prepare('SELECT * FROM audit_log WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+    secret: reader.prepare('SELECT secret FROM privacy_settings WHERE workspace_id = ?').pluck(),
   };
   const w = {
     putSettings: writer.prepare(`INSERT INTO privacy_settings (workspace_id, settings, secret, updated_at) VALUES (?, ?, NULL, ?)
@@ -112,11 +113,17 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
       return json ? (JSON.parse(json) as PrivacySettings) : null;
     },
     putSettings: (workspaceId, settings, at) => exclusive(() => { w.putSettings.run(workspaceId, JSON.stringify(settings), at); }),
-    secret: (workspaceId, candidate) => exclusive(() => {
-      // Kept when the workspace has one already: the candidate is only stored the first time.
-      w.putSecret.run(workspaceId, box.seal(candidate), Date.now());
-      return box.open(w.secret.get(workspaceId) as string);
-    }),
+    async secret(workspaceId, candidate) {
+      // Read first, outside the writer's queue: the privacy context is loaded again every few seconds, also by
+      // an ingest step inside a write transaction (slot-service.ts identityTraits), which would wait on itself.
+      const existing = r.secret.get(workspaceId) as string | undefined;
+      if (existing) return box.open(existing);
+      return exclusive(() => {
+        // Kept when the workspace has one already: the candidate is only stored the first time.
+        w.putSecret.run(workspaceId, box.seal(candidate), Date.now());
+        return box.open(w.secret.get(workspaceId) as string);
+      });
+    },
     async consents(workspaceId, profileId) {
       return (r.consents.all(workspaceId, profileId) as ConsentRow[]).map((row) => ({
         workspaceId: row.workspace_id, profileId: row.profile_id, messageId: row.message_id, purposes: JSON.parse(row.purposes), channel: row.channel,
