@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { recomputeExperiment } from '../experiments/recompute-experiment.js';
 import type { RecomputeProgress } from '../ports/experiment-store.js';
-import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withStoreOptions } from './options.js';
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withInterrupt, withStoreOptions } from './options.js';
 
 export function experimentsCommand(): Command {
   const experiments = new Command('experiments').description('experiments: recompute the aggregates of one from stored events');
@@ -26,9 +26,6 @@ Exit codes: 0 done, 2 usage or configuration error, 3 the store failed (run agai
 `)
     .action(async (key: string, flags: Record<string, unknown>) => {
       const store = await openCommandStore(configFrom(flags));
-      const interrupt = new AbortController();
-      const onSigint = () => interrupt.abort();
-      process.once('SIGINT', onSigint);
       try {
         const workspaceId = String(flags.workspace);
         if (!(await store.experiments.get(workspaceId, key))) {
@@ -43,10 +40,10 @@ Exit codes: 0 done, 2 usage or configuration error, 3 the store failed (run agai
           process.stderr.write(`recompute ${key}: ${p.processed.toLocaleString('en-US')}/${total.toLocaleString('en-US')} people (${total > 0 ? Math.floor((100 * p.processed) / total) : 100}%), ${seconds > 0 ? Math.round(p.processed / seconds).toLocaleString('en-US') : '–'} people/s\n`);
           lastLine = Date.now();
         };
-        const result = await recomputeExperiment({ store, now: Date.now }, workspaceId, key, {
-          chunk: Number(flags.chunk), signal: interrupt.signal, restart: flags.restart === true,
+        const result = await withInterrupt((signal) => recomputeExperiment({ store, now: Date.now }, workspaceId, key, {
+          chunk: Number(flags.chunk), signal, restart: flags.restart === true,
           onProgress: (p, total) => { if (Date.now() - lastLine > 2_000 || p.finishedAt !== null) line(p, total); },
-        });
+        }));
         process.stdout.write(result.done
           ? `Recomputed "${key}" (generation ${result.progress.generation}): ${result.progress.processed.toLocaleString('en-US')} people.\n`
           : `Interrupted after ${result.progress.processed.toLocaleString('en-US')} of ${result.total.toLocaleString('en-US')} people; run again to resume.\n`);
@@ -55,7 +52,6 @@ Exit codes: 0 done, 2 usage or configuration error, 3 the store failed (run agai
         process.stderr.write(`The recompute failed: ${(error as Error).message}. Run again to resume.\n`);
         process.exitCode = EXIT_STORE_FAILED;
       } finally {
-        process.off('SIGINT', onSigint);
         await store.close();
       }
     });

@@ -15,7 +15,7 @@ import { importNdjson, type ImportProgress, type ImportSummary, type RejectedLin
 import type { Config } from '../config.js';
 import type { Store } from '../ports/store.js';
 import { createIngest } from '../tessera.js';
-import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, withStoreOptions } from './options.js';
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, withInterrupt, withStoreOptions } from './options.js';
 
 const EXIT_REJECTED = 1;
 const MAX_BATCH_SIZE = 10_000;
@@ -81,21 +81,17 @@ async function runImport(run: ImportRun): Promise<number> {
   const logger = pino({ level: run.config.logLevel, base: { service: 'tessera' } }, pino.destination(2));
   const { queue, ingest } = createIngest(run.store, run.config, logger);
   const workspaceIngest = await ingest.forWorkspace(run.workspaceId);
-  const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort();
-  process.once('SIGINT', onSigint);
   const started = performance.now();
   const progress = createProgressReporter(run.size, started);
-  const summary = await importNdjson({
+  const summary = await withInterrupt((signal) => importNdjson({
     source: createReadStream(run.file, { highWaterMark: 1 << 20 }),
     workspaceId: run.workspaceId, ingest: workspaceIngest, batchSize: run.batchSize,
     submit: (_workspaceId, events) => workspaceIngest.submit(events),
     onProgress: progress.update,
     ...(run.rejects ? { onReject: run.rejects.write } : {}),
-    signal: interrupt.signal,
-  });
+    signal,
+  }));
   progress.stop(summary);
-  process.off('SIGINT', onSigint);
   await queue.close();
   await run.rejects?.close();
   process.stdout.write(formatSummary({ file: run.file, workspaceId: run.workspaceId, summary, seconds: (performance.now() - started) / 1000, rejectsFile: run.rejectsFile }));

@@ -11,7 +11,7 @@ import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createItemService } from '../recommendations/item-service.js';
 import { BadHeader, CSV_FIELDS, formatOfFile, importItems, type ItemFormat, type ItemImportProgress, type ItemImportSummary, type RejectedItem } from '../recommendations/import-items.js';
-import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withStoreOptions } from './options.js';
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withInterrupt, withStoreOptions } from './options.js';
 
 const EXIT_REJECTED = 1;
 
@@ -63,26 +63,22 @@ failed (run again with --skip N as the summary says), 130 interrupted.
           return usage(`Cannot write the rejects file ${rejectsFile}: ${(error as Error).message}`);
         }
         const service = createItemService({ store, now: Date.now });
-        const interrupt = new AbortController();
-        const onSigint = () => interrupt.abort();
-        process.once('SIGINT', onSigint);
         const started = performance.now();
         const progress = progressReporter(size);
         let summary: ItemImportSummary;
         try {
-          summary = await importItems({
+          summary = await withInterrupt((signal) => importItems({
             source: createReadStream(file, { highWaterMark: 1 << 20 }), format, batchSize: Number(flags.batchSize), skip: Number(flags.skip),
             put: (parsed) => service.putParsed(workspaceId, parsed),
             onProgress: progress.update,
             onReject: (r: RejectedItem) => { rejects?.write(`${JSON.stringify({ line: r.line, reasons: r.issues, ...(r.text !== undefined ? { text: r.text } : {}) })}\n`); },
-            signal: interrupt.signal,
-          });
+            signal,
+          }));
         } catch (error) {
           progress.stop();
           if (error instanceof BadHeader) return usage(`The CSV header of ${file} is not usable: ${error.message}. Nothing was imported.`);
           throw error;
         } finally {
-          process.off('SIGINT', onSigint);
           if (rejects) await new Promise((done) => rejects!.end(done));
         }
         progress.stop();

@@ -10,6 +10,23 @@ export const EXIT_STORE_FAILED = 3;
 /** A long job interrupted (Ctrl-C, SIGTERM): run it again to resume. */
 export const EXIT_INTERRUPTED = 130;
 
+/**
+ * Runs a long job with Ctrl-C and SIGTERM turned into an abort of its signal, so that it stops at the next
+ * safe point and saves its progress. Each signal is caught once: a second Ctrl-C exits at once.
+ */
+export async function withInterrupt<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await job(interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /** An option's parser for a whole number from `min` to `max`, written in digits. */
 export const wholeNumber = (min: number, max: number) => (value: string): number => {
   const n = Number(value);

@@ -13,7 +13,7 @@ import type { BackfillProgress } from '../ports/segment-store.js';
 import { progressFigures, runBackfill } from '../segments/backfill.js';
 import { segmentOf } from '../segments/segment-definitions.js';
 import { createIngest } from '../tessera.js';
-import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, withStoreOptions } from './options.js';
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, withInterrupt, withStoreOptions } from './options.js';
 
 export function segmentsCommand(): Command {
   const segments = new Command('segments').description('segments and computed traits: list them, backfill one over stored profiles');
@@ -68,14 +68,11 @@ Exit codes: 0 done, 2 usage or configuration error, 3 the store failed (run agai
         }
         const logger = pino({ level: config.logLevel, base: { service: 'tessera' } }, pino.destination(2));
         const { queue, privacy, definitions, derive } = createIngest(store, config, logger);
-        const interrupt = new AbortController();
-        const onSigint = () => interrupt.abort();
-        process.once('SIGINT', onSigint);
         const progress = createProgressReporter();
         try {
-          const final = await runBackfill({ store, privacy, derive, definitions, now: Date.now, logger }, { workspaceId, kind, id }, {
-            chunk: Number(flags.chunk), signal: interrupt.signal, restart: flags.restart === true, onProgress: progress.update,
-          });
+          const final = await withInterrupt((signal) => runBackfill({ store, privacy, derive, definitions, now: Date.now, logger }, { workspaceId, kind, id }, {
+            chunk: Number(flags.chunk), signal, restart: flags.restart === true, onProgress: progress.update,
+          }));
           progress.stop(final);
           const f = progressFigures(final, Date.now());
           process.stdout.write(final.state === 'done'
@@ -87,7 +84,6 @@ Exit codes: 0 done, 2 usage or configuration error, 3 the store failed (run agai
           process.stderr.write(`The backfill failed: ${(error as Error).message}. Run again to resume.\n`);
           process.exitCode = EXIT_STORE_FAILED;
         } finally {
-          process.off('SIGINT', onSigint);
           await queue.close();
         }
       } finally {
