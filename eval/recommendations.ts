@@ -11,13 +11,15 @@
  * folder, removed afterwards), with the default settings.
  *
  * First the model selection (src/recommendations/select-serving-model.ts): every candidate serving
- * model (similarity measure, for-you recency, backfill) on the VALIDATION split of each data set
- * (each person's test item removed, the one before it held out; the planted shop scores every
- * `--validation-every`-th person, to keep the run short), printed as a table with the chosen one.
+ * model (similarity measure, for-you recency, backfill, popularity blend) on the VALIDATION split
+ * of each data set (each person's test item removed, the one before it held out; the planted shop
+ * scores every `--validation-every`-th person, to keep the run short), printed as a table with the
+ * chosen one, the popularity baseline on that split and whether each candidate beats it.
  * Then the TEST split (leave-last-out), untouched by the selection: every strategy with the chosen
  * model, and for-you / also-bought with the served default and the previous model for comparison.
  * Prints the tables and, last, one JSON line; exits 1 when for-you or also-bought of the chosen
- * model does not beat popularity on a data set on the test split.
+ * model does not beat popularity (hit rate and NDCG) on a data set on the test split, naming each
+ * such strategy and data set on stderr and in the JSON line (`failures`).
  *
  *   npm run eval:recommendations -- [--people 3000] [--k 10] [--validation-every 3]
  */
