@@ -10,6 +10,9 @@
  *   (halving every quarter of the history window) and how strong the interaction was (purchase >
  *   add to cart > view); the reason names the recent item that contributed most. A person with too
  *   few of those gets the popular items of the categories they interacted with, then popular ones.
+ * - With the serving model's popularity blend (serving-model.ts `popularityWeight`), also-* and
+ *   for-you add β × the candidate's relative popularity to its score, and the popular items are
+ *   candidates too (reason: popular).
  * - popular: decayed counts of people (long half-life) over all families; `category` narrows it.
  * - trending: the rate in the short memory against the rate in the long one, among the popular
  *   items; items seen by fewer people than the minimum support in the short memory are left out.
@@ -25,7 +28,7 @@ import { weightAt } from '../core/recommendations/decay.js';
 import type { StoredItem } from '../core/recommendations/item.js';
 import { COLD_NEIGHBOURS, CONTENT_WEIGHT } from '../core/recommendations/content-similarity.js';
 import { rotatedItems } from '../core/recommendations/rotation.js';
-import { DEFAULT_SERVING_MODEL, similarityOf, type ServingModel } from '../core/recommendations/serving-model.js';
+import { DEFAULT_SERVING_MODEL, popularityPrior, similarityOf, type ServingModel } from '../core/recommendations/serving-model.js';
 import { contentSimilar } from './content-candidates.js';
 import { cachedCatalogueReads, cachedPopularReads, createCatalogueGenerations, type CatalogueGenerations } from './list-cache.js';
 import { applyRules, reasonText, type RecommendationFilters, type RecommendationKind, type RecommendationReason, type ScoredCandidate } from '../core/recommendations/recommend.js';
@@ -103,6 +106,16 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     });
   };
 
+  const beta = model.popularityWeight ?? 0;
+  /** The blend's prior: relative popularity of each of the `limit` most popular items (one family, or all as `popular` ranks them). */
+  const priorOf = async (workspaceId: string, s: CompiledRecommendationSettings, now: number, limit: number, family?: Family): Promise<Map<string, { prior: number; people: number }>> => {
+    const rows = family !== undefined
+      ? (await lists.popular(workspaceId, family, { limit })).map((r) => ({ itemId: r.itemId, people: weightAt(r.longScore, now, s.halfLifeMs) }))
+      : (await popular(workspaceId, s, now, { limit })).map((c) => ({ itemId: c.itemId, people: c.score }));
+    const top = Math.max(0, ...rows.map((r) => r.people));
+    return new Map(rows.map((r) => [r.itemId, { prior: popularityPrior(r.people, top), people: r.people }]));
+  };
+
   const forYou = async (workspaceId: string, history: ItemHistory | null, s: CompiledRecommendationSettings, request: RecommendRequest): Promise<ScoredCandidate[]> => {
     const now = request.now;
     const recent = (history?.items ?? []).filter((r) => now - r.at <= s.historyWindowMs).slice(0, 10);
@@ -124,6 +137,23 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     for (const { r, weight } of cold.slice(0, 3)) {
       const item = coldItems.get(r.itemId);
       if (item) for (const c of await contentSimilar(catalogue, workspaceId, item, s.settings.neighbours)) add(c.item.id, weight * CONTENT_WEIGHT * c.similarity, r);
+    }
+    if (beta > 0) {
+      // Popularity-blended: the weighted mean of the similarities, plus β × the relative popularity; the popular items are candidates too.
+      const total = recent.reduce((sum, r) => sum + INTERACTION_WEIGHT[r.kind] * (model.recencyDivisor === 0 ? 1 : Math.pow(2, -(now - r.at) / (s.historyWindowMs / model.recencyDivisor))), 0);
+      const priors = await priorOf(workspaceId, s, now, Math.max(s.settings.neighbours, request.limit) * 3);
+      const out: ScoredCandidate[] = [...new Set([...scores.keys(), ...priors.keys()])].map((itemId) => {
+        const v = scores.get(itemId);
+        const similarity = v && total > 0 ? v.score / total : 0;
+        const p = priors.get(itemId);
+        const score = similarity + beta * (p?.prior ?? 0);
+        return {
+          itemId, score: 1000 + score,
+          reason: v ? { kind: 'because-you', itemId: v.from.itemId, interaction: v.from.kind } : { kind: 'popular' },
+          evidence: { blended: round(score), similarity: round(similarity), ...(p ? { people: round(p.people) } : {}) },
+        };
+      });
+      return out;
     }
     const out: ScoredCandidate[] = [...scores].map(([itemId, v]) => ({
       itemId, score: 1000 + v.score, reason: { kind: 'because-you', itemId: v.from.itemId, interaction: v.from.kind }, evidence: { blended: round(v.score) },
@@ -170,11 +200,24 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
       let candidates: ScoredCandidate[];
       const also = ALSO[request.kind];
       if (also) {
-        candidates = request.itemId === undefined ? [] : (await neighboursOf(request.workspaceId, also.family, request.itemId, s, request.now)).map((n) => ({
+        const neighbours = request.itemId === undefined ? [] : await neighboursOf(request.workspaceId, also.family, request.itemId, s, request.now);
+        candidates = neighbours.map((n) => ({
           itemId: n.itemId, score: 1 + n.similarity, reason: { kind: also.reason, itemId: request.itemId! }, evidence: { together: round(n.support), [model.similarity]: round(n.similarity) },
         }));
         // A cold item (fewer neighbours than asked): content-similar items fill the list.
         if (request.itemId !== undefined && candidates.length < request.limit) candidates.push(...await similarTo(request.workspaceId, request.itemId, request.limit * 3));
+        if (beta > 0 && request.itemId !== undefined) {
+          // Popularity-blended: the neighbours get + β × their relative popularity in the family (from their
+          // own counts); the family's popular items are candidates too, with that term only. Content-similar
+          // items (above, score < 1) stay after them.
+          const priors = await priorOf(request.workspaceId, s, request.now, Math.max(s.settings.neighbours, request.limit) * 3, also.family);
+          const top = Math.max(0, ...[...priors.values()].map((p) => p.people));
+          const paired = new Map(neighbours.map((n) => [n.itemId, weightAt(n.otherScore, request.now, s.halfLifeMs)]));
+          candidates = candidates.map((c) => ({ ...c, score: c.score + (paired.has(c.itemId) ? beta * popularityPrior(paired.get(c.itemId)!, top) : 0) }));
+          for (const [itemId, p] of priors) {
+            if (itemId !== request.itemId && !paired.has(itemId)) candidates.push({ itemId, score: 1 + beta * p.prior, reason: { kind: 'popular' }, evidence: { people: round(p.people) } });
+          }
+        }
         // Backfill: then the popular items of the item's categories, then popular (after every other).
         if (model.backfill && request.itemId !== undefined && candidates.length < request.limit + exclude.size) {
           const item = await recs.getItem(request.workspaceId, request.itemId);

@@ -1,6 +1,7 @@
 /**
  * Model selection for serving (`npm run eval:recommendations`): the candidate serving models
- * (core/recommendations/serving-model.ts: similarity measure, for-you recency weighting, backfill)
+ * (core/recommendations/serving-model.ts: similarity measure, for-you recency weighting, backfill,
+ * popularity blend)
  * are compared on a VALIDATION split of each data set (evaluate-serving.ts `split: 'validation'`:
  * each person's last new item removed, the one before it held out), never on the test split.
  *
@@ -19,6 +20,8 @@ const SIMILARITIES: ReadonlyArray<{ similarity: SimilarityMeasure; shrinkage: nu
   { similarity: 'conditional', shrinkage: 0 }, { similarity: 'conditional', shrinkage: 5 }, { similarity: 'conditional', shrinkage: 20 },
 ];
 const RECENCY = [4, 0];
+const BLENDED: ReadonlyArray<{ similarity: SimilarityMeasure; shrinkage: number }> = [{ similarity: 'cosine', shrinkage: 0 }, { similarity: 'conditional', shrinkage: 20 }];
+const POPULARITY_WEIGHTS = [0.05, 0.1, 0.2, 0.4];
 const SELECTED: readonly RecommendationKind[] = ['for-you', 'also-bought'];
 
 /**
@@ -30,10 +33,14 @@ export function candidateModels(): Array<{ model: ServingModel; strategies: Reco
   for (const sim of SIMILARITIES) for (const backfill of [false, true]) for (const recencyDivisor of RECENCY) {
     out.push({ model: { ...sim, recencyDivisor, backfill }, strategies: recencyDivisor === RECENCY[0] ? [...SELECTED] : ['for-you'] });
   }
+  // Popularity-blended neighbours: the popular items are candidates themselves, so no backfill; the first recency.
+  for (const sim of BLENDED) for (const popularityWeight of POPULARITY_WEIGHTS) {
+    out.push({ model: { ...sim, recencyDivisor: RECENCY[0]!, backfill: false, popularityWeight }, strategies: [...SELECTED] });
+  }
   return out;
 }
 
-const same = (a: ServingModel, b: ServingModel) => a.similarity === b.similarity && a.shrinkage === b.shrinkage && a.recencyDivisor === b.recencyDivisor && a.backfill === b.backfill;
+const same = (a: ServingModel, b: ServingModel) => a.similarity === b.similarity && a.shrinkage === b.shrinkage && a.recencyDivisor === b.recencyDivisor && a.backfill === b.backfill && (a.popularityWeight ?? 0) === (b.popularityWeight ?? 0);
 
 /** for-you and also-bought of a model (also-bought from its sibling with the first recency). */
 export function figuresOf(result: ServingEvaluationResult, model: ServingModel): StrategyFigures[] {
@@ -52,11 +59,22 @@ export interface Selection {
    */
   paretoBetter: ServingModel | null;
   /** Per candidate: its validation figures on each data set and the criterion. */
-  table: Array<{ model: ServingModel; name: string; perDataSet: Array<{ dataSet: string; figures: StrategyFigures[]; meanNdcg: number }>; criterion: number; beatsPreviousEverywhere: boolean; notWorseAnywhere: boolean }>;
+  table: Array<{ model: ServingModel; name: string; perDataSet: Array<{ dataSet: string; figures: StrategyFigures[]; meanNdcg: number }>; criterion: number; beatsPreviousEverywhere: boolean; notWorseAnywhere: boolean; beatsPopularityEverywhere: boolean | null }>;
+  /**
+   * For information, not the rule: the popularity baseline on the validation split of each data set
+   * (null where it was not scored), and per candidate whether its for-you and also-bought beat it
+   * (hit rate and NDCG) on every data set: the eval's pass condition, on the validation split.
+   */
+  baseline: Array<{ dataSet: string; figures: StrategyFigures | null }>;
 }
 
 export function selectServingModel(validation: ReadonlyArray<ServingEvaluationResult & { dataSet: string }>): Selection {
   const previous = validation.map((r) => meanNdcg(figuresOf(r, PREVIOUS_SERVING_MODEL)));
+  const baseline = validation.map((r) => ({ dataSet: r.dataSet, figures: r.byModel.flatMap((m) => m.strategies).find((f) => f.strategy === 'popular') ?? null }));
+  const beatsBaseline = (figures: StrategyFigures[], i: number) => {
+    const b = baseline[i]!.figures;
+    return b === null ? null : figures.every((f) => f.hitRate > b.hitRate && f.ndcg > b.ndcg);
+  };
   const table = candidateModels().map(({ model }) => {
     const perDataSet = validation.map((r) => { const figures = figuresOf(r, model); return { dataSet: r.dataSet, figures, meanNdcg: meanNdcg(figures) }; });
     return {
@@ -64,18 +82,23 @@ export function selectServingModel(validation: ReadonlyArray<ServingEvaluationRe
       criterion: perDataSet.reduce((sum, d) => sum + d.meanNdcg, 0) / perDataSet.length,
       beatsPreviousEverywhere: perDataSet.every((d, i) => d.meanNdcg > previous[i]!),
       notWorseAnywhere: perDataSet.every((d, i) => d.meanNdcg >= previous[i]!) && perDataSet.some((d, i) => d.meanNdcg > previous[i]!),
+      beatsPopularityEverywhere: baseline.some((b) => b.figures === null) ? null : perDataSet.every((d, i) => beatsBaseline(d.figures, i)),
     };
   }).sort((a, b) => b.criterion - a.criterion);
   const best = table.find((t) => t.beatsPreviousEverywhere);
-  return { chosen: best?.model ?? PREVIOUS_SERVING_MODEL, paretoBetter: table.find((t) => t.notWorseAnywhere)?.model ?? null, table };
+  return { chosen: best?.model ?? PREVIOUS_SERVING_MODEL, paretoBetter: table.find((t) => t.notWorseAnywhere)?.model ?? null, table, baseline };
 }
 
 export function formatSelection(selection: Selection, k: number): string {
   const dataSets = selection.table[0]?.perDataSet.map((d) => d.dataSet) ?? [];
   let out = `\nModel selection on the VALIDATION split (criterion: mean NDCG @${k} of for-you and also-bought, averaged over data sets)\n`;
-  out += `${'model'.padEnd(50)}  ${dataSets.map((d) => `${d.slice(0, 18).padEnd(18)} fy-HR  fy-NDCG ab-HR  ab-NDCG`).join('  ')}  criterion  beats previous on all\n`;
+  out += `${'model'.padEnd(64)}  ${dataSets.map((d) => `${d.slice(0, 18).padEnd(18)} fy-HR  fy-NDCG ab-HR  ab-NDCG`).join('  ')}  criterion  beats previous on all  beats popularity on all\n`;
+  const yesNo = (b: boolean | null) => (b === null ? '—' : b ? 'yes' : 'no');
   for (const t of selection.table) {
-    out += `${t.name.padEnd(50)}  ${t.perDataSet.map((d) => `${''.padEnd(18)} ${d.figures.map((f) => `${f.hitRate.toFixed(3)}  ${f.ndcg.toFixed(3)}  `).join('')}`).join(' ')} ${t.criterion.toFixed(4)}     ${t.beatsPreviousEverywhere ? 'yes' : 'no'}\n`;
+    out += `${t.name.padEnd(64)}  ${t.perDataSet.map((d) => `${''.padEnd(18)} ${d.figures.map((f) => `${f.hitRate.toFixed(3)}  ${f.ndcg.toFixed(3)}  `).join('')}`).join(' ')} ${t.criterion.toFixed(4)}     ${yesNo(t.beatsPreviousEverywhere).padEnd(21)}  ${yesNo(t.beatsPopularityEverywhere)}\n`;
+  }
+  if (selection.baseline.every((b) => b.figures !== null)) {
+    out += `${'popular (the baseline; the same list for both)'.padEnd(64)}  ${selection.baseline.map((b) => `${''.padEnd(18)} ${[0, 1].map(() => `${b.figures!.hitRate.toFixed(3)}  ${b.figures!.ndcg.toFixed(3)}  `).join('')}`).join(' ')}\n`;
   }
   out += `chosen (beats ${servingModelName(PREVIOUS_SERVING_MODEL)} on every data set, else that one): ${servingModelName(selection.chosen)}\n`;
   out += `for information, not the rule: best of those not worse on any data set and better on one: ${selection.paretoBetter ? servingModelName(selection.paretoBetter) : 'none'}\n`;

@@ -13,6 +13,14 @@
  * - `backfill`: a list shorter than asked is filled, ranked after everything else, with the popular
  *   items of the item's (also-*) or the person's (for-you) first categories, then the popular items.
  *   Off: for-you falls back to them only for a person with few neighbours; also-* never does.
+ * - `popularityWeight` β (absent: 0, off): popularity-blended neighbours. Every candidate's score
+ *   gets β·N(Y)/N(top), its popularity relative to the most popular item (0–1, so β is on the
+ *   scale of the similarities, whatever the number of people), and the popular items themselves are
+ *   candidates, with that term only. also-*: sim(X, Y) + β·prior(Y), the popularity of X's family;
+ *   for-you: the recency- and strength-weighted MEAN of the recent items' similarities (a sum would
+ *   grow with the number of recent items) + β·prior(Y), popularity over all families as `popular`
+ *   ranks it. A neighbour with strong co-occurrence still comes first; among weak ones, and
+ *   against items without enough co-occurrence to be neighbours, the popular one wins.
  */
 import { weightAt } from './decay.js';
 
@@ -24,6 +32,8 @@ export interface ServingModel {
   shrinkage: number;
   recencyDivisor: number;
   backfill: boolean;
+  /** β of the popularity blend; absent or 0: no blend. */
+  popularityWeight?: number;
 }
 
 /** The configuration before the validation-split selection (cosine, recency halving every quarter window, no backfill). */
@@ -34,7 +44,7 @@ export const DEFAULT_SERVING_MODEL: ServingModel = PREVIOUS_SERVING_MODEL;
 
 export function servingModelName(m: ServingModel): string {
   const sim = m.similarity === 'conditional' ? `conditional(λ=${m.shrinkage})` : m.similarity;
-  return `${sim} recency=${m.recencyDivisor === 0 ? 'off' : `w/${m.recencyDivisor}`} backfill=${m.backfill ? 'on' : 'off'}`;
+  return `${sim} recency=${m.recencyDivisor === 0 ? 'off' : `w/${m.recencyDivisor}`} backfill=${m.backfill ? 'on' : 'off'}${m.popularityWeight ? ` popularity=${m.popularityWeight}` : ''}`;
 }
 
 /**
@@ -54,4 +64,9 @@ export function similarityOf(model: ServingModel, pairScore: number, itemScore: 
       return 1 / Math.max(1, a + b - 1);
     }
   }
+}
+
+/** The popularity prior of the blend: N(Y) / N(top), both decayed weights at the same moment (0–1). */
+export function popularityPrior(people: number, topPeople: number): number {
+  return topPeople > 0 ? Math.min(1, people / topPeople) : 0;
 }

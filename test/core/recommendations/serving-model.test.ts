@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logScore } from '../../../src/core/recommendations/decay.js';
 import { splitLeaveLastOut, splitValidation } from '../../../src/core/recommendations/evaluate.js';
-import { similarityOf, PREVIOUS_SERVING_MODEL, type ServingModel } from '../../../src/core/recommendations/serving-model.js';
+import { popularityPrior, servingModelName, similarityOf, PREVIOUS_SERVING_MODEL, type ServingModel } from '../../../src/core/recommendations/serving-model.js';
 import type { Interaction } from '../../../src/core/recommendations/co-occurrence.js';
 import { selectServingModel, candidateModels } from '../../../src/recommendations/select-serving-model.js';
 import type { ServingEvaluationResult } from '../../../src/recommendations/evaluate-serving.js';
@@ -56,4 +56,31 @@ test('selection: a candidate that only ties on one data set is not chosen, but i
   const selection = selectServingModel([fake('A', (m) => (m.similarity === 'cosine' && m.backfill && m.recencyDivisor === 4 ? 0.4 : 0.3)), fake('B', () => 0.3)]);
   assert.deepEqual(selection.chosen, PREVIOUS_SERVING_MODEL);
   assert.deepEqual(selection.paretoBetter, { ...PREVIOUS_SERVING_MODEL, backfill: true });
+});
+
+test('popularity blend: the prior is the popularity relative to the best-seller (0–1) and the name says β', () => {
+  assert.equal(popularityPrior(5, 20), 0.25);
+  assert.equal(popularityPrior(20, 20), 1);
+  assert.equal(popularityPrior(3, 0), 0);
+  assert.equal(servingModelName({ ...PREVIOUS_SERVING_MODEL, popularityWeight: 0.1 }), 'cosine recency=w/4 backfill=off popularity=0.1');
+  assert.equal(servingModelName(PREVIOUS_SERVING_MODEL), 'cosine recency=w/4 backfill=off');
+});
+
+test('selection: whether each candidate beats the popularity baseline on the validation split of every data set (for information)', () => {
+  const fake = (dataSet: string, ndcgOf: (m: ServingModel) => number, popular: number | null): ServingEvaluationResult & { dataSet: string } => ({
+    dataSet, people: 1, items: 1, events: 1, k: 10, strategies: [],
+    byModel: candidateModels().map(({ model: m, strategies }, n) => ({
+      model: m,
+      strategies: [
+        ...strategies.map((strategy) => ({ strategy, hitRate: ndcgOf(m), ndcg: ndcgOf(m), started: 1 })),
+        ...(n === 0 && popular !== null ? [{ strategy: 'popular' as const, hitRate: popular, ndcg: popular, started: 1 }] : []),
+      ],
+    })),
+  });
+  const blended = (m: ServingModel) => ((m.popularityWeight ?? 0) > 0 ? 0.5 : 0.3);
+  const selection = selectServingModel([fake('A', blended, 0.4), fake('B', () => 0.45, 0.2)]);
+  assert.deepEqual(selection.baseline.map((b) => b.figures?.ndcg), [0.4, 0.2]);
+  for (const t of selection.table) assert.equal(t.beatsPopularityEverywhere, (t.model.popularityWeight ?? 0) > 0, t.name);
+  // Not scored on one data set: unknown.
+  assert.ok(selectServingModel([fake('A', blended, 0.4), fake('B', () => 0.45, null)]).table.every((t) => t.beatsPopularityEverywhere === null));
 });
