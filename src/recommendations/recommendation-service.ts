@@ -27,6 +27,7 @@ import { COLD_NEIGHBOURS, CONTENT_WEIGHT } from '../core/recommendations/content
 import { rotatedItems } from '../core/recommendations/rotation.js';
 import { DEFAULT_SERVING_MODEL, similarityOf, type ServingModel } from '../core/recommendations/serving-model.js';
 import { contentSimilar } from './content-candidates.js';
+import { createServingIndex, type ServingIndex } from './serving-index.js';
 import { cachedCatalogueReads, cachedPopularReads, createCatalogueGenerations, type CatalogueGenerations } from './list-cache.js';
 import { applyRules, reasonText, type RecommendationFilters, type RecommendationKind, type RecommendationReason, type ScoredCandidate } from '../core/recommendations/recommend.js';
 import type { CompiledRecommendationSettings } from '../core/recommendations/settings.js';
@@ -66,11 +67,14 @@ const ALSO: Partial<Record<RecommendationKind, { family: Family; reason: 'bought
  * `listCacheTtlMs`: the popular / trending rows and the content candidates' catalogue pages are
  * cached this long (list-cache.ts; 0: not cached); `catalogueGenerations`: bumped by the item
  * service's writes, so that a catalogue change is seen at once.
+ * `index`: neighbour lists and items held in memory (serving-index.ts; the server's is told what
+ * ingest learned); without it every read goes to the store.
  */
-export function createRecommendationService(deps: { store: Store; settings: RecommendationSettingsSource; model?: ServingModel; listCacheTtlMs?: number; catalogueGenerations?: CatalogueGenerations }) {
-  const recs = deps.store.recommendations;
-  const lists = cachedPopularReads(recs, { ttlMs: deps.listCacheTtlMs ?? 0 });
-  const catalogue = cachedCatalogueReads(recs, { ttlMs: deps.listCacheTtlMs ?? 0, generations: deps.catalogueGenerations ?? createCatalogueGenerations() });
+export function createRecommendationService(deps: { store: Store; settings: RecommendationSettingsSource; model?: ServingModel; listCacheTtlMs?: number; catalogueGenerations?: CatalogueGenerations; index?: ServingIndex }) {
+  const recs = deps.index ?? createServingIndex(deps.store.recommendations, { maxAgeMs: 0 });
+  const store = deps.store.recommendations;
+  const lists = cachedPopularReads(store, { ttlMs: deps.listCacheTtlMs ?? 0 });
+  const catalogue = cachedCatalogueReads(store, { ttlMs: deps.listCacheTtlMs ?? 0, generations: deps.catalogueGenerations ?? createCatalogueGenerations() });
   const model = deps.model ?? DEFAULT_SERVING_MODEL;
 
   const neighboursOf = async (workspaceId: string, family: Family, itemId: string, s: CompiledRecommendationSettings, now: number) => {
@@ -164,7 +168,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
   return {
     async recommend(request: RecommendRequest): Promise<RecommendedItem[]> {
       const s = await deps.settings.get(request.workspaceId);
-      const history = request.profileId ? await recs.history(request.workspaceId, request.profileId) : null;
+      const history = request.profileId ? await store.history(request.workspaceId, request.profileId) : null;
       const exclude = new Set((history?.items ?? []).filter((r) => r.family === 'bought' || r.family === 'read').map((r) => r.itemId));
       if (request.itemId !== undefined) exclude.add(request.itemId);
       let candidates: ScoredCandidate[];
