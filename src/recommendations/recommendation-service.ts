@@ -64,8 +64,8 @@ const ALSO: Partial<Record<RecommendationKind, { family: Family; reason: 'bought
 
 /**
  * `model`: how co-occurrence is scored (serving-model.ts); the evaluation's selection passes candidates.
- * `listCacheTtlMs`: the popular / trending rows and the content candidates' catalogue pages are
- * cached this long (list-cache.ts; 0: not cached); `catalogueGenerations`: bumped by the item
+ * `listCacheTtlMs`: the popular / trending rows are cached this long, the content candidates'
+ * catalogue pages at least CATALOGUE_PAGE_TTL_MS (list-cache.ts; 0: neither is cached); `catalogueGenerations`: bumped by the item
  * service's writes, so that a catalogue change is seen at once.
  * `index`: neighbour lists and items held in memory (serving-index.ts; the server's is told what
  * ingest learned); without it every read goes to the store.
@@ -74,7 +74,9 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
   const recs = deps.index ?? createServingIndex(deps.store.recommendations, { maxAgeMs: 0 });
   const store = deps.store.recommendations;
   const lists = cachedPopularReads(store, { ttlMs: deps.listCacheTtlMs ?? 0 });
-  const catalogue = cachedCatalogueReads(store, { ttlMs: deps.listCacheTtlMs ?? 0, generations: deps.catalogueGenerations ?? createCatalogueGenerations() });
+  // Catalogue pages move only with catalogue writes, which this process's bump the generation of: held
+  // longer than the popular rows (a stub learned from events or another process's write shows within it).
+  const catalogue = cachedCatalogueReads(store, { ttlMs: (deps.listCacheTtlMs ?? 0) > 0 ? Math.max(deps.listCacheTtlMs!, CATALOGUE_PAGE_TTL_MS) : 0, generations: deps.catalogueGenerations ?? createCatalogueGenerations() });
   const model = deps.model ?? DEFAULT_SERVING_MODEL;
 
   const neighboursOf = async (workspaceId: string, family: Family, itemId: string, s: CompiledRecommendationSettings, now: number) => {
@@ -206,6 +208,8 @@ export type RecommendationService = ReturnType<typeof createRecommendationServic
 
 const round = (n: number) => Math.round(n * 1e4) / 1e4;
 const SUPPORT_TOLERANCE = 1e-3;
+/** How long content candidates' catalogue pages are held when the list cache is on (list-cache.ts). */
+export const CATALOGUE_PAGE_TTL_MS = 30_000;
 
 /** The service as the decision preview loads a slot's recommended items (decisions/preview-decision.ts). */
 export function recommendationLoader(service: RecommendationService): RecommendationLoader {
