@@ -9,7 +9,7 @@ import type { ItemHistory } from '../../core/recommendations/co-occurrence.js';
 import type { Item } from '../../core/recommendations/item.js';
 import type { ChangeSet } from '../../ports/store.js';
 import { learnBatch, mergeHistories, MERGE_CAP, profilesLearning, replayLearning, shadowPass } from '../shared/item-learning.js';
-import { WORKSPACE_LOCK_CLASS } from './write-tx.js';
+import { WORKSPACE_LOCK_CLASS } from './workspace-lock.js';
 import { chunks } from './values.js';
 import type { Pool, Queryable } from './database.js';
 import { inTransaction } from './transaction.js';
