@@ -26,6 +26,7 @@ import type { StoredItem } from '../core/recommendations/item.js';
 import { COLD_NEIGHBOURS, CONTENT_WEIGHT } from '../core/recommendations/content-similarity.js';
 import { rotatedItems } from '../core/recommendations/rotation.js';
 import { DEFAULT_SERVING_MODEL, similarityOf, type ServingModel } from '../core/recommendations/serving-model.js';
+import { LRUCache } from 'lru-cache';
 import { contentSimilar } from './content-candidates.js';
 import { createServingIndex, type ServingIndex } from './serving-index.js';
 import { cachedCatalogueReads, cachedPopularReads, createCatalogueGenerations, type CatalogueGenerations } from './list-cache.js';
@@ -73,11 +74,26 @@ const ALSO: Partial<Record<RecommendationKind, { family: Family; reason: 'bought
 export function createRecommendationService(deps: { store: Store; settings: RecommendationSettingsSource; model?: ServingModel; listCacheTtlMs?: number; catalogueGenerations?: CatalogueGenerations; index?: ServingIndex }) {
   const recs = deps.index ?? createServingIndex(deps.store.recommendations, { maxAgeMs: 0 });
   const store = deps.store.recommendations;
+  const generations = deps.catalogueGenerations ?? createCatalogueGenerations();
   const lists = cachedPopularReads(store, { ttlMs: deps.listCacheTtlMs ?? 0 });
   // Catalogue pages move only with catalogue writes, which this process's bump the generation of: held
   // longer than the popular rows (a stub learned from events or another process's write shows within it).
-  const catalogue = cachedCatalogueReads(store, { ttlMs: (deps.listCacheTtlMs ?? 0) > 0 ? Math.max(deps.listCacheTtlMs!, CATALOGUE_PAGE_TTL_MS) : 0, generations: deps.catalogueGenerations ?? createCatalogueGenerations() });
+  const catalogue = cachedCatalogueReads(store, { ttlMs: (deps.listCacheTtlMs ?? 0) > 0 ? Math.max(deps.listCacheTtlMs!, CATALOGUE_PAGE_TTL_MS) : 0, generations });
   const model = deps.model ?? DEFAULT_SERVING_MODEL;
+  // An item's content-similar items (a Jaccard over a few hundred candidates) depend only on the
+  // catalogue: held as long as its pages, under the catalogue generation (a write of this process: new key).
+  const similarHeld = (deps.listCacheTtlMs ?? 0) > 0 ? new LRUCache<string, ReturnType<typeof contentSimilar>>({ max: 20_000, ttl: Math.max(deps.listCacheTtlMs!, CATALOGUE_PAGE_TTL_MS) }) : null;
+  const similarOf = (workspaceId: string, item: StoredItem, limit: number): ReturnType<typeof contentSimilar> => {
+    if (!similarHeld) return contentSimilar(catalogue, workspaceId, item, limit);
+    const key = `${workspaceId}\u0000${generations.of(workspaceId)}\u0000${item.id}\u0000${limit}`;
+    let held = similarHeld.get(key);
+    if (!held) {
+      held = contentSimilar(catalogue, workspaceId, item, limit);
+      held.catch(() => similarHeld.delete(key));
+      similarHeld.set(key, held);
+    }
+    return held;
+  };
 
   const neighboursOf = async (workspaceId: string, family: Family, itemId: string, s: CompiledRecommendationSettings, now: number) => {
     const found = await recs.neighbours(workspaceId, family, itemId, s.settings.neighbours * 3);
@@ -129,7 +145,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     const coldItems = await recs.getItems(workspaceId, cold.slice(0, 3).map((c) => c.r.itemId));
     for (const { r, weight } of cold.slice(0, 3)) {
       const item = coldItems.get(r.itemId);
-      if (item) for (const c of await contentSimilar(catalogue, workspaceId, item, s.settings.neighbours)) add(c.item.id, weight * CONTENT_WEIGHT * c.similarity, r);
+      if (item) for (const c of await similarOf(workspaceId, item, s.settings.neighbours)) add(c.item.id, weight * CONTENT_WEIGHT * c.similarity, r);
     }
     const out: ScoredCandidate[] = [...scores].map(([itemId, v]) => ({
       itemId, score: 1000 + v.score, reason: { kind: 'because-you', itemId: v.from.itemId, interaction: v.from.kind }, evidence: { blended: round(v.score) },
@@ -154,7 +170,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
   const similarTo = async (workspaceId: string, itemId: string, limit: number): Promise<ScoredCandidate[]> => {
     const item = await recs.getItem(workspaceId, itemId);
     if (!item) return [];
-    return (await contentSimilar(catalogue, workspaceId, item, limit)).map((c) => ({
+    return (await similarOf(workspaceId, item, limit)).map((c) => ({
       itemId: c.item.id, score: c.similarity, reason: { kind: 'similar-to', itemId }, evidence: { jaccard: round(c.similarity), sharedLabels: c.shared },
     }));
   };
