@@ -183,9 +183,24 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     return s.settings.segmentFilters.filter((f) => Object.hasOwn(member, f.segment)).map(({ segment: _segment, ...filters }) => filters);
   };
 
+  // The first request of a workspace starts reading the lists of its most popular items ahead
+  // (serving-index.ts warm), in the background.
+  const warmed = new Set<string>();
+  const warm = (workspaceId: string, s: CompiledRecommendationSettings) => {
+    if (!deps.index || warmed.has(workspaceId)) return;
+    warmed.add(workspaceId);
+    void (async () => {
+      for (const family of FAMILIES) {
+        const top = await store.popular(workspaceId, family, { limit: WARM_ITEMS });
+        await deps.index!.warm(workspaceId, family, top.map((t) => t.itemId), s.settings.neighbours * 3);
+      }
+    })().catch(() => warmed.delete(workspaceId));
+  };
+
   return {
     async recommend(request: RecommendRequest): Promise<RecommendedItem[]> {
       const s = await deps.settings.get(request.workspaceId);
+      warm(request.workspaceId, s);
       const history = request.profileId ? await store.history(request.workspaceId, request.profileId) : null;
       const exclude = new Set((history?.items ?? []).filter((r) => r.family === 'bought' || r.family === 'read').map((r) => r.itemId));
       if (request.itemId !== undefined) exclude.add(request.itemId);
@@ -224,6 +239,8 @@ export type RecommendationService = ReturnType<typeof createRecommendationServic
 
 const round = (n: number) => Math.round(n * 1e4) / 1e4;
 const SUPPORT_TOLERANCE = 1e-3;
+/** Per family, the most popular items whose neighbour lists are read ahead of their first request (serving-index.ts). */
+export const WARM_ITEMS = 5_000;
 /** How long content candidates' catalogue pages are held when the list cache is on (list-cache.ts). */
 export const CATALOGUE_PAGE_TTL_MS = 30_000;
 

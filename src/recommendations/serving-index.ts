@@ -52,6 +52,11 @@ export interface ServingIndex {
   getItem(workspaceId: string, id: string): Promise<StoredItem | null>;
   /** Ingest of this process committed changes to these items' co-occurrence or popularity: their lists are read again. */
   learned(workspaceId: string, itemIds: Iterable<string>): void;
+  /**
+   * Reads the lists of these items (the most popular ones) ahead of their first request, a few at a
+   * time in the background; resolves when done. Lists held already are left as they are.
+   */
+  warm(workspaceId: string, family: Family, itemIds: readonly string[], limit: number): Promise<void>;
   /** Drops everything (tests; a rebuild switched in by this process). */
   clear(): void;
   /** Entries held, for the metrics and the benchmark. */
@@ -70,7 +75,7 @@ export function createServingIndex(recs: Pick<RecommendationStore, 'neighbours' 
       neighbours: (...a) => recs.neighbours(...a),
       getItems: (...a) => recs.getItems(...a),
       getItem: async (w, id) => (await recs.getItems(w, [id])).get(id) ?? null,
-      learned: () => {}, clear: () => {}, size: () => ({ lists: 0, neighbourRows: 0, items: 0 }),
+      learned: () => {}, warm: async () => {}, clear: () => {}, size: () => ({ lists: 0, neighbourRows: 0, items: 0 }),
     };
   }
   // Sized when set, before the read resolved, by the rows asked for (an upper bound). The age is
@@ -124,6 +129,16 @@ export function createServingIndex(recs: Pick<RecommendationStore, 'neighbours' 
     getItems,
     async getItem(w, id) {
       return (await getItems(w, [id])).get(id) ?? null;
+    },
+    async warm(w, family, itemIds, limit) {
+      // Four reads at a time, then a turn of the event loop: requests keep being answered meanwhile.
+      for (let i = 0; i < itemIds.length; i += 4) {
+        await Promise.all(itemIds.slice(i, i + 4).map(async (itemId) => {
+          const key = listKey(w, family, itemId);
+          if (!lists.has(key)) await fresh(key, w, family, itemId, limit).value.catch(() => undefined);
+        }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     learned(w, itemIds) {
       for (const id of itemIds) for (const family of FAMILIES) lists.delete(listKey(w, family, id));
