@@ -66,3 +66,23 @@ test('neighbour lists: held until told; stale-while-revalidate after 10 s; never
   assert.equal((await index.getItem('w', 'x'))?.title, 'New');
   assert.equal(await index.getItem('w', 'nope'), null);
 });
+
+test('warm: the lists of the items named are read ahead, then served from memory; a list held already is not read again', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-serving-index-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await openSqliteStore({ file: join(dir, 'tessera.db'), sync: 'normal', migrate: true });
+  t.after(() => store.close());
+  await store.workspaces.create({ id: 'w', name: 'w', createdAt: T0 });
+  const buy = (profileId: string, items: string[]) => store.write(async (tx) => tx.apply({
+    workspaceId: 'w', newProfiles: [], merges: [], identities: [], events: [], consents: [], counters: [], profiles: [],
+    itemLearning: { params, interactions: items.map((itemId, i) => ({ profileId, itemId, kind: 'purchase' as const, family: 'bought' as const, at: T0 + i })) },
+  }));
+  const index = createServingIndex(store.recommendations, { now: () => T0 });
+  await buy('a', ['x', 'y']);
+  await index.warm('w', 'bought', ['x', 'y'], 10);
+  assert.deepEqual(index.size(), { lists: 2, neighbourRows: 20, items: 0 });
+  await buy('b', ['x', 'z']);
+  assert.deepEqual((await index.neighbours('w', 'bought', 'x', 10)).map((n) => n.itemId), ['y'], 'read by warm, before the second purchase');
+  await index.warm('w', 'bought', ['x'], 10);
+  assert.deepEqual((await index.neighbours('w', 'bought', 'x', 10)).map((n) => n.itemId), ['y'], 'held: warm does not read it again');
+});
