@@ -53,7 +53,7 @@ export interface ServingIndex {
   /** Ingest of this process committed changes to these items' co-occurrence or popularity: their lists are read again. */
   learned(workspaceId: string, itemIds: Iterable<string>): void;
   /**
-   * Reads the lists of these items (the most popular ones) ahead of their first request, a few at a
+   * Reads the lists of these items (the most popular ones) ahead of their first request, one at a
    * time in the background; resolves when done. Lists held already are left as they are.
    */
   warm(workspaceId: string, family: Family, itemIds: readonly string[], limit: number): Promise<void>;
@@ -131,13 +131,12 @@ export function createServingIndex(recs: Pick<RecommendationStore, 'neighbours' 
       return (await getItems(w, [id])).get(id) ?? null;
     },
     async warm(w, family, itemIds, limit) {
-      // Four reads at a time, then a turn of the event loop: requests keep being answered meanwhile.
-      for (let i = 0; i < itemIds.length; i += 4) {
-        await Promise.all(itemIds.slice(i, i + 4).map(async (itemId) => {
-          const key = listKey(w, family, itemId);
-          if (!lists.has(key)) await fresh(key, w, family, itemId, limit).value.catch(() => undefined);
-        }));
-        await new Promise((resolve) => setImmediate(resolve));
+      // One read at a time (on PostgreSQL: one connection of the pool, the others serve requests),
+      // with a turn of the event loop after every four (SQLite reads block it while they run).
+      for (const [i, itemId] of itemIds.entries()) {
+        const key = listKey(w, family, itemId);
+        if (!lists.has(key)) await fresh(key, w, family, itemId, limit).value.catch(() => undefined);
+        if (i % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
       }
     },
     learned(w, itemIds) {
