@@ -53,6 +53,11 @@ export interface RecommendationStore {
    * (core/recommendations/co-occurrence.ts: cosineOf). Unknown item: empty.
    */
   neighbours(workspaceId: string, family: Family, itemId: string, limit: number): Promise<Neighbour[]>;
+  /**
+   * `neighbours` of many items in one read, keyed by item id (items with no neighbour are left
+   * out): what the serving index reads ahead of requests (recommendations/serving-index.ts warm).
+   */
+  neighboursOfMany(workspaceId: string, family: Family, itemIds: readonly string[], limit: number): Promise<Map<string, Neighbour[]>>;
   /** Items by decayed popularity (long half-life) in the family, highest first; `category` filters exactly. */
   popular(workspaceId: string, family: Family, options: { limit: number; category?: string }): Promise<ItemStat[]>;
   /**

@@ -53,8 +53,8 @@ export interface ServingIndex {
   /** Ingest of this process committed changes to these items' co-occurrence or popularity: their lists are read again. */
   learned(workspaceId: string, itemIds: Iterable<string>): void;
   /**
-   * Reads the lists of these items (the most popular ones) ahead of their first request, one at a
-   * time in the background; resolves when done. Lists held already are left as they are.
+   * Reads the lists of these items (the most popular ones) ahead of their first request, 100 per
+   * store read, in the background; resolves when done. Lists held already are left as they are.
    */
   warm(workspaceId: string, family: Family, itemIds: readonly string[], limit: number): Promise<void>;
   /** Drops everything (tests; a rebuild switched in by this process). */
@@ -65,7 +65,7 @@ export interface ServingIndex {
 
 interface ListEntry { value: Promise<Neighbour[]>; limit: number; at: number; refreshing: boolean }
 
-export function createServingIndex(recs: Pick<RecommendationStore, 'neighbours' | 'getItems'>, options: ServingIndexOptions & { generations?: CatalogueGenerations } = {}): ServingIndex {
+export function createServingIndex(recs: Pick<RecommendationStore, 'neighbours' | 'neighboursOfMany' | 'getItems'>, options: ServingIndexOptions & { generations?: CatalogueGenerations } = {}): ServingIndex {
   const now = options.now ?? Date.now;
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const refreshMs = Math.min(options.refreshMs ?? 10_000, maxAgeMs);
@@ -82,6 +82,7 @@ export function createServingIndex(recs: Pick<RecommendationStore, 'neighbours' 
   // checked against `now` on every read; the caches' own ttl (real time) only frees memory sooner.
   const lists = new LRUCache<string, ListEntry>({ maxSize: options.maxNeighbourRows ?? 2_000_000, sizeCalculation: (e) => 1 + e.limit, ttl: maxAgeMs });
   const items = new LRUCache<string, { item: StoredItem; at: number }>({ max: options.maxItems ?? 100_000, ttl: maxAgeMs });
+  let invalidations = 0;
   const listKey = (w: string, family: Family, itemId: string) => `${w}\u0000${family}\u0000${itemId}`;
 
   const fresh = (key: string, w: string, family: Family, itemId: string, limit: number): ListEntry => {
@@ -131,15 +132,27 @@ export function createServingIndex(recs: Pick<RecommendationStore, 'neighbours' 
       return (await getItems(w, [id])).get(id) ?? null;
     },
     async warm(w, family, itemIds, limit) {
-      // One read at a time (on PostgreSQL: one connection of the pool, the others serve requests),
-      // with a turn of the event loop after every four (SQLite reads block it while they run).
-      for (const [i, itemId] of itemIds.entries()) {
-        const key = listKey(w, family, itemId);
-        if (!lists.has(key)) await fresh(key, w, family, itemId, limit).value.catch(() => undefined);
-        if (i % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
+      // 100 lists per read, one read at a time (on PostgreSQL: one connection of the pool, the others
+      // serve requests), with a turn of the event loop between (SQLite reads block it while they run).
+      for (let i = 0; i < itemIds.length; i += 100) {
+        const wanted = itemIds.slice(i, i + 100).filter((id) => !lists.has(listKey(w, family, id)));
+        if (wanted.length === 0) continue;
+        const at = now();
+        const before = invalidations;
+        const read = await recs.neighboursOfMany(w, family, wanted, limit).catch(() => null);
+        if (!read) return;
+        // Ingest committed something meanwhile: this read may predate it; these lists wait for their first request.
+        if (invalidations !== before) continue;
+        // A list read meanwhile for a request is left as it is (as new).
+        for (const id of wanted) {
+          const key = listKey(w, family, id);
+          if (!lists.has(key)) lists.set(key, { value: Promise.resolve(read.get(id) ?? []), limit, at, refreshing: false });
+        }
+        await new Promise((resolve) => setImmediate(resolve));
       }
     },
     learned(w, itemIds) {
+      invalidations++;
       for (const id of itemIds) for (const family of FAMILIES) lists.delete(listKey(w, family, id));
     },
     clear() { lists.clear(); items.clear(); },

@@ -85,6 +85,23 @@ export function createPostgresRecommendationStore(pool: Pool): RecommendationSto
         ORDER BY p.score DESC, p.other_id`, [workspaceId, family, itemId, limit]);
       return rows;
     },
+    async neighboursOfMany(workspaceId, family, itemIds, limit) {
+      const out = new Map<string, Neighbour[]>();
+      if (itemIds.length === 0) return out;
+      // Each item's best pairs by the pairs index (LATERAL ... LIMIT), then the counts by primary key, as neighbours does.
+      const { rows } = await pool.query<Neighbour & { forItem: string }>(`SELECT x.item_id AS "forItem", p.other_id AS "itemId", p.score AS "pairScore",
+          (SELECT long_score FROM rec_item_stats s WHERE s.workspace_id = $1 AND s.kind = $2 AND s.item_id = x.item_id) AS "itemScore",
+          (SELECT long_score FROM rec_item_stats s WHERE s.workspace_id = $1 AND s.kind = $2 AND s.item_id = p.other_id) AS "otherScore"
+        FROM (SELECT DISTINCT unnest($3::text[]) AS item_id) x
+        CROSS JOIN LATERAL (SELECT other_id, score FROM rec_pairs WHERE workspace_id = $1 AND kind = $2 AND item_id = x.item_id ORDER BY score DESC LIMIT $4) p
+        ORDER BY x.item_id, p.score DESC, p.other_id`, [workspaceId, family, [...itemIds], limit]);
+      for (const { forItem, ...n } of rows) {
+        const list = out.get(forItem);
+        if (list) list.push(n);
+        else out.set(forItem, [n]);
+      }
+      return out;
+    },
     async popular(workspaceId, family, options) {
       const { rows } = options.category === undefined
         ? await pool.query<ItemStat>(`SELECT item_id AS "itemId", long_score AS "longScore", short_score AS "shortScore" FROM rec_item_stats

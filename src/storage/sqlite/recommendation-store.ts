@@ -100,6 +100,14 @@ export function createSqliteRecommendationStore(writer: Database.Database, reade
     async neighbours(workspaceId, family, itemId, limit) {
       return r.neighbours.all({ ws: workspaceId, kind: family, item: itemId, limit }) as Neighbour[];
     },
+    async neighboursOfMany(workspaceId, family, itemIds, limit) {
+      const out = new Map<string, Neighbour[]>();
+      for (const item of new Set(itemIds)) {
+        const rows = r.neighbours.all({ ws: workspaceId, kind: family, item, limit }) as Neighbour[];
+        if (rows.length > 0) out.set(item, rows);
+      }
+      return out;
+    },
     async listReport(workspaceId, range) {
       return r.listReport.all(workspaceId, range.fromDay, range.toDay) as ListReportRow[];
     },
