@@ -59,7 +59,7 @@ export interface ServingIndex {
   warm(workspaceId: string, family: Family, itemIds: readonly string[], limit: number): Promise<void>;
   /** Drops everything (tests; a rebuild switched in by this process). */
   clear(): void;
-  /** Entries held, for the metrics and the benchmark. */
+  /** Entries held (tests). */
   size(): { lists: number; neighbourRows: number; items: number };
 }
 
