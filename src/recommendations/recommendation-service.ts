@@ -42,6 +42,8 @@ export interface RecommendRequest {
   kind: RecommendationKind;
   itemId?: string;
   profileId?: string | null;
+  /** The person's recent items when the caller read them with the profile id (RecommendationStore.historyOf); read here otherwise. */
+  history?: ItemHistory | null;
   filters: RecommendationFilters;
   limit: number;
   maxPerCategory: number;
@@ -201,7 +203,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     async recommend(request: RecommendRequest): Promise<RecommendedItem[]> {
       const s = await deps.settings.get(request.workspaceId);
       warm(request.workspaceId, s);
-      const history = request.profileId ? await store.history(request.workspaceId, request.profileId) : null;
+      const history = request.history !== undefined ? request.history : request.profileId ? await store.history(request.workspaceId, request.profileId) : null;
       const exclude = new Set((history?.items ?? []).filter((r) => r.family === 'bought' || r.family === 'read').map((r) => r.itemId));
       if (request.itemId !== undefined) exclude.add(request.itemId);
       let candidates: ScoredCandidate[];

@@ -181,6 +181,15 @@ export function itemModelContract(subject: () => StoreSubject): void {
     await sendLearning(store, ws, [{ type: 'identify', userId: 'user-m', anonymousId: 'anon-m', traits: {}, at: T0 + 3 }, viewed('anon-m', 'M', T0 + 4)]);
     const live = await profileOf(store, ws, 'user-m');
     assert.deepEqual((await store.recommendations.history(ws, live))?.items.map((r) => r.itemId), ['M', 'L', 'K']);
+    // The person and their history in one read, by any identifier; someone without history; nobody.
+    for (const key of [live, 'anon-m', 'user-m']) {
+      const found = await store.recommendations.historyOf(ws, key);
+      assert.equal(found?.profileId, live, key);
+      assert.deepEqual(found?.history, await store.recommendations.history(ws, live), key);
+    }
+    await sendLearning(store, ws, [{ type: 'identify', userId: 'user-quiet', traits: {}, at: T0 + 5 }]);
+    assert.deepEqual(await store.recommendations.historyOf(ws, 'user-quiet'), { profileId: await profileOf(store, ws, 'user-quiet'), history: null });
+    assert.equal(await store.recommendations.historyOf(ws, 'nobody'), null);
     assert.deepEqual((await store.recommendations.popular(ws, 'viewed', { limit: 10, category: 'Tools' })).map((s) => s.itemId), ['K']);
     assert.deepEqual((await store.recommendations.neighbours(ws, 'viewed', 'M', 10)).map((x) => x.itemId).sort(), ['K', 'L']);
   });

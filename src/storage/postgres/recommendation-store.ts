@@ -10,6 +10,8 @@ import type { Item } from '../../core/recommendations/item.js';
 import type { ChangeSet } from '../../ports/store.js';
 import { learnBatch, mergeHistories, MERGE_CAP, profilesLearning, replayLearning, shadowPass } from '../shared/item-learning.js';
 import { WORKSPACE_LOCK_CLASS } from './workspace-lock.js';
+import { createPostgresProfileQueries, RESOLVE_SQL } from './profile-queries.js';
+import { text } from './values.js';
 import { chunks } from './values.js';
 import type { Pool, Queryable } from './database.js';
 import { inTransaction } from './transaction.js';
@@ -19,6 +21,7 @@ interface ItemRow { workspace_id: string; id: string; source: string; body: Item
 const itemOf = (r: ItemRow) => itemFromRow(r, r.body);
 
 export function createPostgresRecommendationStore(pool: Pool): RecommendationStore {
+  const profiles = createPostgresProfileQueries(pool);
   return {
     putItems(workspaceId, items, at) {
       const unique = lastPerId(items);
@@ -74,6 +77,20 @@ export function createPostgresRecommendationStore(pool: Pool): RecommendationSto
     async history(workspaceId, profileId) {
       const { rows } = await pool.query<{ history: ItemHistory }>('SELECT history FROM rec_history WHERE workspace_id = $1 AND profile_id = $2', [workspaceId, profileId]);
       return rows[0]?.history ?? null;
+    },
+    async historyOf(workspaceId, key) {
+      // RESOLVE_SQL (profile-queries.ts) with the live profile's history joined: one round trip.
+      const { rows } = await pool.query<{ id: string; merged_into: string | null; history: ItemHistory | null }>({
+        name: 'tessera_resolve_history',
+        text: `SELECT r.id, r.merged_into, h.history FROM (${RESOLVE_SQL}) r LEFT JOIN rec_history h ON h.workspace_id = $1 AND h.profile_id = r.id`,
+        values: [workspaceId, text(key), text(key.trim().toLowerCase()), key],
+      });
+      const found = rows[0];
+      if (!found) return null;
+      if (found.merged_into === null) return { profileId: found.id, history: found.history };
+      // A merged-away profile id (rare): its live survivor, then their history.
+      const profileId = await profiles.resolve(workspaceId, key);
+      return profileId === null ? null : { profileId, history: await this.history(workspaceId, profileId) };
     },
     async neighbours(workspaceId, family, itemId, limit) {
       // The pairs first (the index gives them best first), then each one's counts by primary key:

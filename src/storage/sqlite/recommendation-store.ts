@@ -16,7 +16,8 @@ interface ItemRow { workspace_id: string; id: string; source: string; body: stri
 
 const itemOf = (r: ItemRow) => itemFromRow(r, JSON.parse(r.body) as ItemBody);
 
-export function createSqliteRecommendationStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>): RecommendationStore {
+/** `resolve`: profiles.resolve of the same store (historyOf). */
+export function createSqliteRecommendationStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>, resolve: (workspaceId: string, key: string) => Promise<string | null>): RecommendationStore {
   const r = {
     get: reader.prepare('SELECT * FROM rec_items WHERE workspace_id = ? AND id = ?'),
     many: reader.prepare('SELECT * FROM rec_items WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))'),
@@ -96,6 +97,12 @@ export function createSqliteRecommendationStore(writer: Database.Database, reade
     async history(workspaceId, profileId) {
       const json = r.history.get(workspaceId, profileId) as string | undefined;
       return json === undefined ? null : (JSON.parse(json) as ItemHistory);
+    },
+    async historyOf(workspaceId, key) {
+      const profileId = await resolve(workspaceId, key);
+      if (profileId === null) return null;
+      const json = r.history.get(workspaceId, profileId) as string | undefined;
+      return { profileId, history: json === undefined ? null : (JSON.parse(json) as ItemHistory) };
     },
     async neighbours(workspaceId, family, itemId, limit) {
       return r.neighbours.all({ ws: workspaceId, kind: family, item: itemId, limit }) as Neighbour[];
