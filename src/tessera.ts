@@ -34,6 +34,8 @@ import { PersonaFitRunner } from './personas/persona-fit-runner.js';
 import { PersonaFitSchedule } from './personas/persona-fit-schedule.js';
 import { createPersonaModels } from './personas/persona-models.js';
 import { createRecommendationSettings } from './recommendations/recommendation-settings.js';
+import { createServingIndex } from './recommendations/serving-index.js';
+import { createCatalogueGenerations } from './recommendations/list-cache.js';
 import { fitInWorker } from './personas/fit-worker.js';
 import { createLinkSigner } from './links/link-signer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
@@ -88,6 +90,9 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
   const signer = createLinkSigner({ keyring: store.keyring, now });
+  // The recommendation serving index of this process's API, told by the queue what each committed batch learned.
+  const catalogueGenerations = createCatalogueGenerations();
+  const recommendationIndex = { index: createServingIndex(store.recommendations, { generations: catalogueGenerations }), generations: catalogueGenerations };
   // Fed by the queue once a batch committed; it records through `ingest`, made below.
   let slotExposures: SlotExposureRecorder | null = null;
   const queue = new IngestQueue(store, processBatch, {
@@ -99,12 +104,15 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
       logger.warn({ workspaceId, messageId: event.messageId, error: error instanceof Error ? error.name : typeof error }, 'an event failed alone and was kept as a dead letter; its request was acknowledged');
     },
     ...(observer ? { observer } : {}),
-    onCommitted: (workspaceId, events) => slotExposures?.committed(workspaceId, events),
+    onCommitted: (workspaceId, events, learnedItems) => {
+      slotExposures?.committed(workspaceId, events);
+      if (learnedItems.size > 0) recommendationIndex.index.learned(workspaceId, learnedItems);
+    },
   });
   const countryOf = createCountryLookup((error) => logger.error({ err: error }, 'the GeoIP country database could not be read; events are stored without a country'));
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-'), countryOf });
   slotExposures = createSlotExposureRecorder({ store, signer, ingest, now, onError: (error) => logger.error({ err: error }, 'recording a slot experiment exposure failed') });
-  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, experimentPlans, goals, signer, slotExposures };
+  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures };
 }
 
 /** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
@@ -131,7 +139,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, experimentPlans, goals, signer, slotExposures } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
   metrics.watchMaintenance(options.store.maintenance);
@@ -169,7 +177,7 @@ export async function createTessera(options: { config: Config; store: Store; log
   if (options.config.segmentScheduler) optimiser.start();
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, queue, privacy, segments, slots, experimentPlans, leadScoring: leadScoringApi, personas: { fits: personaFits }, recommendationSettings, goals, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, slots, experimentPlans, leadScoring: leadScoringApi, personas: { fits: personaFits }, recommendationSettings, recommendationIndex, goals, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     sessions: { idleMs: options.config.sessions.idleMinutes * 60_000, absoluteMs: options.config.sessions.absoluteHours * 3600_000, signInsPerMinute: options.config.sessions.signInsPerMinute },
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),

@@ -6,7 +6,7 @@
  *
  * `tessera recommendations rebuild`: rebuilds what recommendations learned from the stored events
  * (recommendations/rebuild-recommendations.ts), with a progress bar, resuming after an
- * interruption. Exit codes: 0 done, 2 usage error, 3 the store failed (run again to resume),
+ * interruption (SIGINT or SIGTERM: the page under way is written, then it stops). Exit codes: 0 done, 2 usage error, 3 the store failed (run again to resume),
  * 130 interrupted (run again to resume).
  */
 import { Command, Option } from 'commander';
@@ -51,14 +51,18 @@ the share of the trained items that appear in any list. See docs/recommendations
     .addOption(new Option('--chunk <n>', 'people per transaction').default(200).argParser(wholeNumber(1, 10_000)))
     .addOption(new Option('--restart', 'start again even when a rebuild is unfinished'))
     .addOption(new Option('--stop-after <pages>', 'stop after this many pages, as an interruption would (tests)').argParser(wholeNumber(0, 1_000_000)).hideHelp())
+    .addOption(new Option('--page-pause <ms>', 'wait this long before writing each page (tests: a signal arrives mid-rebuild)').argParser(wholeNumber(0, 60_000)).hideHelp())
     .addHelpText('after', `
-Deletes what recommendations learned from events in the workspace (co-occurrence, popularity and
-trending, each person's recent items and rotation counts, item stubs; catalogue items and the
-per-list report stay), then replays the stored events of every person, in profile id order, a page
-per transaction, through the same learning code as ingest. Interrupted, it resumes after the last
-page written when run again (--restart starts over). A running server keeps ingesting: events
-received after the rebuild started are learned by ingest and not replayed. See
-docs/recommendations.md.
+Rebuilds what recommendations learned from events in the workspace (co-occurrence, popularity
+and trending, each person's recent items and rotation counts; catalogue items and the per-list
+report stay) into a new generation beside the one served: the stored events of every person are
+replayed, in profile id order, a page per transaction, through the same learning code as ingest.
+The last page switches the new generation in, in one transaction, and drops the old one (and the
+item stubs no event names any more); until then requests are answered from the old state.
+Interrupted (Ctrl-C, SIGTERM), it resumes after the last page written when run again (--restart
+starts over). A running server keeps ingesting: events received after the rebuild started are
+learned by ingest (into both generations) and not replayed. A server's cached lists show the
+switch within a minute. See docs/recommendations.md.
 
 Exit codes: 0 done, 2 usage error, 3 the store failed (run again to resume), 130 interrupted (run
 again to resume).
@@ -77,11 +81,13 @@ again to resume).
         const interrupt = new AbortController();
         const onSigint = () => interrupt.abort();
         process.once('SIGINT', onSigint);
+        process.once('SIGTERM', onSigint);
         const progress = countProgress('rebuild', 'people');
         try {
           const result = await rebuildRecommendations({ store, settings, now: Date.now }, workspaceId, {
             chunk: flags.chunk as number, signal: interrupt.signal, restart: flags.restart === true, onProgress: progress.update,
             ...(flags.stopAfter !== undefined ? { stopAfterPages: flags.stopAfter as number } : {}),
+            ...(flags.pagePause !== undefined ? { beforeWrite: () => new Promise<void>((resolve) => setTimeout(resolve, flags.pagePause as number)) } : {}),
           });
           progress.stop();
           const people = result.progress.processed.toLocaleString('en-US');
@@ -95,6 +101,7 @@ again to resume).
           process.exitCode = EXIT_STORE_FAILED;
         } finally {
           process.off('SIGINT', onSigint);
+          process.off('SIGTERM', onSigint);
         }
       } finally {
         await store.close();

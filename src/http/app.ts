@@ -52,7 +52,8 @@ import { registerVisitorRecommendationRoutes } from './routes/visitor-recommenda
 import { createRecommendationService, recommendationLoader } from '../recommendations/recommendation-service.js';
 import type { RecommendationSettingsService } from '../recommendations/recommendation-settings.js';
 import { createItemService } from '../recommendations/item-service.js';
-import { createCatalogueGenerations } from '../recommendations/list-cache.js';
+import { createCatalogueGenerations, type CatalogueGenerations } from '../recommendations/list-cache.js';
+import { createServingIndex, type ServingIndex } from '../recommendations/serving-index.js';
 import { registerAnalyticsRoutes } from './routes/analytics.js';
 import { registerAnalyticsProfilesRoutes } from './routes/analytics-profiles.js';
 import { createAnalyticsService } from '../analytics/analytics-service.js';
@@ -95,6 +96,12 @@ export interface AppDeps {
   recommendationSettings?: RecommendationSettingsService;
   /** How long popular / trending rows and content candidates are cached (recommendations/list-cache.ts); default 1 s, 0: off. */
   recommendationListCacheTtlMs?: number;
+  /**
+   * Neighbour lists and items in memory (recommendations/serving-index.ts), told by the ingest
+   * queue what it learned; with the catalogue generations its items are keyed by (absent: its own,
+   * which only its staleness bound refreshes).
+   */
+  recommendationIndex?: { index: ServingIndex; generations: CatalogueGenerations };
   /** Analytics goals, the instance ingest reads (absent: one of its own). */
   goals?: GoalService;
   logger: Logger;
@@ -197,8 +204,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSegmentRoutes(app, { store: deps.store, keys, now: deps.now, ...deps.segments });
     registerComputedTraitRoutes(app, { keys, service: deps.segments.service, backfills: deps.segments.backfills, now: deps.now });
   }
-  const catalogueGenerations = createCatalogueGenerations();
-  const recommendations = deps.recommendationSettings ? createRecommendationService({ store: deps.store, settings: deps.recommendationSettings, listCacheTtlMs: deps.recommendationListCacheTtlMs ?? 1_000, catalogueGenerations }) : null;
+  const catalogueGenerations = deps.recommendationIndex?.generations ?? createCatalogueGenerations();
+  const index = deps.recommendationIndex?.index ?? createServingIndex(deps.store.recommendations, { generations: catalogueGenerations });
+  const recommendations = deps.recommendationSettings ? createRecommendationService({ store: deps.store, settings: deps.recommendationSettings, listCacheTtlMs: deps.recommendationListCacheTtlMs ?? 1_000, catalogueGenerations, index }) : null;
   if (deps.slots) {
     registerSlotRoutes(app, { store: deps.store, keys, slots: deps.slots, now: deps.now, signer: deps.signer, ...(recommendations ? { recommend: recommendationLoader(recommendations) } : {}) });
     const decide = createDecideForVisitor({

@@ -66,6 +66,8 @@ export class IngestBatch {
   readonly itemFeedback: Array<RecommendationFeedback & { profileId: string }> = [];
   /** The workspace's learning parameters, set by learn-items.ts when it found interactions. */
   itemLearning: (LearningParams & RotationParams) | null = null;
+  /** Filled by the store when the batch is written: the items whose co-occurrence or popularity changed (ChangeSet.itemLearning.learned). */
+  readonly learnedItems = new Set<string>();
   /** Experiment aggregate deltas (update-experiment-metrics.ts); null when the batch changed none. */
   experimentChanges: ExperimentChanges | null = null;
   /**

@@ -47,9 +47,10 @@ export interface IngestQueueOptions {
   observer?: IngestObserver;
   /**
    * Told, after a transaction committed, of each workspace's events in it (duplicates included): a worker fed
-   * by ingest (slot experiment exposures, decisions/record-slot-exposures.ts). Must return at once and not throw.
+   * by ingest (slot experiment exposures, decisions/record-slot-exposures.ts), and the items whose
+   * co-occurrence or popularity it changed (the recommendation serving index). Must return at once and not throw.
    */
-  onCommitted?: (workspaceId: string, events: readonly TrackedEvent[]) => void;
+  onCommitted?: (workspaceId: string, events: readonly TrackedEvent[], learnedItems: ReadonlySet<string>) => void;
 }
 
 /** What became of a submission's events besides being stored. */
@@ -215,11 +216,13 @@ export class IngestQueue {
     const total: BatchOutcome = { stored: 0, duplicates: 0, withheld: 0 };
     let duplicateEvents: TrackedEvent[] = [];
     const groups = groupByWorkspace(parts);
+    const learned = groups.map(() => new Set<string>());
     await this.store.write(async (tx) => {
       total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
       duplicateEvents = [];
-      for (const group of groups) {
+      for (const [i, group] of groups.entries()) {
         const outcome = await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
+        if (outcome.learnedItems) for (const id of outcome.learnedItems) learned[i]!.add(id);
         total.stored += outcome.stored;
         total.duplicates += outcome.duplicates;
         total.withheld += outcome.withheld;
@@ -231,7 +234,7 @@ export class IngestQueue {
       for (const part of parts) for (const event of part.events) if (dropped.has(event)) part.submission.duplicates++;
     }
     this.options.observer?.flushed(total, (performance.now() - startedAt) / 1000);
-    if (this.options.onCommitted) for (const group of groups) this.options.onCommitted(group.workspaceId, group.events);
+    if (this.options.onCommitted) for (const [i, group] of groups.entries()) this.options.onCommitted(group.workspaceId, group.events, learned[i]!);
   }
 
   /** The event failed alone: keep it as a dead letter, or fail its request when that is not possible. */

@@ -36,6 +36,8 @@ export interface BatchOutcome {
   withheld: number;
   /** The events dropped as duplicates (empty almost always), so that each submission can be told its own count. */
   duplicateEvents?: readonly TrackedEvent[];
+  /** Items whose co-occurrence or popularity the batch changed (for the serving index, once committed). */
+  learnedItems?: ReadonlySet<string>;
 }
 
 export type ProcessBatch = (tx: WriteTx, workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext) => Promise<BatchOutcome>;
@@ -105,7 +107,7 @@ export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
     await derive(batch);
     if (deps.analytics !== false) { await updateAnalytics(batch, deps.goals ? await deps.goals.rules(workspaceId) : []); keyAnalyticsHits(batch); }
     await persistBatch(batch);
-    return { stored: fresh.length - withheld, duplicates, withheld, ...(duplicateEvents ? { duplicateEvents } : {}) };
+    return { stored: fresh.length - withheld, duplicates, withheld, ...(duplicateEvents ? { duplicateEvents } : {}), ...(batch.learnedItems.size > 0 ? { learnedItems: batch.learnedItems } : {}) };
   };
 }
 

@@ -48,11 +48,22 @@ export interface RecommendationStore {
   /** The person's recent items (personal data; exported and erased with them), or null. */
   history(workspaceId: string, profileId: string): Promise<ItemHistory | null>;
   /**
+   * profiles.resolve and then history, in one read where the store can (PostgreSQL: one statement,
+   * where two round trips queued for the pool per for-you request): the live profile a profile id
+   * or identifier names, with their recent items (null when they have none); null when nobody.
+   */
+  historyOf(workspaceId: string, idOrIdentifier: string): Promise<{ profileId: string; history: ItemHistory | null } | null>;
+  /**
    * The items that co-occur with `itemId` in the family, by decayed co-occurrence, highest first,
    * at most `limit`, each with the log scores of the pair and of both items
    * (core/recommendations/co-occurrence.ts: cosineOf). Unknown item: empty.
    */
   neighbours(workspaceId: string, family: Family, itemId: string, limit: number): Promise<Neighbour[]>;
+  /**
+   * `neighbours` of many items in one read, keyed by item id (items with no neighbour are left
+   * out): what the serving index reads ahead of requests (recommendations/serving-index.ts warm).
+   */
+  neighboursOfMany(workspaceId: string, family: Family, itemIds: readonly string[], limit: number): Promise<Map<string, Neighbour[]>>;
   /** Items by decayed popularity (long half-life) in the family, highest first; `category` filters exactly. */
   popular(workspaceId: string, family: Family, options: { limit: number; category?: string }): Promise<ItemStat[]>;
   /**

@@ -167,6 +167,12 @@ export interface ChangeSet {
      * in; the per-list report is left as it is (ingest counted those views once).
      */
     replay?: true;
+    /**
+     * Out: the adapter adds the ids of the items whose co-occurrence or popularity the batch
+     * changed (both items of each pair), so that the serving index of this process reads their lists
+     * again once the transaction committed (recommendations/serving-index.ts).
+     */
+    learned?: Set<string>;
   };
   /** A rebuild's page: its progress, replaced with the page, and the time its stubs are created at. */
   itemRebuild?: { progress: RebuildProgress; stubsAt: EpochMs };

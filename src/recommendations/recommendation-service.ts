@@ -29,7 +29,9 @@ import type { StoredItem } from '../core/recommendations/item.js';
 import { COLD_NEIGHBOURS, CONTENT_WEIGHT } from '../core/recommendations/content-similarity.js';
 import { rotatedItems } from '../core/recommendations/rotation.js';
 import { DEFAULT_SERVING_MODEL, popularityPrior, similarityOf, type ServingModel } from '../core/recommendations/serving-model.js';
+import { LRUCache } from 'lru-cache';
 import { contentSimilar } from './content-candidates.js';
+import { createServingIndex, type ServingIndex } from './serving-index.js';
 import { cachedCatalogueReads, cachedPopularReads, createCatalogueGenerations, type CatalogueGenerations } from './list-cache.js';
 import { applyRules, reasonText, type RecommendationFilters, type RecommendationKind, type RecommendationReason, type ScoredCandidate } from '../core/recommendations/recommend.js';
 import type { CompiledRecommendationSettings } from '../core/recommendations/settings.js';
@@ -43,6 +45,8 @@ export interface RecommendRequest {
   kind: RecommendationKind;
   itemId?: string;
   profileId?: string | null;
+  /** The person's recent items when the caller read them with the profile id (RecommendationStore.historyOf); read here otherwise. */
+  history?: ItemHistory | null;
   filters: RecommendationFilters;
   limit: number;
   maxPerCategory: number;
@@ -66,15 +70,35 @@ const ALSO: Partial<Record<RecommendationKind, { family: Family; reason: 'bought
 
 /**
  * `model`: how co-occurrence is scored (serving-model.ts); the evaluation's selection passes candidates.
- * `listCacheTtlMs`: the popular / trending rows and the content candidates' catalogue pages are
- * cached this long (list-cache.ts; 0: not cached); `catalogueGenerations`: bumped by the item
+ * `listCacheTtlMs`: the popular / trending rows are cached this long, the content candidates'
+ * catalogue pages at least CATALOGUE_PAGE_TTL_MS (list-cache.ts; 0: neither is cached); `catalogueGenerations`: bumped by the item
  * service's writes, so that a catalogue change is seen at once.
+ * `index`: neighbour lists and items held in memory (serving-index.ts; the server's is told what
+ * ingest learned); without it every read goes to the store.
  */
-export function createRecommendationService(deps: { store: Store; settings: RecommendationSettingsSource; model?: ServingModel; listCacheTtlMs?: number; catalogueGenerations?: CatalogueGenerations }) {
-  const recs = deps.store.recommendations;
-  const lists = cachedPopularReads(recs, { ttlMs: deps.listCacheTtlMs ?? 0 });
-  const catalogue = cachedCatalogueReads(recs, { ttlMs: deps.listCacheTtlMs ?? 0, generations: deps.catalogueGenerations ?? createCatalogueGenerations() });
+export function createRecommendationService(deps: { store: Store; settings: RecommendationSettingsSource; model?: ServingModel; listCacheTtlMs?: number; catalogueGenerations?: CatalogueGenerations; index?: ServingIndex }) {
+  const recs = deps.index ?? createServingIndex(deps.store.recommendations, { maxAgeMs: 0 });
+  const store = deps.store.recommendations;
+  const generations = deps.catalogueGenerations ?? createCatalogueGenerations();
+  const lists = cachedPopularReads(store, { ttlMs: deps.listCacheTtlMs ?? 0 });
+  // Catalogue pages move only with catalogue writes, which this process's bump the generation of: held
+  // longer than the popular rows (a stub learned from events or another process's write shows within it).
+  const catalogue = cachedCatalogueReads(store, { ttlMs: (deps.listCacheTtlMs ?? 0) > 0 ? Math.max(deps.listCacheTtlMs!, CATALOGUE_PAGE_TTL_MS) : 0, generations });
   const model = deps.model ?? DEFAULT_SERVING_MODEL;
+  // An item's content-similar items (a Jaccard over a few hundred candidates) depend only on the
+  // catalogue: held as long as its pages, under the catalogue generation (a write of this process: new key).
+  const similarHeld = (deps.listCacheTtlMs ?? 0) > 0 ? new LRUCache<string, ReturnType<typeof contentSimilar>>({ max: 20_000, ttl: Math.max(deps.listCacheTtlMs!, CATALOGUE_PAGE_TTL_MS) }) : null;
+  const similarOf = (workspaceId: string, item: StoredItem, limit: number): ReturnType<typeof contentSimilar> => {
+    if (!similarHeld) return contentSimilar(catalogue, workspaceId, item, limit);
+    const key = `${workspaceId}\u0000${generations.of(workspaceId)}\u0000${item.id}\u0000${limit}`;
+    let held = similarHeld.get(key);
+    if (!held) {
+      held = contentSimilar(catalogue, workspaceId, item, limit);
+      held.catch(() => similarHeld.delete(key));
+      similarHeld.set(key, held);
+    }
+    return held;
+  };
 
   const neighboursOf = async (workspaceId: string, family: Family, itemId: string, s: CompiledRecommendationSettings, now: number) => {
     const found = await recs.neighbours(workspaceId, family, itemId, s.settings.neighbours * 3);
@@ -136,7 +160,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     const coldItems = await recs.getItems(workspaceId, cold.slice(0, 3).map((c) => c.r.itemId));
     for (const { r, weight } of cold.slice(0, 3)) {
       const item = coldItems.get(r.itemId);
-      if (item) for (const c of await contentSimilar(catalogue, workspaceId, item, s.settings.neighbours)) add(c.item.id, weight * CONTENT_WEIGHT * c.similarity, r);
+      if (item) for (const c of await similarOf(workspaceId, item, s.settings.neighbours)) add(c.item.id, weight * CONTENT_WEIGHT * c.similarity, r);
     }
     if (beta > 0) {
       // Popularity-blended: the weighted mean of the similarities, plus β × the relative popularity; the popular items are candidates too.
@@ -178,7 +202,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
   const similarTo = async (workspaceId: string, itemId: string, limit: number): Promise<ScoredCandidate[]> => {
     const item = await recs.getItem(workspaceId, itemId);
     if (!item) return [];
-    return (await contentSimilar(catalogue, workspaceId, item, limit)).map((c) => ({
+    return (await similarOf(workspaceId, item, limit)).map((c) => ({
       itemId: c.item.id, score: c.similarity, reason: { kind: 'similar-to', itemId }, evidence: { jaccard: round(c.similarity), sharedLabels: c.shared },
     }));
   };
@@ -191,10 +215,25 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     return s.settings.segmentFilters.filter((f) => Object.hasOwn(member, f.segment)).map(({ segment: _segment, ...filters }) => filters);
   };
 
+  // The first request of a workspace starts reading the lists of its most popular items ahead
+  // (serving-index.ts warm), in the background.
+  const warmed = new Set<string>();
+  const warm = (workspaceId: string, s: CompiledRecommendationSettings) => {
+    if (!deps.index || warmed.has(workspaceId)) return;
+    warmed.add(workspaceId);
+    void (async () => {
+      for (const family of FAMILIES) {
+        const top = await store.popular(workspaceId, family, { limit: WARM_ITEMS });
+        await deps.index!.warm(workspaceId, family, top.map((t) => t.itemId), s.settings.neighbours * 3);
+      }
+    })().catch(() => warmed.delete(workspaceId));
+  };
+
   return {
     async recommend(request: RecommendRequest): Promise<RecommendedItem[]> {
       const s = await deps.settings.get(request.workspaceId);
-      const history = request.profileId ? await recs.history(request.workspaceId, request.profileId) : null;
+      warm(request.workspaceId, s);
+      const history = request.history !== undefined ? request.history : request.profileId ? await store.history(request.workspaceId, request.profileId) : null;
       const exclude = new Set((history?.items ?? []).filter((r) => r.family === 'bought' || r.family === 'read').map((r) => r.itemId));
       if (request.itemId !== undefined) exclude.add(request.itemId);
       let candidates: ScoredCandidate[];
@@ -245,6 +284,10 @@ export type RecommendationService = ReturnType<typeof createRecommendationServic
 
 const round = (n: number) => Math.round(n * 1e4) / 1e4;
 const SUPPORT_TOLERANCE = 1e-3;
+/** Per family, the most popular items whose neighbour lists are read ahead of their first request (serving-index.ts). */
+export const WARM_ITEMS = 5_000;
+/** How long content candidates' catalogue pages are held when the list cache is on (list-cache.ts). */
+export const CATALOGUE_PAGE_TTL_MS = 30_000;
 
 /** The service as the decision preview loads a slot's recommended items (decisions/preview-decision.ts). */
 export function recommendationLoader(service: RecommendationService): RecommendationLoader {

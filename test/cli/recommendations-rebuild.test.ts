@@ -1,7 +1,7 @@
 /**
  * `tessera recommendations rebuild` as a user runs it (SQLite): interrupted after one page (the
  * hidden `--stop-after` hook, as Ctrl-C would), run again, it resumes and ends with the state
- * ingest built.
+ * ingest built; SIGTERM stops it as Ctrl-C does (exit 130, resumable).
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -49,7 +49,7 @@ it('an interrupted rebuild says so (exit 130) and resumes when run again, ending
   assert.equal(first.code, 130, describeRun(first));
   assert.match(first.stdout, /Interrupted after 15 of 40 people; run again to resume/);
   assert.match(first.stderr, /rebuild: 0%, 0 of 40 people/);
-  assert.notDeepEqual(await state(), built, 'half-way, the state is partial');
+  assert.deepEqual(await state(), built, 'half-way, the state before the rebuild is served whole (atomic)');
   const second = await runCli(['recommendations', 'rebuild', '--data-dir', t.dataDir, '--chunk', '15']);
   assert.equal(second.code, 0, describeRun(second));
   assert.match(second.stdout, /Rebuilt recommendations of workspace "default" \(resumed\): 40 people/);
@@ -59,4 +59,20 @@ it('an interrupted rebuild says so (exit 130) and resumes when run again, ending
   assert.equal(help.code, 0);
   assert.match(help.stdout, /resumes after the last\s+page written/);
   assert.equal((await runCli(['recommendations', 'rebuild', '--data-dir', t.dataDir, '--workspace', 'nope'])).code, 2);
+});
+
+it('SIGTERM stops the rebuild after the page under way (exit 130); run again, it resumes and ends with the state ingest built', async () => {
+  const built = await state();
+  let sent = false;
+  const stopped = await runCli(['recommendations', 'rebuild', '--data-dir', t.dataDir, '--chunk', '4', '--restart', '--page-pause', '100'], {}, (stderr, child) => {
+    // After the first page is written (its progress shown), while the second waits.
+    if (!sent && /rebuild: 10%, 4 of 40 people/.test(stderr)) { sent = true; child.kill('SIGTERM'); }
+  });
+  assert.equal(sent, true, describeRun(stopped));
+  assert.equal(stopped.code, 130, describeRun(stopped));
+  assert.match(stopped.stdout, /Interrupted after [48] of 40 people; run again to resume/);
+  const resumed = await runCli(['recommendations', 'rebuild', '--data-dir', t.dataDir, '--chunk', '15']);
+  assert.equal(resumed.code, 0, describeRun(resumed));
+  assert.match(resumed.stdout, /\(resumed\): 40 people/);
+  assert.deepEqual(await state(), built);
 });

@@ -12,7 +12,7 @@ export interface CliResult {
  * `node --import tsx src/main.ts …args` with a clean environment: only PATH, HOME, quiet logs and
  * the given variables, so that the developer's own TESSERA_* settings cannot leak into a test.
  */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string> = {}, onStderr?: (stderr: string, child: import('node:child_process').ChildProcess) => void): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       cwd: PROJECT_ROOT,
@@ -22,7 +22,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); onStderr?.(stderr, child); });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -203,5 +203,19 @@ export function recommendationsSuite(start: (overrides: Partial<Config>) => Prom
       assertIssue(assertError(await call('minPrice=5&maxPrice=1'), 400), 'maxPrice', /minPrice/);
       assertError(await call('kind=for-you&profile=nobody-at-all'), 404, 'not_found');
     });
+
+    it('learned in real time, though the lists are held in memory: a purchase changes the next answer, also for an item its event does not name', async () => {
+      const order = (anonymousId: string, product: string) => t.collect('/v1/track', { anonymousId, event: 'Order Completed', properties: { products: [{ product_id: product }] } });
+      // The co-purchased ones (the rest of a list is filled with similar and popular items).
+      const ids = async (query: string) => (await get(query)).items.filter((i: Json) => i.reason.kind === 'bought-with').map((i: Json) => i.item.id);
+      for (const buyer of ['c1', 'c2']) assert.equal((await order(buyer, 'tent')).statusCode, 200);
+      assert.deepEqual(await ids('kind=also-bought&item=tent'), [], 'read (and held): nothing bought with the tent yet');
+      // Later orders name only the lamp: the tent's list changes through the buyers' recent items.
+      assert.equal((await order('c1', 'lamp')).statusCode, 200);
+      assert.deepEqual(await ids('kind=also-bought&item=tent'), [], 'one buyer is below the minimum support of 2');
+      assert.equal((await order('c2', 'lamp')).statusCode, 200);
+      assert.deepEqual(await ids('kind=also-bought&item=tent'), ['lamp']);
+      assert.deepEqual(await ids('kind=also-bought&item=lamp'), ['tent']);
+    });
   });
 }

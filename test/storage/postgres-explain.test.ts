@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import pg from 'pg';
-import { RESOLVE_IDENTITY_SQL, TIMELINE_SQL } from '../../src/storage/postgres/profile-queries.js';
+import { RESOLVE_SQL, TIMELINE_SQL } from '../../src/storage/postgres/profile-queries.js';
 import { searchQuery } from '../../src/storage/postgres/search-query.js';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
 import { EXISTING_MESSAGES_SQL, OWNERS_SQL, TOMBSTONES_SQL } from '../../src/storage/postgres/write-tx.js';
@@ -63,6 +63,7 @@ const POPULATE = `
     SELECT workspace_id, 'aud-' || (g % 3), 'meta', id, md5(id) || E'\n', 1 FROM profiles CROSS JOIN generate_series(1, 3) g;
   INSERT INTO segment_due (workspace_id, profile_id, due_at) SELECT workspace_id, id, 1700000000000 FROM profiles;
   INSERT INTO rec_history (workspace_id, profile_id, history, updated_at) SELECT workspace_id, id, '{"items":[]}', 0 FROM profiles;
+  INSERT INTO rec_history_next (workspace_id, profile_id, history, updated_at) SELECT workspace_id, id, '{"items":[]}', 0 FROM profiles;
   INSERT INTO analytics_visits (workspace_id, visitor, profile_id, last_at, last_path, state) SELECT workspace_id, 'p:' || id, id, 0, '/', '{}' FROM profiles;
   INSERT INTO analytics_person_visits (workspace_id, profile_id, start, attributes) SELECT workspace_id, id, s, '{}' FROM profiles, generate_series(1, 3) AS s;
   INSERT INTO webhooks (id, workspace_id, url, secret, description, events, active, created_at, updated_at)
@@ -111,7 +112,7 @@ describe('postgres store: the hot queries use their indexes', { skip: await post
   });
 
   test('resolving an identifier probes the identities primary key', async (t) => {
-    const plan = await explain(t, 'profiles.resolve: any identifier', RESOLVE_IDENTITY_SQL, ['ws', 'user123@example.com', 'user123@example.com']);
+    const plan = await explain(t, 'profiles.resolve: any identifier', RESOLVE_SQL, ['ws', 'user123@example.com', 'user123@example.com', 'user123@example.com']);
     assert.match(plan, /identities_pkey/);
     assert.doesNotMatch(plan, /Seq Scan/);
   });

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/store.js';
-import { RESOLVE_IDENTITY_SQL, TIMELINE_SQL } from '../../src/storage/postgres/profile-queries.js';
+import { RESOLVE_SQL, TIMELINE_SQL } from '../../src/storage/postgres/profile-queries.js';
 import { existingMessagesQuery, OWNERS_SQL, TOMBSTONES_SQL } from '../../src/storage/postgres/write-tx.js';
 import { CLAIM_SQL } from '../../src/storage/postgres/webhook-store.js';
 import { createTestDatabase, postgresSkip, type TestDatabase } from '../support/postgres.js';
@@ -70,7 +70,7 @@ describe('postgres store: plans made while the database is young', { skip: await
     try {
       const statements = [
         { name: 'owners', sql: OWNERS_SQL, args: "('ws', '{anonymous_id,email}', '{anon-1,a@example.com}')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(kind = k\.kind\) AND \(value = k\.value\)\)/ },
-        { name: 'resolve', sql: RESOLVE_IDENTITY_SQL, args: "('ws', 'anon-1', 'anon-1')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(kind = \S+\) AND \(value = \S+\)\)/ },
+        { name: 'resolve', sql: RESOLVE_SQL, args: "('ws', 'anon-1', 'anon-1', 'anon-1')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(kind = \S+\) AND \(value = \S+\)\)/ },
         { name: 'tombstones', sql: TOMBSTONES_SQL, args: "('ws', '{abc}')", index: /Index Cond: \(\(workspace_id = \$1\) AND \(hash = t\.hash\)\)/ },
         { name: 'claim', sql: CLAIM_SQL, args: "(1700000100000, 16, 30000, 'lease')", index: /Index Scan using webhook_deliveries_due on webhook_deliveries c/ },
         { name: 'timeline', sql: TIMELINE_SQL, args: "('prf_1', 'ws', 9007199254740991, 9007199254740991, 51)", index: /Index Scan using events_timeline on events[^\n]*\n\s+Index Cond: \(\(profile_id = \$1\)/ },

@@ -6,6 +6,7 @@
  * minimum support (core/recommendations/settings.ts). A put replaces the whole document; omitted
  * fields take their defaults. Audited.
  */
+import type { ItemHistory } from '../../core/recommendations/co-occurrence.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../../ports/store.js';
 import type { RecommendationSettingsService } from '../../recommendations/recommendation-settings.js';
@@ -107,16 +108,19 @@ export function registerRecommendationRoutes(app: FastifyInstance, deps: Recomme
     if (ITEM_KINDS.includes(q.kind) && q.item === undefined) throw new TesseraError('invalid_query', { message: `${q.kind} needs the current item.`, issues: [{ field: 'item', reason: `is required for ${q.kind}` }] });
     if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) throw new TesseraError('invalid_query', { issues: [{ field: 'maxPrice', reason: 'must not be below minPrice' }] });
     let profileId: string | null = null;
+    let history: ItemHistory | null | undefined;
     if (q.profile !== undefined) {
-      profileId = await deps.store.profiles.resolve(workspaceId, q.profile);
-      if (!profileId) throw new TesseraError('not_found', { message: 'No profile is known by this identifier.' });
+      // The person and their recent items in one read (PostgreSQL: one round trip).
+      const found = await deps.store.recommendations.historyOf(workspaceId, q.profile);
+      if (!found) throw new TesseraError('not_found', { message: 'No profile is known by this identifier.' });
+      ({ profileId, history } = found);
     }
     const filters = {
       ...(q.category !== undefined ? { category: q.category } : {}), ...(q.type !== undefined ? { type: q.type } : {}), ...(q.tag !== undefined ? { tag: q.tag } : {}),
       ...(q.minPrice !== undefined ? { minPrice: q.minPrice } : {}), ...(q.maxPrice !== undefined ? { maxPrice: q.maxPrice } : {}),
     };
     const items = await deps.recommendations.recommend({
-      workspaceId, kind: q.kind, ...(q.item !== undefined ? { itemId: q.item } : {}), profileId, filters, limit: q.limit, maxPerCategory: q.maxPerCategory, locale: q.locale, now: deps.now(),
+      workspaceId, kind: q.kind, ...(q.item !== undefined ? { itemId: q.item } : {}), profileId, ...(history !== undefined ? { history } : {}), filters, limit: q.limit, maxPerCategory: q.maxPerCategory, locale: q.locale, now: deps.now(),
     });
     return { kind: q.kind, profileId, items: items.map(({ reason: { texts: _texts, ...reason }, ...r }) => ({ ...r, reason, item: itemView(r.item) })) };
   });

@@ -17,7 +17,7 @@ export async function persistBatch(batch: IngestBatch): Promise<void> {
     ...(batch.itemStubs.size > 0 ? { itemStubs: [...batch.itemStubs.values()] } : {}),
     ...(batch.itemLearning && (batch.itemInteractions.length > 0 || batch.itemFeedback.length > 0)
       ? { itemLearning: {
-        params: batch.itemLearning, interactions: batch.itemInteractions.map((i) => ({ ...i, profileId: batch.live(i.profileId) })),
+        params: batch.itemLearning, learned: batch.learnedItems, interactions: batch.itemInteractions.map((i) => ({ ...i, profileId: batch.live(i.profileId) })),
         ...(batch.itemFeedback.length > 0 ? { feedback: batch.itemFeedback.map((f) => ({ ...f, profileId: batch.live(f.profileId) })) } : {}),
       } }
       : {}),

@@ -149,6 +149,12 @@ export function itemModelContract(subject: () => StoreSubject): void {
     assert.ok(Math.abs(cosineOf(fromA[0]!.pairScore, fromA[0]!.itemScore, fromA[0]!.otherScore) - 3 / Math.sqrt(15)) < 1e-9);
     assert.deepEqual((await store.recommendations.neighbours(ws, 'bought', 'B', 10)).map((n) => [n.itemId, at(n.pairScore)]), [['A', 3]]);
     assert.deepEqual((await store.recommendations.neighbours(ws, 'viewed', 'A', 10)), [], 'families are apart');
+    // Many items in one read (the serving index's warm): the same lists, each at most `limit` long; unknown items have none.
+    const many = await store.recommendations.neighboursOfMany(ws, 'bought', ['A', 'B', 'nope'], 1);
+    assert.deepEqual([...many.keys()].sort(), ['A', 'B']);
+    assert.deepEqual(many.get('A'), fromA.slice(0, 1));
+    assert.deepEqual(many.get('B'), await store.recommendations.neighbours(ws, 'bought', 'B', 1));
+    assert.deepEqual(await store.recommendations.neighboursOfMany(ws, 'bought', [], 5), new Map());
     assert.deepEqual((await store.recommendations.popular(ws, 'bought', { limit: 10 })).map((s) => [s.itemId, at(s.longScore)]), [['A', 5], ['B', 3], ['C', 1]]);
     assert.deepEqual((await store.recommendations.popular(ws, 'viewed', { limit: 10 })).map((s) => s.itemId), ['A']);
     const u1 = await profileOf(store, ws, 'u1');
@@ -175,6 +181,15 @@ export function itemModelContract(subject: () => StoreSubject): void {
     await sendLearning(store, ws, [{ type: 'identify', userId: 'user-m', anonymousId: 'anon-m', traits: {}, at: T0 + 3 }, viewed('anon-m', 'M', T0 + 4)]);
     const live = await profileOf(store, ws, 'user-m');
     assert.deepEqual((await store.recommendations.history(ws, live))?.items.map((r) => r.itemId), ['M', 'L', 'K']);
+    // The person and their history in one read, by any identifier; someone without history; nobody.
+    for (const key of [live, 'anon-m', 'user-m']) {
+      const found = await store.recommendations.historyOf(ws, key);
+      assert.equal(found?.profileId, live, key);
+      assert.deepEqual(found?.history, await store.recommendations.history(ws, live), key);
+    }
+    await sendLearning(store, ws, [{ type: 'identify', userId: 'user-quiet', traits: {}, at: T0 + 5 }]);
+    assert.deepEqual(await store.recommendations.historyOf(ws, 'user-quiet'), { profileId: await profileOf(store, ws, 'user-quiet'), history: null });
+    assert.equal(await store.recommendations.historyOf(ws, 'nobody'), null);
     assert.deepEqual((await store.recommendations.popular(ws, 'viewed', { limit: 10, category: 'Tools' })).map((s) => s.itemId), ['K']);
     assert.deepEqual((await store.recommendations.neighbours(ws, 'viewed', 'M', 10)).map((x) => x.itemId).sort(), ['K', 'L']);
   });

@@ -1,8 +1,10 @@
 /**
  * Contract: a rebuild from the stored events (recommendations/rebuild-recommendations.ts) ends with
  * the state ingest built (neighbours, popularity, histories with rotation counts, stubs), also when
- * interrupted half-way and resumed; the erasure of the person its cursor names leaves no trace of
- * them in the progress and changes nothing of the resumed result.
+ * interrupted half-way and resumed; until its last page, what is served is the state before it
+ * (atomic: built in a new generation, switched in one transaction); the erasure of the person its
+ * cursor names leaves no trace of them in the progress and changes nothing of the resumed result;
+ * an erasure between a page's read and its write leaves nothing of the person in the rebuilt state.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -97,7 +99,7 @@ export function recommendationRebuildContract(subject: () => StoreSubject): void
     assert.equal(half.done, false);
     assert.equal(half.progress.processed, 14);
     assert.deepEqual(seen, [0, 7, 14]);
-    assert.notDeepEqual(await snapshot(store, ws), built, 'half-way, part of the state is missing');
+    assert.deepEqual(await snapshot(store, ws), built, 'half-way, the state before the rebuild is served whole (nothing half-built)');
     assert.deepEqual(await store.recommendations.rebuildProgress(ws), { ...half.progress });
 
     const rest = await rebuildRecommendations(deps, ws, { chunk: 7 });
@@ -158,5 +160,54 @@ export function recommendationRebuildContract(subject: () => StoreSubject): void
     const ids = await store.segments.profileIds(ws, { limit: 10 });
     const histories = await Promise.all(ids.map((id) => store.recommendations.history(ws, id)));
     assert.deepEqual(histories.map((h) => h!.items.map((r) => r.itemId).sort()).sort(), [['x', 'y'], ['x', 'y', 'z']], 'histories hold the replayed and the new items');
+  });
+
+  test('atomic: a rebuild that changes the state serves the old state until its last page, then the new one whole', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    await ingest(store, ws, shop(15));
+    const built = await snapshot(store, ws);
+    // Other learning settings (a history cap of 2): the rebuilt state differs from what ingest built.
+    const capped = compileRecommendationSettings({ ...DEFAULT_RECOMMENDATION_SETTINGS, urlPatterns: ['/blog/:id'], historyCap: 2, pairCap: 1 });
+    const deps = { store, settings: { get: async () => capped }, now: () => T0 + 86_400_000 };
+    const halfway = await rebuildRecommendations(deps, ws, { chunk: 4, stopAfterPages: 3 });
+    assert.equal(halfway.done, false);
+    assert.deepEqual(await snapshot(store, ws), built, 'half-way, the state before the rebuild is served unchanged');
+    assert.equal((await rebuildRecommendations(deps, ws, { chunk: 4 })).done, true);
+    const rebuilt = await snapshot(store, ws);
+    assert.notDeepEqual(rebuilt, built, 'the capped rebuild learned fewer pairs, and it is what is served now');
+    // Back to the default settings, stopped half-way: the capped generation is still served whole.
+    const back = { store, settings: source, now: () => T0 + 86_400_000 };
+    await rebuildRecommendations(back, ws, { chunk: 4, restart: true, stopAfterPages: 3 });
+    assert.deepEqual(await snapshot(store, ws), rebuilt, 'half-way, the previous generation is served unchanged');
+    await rebuildRecommendations(back, ws, { chunk: 4 });
+    assert.deepEqual(await snapshot(store, ws), built, 'the last page switches the whole new generation in');
+  });
+
+  test('an erasure between a page\'s read and its write: the person is left out of the rebuilt state, as if they had never been', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    await ingest(store, ws, shop(15));
+    const deps = { store, settings: source, now: () => T0 + 86_400_000 };
+    const ids = await store.segments.profileIds(ws, { limit: 1000 });
+    const victim = ids[9]!;
+    assert.ok(await store.recommendations.history(ws, victim), 'the person has a history to lose');
+    let erased = false;
+    const raced = await rebuildRecommendations(deps, ws, {
+      chunk: 7,
+      beforeWrite: async (page) => {
+        if (erased || !page.includes(victim)) return;
+        erased = true;
+        await store.privacy.erase(ws, victim, { tombstone: null, at: T0 + 86_400_000 });
+      },
+    });
+    assert.equal(erased, true);
+    assert.equal(raced.done, true);
+    assert.equal(await store.recommendations.history(ws, victim), null, 'no history of the erased person');
+    const afterRace = await snapshot(store, ws);
+    assert.ok(!Object.keys(afterRace as object).includes(`history:${victim}`));
+    // A rebuild started after the erasure (the person's events are gone) ends with the same state, aggregates included.
+    await rebuildRecommendations(deps, ws, { chunk: 7, restart: true });
+    assert.deepEqual(afterRace, await snapshot(store, ws), 'the raced rebuild holds nothing of the erased person');
   });
 }

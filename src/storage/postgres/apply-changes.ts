@@ -20,7 +20,7 @@ import { chunks, jsonArray, jsonb, text } from './values.js';
 import { applySegmentChanges } from './segment-store.js';
 import { analyticsQueries } from './analytics-store.js';
 import { mergePostgresCounters, updatePostgresCounters } from './decision-store.js';
-import { insertPostgresItemStubs, learnPostgresItems, putPostgresRebuild } from './recommendation-store.js';
+import { insertPostgresItemStubs, learnPostgresItems, putPostgresRebuild, switchPostgresRebuild } from './recommendation-store.js';
 import { stubTime } from '../shared/item-codec.js';
 
 /** What profile_search holds for a profile: jsonb-safe folded traits (searchTraits) and the search text. */
@@ -48,7 +48,8 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
     // Experiment assignments merge one merge at a time, in batch order (a chain A→B→C ends at C).
     for (const m of c.merges) sent.push(...assignmentMoveQueries(db, c.workspaceId, m.survivorId, m.mergedId));
     if (c.merges.length > 0 || (c.exposures?.length ?? 0) > 0) sent.push(writeCounters(db, c));
-    if (c.merges.length > 0 || (c.itemLearning?.interactions.length ?? 0) > 0 || (c.itemLearning?.feedback?.length ?? 0) > 0) sent.push(learnPostgresItems(db, c, finalSurvivors(c)));
+    const learning = c.merges.length > 0 || (c.itemLearning?.interactions.length ?? 0) > 0 || (c.itemLearning?.feedback?.length ?? 0) > 0 ? learnPostgresItems(db, c, finalSurvivors(c)) : Promise.resolve();
+    sent.push(learning);
     for (const part of chunks(c.identities)) sent.push(insertIdentities(db, c.workspaceId, part));
     for (const part of chunks(c.events)) sent.push(insertEvents(db, c.workspaceId, part));
     const wordings = insertWordings(db, c.workspaceId, c.consents);
@@ -68,7 +69,11 @@ export async function applyChanges(db: Queryable, c: ChangeSet, searchBefore: Re
     if (c.segments) sent.push(...applySegmentChanges(db, c.workspaceId, c.segments));
     for (const part of chunks(c.deliveries ?? [])) sent.push(insertDeliveries(db, c.workspaceId, part));
     for (const part of chunks(c.itemStubs ?? [])) sent.push(insertPostgresItemStubs(db, c.workspaceId, part, stubTime(c)));
-    if (c.itemRebuild) sent.push(putPostgresRebuild(db, c.workspaceId, c.itemRebuild.progress));
+    if (c.itemRebuild) {
+      sent.push(putPostgresRebuild(db, c.workspaceId, c.itemRebuild.progress));
+      // The last page switches its shadow tables in once its own learning went out (the stubs went before).
+      if (c.itemRebuild.progress.finishedAt !== null) sent.push(learning.then(() => switchPostgresRebuild(db, c.workspaceId)));
+    }
     sent.push(...analyticsQueries(db, c.workspaceId, c.analytics, c.merges));
     sent.push(...experimentChangeQueries(db, c.workspaceId, c.experiments));
   } catch (error) {

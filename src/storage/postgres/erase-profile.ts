@@ -28,7 +28,7 @@ import { WORKSPACE_LOCK_CLASS } from './write-tx.js';
 
 /** Every table an erasure deletes from. */
 export const ERASED_TABLES = [
-  'profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due', 'webhook_deliveries', 'list_subscriptions', 'survey_answers', 'token_uses', 'experiment_assignments', 'exposure_counters', 'rec_history', 'audience_members',
+  'profiles', 'profile_search', 'identities', 'events', 'merges', 'consents', 'segment_members', 'segment_due', 'webhook_deliveries', 'list_subscriptions', 'survey_answers', 'token_uses', 'experiment_assignments', 'exposure_counters', 'rec_history', 'rec_history_next', 'audience_members',
 ] as const;
 
 /** The live profile and the profiles merged into it, locked; empty when the profile is not live. */
@@ -58,6 +58,8 @@ export const ERASURE_DELETES = {
   exposureCounters: 'DELETE FROM exposure_counters WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   /** The person's recent items of recommendations (ports/recommendation-store.ts); the aggregates hold no person. */
   itemHistory: 'DELETE FROM rec_history WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
+  /** The history a running rebuild is building for the person (rec_history_next, switched in at its end). */
+  rebuildHistory: 'DELETE FROM rec_history_next WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   /** The person's open web-analytics visit (ports/analytics-store.ts); the rollups hold no identifiers and stay. */
   analyticsVisits: 'DELETE FROM analytics_visits WHERE profile_id = ANY($2::text[]) AND workspace_id = $1',
   /** The person's indexed visits (start and attributes, for funnel and retention filters). */
@@ -123,6 +125,7 @@ export async function eraseProfile(db: Queryable, workspaceId: string, profileId
     run(ERASURE_DELETES.experimentAssignments),
     run(ERASURE_DELETES.exposureCounters),
     run(ERASURE_DELETES.itemHistory),
+    run(ERASURE_DELETES.rebuildHistory),
     run(ERASE_REBUILD_CURSOR),
     run(ERASURE_DELETES.analyticsVisits),
     run(ERASURE_DELETES.analyticsPersonVisits),

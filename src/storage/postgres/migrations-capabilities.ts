@@ -376,4 +376,39 @@ export const capabilityMigrations: Migration[] = [
         SELECT workspace_id, segment_id, count(*) FROM segment_members GROUP BY workspace_id, segment_id;
     `,
   },
+  {
+    version: 42,
+    name: 'recommendations: shadow tables a rebuild fills, switched in by its last page (atomic rebuild)',
+    // recommendations/rebuild-recommendations.ts: `tessera recommendations rebuild` learns into these
+    // (and ingest learns into them too while it runs); its last page replaces the workspace's rows of
+    // rec_pairs, rec_item_stats and rec_history with them in its transaction and empties them, so a
+    // request never sees a half-built state. rec_history_next is personal data (erased with the
+    // person, like rec_history); the other two are aggregates. Never read by serving: no top indexes.
+    sql: `
+      CREATE TABLE rec_pairs_next (
+        workspace_id text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        item_id text COLLATE "C" NOT NULL,
+        other_id text COLLATE "C" NOT NULL,
+        score double precision NOT NULL,
+        PRIMARY KEY (workspace_id, kind, item_id, other_id)
+      );
+      CREATE TABLE rec_item_stats_next (
+        workspace_id text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        item_id text COLLATE "C" NOT NULL,
+        long_score double precision NOT NULL,
+        short_score double precision NOT NULL,
+        PRIMARY KEY (workspace_id, kind, item_id)
+      );
+      CREATE INDEX rec_item_stats_next_item ON rec_item_stats_next (workspace_id, item_id);
+      CREATE TABLE rec_history_next (
+        workspace_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        history json NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (workspace_id, profile_id)
+      );
+    `,
+  },
 ];

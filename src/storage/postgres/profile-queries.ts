@@ -1,6 +1,5 @@
 /** Read side of the PostgreSQL store, on the pool (each query its own snapshot, never locking). */
 import { TesseraError } from '../../core/errors.js';
-import type { IdentityKind } from '../../core/identity/identity-key.js';
 import { mergeRecordFromRow, type MergeRow } from '../shared/merge-rows.js';
 import type { ProfileQueries } from '../../ports/store.js';
 import { decodeCursor, encodeCursor, encodeSearchCursor, eventFromColumns, type EventColumns } from '../shared/codec.js';
@@ -10,39 +9,41 @@ import { searchQuery } from './search-query.js';
 import { text } from './values.js';
 import { LIFECYCLE_MOVE_FILTER, moveCountOf, sortMoveCounts } from '../shared/lifecycle-moves.js';
 
-const LOOKUP_ORDER: IdentityKind[] = ['user_id', 'email', 'anonymous_id'];
 
 
 /** The hot read queries, exported for the EXPLAIN test (test/storage/postgres-explain.test.ts). */
 /**
- * One probe of the identities primary key per kind the identifier may be (see OWNERS_SQL in
- * write-tx.ts): an OR of the three, planned as a generic plan on a young database, read every
- * identity of the workspace.
+ * profiles.resolve in one statement (one round trip in the common case: it runs per request of the
+ * recommendation API, where four sequential pool queries queued behind each other at 50 requests in
+ * flight): the profile of that id if there is one (`$4`, the id as given), else the owner of the
+ * first identity found in the order user id, email, anonymous id (one probe of the identities
+ * primary key per kind, see OWNERS_SQL in write-tx.ts: an OR of the three, planned as a generic
+ * plan on a young database, read every identity of the workspace); with its `merged_into`. A
+ * merged-away profile's chain is then followed by loadLiveProfiles (rare: identities move to the
+ * survivor with the merge, so only an old profile id leads there).
  */
-export const RESOLVE_IDENTITY_SQL = `SELECT k.kind, o.profile_id FROM (VALUES ('user_id', $2::text), ('email', $3::text), ('anonymous_id', $2::text)) AS k(kind, value)
-  CROSS JOIN LATERAL (SELECT i.profile_id FROM identities i WHERE i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value LIMIT 1) AS o`;
+export const RESOLVE_SQL = `SELECT p.id, p.merged_into FROM (
+    SELECT s.id FROM (
+      SELECT p.id, 0 AS rank FROM profiles p WHERE p.workspace_id = $1 AND p.id = $4
+      UNION ALL
+      SELECT o.profile_id, k.rank FROM (VALUES (1, 'user_id', $2::text), (2, 'email', $3::text), (3, 'anonymous_id', $2::text)) AS k(rank, kind, value)
+        CROSS JOIN LATERAL (SELECT i.profile_id FROM identities i WHERE i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value LIMIT 1) AS o
+    ) s ORDER BY s.rank LIMIT 1
+  ) start CROSS JOIN LATERAL (SELECT p.id, p.merged_into FROM profiles p WHERE p.workspace_id = $1 AND p.id = start.id) p`;
 export const TIMELINE_SQL = `SELECT * FROM events WHERE profile_id = $1 AND workspace_id = $2 AND (ts, seq) < ($3, $4)
   ORDER BY ts DESC, seq DESC LIMIT $5`;
 
 const invalidCursor = () => new TesseraError('invalid_query', { issues: [{ field: 'cursor', reason: 'is not a cursor this API returned' }] });
 
 export function createPostgresProfileQueries(db: Queryable): ProfileQueries {
-  const liveId = async (workspaceId: string, id: string) => (await loadLiveProfiles(db, workspaceId, [id], { forUpdate: false })).get(id)?.id ?? null;
 
   return {
     async resolve(workspaceId, key) {
-      const direct = await db.query({ name: 'tessera_profile_exists', text: 'SELECT 1 FROM profiles WHERE workspace_id = $1 AND id = $2', values: [workspaceId, key] });
-      if (direct.rows.length > 0) return liveId(workspaceId, key);
-      const { rows } = await db.query<{ kind: IdentityKind; profile_id: string }>({
-        name: 'tessera_resolve_identity',
-        text: RESOLVE_IDENTITY_SQL,
-        values: [workspaceId, text(key), text(key.trim().toLowerCase())],
-      });
-      for (const kind of LOOKUP_ORDER) {
-        const owner = rows.find((r) => r.kind === kind);
-        if (owner) return liveId(workspaceId, owner.profile_id);
-      }
-      return null;
+      const { rows } = await db.query<{ id: string; merged_into: string | null }>({ name: 'tessera_resolve', text: RESOLVE_SQL, values: [workspaceId, text(key), text(key.trim().toLowerCase()), key] });
+      const found = rows[0];
+      if (!found) return null;
+      if (found.merged_into === null) return found.id;
+      return (await loadLiveProfiles(db, workspaceId, [found.id], { forUpdate: false })).get(found.id)?.id ?? null;
     },
 
     async get(workspaceId, profileId) {

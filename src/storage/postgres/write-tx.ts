@@ -28,11 +28,11 @@ import { loadLiveProfiles } from './profile-rows.js';
 import { text } from './values.js';
 import { createPostgresSegmentTx, eventsOfProfiles } from './segment-store.js';
 import { createPostgresUnmergeTx } from './unmerge-store.js';
+import { WORKSPACE_LOCK_CLASS } from './workspace-lock.js';
 
 /** Above this many identifiers in one call, the whole workspace is locked instead. */
 export const FINE_LOCK_LIMIT = 200;
-/** classid of the workspace lock in the two-int advisory lock space (identity locks use the int8 space). */
-export const WORKSPACE_LOCK_CLASS = 0x7e55_0002;
+export { WORKSPACE_LOCK_CLASS };
 
 export const LOCK_IDENTITIES_SQL = `SELECT count(pg_advisory_xact_lock(h)) FROM (
   SELECT DISTINCT hashtextextended($1::text || ' ' || k || ' ' || v, 0) AS h FROM unnest($2::text[], $3::text[]) AS u(k, v) ORDER BY h

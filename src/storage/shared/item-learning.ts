@@ -18,6 +18,18 @@ export function profilesLearning(c: ChangeSet): string[] {
   return [...new Set([...(c.itemLearning?.interactions ?? []), ...(c.itemLearning?.feedback ?? [])].map((i) => i.profileId))];
 }
 
+/** A rebuild's page, left with the people still live in its write transaction (erased since its events were read: out). */
+export function replayLearning(c: ChangeSet, live: ReadonlySet<string>): ChangeSet {
+  const learning = c.itemLearning!;
+  return { ...c, itemLearning: { ...learning, interactions: learning.interactions.filter((i) => live.has(i.profileId)), ...(learning.feedback ? { feedback: learning.feedback.filter((f) => live.has(f.profileId)) } : {}) } };
+}
+
+/** Ingest's batch as it goes into a running rebuild's shadow tables (the serving index is told of the live pass only). */
+export function shadowPass(c: ChangeSet): ChangeSet {
+  const { learned: _learned, ...learning } = c.itemLearning!;
+  return { ...c, itemLearning: learning };
+}
+
 type Step = { interaction: Interaction } | { feedback: RecommendationFeedback };
 const atOf = (s: Step) => ('interaction' in s ? s.interaction.at : s.feedback.at);
 
@@ -53,6 +65,10 @@ export function learnBatch(c: ChangeSet, held: ReadonlyMap<string, ItemHistory>)
     const since = replay ? held.get(profileId) : undefined;
     const rebuilt: ItemHistory = history ?? { items: [] };
     histories.push({ profileId, history: since ? mergeHistories(rebuilt, since, MERGE_CAP) : rebuilt, at: atOf(sorted[sorted.length - 1]!) });
+  }
+  if (learning.learned) {
+    for (const p of learned.pairs.values()) { learning.learned.add(p.itemId); learning.learned.add(p.otherId); }
+    for (const st of learned.stats.values()) learning.learned.add(st.itemId);
   }
   return { histories, learned, lists: replay ? [] : listDeltas(learning.feedback ?? []) };
 }

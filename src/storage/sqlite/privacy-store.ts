@@ -54,6 +54,8 @@ export const ERASURE_SQL = {
   exposureCounters: 'DELETE FROM exposure_counters WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   /** The person's recent items of recommendations (ports/recommendation-store.ts); the aggregates hold no person. */
   itemHistory: 'DELETE FROM rec_history WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
+  /** The history a running rebuild is building for the person (rec_history_next, switched in at its end). */
+  rebuildHistory: 'DELETE FROM rec_history_next WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   /** The person's open web-analytics visit (ports/analytics-store.ts); the rollups hold no identifiers and stay. */
   analyticsVisits: 'DELETE FROM analytics_visits INDEXED BY analytics_visits_profile WHERE workspace_id = ? AND profile_id IN (SELECT value FROM json_each(?))',
   /** The person's indexed visits (start and attributes, for funnel and retention filters). */
@@ -167,6 +169,7 @@ export function createSqlitePrivacyStore(writer: Database.Database, reader: Data
         erasure.experimentAssignments.run(workspaceId, ids);
         erasure.exposureCounters.run(workspaceId, ids);
         erasure.itemHistory.run(workspaceId, ids);
+        erasure.rebuildHistory.run(workspaceId, ids);
         w.rebuildCursor.run(ids, workspaceId, ids);
         erasure.analyticsVisits.run(workspaceId, ids);
         erasure.analyticsPersonVisits.run(workspaceId, ids);

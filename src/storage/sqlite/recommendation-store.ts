@@ -7,7 +7,7 @@
 import type { ItemHistory } from '../../core/recommendations/co-occurrence.js';
 import type { Item } from '../../core/recommendations/item.js';
 import type { ChangeSet } from '../../ports/store.js';
-import { learnBatch, mergeHistories, MERGE_CAP, profilesLearning } from '../shared/item-learning.js';
+import { learnBatch, mergeHistories, MERGE_CAP, profilesLearning, replayLearning, shadowPass } from '../shared/item-learning.js';
 import type { ItemStat, ListReportRow, Neighbour, RebuildProgress, RecommendationStore } from '../../ports/recommendation-store.js';
 import { afterItem, itemBody, itemCursor, itemFromRow, lastPerId, type ItemBody } from '../shared/item-codec.js';
 import type { Database } from './database.js';
@@ -16,7 +16,8 @@ interface ItemRow { workspace_id: string; id: string; source: string; body: stri
 
 const itemOf = (r: ItemRow) => itemFromRow(r, JSON.parse(r.body) as ItemBody);
 
-export function createSqliteRecommendationStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>): RecommendationStore {
+/** `resolve`: profiles.resolve of the same store (historyOf). */
+export function createSqliteRecommendationStore(writer: Database.Database, reader: Database.Database, exclusive: <T>(fn: () => T) => Promise<T>, resolve: (workspaceId: string, key: string) => Promise<string | null>): RecommendationStore {
   const r = {
     get: reader.prepare('SELECT * FROM rec_items WHERE workspace_id = ? AND id = ?'),
     many: reader.prepare('SELECT * FROM rec_items WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))'),
@@ -43,11 +44,10 @@ export function createSqliteRecommendationStore(writer: Database.Database, reade
     delete: writer.prepare('DELETE FROM rec_items WHERE workspace_id = ? AND id = ?'),
     dropCategories: writer.prepare('DELETE FROM rec_item_categories WHERE workspace_id = ? AND item_id = ?'),
     addCategory: writer.prepare('INSERT OR IGNORE INTO rec_item_categories (workspace_id, category, item_id) VALUES (?, ?, ?)'),
-    clearPairs: writer.prepare('DELETE FROM rec_pairs WHERE workspace_id = ?'),
-    clearStats: writer.prepare('DELETE FROM rec_item_stats WHERE workspace_id = ?'),
-    clearHistories: writer.prepare('DELETE FROM rec_history WHERE workspace_id = ?'),
-    clearStubCategories: writer.prepare(`DELETE FROM rec_item_categories WHERE workspace_id = ? AND item_id IN (SELECT id FROM rec_items WHERE workspace_id = ? AND source = 'event')`),
-    clearStubs: writer.prepare(`DELETE FROM rec_items WHERE workspace_id = ? AND source = 'event'`),
+    // A rebuild builds into the shadow tables (learnSqliteItems); what is served stays until its last page switches.
+    clearPairs: writer.prepare('DELETE FROM rec_pairs_next WHERE workspace_id = ?'),
+    clearStats: writer.prepare('DELETE FROM rec_item_stats_next WHERE workspace_id = ?'),
+    clearHistories: writer.prepare('DELETE FROM rec_history_next WHERE workspace_id = ?'),
   };
   const putRebuild = prepareRebuildWrite(writer);
   const rebuildOf = reader.prepare('SELECT cursor, processed, started_at AS startedAt, finished_at AS finishedAt FROM rec_rebuilds WHERE workspace_id = ?');
@@ -98,8 +98,22 @@ export function createSqliteRecommendationStore(writer: Database.Database, reade
       const json = r.history.get(workspaceId, profileId) as string | undefined;
       return json === undefined ? null : (JSON.parse(json) as ItemHistory);
     },
+    async historyOf(workspaceId, key) {
+      const profileId = await resolve(workspaceId, key);
+      if (profileId === null) return null;
+      const json = r.history.get(workspaceId, profileId) as string | undefined;
+      return { profileId, history: json === undefined ? null : (JSON.parse(json) as ItemHistory) };
+    },
     async neighbours(workspaceId, family, itemId, limit) {
       return r.neighbours.all({ ws: workspaceId, kind: family, item: itemId, limit }) as Neighbour[];
+    },
+    async neighboursOfMany(workspaceId, family, itemIds, limit) {
+      const out = new Map<string, Neighbour[]>();
+      for (const item of new Set(itemIds)) {
+        const rows = r.neighbours.all({ ws: workspaceId, kind: family, item, limit }) as Neighbour[];
+        if (rows.length > 0) out.set(item, rows);
+      }
+      return out;
     },
     async listReport(workspaceId, range) {
       return r.listReport.all(workspaceId, range.fromDay, range.toDay) as ListReportRow[];
@@ -111,8 +125,6 @@ export function createSqliteRecommendationStore(writer: Database.Database, reade
       w.clearPairs.run(workspaceId);
       w.clearStats.run(workspaceId);
       w.clearHistories.run(workspaceId);
-      w.clearStubCategories.run(workspaceId, workspaceId);
-      w.clearStubs.run(workspaceId);
       putRebuild.run(workspaceId, progress.cursor, progress.processed, progress.startedAt, progress.finishedAt);
     })()),
     async popular(workspaceId, family, options) {
@@ -143,17 +155,41 @@ export function insertSqliteItemStubs(s: ReturnType<typeof prepareItemStubWrites
   }
 }
 
-/** Statements of ingest's write transaction for learning (write-tx.ts). */
+/**
+ * Statements of ingest's write transaction for learning (write-tx.ts), on the live tables and on
+ * the shadow tables a rebuild fills (`_next`, migration 42): see learnSqliteItems.
+ */
 export function prepareItemLearningWrites(db: Database.Database) {
   return {
-    history: db.prepare('SELECT history FROM rec_history WHERE workspace_id = ? AND profile_id = ?').pluck(),
-    putHistory: db.prepare(`INSERT INTO rec_history (workspace_id, profile_id, history, updated_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET history = excluded.history, updated_at = max(rec_history.updated_at, excluded.updated_at)`),
-    dropHistory: db.prepare('DELETE FROM rec_history WHERE workspace_id = ? AND profile_id = ?'),
+    live: prepareLearningTables(db, ''),
+    next: prepareLearningTables(db, '_next'),
+    rebuilding: db.prepare('SELECT 1 FROM rec_rebuilds WHERE workspace_id = ? AND finished_at IS NULL').pluck(),
+    liveProfiles: db.prepare('SELECT id FROM profiles WHERE workspace_id = ? AND merged_into IS NULL AND id IN (SELECT value FROM json_each(?))').pluck(),
+    switch: [
+      // Stubs no replayed event named (their events were erased or deleted by retention) go; the others stay as they are.
+      `DELETE FROM rec_item_categories WHERE workspace_id = @ws AND item_id IN (SELECT id FROM rec_items i WHERE i.workspace_id = @ws AND i.source = 'event'
+        AND NOT EXISTS (SELECT 1 FROM rec_item_stats_next s WHERE s.workspace_id = @ws AND s.item_id = i.id))`,
+      `DELETE FROM rec_items WHERE workspace_id = @ws AND source = 'event' AND NOT EXISTS (SELECT 1 FROM rec_item_stats_next s WHERE s.workspace_id = @ws AND s.item_id = rec_items.id)`,
+      ...['rec_pairs', 'rec_item_stats', 'rec_history'].flatMap((table) => [
+        `DELETE FROM ${table} WHERE workspace_id = @ws`,
+        `INSERT INTO ${table} SELECT * FROM ${table}_next WHERE workspace_id = @ws`,
+        `DELETE FROM ${table}_next WHERE workspace_id = @ws`,
+      ]),
+    ].map((sql) => db.prepare(sql)),
+  };
+}
+
+function prepareLearningTables(db: Database.Database, suffix: '' | '_next') {
+  const history = `rec_history${suffix}`, pairs = `rec_pairs${suffix}`, stats = `rec_item_stats${suffix}`;
+  return {
+    history: db.prepare(`SELECT history FROM ${history} WHERE workspace_id = ? AND profile_id = ?`).pluck(),
+    putHistory: db.prepare(`INSERT INTO ${history} (workspace_id, profile_id, history, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET history = excluded.history, updated_at = max(${history}.updated_at, excluded.updated_at)`),
+    dropHistory: db.prepare(`DELETE FROM ${history} WHERE workspace_id = ? AND profile_id = ?`),
     // ln(e^a + e^b), as core/recommendations/decay.ts addLogScores.
-    addPair: db.prepare(`INSERT INTO rec_pairs (workspace_id, kind, item_id, other_id, score) VALUES (?, ?, ?, ?, ?)
+    addPair: db.prepare(`INSERT INTO ${pairs} (workspace_id, kind, item_id, other_id, score) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET score = max(score, excluded.score) + ln(1 + exp(-abs(score - excluded.score)))`),
-    addStat: db.prepare(`INSERT INTO rec_item_stats (workspace_id, kind, item_id, long_score, short_score) VALUES (?, ?, ?, ?, ?)
+    addStat: db.prepare(`INSERT INTO ${stats} (workspace_id, kind, item_id, long_score, short_score) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET long_score = max(long_score, excluded.long_score) + ln(1 + exp(-abs(long_score - excluded.long_score))),
         short_score = max(short_score, excluded.short_score) + ln(1 + exp(-abs(short_score - excluded.short_score)))`),
     addListStat: db.prepare(`INSERT INTO rec_list_stats (workspace_id, list_id, strategy, source, day, views, impressions, clicks, click_positions, click_position_sum)
@@ -163,9 +199,15 @@ export function prepareItemLearningWrites(db: Database.Database) {
 }
 
 type LearningStatements = ReturnType<typeof prepareItemLearningWrites>;
+type TableStatements = LearningStatements['live'];
 
-/** A merge inside the write transaction: the merged person's recent items fold into the survivor's. */
+/** A merge inside the write transaction: the merged person's recent items fold into the survivor's (in the rebuild's shadow too, while one runs). */
 export function mergeSqliteHistories(s: LearningStatements, m: { workspaceId: string; survivorId: string; mergedId: string; at: number }): void {
+  mergeIn(s.live, m);
+  if (s.rebuilding.get(m.workspaceId) !== undefined) mergeIn(s.next, m);
+}
+
+function mergeIn(s: TableStatements, m: { workspaceId: string; survivorId: string; mergedId: string; at: number }): void {
   const merged = s.history.get(m.workspaceId, m.mergedId) as string | undefined;
   if (merged === undefined) return;
   const survivor = s.history.get(m.workspaceId, m.survivorId) as string | undefined;
@@ -174,9 +216,27 @@ export function mergeSqliteHistories(s: LearningStatements, m: { workspaceId: st
   s.dropHistory.run(m.workspaceId, m.mergedId);
 }
 
-/** The batch's interactions, after its merges: histories advanced, aggregates incremented. */
+/**
+ * The batch's interactions, after its merges: histories advanced, aggregates incremented.
+ * - Ingest: into the live tables, and, while a rebuild runs, into its shadow tables too (the
+ *   rebuilt state then holds what arrived during the rebuild).
+ * - A rebuild's page (`replay`): into the shadow tables only, and only for the people still live in
+ *   this transaction (one erased after the page read their events is left out).
+ * The rebuild's last page switches the shadow in (switchSqliteRebuild).
+ */
 export function learnSqliteItems(s: LearningStatements, c: ChangeSet): void {
   if (!c.itemLearning || (c.itemLearning.interactions.length === 0 && !c.itemLearning.feedback?.length)) return;
+  if (c.itemLearning.replay) {
+    const live = new Set(s.liveProfiles.all(c.workspaceId, JSON.stringify(profilesLearning(c))) as string[]);
+    learnInto(s.next, replayLearning(c, live), false);
+    return;
+  }
+  learnInto(s.live, c, true);
+  if (s.rebuilding.get(c.workspaceId) !== undefined) learnInto(s.next, shadowPass(c), false);
+}
+
+/** `countLists`: add the batch's list report rows (once, in the live pass; the histories of both passes take the feedback). */
+function learnInto(s: TableStatements, c: ChangeSet, countLists: boolean): void {
   const held = new Map<string, ItemHistory>();
   for (const id of profilesLearning(c)) {
     const json = s.history.get(c.workspaceId, id) as string | undefined;
@@ -186,5 +246,10 @@ export function learnSqliteItems(s: LearningStatements, c: ChangeSet): void {
   for (const h of histories) s.putHistory.run(c.workspaceId, h.profileId, JSON.stringify(h.history), h.at);
   for (const p of learned.pairs.values()) s.addPair.run(c.workspaceId, p.family, p.itemId, p.otherId, p.score);
   for (const st of learned.stats.values()) s.addStat.run(c.workspaceId, st.family, st.itemId, st.long, st.short);
-  for (const l of lists) s.addListStat.run(c.workspaceId, l.listId, l.strategy, l.source, l.day, l.views, l.impressions, l.clicks, l.clickPositions, l.clickPositionSum);
+  if (countLists) for (const l of lists) s.addListStat.run(c.workspaceId, l.listId, l.strategy, l.source, l.day, l.views, l.impressions, l.clicks, l.clickPositions, l.clickPositionSum);
+}
+
+/** A rebuild's last page, after its learning and stubs: the shadow tables replace the live ones, in this transaction. */
+export function switchSqliteRebuild(s: LearningStatements, workspaceId: string): void {
+  for (const statement of s.switch) statement.run({ ws: workspaceId });
 }

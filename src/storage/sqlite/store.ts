@@ -215,7 +215,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     get personas() { return (personas ??= createSqlitePersonaStore(writer, reader, durably)); },
     get slotReports() { return (slotReports ??= createSqliteSlotReportStore(reader)); },
     get users() { return (users ??= createSqliteUserStore(writer, exclusive, durably)); },
-    get recommendations() { return (recommendations ??= createSqliteRecommendationStore(writer, reader, durably)); },
+    get recommendations() { return (recommendations ??= createSqliteRecommendationStore(writer, reader, durably, (w, key) => (profiles ??= createSqliteProfileQueries(reader)).resolve(w, key))); },
     get analytics() { return (analytics ??= createSqliteAnalyticsStore(writer, reader, durably)); },
     get hits() { return (hits ??= createSqliteHitStore(writer, reader, durably)); },
     get audiences() { return (audiences ??= createSqliteAudienceStore(writer, reader, durably)); },

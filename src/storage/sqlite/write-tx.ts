@@ -10,7 +10,7 @@ import { eventBody, profileFromColumns, profileState, searchText } from '../shar
 import type { Database } from './database.js';
 import type { WriteCache } from './write-cache.js';
 import { mergeSqliteCounters, prepareCounterMerge, updateSqliteCounters } from './decision-store.js';
-import { insertSqliteItemStubs, learnSqliteItems, mergeSqliteHistories, prepareItemLearningWrites, prepareItemStubWrites, prepareRebuildWrite } from './recommendation-store.js';
+import { insertSqliteItemStubs, learnSqliteItems, switchSqliteRebuild, mergeSqliteHistories, prepareItemLearningWrites, prepareItemStubWrites, prepareRebuildWrite } from './recommendation-store.js';
 import { stubTime } from '../shared/item-codec.js';
 import { createSqliteUnmergeTx, prepareUnmergeStatements } from './unmerge-store.js';
 import { applyExperimentChanges, moveAssignments, prepareAssignmentMoves, prepareExperimentWrites } from './experiment-store.js';
@@ -145,7 +145,11 @@ export function createSqliteWriteTx(s: WriteStatements, cache: WriteCache): Writ
       for (const d of c.deliveries ?? []) s.insertDelivery.run(d.id, c.workspaceId, d.webhookId, d.profileId, d.event, d.payload, d.nextAttemptAt, d.createdAt);
       if (c.segments) applySegmentChanges(s.segments, c.workspaceId, c.segments);
       if (c.itemStubs && c.itemStubs.length > 0) insertSqliteItemStubs(s.itemStubs, c.workspaceId, c.itemStubs, stubTime(c));
-      if (c.itemRebuild) { const p = c.itemRebuild.progress; s.itemRebuild.run(c.workspaceId, p.cursor, p.processed, p.startedAt, p.finishedAt); }
+      if (c.itemRebuild) {
+        const p = c.itemRebuild.progress;
+        s.itemRebuild.run(c.workspaceId, p.cursor, p.processed, p.startedAt, p.finishedAt);
+        if (p.finishedAt !== null) switchSqliteRebuild(s.itemLearning, c.workspaceId);
+      }
       applySqliteAnalytics(s.analytics, c.workspaceId, c.analytics, c.merges);
       applyExperimentChanges(s.experiments, c.workspaceId, c.experiments);
     },
