@@ -376,4 +376,19 @@ export const capabilityMigrations: Migration[] = [
         SELECT workspace_id, segment_id, count(*) FROM segment_members GROUP BY workspace_id, segment_id;
     `,
   },
+  {
+    version: 40,
+    name: 'web analytics: the rollup mark per workspace (rollups are written by a worker after the events, not in their transaction)',
+    // analytics/rollup-worker.ts: every event stored up to the mark's sequence number is counted in
+    // the rollups; on start the worker counts those after it from the stored events (the crash
+    // window). Until now ingest counted every event in its own transaction: all stored are counted.
+    // No personal data (a sequence number).
+    sql: `
+      CREATE TABLE analytics_marks (
+        workspace_id text COLLATE "C" PRIMARY KEY,
+        seq bigint NOT NULL
+      );
+      INSERT INTO analytics_marks (workspace_id, seq) SELECT workspace_id, max(seq) FROM events GROUP BY workspace_id;
+    `,
+  },
 ];
