@@ -60,7 +60,7 @@ export async function foldHits(tx: AnalyticsTx, workspaceId: string, hits: reado
     const opened = liveId === null ? undefined : (v: OpenVisit) => { personVisits.push({ profileId: liveId, start: v.start, attributes: v.attributes }); };
     for (const { hit, event, audience, person } of list) {
       const converts = goals.length > 0 ? (h: Hit) => goalsOfHit(goals, h, event.properties) : undefined;
-      visit = foldHit(visit, hit, { changes, point, attributes: () => visitAttributes(event, audience, person), ...(converts ? { converts } : {}), ...(opened ? { opened } : {}) });
+      visit = foldHit(visit, hit, { changes, point, attributes: () => visitAttributes(event, audience, person), ...(converts ? { converts, touches: true } : {}), ...(opened ? { opened } : {}) });
     }
     // A cookieless visitor's visit is kept; a profile's only while the profile is itself (see above).
     if (visit && (profileId === null || liveId === profileId)) visits.push({ visitor, profileId, visit });

@@ -49,7 +49,8 @@ export interface OpenVisit {
  * Rows `v:<dimension>` count the visits that touched a value of a dimension a visit has many of per
  * visit (a title, a category, a custom event, an event property's value): once per visit, in the
  * hour it began. They are the visits of such a row, the denominator of its goal conversion rate
- * (the row's own figures are page views or events, and stay as they are).
+ * (the row's own figures are page views or events, and stay as they are). Kept while the workspace
+ * has goals (FoldContext.touches): a workspace without goals writes none.
  */
 export const VISITED_PREFIX = 'v:';
 export const visitedDimension = (dim: string): `v:${string}` => `${VISITED_PREFIX}${dim}`;
@@ -63,6 +64,11 @@ export interface FoldContext {
   converts?: (hit: Hit) => readonly string[];
   /** Told of each visit this hit opens (ingest keeps it in the person's visit index). */
   opened?: (visit: OpenVisit) => void;
+  /**
+   * Count the visits per title, category, event and event property value (visitedDimension): only
+   * the goals' rates read them, so they are kept while the workspace has goals (`converts`).
+   */
+  touches?: boolean;
 }
 
 /**
@@ -136,11 +142,11 @@ function countHit(visit: OpenVisit, hit: Hit, ctx: FoldContext): void {
       }
     }
     if (!late) { visit.lastPath = hit.path; visit.reportedMs = 0; }
-    if (hit.labels) touch(visit, hit.labels, ctx, startHour);
+    if (hit.labels && ctx.touches) touch(visit, hit.labels, ctx, startHour);
   } else if (hit.kind === 'event' && hit.name !== null) {
     changes.add(hour, [['all', ''], ['event', hit.name], ...(hit.labels ?? [])], a, { events: 1 });
     changes.see(hour, [['event', hit.name]], a, point);
-    touch(visit, [['event', hit.name], ...(hit.labels ?? [])], ctx, startHour);
+    if (ctx.touches) touch(visit, [['event', hit.name], ...(hit.labels ?? [])], ctx, startHour);
   } else if (hit.kind === 'time' && hit.visibleMs !== null && visit.lastPath !== null && (hit.path === null || hit.path === visit.lastPath)) {
     const grown = hit.visibleMs - visit.reportedMs;
     if (grown > 0) {

@@ -83,7 +83,7 @@ test('a goal per exit page follows the exit; per title and event, the visits tha
   const changes = new RollupChanges(visitCells);
   let visit: OpenVisit | null = null;
   const hits = [titled(T0, '/a', 'A'), event(T0 + MIN, 'Buy'), titled(T0 + 2 * MIN, '/b', 'B'), titled(T0 + 3 * MIN, '/c', 'A'), event(T0 + 4 * MIN, 'Buy')];
-  for (const hit of hits) visit = foldHit(visit, hit, { changes, point: visitorPoint('v1'), attributes: () => ({ ...attributes }), converts });
+  for (const hit of hits) visit = foldHit(visit, hit, { changes, point: visitorPoint('v1'), attributes: () => ({ ...attributes }), converts, touches: true });
   const rows = changes.metricRows();
   const visits = (dim: string, value: string) => rows.filter((r) => r.dim === dim && r.value === value).reduce((n, r) => n + r.metrics.visits, 0);
   // Converted on /a, left on /c: one conversion under exit /c, none left under /a or /b.
