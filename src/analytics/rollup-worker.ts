@@ -174,8 +174,10 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
       let p = pending.get(workspaceId);
       if (!p) pending.set(workspaceId, (p = new Map()));
       for (const id of handoff.stored) if (!p.has(id)) p.set(id, null);
-      for (const hit of handoff.hits) p.set(hit.event.messageId, hit);
-      pendingHits += handoff.hits.length;
+      for (const hit of handoff.hits) {
+        if (!p.get(hit.event.messageId)) pendingHits++;
+        p.set(hit.event.messageId, hit);
+      }
       if (pendingHits >= maxPending && !early) {
         early = true;
         setImmediate(() => { early = false; void flushAll(pending.keys()); });
