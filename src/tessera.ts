@@ -44,6 +44,7 @@ import type { IngestObserver } from './ingest/ingest-queue.js';
 import { VERSION } from './version.js';
 import { unmerge } from './identity/unmerge.js';
 import { resolvePublicBase } from './public-base.js';
+import { createRollupWorker, type RollupWorker } from './analytics/rollup-worker.js';
 import { createSlotExposureRecorder, type SlotExposureRecorder } from './decisions/record-slot-exposures.js';
 import { createCountryLookup } from './geo/country-of-ip.js';
 
@@ -59,6 +60,8 @@ export interface Tessera {
   metrics: Metrics;
   /** Records slot experiment exposures after their `Slot Viewed` committed (decisions/record-slot-exposures.ts). */
   slotExposures: SlotExposureRecorder;
+  /** The web-analytics rollup worker (analytics/rollup-worker.ts). */
+  rollups: RollupWorker;
   /** Stops accepting, writes what was accepted, closes the app and the store. */
   close(): Promise<void>;
 }
@@ -85,7 +88,7 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const recommendationSettings = createRecommendationSettings({ store, now });
   const experimentPlans = createExperimentPlans(store);
   const goals = createGoalService({ store, now });
-  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, personas: personaModels, recommendations: recommendationSettings, experiments: experimentPlans, goals, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
+  const batchDeps = { guard, newProfileId, newMessageId, leadScoring, definitions, slots, personas: personaModels, recommendations: recommendationSettings, experiments: experimentPlans, ...(extras.eventSteps ? { eventSteps: extras.eventSteps } : {}) };
   const keepDeadLetter = createDeadLetterWriter({ deadLetters: store.deadLetters, guard, now });
   const processBatch = createProcessBatch(batchDeps);
   const derive = createDerivedSteps(batchDeps);
@@ -95,6 +98,8 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   const recommendationIndex = { index: createServingIndex(store.recommendations, { generations: catalogueGenerations }), generations: catalogueGenerations };
   // Fed by the queue once a batch committed; it records through `ingest`, made below.
   let slotExposures: SlotExposureRecorder | null = null;
+  // The web-analytics rollups, counted out of the ingest transactions (analytics/rollup-worker.ts).
+  const rollups = createRollupWorker({ store, privacy, goals, onError: (error) => logger.error({ err: error }, 'counting web-analytics hits into the rollups failed; they stay pending') });
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
@@ -104,15 +109,16 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
       logger.warn({ workspaceId, messageId: event.messageId, error: error instanceof Error ? error.name : typeof error }, 'an event failed alone and was kept as a dead letter; its request was acknowledged');
     },
     ...(observer ? { observer } : {}),
-    onCommitted: (workspaceId, events, learnedItems) => {
+    onCommitted: (workspaceId, events, outcome) => {
       slotExposures?.committed(workspaceId, events);
-      if (learnedItems.size > 0) recommendationIndex.index.learned(workspaceId, learnedItems);
+      if (outcome.learnedItems) recommendationIndex.index.learned(workspaceId, outcome.learnedItems);
+      if (outcome.analytics) rollups.committed(workspaceId, outcome.analytics);
     },
   });
   const countryOf = createCountryLookup((error) => logger.error({ err: error }, 'the GeoIP country database could not be read; events are stored without a country'));
   const ingest = createIngestService({ queue, guard, privacy, now, newMessageId: () => newTimeOrderedId('srv-'), countryOf });
   slotExposures = createSlotExposureRecorder({ store, signer, ingest, now, onError: (error) => logger.error({ err: error }, 'recording a slot experiment exposure failed') });
-  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures };
+  return { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures, rollups };
 }
 
 /** At most one log line a minute per failing task (checkpoints fail once a second on a full disk). */
@@ -139,11 +145,13 @@ export async function createTessera(options: { config: Config; store: Store; log
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures, rollups } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
   metrics.watchMaintenance(options.store.maintenance);
   logMaintenance(options.store.maintenance, logger, now);
+  // Counts what a previous process left uncounted (its crash window), then flushes every second.
+  const rollupsStarted = rollups.start().catch((error: unknown) => logger.error({ err: error }, 'catching up the web-analytics rollups failed'));
   const mailer = createSmtpMailer({ url: options.config.smtpUrl, from: options.config.mailFrom });
   const segmentDeps = { store: options.store, privacy, derive, definitions, logger, now };
   const segmentScheduler = startSegmentScheduler(segmentDeps, { enabled: options.config.segmentScheduler });
@@ -177,13 +185,13 @@ export async function createTessera(options: { config: Config; store: Store; log
   if (options.config.segmentScheduler) optimiser.start();
   const leadScoringApi = { settings: leadScoring.settings, webhooks: leadScoring.webhooks, targets, move: { privacy, derive, newMessageId: leadScoring.newMessageId }, rescore, poke: () => deliveries?.poke() };
   const app = await buildApp({
-    store: options.store, ingest, queue, privacy, segments, slots, experimentPlans, leadScoring: leadScoringApi, personas: { fits: personaFits }, recommendationSettings, recommendationIndex, goals, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
+    store: options.store, ingest, queue, privacy, segments, slots, experimentPlans, leadScoring: leadScoringApi, personas: { fits: personaFits }, recommendationSettings, recommendationIndex, goals, rollups, logger, now, signer, guard, mailer, linkDomains: options.config.links.allowedDomains,
     unmerge: (request) => unmerge({ store: options.store, privacy, derive, settings: leadScoring.settings, definitions, guard, newMessageId: leadScoring.newMessageId, now }, request),
     sessions: { idleMs: options.config.sessions.idleMinutes * 60_000, absoluteMs: options.config.sessions.absoluteHours * 3600_000, signInsPerMinute: options.config.sessions.signInsPerMinute },
     isDraining: () => draining, trustProxy: options.config.trustProxy, metrics, metricsToken: options.config.metricsToken, publicBase: resolvePublicBase(options.config),
   });
   return {
-    app, store: options.store, ingest, queue, logger, segments, metrics, slotExposures,
+    app, store: options.store, ingest, queue, logger, segments, metrics, slotExposures, rollups,
     async close() {
       draining = true;
       await retention.stop();
@@ -200,6 +208,8 @@ export async function createTessera(options: { config: Config; store: Store; log
       await slotExposures.idle();
       await queue.close();
       await slotExposures.idle();
+      await rollupsStarted;
+      await rollups.close();
       await mailer.close();
       await options.store.close();
     },

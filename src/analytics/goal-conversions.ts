@@ -7,13 +7,21 @@
  *                            the plain `visitors` is null: per value under an audience/channel/device filter),
  *   `visitorConversionRate`  convertingVisitors / visitors,
  * and `goal: { id, name, step, countingSince }`. A conversion is counted in the hour its visit
- * began, as the visit is, so the rate of any range is of the same visits. Conversions are kept per
- * visit dimension and per entry page (a page row's `visits` are its entries: the landing page's
- * conversion rate); a breakdown by exit, title, category, event or event property, an event,
- * title, category or property filter, and the `segment` filter are refused by naming `goal`.
+ * began, as the visit is, so the rate of any range is of the same visits. Every breakdown has its
+ * rate, of the visits its row stands for (core/analytics/visit.ts):
+ *   visit dimensions (channel, device, utm_*, …)  the row's visits;
+ *   page, entry                                   the page's entries (the landing page's rate);
+ *   exit                                          the visits that left on the page (its `exits`): a
+ *                                                 visit's conversion follows its exit as it moves;
+ *   title, category, event, event_property        the visits that touched the value (`visitsWith`,
+ *                                                 added to each row): a visit that viewed the title
+ *                                                 (or sent the event) and converted, before or after;
+ * for exit and the last four, `convertingVisitors` is null (sums only, no sketches). An event,
+ * title, category or property filter and the `segment` filter are refused by naming `goal`.
  */
 import { TesseraError, type FieldIssue } from '../core/errors.js';
 import { goalDimension } from '../core/analytics/goal.js';
+import { visitedDimension } from '../core/analytics/visit.js';
 import { HyperLogLog } from '../core/analytics/hll.js';
 import { ANY_SLICE, HOUR_MS } from '../core/analytics/rollup.js';
 import { periodsOf, previousRange, type HourRange } from '../core/analytics/periods.js';
@@ -30,7 +38,8 @@ export interface Conversions {
   visitorConversionRate: number | null;
 }
 
-const NOT_PER_VISIT = new Set(['exit', 'event', 'title', 'category', 'event_property']);
+/** Breakdowns whose rows count a visit once per value it touched (their denominator: `v:` rows, visitedDimension). */
+const TOUCHED = new Set(['title', 'category', 'event', 'event_property']);
 
 export function withGoals(inner: AnalyticsService, deps: { goals: GoalService; store: { analytics: AnalyticsStore }; now: () => number }): AnalyticsService {
   const rollups = deps.store.analytics;
@@ -44,8 +53,8 @@ export function withGoals(inner: AnalyticsService, deps: { goals: GoalService; s
     else goal = (await deps.goals.list(workspaceId)).find((g) => g.id === id) ?? null;
     if (typeof id === 'string' && id !== '' && goal === null) issues.push({ field: 'goal', reason: `this workspace has no goal "${id}"` });
     if (params.segment !== undefined) issues.push({ field: 'goal', reason: 'conversions are kept in the rollups; the segment filter cannot combine with goal' });
-    if (by !== null && NOT_PER_VISIT.has(by)) issues.push({ field: 'goal', reason: `conversions are kept per visit dimension and entry page; break down by page, entry, channel, referrer, utm_*, device, browser, os, language, country, lifecycle or persona, not ${by}` });
-    for (const f of ['event', 'title', 'category', 'property_value']) if (params[f] !== undefined) issues.push({ field: 'goal', reason: `conversions are kept per visit dimension and entry page; the ${f} filter cannot combine with goal` });
+    // (`event` with `property` names the event whose property a breakdown lists: not a filter.)
+    for (const f of ['event', 'title', 'category', 'property_value']) if (params[f] !== undefined && !(f === 'event' && params.property !== undefined)) issues.push({ field: 'goal', reason: `conversions are kept per visit dimension and entry page; the ${f} filter cannot combine with goal` });
     const rest = { ...params };
     delete rest.goal;
     if (issues.length > 0 || goal === null) {
@@ -65,12 +74,12 @@ export function withGoals(inner: AnalyticsService, deps: { goals: GoalService; s
     ...(values ? { values } : q.rowFilter && q.rowFilter.dim === dim ? { values: [q.rowFilter.value] } : {}),
   });
 
-  /** Converting visits and visitor sketches per group of `dim` (sketches null as for plain visitors). */
-  const read = async (q: AnalyticsQuery, goal: Goal, range: HourRange, dim: string, groupBy: RollupQuery['groupBy'], values?: readonly string[]) => {
+  /** Converting visits and visitor sketches per group of `dim` (sketches null as for plain visitors, and for `sumsOnly`). */
+  const read = async (q: AnalyticsQuery, goal: Goal, range: HourRange, dim: string, groupBy: RollupQuery['groupBy'], values?: readonly string[], sumsOnly = false) => {
     const filtered = Object.keys(q.slices).length > 0;
     const [sums, sketches] = await Promise.all([
       rollups.sums(query(q, goal, range, dim, groupBy, values)),
-      filtered && dim !== 'all' ? null : rollups.sketches(query(q, goal, range, dim, groupBy, values, filtered ? q.slices : ANY_SLICE)),
+      sumsOnly || (filtered && dim !== 'all') ? null : rollups.sketches(query(q, goal, range, dim, groupBy, values, filtered ? q.slices : ANY_SLICE)),
     ]);
     const visits = new Map(sums.map((s) => [s.group, s.metrics.visits]));
     const sketchesOf = new Map<string, HyperLogLog>();
@@ -105,10 +114,22 @@ export function withGoals(inner: AnalyticsService, deps: { goals: GoalService; s
       if (params.goal === undefined) return inner.breakdown(workspaceId, params);
       const by = typeof params.dimension === 'string' ? params.dimension : 'page';
       const { goal, q, result } = await prepare(workspaceId, params, by, (rest) => inner.breakdown(workspaceId, rest));
-      const rowsOf = async <R extends { value: string; visits: number; visitors: number | null }>(rows: R[], range: HourRange) => {
+      const dim = result.dimension === 'exit' ? 'exit' : rowDimension(result.dimension, q);
+      const touched = TOUCHED.has(result.dimension);
+      const rowsOf = async <R extends { value: string; visits: number; exits: number; visitors: number | null }>(rows: R[], range: HourRange) => {
         if (rows.length === 0) return rows;
-        const { visits, sketches } = await read(q, goal, range, rowDimension(result.dimension, q), 'value', rows.map((r) => r.value));
-        return rows.map((r) => ({ ...r, ...conversionsOf(visits.get(r.value) ?? 0, sketches === null ? null : sketches.get(r.value)?.estimate() ?? 0, r) }));
+        const values = rows.map((r) => r.value);
+        const sumsOnly = touched || dim === 'exit';
+        const [{ visits, sketches }, withValue] = await Promise.all([
+          read(q, goal, range, dim, 'value', values, sumsOnly),
+          touched ? rollups.sums({ workspaceId, dim: visitedDimension(dim), fromHour: range.fromHour, toHour: range.toHour, slices: q.slices, groupBy: 'value', values }) : null,
+        ]);
+        const visitsWith = withValue === null ? null : new Map(withValue.map((w) => [w.group, w.metrics.visits]));
+        return rows.map((r) => {
+          // The visits the row stands for (see above); `visitors` only where sketches answer.
+          const base = { visits: visitsWith ? visitsWith.get(r.value) ?? 0 : dim === 'exit' ? r.exits : r.visits, visitors: sumsOnly ? null : r.visitors };
+          return { ...r, ...(visitsWith ? { visitsWith: base.visits } : {}), ...conversionsOf(visits.get(r.value) ?? 0, sketches === null ? null : sketches.get(r.value)?.estimate() ?? 0, base) };
+        });
       };
       const rows = await rowsOf(result.rows, q.range);
       const previous = result.previous ? await rowsOf(result.previous, previousRange(q.range)) : undefined;

@@ -79,7 +79,7 @@ interface ImportRun {
 async function runImport(run: ImportRun): Promise<number> {
   // Logs go to stderr: stdout carries the summary.
   const logger = pino({ level: run.config.logLevel, base: { service: 'tessera' } }, pino.destination(2));
-  const { queue, ingest } = createIngest(run.store, run.config, logger);
+  const { queue, ingest, rollups } = createIngest(run.store, run.config, logger);
   const workspaceIngest = await ingest.forWorkspace(run.workspaceId);
   const started = performance.now();
   const progress = createProgressReporter(run.size, started);
@@ -93,6 +93,8 @@ async function runImport(run: ImportRun): Promise<number> {
   }));
   progress.stop(summary);
   await queue.close();
+  // The imported hits are counted now (otherwise the server's next start would count them from the events).
+  await rollups.close();
   await run.rejects?.close();
   process.stdout.write(formatSummary({ file: run.file, workspaceId: run.workspaceId, summary, seconds: (performance.now() - started) / 1000, rejectsFile: run.rejectsFile }));
   return exitCode(summary);

@@ -64,6 +64,7 @@ import { registerAnalyticsGoalRoutes } from './routes/analytics-goals.js';
 import { registerFunnelRoutes } from './routes/analytics-funnels.js';
 import { createFunnelService } from '../analytics/funnels.js';
 import { createRetentionService } from '../analytics/retention.js';
+import { settledFirst, type RollupSettle } from '../analytics/settled.js';
 import { registerAudienceRoutes } from './routes/audiences.js';
 import { createAudienceService } from '../audiences/audience-service.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
@@ -104,6 +105,8 @@ export interface AppDeps {
   recommendationIndex?: { index: ServingIndex; generations: CatalogueGenerations };
   /** Analytics goals, the instance ingest reads (absent: one of its own). */
   goals?: GoalService;
+  /** The rollup worker ingest feeds: analytics answers and erasure settle it first (absent: the rollups are read as they are). */
+  rollups?: RollupSettle;
   logger: Logger;
   now: () => number;
   isDraining?: () => boolean;
@@ -186,13 +189,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCollectRoutes(app, { ingest: deps.ingest, keys });
   registerSettingsRoutes(app, { keys, publicBase });
   registerAnalyticsJsRoutes(app, { keys });
-  registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) });
+  registerProfileRoutes(app, { store: deps.store, keys, privacy: deps.privacy, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}), ...(deps.rollups ? { rollups: deps.rollups } : {}) });
   const goals = deps.goals ?? createGoalService({ store: deps.store, now: deps.now });
   const analytics = withSegmentFilter(createAnalyticsService({ store: deps.store, now: deps.now }), { store: deps.store, now: deps.now });
-  registerAnalyticsRoutes(app, { keys, analytics: withGoals(analytics, { goals, store: deps.store, now: deps.now }) });
+  registerAnalyticsRoutes(app, { keys, analytics: settledFirst(withGoals(analytics, { goals, store: deps.store, now: deps.now }), deps.rollups) });
   registerAnalyticsGoalRoutes(app, { keys, goals });
   registerAnalyticsProfilesRoutes(app, { keys, store: deps.store, now: deps.now });
-  registerFunnelRoutes(app, { keys, funnels: createFunnelService({ store: deps.store, now: deps.now }), retention: createRetentionService({ store: deps.store, now: deps.now }) });
+  registerFunnelRoutes(app, {
+    keys, funnels: settledFirst(createFunnelService({ store: deps.store, now: deps.now }), deps.rollups), retention: settledFirst(createRetentionService({ store: deps.store, now: deps.now }), deps.rollups),
+  });
   if (deps.unmerge) registerUnmergeRoutes(app, { store: deps.store, keys, unmerge: deps.unmerge, now: deps.now });
   if (deps.leadScoring) {
     registerLeadScoringRoutes(app, { store: deps.store, keys, now: deps.now, settings: deps.leadScoring.settings, move: deps.leadScoring.move, rescore: deps.leadScoring.rescore });

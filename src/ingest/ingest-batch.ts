@@ -19,7 +19,6 @@ import type { InteractionKind } from '../core/recommendations/interactions.js';
 import type { LearningParams } from '../core/recommendations/co-occurrence.js';
 import type { RecommendationFeedback } from '../core/recommendations/feedback.js';
 import type { RotationParams } from '../core/recommendations/rotation.js';
-import type { AnalyticsChanges } from '../ports/analytics-store.js';
 import type { ExperimentChanges } from '../ports/experiment-store.js';
 
 export interface AssignedEvent {
@@ -75,8 +74,6 @@ export class IngestBatch {
    * evaluated and the cause recorded with the changes (`time`, `backfill`, `definition`, `manual:…`).
    */
   reevaluation: { now: EpochMs; cause: string } | null = null;
-  /** Web-analytics rollups, sketches and open visits (update-analytics.ts); null when the batch counts nothing. */
-  analytics: AnalyticsChanges | null = null;
   /** The web-analytics hit key of each event that has one (key-analytics-hits.ts), stored with the event. */
   readonly hitKeys = new Map<TrackedEvent, string>();
   private readonly counters = new Map<string, PrivacyCounter>();

@@ -46,11 +46,12 @@ export interface IngestQueueOptions {
   /** Told of every flush and refusal (the metrics). */
   observer?: IngestObserver;
   /**
-   * Told, after a transaction committed, of each workspace's events in it (duplicates included): a worker fed
-   * by ingest (slot experiment exposures, decisions/record-slot-exposures.ts), and the items whose
-   * co-occurrence or popularity it changed (the recommendation serving index). Must return at once and not throw.
+   * Told, after a transaction committed, of each workspace's events in it (duplicates included) and what the
+   * pipeline made of them: workers fed by ingest (slot experiment exposures, decisions/record-slot-exposures.ts;
+   * the web-analytics rollups, analytics/rollup-worker.ts; the items whose co-occurrence or popularity changed,
+   * for the recommendation serving index). Must return at once and not throw.
    */
-  onCommitted?: (workspaceId: string, events: readonly TrackedEvent[], learnedItems: ReadonlySet<string>) => void;
+  onCommitted?: (workspaceId: string, events: readonly TrackedEvent[], outcome: BatchOutcome) => void;
 }
 
 /** What became of a submission's events besides being stored. */
@@ -216,13 +217,14 @@ export class IngestQueue {
     const total: BatchOutcome = { stored: 0, duplicates: 0, withheld: 0 };
     let duplicateEvents: TrackedEvent[] = [];
     const groups = groupByWorkspace(parts);
-    const learned = groups.map(() => new Set<string>());
+    let outcomes: BatchOutcome[] = [];
     await this.store.write(async (tx) => {
       total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
       duplicateEvents = [];
-      for (const [i, group] of groups.entries()) {
+      outcomes = [];
+      for (const group of groups) {
         const outcome = await this.processBatch(tx, group.workspaceId, group.events, group.privacy);
-        if (outcome.learnedItems) for (const id of outcome.learnedItems) learned[i]!.add(id);
+        outcomes.push(outcome);
         total.stored += outcome.stored;
         total.duplicates += outcome.duplicates;
         total.withheld += outcome.withheld;
@@ -234,7 +236,7 @@ export class IngestQueue {
       for (const part of parts) for (const event of part.events) if (dropped.has(event)) part.submission.duplicates++;
     }
     this.options.observer?.flushed(total, (performance.now() - startedAt) / 1000);
-    if (this.options.onCommitted) for (const [i, group] of groups.entries()) this.options.onCommitted(group.workspaceId, group.events, learned[i]!);
+    if (this.options.onCommitted) groups.forEach((group, i) => this.options.onCommitted!(group.workspaceId, group.events, outcomes[i]!));
   }
 
   /** The event failed alone: keep it as a dead letter, or fail its request when that is not possible. */

@@ -1,8 +1,8 @@
 /**
  * Wires the ingest steps for one batch of one workspace, inside one write transaction. No logic here.
- *   drop duplicates → prefetch identities → per event: admit (privacy) → assign to a profile →
+ *   enter the rollup gate → drop duplicates → prefetch identities → per event: admit (privacy) → assign to a profile →
  *   record consent → update profiles → derived steps (computed traits → scores → lifecycle →
- *   personas → segments → webhook outbox → exposure counters and slot reports → items learned → experiment aggregates) → web-analytics rollups and hit keys → persist
+ *   personas → segments → webhook outbox → exposure counters and slot reports → items learned → experiment aggregates) → web-analytics hits (handed to the rollup worker after the commit) and hit keys → persist
  * The derived steps are also what a re-evaluation without events runs (reevaluate.ts).
  */
 import type { TrackedEvent } from '../core/events/event.js';
@@ -25,9 +25,8 @@ import type { PersonaModelsSource } from '../personas/persona-models.js';
 import { assignPersonas } from './steps/assign-personas.js';
 import { learnItems } from './steps/learn-items.js';
 import type { RecommendationSettingsSource } from '../recommendations/recommendation-settings.js';
-import { updateAnalytics } from './steps/update-analytics.js';
+import { enterRollupGate, updateAnalytics, type AnalyticsHandoff } from './steps/update-analytics.js';
 import { keyAnalyticsHits } from './steps/key-analytics-hits.js';
-import type { GoalRulesSource } from '../analytics/goals.js';
 import { updateExperimentMetrics, type ExperimentPlansSource } from './steps/update-experiment-metrics.js';
 
 export interface BatchOutcome {
@@ -38,6 +37,8 @@ export interface BatchOutcome {
   duplicateEvents?: readonly TrackedEvent[];
   /** Items whose co-occurrence or popularity the batch changed (for the serving index, once committed). */
   learnedItems?: ReadonlySet<string>;
+  /** The web-analytics hits to count once the transaction has committed (analytics/rollup-worker.ts); absent with analytics off. */
+  analytics?: AnalyticsHandoff;
 }
 
 export type ProcessBatch = (tx: WriteTx, workspaceId: string, events: TrackedEvent[], privacy: PrivacyContext) => Promise<BatchOutcome>;
@@ -60,9 +61,7 @@ export interface ProcessBatchDeps extends ResolveIdentitiesDeps {
    * (tests inject a failure here, to prove that a poison event is isolated). None by default.
    */
   eventSteps?: readonly EventStep[];
-  /** The workspace's analytics goals, counted by the rollups (analytics/goals.ts); none without it. */
-  goals?: GoalRulesSource;
-  /** Web-analytics rollups (update-analytics.ts); on unless false (the benchmark measures ingest without them). */
+  /** Web-analytics hits for the rollups (update-analytics.ts); on unless false (the benchmark measures ingest without them). */
   analytics?: boolean;
 }
 
@@ -91,6 +90,7 @@ export function createDerivedSteps(deps: ProcessBatchDeps): DerivedSteps {
 export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
   const derive = createDerivedSteps(deps);
   return async (tx, workspaceId, events, privacy) => {
+    if (deps.analytics !== false) await enterRollupGate(tx, workspaceId);
     const { fresh, duplicates } = await dropDuplicates(tx, workspaceId, events);
     const duplicateEvents = duplicates === 0 ? undefined : droppedFrom(events, fresh);
     if (fresh.length === 0) return { stored: 0, duplicates, withheld: 0, ...(duplicateEvents ? { duplicateEvents } : {}) };
@@ -105,9 +105,13 @@ export function createProcessBatch(deps: ProcessBatchDeps): ProcessBatch {
     }
     await updateProfiles(batch);
     await derive(batch);
-    if (deps.analytics !== false) { await updateAnalytics(batch, deps.goals ? await deps.goals.rules(workspaceId) : []); keyAnalyticsHits(batch); }
+    const analytics = deps.analytics !== false ? updateAnalytics(batch) : undefined;
+    if (analytics) keyAnalyticsHits(batch, analytics.hits);
     await persistBatch(batch);
-    return { stored: fresh.length - withheld, duplicates, withheld, ...(duplicateEvents ? { duplicateEvents } : {}), ...(batch.learnedItems.size > 0 ? { learnedItems: batch.learnedItems } : {}) };
+    return {
+      stored: fresh.length - withheld, duplicates, withheld, ...(duplicateEvents ? { duplicateEvents } : {}),
+      ...(batch.learnedItems.size > 0 ? { learnedItems: batch.learnedItems } : {}), ...(analytics ? { analytics } : {}),
+    };
   };
 }
 

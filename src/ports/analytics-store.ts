@@ -1,6 +1,7 @@
 /**
- * The web-analytics store (issue 18): hourly rollups and visitor sketches kept by ingest in the
- * batch's transaction (ingest/steps/update-analytics.ts), read by the analytics service.
+ * The web-analytics store (issue 18): hourly rollups and visitor sketches kept by the rollup worker
+ * (analytics/rollup-worker.ts), fed by ingest (ingest/steps/update-analytics.ts), read by the
+ * analytics service.
  *
  * Rollups and sketches hold no identifiers. The open visits (`analytics_visits`) are person-level:
  * keyed by visitor (a profile, or a cookieless visitor of one day), erased with the profile.
@@ -8,9 +9,15 @@
 import type { OpenVisit } from '../core/analytics/visit.js';
 import type { Metrics, RollupDim, Slice, VisitAttributes } from '../core/analytics/dimensions.js';
 import type { RollupKey, RollupRow } from '../core/analytics/rollup.js';
+import type { TrackedEvent } from '../core/events/event.js';
 
-/** What one ingest batch writes (ChangeSet.analytics). */
+/** What one flush of the rollup worker writes (ChangeSet.analytics). */
 export interface AnalyticsChanges {
+  /**
+   * The workspace's rollup mark after this write: every event stored with a sequence number up to
+   * it is counted in the rollups (analytics/rollup-worker.ts). Absent: unchanged.
+   */
+  mark?: number;
   /** Added to the rows' sums (a row absent so far starts at zero). */
   rows: RollupRow[];
   /** The rows' sketches, already merged with the stored ones (read by `sketches` in the same transaction). */
@@ -31,7 +38,31 @@ export interface KnownValues {
   counts: Map<string, number>;
 }
 
+/** A stored event as the rollup worker reads it back (events whose hits it did not get in memory). */
+export interface RollupEvent { seq: number; messageId: string; profileId: string; event: TrackedEvent }
+
 export interface AnalyticsTx {
+  /**
+   * Ingest's side of the rollup gate, taken by each batch that stores events before it stores them:
+   * no flush (`rollupMark`) runs while a batch holding it is uncommitted (PostgreSQL: a shared
+   * transaction-level advisory lock per workspace; SQLite has one writer and needs none).
+   */
+  enterRollupGate(workspaceId: string): Promise<void>;
+  /**
+   * The rollup worker's side: waits for every batch inside the gate to end and keeps new ones out
+   * until the transaction ends, then answers the workspace's rollup mark (0 when none is stored).
+   * So every event with a sequence number above the mark that is stored is committed.
+   */
+  rollupMark(workspaceId: string): Promise<number>;
+  /** The events stored after `afterSeq`, in sequence order, at most `limit`: their numbers and message ids only. */
+  storedSince(workspaceId: string, afterSeq: number, limit: number): Promise<Array<{ seq: number; messageId: string }>>;
+  /** The stored events of these message ids (absent: not stored, or erased), in sequence order. */
+  storedEvents(workspaceId: string, messageIds: readonly string[]): Promise<RollupEvent[]>;
+  /**
+   * The live profile of each of these profile ids: itself, its survivor when it was merged away;
+   * absent when it is gone (erased). No lock.
+   */
+  liveProfileIds(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, string>>;
   /** The stored open visit of each visitor that has one, keyed by visitor. Locks them until the transaction ends. */
   openVisits(workspaceId: string, visitors: readonly string[]): Promise<Map<string, OpenVisit>>;
   /**

@@ -8,6 +8,7 @@
 import { TesseraError } from '../core/errors.js';
 import type { ErasureReport } from '../ports/privacy-store.js';
 import type { Store } from '../ports/store.js';
+import type { RollupSettle } from '../analytics/settled.js';
 import type { PrivacyContexts } from './privacy-context.js';
 
 export interface EraseRequest {
@@ -19,12 +20,18 @@ export interface EraseRequest {
 }
 
 /**
+ * Web analytics: the aggregates keep the person's hits (they hold no identifiers); the open visits
+ * and the visit index (person-level) go with the profile.
+ *
  * Dead letters (ports/dead-letter-store.ts) are not tied to a profile: those naming one of the
  * person's identifiers are deleted with the profile. A person known only from dead letters (their
  * events never reached a profile) is erased by an identifier the letters name: `profileId` is null.
  */
-export async function eraseProfile(deps: { store: Store; privacy: PrivacyContexts }, request: EraseRequest): Promise<ErasureReport & { profileId: string | null; deadLetters: number }> {
+export async function eraseProfile(deps: { store: Store; privacy: PrivacyContexts; rollups?: RollupSettle }, request: EraseRequest): Promise<ErasureReport & { profileId: string | null; deadLetters: number }> {
   const { store } = deps;
+  // The person's hits still waiting for the rollups are counted first (the aggregates keep them),
+  // so that their person-level rows exist to be erased below (analytics/rollup-worker.ts).
+  await deps.rollups?.settle(request.workspaceId);
   const profileId = await store.profiles.resolve(request.workspaceId, request.identifier);
   if (!profileId) return eraseDeadLettersOnly(store, request);
   const identities = (await store.profiles.get(request.workspaceId, profileId))?.identities ?? [];

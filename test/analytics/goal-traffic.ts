@@ -26,7 +26,15 @@ export const GOALS = { checkout: 'page:/checkout/*', pro: 'event:Purchased;plan=
 export type GoalName = keyof typeof GOALS;
 
 export interface GoalCounts { visits: number; conversions: Record<GoalName, number>; convertingVisitors: Record<GoalName, Set<string>>; visitors: Set<string> }
-export interface GoalTruth { total: GoalCounts; byChannel: Record<string, GoalCounts>; byDevice: Record<string, GoalCounts>; byEntry: Record<string, GoalCounts> }
+/**
+ * `byExit`: per the visit's last page. `byTitle`, `byEvent`, `byPlan` (the Purchased event's `plan`
+ * property): the visits that viewed the title (sent the event, with the value) at least once, and
+ * those of them that converted — before or after.
+ */
+export interface GoalTruth {
+  total: GoalCounts; byChannel: Record<string, GoalCounts>; byDevice: Record<string, GoalCounts>; byEntry: Record<string, GoalCounts>;
+  byExit: Record<string, GoalCounts>; byTitle: Record<string, GoalCounts>; byEvent: Record<string, GoalCounts>; byPlan: Record<string, GoalCounts>;
+}
 
 const counts = (): GoalCounts => ({ visits: 0, conversions: { checkout: 0, pro: 0 }, convertingVisitors: { checkout: new Set(), pro: new Set() }, visitors: new Set() });
 
@@ -34,7 +42,7 @@ export function generateGoalTraffic(visitorCount: number, seed = 31): { events: 
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const events: object[] = [];
-  const truth: GoalTruth = { total: counts(), byChannel: {}, byDevice: {}, byEntry: {} };
+  const truth: GoalTruth = { total: counts(), byChannel: {}, byDevice: {}, byEntry: {}, byExit: {}, byTitle: {}, byEvent: {}, byPlan: {} };
   for (let v = 0; v < visitorCount; v++) {
     const anonymousId = `ganon-${seed}-${v}`;
     const device = v % 3 === 0 ? 'mobile' : 'desktop';
@@ -46,8 +54,10 @@ export function generateGoalTraffic(visitorCount: number, seed = 31): { events: 
       const converted = { checkout: false, pro: false };
       const pages = 1 + Math.floor(random() * 4);
       const paths = Array.from({ length: pages }, () => pick(PAGES));
-      rows.push((truth.byEntry[paths[0]!] ??= counts()));
+      rows.push((truth.byEntry[paths[0]!] ??= counts()), (truth.byExit[paths[pages - 1]!] ??= counts()));
+      for (const title of new Set(paths)) rows.push((truth.byTitle[title] ??= counts()));
       for (const r of rows) { r.visits++; r.visitors.add(anonymousId); }
+      const plans = new Set<string>();
       for (let p = 0; p < pages; p++) {
         const path = paths[p]!;
         const url = `${SITE}${path}${p === 0 ? arrival.query : ''}`;
@@ -59,9 +69,13 @@ export function generateGoalTraffic(visitorCount: number, seed = 31): { events: 
           const plan = random() < 0.6 ? 'pro' : 'free';
           events.push({ type: 'track', anonymousId, messageId: `gb-${seed}-${v}-${s}-${p}`, event: 'Purchased', timestamp: new Date(t + 1_000).toISOString(), properties: { plan, amount: 10 }, context });
           if (plan === 'pro') converted.pro = true;
+          plans.add(plan);
         }
         t += 20_000 + Math.floor(random() * 60_000);
       }
+      const sent = plans.size > 0 ? [(truth.byEvent.Purchased ??= counts()), ...[...plans].map((plan) => (truth.byPlan[plan] ??= counts()))] : [];
+      for (const r of sent) { r.visits++; r.visitors.add(anonymousId); }
+      rows.push(...sent);
       for (const goal of ['checkout', 'pro'] as const) {
         if (!converted[goal]) continue;
         for (const r of rows) { r.conversions[goal]++; r.convertingVisitors[goal].add(anonymousId); }

@@ -25,7 +25,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
  * What a rollup row is kept by: a dimension, a goal's conversions by one (`g:<key>:<dimension>`,
  * goal.ts), or an event property's values (`ep:<event>\u0001<property>`, labels.ts).
  */
-export type RollupDim = Dimension | `g:${string}` | `ep:${string}`;
+export type RollupDim = Dimension | `g:${string}` | `ep:${string}` | `v:${string}`;
 
 /** Columns every row carries, so that every breakdown can be filtered by them. */
 export const SLICES = ['audience', 'channel', 'device'] as const;

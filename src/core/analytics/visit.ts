@@ -39,7 +39,21 @@ export interface OpenVisit {
   attributes: VisitAttributes;
   /** The goals (keys) the visit converted so far: each counts once per visit (goal.ts). */
   goals?: string[];
+  /** The page the visit's exit is counted on (its last page view, late ones aside); absent before its first. */
+  exit?: string;
+  /** The title, category, event and event property cells (`dim NUL value`) the visit has counted itself under (visitedDimension). */
+  touched?: string[];
 }
+
+/**
+ * Rows `v:<dimension>` count the visits that touched a value of a dimension a visit has many of per
+ * visit (a title, a category, a custom event, an event property's value): once per visit, in the
+ * hour it began. They are the visits of such a row, the denominator of its goal conversion rate
+ * (the row's own figures are page views or events, and stay as they are). Kept while the workspace
+ * has goals (FoldContext.touches): a workspace without goals writes none.
+ */
+export const VISITED_PREFIX = 'v:';
+export const visitedDimension = (dim: string): `v:${string}` => `${VISITED_PREFIX}${dim}`;
 
 export interface FoldContext {
   changes: RollupChanges;
@@ -50,6 +64,11 @@ export interface FoldContext {
   converts?: (hit: Hit) => readonly string[];
   /** Told of each visit this hit opens (ingest keeps it in the person's visit index). */
   opened?: (visit: OpenVisit) => void;
+  /**
+   * Count the visits per title, category, event and event property value (visitedDimension): only
+   * the goals' rates read them, so they are kept while the workspace has goals (`converts`).
+   */
+  touches?: boolean;
 }
 
 /**
@@ -110,6 +129,7 @@ function countHit(visit: OpenVisit, hit: Hit, ctx: FoldContext): void {
     if (visit.pages === 1) {
       visit.entryPath = hit.path;
       changes.add(startHour, [['page', hit.path]], a, { entries: 1, exits: 1, bounces: 1 });
+      moveGoalExits(visit, hit.path, ctx, startHour);
     } else {
       if (visit.pages === 2) {
         changes.addVisit(startHour, a, { bounces: -1 });
@@ -118,12 +138,15 @@ function countHit(visit: OpenVisit, hit: Hit, ctx: FoldContext): void {
       if (!late && visit.lastPath !== null) {
         changes.add(startHour, [['page', visit.lastPath]], a, { exits: -1 });
         changes.add(startHour, [['page', hit.path]], a, { exits: 1 });
+        moveGoalExits(visit, hit.path, ctx, startHour);
       }
     }
     if (!late) { visit.lastPath = hit.path; visit.reportedMs = 0; }
+    if (hit.labels && ctx.touches) touch(visit, hit.labels, ctx, startHour);
   } else if (hit.kind === 'event' && hit.name !== null) {
     changes.add(hour, [['all', ''], ['event', hit.name], ...(hit.labels ?? [])], a, { events: 1 });
     changes.see(hour, [['event', hit.name]], a, point);
+    if (ctx.touches) touch(visit, [['event', hit.name], ...(hit.labels ?? [])], ctx, startHour);
   } else if (hit.kind === 'time' && hit.visibleMs !== null && visit.lastPath !== null && (hit.path === null || hit.path === visit.lastPath)) {
     const grown = hit.visibleMs - visit.reportedMs;
     if (grown > 0) {
@@ -139,7 +162,11 @@ function countHit(visit: OpenVisit, hit: Hit, ctx: FoldContext): void {
   }
 }
 
-/** A visit's first conversion of each goal: under every row the visit counts under and its entry page, in its start hour. */
+/**
+ * A visit's first conversion of each goal: under every row the visit counts under and its entry
+ * page (with visitor sketches), its exit page and every title, category, event and property value
+ * it has touched (sums only: an exit moves, see moveGoalExits), in its start hour.
+ */
 function countConversions(visit: OpenVisit, keys: readonly string[], ctx: FoldContext, startHour: number): void {
   for (const key of keys) {
     if (visit.goals?.includes(key)) continue;
@@ -149,5 +176,31 @@ function countConversions(visit: OpenVisit, keys: readonly string[], ctx: FoldCo
     if (visit.entryPath !== null) cells.push([goalDimension(key, 'page'), visit.entryPath]);
     ctx.changes.add(startHour, cells, visit.attributes, { visits: 1 });
     ctx.changes.see(startHour, cells, visit.attributes, ctx.point);
+    const later: Cell[] = visit.exit !== undefined ? [[goalDimension(key, 'exit'), visit.exit]] : [];
+    for (const t of visit.touched ?? []) {
+      const at = t.indexOf('\u0000');
+      later.push([goalDimension(key, t.slice(0, at)), t.slice(at + 1)]);
+    }
+    ctx.changes.add(startHour, later, visit.attributes, { visits: 1 });
+  }
+}
+
+/** The visit's exit moves to `path` (or is first counted there): so do its goals' conversions by exit page. */
+function moveGoalExits(visit: OpenVisit, path: string, ctx: FoldContext, startHour: number): void {
+  for (const key of visit.goals ?? []) {
+    if (visit.exit !== undefined) ctx.changes.add(startHour, [[goalDimension(key, 'exit'), visit.exit]], visit.attributes, { visits: -1 });
+    ctx.changes.add(startHour, [[goalDimension(key, 'exit'), path]], visit.attributes, { visits: 1 });
+  }
+  visit.exit = path;
+}
+
+/** The visit counts itself once under each value it touches first (visitedDimension), and its goals' conversions with it. */
+function touch(visit: OpenVisit, cells: readonly Cell[], ctx: FoldContext, startHour: number): void {
+  for (const [dim, value] of cells) {
+    const key = `${dim}\u0000${value}`;
+    if (visit.touched?.includes(key)) continue;
+    (visit.touched ??= []).push(key);
+    ctx.changes.add(startHour, [[visitedDimension(dim), value]], visit.attributes, { visits: 1 });
+    for (const goal of visit.goals ?? []) ctx.changes.add(startHour, [[goalDimension(goal, dim), value]], visit.attributes, { visits: 1 });
   }
 }

@@ -32,7 +32,19 @@ function parseUrl(url: string | null): URL | null {
 // A base for relative URLs (`/pricing?x=1`), whose host is then ignored.
 const RELATIVE_BASE = 'http://relative.invalid';
 
+/**
+ * The page of an event, read once per event: profiles, the web-analytics hit, its visit and its labels
+ * each ask for it (an event is not changed once validated, so the answer stays right).
+ */
 export function pageInfo(event: TrackedEvent): PageInfo | null {
+  let info = read.get(event);
+  if (info === undefined) read.set(event, (info = readPageInfo(event)));
+  return info;
+}
+
+const read = new WeakMap<TrackedEvent, PageInfo | null>();
+
+function readPageInfo(event: TrackedEvent): PageInfo | null {
   const props = event.properties;
   const ctxPage = (typeof event.context.page === 'object' && event.context.page !== null ? event.context.page : {}) as JsonObject;
   const isView = event.type === 'page' || event.type === 'screen';

@@ -12,6 +12,7 @@ import { consentRecordView, consentView, exportView } from '../presenters/privac
 import type { PrivacyContexts } from '../../privacy/privacy-context.js';
 import { eraseProfile } from '../../privacy/erasure.js';
 import { exportProfile, mergeHistory } from '../../privacy/export.js';
+import type { RollupSettle } from '../../analytics/settled.js';
 import type { SegmentDefinitionsSource } from '../../segments/segment-definitions.js';
 import { profileSegmentsView } from '../presenters/segment-view.js';
 import { NO_CONTROL_CHARACTERS, pageQuery, profileIdParams, safeText } from '../schemas/query.js';
@@ -46,6 +47,8 @@ export interface ProfileRouteDeps {
   now: () => number;
   /** Segment names, to show the profile's current segments. */
   definitions?: SegmentDefinitionsSource;
+  /** The rollup worker, settled before an erasure (privacy/erasure.ts). */
+  rollups?: RollupSettle;
 }
 
 export function registerProfileRoutes(app: FastifyInstance, deps: ProfileRouteDeps): void {

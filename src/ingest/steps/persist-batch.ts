@@ -21,7 +21,6 @@ export async function persistBatch(batch: IngestBatch): Promise<void> {
         ...(batch.itemFeedback.length > 0 ? { feedback: batch.itemFeedback.map((f) => ({ ...f, profileId: batch.live(f.profileId) })) } : {}),
       } }
       : {}),
-    ...(batch.analytics ? { analytics: batch.analytics } : {}),
     ...(batch.experimentChanges ? { experiments: batch.experimentChanges } : {}),
   });
 }

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { HyperLogLog } from '../../core/analytics/hll.js';
 import { HOUR_MS } from '../../core/analytics/rollup.js';
 import type { RollupQuery } from '../../ports/analytics-store.js';
-import { T0, newWorkspace, profileOf, send, type StoreSubject } from './contract-fixtures.js';
+import { T0, newWorkspace, privacyContexts, profileOf, send, storeOnly, type StoreSubject } from './contract-fixtures.js';
+import { createRollupWorker } from '../../analytics/rollup-worker.js';
 
 const HOUR = Math.floor(T0 / HOUR_MS);
 const pageView = (anonymousId: string, path: string, at: number, extra: Record<string, unknown> = {}) => ({
@@ -63,6 +64,55 @@ export function analyticsContract(subject: () => StoreSubject): void {
     const moved = await store.analytics.personVisits(ws, [survivor], 0, T0 + 10_000);
     assert.deepEqual(moved.map((v) => v.start).sort(), [T0, T0 + 1000]);
     assert.ok(moved.every((v) => v.profileId === survivor && v.attributes.channel === 'direct'));
+  });
+
+  test('the rollup worker: hits lost with a process are counted once from the stored events after the mark; a late handover is not counted again', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const worker = () => createRollupWorker({ store, privacy: privacyContexts(store), onError: (error) => { throw error; } });
+    await send(store, ws, [pageView('c1', '/a', T0)]);
+    // Stored, never handed over: the process died before its worker flushed.
+    const lost = await storeOnly(store, ws, [pageView('c2', '/a', T0 + 1000), pageView('c2', '/b', T0 + 2000), { type: 'identify', anonymousId: 'c2', userId: 'u-c2', at: T0 + 3000 }]);
+    const pageviews = async () => (await store.analytics.sums(query(ws)))[0]!.metrics.pageviews;
+    assert.equal(await pageviews(), 1, 'not counted yet');
+    const restarted = worker();
+    await restarted.start();
+    await restarted.close();
+    assert.equal(await pageviews(), 3, 'the next start counts them from the events after the mark');
+    const c2 = await profileOf(store, ws, 'c2');
+    assert.equal((await store.analytics.personVisits(ws, [c2], 0, T0 + HOUR_MS)).length, 1, 'with the person\'s visit index');
+    // Their handover arrives after all (another worker, or late): the mark is past them.
+    const late = worker();
+    late.committed(ws, lost.analytics!);
+    assert.equal(late.pending, 2);
+    await late.settle(ws);
+    assert.equal(late.pending, 0);
+    assert.equal(await pageviews(), 3, 'nothing counted twice');
+    // A batch handed over to one worker and counted from the store by another: still once.
+    const twice = await storeOnly(store, ws, [pageView('c3', '/c', T0 + 4000)]);
+    const holder = worker();
+    holder.committed(ws, twice.analytics!);
+    await worker().start();
+    assert.equal(await pageviews(), 4);
+    await holder.settle(ws);
+    assert.equal(await pageviews(), 4, 'the holder drops what the other counted');
+  });
+
+  test('the rollup worker: a person erased before their hits are flushed stays in the aggregates, with no person-level row', async () => {
+    const { store } = subject();
+    const ws = await newWorkspace(store);
+    const held = await storeOnly(store, ws, [pageView('e1', '/a', T0), pageView('e1', '/b', T0 + 1000)]);
+    const person = await profileOf(store, ws, 'e1');
+    await store.privacy.erase(ws, person, { tombstone: null, at: T0 + 5000 });
+    const worker = createRollupWorker({ store, privacy: privacyContexts(store), onError: (error) => { throw error; } });
+    worker.committed(ws, held.analytics!);
+    await worker.settle(ws);
+    const [all] = await store.analytics.sums(query(ws));
+    assert.equal(all!.metrics.pageviews, 2, 'the aggregates keep the erased person\'s page views');
+    assert.equal(all!.metrics.visits, 1);
+    assert.deepEqual(await store.analytics.visitsOf(ws, [person]), []);
+    assert.deepEqual(await store.analytics.personVisits(ws, [person], 0, T0 + HOUR_MS), []);
+    assert.deepEqual(await store.analytics.realtime(ws, T0), [], 'no open visit of the erased person');
   });
 
   test('active profiles: those with an event in the range, once each, in id order, paged', async () => {

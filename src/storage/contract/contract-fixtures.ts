@@ -10,6 +10,7 @@ import { createIdentityGuard } from '../../core/identity/identity-key.js';
 import { createProcessBatch, type BatchOutcome } from '../../ingest/process-batch.js';
 import type { Store } from '../../ports/store.js';
 import { createPrivacyContexts, type PrivacyContexts } from '../../privacy/privacy-context.js';
+import { createRollupWorker, type RollupWorker } from '../../analytics/rollup-worker.js';
 
 export interface StoreSubject {
   store: Store;
@@ -58,10 +59,36 @@ export function privacyContexts(store: Store): PrivacyContexts {
   return found;
 }
 
-/** Ingests events in one write transaction, as the ingest queue does, under the workspace's privacy settings. */
+const workers = new WeakMap<Store, RollupWorker>();
+
+/** The web-analytics rollup worker of this store, as the app makes it (without its timer: `ingest` settles it). */
+export function rollupWorker(store: Store): RollupWorker {
+  let found = workers.get(store);
+  if (!found) workers.set(store, (found = createRollupWorker({ store, privacy: privacyContexts(store), onError: (error) => { throw error; } })));
+  return found;
+}
+
+/**
+ * Stores events in one write transaction and hands their hits to no rollup worker: what a process
+ * that dies right after the commit leaves (analytics/rollup-worker.ts, the crash window).
+ */
+export async function storeOnly(store: Store, workspaceId: string, inputs: ReadonlyArray<Record<string, unknown> & { at?: number }>): Promise<BatchOutcome> {
+  const privacy = await privacyContexts(store).get(workspaceId);
+  return store.write((tx) => processBatch(tx, workspaceId, events(workspaceId, inputs), privacy));
+}
+
+/**
+ * Ingests events in one write transaction, as the ingest queue does, under the workspace's privacy
+ * settings; then hands the hits to the rollup worker and lets it count them, as a dashboard's
+ * request does (analytics/settled.ts).
+ */
 export async function ingest(store: Store, workspaceId: string, batch: TrackedEvent[]): Promise<BatchOutcome> {
   const privacy = await privacyContexts(store).get(workspaceId);
-  return store.write((tx) => processBatch(tx, workspaceId, batch, privacy));
+  const outcome = await store.write((tx) => processBatch(tx, workspaceId, batch, privacy));
+  const rollups = rollupWorker(store);
+  if (outcome.analytics) rollups.committed(workspaceId, outcome.analytics);
+  await rollups.settle(workspaceId);
+  return outcome;
 }
 
 /** Shorthand: validate and ingest in one transaction. */

@@ -11,13 +11,44 @@ import type { OpenVisit } from '../../core/analytics/visit.js';
 import { METRICS, type Metrics, type VisitAttributes } from '../../core/analytics/dimensions.js';
 import type { RollupKey } from '../../core/analytics/rollup.js';
 import type { Queryable } from './database.js';
+import { eventFromColumns, type EventColumns } from '../shared/codec.js';
 import { chunks, jsonb, text } from './values.js';
 
 const KEY_ARRAYS = 'unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS k(dim, hour, value, audience, channel, device)';
 const keyColumns = (keys: readonly RollupKey[]) => [keys.map((k) => k.dim), keys.map((k) => k.hour), keys.map((k) => text(k.value)), keys.map((k) => k.audience), keys.map((k) => text(k.channel)), keys.map((k) => text(k.device))];
 
+/** The advisory lock of a workspace's rollup gate (ports/analytics-store.ts): ingest shares it, a flush holds it alone. */
+const GATE = "hashtextextended('tessera.analytics.rollups:' || $1, 0)";
+
 export function createPostgresAnalyticsTx(db: Queryable): AnalyticsTx {
   return {
+    async enterRollupGate(workspaceId) {
+      await db.query({ name: 'tessera_rollup_gate_shared', text: `SELECT pg_advisory_xact_lock_shared(${GATE})`, values: [workspaceId] });
+    },
+    async rollupMark(workspaceId) {
+      await db.query({ name: 'tessera_rollup_gate', text: `SELECT pg_advisory_xact_lock(${GATE})`, values: [workspaceId] });
+      const { rows } = await db.query<{ seq: string }>('SELECT seq FROM analytics_marks WHERE workspace_id = $1', [workspaceId]);
+      return rows.length > 0 ? Number(rows[0]!.seq) : 0;
+    },
+    async storedSince(workspaceId, afterSeq, limit) {
+      const { rows } = await db.query<{ seq: string; message_id: string }>('SELECT seq, message_id FROM events WHERE seq > $2 AND workspace_id = $1 ORDER BY seq LIMIT $3', [workspaceId, afterSeq, limit]);
+      return rows.map((r) => ({ seq: Number(r.seq), messageId: r.message_id }));
+    },
+    async storedEvents(workspaceId, messageIds) {
+      if (messageIds.length === 0) return [];
+      const { rows } = await db.query<EventColumns>('SELECT * FROM events WHERE workspace_id = $1 AND message_id = ANY($2::text[]) ORDER BY seq', [workspaceId, messageIds.map(text)]);
+      return rows.map((r) => { const event = eventFromColumns(r); return { seq: event.seq, messageId: r.message_id, profileId: event.profileId, event }; });
+    },
+    async liveProfileIds(workspaceId, profileIds) {
+      const live = new Map<string, string>();
+      if (profileIds.length === 0) return live;
+      const { rows } = await db.query<{ asked: string; live: string }>(`WITH RECURSIVE chain(asked, id, merged_into, hops) AS (
+          SELECT p.id, p.id, p.merged_into, 0 FROM profiles p WHERE p.workspace_id = $1 AND p.id = ANY($2::text[])
+          UNION ALL SELECT c.asked, p.id, p.merged_into, c.hops + 1 FROM chain c JOIN profiles p ON p.workspace_id = $1 AND p.id = c.merged_into WHERE c.hops < 100)
+        SELECT asked, id AS live FROM chain WHERE merged_into IS NULL`, [workspaceId, profileIds]);
+      for (const r of rows) live.set(r.asked, r.live);
+      return live;
+    },
     async openVisits(workspaceId, visitors) {
       const found = new Map<string, OpenVisit>();
       if (visitors.length === 0) return found;
@@ -115,6 +146,9 @@ export function analyticsQueries(db: Queryable, workspaceId: string, c: Analytic
       SELECT $1, v.visitor, v.profile_id, v.last_at, v.last_path, v.state FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::jsonb[]) AS v(visitor, profile_id, last_at, last_path, state)
       ON CONFLICT (workspace_id, visitor) DO UPDATE SET profile_id = excluded.profile_id, last_at = excluded.last_at, last_path = excluded.last_path, state = excluded.state`,
     [workspaceId, part.map((v) => text(v.visitor)), part.map((v) => v.profileId), part.map((v) => v.visit.last), part.map((v) => (v.visit.lastPath === null ? null : text(v.visit.lastPath))), part.map((v) => jsonb(v.visit))]));
+  }
+  if (c.mark !== undefined) {
+    sent.push(db.query('INSERT INTO analytics_marks (workspace_id, seq) VALUES ($1, $2) ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq', [workspaceId, c.mark]));
   }
   return sent;
 }

@@ -377,6 +377,21 @@ export const capabilityMigrations: Migration[] = [
     `,
   },
   {
+    version: 40,
+    name: 'web analytics: the rollup mark per workspace (rollups are written by a worker after the events, not in their transaction)',
+    // analytics/rollup-worker.ts: every event stored up to the mark's sequence number is counted in
+    // the rollups; on start the worker counts those after it from the stored events (the crash
+    // window). Until now ingest counted every event in its own transaction: all stored are counted.
+    // No personal data (a sequence number).
+    sql: `
+      CREATE TABLE analytics_marks (
+        workspace_id text COLLATE "C" PRIMARY KEY,
+        seq bigint NOT NULL
+      );
+      INSERT INTO analytics_marks (workspace_id, seq) SELECT workspace_id, max(seq) FROM events GROUP BY workspace_id;
+    `,
+  },
+  {
     version: 42,
     name: 'recommendations: shadow tables a rebuild fills, switched in by its last page (atomic rebuild)',
     // recommendations/rebuild-recommendations.ts: `tessera recommendations rebuild` learns into these

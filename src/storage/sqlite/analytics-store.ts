@@ -2,7 +2,8 @@
  * Web-analytics rollups, sketches and open visits in SQLite (see ports/analytics-store.ts). Ingest
  * writes through the writer inside its transaction; the service reads through the reader.
  */
-import type { AnalyticsChanges, AnalyticsStore, AnalyticsTx, RollupQuery } from '../../ports/analytics-store.js';
+import type { AnalyticsChanges, AnalyticsStore, AnalyticsTx, RollupEvent, RollupQuery } from '../../ports/analytics-store.js';
+import { eventFromColumns, type EventColumns } from '../shared/codec.js';
 import { sketchKey } from '../../ports/analytics-store.js';
 import type { OpenVisit } from '../../core/analytics/visit.js';
 import { DIMENSIONS, emptyMetrics, type Metrics, type VisitAttributes } from '../../core/analytics/dimensions.js';
@@ -31,6 +32,11 @@ export function prepareAnalyticsWrites(db: Database.Database) {
     movePersonVisits: db.prepare('UPDATE OR IGNORE analytics_person_visits SET profile_id = ? WHERE workspace_id = ? AND profile_id = ?'),
     dropPersonVisits: db.prepare('DELETE FROM analytics_person_visits WHERE workspace_id = ? AND profile_id = ?'),
     putValue: db.prepare('INSERT OR IGNORE INTO analytics_values (workspace_id, dim, value) VALUES (?, ?, ?)'),
+    mark: db.prepare('SELECT seq FROM analytics_marks WHERE workspace_id = ?').pluck(),
+    putMark: db.prepare('INSERT INTO analytics_marks (workspace_id, seq) VALUES (?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq'),
+    storedSince: db.prepare('SELECT seq, message_id FROM events WHERE seq > ? AND workspace_id = ? ORDER BY seq LIMIT ?').raw(),
+    storedEvent: db.prepare('SELECT * FROM events WHERE workspace_id = ? AND message_id = ?'),
+    profileLink: db.prepare('SELECT merged_into FROM profiles WHERE workspace_id = ? AND id = ?').raw(),
   };
 }
 
@@ -38,6 +44,37 @@ export type AnalyticsWrites = ReturnType<typeof prepareAnalyticsWrites>;
 
 export function createSqliteAnalyticsTx(s: AnalyticsWrites): AnalyticsTx {
   return {
+    // One writer: a flush never runs beside a batch, so the gate needs nothing.
+    async enterRollupGate() {},
+    async rollupMark(workspaceId) {
+      return Number(s.mark.get(workspaceId) ?? 0);
+    },
+    async storedSince(workspaceId, afterSeq, limit) {
+      return (s.storedSince.all(afterSeq, workspaceId, limit) as Array<[number, string]>).map(([seq, messageId]) => ({ seq: Number(seq), messageId }));
+    },
+    async storedEvents(workspaceId, messageIds) {
+      const found: RollupEvent[] = [];
+      for (const messageId of messageIds) {
+        const row = s.storedEvent.get(workspaceId, messageId) as (Omit<EventColumns, 'body'> & { body: string }) | undefined;
+        if (!row) continue;
+        const event = eventFromColumns({ ...row, body: JSON.parse(row.body) });
+        found.push({ seq: event.seq, messageId, profileId: event.profileId, event });
+      }
+      return found.sort((a, b) => a.seq - b.seq);
+    },
+    async liveProfileIds(workspaceId, profileIds) {
+      const live = new Map<string, string>();
+      for (const id of profileIds) {
+        let at = id;
+        for (let hops = 0; hops < 100; hops++) {
+          const row = s.profileLink.get(workspaceId, at) as [string | null] | undefined;
+          if (!row) break;
+          if (row[0] === null) { live.set(id, at); break; }
+          at = row[0];
+        }
+      }
+      return live;
+    },
     async openVisits(workspaceId, visitors) {
       const found = new Map<string, OpenVisit>();
       for (const visitor of visitors) {
@@ -86,6 +123,7 @@ export function applySqliteAnalytics(s: AnalyticsWrites, workspaceId: string, c:
   for (const k of c.sketches) s.putSketch.run(workspaceId, k.dim, k.hour, k.value, k.audience, k.channel, k.device, Buffer.from(k.sketch.buffer, k.sketch.byteOffset, k.sketch.byteLength));
   for (const v of c.values ?? []) s.putValue.run(workspaceId, v.dim, v.value);
   for (const v of c.visits) s.putVisit.run(workspaceId, v.visitor, v.profileId, v.visit.last, v.visit.lastPath, JSON.stringify(v.visit));
+  if (c.mark !== undefined) s.putMark.run(workspaceId, c.mark);
 }
 
 /** The WHERE clause and its parameters for a query (slices and values as bound parameters). */

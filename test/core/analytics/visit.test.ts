@@ -76,3 +76,26 @@ test('a late page view counts but moves neither duration nor exit; visit sums st
   const visits = changes.metricRows().filter((r) => r.dim === 'all' && r.metrics.visits !== 0);
   assert.deepEqual(visits.map((r) => r.hour), [startHour]);
 });
+
+test('a goal per exit page follows the exit; per title and event, the visits that touched the value convert before or after', () => {
+  const converts = (hit: Hit) => (hit.kind === 'event' && hit.name === 'Buy' ? ['g1'] : []);
+  const titled = (at: number, path: string, title: string): Hit => ({ ...page(at, path), labels: [['title', title]] });
+  const changes = new RollupChanges(visitCells);
+  let visit: OpenVisit | null = null;
+  const hits = [titled(T0, '/a', 'A'), event(T0 + MIN, 'Buy'), titled(T0 + 2 * MIN, '/b', 'B'), titled(T0 + 3 * MIN, '/c', 'A'), event(T0 + 4 * MIN, 'Buy')];
+  for (const hit of hits) visit = foldHit(visit, hit, { changes, point: visitorPoint('v1'), attributes: () => ({ ...attributes }), converts, touches: true });
+  const rows = changes.metricRows();
+  const visits = (dim: string, value: string) => rows.filter((r) => r.dim === dim && r.value === value).reduce((n, r) => n + r.metrics.visits, 0);
+  // Converted on /a, left on /c: one conversion under exit /c, none left under /a or /b.
+  assert.equal(visits('g:g1:exit', '/a'), 0);
+  assert.equal(visits('g:g1:exit', '/b'), 0);
+  assert.equal(visits('g:g1:exit', '/c'), 1);
+  // Title A (twice) and B (after the conversion) each count the visit once, and its conversion once.
+  assert.equal(visits('v:title', 'A'), 1);
+  assert.equal(visits('v:title', 'B'), 1);
+  assert.equal(visits('g:g1:title', 'A'), 1);
+  assert.equal(visits('g:g1:title', 'B'), 1);
+  assert.equal(visits('v:event', 'Buy'), 1);
+  assert.equal(visits('g:g1:event', 'Buy'), 1);
+  assert.equal(visits('g:g1:all', ''), 1, 'the visit converts once');
+});

@@ -1,0 +1,222 @@
+/**
+ * The rollup worker (issue 18 §3): keeps the web-analytics rollups up to date with the stored
+ * events, out of the ingest transactions. Ingest hands it each committed batch's hits (the queue's
+ * `onCommitted`, ingest/steps/update-analytics.ts); it holds them in memory per workspace and about
+ * once a second (`intervalMs`, sooner when `maxPending` hits wait) folds everything pending into the
+ * rollups in one write transaction (fold-hits.ts): a sketch, a rollup row, a visitor's open visit is
+ * read and written once per flush instead of once per batch.
+ *
+ * The mark, and the crash window. Each flush also writes the workspace's rollup mark, in the same
+ * transaction: the sequence number up to which every stored event is counted. A flush takes the
+ * rollup gate (ports/analytics-store.ts) — no ingest batch of the workspace is uncommitted while it
+ * runs — reads the sequence numbers and message ids stored after the mark, and counts each of them:
+ * from memory when its batch handed it over, otherwise read back from the stored event (its
+ * profile as it is now). The new mark is the last of them. So:
+ * - the hits held in memory when the process dies (up to about a second of ingest) are not lost:
+ *   the next flush after a start (`start` flushes every workspace) reads them from the stored
+ *   events after the mark;
+ * - nothing counts twice: an event is counted by the flush whose range holds its sequence number,
+ *   and a hit that arrives after a flush counted it from the store (its handover came late, or
+ *   another server's worker counted it) is dropped, its event being at or below the mark;
+ * - a hit whose event was erased before the flush still counts in the aggregates (which hold no
+ *   identifiers; erasure leaves them), but writes no person-level row (fold-hits.ts).
+ * A flush that fails leaves its hits pending; the next one tries again (the mark did not move).
+ *
+ * Read-your-writes: `settle(workspace)` flushes what is pending for it; the analytics, funnel and
+ * retention services call it before answering, and erasure before erasing. A dashboard therefore
+ * sees every event acknowledged before its request.
+ */
+import { identityTraitKeys } from '../core/privacy/data-schema.js';
+import { pendingHitOf, type PendingHit } from '../core/analytics/pending-hit.js';
+import type { Store, WriteTx } from '../ports/store.js';
+import type { PrivacyContexts } from '../privacy/privacy-context.js';
+import type { AnalyticsHandoff } from '../ingest/steps/update-analytics.js';
+import type { GoalRulesSource } from './goals.js';
+import { foldHits } from './fold-hits.js';
+
+export interface RollupWorkerDeps {
+  store: Store;
+  privacy: Pick<PrivacyContexts, 'get'>;
+  /** The goals the rollups count (analytics/goals.ts); none without it. */
+  goals?: GoalRulesSource;
+  onError: (error: unknown) => void;
+  /** Between flushes (default 1,000 ms). */
+  intervalMs?: number;
+  /** Hits held before a flush starts at once (default 20,000). */
+  maxPending?: number;
+  /** Stored events examined per flush transaction (default 20,000); a longer backlog takes several. */
+  pageSize?: number;
+}
+
+export interface RollupWorker {
+  /** Told of a committed batch's hits (the ingest queue's `onCommitted`); returns at once. */
+  committed(workspaceId: string, handoff: AnalyticsHandoff): void;
+  /** Counts what is pending for the workspace (and any backlog after its mark); resolves once committed. */
+  settle(workspaceId: string): Promise<void>;
+  /** Counts every workspace's pending hits and backlog (start-up, shutdown, tests). */
+  flushAll(): Promise<void>;
+  /** Catches up every workspace from its mark, then flushes every `intervalMs`. */
+  start(): Promise<void>;
+  /** Stops the timer and flushes what is pending. */
+  close(): Promise<void>;
+  /** Hits waiting in memory (all workspaces). */
+  readonly pending: number;
+}
+
+/** Per workspace: message id of each stored event handed over → its hit (null: stored, counts nothing). */
+type Pending = Map<string, PendingHit | null>;
+
+export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
+  const intervalMs = deps.intervalMs ?? 1_000;
+  const maxPending = deps.maxPending ?? 20_000;
+  const pageSize = deps.pageSize ?? 20_000;
+  const pending = new Map<string, Pending>();
+  let pendingHits = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let early = false;
+
+  /** Runs flushes one after another (one transaction at a time per worker). */
+  const serial = (work: () => Promise<void>): Promise<void> => {
+    const run = chain.then(work);
+    chain = run.catch(() => {});
+    return run;
+  };
+
+  const putBack = (workspaceId: string, taken: Pending) => {
+    if (taken.size === 0) return;
+    const now = pending.get(workspaceId);
+    if (!now) { pending.set(workspaceId, taken); return; }
+    for (const [id, hit] of taken) if (!now.has(id)) now.set(id, hit);
+  };
+
+  const countHits = (p: Pending) => { let n = 0; for (const h of p.values()) if (h) n++; return n; };
+
+  /** One transaction: the events after the mark (a page of them), counted; answers what it used and whether more remain. */
+  const flushPage = async (tx: WriteTx, workspaceId: string, taken: Pending): Promise<{ used: Set<string>; more: boolean }> => {
+    const analytics = tx.analytics;
+    const mark = await analytics.rollupMark(workspaceId);
+    const stored = await analytics.storedSince(workspaceId, mark, pageSize);
+    const used = new Set<string>();
+    const hits: PendingHit[] = [];
+    const missing: string[] = [];
+    for (const { messageId } of stored) {
+      if (taken.has(messageId)) {
+        const hit = taken.get(messageId)!;
+        if (hit) hits.push(hit);
+        used.add(messageId);
+      } else {
+        missing.push(messageId);
+      }
+    }
+    const more = stored.length === pageSize;
+    // Hits not after the mark (on the last page only: a full page leaves the rest to the next one).
+    const others = more ? [] : [...taken.keys()].filter((id) => !used.has(id));
+    if (others.length > 0) {
+      const found = new Map((await analytics.storedEvents(workspaceId, others)).map((r) => [r.messageId, r.seq]));
+      for (const id of others) {
+        const seq = found.get(id);
+        if (seq === undefined) {
+          // Erased since it was stored: the aggregates keep it (no person-level row: fold-hits.ts).
+          const hit = taken.get(id);
+          if (hit) hits.push(hit);
+          used.add(id);
+        } else if (seq <= mark) {
+          used.add(id); // counted from the store by an earlier flush
+        }
+      }
+    }
+    if (missing.length > 0) hits.push(...await readBack(tx, workspaceId, missing));
+    const newMark = stored.length > 0 ? stored[stored.length - 1]!.seq : mark;
+    if (hits.length === 0 && newMark === mark) return { used, more };
+    const profileIds = [...new Set(hits.flatMap((h) => (h.profileId === null ? [] : [h.profileId])))];
+    const [live, goals, privacy] = await Promise.all([
+      analytics.liveProfileIds(workspaceId, profileIds),
+      deps.goals ? deps.goals.rules(workspaceId) : Promise.resolve([]),
+      deps.privacy.get(workspaceId),
+    ]);
+    const changes = await foldHits(analytics, workspaceId, hits, { goals, personal: identityTraitKeys(privacy.settings.schema), live });
+    await tx.apply({
+      workspaceId, newProfiles: [], merges: [], identities: [], events: [], profiles: [], consents: [], counters: [],
+      analytics: { ...(changes ?? { rows: [], sketches: [], visits: [] }), mark: newMark },
+    });
+    return { used, more };
+  };
+
+  const flushWorkspace = async (workspaceId: string): Promise<void> => {
+    for (;;) {
+      const taken = pending.get(workspaceId) ?? new Map<string, PendingHit | null>();
+      pending.delete(workspaceId);
+      pendingHits -= countHits(taken);
+      let outcome: { used: Set<string>; more: boolean };
+      try {
+        outcome = await deps.store.write((tx) => flushPage(tx, workspaceId, taken));
+      } catch (error) {
+        putBack(workspaceId, taken);
+        pendingHits += countHits(taken);
+        throw error;
+      }
+      for (const id of outcome.used) taken.delete(id);
+      putBack(workspaceId, taken);
+      pendingHits += countHits(taken);
+      if (!outcome.more) return;
+    }
+  };
+
+  const flushAll = (workspaceIds: Iterable<string>) => serial(async () => {
+    for (const workspaceId of [...workspaceIds]) {
+      try { await flushWorkspace(workspaceId); } catch (error) { deps.onError(error); }
+    }
+  });
+
+  const worker: RollupWorker = {
+    committed(workspaceId, handoff) {
+      let p = pending.get(workspaceId);
+      if (!p) pending.set(workspaceId, (p = new Map()));
+      for (const id of handoff.stored) if (!p.has(id)) p.set(id, null);
+      for (const hit of handoff.hits) {
+        if (!p.get(hit.event.messageId)) pendingHits++;
+        p.set(hit.event.messageId, hit);
+      }
+      if (pendingHits >= maxPending && !early) {
+        early = true;
+        setImmediate(() => { early = false; void flushAll(pending.keys()); });
+      }
+    },
+    settle(workspaceId) {
+      // Nothing of it waits: only let a flush under way finish.
+      if (!pending.has(workspaceId)) return chain;
+      return serial(() => flushWorkspace(workspaceId));
+    },
+    flushAll() {
+      return flushAll(pending.keys());
+    },
+    async start() {
+      const workspaces = await deps.store.workspaces.list();
+      await flushAll(workspaces.map((w) => w.id));
+      timer ??= setInterval(() => { if (pending.size > 0) void flushAll(pending.keys()); }, intervalMs);
+      timer.unref();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await flushAll(pending.keys());
+    },
+    get pending() { return pendingHits; },
+  };
+  return worker;
+}
+
+/** The hits of stored events the worker did not get in memory, from the events and their profiles as they are now. */
+async function readBack(tx: WriteTx, workspaceId: string, messageIds: readonly string[]): Promise<PendingHit[]> {
+  const rows = await tx.analytics.storedEvents(workspaceId, messageIds);
+  if (rows.length === 0) return [];
+  const profiles = await tx.loadProfiles(workspaceId, [...new Set(rows.map((r) => r.profileId))]);
+  const hits: PendingHit[] = [];
+  for (const { event, profileId } of rows) {
+    const profile = profiles.get(profileId);
+    const hit = profile ? pendingHitOf(event, profile) : null;
+    if (hit) hits.push(hit);
+  }
+  return hits;
+}
