@@ -6,7 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { backfillHitKeys } from '../analytics/hit-backfill.js';
-import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withStoreOptions } from './options.js';
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withInterrupt, withStoreOptions } from './options.js';
 import { countProgress } from './progress.js';
 
 export function analyticsCommand(): Command {
@@ -37,16 +37,12 @@ again to resume).
           process.exitCode = EXIT_USAGE;
           return;
         }
-        const interrupt = new AbortController();
-        const onSigint = () => interrupt.abort();
-        process.once('SIGINT', onSigint);
-        process.once('SIGTERM', onSigint);
         const progress = countProgress('backfill', 'events');
         try {
-          const result = await backfillHitKeys({ store, now: Date.now }, workspaceId, {
-            chunk: flags.chunk as number, signal: interrupt.signal, restart: flags.restart === true, onProgress: progress.update,
+          const result = await withInterrupt((signal) => backfillHitKeys({ store, now: Date.now }, workspaceId, {
+            chunk: flags.chunk as number, signal, restart: flags.restart === true, onProgress: progress.update,
             ...(flags.stopAfter !== undefined ? { stopAfterPages: flags.stopAfter as number } : {}),
-          });
+          }));
           progress.stop();
           const { processed, keyed } = result.progress;
           process.stdout.write(result.done
@@ -57,9 +53,6 @@ again to resume).
           progress.stop();
           process.stderr.write(`The backfill failed: ${(error as Error).message}. Run again to resume.\n`);
           process.exitCode = EXIT_STORE_FAILED;
-        } finally {
-          process.off('SIGINT', onSigint);
-          process.off('SIGTERM', onSigint);
         }
       } finally {
         await store.close();

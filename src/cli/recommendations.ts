@@ -13,7 +13,7 @@ import { Command, Option } from 'commander';
 import { evaluateRecommendations } from '../recommendations/evaluate-recommendations.js';
 import { createRecommendationSettings } from '../recommendations/recommendation-settings.js';
 import { rebuildRecommendations } from '../recommendations/rebuild-recommendations.js';
-import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withStoreOptions } from './options.js';
+import { configFrom, EXIT_INTERRUPTED, EXIT_STORE_FAILED, EXIT_USAGE, openCommandStore, wholeNumber, withInterrupt, withStoreOptions } from './options.js';
 import { countProgress } from './progress.js';
 
 export function recommendationsCommand(): Command {
@@ -78,17 +78,13 @@ again to resume).
           return;
         }
         const settings = createRecommendationSettings({ store, now: Date.now });
-        const interrupt = new AbortController();
-        const onSigint = () => interrupt.abort();
-        process.once('SIGINT', onSigint);
-        process.once('SIGTERM', onSigint);
         const progress = countProgress('rebuild', 'people');
         try {
-          const result = await rebuildRecommendations({ store, settings, now: Date.now }, workspaceId, {
-            chunk: flags.chunk as number, signal: interrupt.signal, restart: flags.restart === true, onProgress: progress.update,
+          const result = await withInterrupt((signal) => rebuildRecommendations({ store, settings, now: Date.now }, workspaceId, {
+            chunk: flags.chunk as number, signal, restart: flags.restart === true, onProgress: progress.update,
             ...(flags.stopAfter !== undefined ? { stopAfterPages: flags.stopAfter as number } : {}),
             ...(flags.pagePause !== undefined ? { beforeWrite: () => new Promise<void>((resolve) => setTimeout(resolve, flags.pagePause as number)) } : {}),
-          });
+          }));
           progress.stop();
           const people = result.progress.processed.toLocaleString('en-US');
           process.stdout.write(result.done
@@ -99,9 +95,6 @@ again to resume).
           progress.stop();
           process.stderr.write(`The rebuild failed: ${(error as Error).message}. Run again to resume.\n`);
           process.exitCode = EXIT_STORE_FAILED;
-        } finally {
-          process.off('SIGINT', onSigint);
-          process.off('SIGTERM', onSigint);
         }
       } finally {
         await store.close();
