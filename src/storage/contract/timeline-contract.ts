@@ -68,7 +68,7 @@ export function timelineContract(subject: () => StoreSubject): void {
       { type: 'track', event: 'C', messageId: 'm3', anonymousId: 'd' },
       { type: 'track', event: 'C again', messageId: 'm3', anonymousId: 'd' },
     ]);
-    assert.deepEqual(first, { stored: 2, duplicates: 0, withheld: 0 });
+    assert.deepEqual({ stored: first.stored, duplicates: first.duplicates, withheld: first.withheld }, { stored: 2, duplicates: 0, withheld: 0 });
     assert.deepEqual({ stored: second.stored, duplicates: second.duplicates, withheld: second.withheld }, { stored: 1, duplicates: 2, withheld: 0 });
     assert.deepEqual(second.duplicateEvents?.map((e) => e.messageId).sort(), ['m2', 'm3'], 'the duplicates are named, so that each submission can be told its own');
     const profileId = await profileOf(store, ws, 'd');
