@@ -22,6 +22,15 @@
  *   identifiers; erasure leaves them), but writes no person-level row (fold-hits.ts).
  * A flush that fails leaves its hits pending; the next one tries again (the mark did not move).
  *
+ * Handovers in flight. A batch's events are stored (and visible to a flush) a moment before its
+ * handover arrives: the queue hands over after the commit. A running flush that meets a stored event
+ * it was not handed stops its page just before it and leaves it to a later flush, for up to
+ * `handoverGraceMs`; only then, or at start-up and shutdown, does it read the event back from the
+ * store. Counting it from the store at once would be wrong in a way that shows: it would be folded
+ * after the later events of the flush (a visit is cut from its hits in time order, so an earlier page
+ * view after a later one can open a visit of its own), and from the profile as it is by then. Events
+ * read back are folded in the order they were stored, with the handed-over ones.
+ *
  * Read-your-writes: `settle(workspace)` flushes what is pending for it; the analytics, funnel and
  * retention services call it before answering, and erasure before erasing. A dashboard therefore
  * sees every event acknowledged before its request.
@@ -46,6 +55,13 @@ export interface RollupWorkerDeps {
   maxPending?: number;
   /** Stored events examined per flush transaction (default 20,000); a longer backlog takes several. */
   pageSize?: number;
+  /**
+   * How long a stored event may wait for its handover before it is read back from the store (default
+   * 10,000 ms; see "Handovers in flight" above). Start-up and shutdown read back at once.
+   */
+  handoverGraceMs?: number;
+  /** The clock of the grace (default Date.now). */
+  now?: () => number;
 }
 
 export interface RollupWorker {
@@ -70,6 +86,10 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
   const intervalMs = deps.intervalMs ?? 1_000;
   const maxPending = deps.maxPending ?? 20_000;
   const pageSize = deps.pageSize ?? 20_000;
+  const graceMs = deps.handoverGraceMs ?? 10_000;
+  const now = deps.now ?? Date.now;
+  // Stored events met without their handover: message id → when first met (see "Handovers in flight").
+  const unhanded = new Map<string, number>();
   const pending = new Map<string, Pending>();
   let pendingHits = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -93,21 +113,34 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
   const countHits = (p: Pending) => { let n = 0; for (const h of p.values()) if (h) n++; return n; };
 
   /** One transaction: the events after the mark (a page of them), counted; answers what it used and whether more remain. */
-  const flushPage = async (tx: WriteTx, workspaceId: string, taken: Pending): Promise<{ used: Set<string>; more: boolean }> => {
+  const flushPage = async (tx: WriteTx, workspaceId: string, taken: Pending, catchUp: boolean): Promise<{ used: Set<string>; more: boolean }> => {
     const analytics = tx.analytics;
     const mark = await analytics.rollupMark(workspaceId);
-    const stored = await analytics.storedSince(workspaceId, mark, pageSize);
+    const page = await analytics.storedSince(workspaceId, mark, pageSize);
     const used = new Set<string>();
     const hits: PendingHit[] = [];
     const missing: string[] = [];
-    for (const { messageId } of stored) {
+    // The stored events' hits in the order they were stored (a visit is cut from its hits in time order).
+    const inOrder: Array<PendingHit | string> = [];
+    let stored = page;
+    for (const [i, { messageId }] of page.entries()) {
       if (taken.has(messageId)) {
         const hit = taken.get(messageId)!;
-        if (hit) hits.push(hit);
+        if (hit) inOrder.push(hit);
         used.add(messageId);
-      } else {
-        missing.push(messageId);
+        unhanded.delete(messageId);
+        continue;
       }
+      const metAt = unhanded.get(messageId) ?? now();
+      if (!catchUp && now() - metAt < graceMs) {
+        // Its handover is probably on its way: stop here, a later flush counts it and what follows.
+        unhanded.set(messageId, metAt);
+        stored = page.slice(0, i);
+        break;
+      }
+      unhanded.delete(messageId);
+      missing.push(messageId);
+      inOrder.push(messageId);
     }
     const more = stored.length === pageSize;
     // Hits not after the mark (on the last page only: a full page leaves the rest to the next one).
@@ -126,7 +159,11 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
         }
       }
     }
-    if (missing.length > 0) hits.push(...await readBack(tx, workspaceId, missing));
+    const readHits = missing.length > 0 ? new Map((await readBack(tx, workspaceId, missing)).map((h) => [h.event.messageId, h])) : new Map<string, PendingHit>();
+    for (const entry of inOrder) {
+      const hit = typeof entry === 'string' ? readHits.get(entry) : entry;
+      if (hit) hits.push(hit);
+    }
     const newMark = stored.length > 0 ? stored[stored.length - 1]!.seq : mark;
     if (hits.length === 0 && newMark === mark) return { used, more };
     const profileIds = [...new Set(hits.flatMap((h) => (h.profileId === null ? [] : [h.profileId])))];
@@ -143,14 +180,14 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
     return { used, more };
   };
 
-  const flushWorkspace = async (workspaceId: string): Promise<void> => {
+  const flushWorkspace = async (workspaceId: string, catchUp = false): Promise<void> => {
     for (;;) {
       const taken = pending.get(workspaceId) ?? new Map<string, PendingHit | null>();
       pending.delete(workspaceId);
       pendingHits -= countHits(taken);
       let outcome: { used: Set<string>; more: boolean };
       try {
-        outcome = await deps.store.write((tx) => flushPage(tx, workspaceId, taken));
+        outcome = await deps.store.write((tx) => flushPage(tx, workspaceId, taken, catchUp));
       } catch (error) {
         putBack(workspaceId, taken);
         pendingHits += countHits(taken);
@@ -163,9 +200,9 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
     }
   };
 
-  const flushAll = (workspaceIds: Iterable<string>) => serial(async () => {
+  const flushAll = (workspaceIds: Iterable<string>, catchUp = false) => serial(async () => {
     for (const workspaceId of [...workspaceIds]) {
-      try { await flushWorkspace(workspaceId); } catch (error) { deps.onError(error); }
+      try { await flushWorkspace(workspaceId, catchUp); } catch (error) { deps.onError(error); }
     }
   });
 
@@ -193,14 +230,14 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
     },
     async start() {
       const workspaces = await deps.store.workspaces.list();
-      await flushAll(workspaces.map((w) => w.id));
+      await flushAll(workspaces.map((w) => w.id), true);
       timer ??= setInterval(() => { if (pending.size > 0) void flushAll(pending.keys()); }, intervalMs);
       timer.unref();
     },
     async close() {
       if (timer) clearInterval(timer);
       timer = null;
-      await flushAll(pending.keys());
+      await flushAll(pending.keys(), true);
     },
     get pending() { return pendingHits; },
   };
