@@ -163,6 +163,15 @@ function watchDecisions(context: BrowserContext): DecideAnswer[] {
   return answers;
 }
 
+/**
+ * The newest decide answer once more than `seen` have come: the page may render an answer a moment
+ * before its body is read here (watchDecisions), so reading the list at once could give the one before.
+ */
+async function answerAfter(v: { decisions: DecideAnswer[]; diagnose: () => string }, seen: number): Promise<DecideAnswer> {
+  await eventually(`decide answer ${seen + 1}`, async () => v.decisions.length, (n) => n > seen, v.diagnose);
+  return v.decisions.at(-1)!;
+}
+
 /** Waits until the slots are settled: none waiting (hidden) any more. */
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('[data-tessera-slot]').length > 0 && document.querySelectorAll('[data-tessera-slot].tsr-wait').length === 0);
@@ -212,7 +221,7 @@ describe('personalised slots in Chromium', { skip, timeout: 600_000 }, () => {
     assert.equal(await shown(v.page, 'salutation'), 'Hello, good to see you.', 'a neutral salutation');
     assert.equal(v.network.requests.filter((r) => r.path === '/v1/decide').length, 1, `one batched call:\n${v.network.describe()}`);
     assert.equal(v.network.requests.filter((r) => r.path === '/t-slots.js').length, 1, 'the slot module, loaded once');
-    const hero = v.decisions[0]!.decisions.hero!;
+    const hero = (await answerAfter(v, 0)).decisions.hero!;
     assert.deepEqual([hero.variant.id, hero.rule, hero.depth], ['campaign', 'plm-guide-campaign', 'contextual']);
     assert.match(hero.decisionId, /^dcs_/);
     assert.equal(await slot(v.page, 'hero').locator('a.tsr-slot-link').getAttribute('href'), site.url('www.acme.test', '/whitepaper'), 'the variant\'s link around its title');
@@ -223,12 +232,13 @@ describe('personalised slots in Chromium', { skip, timeout: 600_000 }, () => {
     await v.page.goto(site.url('www.acme.test', '/solutions'));
     await settled(v.page);
     await v.page.getByText('Connected product data, from design to service').waitFor();
+    const seenBeforeGerman = v.decisions.length;
     await v.page.goto(site.url('www.acme.test', '/de/loesungen?utm_campaign=plm-guide'));
     await settled(v.page);
     const why = slot(v.page, 'hero').getByRole('button', { name: 'Warum sehe ich das?' });
     await why.click();
     await slot(v.page, 'hero').getByRole('region', { name: 'Warum Sie das sehen' }).waitFor();
-    const german = v.decisions.at(-1)!.decisions.hero!;
+    const german = (await answerAfter(v, seenBeforeGerman)).decisions.hero!;
     assert.equal(await slot(v.page, 'hero').locator('.tsr-why-text').innerText(), german.explanation.text);
     await shot(v.page, '2-german-why-panel.png');
     // Pages without slots never load the module.
@@ -246,11 +256,12 @@ describe('personalised slots in Chromium', { skip, timeout: 600_000 }, () => {
     t.after(() => v.context.close());
     const visitor = await readSmartFactoryArticles(v.page, v.diagnose);
 
+    const seenBefore = v.decisions.length;
     await v.page.goto(site.url('www.acme.test', '/solutions'));
     await settled(v.page);
     const cta = slot(v.page, 'cta');
     await cta.getByText('Get the Smart Factory Playbook').waitFor();
-    const decision = v.decisions.at(-1)!.decisions.cta!;
+    const decision = (await answerAfter(v, seenBefore)).decisions.cta!;
     assert.deepEqual([decision.variant.id, decision.rule], ['factory-playbook', 'smart-factory-readers']);
     assert.equal(decision.showWhy, true);
     const viewed = await eventually('Slot Viewed for the CTA', () => timelineOf(tessera.url, visitor), (ev) => slotEvents(ev, 'Slot Viewed', 'cta').length === 1, v.diagnose);
@@ -288,11 +299,12 @@ describe('personalised slots in Chromium', { skip, timeout: 600_000 }, () => {
 
     // "Show me general content instead": the consent ledger records the withdrawal, the CTA turns general at once …
     await why.click();
+    const seenBeforeWithdrawal = v.decisions.length;
     await panel.getByRole('button', { name: 'Show me general content instead' }).click();
     await cta.getByRole('link', { name: 'Book a demo' }).waitFor();
     const ledger = await adminGet<{ ledger: Array<{ purposes: Record<string, boolean> }> }>(tessera.url, `/v1/profiles/${visitor}/consent`);
     assert.equal(ledger.body.ledger.at(-1)?.purposes.personalization, false, JSON.stringify(ledger.body));
-    const general = v.decisions.at(-1)!.decisions.cta!;
+    const general = (await answerAfter(v, seenBeforeWithdrawal)).decisions.cta!;
     assert.equal(general.variant.id, 'demo');
     assert.ok(['none', 'contextual'].includes(general.depth), general.depth);
     await shot(v.page, '4-general-content.png');
@@ -350,13 +362,15 @@ describe('personalised slots in Chromium', { skip, timeout: 600_000 }, () => {
     t.after(() => v.context.close());
     const visitor = await readSmartFactoryArticles(v.page, v.diagnose);
     const cta = slot(v.page, 'cta');
+    let seenBeforeView = 0;
     for (let view = 1; view <= 3; view++) {
+      seenBeforeView = v.decisions.length;
       await v.page.goto(site.url('www.acme.test', '/solutions'));
       await settled(v.page);
       await cta.getByText('Get the Smart Factory Playbook').waitFor();
       await eventually(`impression ${view} counted`, () => timelineOf(tessera.url, visitor), (ev) => slotEvents(ev, 'Slot Viewed', 'cta').length === view, v.diagnose);
     }
-    const third = v.decisions.at(-1)!.decisions.cta!;
+    const third = (await answerAfter(v, seenBeforeView)).decisions.cta!;
     await cta.getByRole('link', { name: 'Get the Smart Factory Playbook' }).click();
     await v.page.waitForURL((url) => url.pathname === '/whitepaper');
     const clicked = await eventually('Slot Clicked', () => timelineOf(tessera.url, visitor), (ev) => slotEvents(ev, 'Slot Clicked', 'cta').length === 1, v.diagnose);
@@ -364,10 +378,11 @@ describe('personalised slots in Chromium', { skip, timeout: 600_000 }, () => {
       slot: 'cta', variant: 'factory-playbook', decisionId: third.decisionId, ruleId: 'smart-factory-readers', url: site.url('www.acme.test', '/whitepaper'),
     });
 
+    const seenBeforeFourth = v.decisions.length;
     await v.page.goto(site.url('www.acme.test', '/solutions'));
     await settled(v.page);
     await cta.getByRole('link', { name: 'Book a demo' }).waitFor();
-    const fourth = v.decisions.at(-1)!.decisions.cta!;
+    const fourth = (await answerAfter(v, seenBeforeFourth)).decisions.cta!;
     assert.equal(fourth.variant.id, 'demo', 'capped: the fourth impression is the general CTA');
     await shot(v.page, '6-capped-fourth-view.png');
     const timeline = await timelineOf(tessera.url, visitor);
