@@ -3,10 +3,8 @@
  * says how to go on: `tessera import` as the example of the shared handling (cli/options.ts withInterrupt).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../support/server-process.js';
 import { tempDir } from '../support/tessera-under-test.js';
 import { writeEventFile, type EventFile } from './event-file.js';
 import { describeRun, runCli, type CliResult } from './run-cli.js';
@@ -14,24 +12,12 @@ import { describeRun, runCli, type CliResult } from './run-cli.js';
 const WORKSPACE = 'shop';
 
 /** Runs the command and sends `signal` once its first progress line (10% of the file) is printed. */
-function runAndSignal(args: string[], env: Record<string, string>, signal: NodeJS.Signals): Promise<CliResult & { signalled: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TESSERA_LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let signalled = false;
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (!signalled && /^import: \d+%/m.test(stderr)) { signalled = true; child.kill(signal); }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, signalled }));
+async function runAndSignal(args: string[], env: Record<string, string>, signal: NodeJS.Signals): Promise<CliResult & { signalled: boolean }> {
+  let signalled = false;
+  const result = await runCli(args, env, (stderr, child) => {
+    if (!signalled && /^import: \d+%/m.test(stderr)) { signalled = true; child.kill(signal); }
   });
+  return { ...result, signalled };
 }
 
 const stored = (output: string): number => {
