@@ -109,6 +109,7 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
       logger.warn({ workspaceId, messageId: event.messageId, error: error instanceof Error ? error.name : typeof error }, 'an event failed alone and was kept as a dead letter; its request was acknowledged');
     },
     ...(observer ? { observer } : {}),
+    onCommitting: (workspaceId, events) => rollups.expect(workspaceId, events.map((event) => event.messageId)),
     onCommitted: (workspaceId, events, outcome) => {
       slotExposures?.committed(workspaceId, events);
       if (outcome.learnedItems) recommendationIndex.index.learned(workspaceId, outcome.learnedItems);

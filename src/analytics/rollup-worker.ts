@@ -23,13 +23,14 @@
  * A flush that fails leaves its hits pending; the next one tries again (the mark did not move).
  *
  * Handovers in flight. A batch's events are stored (and visible to a flush) a moment before its
- * handover arrives: the queue hands over after the commit. A running flush that meets a stored event
- * it was not handed stops its page just before it and leaves it to a later flush, for up to
- * `handoverGraceMs`; only then, or at start-up and shutdown, does it read the event back from the
- * store. Counting it from the store at once would be wrong in a way that shows: it would be folded
- * after the later events of the flush (a visit is cut from its hits in time order, so an earlier page
- * view after a later one can open a visit of its own), and from the profile as it is by then. Events
- * read back are folded in the order they were stored, with the handed-over ones.
+ * handover arrives: the queue tells the worker which events a batch is writing (`expect`) before its
+ * transaction, and hands them over after the commit. A flush that meets a stored event it expects
+ * but was not yet handed stops its page just before it and leaves it to a later flush, for up to
+ * `handoverGraceMs` (a batch that failed is never handed over). A stored event it does not expect
+ * (a lifecycle move, a merge's system event, another process's ingest) is read back at once. Counting
+ * an expected event from the store would be wrong in a way that shows: the hit would be made from
+ * the stored event and the profile as they are by then, not from the batch (the goal counts of a
+ * full test run were off by one visit). Events read back are folded in stored order.
  *
  * Read-your-writes: `settle(workspace)` flushes what is pending for it; the analytics, funnel and
  * retention services call it before answering, and erasure before erasing. A dashboard therefore
@@ -56,8 +57,8 @@ export interface RollupWorkerDeps {
   /** Stored events examined per flush transaction (default 20,000); a longer backlog takes several. */
   pageSize?: number;
   /**
-   * How long a stored event may wait for its handover before it is read back from the store (default
-   * 10,000 ms; see "Handovers in flight" above). Start-up and shutdown read back at once.
+   * How long a stored event whose handover is expected (`expect`) may be waited for before it is read
+   * back from the store (default 10,000 ms; see "Handovers in flight" above).
    */
   handoverGraceMs?: number;
   /** The clock of the grace (default Date.now). */
@@ -65,6 +66,8 @@ export interface RollupWorkerDeps {
 }
 
 export interface RollupWorker {
+  /** Told, before a batch's transaction, of the events it writes (the ingest queue's `onCommitting`): see "Handovers in flight". */
+  expect(workspaceId: string, messageIds: Iterable<string>): void;
   /** Told of a committed batch's hits (the ingest queue's `onCommitted`); returns at once. */
   committed(workspaceId: string, handoff: AnalyticsHandoff): void;
   /** Counts what is pending for the workspace (and any backlog after its mark); resolves once committed. */
@@ -88,8 +91,9 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
   const pageSize = deps.pageSize ?? 20_000;
   const graceMs = deps.handoverGraceMs ?? 10_000;
   const now = deps.now ?? Date.now;
-  // Stored events met without their handover: message id → when first met (see "Handovers in flight").
-  const unhanded = new Map<string, number>();
+  // Events of batches being written, not handed over yet: workspace + message id → since when (see "Handovers in flight").
+  const expected = new Map<string, number>();
+  const expectKey = (workspaceId: string, messageId: string) => `${workspaceId}\u0000${messageId}`;
   const pending = new Map<string, Pending>();
   let pendingHits = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -113,7 +117,7 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
   const countHits = (p: Pending) => { let n = 0; for (const h of p.values()) if (h) n++; return n; };
 
   /** One transaction: the events after the mark (a page of them), counted; answers what it used and whether more remain. */
-  const flushPage = async (tx: WriteTx, workspaceId: string, taken: Pending, catchUp: boolean): Promise<{ used: Set<string>; more: boolean }> => {
+  const flushPage = async (tx: WriteTx, workspaceId: string, taken: Pending): Promise<{ used: Set<string>; more: boolean }> => {
     const analytics = tx.analytics;
     const mark = await analytics.rollupMark(workspaceId);
     const page = await analytics.storedSince(workspaceId, mark, pageSize);
@@ -128,17 +132,15 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
         const hit = taken.get(messageId)!;
         if (hit) inOrder.push(hit);
         used.add(messageId);
-        unhanded.delete(messageId);
         continue;
       }
-      const metAt = unhanded.get(messageId) ?? now();
-      if (!catchUp && now() - metAt < graceMs) {
-        // Its handover is probably on its way: stop here, a later flush counts it and what follows.
-        unhanded.set(messageId, metAt);
+      const since = expected.get(expectKey(workspaceId, messageId));
+      if (since !== undefined && now() - since < graceMs) {
+        // Its handover is on its way: stop here, a later flush counts it and what follows.
         stored = page.slice(0, i);
         break;
       }
-      unhanded.delete(messageId);
+      expected.delete(expectKey(workspaceId, messageId));
       missing.push(messageId);
       inOrder.push(messageId);
     }
@@ -180,14 +182,14 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
     return { used, more };
   };
 
-  const flushWorkspace = async (workspaceId: string, catchUp = false): Promise<void> => {
+  const flushWorkspace = async (workspaceId: string): Promise<void> => {
     for (;;) {
       const taken = pending.get(workspaceId) ?? new Map<string, PendingHit | null>();
       pending.delete(workspaceId);
       pendingHits -= countHits(taken);
       let outcome: { used: Set<string>; more: boolean };
       try {
-        outcome = await deps.store.write((tx) => flushPage(tx, workspaceId, taken, catchUp));
+        outcome = await deps.store.write((tx) => flushPage(tx, workspaceId, taken));
       } catch (error) {
         putBack(workspaceId, taken);
         pendingHits += countHits(taken);
@@ -200,14 +202,21 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
     }
   };
 
-  const flushAll = (workspaceIds: Iterable<string>, catchUp = false) => serial(async () => {
+  const flushAll = (workspaceIds: Iterable<string>) => serial(async () => {
     for (const workspaceId of [...workspaceIds]) {
-      try { await flushWorkspace(workspaceId, catchUp); } catch (error) { deps.onError(error); }
+      try { await flushWorkspace(workspaceId); } catch (error) { deps.onError(error); }
     }
   });
 
   const worker: RollupWorker = {
+    expect(workspaceId, messageIds) {
+      const at = now();
+      // A batch that failed is never handed over: its entries are dropped once they are past the grace.
+      if (expected.size > 100_000) for (const [key, since] of expected) if (at - since >= graceMs) expected.delete(key);
+      for (const id of messageIds) expected.set(expectKey(workspaceId, id), at);
+    },
     committed(workspaceId, handoff) {
+      for (const id of handoff.stored) expected.delete(expectKey(workspaceId, id));
       let p = pending.get(workspaceId);
       if (!p) pending.set(workspaceId, (p = new Map()));
       for (const id of handoff.stored) if (!p.has(id)) p.set(id, null);
@@ -230,14 +239,14 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
     },
     async start() {
       const workspaces = await deps.store.workspaces.list();
-      await flushAll(workspaces.map((w) => w.id), true);
+      await flushAll(workspaces.map((w) => w.id));
       timer ??= setInterval(() => { if (pending.size > 0) void flushAll(pending.keys()); }, intervalMs);
       timer.unref();
     },
     async close() {
       if (timer) clearInterval(timer);
       timer = null;
-      await flushAll(pending.keys(), true);
+      await flushAll(pending.keys());
     },
     get pending() { return pendingHits; },
   };

@@ -52,6 +52,8 @@ export interface IngestQueueOptions {
    * for the recommendation serving index). Must return at once and not throw.
    */
   onCommitted?: (workspaceId: string, events: readonly TrackedEvent[], outcome: BatchOutcome) => void;
+  /** Told, before a transaction, of each workspace's events it will write (the rollup worker's `expect`). Must return at once and not throw. */
+  onCommitting?: (workspaceId: string, events: readonly TrackedEvent[]) => void;
 }
 
 /** What became of a submission's events besides being stored. */
@@ -218,6 +220,7 @@ export class IngestQueue {
     let duplicateEvents: TrackedEvent[] = [];
     const groups = groupByWorkspace(parts);
     let outcomes: BatchOutcome[] = [];
+    if (this.options.onCommitting) for (const group of groups) this.options.onCommitting(group.workspaceId, group.events);
     await this.store.write(async (tx) => {
       total.stored = total.duplicates = total.withheld = 0; // a retried transaction counts once
       duplicateEvents = [];

@@ -98,24 +98,26 @@ export function analyticsContract(subject: () => StoreSubject): void {
     assert.equal(await pageviews(), 4, 'the holder drops what the other counted');
   });
 
-  test('the rollup worker: a stored event whose handover is on its way is waited for, then read back after the grace', async () => {
+  test('the rollup worker: a stored event whose handover is expected is waited for (up to the grace); one not expected is read back at once', async () => {
     const { store } = subject();
     const ws = await newWorkspace(store);
     let clock = T0;
     const worker = createRollupWorker({ store, privacy: privacyContexts(store), onError: (error) => { throw error; }, handoverGraceMs: 10_000, now: () => clock });
     const pageviews = async () => (await store.analytics.sums(query(ws)))[0]?.metrics.pageviews ?? 0;
-    // Committed, its handover not yet arrived; the batch after it is handed over first.
+    // A batch committed, its handover not yet arrived (the queue said it was writing it); the batch after it is handed over first.
     const first = await storeOnly(store, ws, [pageView('h1', '/a', T0)]);
+    worker.expect(ws, first.analytics!.stored);
     const second = await storeOnly(store, ws, [pageView('h2', '/b', T0 + 1000)]);
     worker.committed(ws, second.analytics!);
     await worker.settle(ws);
-    assert.equal(await pageviews(), 0, 'the flush stops before the event it was not handed');
+    assert.equal(await pageviews(), 0, 'the flush stops before the event whose handover is on its way');
     worker.committed(ws, first.analytics!);
     await worker.settle(ws);
     assert.equal(await pageviews(), 2, 'both counted from their handovers');
     assert.equal(worker.pending, 0);
-    // A handover that never comes (another process's event): read back from the store after the grace.
-    await storeOnly(store, ws, [pageView('h3', '/c', T0 + 2000)]);
+    // Expected, but its handover never comes (the batch's process died): read back after the grace.
+    const third = await storeOnly(store, ws, [pageView('h3', '/c', T0 + 2000)]);
+    worker.expect(ws, third.analytics!.stored);
     const fourth = await storeOnly(store, ws, [pageView('h4', '/d', T0 + 3000)]);
     worker.committed(ws, fourth.analytics!);
     await worker.settle(ws);
@@ -123,6 +125,12 @@ export function analyticsContract(subject: () => StoreSubject): void {
     clock += 10_001;
     await worker.settle(ws);
     assert.equal(await pageviews(), 4, 'after the grace the event is read back, and what follows it counted');
+    // Not expected (written outside the queue, e.g. another process): read back by the next flush.
+    await storeOnly(store, ws, [pageView('h5', '/e', T0 + 4000)]);
+    const sixth = await storeOnly(store, ws, [pageView('h6', '/f', T0 + 5000)]);
+    worker.committed(ws, sixth.analytics!);
+    await worker.settle(ws);
+    assert.equal(await pageviews(), 6);
   });
 
   test('the rollup worker: a person erased before their hits are flushed stays in the aggregates, with no person-level row', async () => {
