@@ -5,6 +5,10 @@
  * conditions). It reads the same inputs decide will — the profile, the person's exposure counters,
  * the workspace's settings, the sizes of the segments the rules target, the global holdout and the
  * slot experiment's arm (trace entries `holdout` and `experiment:<key>`) — and writes nothing.
+ *
+ * A person in the global holdout sees the default variant; the preview then also decides as if they
+ * were not held out (`outsideHoldout`), so that the marketer checking the rules for this person sees
+ * what the rules choose, and why the person does not get it (`holdoutShare`).
  */
 import { performance } from 'node:perf_hooks';
 import { decide, type DecideChannel } from '../core/decisions/decide.js';
@@ -34,6 +38,10 @@ export interface Preview {
   profileId: string | null;
   at: EpochMs;
   counters: ExposureCounters | null;
+  /** Present when the person is in the global holdout: the decision the rules would make for them outside it. */
+  outsideHoldout?: Decision;
+  /** The workspace's global holdout share (0 to 0.5). */
+  holdoutShare: number;
   /** Server time the decision took (informative; never asserted by tests). */
   durationMs: number;
 }
@@ -68,12 +76,17 @@ export async function previewDecision(deps: { store: Store; slots: SlotService; 
   const unit = unitOfVisit(anonymousId !== undefined ? { anonymousId } : {}, profile);
   const holdout = await experiments.holdout(request.workspaceId, unit);
   const key = slot.slot.experiment;
-  const arm = !holdout && key !== undefined ? await experiments.armOf({ workspaceId: request.workspaceId, experimentKey: key, profile, unit, now: at }) : null;
-  const started = performance.now();
-  const decision = decide({
+  const arm = key !== undefined ? await experiments.armOf({ workspaceId: request.workspaceId, experimentKey: key, profile, unit, now: at }) : null;
+  const decideAs = (heldOut: boolean) => decide({
     slot, profile, context: request.context, channel: request.channel, now: at, counters,
     segmentSize: (id) => sizes.get(id), settings, trace: 'full', ...(prefetched ? { prefetched } : {}),
-    holdout, ...(arm ? { experimentArm: { experiment: arm.experiment, variation: arm.variation, unit: arm.unit } } : {}),
+    holdout: heldOut, ...(arm && !heldOut ? { experimentArm: { experiment: arm.experiment, variation: arm.variation, unit: arm.unit } } : {}),
   });
-  return { decision, profileId, at, counters, durationMs: performance.now() - started };
+  const started = performance.now();
+  const decision = decideAs(holdout);
+  const durationMs = performance.now() - started;
+  return {
+    decision, profileId, at, counters, durationMs, holdoutShare: await experiments.holdoutShare(request.workspaceId),
+    ...(holdout ? { outsideHoldout: decideAs(false) } : {}),
+  };
 }

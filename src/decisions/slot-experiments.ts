@@ -87,6 +87,11 @@ export function createSlotExperiments(deps: { store: Store }) {
       holdouts.delete(workspaceId);
     },
 
+    /** The workspace's global holdout share (default DEFAULT_HOLDOUT_SHARE). */
+    holdoutShare(workspaceId: string): Promise<number> {
+      return shareOf(workspaceId);
+    },
+
     async holdout(workspaceId: string, unit: UnitOfVisit): Promise<boolean> {
       const id = holdoutUnitOf(unit);
       return id !== undefined && isInHoldout({ holdoutShare: await shareOf(workspaceId) }, id);

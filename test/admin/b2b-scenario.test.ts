@@ -18,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { buildAdmin } from '../../admin/build.js';
 import { buildTracker } from '../../web/tracker/build.js';
+import { DEFAULT_HOLDOUT_SHARE, isInHoldout } from '../../src/core/experiments/holdout.js';
 import { browserSkipReason, launchChromium } from '../support/browser.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { tempDir } from '../support/tessera-under-test.js';
@@ -38,6 +39,8 @@ let tessera: ServerProcess;
 let site: B2bSite;
 let browser: Browser;
 let welcomeLink: string;
+/** Karoline's anonymous id (the tracker's cookie): whether she is in the global holdout follows from it. */
+let karolineDevice: string;
 let writeKey: string;
 let page: Page;
 const pageErrors: string[] = [];
@@ -174,6 +177,9 @@ describe('the README\'s B2B tour, entirely in the browser', { skip, timeout: 600
     await visitor.getByRole('link', { name: 'Home' }).click();
     await visitor.getByRole('heading', { name: 'Acme makes factories smart' }).waitFor();
     await visitor.waitForLoadState('networkidle');
+    const device = (await context.cookies()).find((c) => c.name === 'tsr_aid');
+    assert.ok(device, 'the tracker keeps her anonymous id in its cookie once she accepted');
+    karolineDevice = device.value;
     await context.close();
   });
 
@@ -272,9 +278,15 @@ describe('the README\'s B2B tour, entirely in the browser', { skip, timeout: 600
     await page.getByText(`Chosen: ${KAROLINE.name}`).waitFor();
     await press(page.getByRole('button', { name: 'Show what they would see' }));
     const seen = page.getByRole('region', { name: 'What they would see' });
-    await seen.locator('.variant-render').waitFor();
-    assert.match(await seen.locator('.variant-render').innerText(), /Hello Karoline Kraft, your smart factory checklist is ready\./, await seen.innerText());
-    assert.match(await seen.innerText(), /From rule rule-1/);
+    await seen.locator('.variant-render').first().waitFor();
+    // She has no user id, so her anonymous id decides whether she is among the 5 % held out from all
+    // personalization (a fresh id each run). Held out, she sees the default, and the screen says so and
+    // shows what the rules would show her outside the holdout.
+    const heldOut = isInHoldout({ holdoutShare: DEFAULT_HOLDOUT_SHARE }, karolineDevice);
+    assert.equal(await seen.getByRole('status').filter({ hasText: 'Karoline Kraft is in the global holdout' }).count(), heldOut ? 1 : 0, `held out: ${heldOut}`);
+    const byRules = heldOut ? seen.getByRole('region', { name: 'What the rules would show outside the holdout' }) : seen;
+    assert.match(await byRules.locator('.variant-render').first().innerText(), /Hello Karoline Kraft, your smart factory checklist is ready\./, await seen.innerText());
+    assert.match(await byRules.innerText(), /From rule rule-1/);
     await look('14-slot-view-as');
     assert.deepEqual(pageErrors, []);
   });

@@ -17,6 +17,7 @@ import { browserSkipReason, launchChromium } from '../support/browser.js';
 import { adminCall, ARTIFACTS, checkAccessibility, collectBatch, createFirstAdmin, startAdminServer } from './admin-harness.js';
 import type { ServerProcess } from '../support/server-process.js';
 import { basicAuth, tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
+import { DEFAULT_HOLDOUT_SHARE, isInHoldout } from '../../src/core/experiments/holdout.js';
 
 const skip = browserSkipReason();
 const PASSWORD = 'correct horse battery staple';
@@ -31,6 +32,7 @@ const errors: string[] = [];
 const call = (method: string, path: string, body?: unknown) => adminCall(tessera.url, method, path, body);
 const collect = (batch: unknown[]) => collectBatch(tessera.url, batch);
 
+const KLAUS_ID = 'u-klaus-4';
 const DAY = 86_400_000;
 const ago = (days: number, minutes = 0) => new Date(Date.now() - days * DAY + minutes * 60_000).toISOString();
 
@@ -39,11 +41,16 @@ async function seed(): Promise<void> {
     { type: 'page', anonymousId: 'k-anon', timestamp: ago(2), properties: { url: 'https://acme.com/pricing', path: '/pricing', title: 'Pricing' } },
     { type: 'identify', anonymousId: 'k-anon', userId: 'u-karoline', timestamp: ago(2, 1), traits: { email: 'karoline@acme.com', name: 'Karoline Kraft', firstName: 'Karoline', company: 'Acme GmbH' } },
     { type: 'identify', anonymousId: 'o-anon', userId: 'u-otto', timestamp: ago(2, 2), traits: { email: 'otto@other.com', name: 'Otto Other', company: 'Other AG' } },
+    // Karoline's colleague: held out once the global holdout reaches 14 % (his user id's hash), not at the default 5 %.
+    { type: 'identify', anonymousId: 'kk-anon', userId: KLAUS_ID, timestamp: ago(2, 3), traits: { email: 'klaus@acme.com', name: 'Klaus Kern', firstName: 'Klaus', company: 'Acme GmbH' } },
   ]);
   await eventually('Karoline\'s profile', () => adminGet(tessera.url, '/v1/profiles/karoline%40acme.com'), (r) => r.status === 200, () => tessera.output());
-  const consent = await fetch(`${tessera.url}/v1/consent`, { method: 'POST', headers: { authorization: basicAuth(WRITE_KEY), 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: 'u-karoline', purposes: { analytics: true, personalization: true } }) });
-  assert.ok(consent.ok, `consent: ${consent.status}`);
+  for (const userId of ['u-karoline', KLAUS_ID]) {
+    const consent = await fetch(`${tessera.url}/v1/consent`, { method: 'POST', headers: { authorization: basicAuth(WRITE_KEY), 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, purposes: { analytics: true, personalization: true } }) });
+    assert.ok(consent.ok, `consent of ${userId}: ${consent.status}`);
+  }
+  await eventually('Klaus\'s profile', () => adminGet(tessera.url, '/v1/profiles/klaus%40acme.com'), (r) => r.status === 200, () => tessera.output());
   // A slot with a goal whose report is read: views, clicks and conversions over three days.
   await call('POST', '/v1/slots', {
     id: 'newsletter', name: 'Newsletter teaser', channel: 'web', defaultVariantId: 'general', goal: { event: 'Demo Requested', within: '7d' },
@@ -213,6 +220,44 @@ describe('the Personalization and Experiments areas in Chromium', { skip, timeou
     await page.locator('[aria-invalid="true"]').first().waitFor();
     assert.equal(await page.getByLabel('Local hour (0–23)').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByLabel('Page path').inputValue(), '/pricing');
+  });
+
+  it('sets the global holdout on the Experiments screen, and View as says who is held out and what the rules would show them', async () => {
+    assert.ok(!isInHoldout({ holdoutShare: DEFAULT_HOLDOUT_SHARE }, KLAUS_ID) && isInHoldout({ holdoutShare: 0.15 }, KLAUS_ID), 'Klaus is held out at 15 %, not at 5 %');
+    await visit('/experiments', 'experiments-holdout', 'Experiments');
+    const holdout = page.getByRole('region', { name: 'Global holdout' });
+    await holdout.getByText('5 % of people are held out.').waitFor();
+    const share = holdout.getByLabel('Share held out (%)');
+    assert.equal(await share.inputValue(), '5');
+    for (const [typed, reason] of [['lots', /number/], ['60', /0\.5|50/]] as const) {
+      await share.fill(typed);
+      await holdout.getByRole('button', { name: 'Save holdout' }).click();
+      await holdout.locator('[aria-invalid="true"]').waitFor();
+      assert.match(await holdout.locator('p.error').first().textContent() ?? '', reason, `"${typed}" is refused at the input`);
+      assert.equal(await share.inputValue(), typed, 'what was typed stays');
+    }
+    await share.fill('15');
+    await holdout.getByRole('button', { name: 'Save holdout' }).click();
+    await holdout.getByText('15 % of people are held out.').waitFor();
+    assert.equal((await call('GET', '/v1/experiment-settings') as { holdoutShare: number }).holdoutShare, 0.15);
+    await look('experiments-holdout-saved');
+
+    await visit('/personalization/slots/hero/view-as', 'slot-view-as-holdout-form', 'View “Homepage hero” as…');
+    await page.getByLabel('Find a person').fill('klaus@acme.com');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Choose Klaus Kern' }).click();
+    await page.getByRole('button', { name: 'Show what they would see' }).click();
+    const result = page.getByRole('region', { name: 'What they would see' });
+    await result.getByRole('status').filter({ hasText: 'Klaus Kern is in the global holdout (15 % of people)' }).waitFor();
+    assert.equal(await result.locator('.variant-render').first().textContent(), 'Welcome to Acme', 'held out: the default');
+    const outside = result.getByRole('region', { name: 'What the rules would show outside the holdout' });
+    assert.match(await outside.locator('.variant-render').textContent() ?? '', /Hello Klaus, your smart factory awaits\./);
+    assert.match(await outside.textContent() ?? '', /From rule rule-1/);
+    assert.equal(await outside.getByRole('table').getByRole('row', { name: /rule-1/ }).getByRole('cell').first().textContent(), 'chosen');
+    await look('slot-view-as-holdout');
+    await result.getByRole('link', { name: 'Change the holdout’s share (Experiments)' }).click();
+    await heading().filter({ hasText: 'Experiments' }).waitFor();
+    await call('PUT', '/v1/experiment-settings', { holdoutShare: DEFAULT_HOLDOUT_SHARE });
   });
 
   it('reads a slot\'s report: the chart with its table, per variant, per rule and the depth mix', async () => {

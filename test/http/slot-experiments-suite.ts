@@ -224,6 +224,16 @@ export function slotExperimentsSuite(start: (overrides: Partial<Config>) => Prom
       assert.equal(preview.decision.depth, 'none');
       assert.equal(preview.decision.holdout, true);
       assert.ok(preview.decision.trace.some((e: Json) => e.source === 'holdout' && e.outcome === 'holdout'), JSON.stringify(preview.decision.trace));
+      // Beside it, what the rules (here: the experiment's arm) would show them outside the holdout, and the share.
+      assert.equal(preview.holdoutShare, 0.3);
+      assert.equal(preview.outsideHoldout.holdout, undefined);
+      assert.ok(['calm', 'bold', 'everyone'].includes(preview.outsideHoldout.variant.id), JSON.stringify(preview.outsideHoldout.trace));
+      assert.ok(!preview.outsideHoldout.trace.some((e: Json) => e.source === 'holdout'), JSON.stringify(preview.outsideHoldout.trace));
+      const notHeld = visitorIds(200, 5).find((id) => !isInHoldout({ holdoutShare: 0.3 }, `user-${id}`))!;
+      assertAccepted(await t.collect('/v1/identify', { userId: `user-${notHeld}`, anonymousId: `aid-${notHeld}`, traits: { plan: 'pro' } }));
+      const ordinary = json(await call('POST', '/v1/slots/hero/preview', { profile: `aid-${notHeld}` }));
+      assert.equal(ordinary.decision.holdout, undefined);
+      assert.equal(ordinary.outsideHoldout, undefined, 'no second decision for a person who is not held out');
       assert.equal((await decide(`aid-${person}`)).hero.variant.id, 'general', 'decide holds out the same person on their device');
       json(await call('PUT', '/v1/experiment-settings', { holdoutShare: 0 }));
     });

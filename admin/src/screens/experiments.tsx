@@ -20,6 +20,7 @@ import { Link, navigate } from '../router.js';
 import { useSession } from '../session.js';
 import { ConditionRules } from './segment-builder.js';
 import { BeforeAfterPanel } from './before-after.js';
+import { HoldoutPanel } from './experiment-holdout.js';
 import { BanditWeights, type BanditHistory } from './experiment-bandit.js';
 import { MetricsEditor, metricRow, type MetricRow } from './experiment-metrics.js';
 import { metricBody, metricFieldNames, metricFields } from '../experiment-metric-model.js';
@@ -71,6 +72,7 @@ export function Experiments() {
           ))}</tbody>
         </table>
       ))}
+      <HoldoutPanel canChange={canEdit(access)} />
       <BeforeAfterPanel experiments={list.data?.experiments ?? []} />
     </>
   );

@@ -3,7 +3,9 @@
  * GET /v1/profiles?q=) or a made-up visit (page, UTM, device, time, how well the visitor is
  * recognised), from POST /v1/slots/{id}/preview, which writes nothing. Shows the chosen variant
  * rendered (HTML in a sandboxed frame: no scripts, no requests), the explanation the person would
- * read, the depth and what limited it, and the trace of every rule looked at.
+ * read, the depth and what limited it, and the trace of every rule looked at. A person in the global
+ * holdout sees the default; the screen says so and shows, beside it, what the rules would choose for
+ * them outside the holdout (the answer's `outsideHoldout`).
  */
 import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
@@ -13,12 +15,13 @@ import { ErrorBox, Loading, Section, useAsync } from '../components/common.js';
 import { Field, FormSummary, useFormErrors } from '../components/form-errors.js';
 import { SelectField } from '../components/personalization-fields.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { percent } from './experiment-insights.js';
 import { Link } from '../router.js';
 import { personName } from './people.js';
 import type { SlotDoc } from './slot-editor.js';
 
 /** POST /v1/slots/{id}/preview: the decision as the server's core makes it. */
-interface PreviewAnswer { decision: Decision; profileId: string | null; at: string; durationMs?: number }
+interface PreviewAnswer { decision: Decision; profileId: string | null; at: string; durationMs?: number; holdoutShare?: number; outsideHoldout?: Decision }
 
 const VISIT_FIELDS = ['path', 'url', 'category', 'referrer', 'utmSource', 'utmMedium', 'utmCampaign', 'localHour', 'weekday', 'country'] as const;
 type Visit = Record<(typeof VISIT_FIELDS)[number] | 'deviceClass' | 'recognised' | 'locale' | 'at', string>;
@@ -128,24 +131,25 @@ export function SlotViewAs(props: { id: string }) {
 }
 
 function PreviewResult(props: { answer: PreviewAnswer; person: string | null }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const d = props.answer.decision;
   const v = d.variant;
+  const outside = props.answer.outsideHoldout;
   const depth = (x: string) => t(`p.depth.${x}` as MessageKey);
+  const from = (x: Decision) => (x.ruleId === 'default' ? t('p.fromDefault') : t('p.fromRule', { rule: x.ruleId }));
   return (
     <section class="card result" aria-labelledby="result-h">
       <h2 id="result-h" tabIndex={-1}>{t('p.result')}</h2>
-      <p class="hint">{d.ruleId === 'default' ? t('p.fromDefault') : t('p.fromRule', { rule: d.ruleId })} · {t('p.variant', { n: v.id })}
+      {d.holdout && (
+        <div class="notice warn" role="status">
+          <p><strong>{t('p.heldOut', { name: props.person ?? t('p.nobody'), share: percent(props.answer.holdoutShare ?? null, lang) })}</strong></p>
+          <p>{t('p.heldOutHint')} <Link to="/experiments">{t('p.heldOutSettings')}</Link></p>
+        </div>
+      )}
+      <p class="hint">{from(d)} · {t('p.variant', { n: v.id })}
         {props.answer.durationMs !== undefined ? ` · ${t('p.tookMs', { ms: Math.round(props.answer.durationMs * 10) / 10, profile: props.person ?? t('p.nobody') })}` : ''}</p>
       <div class="columns">
-        <div class="variant-render">
-          {v.imageUrl && <p class="hint">{v.imageUrl}</p>}
-          {v.title && <h3>{v.title}</h3>}
-          {v.format === 'html'
-            ? <iframe title={t('p.htmlPreview')} sandbox="" srcdoc={v.body} class="html-preview" />
-            : <p class="body-text">{v.body}</p>}
-          {v.linkUrl && <p><a href={v.linkUrl} rel="noopener noreferrer" target="_blank">{v.linkUrl}</a></p>}
-        </div>
+        <VariantRender variant={v} />
         <div>
           <h3>{t('p.why')}</h3>
           <blockquote class="why" lang={d.explanation.locale}>{d.explanation.text}</blockquote>
@@ -154,18 +158,53 @@ function PreviewResult(props: { answer: PreviewAnswer; person: string | null }) 
           <p>{t('p.limitedBy')}: {d.limitedBy.length ? d.limitedBy.map((l) => t(`p.limit.${l}` as MessageKey) || l).join(', ') : t('p.notLimited')}</p>
         </div>
       </div>
+      {outside && (
+        <Section id="outside-h" title={t('p.outside')}>
+          <p class="hint">{from(outside)} · {t('p.variant', { n: outside.variant.id })}</p>
+          <div class="columns">
+            <VariantRender variant={outside.variant} />
+            <div>
+              <h3>{t('p.why')}</h3>
+              <blockquote class="why" lang={outside.explanation.locale}>{outside.explanation.text}</blockquote>
+            </div>
+          </div>
+          <Trace decision={outside} caption={t('p.outsideTrace')} />
+        </Section>
+      )}
       <Section id="trace-h" title={t('p.trace')}>
-        <table class="data">
-          <caption class="visually-hidden">{t('p.traceCaption')}</caption>
-          <thead><tr><th scope="col">{t('p.col.source')}</th><th scope="col">{t('p.col.outcome')}</th><th scope="col">{t('p.ruleVariant')}</th><th scope="col">{t('p.col.detail')}</th></tr></thead>
-          <tbody>{d.trace.map((x, i) => (
-            <tr key={i} class={x.outcome === 'chosen' ? 'chosen' : undefined}>
-              <th scope="row">{x.source}</th><td><span class={`badge ${x.outcome}`}>{x.outcome}</span></td><td>{x.variantId ?? '—'}</td>
-              <td>{[x.detail, ...(x.reasons ?? [])].filter(Boolean).join(' · ') || '—'}</td>
-            </tr>
-          ))}</tbody>
-        </table>
+        <Trace decision={d} caption={t('p.traceCaption')} />
       </Section>
     </section>
+  );
+}
+
+function VariantRender(props: { variant: Decision['variant'] }) {
+  const { t } = useI18n();
+  const v = props.variant;
+  return (
+    <div class="variant-render">
+      {v.imageUrl && <p class="hint">{v.imageUrl}</p>}
+      {v.title && <h3>{v.title}</h3>}
+      {v.format === 'html'
+        ? <iframe title={t('p.htmlPreview')} sandbox="" srcdoc={v.body} class="html-preview" />
+        : <p class="body-text">{v.body}</p>}
+      {v.linkUrl && <p><a href={v.linkUrl} rel="noopener noreferrer" target="_blank">{v.linkUrl}</a></p>}
+    </div>
+  );
+}
+
+function Trace(props: { decision: Decision; caption: string }) {
+  const { t } = useI18n();
+  return (
+    <table class="data">
+      <caption class="visually-hidden">{props.caption}</caption>
+      <thead><tr><th scope="col">{t('p.col.source')}</th><th scope="col">{t('p.col.outcome')}</th><th scope="col">{t('p.ruleVariant')}</th><th scope="col">{t('p.col.detail')}</th></tr></thead>
+      <tbody>{props.decision.trace.map((x, i) => (
+        <tr key={i} class={x.outcome === 'chosen' ? 'chosen' : undefined}>
+          <th scope="row">{x.source}</th><td><span class={`badge ${x.outcome}`}>{x.outcome}</span></td><td>{x.variantId ?? '—'}</td>
+          <td>{[x.detail, ...(x.reasons ?? [])].filter(Boolean).join(' · ') || '—'}</td>
+        </tr>
+      ))}</tbody>
+    </table>
   );
 }

@@ -64,7 +64,13 @@ const schemas = {
   delete: routeSchema({ summary: 'Delete a slot (audited)', tags, auth: 'adminKey', params: idParams, response: { 200: json({ deleted: { type: 'boolean' }, id: { type: 'string' } }, ['deleted', 'id']) } }),
   preview: routeSchema({
     summary: 'What the slot would show a person or a made-up visit: the rule that fired, the variant, the explanation and the full trace (audited)', tags, auth: 'adminKey', params: idParams, body: previewBody,
-    response: { 200: json({ decision: { type: 'object' }, profileId: { type: ['string', 'null'] }, at: { type: 'string' }, durationMs: { type: 'number' } }, ['decision', 'profileId', 'at']) },
+    response: {
+      200: json({
+        decision: { type: 'object' }, profileId: { type: ['string', 'null'] }, at: { type: 'string' }, durationMs: { type: 'number' },
+        holdoutShare: { type: 'number', description: 'The workspace\'s global holdout share.' },
+        outsideHoldout: { type: 'object', description: 'Only when the person is in the global holdout (decision.holdout): what the rules would show them outside it.' },
+      }, ['decision', 'profileId', 'at', 'holdoutShare']),
+    },
   }),
   report: routeSchema({
     summary: 'The slot\'s report: impressions, clicks, CTR, dismissals, conversions after exposure and the depth mix, in total and over time, per variant, per rule and per depth',
@@ -150,7 +156,10 @@ export function registerSlotRoutes(app: FastifyInstance, deps: SlotRouteDeps): v
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The preview request is invalid.', issues: parsed.issues });
     const preview = await previewDecision({ store: deps.store, slots: deps.slots, now: deps.now, ...(deps.recommend ? { recommend: deps.recommend } : {}) }, { workspaceId, slotId: request.params.id, ...parsed.input });
     await audit(workspaceId, keyId, 'slot.preview', preview.profileId, { slotId: request.params.id, ruleId: preview.decision.ruleId });
-    return { decision: preview.decision, profileId: preview.profileId, at: toIso(preview.at), durationMs: preview.durationMs };
+    return {
+      decision: preview.decision, profileId: preview.profileId, at: toIso(preview.at), durationMs: preview.durationMs, holdoutShare: preview.holdoutShare,
+      ...(preview.outsideHoldout ? { outsideHoldout: preview.outsideHoldout } : {}),
+    };
   });
 
   app.get('/v1/slots/:id/report', { schema: schemas.report }, async (request: FastifyRequest<{ Params: { id: string }; Querystring: ReportQuery }>, reply) => {
