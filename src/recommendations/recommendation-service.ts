@@ -100,9 +100,15 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     return held;
   };
 
-  const neighboursOf = async (workspaceId: string, family: Family, itemId: string, s: CompiledRecommendationSettings, now: number) => {
-    const found = await recs.neighbours(workspaceId, family, itemId, s.settings.neighbours * 3);
+  /**
+   * The item's `neighbours` best neighbours in the family that are not in `exclude` (what the person bought or
+   * read, the current item): excluded before the cut, so that a person who bought the first neighbours still gets
+   * a full list from the next ones rather than a short one.
+   */
+  const neighboursOf = async (workspaceId: string, family: Family, itemId: string, s: CompiledRecommendationSettings, now: number, exclude: ReadonlySet<string>) => {
+    const found = await recs.neighbours(workspaceId, family, itemId, s.settings.neighbours * 3 + Math.min(exclude.size, s.settings.neighbours * 2));
     return found
+      .filter((n) => !exclude.has(n.itemId))
       .map((n) => ({ ...n, support: weightAt(n.pairScore, now, s.halfLifeMs), similarity: similarityOf(model, n.pairScore, n.itemScore, n.otherScore, now, s.halfLifeMs) }))
       // A pair seen twice a moment ago weighs 1.99999…: the support is compared within a thousandth.
       .filter((n) => n.support >= s.settings.minSupport - SUPPORT_TOLERANCE)
@@ -140,7 +146,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     return new Map(rows.map((r) => [r.itemId, { prior: popularityPrior(r.people, top), people: r.people }]));
   };
 
-  const forYou = async (workspaceId: string, history: ItemHistory | null, s: CompiledRecommendationSettings, request: RecommendRequest): Promise<ScoredCandidate[]> => {
+  const forYou = async (workspaceId: string, history: ItemHistory | null, s: CompiledRecommendationSettings, request: RecommendRequest, exclude: ReadonlySet<string>): Promise<ScoredCandidate[]> => {
     const now = request.now;
     const recent = (history?.items ?? []).filter((r) => now - r.at <= s.historyWindowMs).slice(0, 10);
     const scores = new Map<string, { score: number; top: number; from: typeof recent[number] }>();
@@ -152,7 +158,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     const cold: Array<{ r: typeof recent[number]; weight: number }> = [];
     for (const r of recent) {
       const weight = INTERACTION_WEIGHT[r.kind] * (model.recencyDivisor === 0 ? 1 : Math.pow(2, -(now - r.at) / (s.historyWindowMs / model.recencyDivisor)));
-      const neighbours = await neighboursOf(workspaceId, r.family, r.itemId, s, now);
+      const neighbours = await neighboursOf(workspaceId, r.family, r.itemId, s, now, exclude);
       for (const n of neighbours) add(n.itemId, weight * n.similarity, r);
       if (neighbours.length < COLD_NEIGHBOURS) cold.push({ r, weight });
     }
@@ -239,7 +245,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
       let candidates: ScoredCandidate[];
       const also = ALSO[request.kind];
       if (also) {
-        const neighbours = request.itemId === undefined ? [] : await neighboursOf(request.workspaceId, also.family, request.itemId, s, request.now);
+        const neighbours = request.itemId === undefined ? [] : await neighboursOf(request.workspaceId, also.family, request.itemId, s, request.now, exclude);
         candidates = neighbours.map((n) => ({
           itemId: n.itemId, score: 1 + n.similarity, reason: { kind: also.reason, itemId: request.itemId! }, evidence: { together: round(n.support), [model.similarity]: round(n.similarity) },
         }));
@@ -264,7 +270,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
           candidates.push(...(await popularFill(request.workspaceId, s, request.now, item?.categories ?? [], request.limit * 3)).map((c) => ({ ...c, score: c.score >= 500 ? -1 + (c.score - 500) : -2 + c.score })));
         }
       } else if (request.kind === 'similar') candidates = request.itemId === undefined ? [] : await similarTo(request.workspaceId, request.itemId, request.limit * 3);
-      else if (request.kind === 'for-you') candidates = await forYou(request.workspaceId, history, s, request);
+      else if (request.kind === 'for-you') candidates = await forYou(request.workspaceId, history, s, request, exclude);
       else candidates = await popular(request.workspaceId, s, request.now, { limit: Math.max(200, request.limit * 5), trending: request.kind === 'trending', ...(request.filters.category !== undefined ? { category: request.filters.category } : {}) });
       const ids = [...new Set([...candidates.map((c) => c.itemId), ...(history?.items ?? []).map((r) => r.itemId), ...(request.itemId !== undefined ? [request.itemId] : [])])];
       const items = await recs.getItems(request.workspaceId, ids);
