@@ -25,11 +25,12 @@
  * - Version 6 (email links): list and survey definitions and link settings are `json` (read and
  *   written whole); signing-key secrets are base64url text, as in SQLite.
  */
+import { atScaleMigrations } from './migrations-at-scale.js';
 import { capabilityMigrations } from './migrations-capabilities.js';
 import { foundationMigrations } from './migrations-foundation.js';
 import type { Migration } from '../shared/migration.js';
 
 export type { Migration };
 
-/** Every version in order: the profile engine (1–15), then the capabilities on it (16–). */
-export const migrations: Migration[] = [...foundationMigrations, ...capabilityMigrations];
+/** Every version in order: the profile engine (1–15), the capabilities on it (16–29), then what scale and the admin app needed (30–). */
+export const migrations: Migration[] = [...foundationMigrations, ...capabilityMigrations, ...atScaleMigrations];
