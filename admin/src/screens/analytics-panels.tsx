@@ -78,9 +78,9 @@ function SeriesCanvas(props: { answer: SeriesAnswer }) {
         data: {
           labels: s.points.map((p) => periodLabel(p.period, s.interval, lang)),
           datasets: [
-            { label: t('home.pageviews'), data: s.points.map((p) => p.pageviews), borderColor: '#0b5cad', backgroundColor: '#0b5cad', cubicInterpolationMode: 'monotone' as const },
-            { label: t('home.visitors'), data: s.points.map((p) => p.visitors ?? 0), borderColor: '#1d6b38', backgroundColor: '#1d6b38', borderDash: [6, 3], cubicInterpolationMode: 'monotone' as const },
-            ...(s.previous ? [{ label: t('home.previousPageviews'), data: s.previous.map((p) => p.pageviews), borderColor: '#8a949f', backgroundColor: '#8a949f', borderDash: [2, 3], pointRadius: 0, cubicInterpolationMode: 'monotone' as const }] : []),
+            { label: t('home.pageviews'), data: s.points.map((p) => p.pageviews), borderColor: '#0b5cad', backgroundColor: '#0b5cad' },
+            { label: t('home.visitors'), data: s.points.map((p) => p.visitors ?? 0), borderColor: '#1d6b38', backgroundColor: '#1d6b38', borderDash: [6, 3] },
+            ...(s.previous ? [{ label: t('home.previousPageviews'), data: s.previous.map((p) => p.pageviews), borderColor: '#8a949f', backgroundColor: '#8a949f', borderDash: [2, 3], pointRadius: 0 }] : []),
           ],
         },
         options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },

@@ -119,9 +119,9 @@ function SeriesChart(props: { report: Report }) {
       data: {
         labels: r.series.map((p) => p.period),
         datasets: [
-          { label: t('p.impressions'), data: r.series.map((p) => p.impressions), borderColor: '#0b5cad', backgroundColor: '#0b5cad', tension: 0.2 },
-          { label: t('p.clicks'), data: r.series.map((p) => p.clicks), borderColor: '#b35c00', backgroundColor: '#b35c00', borderDash: [6, 3], tension: 0.2 },
-          { label: t('p.conversions'), data: r.series.map((p) => p.conversions), borderColor: '#1d6b38', backgroundColor: '#1d6b38', borderDash: [2, 2], tension: 0.2 },
+          { label: t('p.impressions'), data: r.series.map((p) => p.impressions), borderColor: '#0b5cad', backgroundColor: '#0b5cad' },
+          { label: t('p.clicks'), data: r.series.map((p) => p.clicks), borderColor: '#b35c00', backgroundColor: '#b35c00', borderDash: [6, 3] },
+          { label: t('p.conversions'), data: r.series.map((p) => p.conversions), borderColor: '#1d6b38', backgroundColor: '#1d6b38', borderDash: [2, 2] },
         ],
       },
       options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },
