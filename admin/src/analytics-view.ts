@@ -4,7 +4,9 @@
  * under them. The API's rule (docs/analytics.md): audience, channel and device filters combine with
  * anything; the other dimensions (page, referrer, utm_*, …) filter only their own rows — at most one
  * of them, and under it only the breakdown by its own dimension can be asked (not even by channel
- * or device: the rollup rows of a page carry no other dimension).
+ * or device: the rollup rows of a page carry no other dimension). The funnel asked on the dashboard is
+ * in the address too (`step` repeated, `within`), so that a funnel can be shared and comes back with
+ * the browser's back button.
  */
 
 export const PRESETS = ['today', '7d', '30d', 'custom'] as const;
@@ -15,12 +17,18 @@ export const ROW_FILTERS = ['page', 'referrer', 'utm_source', 'utm_medium', 'utm
 export const FILTER_KEYS = [...SLICE_FILTERS, ...ROW_FILTERS] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
+/** The steps of the dashboard's funnel as typed (`page:/pricing`, `event:Demo Requested`) and its time limit ('' for none). */
+export interface FunnelAsked { steps: string[]; within: string }
+export const MAX_FUNNEL_STEPS = 8;
+
 export interface DashboardState {
   preset: Preset;
   /** The range asked: local dates, both included. */
   from: string;
   to: string;
   filters: Partial<Record<FilterKey, string>>;
+  /** The funnel asked, if any. */
+  funnel?: FunnelAsked;
 }
 
 const DAY = 86_400_000;
@@ -47,14 +55,16 @@ export function readState(query: URLSearchParams, now: number, timeZone: string)
     const v = query.get(key);
     if (v) filters[key] = v;
   }
+  const steps = query.getAll('step').map((x) => x.trim()).filter((x) => x !== '').slice(0, MAX_FUNNEL_STEPS);
+  const funnel = steps.length > 0 ? { funnel: { steps, within: (query.get('within') ?? '').trim() } } : {};
   if (preset === 'custom') {
     const from = query.get('from');
     const to = query.get('to');
-    if (isDate(from) && isDate(to)) return { preset, from, to, filters };
-    return { preset: '7d', from: shiftDate(today, -6), to: today, filters };
+    if (isDate(from) && isDate(to)) return { preset, from, to, filters, ...funnel };
+    return { preset: '7d', from: shiftDate(today, -6), to: today, filters, ...funnel };
   }
   const days = preset === 'today' ? 1 : preset === '7d' ? 7 : 30;
-  return { preset, from: shiftDate(today, -(days - 1)), to: today, filters };
+  return { preset, from: shiftDate(today, -(days - 1)), to: today, filters, ...funnel };
 }
 
 /** The address of a dashboard state (the 7-day default without filters is plain `/`). */
@@ -63,6 +73,8 @@ export function writeState(state: DashboardState): string {
   if (state.preset !== '7d') q.set('range', state.preset);
   if (state.preset === 'custom') { q.set('from', state.from); q.set('to', state.to); }
   for (const key of FILTER_KEYS) { const v = state.filters[key]; if (v) q.set(key, v); }
+  for (const step of state.funnel?.steps ?? []) q.append('step', step);
+  if (state.funnel?.within) q.set('within', state.funnel.within);
   const qs = q.toString();
   return qs ? `/?${qs}` : '/';
 }

@@ -35,6 +35,17 @@ describe('the dashboard state', () => {
     assert.equal(intervalOf(week), 'day');
   });
 
+  it('keeps the funnel asked in the address: its steps in order, the time limit, at most eight steps', () => {
+    const asked = readState(new URLSearchParams('range=30d&step=page:/&step=%20event:Demo%20Requested%20&step=&within=1h&channel=email'), NOON, 'UTC');
+    assert.deepEqual(asked.funnel, { steps: ['page:/', 'event:Demo Requested'], within: '1h' }, 'trimmed, empty steps left out');
+    assert.equal(writeState(asked), '/?range=30d&channel=email&step=page%3A%2F&step=event%3ADemo+Requested&within=1h');
+    assert.deepEqual(readState(new URLSearchParams(writeState(asked).slice(2)), NOON, 'UTC'), asked, 'read back as written');
+    assert.equal(readState(new URLSearchParams(''), NOON, 'UTC').funnel, undefined);
+    const many = readState(new URLSearchParams(Array.from({ length: 10 }, (_, i) => `step=page:/${i}`).join('&')), NOON, 'UTC');
+    assert.equal(many.funnel?.steps.length, 8);
+    assert.equal(readState(new URLSearchParams('step=page:/'), NOON, 'UTC').funnel?.within, '', 'no limit');
+  });
+
   it('adds filters from clicked rows as the API allows: one row filter, slices on top; a second click removes it', () => {
     let f = withFilter({}, 'channel', 'email');
     f = withFilter(f, 'page', '/pricing');

@@ -324,6 +324,16 @@ describe('the Home and Scoring & lifecycle screens in Chromium', { skip, timeout
     await funnel.getByRole('img', { name: /Bar chart of the people at each of the 2 steps/ }).waitFor();
     await funnel.scrollIntoViewIfNeeded();
     await look('home-funnel');
+    // The funnel is in the address: a reload (or a shared link) shows it again, steps and all.
+    assert.match(page.url(), /[?&]step=page%3A%2F&step=page%3A%2Fpricing(&|$)/);
+    await page.reload();
+    await panel('Funnel').getByRole('table', { name: 'People per step, conversion and drop-off' }).waitFor();
+    assert.equal(await panel('Funnel').getByLabel('Step 2').inputValue(), 'page:/pricing');
+    assert.deepEqual((await panel('Funnel').getByRole('table', { name: 'People per step, conversion and drop-off' }).locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[1]), ['4', '1']);
+    // Back: the refused funnel, its reason at step 2 again.
+    await page.goBack();
+    await panel('Funnel').locator('.field.invalid').filter({ has: page.getByLabel('Step 2', { exact: true }) }).locator('.error').waitFor();
+    assert.equal(await panel('Funnel').getByLabel('Step 2').inputValue(), 'pricing');
     assert.deepEqual(errors, []);
   });
 

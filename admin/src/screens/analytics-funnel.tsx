@@ -4,6 +4,8 @@
  * goals, an optional time limit, over the dashboard's range and filters. The answer is drawn as
  * bars of people per step (Chart.js, described in words) with conversion and drop-off per step in
  * a table. Empty step inputs are left out; the API's reasons come back at the step they are about.
+ * The funnel asked is kept in the dashboard's address (analytics-view.ts): showing a funnel changes
+ * the address, and the address decides which funnel is shown.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useChart } from '../components/chart-canvas.js';
@@ -13,28 +15,30 @@ import { Field, FormSummary, useFormErrors } from '../components/form-errors.js'
 import { count } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { percent } from './analytics-panels.js';
+import { MAX_FUNNEL_STEPS as MAX_STEPS, type FunnelAsked } from '../analytics-view.js';
 
-const MAX_STEPS = 8;
+/** The inputs of an asked funnel: at least two. */
+const inputsOf = (asked: FunnelAsked | undefined) => (asked ? [...asked.steps, ...Array<string>(Math.max(0, 2 - asked.steps.length)).fill('')] : ['page:/', '']);
 
 interface FunnelStep { step: number; label: string; people: number; conversionFromPrevious: number | null; conversionFromFirst: number | null; dropOff: number; dropOffRate: number | null }
 interface FunnelAnswer { within: string | null; steps: FunnelStep[]; completed: number; conversionRate: number | null }
 
-export function FunnelPanel(props: { query: Record<string, string>; rangeKey: string }) {
+export function FunnelPanel(props: { query: Record<string, string>; rangeKey: string; asked?: FunnelAsked; onAsk: (funnel: FunnelAsked) => void }) {
   const { t, lang } = useI18n();
-  const [steps, setSteps] = useState<string[]>(['page:/', '']);
-  const [within, setWithin] = useState('');
+  const [steps, setSteps] = useState<string[]>(inputsOf(props.asked));
+  const [within, setWithin] = useState(props.asked?.within ?? '');
   const [answer, setAnswer] = useState<FunnelAnswer | null>(null);
-  const [asked, setAsked] = useState<{ steps: string[]; within: string } | null>(null);
+  const askedKey = props.asked ? JSON.stringify(props.asked) : '';
   const errors = useFormErrors([...steps.map((_, i) => `step${i + 1}`), 'within', 'steps']);
   const goals = useRef<Array<{ name: string; step: string }> | null>(null);
   let form: HTMLFormElement | null = null;
 
-  const run = (wanted: { steps: string[]; within: string }) => errors.submit(form, async () => {
+  const run = (wanted: FunnelAsked) => errors.submit(form, async () => {
     const rows = wanted.steps.map((s, i) => ({ s: s.trim(), i })).filter((r) => r.s !== '');
     const query: Record<string, string> = { ...props.query, ...Object.fromEntries(rows.map((r, n) => [`step${n + 1}`, r.s])), ...(wanted.within.trim() ? { within: wanted.within.trim() } : {}) };
+    setAnswer(null);
     try {
       setAnswer(await get<FunnelAnswer>('/v1/analytics/funnel', query));
-      setAsked(wanted);
     } catch (e) {
       // The API numbers the steps it was sent; the inputs keep their own numbers.
       if (e instanceof ApiError) {
@@ -47,8 +51,20 @@ export function FunnelPanel(props: { query: Record<string, string>; rangeKey: st
       throw e;
     }
   });
-  // The range or filters changed: the funnel shown follows them.
-  useEffect(() => { if (asked) void run(asked); }, [props.rangeKey]);
+  // The address names another funnel (back button, a shared link): its steps in the inputs.
+  useEffect(() => {
+    if (!props.asked) return;
+    setSteps(inputsOf(props.asked));
+    setWithin(props.asked.within);
+  }, [askedKey]);
+  // The funnel shown follows the address: its steps, the range and the filters.
+  useEffect(() => { if (props.asked) void run(props.asked); else setAnswer(null); }, [askedKey, props.rangeKey]);
+  const ask = () => {
+    const wanted = { steps: steps.map((s) => s.trim()).filter((s) => s !== ''), within: within.trim() };
+    // The same funnel again (e.g. after new traffic): asked again; another one goes through the address.
+    if (JSON.stringify(wanted) === askedKey) void run(wanted);
+    else props.onAsk(wanted);
+  };
 
   const fromGoals = async () => {
     goals.current ??= (await get<{ goals: Array<{ name: string; step: string }> }>('/v1/analytics/goals').catch(() => ({ goals: [] }))).goals;
@@ -57,7 +73,7 @@ export function FunnelPanel(props: { query: Record<string, string>; rangeKey: st
   const set = (i: number, value: string) => setSteps(steps.map((s, j) => (j === i ? value : s)));
   return (
     <Section id="funnel-home-h" title={t('hf.title')}>
-      <form ref={(f) => { form = f; }} noValidate onSubmit={(e) => { e.preventDefault(); void run({ steps, within }); }}>
+      <form ref={(f) => { form = f; }} noValidate onSubmit={(e) => { e.preventDefault(); ask(); }}>
         <p class="hint">{t('hf.hint')}</p>
         <FormSummary errors={errors} />
         <ol class="plain funnel-steps">{steps.map((s, i) => (

@@ -66,7 +66,9 @@ function Dashboard() {
   const loc = useLocation();
   const tz = timeZone();
   const state = readState(loc.query, Date.now(), tz);
-  const key = writeState(state);
+  // The range and filters (what every panel reads); the funnel's steps have their own key.
+  const { funnel, ...view } = state;
+  const key = writeState(view);
   const go = (next: DashboardState) => navigate(writeState(next));
   const query = apiQuery(state, tz);
   const metric = useAsync(() => get<MetricAnswer>('/v1/analytics/metric', { ...query, compare: 'previous' }), [key]);
@@ -115,7 +117,7 @@ function Dashboard() {
                 <BreakdownPanel id="campaigns" title={t('home.campaigns')} dimension="utm_campaign" filterKey="utm_campaign" state={state} query={query} onFilter={go} />
                 <BreakdownPanel id="devices" title={t('home.devices')} dimension="device" filterKey="device" state={state} query={query} onFilter={go} />
               </div>
-              <FunnelPanel query={query} rangeKey={key} />
+              <FunnelPanel query={query} rangeKey={key} {...(funnel ? { asked: funnel } : {})} onAsk={(f) => go({ ...state, funnel: f })} />
             </>
           )}
         </>
@@ -131,11 +133,11 @@ function RangePicker(props: { state: DashboardState; onChange(s: DashboardState)
   const pick = (preset: Preset) => {
     if (preset === 'custom') { setCustom({ from: state.from, to: state.to, open: true }); return; }
     setCustom((c) => ({ ...c, open: false }));
-    props.onChange({ ...readState(new URLSearchParams({ range: preset }), Date.now(), timeZone()), filters: state.filters });
+    props.onChange({ ...readState(new URLSearchParams({ range: preset }), Date.now(), timeZone()), filters: state.filters, ...(state.funnel ? { funnel: state.funnel } : {}) });
   };
   const apply = (e: Event) => {
     e.preventDefault();
-    props.onChange({ preset: 'custom', from: custom.from <= custom.to ? custom.from : custom.to, to: custom.from <= custom.to ? custom.to : custom.from, filters: state.filters });
+    props.onChange({ preset: 'custom', from: custom.from <= custom.to ? custom.from : custom.to, to: custom.from <= custom.to ? custom.to : custom.from, filters: state.filters, ...(state.funnel ? { funnel: state.funnel } : {}) });
   };
   const pressed = (p: Preset) => (p === 'custom' ? custom.open || state.preset === 'custom' : !custom.open && state.preset === p);
   return (
