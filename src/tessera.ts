@@ -44,7 +44,7 @@ import type { IngestObserver } from './ingest/ingest-queue.js';
 import { VERSION } from './version.js';
 import { unmerge } from './identity/unmerge.js';
 import { resolvePublicBase } from './public-base.js';
-import { createRollupWorker, type RollupWorker } from './analytics/rollup-worker.js';
+import { createRollupWorker, type RollupWorker, type RollupWorkerDeps } from './analytics/rollup-worker.js';
 import { createSlotExposureRecorder, type SlotExposureRecorder } from './decisions/record-slot-exposures.js';
 import { createCountryLookup } from './geo/country-of-ip.js';
 
@@ -74,6 +74,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 export interface IngestExtras {
   observer?: IngestObserver;
   eventSteps?: readonly EventStep[];
+  /** Bounds of the analytics rollup worker (tests; the defaults otherwise). */
+  rollupLimits?: Pick<RollupWorkerDeps, 'maxHeld' | 'maxPending' | 'intervalMs'>;
 }
 
 export function createIngest(store: Store, config: Config, logger: Logger, now: () => number = Date.now, extras: IngestExtras = {}) {
@@ -99,7 +101,11 @@ export function createIngest(store: Store, config: Config, logger: Logger, now: 
   // Fed by the queue once a batch committed; it records through `ingest`, made below.
   let slotExposures: SlotExposureRecorder | null = null;
   // The web-analytics rollups, counted out of the ingest transactions (analytics/rollup-worker.ts).
-  const rollups = createRollupWorker({ store, privacy, goals, onError: (error) => logger.error({ err: error }, 'counting web-analytics hits into the rollups failed; they stay pending') });
+  const rollups = createRollupWorker({
+    store, privacy, goals, ...extras.rollupLimits,
+    onError: (error) => logger.error({ err: error }, 'counting web-analytics hits into the rollups failed; they stay pending'),
+    onBehind: (released) => logger.warn({ released }, 'web-analytics rollups fell behind: the hits held in memory were let go and are read back from the stored events'),
+  });
   const queue = new IngestQueue(store, processBatch, {
     ...config.ingest,
     onFlushError: (error, events) => logger.error({ err: error, events }, 'ingest flush failed; the request was answered 503'),
@@ -142,11 +148,11 @@ function logMaintenance(maintenance: StoreMaintenance, logger: Logger, now: () =
   });
 }
 
-export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean; eventSteps?: readonly EventStep[] }): Promise<Tessera> {
+export async function createTessera(options: { config: Config; store: Store; logger?: Logger; now?: () => number; processMetrics?: boolean; eventSteps?: readonly EventStep[]; rollupLimits?: IngestExtras['rollupLimits'] }): Promise<Tessera> {
   const logger = options.logger ?? createLogger(options.config);
   const now = options.now ?? Date.now;
   const metrics = createMetrics({ storeKind: options.store.kind, version: VERSION, processMetrics: options.processMetrics ?? false });
-  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures, rollups } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}) });
+  const { queue, ingest, privacy, guard, leadScoring, definitions, derive, slots, personaModels, recommendationSettings, recommendationIndex, experimentPlans, goals, signer, slotExposures, rollups } = createIngest(options.store, options.config, logger, now, { observer: metrics.ingest, ...(options.eventSteps ? { eventSteps: options.eventSteps } : {}), ...(options.rollupLimits ? { rollupLimits: options.rollupLimits } : {}) });
   metrics.watchQueueDepth(() => queue.depth);
   metrics.watchDeadLetters(() => options.store.deadLetters.count());
   metrics.watchMaintenance(options.store.maintenance);

@@ -32,6 +32,12 @@
  * the stored event and the profile as they are by then, not from the batch (the goal counts of a
  * full test run were off by one visit). Events read back are folded in stored order.
  *
+ * Memory. What a handover holds is only a shortcut: every handed-over event is stored, and a flush
+ * reads back what it does not hold. So when flushes fall behind (the store is slow or failing) and
+ * more than `maxHeld` handed-over events wait in memory, the worker lets go of them all (`onBehind`
+ * is told how many) and the next flushes read them back from the store: memory stays bounded, and
+ * nothing is lost or counted twice.
+ *
  * Read-your-writes: `settle(workspace)` flushes what is pending for it; the analytics, funnel and
  * retention services call it before answering, and erasure before erasing. A dashboard therefore
  * sees every event acknowledged before its request.
@@ -54,6 +60,10 @@ export interface RollupWorkerDeps {
   intervalMs?: number;
   /** Hits held before a flush starts at once (default 20,000). */
   maxPending?: number;
+  /** Handed-over events held in memory at most (default 200,000); beyond, they are let go and read back (see "Memory"). */
+  maxHeld?: number;
+  /** Told when held events were let go because flushes fell behind (see "Memory"). */
+  onBehind?: (released: number) => void;
   /** Stored events examined per flush transaction (default 20,000); a longer backlog takes several. */
   pageSize?: number;
   /**
@@ -80,6 +90,8 @@ export interface RollupWorker {
   close(): Promise<void>;
   /** Hits waiting in memory (all workspaces). */
   readonly pending: number;
+  /** Handed-over events held in memory (all workspaces; with those that count nothing), at most `maxHeld`. */
+  readonly held: number;
 }
 
 /** Per workspace: message id of each stored event handed over → its hit (null: stored, counts nothing). */
@@ -88,6 +100,7 @@ type Pending = Map<string, PendingHit | null>;
 export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
   const intervalMs = deps.intervalMs ?? 1_000;
   const maxPending = deps.maxPending ?? 20_000;
+  const maxHeld = deps.maxHeld ?? 200_000;
   const pageSize = deps.pageSize ?? 20_000;
   const graceMs = deps.handoverGraceMs ?? 10_000;
   const now = deps.now ?? Date.now;
@@ -96,6 +109,8 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
   const expectKey = (workspaceId: string, messageId: string) => `${workspaceId}\u0000${messageId}`;
   const pending = new Map<string, Pending>();
   let pendingHits = 0;
+  /** Entries of `pending` (all workspaces). */
+  let held = 0;
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<void> = Promise.resolve();
   let early = false;
@@ -110,8 +125,17 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
   const putBack = (workspaceId: string, taken: Pending) => {
     if (taken.size === 0) return;
     const now = pending.get(workspaceId);
-    if (!now) { pending.set(workspaceId, taken); return; }
-    for (const [id, hit] of taken) if (!now.has(id)) now.set(id, hit);
+    if (!now) { pending.set(workspaceId, taken); held += taken.size; return; }
+    for (const [id, hit] of taken) if (!now.has(id)) { now.set(id, hit); held++; }
+  };
+
+  /** Flushes fell behind: every held event is let go (its workspace stays pending, so a flush reads it back). */
+  const release = () => {
+    const released = held;
+    for (const workspaceId of pending.keys()) pending.set(workspaceId, new Map());
+    held = 0;
+    pendingHits = 0;
+    deps.onBehind?.(released);
   };
 
   const countHits = (p: Pending) => { let n = 0; for (const h of p.values()) if (h) n++; return n; };
@@ -187,6 +211,7 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
       const taken = pending.get(workspaceId) ?? new Map<string, PendingHit | null>();
       pending.delete(workspaceId);
       pendingHits -= countHits(taken);
+      held -= taken.size;
       let outcome: { used: Set<string>; more: boolean };
       try {
         outcome = await deps.store.write((tx) => flushPage(tx, workspaceId, taken));
@@ -219,11 +244,13 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
       for (const id of handoff.stored) expected.delete(expectKey(workspaceId, id));
       let p = pending.get(workspaceId);
       if (!p) pending.set(workspaceId, (p = new Map()));
-      for (const id of handoff.stored) if (!p.has(id)) p.set(id, null);
+      for (const id of handoff.stored) if (!p.has(id)) { p.set(id, null); held++; }
       for (const hit of handoff.hits) {
+        if (!p.has(hit.event.messageId)) held++;
         if (!p.get(hit.event.messageId)) pendingHits++;
         p.set(hit.event.messageId, hit);
       }
+      if (held > maxHeld) release();
       if (pendingHits >= maxPending && !early) {
         early = true;
         setImmediate(() => { early = false; void flushAll(pending.keys()); });
@@ -249,6 +276,7 @@ export function createRollupWorker(deps: RollupWorkerDeps): RollupWorker {
       await flushAll(pending.keys());
     },
     get pending() { return pendingHits; },
+    get held() { return held; },
   };
   return worker;
 }

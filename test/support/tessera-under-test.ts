@@ -35,7 +35,7 @@ export interface TesseraUnderTest {
 export const basicAuth = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 /** `extras`: what createTessera takes besides the config (pipeline steps a test adds). */
-export async function startTessera(overrides: Partial<Config> = {}, extras: Pick<Parameters<typeof createTessera>[0], 'eventSteps' | 'now'> = {}): Promise<TesseraUnderTest> {
+export async function startTessera(overrides: Partial<Config> = {}, extras: Pick<Parameters<typeof createTessera>[0], 'eventSteps' | 'now' | 'rollupLimits'> = {}): Promise<TesseraUnderTest> {
   const dir = tempDir();
   const config = { ...loadConfig({ env: {}, flags: { dataDir: dir.path, logLevel: 'silent' } }), ...overrides };
   const store = await openStore(config);
