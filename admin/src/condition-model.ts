@@ -25,6 +25,15 @@ export type Rule = Leaf | Group;
 
 let ids = 0;
 export const newLeaf = (kind: LeafKind, fields: Record<string, string> = {}): Leaf => ({ kind, id: ++ids, negate: false, fields: { ...DEFAULTS[kind], ...fields } });
+/**
+ * The same rule as another kind (its type changed in place): it keeps its place, its id and its "not",
+ * and what was typed in the inputs the two kinds share (a trait's key, comparison and value become a
+ * computed trait's; an event's counts a page's); the other inputs start at the new kind's defaults.
+ */
+export const withKind = (leaf: Leaf, kind: LeafKind): Leaf => (leaf.kind === kind ? leaf : {
+  kind, id: leaf.id, negate: leaf.negate,
+  fields: Object.fromEntries(Object.entries(DEFAULTS[kind]).map(([name, d]) => [name, leaf.fields[name] || d])),
+});
 export const newGroup = (join: 'and' | 'or' = 'and', rules: Rule[] = []): Group => ({ kind: 'group', id: ++ids, negate: false, join, rules });
 
 const DEFAULTS: Record<LeafKind, Record<string, string>> = {

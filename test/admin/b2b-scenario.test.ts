@@ -263,10 +263,9 @@ describe('the README\'s B2B tour, entirely in the browser', { skip, timeout: 600
     const rule1 = page.getByRole('group', { name: /^Rule 1/ });
     await rule1.getByLabel('Shows variant').selectOption('v2');
     const condition = rule1.getByRole('group', { name: /^Profile condition/ });
-    await press(condition.getByRole('button', { name: /^Remove: / }));
-    await condition.getByLabel('Rule type').selectOption({ label: 'In segment' });
-    await press(condition.getByRole('button', { name: 'Add rule' }));
-    await condition.getByLabel('In segment', { exact: true }).selectOption({ label: 'Smart factory readers' });
+    // The rule's condition starts as a trait: its type is changed in place.
+    await condition.getByLabel('Checks').selectOption({ label: 'In segment' });
+    await condition.getByLabel('Segment', { exact: true }).selectOption({ label: 'Smart factory readers' });
     await look('13-slot-editor');
     await press(page.getByRole('button', { name: 'Create slot' }));
     await page.getByText('Saved (version 1).').waitFor();

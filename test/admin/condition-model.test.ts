@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fromCondition, newGroup, newLeaf, toCondition } from '../../admin/src/condition-model.js';
+import { fromCondition, newGroup, newLeaf, toCondition, withKind } from '../../admin/src/condition-model.js';
 import type { Condition } from '../../src/core/segments/condition.js';
 import { validateCondition } from '../../src/core/segments/validate-condition.js';
 
@@ -51,6 +51,20 @@ describe('the condition builder model', () => {
     assert.equal(paths.get(event.id), 'condition.and[0].event');
     assert.equal(paths.get(contacted.id), 'condition.and[1].not.trait');
     assert.equal(paths.get(inner.rules[1]!.id), 'condition.and[2].or[1].email');
+  });
+
+  it('changes a rule\'s kind in place: same id and "not", shared inputs kept, the others at the new kind\'s defaults', () => {
+    const trait = newLeaf('trait', { key: 'orders_90d', op: 'gt', value: '2' });
+    trait.negate = true;
+    const computed = withKind(trait, 'computed');
+    assert.deepEqual(computed, { kind: 'computed', id: trait.id, negate: true, fields: { key: 'orders_90d', op: 'gt', value: '2' } });
+    const segment = withKind(trait, 'segment');
+    assert.deepEqual(segment, { kind: 'segment', id: trait.id, negate: true, fields: { id: '' } });
+    const page = withKind(newLeaf('event', { name: 'Signup', atLeast: '3', within: '7d' }), 'page');
+    assert.deepEqual(page.fields, { path: '', url: '', atLeast: '3', within: '7d' }, 'the counts carried over');
+    assert.equal(withKind(trait, 'trait'), trait, 'the same kind: the same rule');
+    const { condition } = toCondition(newGroup('and', [withKind(newLeaf('event'), 'segment')]));
+    assert.deepEqual(condition, { segment: { id: '' } });
   });
 
   it('keeps what was typed when it is not a number, so the API names the field', () => {

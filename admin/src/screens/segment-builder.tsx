@@ -10,7 +10,7 @@ import { ApiError, get, post, api, type FieldIssue } from '../api.js';
 import type { SegmentView } from '../api-types.js';
 import { ErrorBox, Loading, Section, useAsync } from '../components/common.js';
 import { Field, FormSummary, useFormErrors } from '../components/form-errors.js';
-import { fromCondition, LEAF_KINDS, newGroup, newLeaf, OPS, toCondition, updateRule, type Group, type Leaf, type LeafKind, type Rule } from '../condition-model.js';
+import { fromCondition, LEAF_KINDS, newGroup, newLeaf, OPS, toCondition, updateRule, withKind, type Group, type Leaf, type LeafKind, type Rule } from '../condition-model.js';
 import { count } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, navigate } from '../router.js';
@@ -215,7 +215,7 @@ function LeafEditor(props: { leaf: Leaf; ctx: EditorContext }) {
     case 'sequence': body = <>{input('steps', 'builder.steps', { size: 36, hint: 'builder.stepsHint' })}{input('within', 'builder.within', { size: 6, hint: 'builder.withinHint' })}</>; break;
     case 'page': body = <>{input('path', 'builder.path')}{input('url', 'builder.url')}{countedInputs}</>; break;
     case 'email': body = <>{select('action', 'builder.action', [['opened', t('builder.opened')], ['clicked', t('builder.clicked')]])}{countedInputs}</>; break;
-    case 'segment': body = select('id', 'leaf.segment', [['', '—'], ...props.ctx.segments.map((s): [string, string] => [s.id, s.name])]); break;
+    case 'segment': body = select('id', 'builder.segment', [['', '—'], ...props.ctx.segments.map((s): [string, string] => [s.id, s.name])]); break;
     case 'lifecycle': body = input('in', 'builder.stages', { size: 30, hint: 'builder.listHint' }); break;
     case 'score': body = <>{select('kind', 'builder.scoreKind', [['engagement', t('person.engagement')], ['fit', t('person.fit')]])}{ops()}{input('value', 'builder.value', { size: 6 })}</>; break;
     case 'consent': body = <>{input('purpose', 'builder.purpose')}{select('granted', 'builder.granted', [['true', t('builder.granted.yes')], ['false', t('builder.granted.no')]])}</>; break;
@@ -225,6 +225,12 @@ function LeafEditor(props: { leaf: Leaf; ctx: EditorContext }) {
       <legend>{t(`leaf.${l.kind}` as MessageKey)}</legend>
       <div class="leaf-inputs">
         <div class="mini check"><input id={`${idp}-not`} type="checkbox" checked={l.negate} onChange={(e) => props.ctx.set(l.id, (r) => ({ ...r, negate: (e.currentTarget as HTMLInputElement).checked }))} /><label for={`${idp}-not`}>{t('builder.not')}</label></div>
+        <div class="mini">
+          <label for={`${idp}-kind`}>{t('builder.leafKind')}</label>
+          <select id={`${idp}-kind`} value={l.kind} onChange={(e) => { const kind = (e.currentTarget as HTMLSelectElement).value as LeafKind; props.ctx.set(l.id, (r) => withKind(r as Leaf, kind)); }}>
+            {LEAF_KINDS.map((k) => <option key={k} value={k}>{t(`leaf.${k}` as MessageKey)}</option>)}
+          </select>
+        </div>
         {body}
         <button type="button" class="remove" onClick={() => props.ctx.set(l.id, () => null)} aria-label={`${t('builder.remove')}: ${t(`leaf.${l.kind}` as MessageKey)}`}>{t('builder.remove')}</button>
       </div>
