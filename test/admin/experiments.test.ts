@@ -5,7 +5,8 @@
  * goal events, is concluded by the optimiser and its results show the conclusion, the quantile per
  * arm and the difference with its interval; a second experiment whose weights were changed under it
  * shows the sample-ratio alert; the optimisation inputs of the editor name a bad value at its input;
- * a before/after is run from the panel on the Experiments screen, in German. axe-core finds no
+ * a before/after is run from the panel on the Experiments screen, in German; an experiment exposed over five days draws
+ * its cumulative uplift over time with the sequential interval as a band. axe-core finds no
  * serious or critical violation; screenshots in test-artifacts/admin/.
  */
 import assert from 'node:assert/strict';
@@ -103,6 +104,33 @@ async function seedBeforeAfter(at: number): Promise<void> {
     (r) => r.status === 200 && r.body.treated.after.n + r.body.holdout.after.n === 60, () => tessera.output());
 }
 
+/**
+ * Uplift over time: 24 people a day on each of the last 5 days exposed through `Experiment Viewed` (half in
+ * each arm), the treatment converting at 50 %, the control at 17 %: the cumulative series has a point per day.
+ */
+async function seedOverTime(): Promise<void> {
+  await call('POST', '/v1/experiments', {
+    key: 'headline', name: 'Headline', status: 'running', startAt: new Date(Date.now() - 8 * DAY).toISOString(),
+    variations: [{ id: 'plain', name: 'Plain headline', weight: 0.5 }, { id: 'bold', name: 'Bold headline', weight: 0.5 }], goal: { event: 'Demo Requested', windowHours: 72 },
+    analysis: { cupedDays: 0 },
+  });
+  const events: unknown[] = [];
+  for (let d = 5; d >= 1; d--) {
+    for (let i = 0; i < 24; i++) {
+      const who = `o-${d}-${i}`;
+      const arm = i % 2;
+      const at = Date.now() - d * DAY + i * 60_000;
+      events.push({ type: 'track', event: 'Experiment Viewed', anonymousId: who, timestamp: new Date(at).toISOString(), properties: { experiment_id: 'headline', variation_id: arm === 1 ? 'bold' : 'plain' } });
+      if (arm === 1 ? i % 4 === 1 : i % 12 === 0) events.push({ type: 'track', event: 'Demo Requested', anonymousId: who, timestamp: new Date(at + 10 * 60_000).toISOString(), properties: {} });
+    }
+  }
+  await collect(events);
+  const conversions = events.filter((e) => (e as { event: string }).event === 'Demo Requested').length;
+  assert.equal(conversions, 40, '6 of 12 treated and 2 of 12 controls a day convert');
+  await eventually('the exposures and conversions of five days', () => adminGet<{ variations: Array<{ units: number; conversions: number }> }>(tessera.url, '/v1/experiments/headline/results'),
+    (r) => r.status === 200 && r.body.variations.reduce((n, v) => n + v.units, 0) === 120 && r.body.variations.reduce((n, v) => n + v.conversions, 0) === conversions, () => tessera.output());
+}
+
 const AT = Math.floor((Date.now() - 5 * DAY) / 60_000) * 60_000;
 /** The datetime-local value of an instant as Chromium shows it (the test runs in the same zone). */
 const localInput = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -115,6 +143,7 @@ before(async () => {
   await seedSkewed();
   await seedBeforeAfter(AT);
   await seedBandit();
+  await seedOverTime();
   browser = await launchChromium();
   const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
@@ -187,6 +216,31 @@ describe('admin app: experiment optimisation, quantiles and before/after', { ski
     await page.getByText(/p-value: Welch’s t-test of the relative uplift/).first().waitFor();
     await section.scrollIntoViewIfNeeded();
     await look('experiment-bandit');
+  });
+
+  it('draws the uplift over time with its sequential interval as a band, and the same figures as a table', async () => {
+    await page.goto(`${tessera.url}/admin/experiments/headline`);
+    const section = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Uplift over time' }) });
+    await section.getByRole('img', { name: /Line chart of the uplift of Demo Requested against the control on \d+ days/ }).waitFor();
+    const results = await call('GET', '/v1/experiments/headline/results') as { series: Array<{ day: string; units: number[]; metrics: { goal: Array<{ lift?: number; sequentialInterval?: [number, number] }> } }> };
+    assert.ok(results.series.length >= 5, `a point per day: ${results.series.map((p) => p.day).join(', ')}`);
+    await section.getByText('The chart as a table').click();
+    const table = section.getByRole('table', { name: 'Uplift of Demo Requested per day (cumulative), with the sequential interval' });
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), results.series.length);
+    const last = results.series.at(-1)!;
+    const cells = await rows.last().locator('th, td').allTextContents();
+    assert.equal(cells[0], last.day);
+    assert.deepEqual(cells.slice(1, 3), last.units.map(String), 'people per arm, cumulative');
+    const pct = (x: number) => `${x > 0 ? '+' : ''}${(x * 100).toLocaleString('en-GB', { maximumFractionDigits: 1 })} %`;
+    const arm = last.metrics.goal[1]!;
+    assert.equal(cells[3], `${pct(arm.lift!)} (${pct(arm.sequentialInterval![0])} … ${pct(arm.sequentialInterval![1])})`);
+    assert.ok(arm.lift! > 1, `the bold headline converts about three times as often: ${arm.lift}`);
+    // The people grow day by day: the series is cumulative.
+    const people = (await rows.locator('td:nth-of-type(1)').allTextContents()).map(Number);
+    assert.deepEqual([...people].sort((a, b) => a - b), people, `cumulative: ${people.join(', ')}`);
+    await section.scrollIntoViewIfNeeded();
+    await look('experiment-over-time');
   });
 
   it('shows the sample-ratio alert as a warning', async () => {

@@ -22,6 +22,7 @@ import { ConditionRules } from './segment-builder.js';
 import { BeforeAfterPanel } from './before-after.js';
 import { HoldoutPanel } from './experiment-holdout.js';
 import { BanditWeights, type BanditHistory } from './experiment-bandit.js';
+import { UpliftOverTime, type SeriesPoint } from './experiment-series.js';
 import { MetricsEditor, metricRow, type MetricRow } from './experiment-metrics.js';
 import { metricBody, metricFieldNames, metricFields } from '../experiment-metric-model.js';
 import {
@@ -218,6 +219,7 @@ interface Results {
   sampleRatio?: { pValue?: number; mismatch?: boolean } | null; metrics?: MetricResult[]; conclusion?: Conclusion | null; alerts?: Alert[];
   optimisation?: { mode: string } | null; warnings?: Array<{ variation?: number; code?: string; message?: string }>;
   bandit?: { history?: BanditHistory[]; omitted?: number } | null;
+  series?: SeriesPoint[];
 }
 
 const span = (iv: Interval | undefined, lang: Lang) => (iv?.upliftInterval ? `${signed(iv.upliftInterval[0], lang)} … ${signed(iv.upliftInterval[1], lang)}` : '');
@@ -288,6 +290,7 @@ export function ExperimentResults(props: { experimentKey: string }) {
             <p class="hint test-note">{t('x.testRates')}</p>
           </div>
           <IntervalChart rows={rows} />
+          {Array.isArray(r.series) && rows.length > 1 && <UpliftOverTime series={r.series} names={rows.map((v) => v.name || v.id)} metricName={metricName} />}
           {Array.isArray(r.bandit?.history) && <BanditWeights history={r.bandit!.history!} omitted={r.bandit!.omitted} names={rows.map((v) => v.name || v.id)} />}
           <MetricTables metrics={Array.isArray(r.metrics) ? r.metrics : []} name={nameOf} />
         </>
