@@ -62,6 +62,7 @@ export interface RecommendedItem {
   evidence: Record<string, number>;
 }
 
+const NOTHING: ReadonlySet<string> = new Set();
 const ALSO: Partial<Record<RecommendationKind, { family: Family; reason: 'bought-with' | 'viewed-with' | 'read-with' }>> = {
   'also-bought': { family: 'bought', reason: 'bought-with' },
   'also-viewed': { family: 'viewed', reason: 'viewed-with' },
@@ -101,9 +102,12 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
   };
 
   /**
-   * The item's `neighbours` best neighbours in the family that are not in `exclude` (what the person bought or
-   * read, the current item): excluded before the cut, so that a person who bought the first neighbours still gets
-   * a full list from the next ones rather than a short one.
+   * The item's `neighbours` best neighbours in the family that are not in `exclude` (for also-*: what the person
+   * bought or read, the current item): excluded before the cut, so that a person who bought the first neighbours
+   * still gets a full list from the next ones rather than a short one. For-you passes nothing: it sums the
+   * neighbours of up to ten recent items and is filled from popularity when short, and taking the cut after the
+   * exclusion there let weak neighbours of viewed items outrank the bundle's (planted shop hit rate 1.000 → 0.979,
+   * `npm run eval:recommendations`, 2026-12-07).
    */
   const neighboursOf = async (workspaceId: string, family: Family, itemId: string, s: CompiledRecommendationSettings, now: number, exclude: ReadonlySet<string>) => {
     const found = await recs.neighbours(workspaceId, family, itemId, s.settings.neighbours * 3 + Math.min(exclude.size, s.settings.neighbours * 2));
@@ -146,7 +150,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     return new Map(rows.map((r) => [r.itemId, { prior: popularityPrior(r.people, top), people: r.people }]));
   };
 
-  const forYou = async (workspaceId: string, history: ItemHistory | null, s: CompiledRecommendationSettings, request: RecommendRequest, exclude: ReadonlySet<string>): Promise<ScoredCandidate[]> => {
+  const forYou = async (workspaceId: string, history: ItemHistory | null, s: CompiledRecommendationSettings, request: RecommendRequest): Promise<ScoredCandidate[]> => {
     const now = request.now;
     const recent = (history?.items ?? []).filter((r) => now - r.at <= s.historyWindowMs).slice(0, 10);
     const scores = new Map<string, { score: number; top: number; from: typeof recent[number] }>();
@@ -158,7 +162,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
     const cold: Array<{ r: typeof recent[number]; weight: number }> = [];
     for (const r of recent) {
       const weight = INTERACTION_WEIGHT[r.kind] * (model.recencyDivisor === 0 ? 1 : Math.pow(2, -(now - r.at) / (s.historyWindowMs / model.recencyDivisor)));
-      const neighbours = await neighboursOf(workspaceId, r.family, r.itemId, s, now, exclude);
+      const neighbours = await neighboursOf(workspaceId, r.family, r.itemId, s, now, NOTHING);
       for (const n of neighbours) add(n.itemId, weight * n.similarity, r);
       if (neighbours.length < COLD_NEIGHBOURS) cold.push({ r, weight });
     }
@@ -270,7 +274,7 @@ export function createRecommendationService(deps: { store: Store; settings: Reco
           candidates.push(...(await popularFill(request.workspaceId, s, request.now, item?.categories ?? [], request.limit * 3)).map((c) => ({ ...c, score: c.score >= 500 ? -1 + (c.score - 500) : -2 + c.score })));
         }
       } else if (request.kind === 'similar') candidates = request.itemId === undefined ? [] : await similarTo(request.workspaceId, request.itemId, request.limit * 3);
-      else if (request.kind === 'for-you') candidates = await forYou(request.workspaceId, history, s, request, exclude);
+      else if (request.kind === 'for-you') candidates = await forYou(request.workspaceId, history, s, request);
       else candidates = await popular(request.workspaceId, s, request.now, { limit: Math.max(200, request.limit * 5), trending: request.kind === 'trending', ...(request.filters.category !== undefined ? { category: request.filters.category } : {}) });
       const ids = [...new Set([...candidates.map((c) => c.itemId), ...(history?.items ?? []).map((r) => r.itemId), ...(request.itemId !== undefined ? [request.itemId] : [])])];
       const items = await recs.getItems(request.workspaceId, ids);

@@ -1,8 +1,9 @@
 /**
- * What the person already bought is left out before a list is cut to the top-K neighbours, not after:
- * with K = 3 and X's best neighbours A, B, C, D, E, a person who bought X, A and B gets C, D and E as
- * "also bought" with X (before, the cut kept A, B, C and the exclusion left C alone), and for-you
- * likewise ranks C, D, E because of X. Learned through the ingest pipeline into a real SQLite store.
+ * What the person already bought is left out before an also-bought list is cut to the top-K
+ * neighbours, not after: with K = 3 and X's best neighbours A, B, C, D, E, a person who bought X, A
+ * and B gets C, D and E as "also bought" with X (before, the cut kept A, B, C and the exclusion left
+ * C alone). For-you (which cuts before excluding, see recommendation-service.ts) still recommends
+ * nothing bought and fills its list. Learned through the ingest pipeline into a real SQLite store.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 2, 1);
 
-test('the person\'s purchases are excluded before the top-K cut: also-bought and for-you stay full', async (t) => {
+test('the person\'s purchases are excluded before the top-K cut: also-bought stays full', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-exclude-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const store = await openSqliteStore({ file: join(dir, 'tessera.db'), sync: 'normal', migrate: true });
