@@ -17,7 +17,9 @@
 import { analyseExperiment } from '../core/experiments/analyse-experiment.js';
 import { DEFAULT_BANDIT } from '../core/experiments/bandit.js';
 import { normalizeExperiment, type Experiment } from '../core/experiments/experiment.js';
-import { decideOptimisation, monitorAlerts } from '../core/experiments/optimisation.js';
+import { decideOptimisation, manualConclusion, monitorAlerts } from '../core/experiments/optimisation.js';
+import { TesseraError } from '../core/errors.js';
+import { metricsOf } from '../core/experiments/experiment.js';
 import type { Conclusion, ExperimentAlert } from '../core/experiments/optimisation-settings.js';
 import type { JsonObject } from '../core/events/event.js';
 import { experimentWebhookPayload, NO_PROFILE, type ExperimentWebhookEvent } from '../core/webhooks/experiment-payload.js';
@@ -88,6 +90,43 @@ export async function optimiseExperiment(deps: OptimiserDeps, workspaceId: strin
   await deps.store.privacy.audit({ workspaceId, at, actor: OPTIMISER_ACTOR, action: 'experiment.concluded', subject: null, details: { experiment: key, ...data } });
   await announce(deps, workspaceId, experiment, [{ type: 'experiment.concluded', data }], at);
   return { raised, action: 'concluded', conclusion };
+}
+
+/**
+ * Concludes a running or stopped experiment by hand (`POST /v1/experiments/{key}/conclude`, body `{winner}`: a
+ * variation id): as the optimiser's roll-out does — status `concluded`, every slot naming the experiment shows the
+ * winner to everyone it reaches, an audit entry under the person who did it, `experiment.concluded` announced —
+ * with `decidedBy: "manual"` and the results' evidence for the winner on the optimisation metric (else the first).
+ * Throws not_found, invalid_body (`winner`), or conflict (already concluded, a draft, or changed meanwhile).
+ */
+export async function concludeByHand(deps: OptimiserDeps, workspaceId: string, key: string, body: unknown, actor: string): Promise<Conclusion> {
+  const stored = await deps.store.experiments.get(workspaceId, key);
+  if (!stored) throw new TesseraError('not_found', { message: `No experiment "${key}".` });
+  const winnerId = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).winner : undefined;
+  const experiment = normalizeExperiment(stored.experiment);
+  const extra = body !== null && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).filter((k) => k !== 'winner') : [];
+  const index = typeof winnerId === 'string' ? experiment.variations.findIndex((v) => v.id === winnerId) : -1;
+  const issues = [
+    ...(index < 0 ? [{ field: 'winner', reason: typeof winnerId === 'string' ? `no variation "${winnerId}" in this experiment (${experiment.variations.map((v) => v.id).join(', ')})` : 'must be the id of one of the experiment\'s variations' }] : []),
+    ...extra.map((field) => ({ field, reason: 'is not a field of a conclusion' })),
+  ];
+  if (issues.length > 0) throw new TesseraError('invalid_body', { message: 'The conclusion is invalid.', issues });
+  if (experiment.status !== 'running' && experiment.status !== 'stopped') {
+    throw new TesseraError('conflict', { message: experiment.status === 'concluded' ? `The experiment "${key}" is already concluded.` : `The experiment "${key}" is a draft: it has no results to conclude.` });
+  }
+  const analysed = analyseExperiment(experiment, await deps.store.experiments.aggregates(workspaceId, key, stored.metricsGeneration));
+  const metric = experiment.optimisation?.metric ?? metricsOf(experiment)[0]?.id ?? '';
+  const slots = (await deps.store.decisions.listSlots(workspaceId)).filter((s) => s.experiment === key).map((s) => s.id).sort();
+  const at = deps.now();
+  const conclusion = manualConclusion(analysed, { index, id: experiment.variations[index]!.id }, metric, at, slots);
+  if (!(await deps.store.experiments.update({ ...stored, experiment: { ...stored.experiment, status: 'concluded', conclusion }, updatedAt: at }, { ifUpdatedAt: stored.updatedAt }))) {
+    throw new TesseraError('conflict', { message: `The experiment "${key}" changed meanwhile; look at it again.` });
+  }
+  deps.onChange?.(workspaceId);
+  const data = conclusionData(conclusion);
+  await deps.store.privacy.audit({ workspaceId, at, actor, action: 'experiment.concluded', subject: null, details: { experiment: key, ...data } });
+  await announce(deps, workspaceId, experiment, [{ type: 'experiment.concluded', data }], at);
+  return conclusion;
 }
 
 /** A conclusion as the webhook, the audit entry and the results show it (ISO time). */

@@ -71,6 +71,7 @@ import type { IngestQueue } from '../ingest/ingest-queue.js';
 import { registerApiReference } from './openapi.js';
 import { registerSchemaSupport } from './schemas/schema-support.js';
 import { registerExperimentRoutes } from './routes/experiments.js';
+import { newTimeOrderedId } from '../ids.js';
 import { registerMeasureRoutes } from './routes/measures.js';
 import { createExperimentService } from '../experiments/experiment-service.js';
 import { createUserService } from '../access/users.js';
@@ -236,6 +237,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.store, keys,
     service: experimentService,
     assign: { ingest: deps.ingest, now: deps.now, ...(deps.segments ? { definitions: deps.segments.definitions } : {}) },
+    conclude: {
+      now: deps.now, newDeliveryId: () => newTimeOrderedId('dlv_'),
+      ...(deps.experimentPlans ? { onChange: (workspaceId: string) => deps.experimentPlans!.invalidate(workspaceId) } : {}),
+      ...(deps.leadScoring ? { onQueued: deps.leadScoring.poke } : {}),
+    },
   });
   registerMeasureRoutes(app, { store: deps.store, keys, now: deps.now, settings: (workspaceId) => experimentService.settings(workspaceId) });
   registerItemRoutes(app, { keys, items: createItemService({ store: deps.store, now: deps.now, generations: catalogueGenerations }) });

@@ -243,6 +243,30 @@ describe('admin app: experiment optimisation, quantiles and before/after', { ski
     await look('experiment-over-time');
   });
 
+  it('concludes by hand: the winner chosen, confirmed in a dialog, then shown as the conclusion', async () => {
+    await page.goto(`${tessera.url}/admin/experiments/headline`);
+    const panel = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Conclude and roll out' }) });
+    await panel.getByLabel('Variation to roll out').selectOption('plain');
+    await panel.getByRole('button', { name: 'Conclude with Plain headline…' }).waitFor();
+    await panel.getByLabel('Variation to roll out').selectOption('bold');
+    await panel.getByRole('button', { name: 'Conclude with Bold headline…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll out Bold headline?' });
+    await dialog.waitFor();
+    await look('experiment-conclude-confirm');
+    // Cancel first: nothing happens.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal((await call('GET', '/v1/experiments/headline') as { status: string }).status, 'running');
+    await panel.getByRole('button', { name: 'Conclude with Bold headline…' }).click();
+    await dialog.getByRole('button', { name: 'Roll out Bold headline' }).click();
+    const conclusion = page.locator('section.conclusion');
+    await conclusion.getByRole('heading', { name: 'Concluded: Bold headline won' }).waitFor();
+    assert.match(await conclusion.textContent() ?? '', /Decided by hand on Demo Requested at /);
+    assert.equal(await panel.count(), 0, 'a concluded experiment has nothing left to conclude');
+    const results = await call('GET', '/v1/experiments/headline/results') as { status: string; conclusion: { decidedBy: string; winner: { id: string } } };
+    assert.deepEqual([results.status, results.conclusion.decidedBy, results.conclusion.winner.id], ['concluded', 'manual', 'bold']);
+    await look('experiment-concluded-by-hand');
+  });
+
   it('shows the sample-ratio alert as a warning', async () => {
     await page.goto(`${tessera.url}/admin/experiments/banner`);
     const alert = page.getByRole('alert').filter({ hasText: 'Alerts' });

@@ -141,6 +141,40 @@ export function experimentsSuite(start: (overrides: Partial<Config>) => Promise<
     });
   });
 
+  describe('concluding by hand', () => {
+    it('rolls out the winner chosen: concluded, evidence kept, audited, assignment shows the winner; refusals name the field or say why', async () => {
+      json(await call('POST', '/v1/experiments', experiment('by-hand')), 201);
+      const arms: number[] = [];
+      for (let i = 0; i < 20; i++) arms.push(json(await call('POST', '/v1/experiments/by-hand/assign', { anonymousId: `hand-${i}` })).variation.index);
+      for (const [i, arm] of arms.entries()) if (arm === 1 ? i % 2 === 0 : i % 5 === 0) assertAccepted(await t.collect('/v1/track', { anonymousId: `hand-${i}`, event: 'Order Completed' }));
+      assertIssue(assertError(await call('POST', '/v1/experiments/by-hand/conclude', { winner: 'purple' }), 400, 'invalid_body'), 'winner', /no variation "purple".*control, green/);
+      assertIssue(assertError(await call('POST', '/v1/experiments/by-hand/conclude', { winner: 3 }), 400, 'invalid_body'), 'winner', /id of one of the experiment's variations/);
+      assertIssue(assertError(await call('POST', '/v1/experiments/by-hand/conclude', { winner: 'green', when: 'now' }), 400, 'invalid_body'), 'when', /not a field/);
+      assertError(await call('POST', '/v1/experiments/by-hand/conclude', {}), 400);
+      assertError(await call('POST', '/v1/experiments/nope/conclude', { winner: 'green' }), 404, 'not_found');
+
+      const { conclusion } = json(await call('POST', '/v1/experiments/by-hand/conclude', { winner: 'green' }));
+      const results = json(await call('GET', '/v1/experiments/by-hand/results'));
+      const green = results.metrics.find((m: Json) => m.id === 'goal').variations[1].comparison;
+      assert.deepEqual({ ...conclusion, at: undefined }, {
+        winner: { index: 1, id: 'green' }, decidedBy: 'manual', metric: 'goal', lift: green.sequential.lift,
+        evidence: { interval: green.sequential.interval, pValue: green.sequential.pValue, chanceToWin: green.bayesian.chanceToWin },
+        at: undefined, applied: { kind: 'rollout', slots: [] },
+      });
+      assert.equal(results.status, 'concluded');
+      assert.deepEqual(results.conclusion, conclusion);
+      // Everyone the experiment reaches now gets the winner, a newcomer too.
+      const newcomer = json(await call('POST', '/v1/experiments/by-hand/assign', { anonymousId: 'hand-new' }));
+      assert.equal(newcomer.reason, 'concluded');
+      assert.equal(newcomer.variation.id, 'green');
+      const audit = json(await call('GET', '/v1/privacy/audit?limit=20'));
+      assert.ok(audit.entries.some((e: Json) => e.action === 'experiment.concluded' && e.details?.experiment === 'by-hand' && e.details?.decidedBy === 'manual'), JSON.stringify(audit.entries));
+      assertError(await call('POST', '/v1/experiments/by-hand/conclude', { winner: 'control' }), 409, 'conflict');
+      json(await call('POST', '/v1/experiments', experiment('still-draft', { status: 'draft' })), 201);
+      assertError(await call('POST', '/v1/experiments/still-draft/conclude', { winner: 'green' }), 409, 'conflict');
+    });
+  });
+
   describe('metrics', () => {
     const metrics = [
       { id: 'revenue', kind: 'sum', event: 'Order Completed', valueProperty: 'revenue' },

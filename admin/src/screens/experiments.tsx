@@ -23,6 +23,7 @@ import { BeforeAfterPanel } from './before-after.js';
 import { HoldoutPanel } from './experiment-holdout.js';
 import { BanditWeights, type BanditHistory } from './experiment-bandit.js';
 import { UpliftOverTime, type SeriesPoint } from './experiment-series.js';
+import { ConcludePanel } from './experiment-conclude.js';
 import { MetricsEditor, metricRow, type MetricRow } from './experiment-metrics.js';
 import { metricBody, metricFieldNames, metricFields } from '../experiment-metric-model.js';
 import {
@@ -293,6 +294,9 @@ export function ExperimentResults(props: { experimentKey: string }) {
           {Array.isArray(r.series) && rows.length > 1 && <UpliftOverTime series={r.series} names={rows.map((v) => v.name || v.id)} metricName={metricName} />}
           {Array.isArray(r.bandit?.history) && <BanditWeights history={r.bandit!.history!} omitted={r.bandit!.omitted} names={rows.map((v) => v.name || v.id)} />}
           <MetricTables metrics={Array.isArray(r.metrics) ? r.metrics : []} name={nameOf} />
+          {canEdit(access) && (r.status === 'running' || r.status === 'stopped') && rows.length > 1 && (
+            <ConcludePanel experimentKey={props.experimentKey} variations={rows.map((v) => ({ id: v.id, name: v.name ?? v.id }))} onConcluded={() => { res.reload(); exp.reload(); }} />
+          )}
         </>
       )}
     </>

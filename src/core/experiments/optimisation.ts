@@ -103,3 +103,18 @@ export function monitorAlerts(analysed: Pick<AnalysedExperiment, 'metrics' | 'sa
   return alerts;
 }
 
+/**
+ * A conclusion decided by hand (`POST /v1/experiments/{key}/conclude`): the marketer's winner, rolled out as the
+ * optimiser's would be, with what the results say of it on `metric` kept for the record — its lift against the
+ * control and the sequential interval and p-value (valid whenever looked at), and the chance to win. The control
+ * as the winner: lift 0, no evidence.
+ */
+export function manualConclusion(analysed: Pick<AnalysedExperiment, 'metrics'>, winner: { index: number; id: string }, metric: string, at: number, slots: string[]): Conclusion {
+  const comparison = winner.index === 0 ? undefined : analysed.metrics.find((m) => m.id === metric)?.variations[winner.index]?.comparison;
+  const sequential = comparison?.sequential ?? null;
+  const evidence: Conclusion['evidence'] = {
+    ...(sequential ? { interval: sequential.interval, pValue: sequential.pValue } : {}),
+    ...(comparison?.bayesian ? { chanceToWin: comparison.bayesian.chanceToWin } : {}),
+  };
+  return { winner, decidedBy: 'manual', metric, lift: sequential?.lift ?? comparison?.frequentist?.lift ?? 0, evidence, at, applied: { kind: 'rollout', slots } };
+}

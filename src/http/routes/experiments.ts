@@ -16,6 +16,7 @@ import { CORRECTIONS, MAX_METRICS } from '../../core/experiments/validate-metric
 import { DECIDE_BY, OPTIMISATION_MODES } from '../../core/experiments/optimisation-settings.js';
 import { assignExperiment, parseUnitIds, type AssignDeps } from '../../experiments/assign-experiment.js';
 import { experimentResults, resultsCsv } from '../../experiments/experiment-results.js';
+import { conclusionData, concludeByHand, type OptimiserDeps } from '../../experiments/experiment-optimiser.js';
 import type { ExperimentService } from '../../experiments/experiment-service.js';
 import type { Store } from '../../ports/store.js';
 import type { KeyResolver } from '../auth.js';
@@ -28,6 +29,8 @@ export interface ExperimentRouteDeps {
   keys: KeyResolver;
   service: ExperimentService;
   assign: Omit<AssignDeps, 'store'>;
+  /** Concluding by hand: as the optimiser does (webhook deliveries, cached definitions told). */
+  conclude: Omit<OptimiserDeps, 'store'>;
 }
 
 const keyParams = pathParams({ key: { maxLength: 64, description: 'The experiment key.' } });
@@ -114,6 +117,12 @@ const schemas = {
   get: routeSchema({ summary: 'One experiment', tags, auth: 'adminKey', params: keyParams, response: { 200: experiment } }),
   update: routeSchema({ summary: 'Replace an experiment (the key may be omitted; it cannot change)', tags, auth: 'adminKey', params: keyParams, body: experimentBody('The whole experiment.', ['name', 'variations']), response: { 200: experiment } }),
   delete: routeSchema({ summary: 'Delete an experiment and its assignments', tags, auth: 'adminKey', params: keyParams, response: { 200: json({ deleted: { type: 'boolean' }, key: { type: 'string' } }, ['deleted', 'key']) } }),
+  conclude: routeSchema({
+    summary: 'Conclude the experiment by hand and roll out a winner: every slot naming it shows the winner to everyone it reaches (audited, announced as experiment.concluded)',
+    tags, auth: 'adminKey', params: keyParams,
+    body: { type: 'object', properties: { winner: { type: 'string', description: 'The id of the variation that won (the control: keep what was there).' } }, required: ['winner'] },
+    response: { 200: json({ conclusion: { type: 'object', description: '{winner: {index, id}, decidedBy: "manual", metric, lift, evidence, at, applied: {kind: rollout, slots}}' } }, ['conclusion']) },
+  }),
   assign: routeSchema({
     summary: 'Assign a person to a variation (sticky; records the exposure)', tags, auth: 'adminKey', params: keyParams, body: assignBody,
     response: {
@@ -186,6 +195,11 @@ export function registerExperimentRoutes(app: FastifyInstance, deps: ExperimentR
     const { workspaceId } = await admin(request);
     await deps.service.delete(workspaceId, request.params.key);
     return { deleted: true, key: request.params.key };
+  });
+
+  app.post('/v1/experiments/:key/conclude', { schema: schemas.conclude }, async (request: KeyRequest) => {
+    const { workspaceId, keyId } = await admin(request);
+    return { conclusion: conclusionData(await concludeByHand({ ...deps.conclude, store: deps.store }, workspaceId, request.params.key, request.body, keyId)) };
   });
 
   app.post('/v1/experiments/:key/assign', { schema: schemas.assign }, async (request: KeyRequest) => {
