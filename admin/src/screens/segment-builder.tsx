@@ -23,11 +23,12 @@ const START = () => newGroup('and', [newLeaf('event')]);
 export interface PersonaOption { id: string; name: string }
 
 /**
- * The personas a persona rule may name, from GET /v1/personas: null while loading, when there is no
- * fitted model (or they cannot be read), and the rule then takes a typed persona id.
+ * The personas a persona rule may name, from GET /v1/personas: undefined while loading; null when
+ * there is no fitted model (or none can be listed or read), and a persona rule then takes a typed id.
  */
-export function usePersonaOptions(): PersonaOption[] | null {
+export function usePersonaOptions(): PersonaOption[] | null | undefined {
   const list = useAsync(() => get<{ model: unknown; personas: PersonaOption[] }>('/v1/personas').catch(() => null), []);
+  if (list.loading) return undefined;
   const data = list.data;
   return data && data.model !== null && data.personas.length > 0 ? data.personas.map((p) => ({ id: p.id, name: p.name })) : null;
 }
@@ -97,7 +98,7 @@ function BuilderForm(props: { segment: SegmentView | null; title: string }) {
   };
 
   const set = (id: number, change: (r: Rule) => Rule | null) => setRoot((r) => updateRule(r, id, change));
-  const ctx: EditorContext = { set, issuesOf, segments: segments.data?.segments.filter((x) => x.id !== s?.id) ?? [], personas };
+  const ctx: EditorContext = { set, issuesOf, segments: segments.data?.segments.filter((x) => x.id !== s?.id) ?? [], personas: personas ?? null };
   const p = preview.data;
 
   return (
@@ -272,7 +273,7 @@ function LeafEditor(props: { leaf: Leaf; ctx: EditorContext }) {
  * the API's issues (their fields relative to the condition: `condition.trait.key`) shown at the
  * rule they name.
  */
-export function ConditionRules(props: { root: Group; onChange(next: Group): void; issues: FieldIssue[]; segments: SegmentView[]; personas: PersonaOption[] | null }) {
+export function ConditionRules(props: { root: Group; onChange(next: Group): void; issues: FieldIssue[]; segments: SegmentView[]; personas: PersonaOption[] | null | undefined }) {
   const { paths } = toCondition(props.root);
   const issuesOf = (id: number) => {
     const mine = paths.get(id);
@@ -281,6 +282,6 @@ export function ConditionRules(props: { root: Group; onChange(next: Group): void
     const under = (field: string, p: string) => field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`);
     return props.issues.filter((i) => under(i.field, mine) && !all.some((p) => p.length > mine.length && p.startsWith(mine) && under(i.field, p)));
   };
-  const ctx: EditorContext = { set: (id, change) => props.onChange(updateRule(props.root, id, change)), issuesOf, segments: props.segments, personas: props.personas };
+  const ctx: EditorContext = { set: (id, change) => props.onChange(updateRule(props.root, id, change)), issuesOf, segments: props.segments, personas: props.personas ?? null };
   return <GroupEditor group={props.root} ctx={ctx} isRoot />;
 }

@@ -288,7 +288,7 @@ function SlotForm(props: { slot: SlotDoc | null; title: string }) {
 }
 
 function RuleEditor(props: {
-  rule: RuleForm; index: number; count: number; errors: ReturnType<typeof useFormErrors>; t: Translate; variantOptions: Array<[string, string]>; segments: SegmentView[]; personas: PersonaOption[] | null;
+  rule: RuleForm; index: number; count: number; errors: ReturnType<typeof useFormErrors>; t: Translate; variantOptions: Array<[string, string]>; segments: SegmentView[]; personas: PersonaOption[] | null | undefined;
   conditionIssues: FieldIssue[]; set(change: Partial<RuleForm>): void; move(dir: 'up' | 'down'): void; remove(): void;
 }) {
   const { rule: r, index: i, errors, t } = props;
