@@ -8,8 +8,8 @@
 import type { Condition } from '../../src/core/segments/condition.js';
 import type { ComparisonOp } from '../../src/core/segments/comparison.js';
 
-export type LeafKind = 'trait' | 'event' | 'sequence' | 'page' | 'email' | 'computed' | 'segment' | 'lifecycle' | 'score' | 'consent';
-export const LEAF_KINDS: readonly LeafKind[] = ['event', 'page', 'email', 'sequence', 'trait', 'computed', 'lifecycle', 'score', 'consent', 'segment'];
+export type LeafKind = 'trait' | 'event' | 'sequence' | 'page' | 'email' | 'computed' | 'segment' | 'lifecycle' | 'score' | 'consent' | 'persona';
+export const LEAF_KINDS: readonly LeafKind[] = ['event', 'page', 'email', 'sequence', 'trait', 'computed', 'lifecycle', 'score', 'consent', 'segment', 'persona'];
 export const OPS: readonly ComparisonOp[] = ['equals', 'not_equals', 'in', 'not_in', 'contains', 'exists', 'not_exists', 'gt', 'gte', 'lt', 'lte', 'between', 'before', 'after', 'within_last', 'not_within_last'];
 
 /** Every input of every leaf form, as text (what the person typed is kept as typed). */
@@ -17,7 +17,7 @@ export interface Leaf {
   kind: LeafKind;
   id: number;
   negate: boolean;
-  /** trait / computed key, event name, page path, consent purpose, segment id … */
+  /** trait / computed key, event name, page path, consent purpose, segment id, persona id … */
   fields: Record<string, string>;
 }
 export interface Group { kind: 'group'; id: number; negate: boolean; join: 'and' | 'or'; rules: Rule[] }
@@ -29,11 +29,13 @@ export const newLeaf = (kind: LeafKind, fields: Record<string, string> = {}): Le
  * The same rule as another kind (its type changed in place): it keeps its place, its id and its "not",
  * and what was typed in the inputs the two kinds share (a trait's key, comparison and value become a
  * computed trait's; an event's counts a page's); the other inputs start at the new kind's defaults.
+ * A persona rule shares no input with another kind (its `id` is a persona's, not a segment's).
  */
-export const withKind = (leaf: Leaf, kind: LeafKind): Leaf => (leaf.kind === kind ? leaf : {
-  kind, id: leaf.id, negate: leaf.negate,
-  fields: Object.fromEntries(Object.entries(DEFAULTS[kind]).map(([name, d]) => [name, leaf.fields[name] || d])),
-});
+export const withKind = (leaf: Leaf, kind: LeafKind): Leaf => {
+  if (leaf.kind === kind) return leaf;
+  const shares = kind !== 'persona' && leaf.kind !== 'persona';
+  return { kind, id: leaf.id, negate: leaf.negate, fields: Object.fromEntries(Object.entries(DEFAULTS[kind]).map(([name, d]) => [name, (shares && leaf.fields[name]) || d])) };
+};
 export const newGroup = (join: 'and' | 'or' = 'and', rules: Rule[] = []): Group => ({ kind: 'group', id: ++ids, negate: false, join, rules });
 
 const DEFAULTS: Record<LeafKind, Record<string, string>> = {
@@ -47,6 +49,7 @@ const DEFAULTS: Record<LeafKind, Record<string, string>> = {
   lifecycle: { in: '' },
   score: { kind: 'engagement', op: 'gte', value: '' },
   consent: { purpose: '', granted: 'true' },
+  persona: { id: '', minProbability: '' },
 };
 
 const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -84,6 +87,7 @@ function leafBody(l: Leaf): Condition {
     case 'lifecycle': return { lifecycle: { in: list(f.in) } };
     case 'score': return { score: { kind: f.kind === 'fit' ? 'fit' : 'engagement', ...comparison(f) } } as Condition;
     case 'consent': return { consent: { purpose: f.purpose ?? '', granted: f.granted !== 'false' } };
+    case 'persona': return { persona: { id: (f.id ?? '').trim(), ...(f.minProbability?.trim() ? { minProbability: num(f.minProbability) } : {}) } } as Condition;
   }
 }
 
@@ -146,6 +150,7 @@ function toRule(c: Condition): Rule | null {
     case 'lifecycle': return newLeaf('lifecycle', { in: text(b.in) });
     case 'score': return newLeaf('score', { kind: text(b.kind), ...comparisonFields(b) });
     case 'consent': return newLeaf('consent', { purpose: text(b.purpose), granted: String(b.granted !== false) });
+    case 'persona': return newLeaf('persona', { id: text(b.id), minProbability: text(b.minProbability) });
     default: return null;
   }
 }

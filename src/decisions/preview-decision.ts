@@ -1,8 +1,9 @@
 /**
  * The admin preview of a decision (POST /v1/slots/{id}/preview): what the slot would show a given
- * person (found by any identifier, as the profile API resolves them) or a made-up visit without a
- * profile, with the full trace (every rule looked at, with the deciding clauses of profile
- * conditions). It reads the same inputs decide will — the profile, the person's exposure counters,
+ * person (found by any identifier, as the profile API resolves them), a made-up typical member of a
+ * persona of the workspace's current model (core/personas/typical-member.ts: assigned to it with
+ * probability 1, nothing else known) or a made-up visit without a profile, with the full trace
+ * (every rule looked at, with the deciding clauses of profile conditions). It reads the same inputs decide will — the profile, the person's exposure counters,
  * the workspace's settings, the sizes of the segments the rules target, the global holdout and the
  * slot experiment's arm (trace entries `holdout` and `experiment:<key>`) — and writes nothing.
  *
@@ -17,6 +18,8 @@ import type { DecisionContext } from '../core/decisions/decision-context.js';
 import type { ExposureCounters } from '../core/decisions/exposure-counters.js';
 import { TesseraError } from '../core/errors.js';
 import type { EpochMs } from '../core/time.js';
+import { typicalMember } from '../core/personas/typical-member.js';
+import type { Profile } from '../core/profiles/profile.js';
 import type { Store } from '../ports/store.js';
 import type { SlotService } from './slot-service.js';
 import type { PrefetchedRecommendation } from '../core/recommendations/slot-strategy.js';
@@ -27,6 +30,8 @@ export interface PreviewRequest {
   slotId: string;
   /** Any identifier of the person (profile id, userId, email, anonymousId); absent: a visit without a profile. */
   profile?: string;
+  /** A persona id of the current model: decide for a made-up typical member of it (not with `profile`). */
+  persona?: string;
   context: DecisionContext;
   channel: DecideChannel;
   /** The moment to decide at; default now. */
@@ -57,14 +62,24 @@ export async function previewDecision(deps: { store: Store; slots: SlotService; 
     profileId = await store.profiles.resolve(request.workspaceId, request.profile);
     if (!profileId) throw new TesseraError('not_found', { message: `No profile is known by "${request.profile}".`, issues: [{ field: 'profile', reason: 'no profile is known by this identifier' }] });
   }
+  const at = request.at ?? deps.now();
+  let member: Profile | null = null;
+  if (request.persona !== undefined) {
+    const model = await store.personas.currentModel(request.workspaceId);
+    const known = model?.personas.map((p) => p.id) ?? [];
+    if (!model || !known.includes(request.persona)) {
+      const reason = model ? `no persona "${request.persona}" in this workspace's current persona model (it has ${known.join(', ') || 'none'})` : 'this workspace has no fitted persona model yet';
+      throw new TesseraError('invalid_body', { message: 'The preview request is invalid.', issues: [{ field: 'persona', reason }] });
+    }
+    member = typicalMember(model, request.persona, at);
+  }
   const [profile, counters, settings] = await Promise.all([
-    profileId ? store.profiles.get(request.workspaceId, profileId) : null,
+    member ?? (profileId ? store.profiles.get(request.workspaceId, profileId) : null),
     profileId ? store.decisions.getCounters(request.workspaceId, profileId) : null,
     deps.slots.settings(request.workspaceId),
   ]);
   const targeted = [...new Set(slot.rules.flatMap((r) => r.segments))];
   const sizes = new Map(await Promise.all(targeted.map(async (id) => [id, await store.segments.memberCount(request.workspaceId, id)] as const)));
-  const at = request.at ?? deps.now();
   const wanted = slot.strategy.needs?.recommendations;
   const prefetched = wanted && deps.recommend
     ? await deps.recommend({ workspaceId: request.workspaceId, kind: wanted.kind, profileId, limit: wanted.limit, now: at, ...(request.context.itemId !== undefined ? { itemId: request.context.itemId } : {}) })

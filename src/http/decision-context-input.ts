@@ -10,6 +10,7 @@ import type { DecideChannel } from '../core/decisions/decide.js';
 import { checkTimeZone } from '../core/decisions/validate-timing.js';
 import type { FieldIssue } from '../core/errors.js';
 import { itemIdProblem } from '../core/recommendations/item.js';
+import { PERSONA_ID } from '../core/segments/validate-condition.js';
 
 const MAX_TEXT = 2000;
 const CONTROL = /[\u0000-\u001F\u007F]/;
@@ -98,6 +99,8 @@ export function parseDecisionContext(input: unknown, where: { path: string; reco
 
 export interface PreviewInput {
   profile?: string;
+  /** A persona id: decide for a made-up typical member of it (core/personas/typical-member.ts); never with `profile`. */
+  persona?: string;
   context: DecisionContext;
   channel: DecideChannel;
   at?: number;
@@ -106,23 +109,31 @@ export interface PreviewInput {
 export type ParsedPreview = { ok: true; input: PreviewInput } | { ok: false; issues: FieldIssue[] };
 
 /**
- * `{ profile?, context?, channel?, at? }`. Without `context.recognised` a preview for a profile
- * decides as for a logged-in visitor (the deepest the guard allows; set `cookie` or `signed` to
- * see what those see), one without a profile as for an unknown visitor.
+ * `{ profile?, persona?, context?, channel?, at? }`. Without `context.recognised` a preview for a
+ * profile or a persona decides as for a logged-in visitor (the deepest the guard allows; set
+ * `cookie` or `signed` to see what those see), one without either as for an unknown visitor.
+ * `persona` is checked for its form here; whether the workspace's model has it, by the preview.
  */
 export function parsePreviewInput(body: unknown): ParsedPreview {
   const b = body === undefined || body === null ? {} : body;
-  if (!isObj(b)) return { ok: false, issues: [{ field: 'body', reason: 'must be a JSON object {profile?, context?, channel?, at?}' }] };
+  if (!isObj(b)) return { ok: false, issues: [{ field: 'body', reason: 'must be a JSON object {profile?, persona?, context?, channel?, at?}' }] };
   const issues: FieldIssue[] = [];
-  unknownKeys(b, '', ['profile', 'context', 'channel', 'at'], issues);
+  unknownKeys(b, '', ['profile', 'persona', 'context', 'channel', 'at'], issues);
   let profile: string | undefined;
   if (b.profile !== undefined) {
     profile = textField(b.profile, 'profile', issues);
     if (profile === '') { issues.push({ field: 'profile', reason: 'must not be empty' }); profile = undefined; }
   }
-  const context = parseDecisionContext(b.context, { path: 'context', recognised: b.profile !== undefined ? 'login' : 'none' }, issues);
-  if (b.profile === undefined && context.recognised !== 'none' && isObj(b.context) && b.context.recognised !== undefined) {
-    issues.push({ field: 'context.recognised', reason: 'must be "none" without a profile' });
+  let persona: string | undefined;
+  if (b.persona !== undefined) {
+    if (b.profile !== undefined) issues.push({ field: 'persona', reason: 'give either profile (a person) or persona (a made-up typical member of it), not both' });
+    else if (typeof b.persona !== 'string' || !PERSONA_ID.test(b.persona)) issues.push({ field: 'persona', reason: 'must be a persona id such as "p2" (GET /v1/personas lists them)' });
+    else persona = b.persona;
+  }
+  const someone = b.profile !== undefined || b.persona !== undefined;
+  const context = parseDecisionContext(b.context, { path: 'context', recognised: someone ? 'login' : 'none' }, issues);
+  if (!someone && context.recognised !== 'none' && isObj(b.context) && b.context.recognised !== undefined) {
+    issues.push({ field: 'context.recognised', reason: 'must be "none" without a profile or persona' });
   }
   let channel: DecideChannel = 'web';
   if (b.channel !== undefined) {
@@ -136,5 +147,5 @@ export function parsePreviewInput(body: unknown): ParsedPreview {
     else at = parsed;
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, input: { ...(profile !== undefined ? { profile } : {}), context, channel, ...(at !== undefined ? { at } : {}) } };
+  return { ok: true, input: { ...(profile !== undefined ? { profile } : {}), ...(persona !== undefined ? { persona } : {}), context, channel, ...(at !== undefined ? { at } : {}) } };
 }

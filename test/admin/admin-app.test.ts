@@ -434,6 +434,23 @@ describe('the segment builder in Chromium', { skip, timeout: 180_000 }, () => {
     await live.filter({ hasText: /^1$/ }).waitFor();
     await shot(page, 'segment-builder');
     await checkAccessibility(page, 'segment-builder');
+    // A persona rule: without a fitted model its persona is typed (a hint says why); a probability above 1 is named at its input.
+    await page.getByLabel('Rule type').first().selectOption('persona');
+    await page.getByRole('button', { name: 'Add rule' }).first().click();
+    const persona = page.locator('fieldset.leaf').nth(2);
+    await persona.getByText('No persona model is fitted yet').waitFor();
+    await persona.getByLabel('Persona id').fill('p2');
+    await live.filter({ hasText: /^0$/ }).waitFor();
+    const probability = persona.getByLabel('At least this probability (optional)');
+    await probability.fill('2');
+    await persona.locator('.rule-issues').waitFor();
+    assert.match(await persona.locator('.rule-issues').innerText(), /minProbability/);
+    assert.equal(await probability.getAttribute('aria-invalid'), 'true');
+    assert.equal(await probability.inputValue(), '2', 'what was typed stays');
+    await shot(page, 'segment-builder-persona');
+    await checkAccessibility(page, 'segment-builder-persona');
+    await persona.getByRole('button', { name: 'Remove: Persona' }).click();
+    await live.filter({ hasText: /^1$/ }).waitFor();
     await page.getByRole('button', { name: 'Create segment' }).click();
     await heading(page).filter({ hasText: 'Acme readers' }).waitFor();
     assert.match(await page.locator('.readable').innerText(), /Whitepaper Downloaded/);

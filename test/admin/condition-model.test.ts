@@ -87,4 +87,41 @@ describe('the condition builder model', () => {
     assert.equal(fromCondition({ page: { category: 'blog' } }), null, 'a page category has no form yet');
     assert.equal(fromCondition({ event: { name: 'A', before: '30d' } }), null, '"before" has no form yet');
   });
+
+  it('builds the persona leaf (assigned, or at least a probability) with its path, reads it back, and the server accepts it', () => {
+    const assigned = newLeaf('persona', { id: 'p2' });
+    const likely = newLeaf('persona', { id: ' p3 ', minProbability: '0.7' });
+    likely.negate = true;
+    const { condition, paths } = toCondition(newGroup('or', [assigned, likely]));
+    assert.deepEqual(condition, { or: [{ persona: { id: 'p2' } }, { not: { persona: { id: 'p3', minProbability: 0.7 } } }] });
+    assert.equal(paths.get(assigned.id), 'condition.or[0].persona');
+    assert.equal(paths.get(likely.id), 'condition.or[1].not.persona');
+    assert.deepEqual(validateCondition(condition, refs), [], 'without a model any well-formed persona id is accepted');
+    assert.deepEqual(validateCondition(condition, { ...refs, personas: new Set(['p2', 'p3']) }), [], 'with a model, its personas');
+    const unknown = validateCondition(condition, { ...refs, personas: new Set(['p2']) });
+    assert.deepEqual(unknown.map((i) => i.field), ['condition.or[1].not.persona.id'], 'a persona the model lacks is named at its rule');
+    const stored: Condition = { and: [{ persona: { id: 'p1', minProbability: 0.5 } }, { not: { persona: { id: 'p4' } } }] };
+    assert.deepEqual(toCondition(fromCondition(stored)!).condition, stored, 'round trip through fromCondition');
+    const single: Condition = { persona: { id: 'p2' } };
+    assert.deepEqual(toCondition(fromCondition(single)!).condition, single);
+    const read = fromCondition(single)!.rules[0]!;
+    assert.equal(read.kind, 'persona');
+    assert.deepEqual(read.kind === 'persona' ? read.fields : null, { id: 'p2', minProbability: '' });
+  });
+
+  it('keeps a probability that is not a number as typed, so the API names minProbability; a kind change to or from persona carries nothing', () => {
+    for (const typed of ['0,7', 'high', '1.5', '0']) {
+      const leaf = newLeaf('persona', { id: 'p2', minProbability: typed });
+      const { condition, paths } = toCondition(newGroup('and', [leaf]));
+      if (!Number.isFinite(Number(typed))) assert.deepEqual(condition, { persona: { id: 'p2', minProbability: typed } }, 'what was typed is sent');
+      const issues = validateCondition(condition, refs);
+      assert.deepEqual(issues.map((i) => i.field), [`${paths.get(leaf.id)}.minProbability`], `${typed}: ${JSON.stringify(issues)}`);
+    }
+    const missing = validateCondition(toCondition(newGroup('and', [newLeaf('persona')])).condition, refs);
+    assert.deepEqual(missing.map((i) => i.field), ['condition.persona.id'], 'an empty persona is named');
+    const segment = newLeaf('segment', { id: 'customers' });
+    segment.negate = true;
+    assert.deepEqual(withKind(segment, 'persona'), { kind: 'persona', id: segment.id, negate: true, fields: { id: '', minProbability: '' } }, 'a segment id is no persona id');
+    assert.deepEqual(withKind(newLeaf('persona', { id: 'p2' }), 'segment').fields, { id: '' });
+  });
 });

@@ -3,8 +3,9 @@
  * Tessera process (SQLite), used as a marketer would: a slot is set up through the editor with a
  * rule whose profile condition comes from the visual condition builder (a refused save shows the
  * API's reasons at the inputs and keeps what was typed), its rules are reordered by keyboard, and
- * it is viewed as a person found by e-mail (seeded through the collection API) and as a made-up
- * visit; a slot's report is read from its chart and tables (Slot Viewed / Slot Clicked events
+ * it is viewed as a person found by e-mail (seeded through the collection API), as a made-up
+ * visit and as a typical member of a persona (first without a persona model, then with one saved
+ * through the store, its persona rule made in the builder); a slot's report is read from its chart and tables (Slot Viewed / Slot Clicked events
  * seeded); the settings and the transparency notice; an experiment is set up and its results read.
  * axe-core finds no serious or critical violation on any of these screens; each is saved to
  * test-artifacts/admin/.
@@ -18,6 +19,9 @@ import { adminCall, ARTIFACTS, checkAccessibility, collectBatch, createFirstAdmi
 import type { ServerProcess } from '../support/server-process.js';
 import { basicAuth, tempDir, WRITE_KEY } from '../support/tessera-under-test.js';
 import { DEFAULT_HOLDOUT_SHARE, isInHoldout } from '../../src/core/experiments/holdout.js';
+import { join } from 'node:path';
+import { DEFAULT_FEATURE_DEFINITION, definitionVersion } from '../../src/core/personas/feature-definition.js';
+import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 
 const skip = browserSkipReason();
 const PASSWORD = 'correct horse battery staple';
@@ -258,6 +262,66 @@ describe('the Personalization and Experiments areas in Chromium', { skip, timeou
     await result.getByRole('link', { name: 'Change the holdout’s share (Experiments)' }).click();
     await heading().filter({ hasText: 'Experiments' }).waitFor();
     await call('PUT', '/v1/experiment-settings', { holdoutShare: DEFAULT_HOLDOUT_SHARE });
+  });
+
+  it('views a slot as a typical member of a persona: without a model the screen says so; with one, the persona rule from the builder fires for its persona only', async () => {
+    await visit('/personalization/slots/hero/view-as', 'slot-view-as-persona-form', 'View “Homepage hero” as…');
+    await page.getByLabel('A typical member of a persona').check();
+    await page.getByText('No persona model is fitted yet').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Show what they would see' }).isDisabled(), true, 'nobody to show it for');
+    await look('slot-view-as-persona-no-model');
+
+    // A fitted model, saved through the store's port beside the running server (a fit would need a hundred seeded visitors).
+    const store = openSqliteStore({ file: join(dataDir.path, 'tessera.db'), sync: 'normal', migrate: false });
+    const persona = (id: string, name: string) => ({ id, name, description: `${name} read alike.`, pinned: false, weight: 0.5, size: 40, mean: [0], variances: [1], distinguishing: [] });
+    try {
+      await store.personas.saveModel({
+        workspaceId: 'default', fittedAt: Date.now(), definition: DEFAULT_FEATURE_DEFINITION, definitionVersion: definitionVersion(DEFAULT_FEATURE_DEFINITION),
+        scaling: { means: [0], variances: [1] }, features: ['activity:sessions'], personas: [persona('p1', 'Night owls'), persona('p2', 'Planners')],
+        threshold: 0.5, sampleSize: 80, logLikelihood: -50, bic: 110, changes: { born: ['p1', 'p2'], vanished: [], splits: [] },
+      });
+    } finally { await store.close(); }
+    await call('POST', '/v1/slots', {
+      id: 'by-persona', name: 'Persona teaser', channel: 'web', defaultVariantId: 'plain',
+      variants: [{ id: 'plain', body: 'Hello', format: 'text' }, { id: 'plan', body: 'Plan your next quarter', format: 'text' }],
+      rules: [{ id: 'r-planners', variantId: 'plan', depth: 'persona', condition: { trait: { key: 'plan', op: 'exists' } } }],
+    });
+
+    // The rule's condition becomes a persona rule in the builder: a select of the model's personas, a bad probability named at its input.
+    await visit('/personalization/slots/by-persona/edit', 'slot-editor-persona-form', 'Edit slot “Persona teaser”');
+    const rule = page.getByRole('group', { name: /^Rule 1/ });
+    await rule.getByLabel('Checks').selectOption({ label: 'Persona' });
+    const personaSelect = rule.getByLabel('Persona', { exact: true });
+    assert.deepEqual(await personaSelect.locator('option').allTextContents(), ['—', 'Night owls (p1)', 'Planners (p2)']);
+    await personaSelect.selectOption({ label: 'Planners (p2)' });
+    const probability = rule.getByLabel('At least this probability (optional)');
+    await probability.fill('likely');
+    await page.getByRole('button', { name: 'Save slot' }).click();
+    await rule.locator('.rule-issues').waitFor();
+    assert.equal(await probability.getAttribute('aria-invalid'), 'true');
+    assert.match(await rule.locator('.rule-issues').textContent() ?? '', /minProbability/);
+    assert.equal(await probability.inputValue(), 'likely', 'what was typed stays');
+    await look('slot-editor-persona-refused');
+    await probability.fill('');
+    await page.getByRole('button', { name: 'Save slot' }).click();
+    await page.getByText('Saved (version 2).').waitFor();
+    assert.deepEqual((await call('GET', '/v1/slots/by-persona') as { rules: Array<{ condition: unknown }> }).rules[0]!.condition, { persona: { id: 'p2' } });
+
+    await visit('/personalization/slots/by-persona/view-as', 'slot-view-as-persona-model', 'View “Persona teaser” as…');
+    await page.getByLabel('A typical member of a persona').check();
+    await page.getByLabel('Persona', { exact: true }).selectOption({ label: 'Planners (p2)' });
+    await page.getByRole('button', { name: 'Show what they would see' }).click();
+    const result = page.getByRole('region', { name: 'What they would see' });
+    await result.getByText('From rule r-planners').waitFor();
+    assert.equal(await result.locator('.variant-render').first().textContent(), 'Plan your next quarter');
+    assert.match(await result.textContent() ?? '', /for a typical member of “Planners”/);
+    assert.match(await result.textContent() ?? '', /Depth: persona/);
+    await look('slot-view-as-persona');
+    await page.getByLabel('Persona', { exact: true }).selectOption({ label: 'Night owls (p1)' });
+    await page.getByRole('button', { name: 'Show what they would see' }).click();
+    await result.getByText('The default variant (no rule admitted)').waitFor();
+    assert.equal(await result.locator('.variant-render').first().textContent(), 'Hello');
+    assert.equal(await result.getByRole('table').getByRole('row', { name: /r-planners/ }).getByRole('cell').first().textContent(), 'no-match', 'another persona: the rule does not hold');
   });
 
   it('reads a slot\'s report: the chart with its table, per variant, per rule and the depth mix', async () => {

@@ -1,16 +1,17 @@
 /**
  * Personalization slots through the admin API on a real store (issue 14): definitions validated
  * naming the bad node (a sensitive trait refused), CRUD with versions, the preview for a person
- * (any identifier) or a made-up visit with the rule that fired and the trace, exposure counters fed
- * by `Slot Viewed` events capping the fourth impression, decision settings, the transparency
- * notice, and the counters in the person's export and gone after erasure. Run against both stores
- * (slots*.test.ts).
+ * (any identifier), a made-up typical member of a persona or a made-up visit with the rule that
+ * fired and the trace, exposure counters fed by `Slot Viewed` events capping the fourth impression,
+ * decision settings, the transparency notice, and the counters in the person's export and gone
+ * after erasure. Run against both stores (slots*.test.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
 import { ADMIN_KEY, type TesseraUnderTest } from '../support/tessera-under-test.js';
 import { assertAccepted, assertError, assertIssue, type Json } from './api-helpers.js';
+import { DEFAULT_FEATURE_DEFINITION, definitionVersion } from '../../src/core/personas/feature-definition.js';
 
 export function slotsSuite(start: (overrides: Partial<Config>) => Promise<TesseraUnderTest>): void {
   let t: TesseraUnderTest;
@@ -179,6 +180,49 @@ export function slotsSuite(start: (overrides: Partial<Config>) => Promise<Tesser
       assertError(await call('POST', '/v1/slots/hero/preview', { profile: 'nobody-knows-me' }), 404, 'not_found');
       assertError(await call('POST', '/v1/slots/nope/preview', {}), 404, 'not_found');
       assertError(await call('POST', '/v1/slots/hero/preview', '[1e400]'), 400);
+    });
+
+    it('decides for a made-up typical member of a persona: its persona rules fire, another persona sees the default; a bad persona is named', async () => {
+      const noModel = assertError(await call('POST', '/v1/slots/hero/preview', { persona: 'p2' }), 400, 'invalid_body');
+      assertIssue(noModel, 'persona', /no fitted persona model/);
+      // A fitted model of three personas, saved through the store's port (a fit would need a hundred visitors).
+      const persona = (id: string, name: string) => ({ id, name, description: '', pinned: false, weight: 1 / 3, size: 40, mean: [0], variances: [1], distinguishing: [] });
+      await t.tessera.store.personas.saveModel({
+        workspaceId: 'default', fittedAt: Date.now(), definition: DEFAULT_FEATURE_DEFINITION, definitionVersion: definitionVersion(DEFAULT_FEATURE_DEFINITION),
+        scaling: { means: [0], variances: [1] }, features: ['activity:sessions'], personas: [persona('p1', 'Night owls'), persona('p2', 'Planners'), persona('p3', 'Bargain hunters')],
+        threshold: 0.5, sampleSize: 120, logLikelihood: -100, bic: 210, changes: { born: ['p1', 'p2', 'p3'], vanished: [], splits: [] },
+      });
+      const byPersona = {
+        id: 'by-persona', name: 'By persona', channel: 'web', defaultVariantId: 'plain',
+        variants: [{ id: 'plain', body: 'Hello', format: 'text' }, { id: 'plan', body: 'Plan ahead', format: 'text' }, { id: 'deal', body: 'Today only', format: 'text' }],
+        rules: [
+          { id: 'r-planners', condition: { persona: { id: 'p2' } }, variantId: 'plan', depth: 'persona' },
+          { id: 'r-hunters', condition: { persona: { id: 'p3', minProbability: 0.8 } }, variantId: 'deal', depth: 'persona' },
+        ],
+      };
+      json(await call('POST', '/v1/slots', byPersona), 201);
+      const planner = json(await call('POST', '/v1/slots/by-persona/preview', { persona: 'p2' }));
+      assert.equal(planner.decision.ruleId, 'r-planners');
+      assert.equal(planner.decision.variant.body, 'Plan ahead');
+      assert.equal(planner.decision.depth, 'persona');
+      assert.equal(planner.profileId, null, 'the typical member is made up, never stored');
+      assert.equal(planner.persona, 'p2');
+      const hunter = json(await call('POST', '/v1/slots/by-persona/preview', { persona: 'p3' }));
+      assert.equal(hunter.decision.ruleId, 'r-hunters', 'probability 1 reaches any minimum');
+      assert.deepEqual(hunter.decision.trace[0], { source: 'r-planners', outcome: 'no-match', detail: 'profile', reasons: hunter.decision.trace[0].reasons });
+      const owl = json(await call('POST', '/v1/slots/by-persona/preview', { persona: 'p1' }));
+      assert.equal(owl.decision.ruleId, 'default', 'another persona: no persona rule holds');
+      assert.equal(owl.decision.variant.body, 'Hello');
+      const cookie = json(await call('POST', '/v1/slots/by-persona/preview', { persona: 'p2', context: { recognised: 'cookie' } }));
+      assert.equal(cookie.decision.ruleId, 'default', 'recognised by a cookie only: persona depth is not allowed');
+      assert.equal(cookie.decision.trace[0].outcome, 'too-deep');
+      assert.equal(json(await call('POST', '/v1/slots/hero/preview', { persona: 'p2', context: { path: '/pricing' } })).decision.ruleId, 'r-pricing', 'nothing else is known: the trait rule does not hold');
+
+      assertIssue(assertError(await call('POST', '/v1/slots/by-persona/preview', { persona: 'p9' }), 400, 'invalid_body'), 'persona', /no persona "p9".*p1, p2, p3/);
+      assertIssue(assertError(await call('POST', '/v1/slots/by-persona/preview', { persona: 'planners' }), 400, 'invalid_body'), 'persona', /persona id/);
+      assertIssue(assertError(await call('POST', '/v1/slots/by-persona/preview', { persona: 2 }), 400, 'invalid_body'), 'persona', /persona id/);
+      assertIssue(assertError(await call('POST', '/v1/slots/by-persona/preview', { persona: 'p2', profile: 'pv-ann' }), 400, 'invalid_body'), 'persona', /not both/);
+      json(await call('DELETE', '/v1/slots/by-persona'));
     });
   });
 

@@ -18,7 +18,7 @@ import { count, dateTime } from '../format.js';
 import { useI18n, type Lang } from '../i18n.js';
 import { Link, navigate } from '../router.js';
 import { useSession } from '../session.js';
-import { ConditionRules } from './segment-builder.js';
+import { ConditionRules, usePersonaOptions } from './segment-builder.js';
 import { BeforeAfterPanel } from './before-after.js';
 import { HoldoutPanel } from './experiment-holdout.js';
 import { BanditWeights, type BanditHistory } from './experiment-bandit.js';
@@ -109,6 +109,7 @@ function ExperimentForm(props: { experiment: ExperimentDoc | null; title: string
   const rawTargeting = x?.targeting && !initialTargeting ? x.targeting : undefined;
   const [targetingIssues, setTargetingIssues] = useState<FieldIssue[]>([]);
   const segments = useAsync(() => get<{ segments: SegmentView[] }>('/v1/segments', { counts: 'cached' }).catch(() => ({ segments: [] })), []);
+  const personas = usePersonaOptions();
   const errors = useFormErrors([
     'key', 'name', 'description', 'status', 'coverage', 'hashAttribute', 'namespace.id', 'namespace.start', 'namespace.end', 'namespace', 'goal.event', 'goal.windowHours', 'goal',
     ...variations.flatMap((_, i) => [`variations[${i}].id`, `variations[${i}].name`, `variations[${i}].weight`, `variations[${i}]`]), 'variations', 'targeting', ...OPTIMISATION_FIELDS,
@@ -189,7 +190,7 @@ function ExperimentForm(props: { experiment: ExperimentDoc | null; title: string
           {errors.of('targeting') && <p class="error" role="alert">{errors.of('targeting')}</p>}
           <CheckField label={t('x.useTargeting')} name="useTargeting" checked={draft.useTargeting} onChange={(useTargeting) => setDraft({ ...draft, useTargeting })} />
           {draft.useTargeting && (rawTargeting !== undefined ? <p class="notice">{t('builder.unsupported')}</p>
-            : <div role="group" aria-label={t('x.targeting')}><ConditionRules root={root} onChange={setRoot} issues={targetingIssues} segments={segments.data?.segments ?? []} /></div>)}
+            : <div role="group" aria-label={t('x.targeting')}><ConditionRules root={root} onChange={setRoot} issues={targetingIssues} segments={segments.data?.segments ?? []} personas={personas} /></div>)}
           <CheckField label={t('x.useNamespace')} name="useNamespace" checked={draft.useNamespace} onChange={(useNamespace) => setDraft({ ...draft, useNamespace })} />
           {draft.useNamespace && (
             <div class="form-grid">

@@ -19,6 +19,20 @@ interface Preview { count: number; exact?: boolean; scanned?: number; total?: nu
 
 const START = () => newGroup('and', [newLeaf('event')]);
 
+/** A persona of the workspace's current model, as GET /v1/personas lists it. */
+export interface PersonaOption { id: string; name: string }
+
+/**
+ * The personas a persona rule may name, from GET /v1/personas: undefined while loading; null when
+ * there is no fitted model (or none can be listed or read), and a persona rule then takes a typed id.
+ */
+export function usePersonaOptions(): PersonaOption[] | null | undefined {
+  const list = useAsync(() => get<{ model: unknown; personas: PersonaOption[] }>('/v1/personas').catch(() => null), []);
+  if (list.loading) return undefined;
+  const data = list.data;
+  return data && data.model !== null && data.personas.length > 0 ? data.personas.map((p) => ({ id: p.id, name: p.name })) : null;
+}
+
 export function SegmentBuilder(props: { id?: string }) {
   const { t } = useI18n();
   const existing = useAsync(async () => (props.id ? get<SegmentView>(`/v1/segments/${encodeURIComponent(props.id)}`) : null), [props.id]);
@@ -37,6 +51,7 @@ function BuilderForm(props: { segment: SegmentView | null; title: string }) {
   const [preview, setPreview] = useState<{ data: Preview | null; error: unknown; busy: boolean }>({ data: null, error: null, busy: false });
   const errors = useFormErrors(['id', 'name', 'description']);
   const segments = useAsync(() => get<{ segments: SegmentView[] }>('/v1/segments', { counts: 'cached' }), []);
+  const personas = usePersonaOptions();
   let form: HTMLFormElement | null = null;
   const { condition, paths } = toCondition(root);
   const json = JSON.stringify(condition);
@@ -83,7 +98,7 @@ function BuilderForm(props: { segment: SegmentView | null; title: string }) {
   };
 
   const set = (id: number, change: (r: Rule) => Rule | null) => setRoot((r) => updateRule(r, id, change));
-  const ctx: EditorContext = { set, issuesOf, segments: segments.data?.segments.filter((x) => x.id !== s?.id) ?? [] };
+  const ctx: EditorContext = { set, issuesOf, segments: segments.data?.segments.filter((x) => x.id !== s?.id) ?? [], personas: personas ?? null };
   const p = preview.data;
 
   return (
@@ -131,6 +146,8 @@ interface EditorContext {
   set(id: number, change: (r: Rule) => Rule | null): void;
   issuesOf(id: number): FieldIssue[];
   segments: SegmentView[];
+  /** The current model's personas; null without a fitted model (a persona rule then takes a typed id). */
+  personas: PersonaOption[] | null;
 }
 
 function RuleIssues(props: { issues: FieldIssue[]; id: string }) {
@@ -202,7 +219,9 @@ function LeafEditor(props: { leaf: Leaf; ctx: EditorContext }) {
     return (
       <div class="mini">
         <label for={id}>{t(label)}</label>
-        <select id={id} value={f[name] ?? ''} onChange={setField(name)}>{options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}</select>
+        <select id={id} value={f[name] ?? ''} onChange={setField(name)} aria-invalid={issues.some((i) => i.field.endsWith(`.${name}`)) ? 'true' : undefined}>
+          {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+        </select>
       </div>
     );
   };
@@ -219,6 +238,15 @@ function LeafEditor(props: { leaf: Leaf; ctx: EditorContext }) {
     case 'lifecycle': body = input('in', 'builder.stages', { size: 30, hint: 'builder.listHint' }); break;
     case 'score': body = <>{select('kind', 'builder.scoreKind', [['engagement', t('person.engagement')], ['fit', t('person.fit')]])}{ops()}{input('value', 'builder.value', { size: 6 })}</>; break;
     case 'consent': body = <>{input('purpose', 'builder.purpose')}{select('granted', 'builder.granted', [['true', t('builder.granted.yes')], ['false', t('builder.granted.no')]])}</>; break;
+    case 'persona': {
+      const known = props.ctx.personas;
+      // A stored id the list does not show (a persona too small to list, or of an older model) stays choosable as it is.
+      const options: Array<[string, string]> = known ? [['', '—'], ...known.map((p): [string, string] => [p.id, `${p.name} (${p.id})`])] : [];
+      if (known && f.id && !known.some((p) => p.id === f.id)) options.push([f.id, f.id]);
+      body = <>{known ? select('id', 'builder.persona', options) : input('id', 'builder.personaId', { size: 8, hint: 'builder.personaIdHint' })}
+        {input('minProbability', 'builder.minProbability', { size: 5, hint: 'builder.minProbabilityHint' })}</>;
+      break;
+    }
   }
   return (
     <fieldset class={`leaf${issues.length ? ' invalid' : ''}`} aria-describedby={issues.length ? `${idp}-issues` : undefined}>
@@ -245,7 +273,7 @@ function LeafEditor(props: { leaf: Leaf; ctx: EditorContext }) {
  * the API's issues (their fields relative to the condition: `condition.trait.key`) shown at the
  * rule they name.
  */
-export function ConditionRules(props: { root: Group; onChange(next: Group): void; issues: FieldIssue[]; segments: SegmentView[] }) {
+export function ConditionRules(props: { root: Group; onChange(next: Group): void; issues: FieldIssue[]; segments: SegmentView[]; personas: PersonaOption[] | null | undefined }) {
   const { paths } = toCondition(props.root);
   const issuesOf = (id: number) => {
     const mine = paths.get(id);
@@ -254,6 +282,6 @@ export function ConditionRules(props: { root: Group; onChange(next: Group): void
     const under = (field: string, p: string) => field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`);
     return props.issues.filter((i) => under(i.field, mine) && !all.some((p) => p.length > mine.length && p.startsWith(mine) && under(i.field, p)));
   };
-  const ctx: EditorContext = { set: (id, change) => props.onChange(updateRule(props.root, id, change)), issuesOf, segments: props.segments };
+  const ctx: EditorContext = { set: (id, change) => props.onChange(updateRule(props.root, id, change)), issuesOf, segments: props.segments, personas: props.personas ?? null };
   return <GroupEditor group={props.root} ctx={ctx} isRoot />;
 }

@@ -18,7 +18,7 @@ import { CheckField, SelectField, TextAreaField } from '../components/personaliz
 import { fromCondition, newGroup, newLeaf, OPS, toCondition, type Group } from '../condition-model.js';
 import { useI18n, type MessageKey, type Translate } from '../i18n.js';
 import { Link, navigate, useLocation } from '../router.js';
-import { ConditionRules } from './segment-builder.js';
+import { ConditionRules, usePersonaOptions, type PersonaOption } from './segment-builder.js';
 import { useSession } from '../session.js';
 
 export const DEPTHS = ['none', 'contextual', 'segment', 'persona', 'individual'] as const;
@@ -151,6 +151,7 @@ function SlotForm(props: { slot: SlotDoc | null; title: string }) {
   const [conditionIssues, setConditionIssues] = useState<FieldIssue[]>([]);
   const [moved, setMoved] = useState<{ key: number; dir: 'up' | 'down'; at: number } | null>(null);
   const segments = useAsync(() => get<{ segments: SegmentView[] }>('/v1/segments', { counts: 'cached' }).catch(() => ({ segments: [] })), []);
+  const personas = usePersonaOptions();
   const fields = [
     'id', 'name', 'description', 'channel', 'defaultVariantId', 'strategy', 'depthCeiling', 'explain', 'goal.event', 'goal.within', 'goal',
     ...variants.flatMap((_, i) => ['id', 'title', 'body', 'format', 'imageUrl', 'linkUrl', 'categories'].map((f) => `variants[${i}].${f}`).concat(`variants[${i}]`)),
@@ -271,7 +272,7 @@ function SlotForm(props: { slot: SlotDoc | null; title: string }) {
           <ol class="plain stack">
             {rules.map((r, i) => (
               <li key={r.key}>
-                <RuleEditor rule={r} index={i} count={rules.length} errors={errors} t={t} variantOptions={variantOptions} segments={segments.data?.segments ?? []}
+                <RuleEditor rule={r} index={i} count={rules.length} errors={errors} t={t} variantOptions={variantOptions} segments={segments.data?.segments ?? []} personas={personas}
                   conditionIssues={conditionIssues.filter((x) => x.field.startsWith(`rules[${i}].`)).map((x) => ({ ...x, field: x.field.slice(`rules[${i}].`.length) }))}
                   set={(change) => setR(r.key, change)} move={(dir) => move(i, dir)} remove={() => setRules((rs) => rs.filter((x) => x.key !== r.key))} />
               </li>
@@ -287,7 +288,7 @@ function SlotForm(props: { slot: SlotDoc | null; title: string }) {
 }
 
 function RuleEditor(props: {
-  rule: RuleForm; index: number; count: number; errors: ReturnType<typeof useFormErrors>; t: Translate; variantOptions: Array<[string, string]>; segments: SegmentView[];
+  rule: RuleForm; index: number; count: number; errors: ReturnType<typeof useFormErrors>; t: Translate; variantOptions: Array<[string, string]>; segments: SegmentView[]; personas: PersonaOption[] | null | undefined;
   conditionIssues: FieldIssue[]; set(change: Partial<RuleForm>): void; move(dir: 'up' | 'down'): void; remove(): void;
 }) {
   const { rule: r, index: i, errors, t } = props;
@@ -315,7 +316,7 @@ function RuleEditor(props: {
       {r.useProfile && (r.rawCondition !== undefined
         ? <p class="notice">{t('builder.unsupported')}</p>
         : <div class="rule-condition" role="group" aria-label={`${t('p.profileCondition')} · ${t('p.rule', { n })}`}>
-            <ConditionRules root={r.root} onChange={(root) => props.set({ root })} issues={props.conditionIssues} segments={props.segments} />
+            <ConditionRules root={r.root} onChange={(root) => props.set({ root })} issues={props.conditionIssues} segments={props.segments} personas={props.personas} />
           </div>)}
       <fieldset class="sub">
         <legend>{t('p.context')}</legend>

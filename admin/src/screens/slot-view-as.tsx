@@ -1,7 +1,8 @@
 /**
  * "View as": what a slot would show a person (found by any identifier through the people search,
- * GET /v1/profiles?q=) or a made-up visit (page, UTM, device, time, how well the visitor is
- * recognised), from POST /v1/slots/{id}/preview, which writes nothing. Shows the chosen variant
+ * GET /v1/profiles?q=), a typical member of a persona (one of GET /v1/personas: made up, assigned
+ * to that persona, nothing else known) or a made-up visit (page, UTM, device, time, how well the
+ * visitor is recognised), from POST /v1/slots/{id}/preview, which writes nothing. Shows the chosen variant
  * rendered (HTML in a sandboxed frame: no scripts, no requests), the explanation the person would
  * read, the depth and what limited it, and the trace of every rule looked at. A person in the global
  * holdout sees the default; the screen says so and shows, beside it, what the rules would choose for
@@ -18,10 +19,11 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { percent } from './experiment-insights.js';
 import { Link } from '../router.js';
 import { personName } from './people.js';
+import { usePersonaOptions } from './segment-builder.js';
 import type { SlotDoc } from './slot-editor.js';
 
 /** POST /v1/slots/{id}/preview: the decision as the server's core makes it. */
-interface PreviewAnswer { decision: Decision; profileId: string | null; at: string; durationMs?: number; holdoutShare?: number; outsideHoldout?: Decision }
+interface PreviewAnswer { decision: Decision; profileId: string | null; at: string; durationMs?: number; holdoutShare?: number; outsideHoldout?: Decision; persona?: string }
 
 const VISIT_FIELDS = ['path', 'url', 'category', 'referrer', 'utmSource', 'utmMedium', 'utmCampaign', 'localHour', 'weekday', 'country'] as const;
 type Visit = Record<(typeof VISIT_FIELDS)[number] | 'deviceClass' | 'recognised' | 'locale' | 'at', string>;
@@ -50,14 +52,16 @@ function contextOf(v: Visit): Record<string, unknown> {
 export function SlotViewAs(props: { id: string }) {
   const { t } = useI18n();
   const slot = useAsync(() => get<SlotDoc>(`/v1/slots/${encodeURIComponent(props.id)}`), [props.id]);
-  const [who, setWho] = useState<'person' | 'visit'>('person');
+  const [who, setWho] = useState<'person' | 'persona' | 'visit'>('person');
+  const personas = usePersonaOptions();
+  const [personaId, setPersonaId] = useState('');
   const [q, setQ] = useState('');
   const [searched, setSearched] = useState<string | null>(null);
   const [person, setPerson] = useState<{ id: string; name: string } | null>(null);
   const [visit, setVisit] = useState<Visit>({ path: '', url: '', category: '', referrer: '', utmSource: '', utmMedium: '', utmCampaign: '', localHour: '', weekday: '', country: '', deviceClass: '', recognised: '', locale: '', at: '' });
   const [answer, setAnswer] = useState<PreviewAnswer | null>(null);
   const hits = useAsync(async () => (searched ? get<{ profiles: ProfileView[] }>('/v1/profiles', { q: searched, limit: 5 }) : null), [searched]);
-  const errors = useFormErrors(['profile', ...VISIT_FIELDS.map(apiField), 'context.deviceClass', 'context.recognised', 'context.locale', 'at', 'context']);
+  const errors = useFormErrors(['profile', 'persona', ...VISIT_FIELDS.map(apiField), 'context.deviceClass', 'context.recognised', 'context.locale', 'at', 'context']);
   let form: HTMLFormElement | null = null;
   const name = slot.data?.name ?? props.id;
 
@@ -66,7 +70,7 @@ export function SlotViewAs(props: { id: string }) {
     void errors.submit(form, async () => {
       setAnswer(null);
       const at = visit.at.trim() ? new Date(visit.at).toISOString() : undefined;
-      const body = { ...(who === 'person' && person ? { profile: person.id } : {}), context: contextOf(visit), ...(at ? { at } : {}), channel: slot.data?.channel === 'email' ? 'email' : 'web' };
+      const body = { ...(who === 'person' && person ? { profile: person.id } : {}), ...(who === 'persona' && personaId ? { persona: personaId } : {}), context: contextOf(visit), ...(at ? { at } : {}), channel: slot.data?.channel === 'email' ? 'email' : 'web' };
       setAnswer(await post<PreviewAnswer>(`/v1/slots/${encodeURIComponent(props.id)}/preview`, body));
       setTimeout(() => document.getElementById('result-h')?.focus(), 0);
     });
@@ -84,6 +88,7 @@ export function SlotViewAs(props: { id: string }) {
           <legend class="h2like">{t('p.who')}</legend>
           <div class="radios">
             <span><input type="radio" id="who-person" name="who" checked={who === 'person'} onChange={() => setWho('person')} /> <label for="who-person">{t('p.who.person')}</label></span>
+            <span><input type="radio" id="who-persona" name="who" checked={who === 'persona'} onChange={() => setWho('persona')} /> <label for="who-persona">{t('p.who.persona')}</label></span>
             <span><input type="radio" id="who-visit" name="who" checked={who === 'visit'} onChange={() => setWho('visit')} /> <label for="who-visit">{t('p.who.visit')}</label></span>
           </div>
         </fieldset>
@@ -109,6 +114,13 @@ export function SlotViewAs(props: { id: string }) {
             {hits.error !== null && <ErrorBox error={hits.error} />}
           </div>
         )}
+        {who === 'persona' && personas === undefined && <Loading />}
+        {who === 'persona' && personas !== undefined && (personas
+          ? <div class="person-pick">
+              <SelectField label={t('p.persona')} name="persona" hint={t('p.personaHint')} value={personaId} errors={errors} onChange={setPersonaId}
+                options={[['', '—'], ...personas.map((p): [string, string] => [p.id, `${p.name} (${p.id})`])]} />
+            </div>
+          : <p class="notice" id="no-personas">{t('p.noPersonas')} <Link to="/personas">{t('nav.personas')}</Link></p>)}
         <fieldset class="bare">
           <legend class="h2like">{t('p.visit')}</legend>
           <div class="form-grid">
@@ -123,9 +135,10 @@ export function SlotViewAs(props: { id: string }) {
             <Field label={t('p.at')} name="at" type="datetime-local" hint={t('p.atHint')} value={visit.at} errors={errors} onInput={(e) => setVisit({ ...visit, at: e.currentTarget.value })} />
           </div>
         </fieldset>
-        <div class="actions"><button type="submit" class="primary" disabled={errors.busy || (who === 'person' && !person)}>{t('p.show')}</button></div>
+        <div class="actions"><button type="submit" class="primary" disabled={errors.busy || (who === 'person' && !person) || (who === 'persona' && !personaId)}>{t('p.show')}</button></div>
       </form>
-      {answer && <PreviewResult answer={answer} person={who === 'person' ? person?.name ?? null : null} />}
+      {answer && <PreviewResult answer={answer} person={who === 'person' ? person?.name ?? null
+        : answer.persona ? t('p.typicalMember', { name: personas?.find((p) => p.id === answer.persona)?.name ?? answer.persona }) : null} />}
     </>
   );
 }

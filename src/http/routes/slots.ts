@@ -51,7 +51,8 @@ const previewBody = {
   type: 'object',
   properties: {
     profile: { type: 'string', description: 'Any identifier of the person: profile id, userId, email or anonymousId. Absent: a visit without a profile.' },
-    context: { type: 'object', description: 'The visit: url, path, category, referrer, utm, deviceClass, localHour, weekday, country, timezone, recognised (default "login" with a profile, "none" without), locale.' },
+    persona: { type: 'string', description: 'A persona id of the workspace\'s current persona model (GET /v1/personas): decide for a made-up typical member of it — assigned to that persona with probability 1, personalization consent granted, nothing else known. Not with profile.' },
+    context: { type: 'object', description: 'The visit: url, path, category, referrer, utm, deviceClass, localHour, weekday, country, timezone, recognised (default "login" with a profile or persona, "none" without), locale.' },
     channel: { type: 'string', enum: ['web', 'email'], default: 'web' },
     at: { type: 'string', format: 'date-time', description: 'Decide as at this moment (default now).' },
   },
@@ -63,12 +64,13 @@ const schemas = {
   replace: routeSchema({ summary: 'Replace a slot\'s definition (audited)', tags, auth: 'adminKey', params: idParams, body: slotBody, response: { 200: slot } }),
   delete: routeSchema({ summary: 'Delete a slot (audited)', tags, auth: 'adminKey', params: idParams, response: { 200: json({ deleted: { type: 'boolean' }, id: { type: 'string' } }, ['deleted', 'id']) } }),
   preview: routeSchema({
-    summary: 'What the slot would show a person or a made-up visit: the rule that fired, the variant, the explanation and the full trace (audited)', tags, auth: 'adminKey', params: idParams, body: previewBody,
+    summary: 'What the slot would show a person, a typical member of a persona or a made-up visit: the rule that fired, the variant, the explanation and the full trace (audited)', tags, auth: 'adminKey', params: idParams, body: previewBody,
     response: {
       200: json({
         decision: { type: 'object' }, profileId: { type: ['string', 'null'] }, at: { type: 'string' }, durationMs: { type: 'number' },
         holdoutShare: { type: 'number', description: 'The workspace\'s global holdout share.' },
         outsideHoldout: { type: 'object', description: 'Only when the person is in the global holdout (decision.holdout): what the rules would show them outside it.' },
+        persona: { type: 'string', description: 'Only when asked for a persona: its id (profileId is then null: the typical member is made up, never stored).' },
       }, ['decision', 'profileId', 'at', 'holdoutShare']),
     },
   }),
@@ -155,10 +157,11 @@ export function registerSlotRoutes(app: FastifyInstance, deps: SlotRouteDeps): v
     const parsed = parsePreviewInput(request.body);
     if (!parsed.ok) throw new TesseraError('invalid_body', { message: 'The preview request is invalid.', issues: parsed.issues });
     const preview = await previewDecision({ store: deps.store, slots: deps.slots, now: deps.now, ...(deps.recommend ? { recommend: deps.recommend } : {}) }, { workspaceId, slotId: request.params.id, ...parsed.input });
-    await audit(workspaceId, keyId, 'slot.preview', preview.profileId, { slotId: request.params.id, ruleId: preview.decision.ruleId });
+    const persona = parsed.input.persona;
+    await audit(workspaceId, keyId, 'slot.preview', preview.profileId, { slotId: request.params.id, ruleId: preview.decision.ruleId, ...(persona !== undefined ? { persona } : {}) });
     return {
       decision: preview.decision, profileId: preview.profileId, at: toIso(preview.at), durationMs: preview.durationMs, holdoutShare: preview.holdoutShare,
-      ...(preview.outsideHoldout ? { outsideHoldout: preview.outsideHoldout } : {}),
+      ...(preview.outsideHoldout ? { outsideHoldout: preview.outsideHoldout } : {}), ...(persona !== undefined ? { persona } : {}),
     };
   });
 
