@@ -44,6 +44,10 @@ interface ExperimentDoc {
   createdAt?: string; updatedAt?: string;
 }
 
+const STATUSES = ['draft', 'running', 'stopped', 'concluded'] as const;
+/** An experiment status in the reader's language (unknown ones as the API says them). */
+const statusLabel = (t: ReturnType<typeof useI18n>['t'], status: string) => ((STATUSES as readonly string[]).includes(status) ? t(`x.status.${status as (typeof STATUSES)[number]}`) : status);
+
 const canEdit = (access: Record<string, { read: boolean; change: boolean }>) => access.Experiments?.change === true;
 const enc = encodeURIComponent;
 
@@ -64,7 +68,7 @@ export function Experiments() {
           <tbody>{list.data.experiments.map((x) => (
             <tr key={x.key}>
               <th scope="row"><Link to={`/experiments/${enc(x.key)}`}>{x.name}</Link> <code>{x.key}</code></th>
-              <td><span class={`badge ${x.status}`}>{x.status}</span></td>
+              <td><span class={`badge ${x.status}`}>{statusLabel(t, x.status)}</span></td>
               <td>{x.variations.map((v) => `${v.name || v.id} ${Math.round(v.weight * 100)} %`).join(' · ')}</td>
               <td>{x.goal?.event ?? '—'}</td>
               <td>{dateTime(x.updatedAt ?? null, lang)}</td>
@@ -161,7 +165,7 @@ function ExperimentForm(props: { experiment: ExperimentDoc | null; title: string
             {!x && <Field label={t('x.key')} name="key" hint={t('x.keyHint')} required value={draft.key} errors={errors} onInput={(e) => setDraft({ ...draft, key: e.currentTarget.value })} />}
             <Field label={t('x.name')} name="name" required value={draft.name} errors={errors} onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
             <Field label={t('x.description')} name="description" value={draft.description} errors={errors} onInput={(e) => setDraft({ ...draft, description: e.currentTarget.value })} />
-            <SelectField label={t('x.status')} name="status" value={draft.status} errors={errors} onChange={(status) => setDraft({ ...draft, status })} options={['draft', 'running', 'stopped', 'concluded'].map((s): [string, string] => [s, s])} />
+            <SelectField label={t('x.status')} name="status" value={draft.status} errors={errors} onChange={(status) => setDraft({ ...draft, status })} options={STATUSES.map((s): [string, string] => [s, statusLabel(t, s)])} />
             <Field label={t('x.coverage')} name="coverage" hint={t('x.coverageHint')} inputMode="decimal" value={draft.coverage} errors={errors} onInput={(e) => setDraft({ ...draft, coverage: e.currentTarget.value })} />
             <SelectField label={t('x.hashAttribute')} name="hashAttribute" value={draft.hashAttribute} errors={errors} onChange={(hashAttribute) => setDraft({ ...draft, hashAttribute })} options={[['anonymousId', 'anonymousId'], ['userId', 'userId']]} />
             <Field label={t('x.goalEvent')} name="goal.event" hint={t('x.goalHint')} value={draft.goalEvent} errors={errors} onInput={(e) => setDraft({ ...draft, goalEvent: e.currentTarget.value })} />
@@ -258,7 +262,7 @@ export function ExperimentResults(props: { experimentKey: string }) {
           {r.sampleRatio?.mismatch === true
             ? <div class="notice error srm" role="alert"><strong>{t('x.srm', { p: isNum(r.sampleRatio.pValue) ? r.sampleRatio.pValue.toPrecision(2) : '—' })}</strong></div>
             : isNum(r.sampleRatio?.pValue) && <p class="hint">{t('x.srmOk', { p: r.sampleRatio!.pValue!.toPrecision(2) })}</p>}
-          <p><span class={`badge ${r.status}`}>{r.status}</span> {r.goal ? t('x.goalIs', { event: r.goal.event, hours: r.goal.windowHours ?? 72 }) : t('x.noGoal')}
+          <p><span class={`badge ${r.status}`}>{statusLabel(t, r.status)}</span> {r.goal ? t('x.goalIs', { event: r.goal.event, hours: r.goal.windowHours ?? 72 }) : t('x.noGoal')}
             {' '}{t('xr.optimisation', { mode: modeKey ? t(modeKey) : t('xo.mode.off') })}</p>
           {Array.isArray(r.warnings) && r.warnings.length > 0 && (
             <div class="notice warn" role="status">
