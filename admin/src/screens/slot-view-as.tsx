@@ -128,7 +128,7 @@ export function SlotViewAs(props: { id: string }) {
               onInput={(e) => setVisit({ ...visit, [f]: e.currentTarget.value })} />)}
             <SelectField label={t('p.device')} name="context.deviceClass" value={visit.deviceClass} errors={errors} onChange={(v) => setVisit({ ...visit, deviceClass: v })}
               options={[['', t('p.device.any')], ['desktop', 'desktop'], ['mobile', 'mobile'], ['tablet', 'tablet']]} />
-            <SelectField label={t('p.recognised')} name="context.recognised" value={visit.recognised} errors={errors} onChange={(v) => setVisit({ ...visit, recognised: v })}
+            <SelectField label={t('p.recognised')} hint={t('p.recognisedHint')} name="context.recognised" value={visit.recognised} errors={errors} onChange={(v) => setVisit({ ...visit, recognised: v })}
               options={[['', t('p.recognised.default')], ...(['none', 'cookie', 'signed', 'login'] as const).map((r): [string, string] => [r, t(`p.recognised.${r}` as MessageKey)])]} />
             <SelectField label={t('p.locale')} name="context.locale" value={visit.locale} errors={errors} onChange={(v) => setVisit({ ...visit, locale: v })}
               options={[['', '—'], ['en', 'English'], ['de', 'Deutsch']]} />
