@@ -102,9 +102,10 @@ export async function optimiseExperiment(deps: OptimiserDeps, workspaceId: strin
 export async function concludeByHand(deps: OptimiserDeps, workspaceId: string, key: string, body: unknown, actor: string): Promise<Conclusion> {
   const stored = await deps.store.experiments.get(workspaceId, key);
   if (!stored) throw new TesseraError('not_found', { message: `No experiment "${key}".` });
-  const winnerId = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).winner : undefined;
+  const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : {};
+  const winnerId = fields.winner;
   const experiment = normalizeExperiment(stored.experiment);
-  const extra = body !== null && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).filter((k) => k !== 'winner') : [];
+  const extra = Object.keys(fields).filter((k) => k !== 'winner');
   const index = typeof winnerId === 'string' ? experiment.variations.findIndex((v) => v.id === winnerId) : -1;
   const issues = [
     ...(index < 0 ? [{ field: 'winner', reason: typeof winnerId === 'string' ? `no variation "${winnerId}" in this experiment (${experiment.variations.map((v) => v.id).join(', ')})` : 'must be the id of one of the experiment\'s variations' }] : []),

@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useChart } from '../components/chart-canvas.js';
-import { ApiError, get } from '../api.js';
+import { get } from '../api.js';
 import { Section } from '../components/common.js';
 import { Field, FormSummary, useFormErrors } from '../components/form-errors.js';
 import { count } from '../format.js';
@@ -33,23 +33,12 @@ export function FunnelPanel(props: { query: Record<string, string>; rangeKey: st
   const goals = useRef<Array<{ name: string; step: string }> | null>(null);
   let form: HTMLFormElement | null = null;
 
+  // The steps asked come from the address, trimmed and without empty ones (analytics-view.ts), so the API's
+  // `stepN` is the N-th input.
   const run = (wanted: FunnelAsked) => errors.submit(form, async () => {
-    const rows = wanted.steps.map((s, i) => ({ s: s.trim(), i })).filter((r) => r.s !== '');
-    const query: Record<string, string> = { ...props.query, ...Object.fromEntries(rows.map((r, n) => [`step${n + 1}`, r.s])), ...(wanted.within.trim() ? { within: wanted.within.trim() } : {}) };
+    const query: Record<string, string> = { ...props.query, ...Object.fromEntries(wanted.steps.map((s, n) => [`step${n + 1}`, s])), ...(wanted.within ? { within: wanted.within } : {}) };
     setAnswer(null);
-    try {
-      setAnswer(await get<FunnelAnswer>('/v1/analytics/funnel', query));
-    } catch (e) {
-      // The API numbers the steps it was sent; the inputs keep their own numbers.
-      if (e instanceof ApiError) {
-        throw new ApiError(e.status, e.code, e.message, e.issues.map((i) => {
-          const m = /^step(\d+)$/.exec(i.field);
-          const row = m ? rows[Number(m[1]) - 1] : undefined;
-          return row ? { ...i, field: `step${row.i + 1}` } : i;
-        }));
-      }
-      throw e;
-    }
+    setAnswer(await get<FunnelAnswer>('/v1/analytics/funnel', query));
   });
   // The address names another funnel (back button, a shared link): its steps in the inputs.
   useEffect(() => {
